@@ -1,0 +1,1 @@
+//! The ECS cluster query language.

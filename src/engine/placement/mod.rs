@@ -1,0 +1,3 @@
+//! Task placement: filters, constraints, strategies, tie-break.
+
+pub mod cql;

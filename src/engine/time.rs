@@ -1,0 +1,101 @@
+//! Virtual time. The engine never reads a clock: the shell passes time in, as milliseconds.
+
+use std::fmt;
+
+/// Milliseconds of virtual time since the scenario started.
+pub type Millis = u64;
+
+pub const SECOND: Millis = 1_000;
+pub const MINUTE: Millis = 60 * SECOND;
+pub const HOUR: Millis = 60 * MINUTE;
+
+/// Parse a duration such as `90s`, `10m`, `1h30m`, `250ms`, `2h` or a bare number of milliseconds.
+pub fn parse_duration(text: &str) -> Result<Millis, String> {
+    let s = text.trim();
+    if s.is_empty() {
+        return Err("empty duration; write e.g. 30s, 10m or 1h30m".into());
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse::<u64>().map_err(|_| format!("duration {s:?} is too large"));
+    }
+    let mut total: u64 = 0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 {
+            return Err(format!("duration {s:?}: expected a number before {rest:?}; write e.g. 30s, 10m or 1h30m"));
+        }
+        let n: u64 = rest[..digits].parse().map_err(|_| format!("duration {s:?} is too large"))?;
+        rest = &rest[digits..];
+        let unit_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
+        let unit = &rest[..unit_len];
+        rest = &rest[unit_len..];
+        let scale = match unit {
+            "ms" => 1,
+            "s" => SECOND,
+            "m" | "min" => MINUTE,
+            "h" => HOUR,
+            "d" => 24 * HOUR,
+            "" => return Err(format!("duration {s:?}: missing unit after {n}; use ms, s, m, h or d")),
+            other => return Err(format!("duration {s:?}: unknown unit {other:?}; use ms, s, m, h or d")),
+        };
+        total = n
+            .checked_mul(scale)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(|| format!("duration {s:?} is too large"))?;
+    }
+    Ok(total)
+}
+
+/// `hh:mm:ss` (and `.mmm` when not a whole second), as the UI clock and reports show time.
+pub struct Clock(pub Millis);
+
+impl fmt::Display for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0 % 1000;
+        let s = self.0 / 1000;
+        write!(f, "{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)?;
+        if ms != 0 {
+            write!(f, ".{ms:03}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        let cases: &[(&str, Millis)] = &[
+            ("0", 0),
+            ("1500", 1500),
+            ("250ms", 250),
+            ("30s", 30_000),
+            ("10m", 600_000),
+            ("1h30m", 5_400_000),
+            ("2h", 7_200_000),
+            ("1d", 86_400_000),
+            (" 5m ", 300_000),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_duration(text), Ok(*want), "{text}");
+        }
+    }
+
+    #[test]
+    fn bad_durations_say_why() {
+        assert!(parse_duration("").unwrap_err().contains("empty"));
+        assert!(parse_duration("10x").unwrap_err().contains("unknown unit \"x\""));
+        assert!(parse_duration("m").unwrap_err().contains("expected a number"));
+        assert!(parse_duration("99999999999999999999").unwrap_err().contains("too large"));
+    }
+
+    #[test]
+    fn clock_format() {
+        assert_eq!(Clock(0).to_string(), "00:00:00");
+        assert_eq!(Clock(3_723_000).to_string(), "01:02:03");
+        assert_eq!(Clock(1_250).to_string(), "00:00:01.250");
+    }
+}
