@@ -1,1 +1,389 @@
-//! The native `berth` command.
+//! The native `berth` command: run scenarios headlessly, validate and export task definitions.
+//!
+//! Exit codes: 0 success; 1 invalid input (the file has errors, which are printed as
+//! `file:line:col: message`); 2 usage error or unreadable file; 3 engine failure (a bug: please
+//! report it with the scenario and seed).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::engine::diag::Diagnostic;
+use crate::engine::event::to_jsonl;
+use crate::engine::scenario::{parse_scenario, Scenario};
+use crate::engine::snapshot::Snapshot;
+use crate::engine::taskdef::{export, parse_task_definition};
+use crate::engine::time::{parse_duration, Millis, HOUR};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_INVALID: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_ENGINE: i32 = 3;
+
+/// How long `berth run` simulates when neither `--until` nor the scenario's `runUntil` says:
+/// until nothing is left to do, but never past this.
+pub const DEFAULT_LIMIT: Millis = 24 * HOUR;
+
+pub const USAGE: &str = "berth — a container-orchestration playground (headless shell)
+
+USAGE:
+    berth run SCENARIO.json [--seed N] [--until DURATION] [--events FILE.jsonl]
+        Run a scenario and print the final report as JSON. --events writes the event log
+        as JSON lines (use - for standard output, after the report).
+    berth validate TASKDEF.json...
+        Check ECS task definitions; print problems as file:line:col: message.
+    berth validate-scenario SCENARIO.json...
+        Check scenario files the same way.
+    berth export FILE.json [--out DIR]
+        Print register-task-definition JSON for a task definition, or for every task
+        definition of a scenario (one file per family with --out).
+    berth help
+
+Exit codes: 0 ok, 1 invalid input, 2 usage error, 3 engine failure.";
+
+/// Where the output goes: collected so tests can call [`run`] directly.
+#[derive(Default, Debug)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    fn out(&mut self, s: &str) {
+        self.stdout.push_str(s);
+        if !s.ends_with('\n') {
+            self.stdout.push('\n');
+        }
+    }
+    fn err(&mut self, s: &str) {
+        self.stderr.push_str(s);
+        if !s.ends_with('\n') {
+            self.stderr.push('\n');
+        }
+    }
+}
+
+/// Run the CLI with `args` (without the program name). Returns the exit code.
+pub fn run(args: &[String], out: &mut Output) -> i32 {
+    let Some(cmd) = args.first() else {
+        out.err(USAGE);
+        return EXIT_USAGE;
+    };
+    let rest = &args[1..];
+    match cmd.as_str() {
+        "run" => cmd_run(rest, out),
+        "validate" => cmd_validate(rest, out),
+        "validate-scenario" => cmd_validate_scenario(rest, out),
+        "export" => cmd_export(rest, out),
+        "help" | "--help" | "-h" => {
+            out.out(USAGE);
+            EXIT_OK
+        }
+        other => {
+            out.err(&format!("berth: unknown command {other:?}\n\n{USAGE}"));
+            EXIT_USAGE
+        }
+    }
+}
+
+struct Flags {
+    positional: Vec<String>,
+    options: Vec<(String, String)>,
+}
+
+fn flags(args: &[String], with_value: &[&str]) -> Result<Flags, String> {
+    let mut f = Flags { positional: Vec::new(), options: Vec::new() };
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if let Some(name) = a.strip_prefix("--") {
+            let (name, inline) = match name.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (name, None),
+            };
+            if !with_value.contains(&name) {
+                return Err(format!("unknown option --{name}"));
+            }
+            let v = match inline {
+                Some(v) => v,
+                None => {
+                    i += 1;
+                    args.get(i).cloned().ok_or_else(|| format!("--{name} needs a value"))?
+                }
+            };
+            f.options.push((name.to_string(), v));
+        } else {
+            f.positional.push(a.clone());
+        }
+        i += 1;
+    }
+    Ok(f)
+}
+
+impl Flags {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.options.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+fn read(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("berth: cannot read {path}: {e}"))
+}
+
+fn print_diags(out: &mut Output, file: &str, diags: &[Diagnostic]) {
+    for d in diags {
+        out.err(&d.render(file));
+    }
+}
+
+/// Load a scenario file, resolving `{"file": ...}` relative to its directory.
+pub fn load_scenario(path: &str) -> Result<Scenario, (i32, String)> {
+    let text = read(path).map_err(|e| (EXIT_USAGE, e))?;
+    let dir: PathBuf = Path::new(path).parent().map(Path::to_path_buf).unwrap_or_default();
+    let files = move |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string());
+    parse_scenario(&text, &files).map_err(|diags| {
+        let lines: Vec<String> = diags.iter().map(|d| d.render(path)).collect();
+        (EXIT_INVALID, lines.join("\n"))
+    })
+}
+
+fn cmd_run(args: &[String], out: &mut Output) -> i32 {
+    let f = match flags(args, &["seed", "until", "events"]) {
+        Ok(f) => f,
+        Err(e) => {
+            out.err(&format!("berth run: {e}\n\n{USAGE}"));
+            return EXIT_USAGE;
+        }
+    };
+    let [path] = f.positional.as_slice() else {
+        out.err(&format!("berth run: expected one scenario file\n\n{USAGE}"));
+        return EXIT_USAGE;
+    };
+    let seed = match f.get("seed").map(str::parse::<u64>) {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(_)) => {
+            out.err("berth run: --seed needs a whole number from 0 to 18446744073709551615");
+            return EXIT_USAGE;
+        }
+    };
+    let until = match f.get("until").map(parse_duration) {
+        None => None,
+        Some(Ok(t)) => Some(t),
+        Some(Err(e)) => {
+            out.err(&format!("berth run: --until: {e}"));
+            return EXIT_USAGE;
+        }
+    };
+    let scenario = match load_scenario(path) {
+        Ok(s) => s,
+        Err((code, msg)) => {
+            out.err(&msg);
+            return code;
+        }
+    };
+    for w in &scenario.warnings {
+        out.err(&w.render(path));
+    }
+    let result = std::panic::catch_unwind(|| {
+        let mut engine = scenario.start(seed);
+        match until.or(scenario.run_until) {
+            Some(t) => engine.run_until(t),
+            None => engine.run_to_quiet(DEFAULT_LIMIT),
+        }
+        (engine.snapshot(), to_jsonl(engine.events()))
+    });
+    let (snap, log) = match result {
+        Ok(r) => r,
+        Err(_) => {
+            out.err(&format!("berth: engine failure while running {path} (seed {}); please report this with the scenario", seed.unwrap_or(scenario.seed)));
+            return EXIT_ENGINE;
+        }
+    };
+    let report = report(&snap);
+    out.out(&serde_json::to_string_pretty(&report).unwrap_or_default());
+    match f.get("events") {
+        None => {}
+        Some("-") => out.stdout.push_str(&log),
+        Some(file) => {
+            if let Err(e) = std::fs::write(file, &log) {
+                out.err(&format!("berth: cannot write {file}: {e}"));
+                return EXIT_USAGE;
+            }
+        }
+    }
+    EXIT_OK
+}
+
+/// The final report `berth run` prints: per instance, per service, and what could not be placed.
+pub fn report(s: &Snapshot) -> Value {
+    let instances: Vec<Value> = s
+        .instances
+        .iter()
+        .map(|i| {
+            json!({
+                "id": i.id,
+                "type": i.instance_type,
+                "az": i.az,
+                "tasks": i.tasks,
+                "remainingCpu": i.remaining_cpu,
+                "remainingMemory": i.remaining_memory,
+                "registeredCpu": i.registered_cpu,
+                "registeredMemory": i.registered_memory,
+            })
+        })
+        .collect();
+    let fargate: Vec<Value> = s
+        .tasks
+        .iter()
+        .filter(|t| t.instance.is_none())
+        .map(|t| json!({"task": t.id, "az": t.az, "cpu": t.cpu, "memory": t.memory}))
+        .collect();
+    let services: Vec<Value> = s
+        .services
+        .iter()
+        .map(|v| {
+            json!({
+                "name": v.name,
+                "taskDefinition": v.task_definition,
+                "desired": v.desired,
+                "running": v.running,
+                "pending": v.pending,
+                "unplaced": v.unplaced,
+            })
+        })
+        .collect();
+    let unplaced: Vec<Value> = s
+        .unplaced
+        .iter()
+        .map(|u| {
+            let mut v = json!({"group": u.group, "count": u.count, "reason": u.reason});
+            if let Some(svc) = &u.service {
+                v["service"] = json!(svc);
+            }
+            v
+        })
+        .collect();
+    json!({
+        "scenario": s.scenario,
+        "seed": s.seed,
+        "time": s.time,
+        "instances": instances,
+        "fargateTasks": fargate,
+        "services": services,
+        "unplaced": unplaced,
+        "eventLogHash": s.event_log_hash,
+    })
+}
+
+fn cmd_validate(args: &[String], out: &mut Output) -> i32 {
+    if args.is_empty() {
+        out.err(&format!("berth validate: expected one or more task definition files\n\n{USAGE}"));
+        return EXIT_USAGE;
+    }
+    let mut code = EXIT_OK;
+    for path in args {
+        let text = match read(path) {
+            Ok(t) => t,
+            Err(e) => {
+                out.err(&e);
+                code = code.max(EXIT_USAGE);
+                continue;
+            }
+        };
+        let parsed = parse_task_definition(&text);
+        print_diags(out, path, &parsed.diagnostics);
+        match &parsed.task_definition {
+            Some(td) => out.out(&format!("{path}: ok: {} ({} container(s))", td.family, td.container_definitions.len())),
+            None => code = code.max(EXIT_INVALID),
+        }
+    }
+    code
+}
+
+fn cmd_validate_scenario(args: &[String], out: &mut Output) -> i32 {
+    if args.is_empty() {
+        out.err(&format!("berth validate-scenario: expected one or more scenario files\n\n{USAGE}"));
+        return EXIT_USAGE;
+    }
+    let mut code = EXIT_OK;
+    for path in args {
+        match load_scenario(path) {
+            Ok(s) => {
+                print_diags(out, path, &s.warnings);
+                out.out(&format!("{path}: ok: {}", s.name));
+            }
+            Err((c, msg)) => {
+                out.err(&msg);
+                code = code.max(c);
+            }
+        }
+    }
+    code
+}
+
+fn cmd_export(args: &[String], out: &mut Output) -> i32 {
+    let f = match flags(args, &["out"]) {
+        Ok(f) => f,
+        Err(e) => {
+            out.err(&format!("berth export: {e}\n\n{USAGE}"));
+            return EXIT_USAGE;
+        }
+    };
+    let [path] = f.positional.as_slice() else {
+        out.err(&format!("berth export: expected one file\n\n{USAGE}"));
+        return EXIT_USAGE;
+    };
+    let text = match read(path) {
+        Ok(t) => t,
+        Err(e) => {
+            out.err(&e);
+            return EXIT_USAGE;
+        }
+    };
+    // A scenario has "berth": 1 at the top; anything else is read as a task definition.
+    let is_scenario = serde_json::from_str::<Value>(&text).ok().and_then(|v| v.get("berth").cloned()).is_some();
+    let exports: Vec<(String, Value)> = if is_scenario {
+        match load_scenario(path) {
+            Ok(s) => s.task_definitions().iter().map(|td| (td.family.clone(), export(td))).collect(),
+            Err((c, msg)) => {
+                out.err(&msg);
+                return c;
+            }
+        }
+    } else {
+        let parsed = parse_task_definition(&text);
+        match parsed.task_definition {
+            Some(td) => vec![(td.family.clone(), export(&td))],
+            None => {
+                print_diags(out, path, &parsed.diagnostics);
+                return EXIT_INVALID;
+            }
+        }
+    };
+    match f.get("out") {
+        Some(dir) => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                out.err(&format!("berth: cannot create {dir}: {e}"));
+                return EXIT_USAGE;
+            }
+            for (family, v) in &exports {
+                let file = Path::new(dir).join(format!("{family}.json"));
+                if let Err(e) = std::fs::write(&file, serde_json::to_string_pretty(v).unwrap_or_default() + "\n") {
+                    out.err(&format!("berth: cannot write {}: {e}", file.display()));
+                    return EXIT_USAGE;
+                }
+                out.out(&file.display().to_string());
+            }
+        }
+        None => {
+            if exports.len() == 1 {
+                out.out(&serde_json::to_string_pretty(&exports[0].1).unwrap_or_default());
+            } else {
+                let all: Vec<&Value> = exports.iter().map(|(_, v)| v).collect();
+                out.out(&serde_json::to_string_pretty(&all).unwrap_or_default());
+            }
+        }
+    }
+    EXIT_OK
+}

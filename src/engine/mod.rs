@@ -1,9 +1,15 @@
 //! The pure simulation core. See ARCHITECTURE.md for the invariants this module keeps.
 
 pub mod catalog;
+pub mod cluster;
 pub mod diag;
+pub mod event;
+pub mod sim;
+pub mod snapshot;
+pub mod task;
 pub mod json;
 pub mod rng;
+pub mod scenario;
 pub mod taskdef;
 pub mod time;
 pub mod placement;

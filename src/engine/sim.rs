@@ -1,0 +1,781 @@
+//! The simulation: state, the ordered queue of things to do, and the rules that run them.
+//!
+//! The engine advances only when the shell calls [`Engine::step`] or [`Engine::run_until`].
+//! Commands arrive through [`Engine::apply`] (now) or [`Engine::schedule`] (at a virtual time).
+//! After every processed item the service controller reconciles every service, in name order.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::catalog;
+use crate::engine::cluster::{ContainerInstance, Resources};
+use crate::engine::event::{Event, EventKind, LogHasher};
+use crate::engine::placement::{self, scale_in, Decision, Outcome, PlacementRng, Request, Strategy};
+use crate::engine::rng::Rng;
+use crate::engine::task::{LaunchType, RunTaskSpec, Service, ServiceSpec, Task, TaskStatus};
+use crate::engine::taskdef::{NetworkMode, TaskDefinition};
+use crate::engine::time::Millis;
+
+/// Time from placement to RUNNING on EC2 (image pull and container start), until the task
+/// lifecycle model gives each step its own duration.
+pub const EC2_START_MS: Millis = 5_000;
+/// Fargate provisions capacity for each task, so it starts slower.
+pub const FARGATE_START_MS: Millis = 20_000;
+
+/// A change to the cluster, from the scenario timeline, the UI or a lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
+pub enum Command {
+    /// Register a task definition; the family's next revision number is assigned.
+    RegisterTaskDefinition {
+        #[serde(skip)]
+        task_definition: Option<Box<TaskDefinition>>,
+    },
+    CreateService(ServiceSpec),
+    UpdateService {
+        service: String,
+        #[serde(default)]
+        desired_count: Option<u32>,
+        #[serde(default)]
+        task_definition: Option<String>,
+    },
+    RunTask(RunTaskSpec),
+    StopTask {
+        task: String,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    AddInstances {
+        #[serde(rename = "type")]
+        instance_type: String,
+        /// `None`: balance across the cluster's AZs, as an Auto Scaling group does.
+        #[serde(default)]
+        az: Option<String>,
+        #[serde(default = "one")]
+        count: u32,
+        #[serde(default)]
+        attributes: BTreeMap<String, String>,
+        /// Explicit ids (`["i-web1"]`); generated `i-01`, `i-02`, ... otherwise.
+        #[serde(default)]
+        ids: Vec<String>,
+        /// MiB kept back from tasks (ECS_RESERVED_MEMORY).
+        #[serde(default)]
+        reserved_memory: u32,
+    },
+    TerminateInstance {
+        instance: String,
+    },
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Command {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::RegisterTaskDefinition { .. } => "registerTaskDefinition",
+            Command::CreateService(_) => "createService",
+            Command::UpdateService { .. } => "updateService",
+            Command::RunTask(_) => "runTask",
+            Command::StopTask { .. } => "stopTask",
+            Command::AddInstances { .. } => "addInstances",
+            Command::TerminateInstance { .. } => "terminateInstance",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    Command(Command),
+    TaskStarted(String),
+}
+
+/// Static cluster settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterConfig {
+    pub name: String,
+    pub region: String,
+    pub azs: Vec<String>,
+    /// AZs where Fargate may place tasks (empty: Fargate unavailable).
+    pub fargate_azs: Vec<String>,
+    /// Unix seconds of virtual time 0.
+    pub epoch_unix: i64,
+}
+
+pub struct Engine {
+    pub(crate) config: ClusterConfig,
+    pub(crate) seed: u64,
+    pub(crate) scenario_name: String,
+    now: Millis,
+    seq: u64,
+    queue: BTreeMap<(Millis, u64), Item>,
+    rng_random: Rng,
+    rng_tie: Rng,
+    pub(crate) instances: BTreeMap<String, ContainerInstance>,
+    pub(crate) task_defs: BTreeMap<String, Vec<TaskDefinition>>,
+    pub(crate) services: BTreeMap<String, Service>,
+    pub(crate) tasks: BTreeMap<String, Task>,
+    /// Why each live task is where it is.
+    pub(crate) decisions: BTreeMap<String, Decision>,
+    /// RunTask calls whose tasks did not fit: (group, count, decision).
+    pub(crate) run_task_failures: Vec<(String, u32, Decision)>,
+    family_counters: BTreeMap<String, u32>,
+    next_instance: u32,
+    events: Vec<Event>,
+    log_hash: LogHasher,
+}
+
+impl Engine {
+    pub fn new(config: ClusterConfig, seed: u64, scenario_name: &str) -> Self {
+        let mut e = Engine {
+            config,
+            seed,
+            scenario_name: scenario_name.to_string(),
+            now: 0,
+            seq: 0,
+            queue: BTreeMap::new(),
+            rng_random: Rng::derive(seed, "random-strategy"),
+            rng_tie: Rng::derive(seed, "tie-break"),
+            instances: BTreeMap::new(),
+            task_defs: BTreeMap::new(),
+            services: BTreeMap::new(),
+            tasks: BTreeMap::new(),
+            decisions: BTreeMap::new(),
+            run_task_failures: Vec::new(),
+            family_counters: BTreeMap::new(),
+            next_instance: 1,
+            events: Vec::new(),
+            log_hash: LogHasher::default(),
+        };
+        e.emit(EventKind::ScenarioStarted { name: scenario_name.to_string(), seed });
+        e
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+    pub fn tasks(&self) -> &BTreeMap<String, Task> {
+        &self.tasks
+    }
+    pub fn instances(&self) -> &BTreeMap<String, ContainerInstance> {
+        &self.instances
+    }
+    pub fn services(&self) -> &BTreeMap<String, Service> {
+        &self.services
+    }
+    /// Why a live task was placed where it is.
+    pub fn decision(&self, task: &str) -> Option<&Decision> {
+        self.decisions.get(task)
+    }
+    /// Every registered revision of a family, oldest first.
+    pub fn task_definitions(&self, family: &str) -> &[TaskDefinition] {
+        self.task_defs.get(family).map(Vec::as_slice).unwrap_or(&[])
+    }
+    pub fn task_definition_families(&self) -> impl Iterator<Item = &TaskDefinition> {
+        self.task_defs.values().filter_map(|revs| revs.last())
+    }
+
+    fn emit(&mut self, kind: EventKind) {
+        let e = Event { t: self.now, kind };
+        self.log_hash.update(&e);
+        self.events.push(e);
+    }
+
+    /// FNV-1a 64 of the JSON-lines event log so far (see [`crate::engine::event::log_hash`]).
+    pub fn log_hash(&self) -> String {
+        self.log_hash.hex()
+    }
+
+    fn push(&mut self, at: Millis, item: Item) {
+        self.seq += 1;
+        self.queue.insert((at.max(self.now), self.seq), item);
+    }
+
+    /// Queue a command for virtual time `at` (or now, if `at` is in the past).
+    pub fn schedule(&mut self, at: Millis, cmd: Command) {
+        self.push(at, Item::Command(cmd));
+    }
+
+    /// When the next queued item is due.
+    pub fn next_due(&self) -> Option<Millis> {
+        self.queue.keys().next().map(|(t, _)| *t)
+    }
+
+    /// Process the next queued item (advancing the clock to it). `false` if nothing is queued.
+    pub fn step(&mut self) -> bool {
+        let Some(((t, _), item)) = self.queue.pop_first() else {
+            return false;
+        };
+        self.now = self.now.max(t);
+        match item {
+            Item::Command(cmd) => {
+                let name = cmd.name();
+                if let Err(message) = self.execute(cmd) {
+                    self.emit(EventKind::ActionFailed { action: name.to_string(), message });
+                }
+            }
+            Item::TaskStarted(id) => self.task_started(&id),
+        }
+        self.reconcile_all();
+        true
+    }
+
+    /// Process everything due at or before `t`, then set the clock to `t`.
+    pub fn run_until(&mut self, t: Millis) {
+        while let Some(due) = self.next_due() {
+            if due > t {
+                break;
+            }
+            self.step();
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Process queued items until none are left or the clock would pass `limit`.
+    pub fn run_to_quiet(&mut self, limit: Millis) {
+        while let Some(due) = self.next_due() {
+            if due > limit {
+                self.now = self.now.max(limit);
+                return;
+            }
+            self.step();
+        }
+    }
+
+    /// Carry out a command now. Errors are returned (and not logged), for shells that show them.
+    pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
+        let r = self.execute(cmd);
+        self.reconcile_all();
+        r
+    }
+
+    fn execute(&mut self, cmd: Command) -> Result<(), String> {
+        match cmd {
+            Command::RegisterTaskDefinition { task_definition } => {
+                let td = task_definition.ok_or("registerTaskDefinition needs a task definition")?;
+                self.register(*td);
+                Ok(())
+            }
+            Command::CreateService(spec) => self.create_service(spec),
+            Command::UpdateService { service, desired_count, task_definition } => self.update_service(&service, desired_count, task_definition),
+            Command::RunTask(spec) => self.run_task(spec),
+            Command::StopTask { task, reason } => {
+                if !self.tasks.get(&task).is_some_and(|t| t.last_status != TaskStatus::Stopped) {
+                    return Err(format!("no running task {task:?}"));
+                }
+                self.stop_task(&task, "UserInitiated", reason.as_deref().unwrap_or("Task stopped by the user"));
+                Ok(())
+            }
+            Command::AddInstances { instance_type, az, count, attributes, ids, reserved_memory } => {
+                self.add_instances(&instance_type, az.as_deref(), count, &attributes, &ids, reserved_memory)
+            }
+            Command::TerminateInstance { instance } => self.terminate_instance(&instance),
+        }
+    }
+
+    /// Register a task definition and return its `family:revision`.
+    pub fn register(&mut self, mut td: TaskDefinition) -> String {
+        let revs = self.task_defs.entry(td.family.clone()).or_default();
+        td.revision = revs.len() as u32 + 1;
+        let key = td.key();
+        let (family, revision) = (td.family.clone(), td.revision);
+        revs.push(td);
+        self.emit(EventKind::TaskDefinitionRegistered { family, revision });
+        key
+    }
+
+    /// Resolve `family` (latest ACTIVE revision) or `family:revision`.
+    pub fn resolve_task_definition(&self, name: &str) -> Result<&TaskDefinition, String> {
+        let (family, rev) = match name.rsplit_once(':') {
+            Some((f, r)) => match r.parse::<u32>() {
+                Ok(n) => (f, Some(n)),
+                Err(_) => return Err(format!("task definition {name:?}: revision {r:?} is not a number")),
+            },
+            None => (name, None),
+        };
+        let revs = self.task_defs.get(family).ok_or_else(|| {
+            let known: Vec<&str> = self.task_defs.keys().map(String::as_str).collect();
+            if known.is_empty() {
+                format!("task definition family {family:?} is not registered (none are)")
+            } else {
+                format!("task definition family {family:?} is not registered; registered: {}", known.join(", "))
+            }
+        })?;
+        match rev {
+            None => revs.last().ok_or_else(|| format!("family {family:?} has no revisions")),
+            Some(n) => revs
+                .get((n as usize).wrapping_sub(1))
+                .ok_or_else(|| format!("{family}:{n} does not exist; {family} has revisions 1 to {}", revs.len())),
+        }
+    }
+
+    fn check_launch_type(td: &TaskDefinition, lt: LaunchType) -> Result<(), String> {
+        if lt == LaunchType::Fargate && !td.is_fargate() {
+            return Err(format!("{} is not compatible with FARGATE: add \"FARGATE\" to requiresCompatibilities", td.key()));
+        }
+        if lt == LaunchType::Ec2 && !td.requires_compatibilities.is_empty() && !td.requires_compatibilities.contains(&crate::engine::taskdef::Compatibility::Ec2) {
+            return Err(format!("{} is not compatible with EC2: its requiresCompatibilities is {:?}", td.key(), td.requires_compatibilities.iter().map(|c| c.as_str()).collect::<Vec<_>>()));
+        }
+        Ok(())
+    }
+
+    fn check_placement(lt: LaunchType, strategies: &Option<Vec<Strategy>>, constraints: &[placement::Constraint]) -> Result<(), String> {
+        if lt == LaunchType::Fargate && (strategies.as_ref().is_some_and(|s| !s.is_empty()) || !constraints.is_empty()) {
+            return Err("Fargate does not support placement strategies or constraints (Fargate spreads tasks across Availability Zones itself)".into());
+        }
+        if let Some(s) = strategies {
+            if s.len() > 5 {
+                return Err(format!("at most 5 placement strategies are allowed; got {}", s.len()));
+            }
+            for st in s {
+                st.validate()?;
+            }
+        }
+        if constraints.len() > 10 {
+            return Err(format!("at most 10 placement constraints are allowed; got {}", constraints.len()));
+        }
+        for c in constraints {
+            if let placement::Constraint::MemberOf { expression } = c {
+                placement::cql::parse(expression).map_err(|e| format!("memberOf expression {expression:?}: {e}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn create_service(&mut self, spec: ServiceSpec) -> Result<(), String> {
+        if self.services.contains_key(&spec.service_name) {
+            return Err(format!("service {:?} already exists", spec.service_name));
+        }
+        if spec.service_name.is_empty() || spec.service_name.len() > 255 || !spec.service_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(format!("service name {:?} must be 1–255 letters, digits, hyphens or underscores", spec.service_name));
+        }
+        let td = self.resolve_task_definition(&spec.task_definition)?;
+        Self::check_launch_type(td, spec.launch_type)?;
+        Self::check_placement(spec.launch_type, &spec.placement_strategy, &spec.placement_constraints)?;
+        let key = td.key();
+        let strategies = match (spec.launch_type, spec.placement_strategy) {
+            (LaunchType::Fargate, _) => Vec::new(),
+            (_, Some(s)) => s,
+            (_, None) => placement::default_service_strategy(),
+        };
+        let svc = Service {
+            name: spec.service_name.clone(),
+            task_definition: key.clone(),
+            desired_count: spec.desired_count,
+            launch_type: spec.launch_type,
+            strategies,
+            constraints: spec.placement_constraints,
+            created_at: self.now,
+            unplaced: 0,
+            last_failure: None,
+            reported_failure: None,
+            steady_reported: false,
+        };
+        self.services.insert(spec.service_name.clone(), svc);
+        self.emit(EventKind::ServiceCreated { service: spec.service_name, task_definition: key, desired_count: spec.desired_count, launch_type: spec.launch_type.as_str().to_string() });
+        Ok(())
+    }
+
+    fn update_service(&mut self, name: &str, desired: Option<u32>, task_definition: Option<String>) -> Result<(), String> {
+        let launch_type = self.services.get(name).ok_or_else(|| self.unknown_service(name))?.launch_type;
+        let new_td = match &task_definition {
+            Some(t) => {
+                let td = self.resolve_task_definition(t)?;
+                Self::check_launch_type(td, launch_type)?;
+                Some(td.key())
+            }
+            None => None,
+        };
+        let svc = self.services.get_mut(name).ok_or_else(|| format!("service {name:?} does not exist"))?;
+        if let Some(d) = desired {
+            svc.desired_count = d;
+        }
+        if let Some(k) = new_td {
+            svc.task_definition = k;
+        }
+        svc.steady_reported = false;
+        svc.reported_failure = None;
+        let (task_definition, desired_count) = (svc.task_definition.clone(), svc.desired_count);
+        self.emit(EventKind::ServiceUpdated { service: name.to_string(), task_definition, desired_count });
+        Ok(())
+    }
+
+    fn unknown_service(&self, name: &str) -> String {
+        let known: Vec<&str> = self.services.keys().map(String::as_str).collect();
+        format!("service {name:?} does not exist; services: {}", if known.is_empty() { "none".to_string() } else { known.join(", ") })
+    }
+
+    fn run_task(&mut self, spec: RunTaskSpec) -> Result<(), String> {
+        if spec.count == 0 || spec.count > 10 {
+            return Err(format!("RunTask count must be 1 to 10; got {}", spec.count));
+        }
+        let td = self.resolve_task_definition(&spec.task_definition)?.clone();
+        Self::check_launch_type(&td, spec.launch_type)?;
+        Self::check_placement(spec.launch_type, &spec.placement_strategy, &spec.placement_constraints)?;
+        let group = spec.group.clone().unwrap_or_else(|| format!("family:{}", td.family));
+        let strategies = spec.placement_strategy.clone().unwrap_or_else(placement::default_run_task_strategy);
+        for placed in 0..spec.count {
+            let d = self.place_one(&td, &group, None, spec.launch_type, &strategies, &spec.placement_constraints);
+            if let Outcome::Unplaced { summary } = &d.outcome {
+                let missing = spec.count - placed;
+                self.emit(EventKind::TaskUnplaceable { service: None, group: group.clone(), count: missing, reason: summary.clone() });
+                self.run_task_failures.push((group.clone(), missing, d));
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn add_instances(&mut self, type_name: &str, az: Option<&str>, count: u32, attributes: &BTreeMap<String, String>, ids: &[String], reserved_memory: u32) -> Result<(), String> {
+        let it = catalog::lookup(type_name).ok_or_else(|| catalog::suggest(type_name))?;
+        if let Some(az) = az {
+            if !self.config.azs.iter().any(|a| a == az) {
+                return Err(format!("availability zone {az:?} is not in the cluster; its zones are {}", self.config.azs.join(", ")));
+            }
+        }
+        if self.config.azs.is_empty() {
+            return Err("the cluster has no availability zones".into());
+        }
+        if !ids.is_empty() && ids.len() != count as usize {
+            return Err(format!("{} ids given for {count} instances", ids.len()));
+        }
+        for (k, _) in attributes {
+            if k.starts_with("ecs.") {
+                return Err(format!("attribute {k:?}: names starting with \"ecs.\" are set by ECS itself"));
+            }
+        }
+        for i in 0..count as usize {
+            let zone = match az {
+                Some(z) => z.to_string(),
+                None => self.least_populated_az(),
+            };
+            let id = match ids.get(i) {
+                Some(id) if self.instances.contains_key(id) => return Err(format!("instance id {id:?} is already in use")),
+                Some(id) => id.clone(),
+                None => self.fresh_instance_id(),
+            };
+            let mut inst = ContainerInstance::new(id.clone(), it, &zone, reserved_memory, self.now);
+            for (k, v) in attributes {
+                inst.attributes.insert(k.clone(), v.clone());
+            }
+            let registered = inst.registered;
+            self.instances.insert(id.clone(), inst);
+            self.emit(EventKind::InstanceRegistered { instance: id, instance_type: it.name.to_string(), az: zone, cpu: registered.cpu, memory: registered.memory });
+        }
+        Ok(())
+    }
+
+    fn least_populated_az(&self) -> String {
+        let mut best: Option<(&String, usize)> = None;
+        for az in &self.config.azs {
+            let n = self.instances.values().filter(|i| &i.az == az).count();
+            if best.is_none_or(|(_, m)| n < m) {
+                best = Some((az, n));
+            }
+        }
+        best.map(|(a, _)| a.clone()).unwrap_or_default()
+    }
+
+    fn fresh_instance_id(&mut self) -> String {
+        loop {
+            let id = format!("i-{:02}", self.next_instance);
+            self.next_instance += 1;
+            if !self.instances.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+
+    fn terminate_instance(&mut self, id: &str) -> Result<(), String> {
+        let inst = self.instances.get(id).ok_or_else(|| format!("no container instance {id:?}"))?;
+        let tasks = inst.tasks.clone();
+        for t in &tasks {
+            self.stop_task(t, "TerminationNotice", &format!("Host EC2 (instance {id}) terminated."));
+        }
+        self.instances.remove(id);
+        self.emit(EventKind::InstanceTerminated { instance: id.to_string(), tasks_stopped: tasks });
+        Ok(())
+    }
+
+    fn next_task_id(&mut self, family: &str) -> String {
+        let n = self.family_counters.entry(family.to_string()).or_insert(0);
+        *n += 1;
+        format!("{family}-{n}")
+    }
+
+    fn fargate_counts(&self, group: &str) -> BTreeMap<String, u32> {
+        let mut m = BTreeMap::new();
+        for t in self.tasks.values() {
+            if t.launch_type == LaunchType::Fargate && t.group == group && t.desired_status != TaskStatus::Stopped {
+                *m.entry(t.az.clone()).or_insert(0) += 1;
+            }
+        }
+        m
+    }
+
+    /// Place one task of `td`; on success it exists (PENDING) and is returned in the decision.
+    fn place_one(&mut self, td: &TaskDefinition, group: &str, service: Option<&str>, lt: LaunchType, strategies: &[Strategy], constraints: &[placement::Constraint]) -> Decision {
+        // The id is only taken when the task is really created, so failed attempts don't burn numbers.
+        let n = self.family_counters.get(&td.family).copied().unwrap_or(0) + 1;
+        let provisional = format!("{}-{n}", td.family);
+        let decision = match lt {
+            LaunchType::Fargate => placement::fargate::place(&provisional, group, &self.config.fargate_azs, &self.fargate_counts(group), &mut self.rng_tie),
+            LaunchType::Ec2 => {
+                let mut all_constraints: Vec<placement::Constraint> = constraints.to_vec();
+                for c in &td.placement_constraints {
+                    all_constraints.push(placement::Constraint::MemberOf { expression: c.expression.clone() });
+                }
+                let request = Request {
+                    task: provisional.clone(),
+                    group: group.to_string(),
+                    cpu: td.reserved_cpu(),
+                    memory: td.reserved_memory(),
+                    host_ports: td.host_ports(),
+                    needs_eni: td.network_mode == NetworkMode::Awsvpc,
+                    constraints: all_constraints,
+                    strategies: strategies.to_vec(),
+                };
+                placement::place(&request, &self.instances, self.config.epoch_unix, PlacementRng { random_strategy: &mut self.rng_random, tie_break: &mut self.rng_tie })
+            }
+        };
+        if let Outcome::Placed { instance, host_ports } = &decision.outcome {
+            let id = self.next_task_id(&td.family);
+            let (instance_id, az) = match lt {
+                LaunchType::Fargate => (None, instance.clone()),
+                LaunchType::Ec2 => (Some(instance.clone()), self.instances.get(instance).map(|i| i.az.clone()).unwrap_or_default()),
+            };
+            let (cpu, memory) = match lt {
+                LaunchType::Ec2 => (td.reserved_cpu(), td.reserved_memory()),
+                LaunchType::Fargate => (td.cpu.unwrap_or(0), td.memory.unwrap_or(0)),
+            };
+            let uses_eni = lt == LaunchType::Ec2 && td.network_mode == NetworkMode::Awsvpc;
+            if let Some(inst) = instance_id.as_ref().and_then(|i| self.instances.get_mut(i)) {
+                inst.remaining.cpu = inst.remaining.cpu.saturating_sub(cpu);
+                inst.remaining.memory = inst.remaining.memory.saturating_sub(memory);
+                for p in host_ports {
+                    inst.used_ports.insert(*p, id.clone());
+                }
+                if uses_eni {
+                    inst.eni_used += 1;
+                }
+                inst.tasks.push(id.clone());
+                *inst.group_counts.entry(group.to_string()).or_insert(0) += 1;
+            }
+            let why = decision
+                .steps
+                .last()
+                .and_then(|s| s.ratings.iter().find(|r| &r.instance == instance).map(|r| format!("{}: {}", s.strategy, r.shown)))
+                .unwrap_or_else(|| "the only instance that fits".to_string());
+            let why = match &decision.tie_break {
+                Some(tb) => format!("{why}; tie-break among {}", tb.among.len()),
+                None => why,
+            };
+            let task = Task {
+                id: id.clone(),
+                task_definition: td.key(),
+                family: td.family.clone(),
+                revision: td.revision,
+                group: group.to_string(),
+                service: service.map(str::to_string),
+                launch_type: lt,
+                instance: instance_id.clone(),
+                az: az.clone(),
+                host_ports: host_ports.clone(),
+                cpu,
+                memory,
+                uses_eni,
+                last_status: TaskStatus::Pending,
+                desired_status: TaskStatus::Running,
+                created_at: self.now,
+                started_at: None,
+                stopped_at: None,
+                stop_code: None,
+                stopped_reason: None,
+            };
+            self.tasks.insert(id.clone(), task);
+            self.emit(EventKind::TaskPlaced {
+                task: id.clone(),
+                group: group.to_string(),
+                task_definition: td.key(),
+                service: service.map(str::to_string),
+                instance: instance_id,
+                az,
+                host_ports: host_ports.iter().map(|(p, _)| *p).collect(),
+                why,
+            });
+            let delay = if lt == LaunchType::Fargate { FARGATE_START_MS } else { EC2_START_MS };
+            self.push(self.now + delay, Item::TaskStarted(id.clone()));
+            let mut d = decision;
+            d.task = id.clone();
+            self.decisions.insert(id, d.clone());
+            return d;
+        }
+        decision
+    }
+
+    fn task_started(&mut self, id: &str) {
+        let Some(t) = self.tasks.get_mut(id) else { return };
+        if t.last_status != TaskStatus::Pending || t.desired_status != TaskStatus::Running {
+            return;
+        }
+        t.last_status = TaskStatus::Running;
+        t.started_at = Some(self.now);
+        self.emit(EventKind::TaskRunning { task: id.to_string() });
+    }
+
+    /// Stop a task now and give its resources back.
+    fn stop_task(&mut self, id: &str, stop_code: &str, reason: &str) {
+        let Some(t) = self.tasks.get_mut(id) else { return };
+        if t.last_status == TaskStatus::Stopped {
+            return;
+        }
+        t.last_status = TaskStatus::Stopped;
+        t.desired_status = TaskStatus::Stopped;
+        t.stopped_at = Some(self.now);
+        t.stop_code = Some(stop_code.to_string());
+        t.stopped_reason = Some(reason.to_string());
+        let t = t.clone();
+        if let Some(inst) = t.instance.as_ref().and_then(|i| self.instances.get_mut(i)) {
+            inst.remaining.cpu = (inst.remaining.cpu + t.cpu).min(inst.registered.cpu);
+            inst.remaining.memory = (inst.remaining.memory + t.memory).min(inst.registered.memory);
+            for p in &t.host_ports {
+                inst.used_ports.remove(p);
+            }
+            if t.uses_eni {
+                inst.eni_used = inst.eni_used.saturating_sub(1);
+            }
+            inst.tasks.retain(|x| x != id);
+            if let Some(n) = inst.group_counts.get_mut(&t.group) {
+                *n -= 1;
+                if *n == 0 {
+                    inst.group_counts.remove(&t.group);
+                }
+            }
+        }
+        self.decisions.remove(id);
+        self.emit(EventKind::TaskStopped { task: id.to_string(), stop_code: stop_code.to_string(), reason: reason.to_string() });
+    }
+
+    fn reconcile_all(&mut self) {
+        let names: Vec<String> = self.services.keys().cloned().collect();
+        for n in names {
+            self.reconcile(&n);
+        }
+    }
+
+    /// The service controller: make the number of live tasks of the current revision equal the
+    /// desired count. Tasks of another revision are replaced all at once (the behaviour of
+    /// minimumHealthyPercent 0, maximumPercent 100).
+    fn reconcile(&mut self, name: &str) {
+        let Some(svc) = self.services.get(name).cloned() else { return };
+        let group = svc.group();
+        // Replace tasks of an older revision.
+        let stale: Vec<String> = self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.desired_status == TaskStatus::Running && t.task_definition != svc.task_definition).map(|t| t.id.clone()).collect();
+        for id in stale {
+            self.stop_task(&id, "ServiceSchedulerInitiated", &format!("Deployment: replaced by {}", svc.task_definition));
+        }
+        let live: Vec<String> = self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.desired_status == TaskStatus::Running).map(|t| t.id.clone()).collect();
+        let live_n = live.len() as u32;
+        let mut unplaced = 0;
+        let mut failure = None;
+        if live_n < svc.desired_count {
+            let td = match self.resolve_task_definition(&svc.task_definition) {
+                Ok(td) => td.clone(),
+                Err(_) => return,
+            };
+            let missing = svc.desired_count - live_n;
+            for k in 0..missing {
+                let d = self.place_one(&td, &group, Some(name), svc.launch_type, &svc.strategies, &svc.constraints);
+                if d.placed_on().is_none() {
+                    unplaced = missing - k;
+                    failure = Some(d);
+                    break;
+                }
+            }
+        } else if live_n > svc.desired_count {
+            for _ in 0..(live_n - svc.desired_count) {
+                let Some(victim) = self.choose_scale_in(name, &svc) else { break };
+                self.stop_task(&victim, "ServiceSchedulerInitiated", &format!("Scale-in: desired count lowered to {}", svc.desired_count));
+            }
+        }
+        let reason = failure.as_ref().and_then(|d| match &d.outcome {
+            Outcome::Unplaced { summary } => Some(summary.clone()),
+            Outcome::Placed { .. } => None,
+        });
+        let mut emit_unplaced = None;
+        let mut emit_steady = false;
+        if let Some(s) = self.services.get_mut(name) {
+            s.unplaced = unplaced;
+            s.last_failure = failure;
+            match reason {
+                Some(r) => {
+                    let key = (unplaced, r.clone());
+                    if s.reported_failure.as_ref() != Some(&key) {
+                        s.reported_failure = Some(key);
+                        emit_unplaced = Some((unplaced, r));
+                    }
+                    s.steady_reported = false;
+                }
+                None => s.reported_failure = None,
+            }
+        }
+        if let Some((count, reason)) = emit_unplaced {
+            self.emit(EventKind::TaskUnplaceable { service: Some(name.to_string()), group: group.clone(), count, reason });
+        }
+        // Steady state: every desired task is RUNNING on the current revision.
+        let running = self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.last_status == TaskStatus::Running && t.desired_status == TaskStatus::Running).count() as u32;
+        if let Some(s) = self.services.get_mut(name) {
+            if running == s.desired_count && s.unplaced == 0 {
+                if !s.steady_reported {
+                    s.steady_reported = true;
+                    emit_steady = true;
+                }
+            } else {
+                s.steady_reported = false;
+            }
+        }
+        if emit_steady {
+            self.emit(EventKind::ServiceSteadyState { service: name.to_string() });
+        }
+    }
+
+    fn choose_scale_in(&mut self, name: &str, svc: &Service) -> Option<String> {
+        let victims: Vec<scale_in::Victim> = self
+            .tasks
+            .values()
+            .filter(|t| t.service.as_deref() == Some(name) && t.desired_status == TaskStatus::Running)
+            .map(|t| scale_in::Victim { task: t.id.clone(), instance: t.instance.as_ref().and_then(|i| self.instances.get(i)), az: t.az.clone(), cpu: t.cpu, memory: t.memory })
+            .collect();
+        if victims.is_empty() {
+            return None;
+        }
+        let strategies = if svc.launch_type == LaunchType::Fargate { vec![Strategy::Spread { field: "attribute:ecs.availability-zone".into() }] } else { svc.strategies.clone() };
+        let (i, _, _) = scale_in::choose(&strategies, &victims, &mut self.rng_random, &mut self.rng_tie);
+        Some(victims[i].task.clone())
+    }
+
+    /// Resources reserved across the cluster: (reserved, registered).
+    pub fn reservation(&self) -> (Resources, Resources) {
+        let mut used = Resources::default();
+        let mut total = Resources::default();
+        for i in self.instances.values() {
+            total.cpu += i.registered.cpu;
+            total.memory += i.registered.memory;
+            used.cpu += i.registered.cpu - i.remaining.cpu;
+            used.memory += i.registered.memory - i.remaining.memory;
+        }
+        (used, total)
+    }
+}

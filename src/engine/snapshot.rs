@@ -1,0 +1,207 @@
+//! Snapshots: an immutable, serialisable view of the whole cluster at one moment, for the UI, the
+//! CLI report and lesson goals. Built from the engine; never fed back into it.
+
+use serde::Serialize;
+
+use crate::engine::cluster::InstanceStatus;
+use crate::engine::placement::Decision;
+use crate::engine::sim::Engine;
+use crate::engine::task::TaskStatus;
+use crate::engine::time::{Clock, Millis};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    pub scenario: String,
+    pub seed: u64,
+    pub time_ms: Millis,
+    /// `hh:mm:ss`.
+    pub time: String,
+    pub cluster: String,
+    pub region: String,
+    pub availability_zones: Vec<String>,
+    pub fargate_zones: Vec<String>,
+    pub instances: Vec<InstanceView>,
+    /// Tasks not yet stopped, in id order.
+    pub tasks: Vec<TaskView>,
+    pub services: Vec<ServiceView>,
+    /// Tasks that could not be placed, with the reason.
+    pub unplaced: Vec<UnplacedView>,
+    /// Latest revision of each registered family (`family:revision`).
+    pub task_definitions: Vec<String>,
+    pub stopped_task_count: usize,
+    /// FNV-1a of the event log so far.
+    pub event_log_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceView {
+    pub id: String,
+    pub instance_type: String,
+    pub az: String,
+    pub status: InstanceStatus,
+    pub registered_cpu: u32,
+    pub registered_memory: u32,
+    pub remaining_cpu: u32,
+    pub remaining_memory: u32,
+    /// Host ports used by tasks.
+    pub used_ports: Vec<u16>,
+    pub tasks: Vec<String>,
+    pub attributes: Vec<(String, String)>,
+    pub hourly_usd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskView {
+    pub id: String,
+    pub task_definition: String,
+    pub revision: u32,
+    pub group: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    pub launch_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    pub az: String,
+    pub last_status: TaskStatus,
+    pub desired_status: TaskStatus,
+    pub cpu: u32,
+    pub memory: u32,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub host_ports: Vec<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceView {
+    pub name: String,
+    pub task_definition: String,
+    pub launch_type: String,
+    pub desired: u32,
+    pub running: u32,
+    pub pending: u32,
+    /// Tasks the scheduler could not find room for.
+    pub unplaced: u32,
+    pub strategy: Vec<String>,
+    pub constraints: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnplacedView {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    pub group: String,
+    pub count: u32,
+    pub reason: String,
+    /// Per-instance verdicts of the failed attempt.
+    #[serde(skip)]
+    pub decision: Option<Decision>,
+}
+
+impl Engine {
+    pub fn snapshot(&self) -> Snapshot {
+        let instances = self
+            .instances()
+            .values()
+            .map(|i| InstanceView {
+                id: i.id.clone(),
+                instance_type: i.instance_type.clone(),
+                az: i.az.clone(),
+                status: i.status,
+                registered_cpu: i.registered.cpu,
+                registered_memory: i.registered.memory,
+                remaining_cpu: i.remaining.cpu,
+                remaining_memory: i.remaining.memory,
+                used_ports: i.used_ports.keys().map(|(p, _)| *p).collect(),
+                tasks: i.tasks.clone(),
+                attributes: i.attributes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                hourly_usd: i.hourly_usd,
+            })
+            .collect();
+        let mut stopped = 0;
+        let mut tasks = Vec::new();
+        for t in self.tasks().values() {
+            if t.last_status == TaskStatus::Stopped {
+                stopped += 1;
+                continue;
+            }
+            tasks.push(TaskView {
+                id: t.id.clone(),
+                task_definition: t.task_definition.clone(),
+                revision: t.revision,
+                group: t.group.clone(),
+                service: t.service.clone(),
+                launch_type: t.launch_type.as_str().to_string(),
+                instance: t.instance.clone(),
+                az: t.az.clone(),
+                last_status: t.last_status,
+                desired_status: t.desired_status,
+                cpu: t.cpu,
+                memory: t.memory,
+                host_ports: t.host_ports.iter().map(|(p, _)| *p).collect(),
+            });
+        }
+        let mut unplaced = Vec::new();
+        let services = self
+            .services()
+            .values()
+            .map(|s| {
+                let mine = tasks.iter().filter(|t| t.service.as_deref() == Some(s.name.as_str()));
+                let running = mine.clone().filter(|t| t.last_status == TaskStatus::Running).count() as u32;
+                let pending = mine.filter(|t| t.last_status != TaskStatus::Running).count() as u32;
+                if s.unplaced > 0 {
+                    let reason = match s.last_failure.as_ref().map(|d| &d.outcome) {
+                        Some(crate::engine::placement::Outcome::Unplaced { summary }) => summary.clone(),
+                        _ => String::new(),
+                    };
+                    unplaced.push(UnplacedView { service: Some(s.name.clone()), group: s.group(), count: s.unplaced, reason, decision: s.last_failure.clone() });
+                }
+                ServiceView {
+                    name: s.name.clone(),
+                    task_definition: s.task_definition.clone(),
+                    launch_type: s.launch_type.as_str().to_string(),
+                    desired: s.desired_count,
+                    running,
+                    pending,
+                    unplaced: s.unplaced,
+                    strategy: s.strategies.iter().map(|x| x.to_string()).collect(),
+                    constraints: s
+                        .constraints
+                        .iter()
+                        .map(|c| match c {
+                            crate::engine::placement::Constraint::DistinctInstance => "distinctInstance".to_string(),
+                            crate::engine::placement::Constraint::MemberOf { expression } => format!("memberOf({expression})"),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        for (group, count, d) in &self.run_task_failures {
+            let reason = match &d.outcome {
+                crate::engine::placement::Outcome::Unplaced { summary } => summary.clone(),
+                _ => String::new(),
+            };
+            unplaced.push(UnplacedView { service: None, group: group.clone(), count: *count, reason, decision: Some(d.clone()) });
+        }
+        Snapshot {
+            scenario: self.scenario_name.clone(),
+            seed: self.seed(),
+            time_ms: self.now(),
+            time: Clock(self.now()).to_string(),
+            cluster: self.config().name.clone(),
+            region: self.config().region.clone(),
+            availability_zones: self.config().azs.clone(),
+            fargate_zones: self.config().fargate_azs.clone(),
+            instances,
+            tasks,
+            services,
+            unplaced,
+            task_definitions: self.task_definition_families().map(|t| t.key()).collect(),
+            stopped_task_count: stopped,
+            event_log_hash: self.log_hash(),
+        }
+    }
+}

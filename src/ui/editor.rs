@@ -1,0 +1,118 @@
+//! The task-definition editor: JSON text, Deploy, and errors with line:col (click one to put the
+//! cursor there). The text is never replaced by the app, so nothing the learner typed is lost.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::app::DeployStatus;
+use crate::engine::diag::{Diagnostic, Severity};
+use crate::engine::sim::Command;
+use crate::engine::snapshot::Snapshot;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub text: String,
+    pub on_change: Callback<String>,
+    pub on_deploy: Callback<()>,
+    pub status: DeployStatus,
+    pub snapshot: Rc<Snapshot>,
+    pub on_command: Callback<Command>,
+}
+
+fn diag_item(d: &Diagnostic, area: &NodeRef, text: &str) -> Html {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let jump = {
+        let area = area.clone();
+        // Convert line:col to a UTF-16 offset for setSelectionRange.
+        let offset: u32 = text
+            .split_inclusive('\n')
+            .take((d.pos.line.saturating_sub(1)) as usize)
+            .map(|l| l.encode_utf16().count() as u32)
+            .sum::<u32>()
+            + text.lines().nth(d.pos.line.saturating_sub(1) as usize).map(|l| l.chars().take(d.pos.col.saturating_sub(1) as usize).map(char::len_utf16).sum::<usize>() as u32).unwrap_or(0);
+        Callback::from(move |_| {
+            if let Some(t) = area.cast::<web_sys::HtmlTextAreaElement>() {
+                let _ = t.focus();
+                let _ = t.set_selection_range(offset, offset + 1);
+            }
+        })
+    };
+    let where_ = if d.path.is_empty() { String::new() } else { format!(" {}", d.path) };
+    html! {
+        <li class={kind} data-testid={format!("diag-{kind}")}>
+            <button class="link" onclick={jump} title="Show in the editor">{format!("line {}, col {}", d.pos.line, d.pos.col)}</button>
+            <span class="path">{where_}</span>{": "}{&d.message}
+        </li>
+    }
+}
+
+#[function_component(Editor)]
+pub fn editor(props: &Props) -> Html {
+    let area = use_node_ref();
+    let oninput = {
+        let cb = props.on_change.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+                cb.emit(t.value());
+            }
+        })
+    };
+    let deploy = {
+        let cb = props.on_deploy.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let status = match &props.status {
+        DeployStatus::None => html! {},
+        DeployStatus::Invalid(diags) => {
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            html! {
+                <div class="diagnostics" data-testid="diagnostics" role="alert">
+                    <p class="error">{format!("Not deployed: {errors} error(s). Fix them and press Deploy again.")}</p>
+                    <ul>{ for diags.iter().map(|d| diag_item(d, &area, &props.text)) }</ul>
+                </div>
+            }
+        }
+        DeployStatus::Deployed { key, service, warnings } => html! {
+            <div class="diagnostics" data-testid="deployed" role="status">
+                <p class="ok">{ if service.is_empty() { format!("Registered {key}.") } else { format!("Registered {key}; service {service} now runs it.") } }</p>
+                if !warnings.is_empty() {
+                    <ul>{ for warnings.iter().map(|d| diag_item(d, &area, &props.text)) }</ul>
+                }
+            </div>
+        },
+        DeployStatus::Failed(msg) => html! { <div class="diagnostics" data-testid="failed" role="alert"><p class="error">{msg.clone()}</p></div> },
+    };
+    // Service settings: desired count.
+    let services = props.snapshot.services.iter().map(|s| {
+        let cb = props.on_command.clone();
+        let name = s.name.clone();
+        let onchange = Callback::from(move |e: Event| {
+            if let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                if let Ok(n) = input.value().trim().parse::<u32>() {
+                    cb.emit(Command::UpdateService { service: name.clone(), desired_count: Some(n.min(1000)), task_definition: None });
+                }
+            }
+        });
+        html! {
+            <label class="field">{format!("{} desired count ", s.name)}
+                <input type="number" min="0" max="1000" value={s.desired.to_string()} data-testid={format!("desired-{}", s.name)} {onchange} />
+            </label>
+        }
+    });
+    html! {
+        <section class="editor" aria-label="Task definition editor">
+            <h2>{"Task definition (register-task-definition JSON)"}</h2>
+            <textarea ref={area} data-testid="taskdef-editor" spellcheck="false" aria-label="Task definition JSON" value={props.text.clone()} {oninput} rows="18"></textarea>
+            <div class="editor-actions">
+                <button class="primary" data-testid="deploy" onclick={deploy}>{"Deploy"}</button>
+                { for services }
+            </div>
+            {status}
+        </section>
+    }
+}

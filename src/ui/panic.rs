@@ -1,0 +1,67 @@
+//! A panic must never leave a frozen page: show what happened, offer a bug report to copy (with
+//! the seed and scenario) and a reload button.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::JsCast;
+
+thread_local! {
+    /// What to put in a bug report: kept up to date by the app (seed, scenario, time).
+    static CONTEXT: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+pub fn set_context(text: String) {
+    CONTEXT.with(|c| *c.borrow_mut() = text);
+}
+
+pub fn install() {
+    std::panic::set_hook(Box::new(|info| {
+        let context = CONTEXT.with(|c| c.borrow().clone());
+        let report = format!("Berth bug report\n{context}\npanic: {info}\nuser agent: {}", user_agent());
+        show(&report);
+        web_sys::console::error_1(&report.clone().into());
+    }));
+}
+
+fn user_agent() -> String {
+    web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default()
+}
+
+fn show(report: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(overlay) = doc.create_element("div") else { return };
+    overlay.set_class_name("crash");
+    overlay.set_attribute("role", "alertdialog").ok();
+    overlay.set_attribute("data-testid", "crash").ok();
+    let Ok(title) = doc.create_element("h2") else { return };
+    title.set_text_content(Some("Berth hit a bug and stopped the simulation"));
+    let Ok(p) = doc.create_element("p") else { return };
+    p.set_text_content(Some("Your task definition text is kept in this tab. Copy the report below (it has the seed and scenario so we can replay it), then reload."));
+    let Ok(pre) = doc.create_element("pre") else { return };
+    pre.set_text_content(Some(report));
+    let Ok(copy) = doc.create_element("button") else { return };
+    copy.set_text_content(Some("Copy bug report"));
+    let text = report.to_string();
+    let on_copy = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&text);
+        }
+    });
+    copy.add_event_listener_with_callback("click", on_copy.as_ref().unchecked_ref()).ok();
+    on_copy.forget();
+    let Ok(reload) = doc.create_element("button") else { return };
+    reload.set_text_content(Some("Reload"));
+    let on_reload = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    reload.add_event_listener_with_callback("click", on_reload.as_ref().unchecked_ref()).ok();
+    on_reload.forget();
+    for child in [&title, &p, &pre, &copy, &reload] {
+        overlay.append_child(child).ok();
+    }
+    if let Some(body) = doc.body() {
+        body.append_child(&overlay).ok();
+    }
+}
