@@ -107,7 +107,7 @@ pub fn editor(props: &Props) -> Html {
     html! {
         <section class="editor" aria-label="Task definition editor">
             <h2>{"Task definition (register-task-definition JSON)"}</h2>
-            <textarea ref={area} data-testid="taskdef-editor" spellcheck="false" aria-label="Task definition JSON" value={props.text.clone()} {oninput} rows="18"></textarea>
+            <textarea ref={area} data-testid="taskdef-editor" spellcheck="false" aria-label="Task definition JSON" value={props.text.clone()} {oninput} rows="18" />
             <div class="editor-actions">
                 <button class="primary" data-testid="deploy" onclick={deploy}>{"Deploy"}</button>
                 { for services }

@@ -273,6 +273,9 @@ fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
 
 /// Compile a pattern; on error, the char index within `source` to blame (if known) and a message.
 fn compile_pattern(source: &str) -> Result<Pattern, (Option<usize>, String)> {
+    if let Some((at, why)) = unavailable_regex_feature(source) {
+        return Err((Some(at), format!("invalid regular expression: {why}")));
+    }
     // Compile the pattern on its own first: a valid pattern has balanced groups, so wrapping it
     // in `^(?:…)$` cannot change its meaning (`a)|(b` is rejected here).
     build_regex(source).map_err(|e| describe_regex_error(source, &e))?;
@@ -283,6 +286,75 @@ fn compile_pattern(source: &str) -> Result<Pattern, (Option<usize>, String)> {
         _ => (None, "invalid regular expression: it cannot be anchored (does it end in a (?x) # comment?)".to_string()),
     })?;
     Ok(Pattern { source: source.to_string(), regex })
+}
+
+/// Features the production build of the `regex` crate lacks (it ships only the Perl classes'
+/// Unicode tables). Test builds may get more through feature unification, so they are rejected
+/// here explicitly to behave the same everywhere. Returns the char index to blame and why.
+fn unavailable_regex_feature(source: &str) -> Option<(usize, String)> {
+    let chars: Vec<char> = source.chars().collect();
+    let mut i = 0;
+    let mut class = 0usize;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            if matches!(chars.get(i + 1), Some('p' | 'P')) {
+                return Some((
+                    i,
+                    "Unicode property classes like \\p{L} are not available in Berth; use \\w, \\d or a range like [a-z]"
+                        .to_string(),
+                ));
+            }
+            i += 2;
+            continue;
+        }
+        if class > 0 {
+            match c {
+                '[' => {
+                    class += 1;
+                    i = skip_class_start_at(&chars, i + 1);
+                    continue;
+                }
+                ']' => class -= 1,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            '[' => {
+                class = 1;
+                i = skip_class_start_at(&chars, i + 1);
+                continue;
+            }
+            '(' if chars.get(i + 1) == Some(&'?') => {
+                let flags: String = chars[i + 2..].iter().take_while(|f| f.is_ascii_alphabetic() || **f == '-').collect();
+                let (on, off) = flags.split_once('-').unwrap_or((flags.as_str(), ""));
+                if on.contains('i') && !off.contains('u') {
+                    return Some((
+                        i,
+                        "(?i) needs Unicode case tables Berth does not ship; spell out both cases, e.g. [tT]2, \
+                         or write (?i-u:t2) for ASCII-only case-insensitive matching"
+                            .to_string(),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// After a `[` at `i - 1`: skip an optional `^` and a leading literal `]`; the next index.
+fn skip_class_start_at(chars: &[char], mut i: usize) -> usize {
+    if chars.get(i) == Some(&'^') {
+        i += 1;
+    }
+    if chars.get(i) == Some(&']') {
+        i += 1;
+    }
+    i
 }
 
 fn describe_regex_error(source: &str, e: &regex::Error) -> (Option<usize>, String) {
@@ -299,6 +371,8 @@ fn describe_regex_error(source: &str, e: &regex::Error) -> (Option<usize>, Strin
                 .to_string();
             if reason.contains("case insensitivity") {
                 reason = "(?i) is not available in Berth; spell out both cases instead, e.g. [tT]2".to_string();
+            } else if reason.contains("Unicode") && reason.contains("not found") {
+                reason = format!("{reason} (Berth has no Unicode property tables; use \\w, \\d or a range)");
             }
             // For a one-line pattern the caret line ("    ^^^") is indented 4 columns past the pattern.
             let mut at = None;

@@ -702,15 +702,21 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        for (field, example) in [("cpu", "\"256\" or \"0.25 vCPU\""), ("memory", "\"512\" or \"0.5 GB\"")] {
-            if !self.locs.has(field) {
-                self.error(
-                    self.locs.missing(""),
-                    field,
-                    "fargate-task-size",
-                    format!("Fargate requires task-level {field} (e.g. {example}); valid pairs are listed in the Fargate task size table"),
-                );
-            }
+        if !self.locs.has("cpu") {
+            let cpus: Vec<String> = fargate::FARGATE_SIZES.iter().map(|r| r.cpu.to_string()).collect();
+            self.error(
+                self.locs.missing(""),
+                "cpu",
+                "fargate-task-size",
+                format!("Fargate requires task-level cpu: one of {} CPU units (e.g. \"256\" or \"0.25 vCPU\")", cpus.join(", ")),
+            );
+        }
+        if !self.locs.has("memory") {
+            let options = match td.cpu.and_then(fargate::row) {
+                Some(r) => format!("with cpu {} it can be {}", r.cpu, r.memory.describe()),
+                None => "e.g. \"512\" or \"0.5 GB\"".to_string(),
+            };
+            self.error(self.locs.missing(""), "memory", "fargate-task-size", format!("Fargate requires task-level memory; {options}"));
         }
         if let Some(cpu) = td.cpu {
             match fargate::row(cpu) {

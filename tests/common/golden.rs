@@ -1,0 +1,24 @@
+//! The scenario both determinism tests run: natively (tests/determinism.rs) and in Wasm under
+//! headless Chromium (tests/wasm.rs). Both must produce the log whose hash is in GOLDEN_HASH.
+
+use berth::engine::scenario::parse_scenario;
+use berth::engine::sim::Engine;
+
+pub const SCENARIO: &str = include_str!("../../docs/examples/scenarios/self-healing.json");
+pub const WEB: &str = include_str!("../../docs/examples/scenarios/taskdefs/web.json");
+/// FNV-1a 64 of the JSON-lines event log of SCENARIO run to 10 minutes with seed 1234.
+pub const GOLDEN_HASH: &str = include_str!("../golden/self-healing.hash");
+
+pub fn run() -> Engine {
+    let files = |name: &str| match name {
+        "taskdefs/web.json" => Ok(WEB.to_string()),
+        other => Err(format!("{other} not bundled")),
+    };
+    let scenario = match parse_scenario(SCENARIO, &files) {
+        Ok(s) => s,
+        Err(d) => panic!("self-healing.json does not load: {d:?}"),
+    };
+    let mut e = scenario.start(Some(1234));
+    e.run_until(10 * 60 * 1000);
+    e
+}
