@@ -136,6 +136,33 @@ impl Scenario {
     }
 }
 
+/// `["services", "0", "desiredCount"]` → `services[0].desiredCount`.
+fn path_text(path: &[&str]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        if seg.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{seg}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(seg);
+        }
+    }
+    out
+}
+
+fn locate_node<'a>(root: &'a Json, path: &[&str]) -> Option<&'a Json> {
+    let mut node = root;
+    for seg in path {
+        node = match seg.parse::<usize>() {
+            Ok(i) => node.as_array().and_then(|a| a.get(i))?,
+            Err(_) => node.get(seg)?,
+        };
+    }
+    Some(node)
+}
+
 /// Where a value at `path` (e.g. `["services", "0", "desiredCount"]`) starts in the text.
 fn locate(root: &Json, path: &[&str]) -> Pos {
     let mut node = root;
@@ -206,12 +233,12 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn err(&mut self, path: &[&str], rule: &str, message: impl Into<String>) {
         let pos = locate(self.root, path);
-        self.errors.push(Diagnostic::error(pos, path.join("."), rule, message));
+        self.errors.push(Diagnostic::error(pos, path_text(path), rule, message));
     }
 
     /// A task definition given inline or as `{"file": "path"}`.
     fn task_definition(&mut self, value: &Value, path: &[&str]) -> Option<TaskDefinition> {
-        let path_text = path.join(".");
+            let path_text = path_text(path);
         if let Some(file) = value.get("file").and_then(Value::as_str) {
             if value.as_object().is_some_and(|o| o.len() > 1) {
                 self.err(path, "scenario-taskdef", "a task definition given by \"file\" must have no other fields");
@@ -259,7 +286,18 @@ impl Ctx<'_> {
         match serde_json::from_value::<T>(value.clone()) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.err(path, "scenario-shape", format!("{what}: {e}"));
+                let msg = e.to_string();
+                // Point at the offending key when serde names one.
+                let key = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next()).map(str::to_string);
+                match key {
+                    Some(k) => {
+                        let node = locate_node(self.root, path);
+                        let pos = node.and_then(|n| n.get_member(&k)).map(|(key, _)| key.pos).unwrap_or_else(|| locate(self.root, path));
+                        let p = format!("{}.{k}", path_text(path));
+                        self.errors.push(Diagnostic::error(pos, p, "scenario-shape", format!("{what}: {msg}")));
+                    }
+                    None => self.err(path, "scenario-shape", format!("{what}: {msg}")),
+                }
                 None
             }
         }
@@ -389,7 +427,7 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
             match rest.get("taskDefinition") {
                 Some(tdv) => {
                     if let Some(td) = cx.task_definition(tdv, &[&path[..], &["taskDefinition"]].concat()) {
-                        timeline.push((at, path.join("."), Command::RegisterTaskDefinition { task_definition: Some(Box::new(td)) }));
+                        timeline.push((at, path_text(&path), Command::RegisterTaskDefinition { task_definition: Some(Box::new(td)) }));
                     }
                 }
                 None => cx.err(&path, "scenario-shape", "registerTaskDefinition needs \"taskDefinition\" (inline, or {\"file\": \"...\"})"),
@@ -397,7 +435,7 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
             continue;
         }
         if let Some(cmd) = cx.typed::<Command>(&Value::Object(rest), &path, "timeline action") {
-            timeline.push((at, path.join("."), cmd));
+            timeline.push((at, path_text(&path), cmd));
         }
     }
     timeline.sort_by_key(|(t, _, _)| *t);

@@ -23,6 +23,11 @@ pub const EC2_START_MS: Millis = 5_000;
 /// Fargate provisions capacity for each task, so it starts slower.
 pub const FARGATE_START_MS: Millis = 20_000;
 
+/// Most container instances one cluster may hold (the ECS default quota is 5,000 per cluster).
+pub const MAX_INSTANCES: usize = 5_000;
+/// Most tasks a service may ask for (the ECS quota for tasks per service is 5,000).
+pub const MAX_DESIRED: u32 = 5_000;
+
 /// A change to the cluster, from the scenario timeline, the UI or a lesson.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
@@ -364,6 +369,9 @@ impl Engine {
         let td = self.resolve_task_definition(&spec.task_definition)?;
         Self::check_launch_type(td, spec.launch_type)?;
         Self::check_placement(spec.launch_type, &spec.placement_strategy, &spec.placement_constraints)?;
+        if spec.desired_count > MAX_DESIRED {
+            return Err(format!("desiredCount {} is above the limit of {MAX_DESIRED} tasks per service", spec.desired_count));
+        }
         let key = td.key();
         let strategies = match (spec.launch_type, spec.placement_strategy) {
             (LaunchType::Fargate, _) => Vec::new(),
@@ -398,6 +406,9 @@ impl Engine {
             }
             None => None,
         };
+        if let Some(d) = desired.filter(|d| *d > MAX_DESIRED) {
+            return Err(format!("desiredCount {d} is above the limit of {MAX_DESIRED} tasks per service"));
+        }
         let svc = self.services.get_mut(name).ok_or_else(|| format!("service {name:?} does not exist"))?;
         if let Some(d) = desired {
             svc.desired_count = d;
@@ -447,6 +458,9 @@ impl Engine {
         }
         if self.config.azs.is_empty() {
             return Err("the cluster has no availability zones".into());
+        }
+        if self.instances.len() as u64 + count as u64 > MAX_INSTANCES as u64 {
+            return Err(format!("a cluster holds at most {MAX_INSTANCES} container instances; it has {} and {count} more were asked for", self.instances.len()));
         }
         if !ids.is_empty() && ids.len() != count as usize {
             return Err(format!("{} ids given for {count} instances", ids.len()));

@@ -14,6 +14,33 @@ pub struct FieldSet {
     pub simulated: &'static [&'static str],
     /// Fields the ECS API accepts but Berth only keeps for export.
     pub not_simulated: &'static [&'static str],
+    /// The JSON shape the API requires for some not-simulated fields, and their required
+    /// members, so a document Berth accepts is one the API accepts too.
+    pub shapes: &'static [(&'static str, Shape, &'static [&'static str])],
+}
+
+/// The JSON shape of a field, as the ECS service model types it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    String,
+    Bool,
+    /// A structure, or a map of strings (`dockerLabels`).
+    Object,
+    ListOfStrings,
+    ListOfObjects,
+}
+
+impl Shape {
+    /// For messages: "a list of strings".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Shape::String => "a string",
+            Shape::Bool => "true or false",
+            Shape::Object => "an object { ... }",
+            Shape::ListOfStrings => "a list of strings [\"...\"]",
+            Shape::ListOfObjects => "a list of objects [{ ... }]",
+        }
+    }
 }
 
 impl FieldSet {
@@ -25,6 +52,11 @@ impl FieldSet {
     /// All names the API accepts at this level.
     pub fn all(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.simulated.iter().chain(self.not_simulated.iter()).copied()
+    }
+
+    /// The shape and required members of a not-simulated field, if known.
+    pub fn shape(&self, name: &str) -> Option<(Shape, &'static [&'static str])> {
+        self.shapes.iter().find(|(n, _, _)| *n == name).map(|(_, s, r)| (*s, *r))
     }
 
     /// The closest known field name to `name`, if any is close enough to be a likely typo.
@@ -58,6 +90,17 @@ pub const TASK: FieldSet = FieldSet {
         "ephemeralStorage",
         "enableFaultInjection",
         "trustedExecutionConfiguration",
+    ],
+    shapes: &[
+        ("volumes", Shape::ListOfObjects, &[]),
+        ("tags", Shape::ListOfObjects, &[]),
+        ("pidMode", Shape::String, &[]),
+        ("ipcMode", Shape::String, &[]),
+        ("proxyConfiguration", Shape::Object, &["containerName"]),
+        ("inferenceAccelerators", Shape::ListOfObjects, &["deviceName", "deviceType"]),
+        ("ephemeralStorage", Shape::Object, &["sizeInGiB"]),
+        ("enableFaultInjection", Shape::Bool, &[]),
+        ("trustedExecutionConfiguration", Shape::Object, &["isolationMode"]),
     ],
 };
 
@@ -124,6 +167,37 @@ pub const CONTAINER: FieldSet = FieldSet {
         "firelensConfiguration",
         "credentialSpecs",
     ],
+    shapes: &[
+        ("repositoryCredentials", Shape::Object, &["credentialsParameter"]),
+        ("links", Shape::ListOfStrings, &[]),
+        ("restartPolicy", Shape::Object, &["enabled"]),
+        ("entryPoint", Shape::ListOfStrings, &[]),
+        ("command", Shape::ListOfStrings, &[]),
+        ("environmentFiles", Shape::ListOfObjects, &["value", "type"]),
+        ("mountPoints", Shape::ListOfObjects, &[]),
+        ("volumesFrom", Shape::ListOfObjects, &[]),
+        ("linuxParameters", Shape::Object, &[]),
+        ("versionConsistency", Shape::String, &[]),
+        ("hostname", Shape::String, &[]),
+        ("user", Shape::String, &[]),
+        ("workingDirectory", Shape::String, &[]),
+        ("disableNetworking", Shape::Bool, &[]),
+        ("privileged", Shape::Bool, &[]),
+        ("readonlyRootFilesystem", Shape::Bool, &[]),
+        ("dnsServers", Shape::ListOfStrings, &[]),
+        ("dnsSearchDomains", Shape::ListOfStrings, &[]),
+        ("extraHosts", Shape::ListOfObjects, &["hostname", "ipAddress"]),
+        ("dockerSecurityOptions", Shape::ListOfStrings, &[]),
+        ("interactive", Shape::Bool, &[]),
+        ("pseudoTerminal", Shape::Bool, &[]),
+        ("dockerLabels", Shape::Object, &[]),
+        ("ulimits", Shape::ListOfObjects, &["name", "softLimit", "hardLimit"]),
+        ("logConfiguration", Shape::Object, &["logDriver"]),
+        ("systemControls", Shape::ListOfObjects, &[]),
+        ("resourceRequirements", Shape::ListOfObjects, &["type"]),
+        ("firelensConfiguration", Shape::Object, &["type"]),
+        ("credentialSpecs", Shape::ListOfStrings, &[]),
+    ],
 };
 
 /// `PortMapping`.
@@ -131,6 +205,7 @@ pub const PORT_MAPPING: FieldSet = FieldSet {
     what: "port mapping",
     simulated: &["containerPort", "hostPort", "protocol"],
     not_simulated: &["name", "appProtocol", "containerPortRange"],
+    shapes: &[("name", Shape::String, &[]), ("appProtocol", Shape::String, &[]), ("containerPortRange", Shape::String, &[])],
 };
 
 /// `HealthCheck`.
@@ -138,24 +213,25 @@ pub const HEALTH_CHECK: FieldSet = FieldSet {
     what: "health check",
     simulated: &["command", "interval", "timeout", "retries", "startPeriod"],
     not_simulated: &[],
+    shapes: &[],
 };
 
 /// `KeyValuePair` (environment entries).
-pub const KEY_VALUE: FieldSet = FieldSet { what: "environment variable", simulated: &["name", "value"], not_simulated: &[] };
+pub const KEY_VALUE: FieldSet = FieldSet { what: "environment variable", simulated: &["name", "value"], not_simulated: &[], shapes: &[] };
 
 /// `Secret`.
-pub const SECRET: FieldSet = FieldSet { what: "secret", simulated: &["name", "valueFrom"], not_simulated: &[] };
+pub const SECRET: FieldSet = FieldSet { what: "secret", simulated: &["name", "valueFrom"], not_simulated: &[], shapes: &[] };
 
 /// `ContainerDependency`.
-pub const DEPENDS_ON: FieldSet = FieldSet { what: "container dependency", simulated: &["containerName", "condition"], not_simulated: &[] };
+pub const DEPENDS_ON: FieldSet = FieldSet { what: "container dependency", simulated: &["containerName", "condition"], not_simulated: &[], shapes: &[] };
 
 /// `TaskDefinitionPlacementConstraint`.
 pub const PLACEMENT_CONSTRAINT: FieldSet =
-    FieldSet { what: "placement constraint", simulated: &["type", "expression"], not_simulated: &[] };
+    FieldSet { what: "placement constraint", simulated: &["type", "expression"], not_simulated: &[], shapes: &[] };
 
 /// `RuntimePlatform`.
 pub const RUNTIME_PLATFORM: FieldSet =
-    FieldSet { what: "runtime platform", simulated: &["cpuArchitecture", "operatingSystemFamily"], not_simulated: &[] };
+    FieldSet { what: "runtime platform", simulated: &["cpuArchitecture", "operatingSystemFamily"], not_simulated: &[], shapes: &[] };
 
 /// Values of `runtimePlatform.cpuArchitecture`.
 pub const CPU_ARCHITECTURES: &[&str] = &["X86_64", "ARM64"];

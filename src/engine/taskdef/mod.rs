@@ -44,6 +44,14 @@ impl Parsed {
     }
 }
 
+/// Validates a model built or edited in code (no source text): the model is exported and the
+/// export parsed again, so every rule applies exactly as to a document. Positions refer to
+/// [`export_pretty`]'s text. (Parsed documents are validated by [`parse_task_definition`]; the
+/// lower-level [`validate()`] needs the [`Locations`] that parsing records.)
+pub fn validate_model(td: &TaskDefinition) -> Vec<Diagnostic> {
+    parse_task_definition(&export_pretty(td)).diagnostics
+}
+
 /// Parses and validates a task definition written as `aws ecs register-task-definition
 /// --cli-input-json` input (or `describe-task-definition` output). Never panics.
 pub fn parse_task_definition(text: &str) -> Parsed {

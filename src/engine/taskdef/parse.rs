@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::engine::diag::{Diagnostic, Pos};
 use crate::engine::json::{self, Json, JsonKind, Key};
 
-use super::fields::{self, FieldSet};
+use super::fields::{self, FieldSet, Shape};
 use super::locations::Locations;
 use super::model::*;
 use super::units;
@@ -130,6 +130,11 @@ impl Cx {
                 continue;
             }
             if set.not_simulated.contains(&k.name.as_str()) {
+                if let Some((shape, required)) = set.shape(&k.name) {
+                    if !self.check_shape(k, v, &child, shape, required) {
+                        continue;
+                    }
+                }
                 let empty = match &v.kind {
                     JsonKind::Array(a) => a.is_empty(),
                     JsonKind::Object(o) => o.is_empty(),
@@ -150,6 +155,53 @@ impl Cx {
             };
             self.warning(k.pos, &child, "unknown-field", message);
         }
+    }
+
+    /// Checks a not-simulated field against the shape the ECS API requires (so Berth does not
+    /// accept what `register-task-definition` would reject). Returns false after an error.
+    fn check_shape(&mut self, key: &Key, v: &Json, path: &str, shape: Shape, required: &[&str]) -> bool {
+        let before = self.diags.len();
+        let ok_type = match shape {
+            Shape::String => v.as_str().is_some(),
+            Shape::Bool => v.as_bool().is_some(),
+            Shape::Object => v.as_object().is_some(),
+            Shape::ListOfStrings | Shape::ListOfObjects => v.as_array().is_some(),
+        };
+        if !ok_type {
+            let mut expected = shape.describe().to_string();
+            if let (Shape::ListOfStrings, Some(s)) = (shape, v.as_str()) {
+                let words: Vec<String> = s.split_whitespace().map(json_str).collect();
+                expected = format!("{expected}, e.g. [{}]", words.join(", "));
+            }
+            self.wrong_type(v, path, &expected);
+            return false;
+        }
+        let check_required = |cx: &mut Cx, obj: &Json, obj_path: &str, at: Pos| {
+            for r in required {
+                if obj.get(r).is_none() {
+                    cx.error(at, obj_path, "required-field", format!("{} needs a \"{r}\"", key.name));
+                }
+            }
+        };
+        match shape {
+            Shape::Object => check_required(self, v, path, key.pos),
+            Shape::ListOfStrings | Shape::ListOfObjects => {
+                for (i, item) in v.as_array().unwrap_or(&[]).iter().enumerate() {
+                    let ip = idx(path, i);
+                    if shape == Shape::ListOfStrings && item.as_str().is_none() {
+                        self.wrong_type(item, &ip, "a string");
+                    } else if shape == Shape::ListOfObjects {
+                        if item.as_object().is_none() {
+                            self.wrong_type(item, &ip, "an object { ... }");
+                        } else {
+                            check_required(self, item, &ip, item.pos);
+                        }
+                    }
+                }
+            }
+            Shape::String | Shape::Bool => {}
+        }
+        self.diags.len() == before
     }
 
     /// The members of an object value, or a type error.
