@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod cluster;
 pub mod diag;
 pub mod event;
+pub mod invariants;
 pub mod sim;
 pub mod snapshot;
 pub mod task;
