@@ -31,6 +31,8 @@ fn scenario_error_table() {
         ("  \"cluster\": {},\n  \"startTime\": \"someday\"\n}", 5, 16, "startTime", "startTime \"someday\" is not a date"),
         ("  \"cluster\": {}\n", 5, 1, "", "expected ',' or '}' after object member, found end of input"),
         ("  \"cluster\": {},\n  \"services\": [{\"serviceName\": \"w\", \"taskDefinition\": \"x\", \"desiredCount\": -1}]\n}", 0, 0, "", "invalid value: integer `-1`"),
+        // A query-language error points at the offending character inside the string: `t2` at col 69.
+        ("  \"cluster\": {},\n  \"runTasks\": [{\"taskDefinition\": \"x\", \"placementConstraints\": [\n    {\"type\": \"memberOf\", \"expression\": \"attribute:ecs.instance-type t2\"}]}]\n}", 6, 69, "runTasks[0].placementConstraints[0].expression", "found 't2'"),
     ];
     for (body, line, col, path, msg) in rows {
         let text = format!("{HEAD}{body}");

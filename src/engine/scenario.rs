@@ -282,6 +282,24 @@ impl Ctx<'_> {
         parsed.task_definition
     }
 
+    /// Check the `memberOf` expressions of `placementConstraints` at `path`, pointing into the string.
+    fn check_expressions(&mut self, constraints: &[crate::engine::placement::Constraint], path: &[&str]) -> bool {
+        let mut ok = true;
+        for (j, c) in constraints.iter().enumerate() {
+            if let crate::engine::placement::Constraint::MemberOf { expression } = c {
+                if let Err(e) = crate::engine::placement::cql::parse(expression) {
+                    let idx = j.to_string();
+                    let p = [path, &["placementConstraints", &idx, "expression"]].concat();
+                    let string_pos = locate(self.root, &p);
+                    let pos = json::string_offset_pos(self.text, string_pos, e.offset);
+                    self.errors.push(Diagnostic::error(pos, path_text(&p), "cql-syntax", format!("memberOf expression: {}", e.message)));
+                    ok = false;
+                }
+            }
+        }
+        ok
+    }
+
     fn typed<T: for<'de> Deserialize<'de>>(&mut self, value: &Value, path: &[&str], what: &str) -> Option<T> {
         match serde_json::from_value::<T>(value.clone()) {
             Ok(v) => Some(v),
@@ -393,12 +411,18 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
     for (i, v) in file.services.iter().enumerate() {
         let idx = i.to_string();
         if let Some(spec) = cx.typed::<ServiceSpec>(v, &["services", &idx], "service") {
+            if !cx.check_expressions(&spec.placement_constraints, &["services", &idx]) {
+                continue;
+            }
             setup.push((format!("services.{i}"), Command::CreateService(spec)));
         }
     }
     for (i, v) in file.run_tasks.iter().enumerate() {
         let idx = i.to_string();
         if let Some(spec) = cx.typed::<RunTaskSpec>(v, &["runTasks", &idx], "runTask") {
+            if !cx.check_expressions(&spec.placement_constraints, &["runTasks", &idx]) {
+                continue;
+            }
             setup.push((format!("runTasks.{i}"), Command::RunTask(spec)));
         }
     }
