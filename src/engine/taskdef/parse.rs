@@ -77,8 +77,9 @@ fn unwrap_describe_output<'j>(root: &'j Json, members: &'j [(Key, Json)], cx: &m
         "describe-output",
         format!("this looks like describe-task-definition output: using the task definition inside \"taskDefinition\"{detail}"),
     ));
-    for (k, _) in members {
-        if k.name != "taskDefinition" {
+    for (k, v) in members {
+        let empty = v.as_array().is_some_and(|a| a.is_empty()) || v.as_object().is_some_and(|o| o.is_empty());
+        if k.name != "taskDefinition" && !empty {
             cx.diags.push(Diagnostic::warning(
                 k.pos,
                 k.name.clone(),
@@ -111,11 +112,13 @@ impl Cx {
 
     /// A type error at `v`: marks the path invalid.
     fn wrong_type(&mut self, v: &Json, path: &str, expected: &str) {
-        let mut message = format!("expected {expected}, got {}", v.describe());
-        if v.is_null() {
-            message.push_str(" (leave the field out instead of writing null)");
-        }
-        self.error(v.pos, path, "wrong-type", message);
+        self.wrong_type_hint(v, path, expected, "");
+    }
+
+    /// A type error with a hint appended, e.g. ` (remove the quotes)`.
+    fn wrong_type_hint(&mut self, v: &Json, path: &str, expected: &str, hint: &str) {
+        let hint = if v.is_null() { " (leave the field out instead of writing null)" } else { hint };
+        self.error(v.pos, path, "wrong-type", format!("expected {expected}, got {}{hint}", v.describe()));
         self.locs.mark_invalid(path);
     }
 
@@ -243,7 +246,7 @@ impl Cx {
                     Some("true") | Some("false") => " (remove the quotes)",
                     _ => "",
                 };
-                self.wrong_type(v, path, &format!("true or false{hint}"));
+                self.wrong_type_hint(v, path, "true or false", hint);
                 None
             }
         }
@@ -260,7 +263,7 @@ impl Cx {
                 } else {
                     String::new()
                 };
-                self.wrong_type(v, path, &format!("{what}{hint}"));
+                self.wrong_type_hint(v, path, what, &hint);
                 return None;
             }
             _ => {
@@ -271,7 +274,9 @@ impl Cx {
         let problem = if raw.contains(['.', 'e', 'E']) {
             format!("expected {what} as a whole number, got {raw}")
         } else if raw.starts_with('-') {
-            if raw == "-0" { return Some(0) }
+            if raw == "-0" {
+                return Some(0);
+            }
             format!("expected {what}, got {raw}: it cannot be negative")
         } else {
             match raw.parse::<u32>() {
