@@ -100,7 +100,9 @@ pub fn editor(props: &Props) -> Html {
         });
         html! {
             <label class="field">{format!("{} desired count ", s.name)}
-                <input type="number" min="0" max="1000" value={s.desired.to_string()} data-testid={format!("desired-{}", s.name)} {onchange} />
+                // Uncontrolled while typing (the play loop re-renders several times a second);
+                // the key remounts it when the desired count changes from elsewhere.
+                <input key={format!("{}-{}", s.name, s.desired)} type="number" min="0" max="1000" defaultvalue={s.desired.to_string()} data-testid={format!("desired-{}", s.name)} {onchange} />
             </label>
         }
     });
