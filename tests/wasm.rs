@@ -15,18 +15,18 @@ fn wasm_log_matches_the_native_golden_hash() {
     assert_eq!(e.log_hash(), golden::GOLDEN_HASH.trim());
 }
 
-fn mount() -> web_sys::Element {
+async fn mount() -> web_sys::Element {
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<berth::ui::App>::with_root(root.clone()).render();
-    yew::scheduler::flush();
+    yew::scheduler::flush().await;
     root
 }
 
 #[wasm_bindgen_test]
-fn app_renders_the_sample_cluster() {
-    let root = mount();
+async fn app_renders_the_sample_cluster() {
+    let root = mount().await;
     let chips = root.query_selector_all("[data-testid=task-chip]").unwrap();
     assert_eq!(chips.length(), 6, "six web tasks");
     let azs = root.query_selector_all("[data-testid=az]").unwrap();

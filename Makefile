@@ -1,0 +1,96 @@
+# Berth: build, serve and test.
+#   make serve   install what is missing, then serve the web app at http://127.0.0.1:8080
+#   make test    install what is missing, then run every test stage (fails on the first failure)
+#   make dist    release build of the web app into dist/
+#   make clean   remove build output (target/, dist/, test results)
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-print-directory
+
+# npm's wasm-opt (binaryen >= 117) and playwright must win over anything else on PATH.
+export PATH := $(CURDIR)/node_modules/.bin:$(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export CHROMEDRIVER := /usr/bin/chromedriver
+
+HTML        := static/index.html
+SERVE_ADDR  ?= 127.0.0.1
+SERVE_PORT  ?= 8080
+# The dev server's debug build (with its live-reload script) must not overwrite the release dist/.
+SERVE_DIST  ?= target/trunk-serve
+E2E_PORT    ?= 8099
+export E2E_PORT
+# Test targets that contain #[wasm_bindgen_test]s (run in headless Chromium).
+WASM_TEST_ARGS ?= --test wasm
+CARGO_TEST_ARGS ?=
+PYTHON      := $(CURDIR)/.tools/venv/bin/python
+STAGE       := scripts/stage.sh
+
+.PHONY: help setup serve test test-native test-export test-wasm test-e2e dist clean distclean
+
+help:
+	@echo "make serve   - serve the web app at http://$(SERVE_ADDR):$(SERVE_PORT) (live reload)"
+	@echo "make test    - native tests, export check, wasm tests, release build, Playwright e2e"
+	@echo "make dist    - release build into dist/"
+	@echo "make clean   - remove target/, dist/ and test output"
+
+setup:
+	@scripts/setup.sh
+
+serve: setup
+	@echo "Berth is at http://$(SERVE_ADDR):$(SERVE_PORT)"
+	trunk serve $(HTML) --address $(SERVE_ADDR) --port $(SERVE_PORT) --dist $(SERVE_DIST)
+
+# Stages run in order; each prints its duration, the first failure stops the run.
+test: setup
+	@rm -f .tools/stage-times
+	@$(STAGE) native-tests  $(MAKE) test-native
+	@$(STAGE) export-check  $(MAKE) test-export
+	@$(STAGE) wasm-tests    $(MAKE) test-wasm
+	@$(STAGE) trunk-release $(MAKE) dist-build
+	@$(STAGE) e2e           $(MAKE) test-e2e
+	@echo "make test: all stages passed ($$(paste -sd' ' .tools/stage-times))"
+
+test-native:
+	cargo test $(CARGO_TEST_ARGS)
+
+test-export:
+	@if [[ -f scripts/check-export.sh ]]; then \
+	  echo "PYTHON=$(PYTHON) bash scripts/check-export.sh"; \
+	  PYTHON="$(PYTHON)" bash scripts/check-export.sh; \
+	else \
+	  echo "scripts/check-export.sh not present: export check skipped"; \
+	fi
+
+test-wasm:
+	@if [[ "$(strip $(WASM_TEST_ARGS))" == "--test wasm" && ! -f tests/wasm.rs ]]; then \
+	  echo "error: tests/wasm.rs (the #[wasm_bindgen_test] suite) is missing;" >&2; \
+	  echo "       create it, or point WASM_TEST_ARGS at the targets that hold wasm tests" >&2; \
+	  exit 1; \
+	fi
+	cargo test --target wasm32-unknown-unknown $(WASM_TEST_ARGS)
+
+dist: setup
+	@$(MAKE) dist-build
+
+.PHONY: dist-build
+dist-build:
+	trunk build $(HTML) --release
+	@test -f dist/index.html || { echo "error: trunk did not produce dist/index.html" >&2; exit 1; }
+	@ls -l dist/*.wasm | awk '{ printf "dist: %s %d bytes\n", $$NF, $$5 }'
+
+test-e2e:
+	@test -f dist/index.html || { echo "error: dist/index.html missing; run make dist first" >&2; exit 1; }
+	rm -rf test-results
+	playwright test
+
+clean:
+	rm -rf dist test-results playwright-report .tools/stage-times
+	cargo clean
+
+# Also drops installed project-local tools (node_modules, .tools/venv); global ones stay.
+distclean: clean
+	rm -rf node_modules .tools
