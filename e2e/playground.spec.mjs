@@ -18,6 +18,8 @@ test('sample cluster: six web tasks, one per instance, two per AZ', async ({ pag
   // Tasks start PENDING and become RUNNING as virtual time passes (the page plays at 4×).
   await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
   await expect(page.getByTestId('service-summary')).toContainText('desired 6, running 6, pending 0');
+  await expect(page.getByTestId('desired-web')).toHaveValue('6');
+  await page.screenshot({ path: test.info().outputPath('sample-cluster.png') });
 });
 
 test('break the JSON, see the error with its line, fix it, deploy, see the new placement', async ({ page }) => {
@@ -66,6 +68,8 @@ test('break the JSON, see the error with its line, fix it, deploy, see the new p
   }
   // Six instances hold twelve such tasks; the thirteenth waits, and the queue says why.
   await page.getByTestId('desired-web').fill('13');
+  await page.waitForTimeout(600); // a few play-loop re-renders must not wipe what was typed
+  await expect(page.getByTestId('desired-web')).toHaveValue('13');
   await page.getByTestId('desired-web').blur();
   await expect(chips(page)).toHaveCount(12);
   await expect(page.getByTestId('unplaced')).toContainText('1 × web waiting');

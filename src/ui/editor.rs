@@ -89,22 +89,7 @@ pub fn editor(props: &Props) -> Html {
     };
     // Service settings: desired count.
     let services = props.snapshot.services.iter().map(|s| {
-        let cb = props.on_command.clone();
-        let name = s.name.clone();
-        let onchange = Callback::from(move |e: Event| {
-            if let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                if let Ok(n) = input.value().trim().parse::<u32>() {
-                    cb.emit(Command::UpdateService { service: name.clone(), desired_count: Some(n.min(1000)), task_definition: None });
-                }
-            }
-        });
-        html! {
-            <label class="field">{format!("{} desired count ", s.name)}
-                // Uncontrolled while typing (the play loop re-renders several times a second);
-                // the key remounts it when the desired count changes from elsewhere.
-                <input key={format!("{}-{}", s.name, s.desired)} type="number" min="0" max="1000" defaultvalue={s.desired.to_string()} data-testid={format!("desired-{}", s.name)} {onchange} />
-            </label>
-        }
+        html! { <DesiredCount key={s.name.clone()} service={s.name.clone()} desired={s.desired} on_command={props.on_command.clone()} /> }
     });
     html! {
         <section class="editor" aria-label="Task definition editor">
@@ -116,5 +101,49 @@ pub fn editor(props: &Props) -> Html {
             </div>
             {status}
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DesiredProps {
+    service: String,
+    desired: u32,
+    on_command: Callback<Command>,
+}
+
+/// A service's desired count. Keeps what the learner is typing (the play loop re-renders several
+/// times a second) and sends an UpdateService when the field is committed (Enter or leaving it).
+#[function_component(DesiredCount)]
+fn desired_count(props: &DesiredProps) -> Html {
+    let draft = use_state(|| props.desired.to_string());
+    {
+        let draft = draft.clone();
+        use_effect_with(props.desired, move |d| draft.set(d.to_string()));
+    }
+    let oninput = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                draft.set(input.value());
+            }
+        })
+    };
+    let onchange = {
+        let cb = props.on_command.clone();
+        let name = props.service.clone();
+        let draft = draft.clone();
+        let current = props.desired;
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            match input.value().trim().parse::<u32>() {
+                Ok(n) => cb.emit(Command::UpdateService { service: name.clone(), desired_count: Some(n.min(1000)), task_definition: None }),
+                Err(_) => draft.set(current.to_string()),
+            }
+        })
+    };
+    html! {
+        <label class="field">{format!("{} desired count ", props.service)}
+            <input type="number" min="0" max="1000" value={(*draft).clone()} data-testid={format!("desired-{}", props.service)} {oninput} {onchange} />
+        </label>
     }
 }
