@@ -75,6 +75,8 @@ fn build(seed: u64, instances: &[(usize, usize)], services: &[(usize, u32, Optio
             launch_type: LaunchType::Ec2,
             placement_strategy: strat.clone(),
             placement_constraints: cons.clone(),
+            deployment_configuration: Default::default(),
+            health_check_grace_period_seconds: 0,
         }))
         .unwrap();
     }
@@ -85,7 +87,7 @@ fn drive(e: &mut Engine, acts: &[Act]) -> Result<(), String> {
     invariants::check(e)?;
     for a in acts {
         let _ = match a {
-            Act::Scale(s, n) => e.apply(Command::UpdateService { service: format!("s{s}"), desired_count: Some(*n), task_definition: None }),
+            Act::Scale(s, n) => e.apply(Command::UpdateService { service: format!("s{s}"), desired_count: Some(*n), task_definition: None, deployment_configuration: None, force_new_deployment: false }),
             Act::Terminate(i) => {
                 let id = e.instances().keys().nth(*i).cloned();
                 match id {

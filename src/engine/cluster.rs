@@ -63,6 +63,8 @@ pub struct ContainerInstance {
     pub tasks: Vec<String>,
     /// Task group → number of this instance's tasks in it (`service:web`, `family:batch`, ...).
     pub group_counts: BTreeMap<String, u32>,
+    /// Images already pulled here (a cached image starts without a pull).
+    pub images: BTreeSet<String>,
     pub hourly_usd: f64,
 }
 
@@ -91,6 +93,7 @@ impl ContainerInstance {
             agent_connected: true,
             tasks: Vec::new(),
             group_counts: BTreeMap::new(),
+            images: BTreeSet::new(),
             hourly_usd: it.hourly_usd,
         }
     }

@@ -49,8 +49,19 @@ pub enum EventKind {
         /// The strategy step that decided, in words (e.g. "spread(attribute:ecs.availability-zone): us-east-1b has 0 of service:web").
         why: String,
     },
+    /// A task moved to another lifecycle state (PENDING, ACTIVATING, DEACTIVATING, STOPPING, ...).
+    TaskStatus { task: String, status: String },
     TaskRunning { task: String },
-    TaskStopped { task: String, stop_code: String, reason: String },
+    TaskHealthChanged { task: String, health: String },
+    /// The scheduler asked a task to stop; it is on its way (DEACTIVATING → STOPPING → STOPPED).
+    TaskStopping { task: String, stop_code: String, reason: String },
+    TaskStopped {
+        task: String,
+        stop_code: String,
+        reason: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        exit_code: Option<i32>,
+    },
     /// A service or RunTask call could not place a task.
     TaskUnplaceable {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,6 +72,23 @@ pub enum EventKind {
         reason: String,
     },
     ServiceSteadyState { service: String },
+    DeploymentStarted { service: String, deployment: u32, task_definition: String, minimum_healthy_percent: u32, maximum_percent: u32, rollback: bool },
+    /// One step of a rolling update, with the counts after it.
+    DeploymentProgress { service: String, deployment: u32, started: u32, stopped: u32, old_running: u32, old_healthy: u32, new_running: u32, new_healthy: u32 },
+    DeploymentCompleted { service: String, deployment: u32, task_definition: String },
+    DeploymentStuck { service: String, deployment: u32, reason: String },
+    DeploymentFailed { service: String, deployment: u32, failed_tasks: u32, threshold: u32 },
+    ServiceThrottled { service: String, failures: u32, retry_in_ms: u64 },
+    InstanceDraining { instance: String },
+    AzOutage { az: String, instances: Vec<String> },
+    AzRecovered { az: String },
+    SpotInterruptionWarning {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        instance: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        task: Option<String>,
+        stop_at: u64,
+    },
     /// A timeline action could not be carried out (unknown service, invalid task definition...).
     ActionFailed { action: String, message: String },
 }
@@ -68,8 +96,9 @@ pub enum EventKind {
 impl EventKind {
     pub fn level(&self) -> Level {
         match self {
-            EventKind::TaskUnplaceable { .. } | EventKind::ActionFailed { .. } => Level::Error,
-            EventKind::InstanceTerminated { .. } => Level::Warning,
+            EventKind::TaskUnplaceable { .. } | EventKind::ActionFailed { .. } | EventKind::DeploymentFailed { .. } | EventKind::DeploymentStuck { .. } | EventKind::AzOutage { .. } => Level::Error,
+            EventKind::InstanceTerminated { .. } | EventKind::ServiceThrottled { .. } | EventKind::SpotInterruptionWarning { .. } | EventKind::InstanceDraining { .. } => Level::Warning,
+            EventKind::TaskHealthChanged { health, .. } if health == "UNHEALTHY" => Level::Warning,
             EventKind::TaskStopped { stop_code, .. } if stop_code != "ServiceSchedulerInitiated" && stop_code != "UserInitiated" => Level::Warning,
             _ => Level::Info,
         }
@@ -85,10 +114,23 @@ impl EventKind {
             EventKind::ServiceCreated { .. } => "serviceCreated",
             EventKind::ServiceUpdated { .. } => "serviceUpdated",
             EventKind::TaskPlaced { .. } => "taskPlaced",
+            EventKind::TaskStatus { .. } => "taskStatus",
             EventKind::TaskRunning { .. } => "taskRunning",
+            EventKind::TaskHealthChanged { .. } => "taskHealthChanged",
+            EventKind::TaskStopping { .. } => "taskStopping",
             EventKind::TaskStopped { .. } => "taskStopped",
             EventKind::TaskUnplaceable { .. } => "taskUnplaceable",
             EventKind::ServiceSteadyState { .. } => "serviceSteadyState",
+            EventKind::DeploymentStarted { .. } => "deploymentStarted",
+            EventKind::DeploymentProgress { .. } => "deploymentProgress",
+            EventKind::DeploymentCompleted { .. } => "deploymentCompleted",
+            EventKind::DeploymentStuck { .. } => "deploymentStuck",
+            EventKind::DeploymentFailed { .. } => "deploymentFailed",
+            EventKind::ServiceThrottled { .. } => "serviceThrottled",
+            EventKind::InstanceDraining { .. } => "instanceDraining",
+            EventKind::AzOutage { .. } => "azOutage",
+            EventKind::AzRecovered { .. } => "azRecovered",
+            EventKind::SpotInterruptionWarning { .. } => "spotInterruptionWarning",
             EventKind::ActionFailed { .. } => "actionFailed",
         }
     }
@@ -114,13 +156,43 @@ impl EventKind {
                 Some(i) => format!("{task} placed on {i} ({az}) — {why}"),
                 None => format!("{task} placed on Fargate in {az} — {why}"),
             },
+            EventKind::TaskStatus { task, status } => format!("{task} is {status}"),
             EventKind::TaskRunning { task } => format!("{task} is RUNNING"),
-            EventKind::TaskStopped { task, stop_code, reason } => format!("{task} stopped ({stop_code}): {reason}"),
+            EventKind::TaskHealthChanged { task, health } => format!("{task} is {health}"),
+            EventKind::TaskStopping { task, stop_code, reason } => format!("{task} stopping ({stop_code}): {reason}"),
+            EventKind::TaskStopped { task, stop_code, reason, exit_code } => match exit_code {
+                Some(c) => format!("{task} stopped ({stop_code}, exit code {c}): {reason}"),
+                None => format!("{task} stopped ({stop_code}): {reason}"),
+            },
             EventKind::TaskUnplaceable { service, group, count, reason } => match service {
                 Some(s) => format!("service {s} was unable to place {count} task(s): {reason}"),
                 None => format!("{group}: {count} task(s) could not be placed: {reason}"),
             },
             EventKind::ServiceSteadyState { service } => format!("service {service} has reached a steady state"),
+            EventKind::DeploymentStarted { service, deployment, task_definition, minimum_healthy_percent, maximum_percent, rollback } => format!(
+                "service {service}: {}deployment {deployment} to {task_definition} started (minimum healthy {minimum_healthy_percent} %, maximum {maximum_percent} %)",
+                if *rollback { "rollback " } else { "" }
+            ),
+            EventKind::DeploymentProgress { service, started, stopped, old_running, old_healthy, new_running, new_healthy, .. } => format!(
+                "service {service}: stopped {stopped} old, started {started} new; old {old_running} running ({old_healthy} healthy), new {new_running} running ({new_healthy} healthy)"
+            ),
+            EventKind::DeploymentCompleted { service, deployment, task_definition } => format!("service {service}: deployment {deployment} to {task_definition} completed"),
+            EventKind::DeploymentStuck { service, reason, .. } => format!("service {service}: deployment is stuck: {reason}"),
+            EventKind::DeploymentFailed { service, failed_tasks, threshold, .. } => {
+                format!("service {service}: deployment failed: the circuit breaker counted {failed_tasks} failed task(s) (threshold {threshold})")
+            }
+            EventKind::ServiceThrottled { service, failures, retry_in_ms } => format!(
+                "service {service} is throttled after {failures} task(s) failed to start; next launch in {}",
+                crate::engine::time::Clock(*retry_in_ms)
+            ),
+            EventKind::InstanceDraining { instance } => format!("{instance} is DRAINING: its service tasks will be replaced elsewhere"),
+            EventKind::AzOutage { az, instances } => format!("Availability Zone {az} is down: {} instance(s) unreachable", instances.len()),
+            EventKind::AzRecovered { az } => format!("Availability Zone {az} recovered"),
+            EventKind::SpotInterruptionWarning { instance, task, stop_at } => format!(
+                "Spot interruption warning for {}: reclaimed at {}",
+                instance.as_deref().or(task.as_deref()).unwrap_or("?"),
+                crate::engine::time::Clock(*stop_at)
+            ),
             EventKind::ActionFailed { action, message } => format!("{action} failed: {message}"),
         }
     }

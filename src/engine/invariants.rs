@@ -70,17 +70,19 @@ pub fn check(e: &Engine) -> Result<(), String> {
     }
     for t in e.tasks().values() {
         let stopped = t.last_status == TaskStatus::Stopped;
-        if stopped != (t.desired_status == TaskStatus::Stopped) {
-            return Err(format!("{} is {:?} but desired {:?}", t.id, t.last_status, t.desired_status));
+        if stopped && t.desired_status != TaskStatus::Stopped {
+            return Err(format!("{} is STOPPED but desired {:?}", t.id, t.desired_status));
         }
-        if stopped && (t.stop_code.is_none() || t.stopped_reason.is_none()) {
+        if t.desired_status == TaskStatus::Stopped && (t.stop_code.is_none() || t.stopped_reason.is_none()) {
             return Err(format!("{} stopped without a stop code and reason", t.id));
         }
     }
     for s in e.services().values() {
-        let live = e.tasks().values().filter(|t| t.service.as_deref() == Some(s.name.as_str()) && t.last_status != TaskStatus::Stopped).count() as u32;
-        if live + s.unplaced != s.desired_count && live != s.desired_count {
-            return Err(format!("service {}: {live} live + {} unplaced ≠ desired {}", s.name, s.unplaced, s.desired_count));
+        // maximumPercent bounds the tasks in RUNNING or PENDING (desired RUNNING) at all times.
+        let live = e.tasks().values().filter(|t| t.service.as_deref() == Some(s.name.as_str()) && t.is_live()).count() as u32;
+        let (_, upper) = s.config.bounds(s.desired_count);
+        if live > upper.max(s.desired_count) {
+            return Err(format!("service {}: {live} tasks RUNNING or PENDING, above maximumPercent's {upper} (desired {})", s.name, s.desired_count));
         }
     }
     Ok(())

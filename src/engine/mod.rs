@@ -1,7 +1,9 @@
 //! The pure simulation core. See ARCHITECTURE.md for the invariants this module keeps.
 
+pub mod behavior;
 pub mod catalog;
 pub mod cluster;
+pub mod deployment;
 pub mod diag;
 pub mod event;
 pub mod invariants;
@@ -9,6 +11,8 @@ pub mod sim;
 pub mod snapshot;
 pub mod task;
 pub mod json;
+pub mod lifecycle;
+pub mod service;
 pub mod rng;
 pub mod scenario;
 pub mod taskdef;

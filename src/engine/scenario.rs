@@ -46,6 +46,9 @@ struct File {
     run_until: Option<String>,
     #[serde(default)]
     start_time: Option<String>,
+    /// How each revision's app behaves: `family:revision` or `family` → behaviour.
+    #[serde(default)]
+    behaviors: BTreeMap<String, crate::engine::behavior::BehaviorSpec>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +107,7 @@ pub struct Scenario {
     /// Timeline actions: (time, path, command).
     pub timeline: Vec<(Millis, String, Command)>,
     pub run_until: Option<Millis>,
+    pub behaviors: BTreeMap<String, crate::engine::behavior::Behavior>,
     /// Not-simulated fields and other lint, with positions in the scenario text.
     pub warnings: Vec<Diagnostic>,
 }
@@ -114,6 +118,7 @@ impl Scenario {
     /// should one slip through it is logged as an `actionFailed` event, never a panic.
     pub fn start(&self, seed: Option<u64>) -> Engine {
         let mut e = Engine::new(self.config.clone(), seed.unwrap_or(self.seed), &self.name);
+        e.set_behaviors(self.behaviors.clone());
         for (_, cmd) in &self.setup {
             e.schedule(0, cmd.clone());
         }
@@ -464,6 +469,15 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
     }
     timeline.sort_by_key(|(t, _, _)| *t);
 
+    let mut behaviors = BTreeMap::new();
+    for (key, spec) in &file.behaviors {
+        match spec.resolve() {
+            Ok(b) => {
+                behaviors.insert(key.clone(), b);
+            }
+            Err(e) => cx.err(&["behaviors", key], "scenario-behavior", e),
+        }
+    }
     let config = ClusterConfig { name: file.cluster.name.clone(), region: file.cluster.region.clone(), azs, fargate_azs, epoch_unix };
     // Dry-run the setup so mistakes (unknown task definition, bad expression) point at their entry.
     if cx.errors.is_empty() {
@@ -480,7 +494,7 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
         errs.sort_by_key(|d| (d.pos.line, d.pos.col));
         return Err(errs);
     }
-    Ok(Scenario { name: file.name, description: file.description, seed: file.seed, config, setup, timeline, run_until, warnings: cx.warnings })
+    Ok(Scenario { name: file.name, description: file.description, seed: file.seed, config, setup, timeline, run_until, behaviors, warnings: cx.warnings })
 }
 
 #[derive(Debug, Deserialize)]

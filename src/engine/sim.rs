@@ -11,17 +11,12 @@ use serde::{Deserialize, Serialize};
 use crate::engine::catalog;
 use crate::engine::cluster::{ContainerInstance, Resources};
 use crate::engine::event::{Event, EventKind, LogHasher};
-use crate::engine::placement::{self, scale_in, Decision, Outcome, PlacementRng, Request, Strategy};
+use crate::engine::placement::{self, Decision, Outcome, PlacementRng, Request, Strategy};
 use crate::engine::rng::Rng;
 use crate::engine::task::{LaunchType, RunTaskSpec, Service, ServiceSpec, Task, TaskStatus};
 use crate::engine::taskdef::{NetworkMode, TaskDefinition};
 use crate::engine::time::Millis;
 
-/// Time from placement to RUNNING on EC2 (image pull and container start), until the task
-/// lifecycle model gives each step its own duration.
-pub const EC2_START_MS: Millis = 5_000;
-/// Fargate provisions capacity for each task, so it starts slower.
-pub const FARGATE_START_MS: Millis = 20_000;
 
 /// Most container instances one cluster may hold (the ECS default quota is 5,000 per cluster).
 pub const MAX_INSTANCES: usize = 5_000;
@@ -44,6 +39,11 @@ pub enum Command {
         desired_count: Option<u32>,
         #[serde(default)]
         task_definition: Option<String>,
+        #[serde(default)]
+        deployment_configuration: Option<crate::engine::deployment::DeploymentConfiguration>,
+        /// Start a new deployment even if the task definition is unchanged.
+        #[serde(default)]
+        force_new_deployment: bool,
     },
     RunTask(RunTaskSpec),
     StopTask {
@@ -71,6 +71,26 @@ pub enum Command {
     TerminateInstance {
         instance: String,
     },
+    /// Set an instance to DRAINING: no new tasks; its service tasks are replaced elsewhere
+    /// within the services' deployment limits.
+    DrainInstance {
+        instance: String,
+    },
+    /// Every instance (and Fargate) in the zone becomes unreachable; their tasks are lost.
+    AzOutage {
+        az: String,
+    },
+    AzRecover {
+        az: String,
+    },
+    /// A two-minute Spot interruption warning for an EC2 instance (drained, then terminated) or
+    /// a Fargate task (stopped with SpotInterruption, then replaced).
+    SpotInterruption {
+        #[serde(default)]
+        instance: Option<String>,
+        #[serde(default)]
+        task: Option<String>,
+    },
 }
 
 fn one() -> u32 {
@@ -87,14 +107,23 @@ impl Command {
             Command::StopTask { .. } => "stopTask",
             Command::AddInstances { .. } => "addInstances",
             Command::TerminateInstance { .. } => "terminateInstance",
+            Command::DrainInstance { .. } => "drainInstance",
+            Command::AzOutage { .. } => "azOutage",
+            Command::AzRecover { .. } => "azRecover",
+            Command::SpotInterruption { .. } => "spotInterruption",
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Item {
+pub(crate) enum Item {
     Command(Command),
-    TaskStarted(String),
+    /// A step of a task's lifecycle, valid only while the task's `gen` is unchanged.
+    Task { task: String, gen: u32, timer: crate::engine::lifecycle::Timer },
+    /// Wake a throttled service.
+    ServiceRetry(String),
+    /// A Spot instance is reclaimed.
+    SpotReclaim(String),
 }
 
 /// Static cluster settings.
@@ -117,8 +146,13 @@ pub struct Engine {
     now: Millis,
     seq: u64,
     queue: BTreeMap<(Millis, u64), Item>,
-    rng_random: Rng,
-    rng_tie: Rng,
+    pub(crate) rng_random: Rng,
+    pub(crate) rng_tie: Rng,
+    pub(crate) rng_failures: Rng,
+    /// Behaviour per `family:revision` or `family`.
+    pub(crate) behaviors: BTreeMap<String, crate::engine::behavior::Behavior>,
+    /// Zones currently down.
+    pub(crate) down_azs: std::collections::BTreeSet<String>,
     pub(crate) instances: BTreeMap<String, ContainerInstance>,
     pub(crate) task_defs: BTreeMap<String, Vec<TaskDefinition>>,
     pub(crate) services: BTreeMap<String, Service>,
@@ -144,6 +178,9 @@ impl Engine {
             queue: BTreeMap::new(),
             rng_random: Rng::derive(seed, "random-strategy"),
             rng_tie: Rng::derive(seed, "tie-break"),
+            rng_failures: Rng::derive(seed, "failures"),
+            behaviors: BTreeMap::new(),
+            down_azs: std::collections::BTreeSet::new(),
             instances: BTreeMap::new(),
             task_defs: BTreeMap::new(),
             services: BTreeMap::new(),
@@ -157,6 +194,11 @@ impl Engine {
         };
         e.emit(EventKind::ScenarioStarted { name: scenario_name.to_string(), seed });
         e
+    }
+
+    /// How each revision's app behaves (`family:revision` or `family` → behaviour).
+    pub fn set_behaviors(&mut self, behaviors: BTreeMap<String, crate::engine::behavior::Behavior>) {
+        self.behaviors = behaviors;
     }
 
     pub fn now(&self) -> Millis {
@@ -192,7 +234,7 @@ impl Engine {
         self.task_defs.values().filter_map(|revs| revs.last())
     }
 
-    fn emit(&mut self, kind: EventKind) {
+    pub(crate) fn emit(&mut self, kind: EventKind) {
         let e = Event { t: self.now, kind };
         self.log_hash.update(&e);
         self.events.push(e);
@@ -203,7 +245,7 @@ impl Engine {
         self.log_hash.hex()
     }
 
-    fn push(&mut self, at: Millis, item: Item) {
+    pub(crate) fn push(&mut self, at: Millis, item: Item) {
         self.seq += 1;
         self.queue.insert((at.max(self.now), self.seq), item);
     }
@@ -231,7 +273,13 @@ impl Engine {
                     self.emit(EventKind::ActionFailed { action: name.to_string(), message });
                 }
             }
-            Item::TaskStarted(id) => self.task_started(&id),
+            Item::Task { task, gen, timer } => self.on_timer(&task, gen, timer),
+            Item::ServiceRetry(_) => {}
+            Item::SpotReclaim(instance) => {
+                if self.instances.contains_key(&instance) {
+                    let _ = self.terminate_instance_with(&instance, "SpotInterruption", &format!("Spot instance {instance} was reclaimed by EC2"));
+                }
+            }
         }
         self.reconcile_all();
         true
@@ -274,19 +322,25 @@ impl Engine {
                 Ok(())
             }
             Command::CreateService(spec) => self.create_service(spec),
-            Command::UpdateService { service, desired_count, task_definition } => self.update_service(&service, desired_count, task_definition),
+            Command::UpdateService { service, desired_count, task_definition, deployment_configuration, force_new_deployment } => {
+                self.update_service(&service, desired_count, task_definition, deployment_configuration, force_new_deployment)
+            }
             Command::RunTask(spec) => self.run_task(spec),
             Command::StopTask { task, reason } => {
                 if !self.tasks.get(&task).is_some_and(|t| t.last_status != TaskStatus::Stopped) {
                     return Err(format!("no running task {task:?}"));
                 }
-                self.stop_task(&task, "UserInitiated", reason.as_deref().unwrap_or("Task stopped by the user"));
+                self.request_stop(&task, "UserInitiated", reason.as_deref().unwrap_or("Task stopped by the user"));
                 Ok(())
             }
             Command::AddInstances { instance_type, az, count, attributes, ids, reserved_memory } => {
                 self.add_instances(&instance_type, az.as_deref(), count, &attributes, &ids, reserved_memory)
             }
             Command::TerminateInstance { instance } => self.terminate_instance(&instance),
+            Command::DrainInstance { instance } => self.drain_instance(&instance),
+            Command::AzOutage { az } => self.az_outage(&az),
+            Command::AzRecover { az } => self.az_recover(&az),
+            Command::SpotInterruption { instance, task } => self.spot_interruption(instance, task),
         }
     }
 
@@ -326,7 +380,7 @@ impl Engine {
         }
     }
 
-    fn check_launch_type(td: &TaskDefinition, lt: LaunchType) -> Result<(), String> {
+    pub(crate) fn check_launch_type(td: &TaskDefinition, lt: LaunchType) -> Result<(), String> {
         if lt == LaunchType::Fargate && !td.is_fargate() {
             return Err(format!("{} is not compatible with FARGATE: add \"FARGATE\" to requiresCompatibilities", td.key()));
         }
@@ -336,7 +390,7 @@ impl Engine {
         Ok(())
     }
 
-    fn check_placement(lt: LaunchType, strategies: &Option<Vec<Strategy>>, constraints: &[placement::Constraint]) -> Result<(), String> {
+    pub(crate) fn check_placement(lt: LaunchType, strategies: &Option<Vec<Strategy>>, constraints: &[placement::Constraint]) -> Result<(), String> {
         if lt == LaunchType::Fargate && (strategies.as_ref().is_some_and(|s| !s.is_empty()) || !constraints.is_empty()) {
             return Err("Fargate does not support placement strategies or constraints (Fargate spreads tasks across Availability Zones itself)".into());
         }
@@ -359,71 +413,7 @@ impl Engine {
         Ok(())
     }
 
-    fn create_service(&mut self, spec: ServiceSpec) -> Result<(), String> {
-        if self.services.contains_key(&spec.service_name) {
-            return Err(format!("service {:?} already exists", spec.service_name));
-        }
-        if spec.service_name.is_empty() || spec.service_name.len() > 255 || !spec.service_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(format!("service name {:?} must be 1–255 letters, digits, hyphens or underscores", spec.service_name));
-        }
-        let td = self.resolve_task_definition(&spec.task_definition)?;
-        Self::check_launch_type(td, spec.launch_type)?;
-        Self::check_placement(spec.launch_type, &spec.placement_strategy, &spec.placement_constraints)?;
-        if spec.desired_count > MAX_DESIRED {
-            return Err(format!("desiredCount {} is above the limit of {MAX_DESIRED} tasks per service", spec.desired_count));
-        }
-        let key = td.key();
-        let strategies = match (spec.launch_type, spec.placement_strategy) {
-            (LaunchType::Fargate, _) => Vec::new(),
-            (_, Some(s)) => s,
-            (_, None) => placement::default_service_strategy(),
-        };
-        let svc = Service {
-            name: spec.service_name.clone(),
-            task_definition: key.clone(),
-            desired_count: spec.desired_count,
-            launch_type: spec.launch_type,
-            strategies,
-            constraints: spec.placement_constraints,
-            created_at: self.now,
-            unplaced: 0,
-            last_failure: None,
-            reported_failure: None,
-            steady_reported: false,
-        };
-        self.services.insert(spec.service_name.clone(), svc);
-        self.emit(EventKind::ServiceCreated { service: spec.service_name, task_definition: key, desired_count: spec.desired_count, launch_type: spec.launch_type.as_str().to_string() });
-        Ok(())
-    }
-
-    fn update_service(&mut self, name: &str, desired: Option<u32>, task_definition: Option<String>) -> Result<(), String> {
-        let launch_type = self.services.get(name).ok_or_else(|| self.unknown_service(name))?.launch_type;
-        let new_td = match &task_definition {
-            Some(t) => {
-                let td = self.resolve_task_definition(t)?;
-                Self::check_launch_type(td, launch_type)?;
-                Some(td.key())
-            }
-            None => None,
-        };
-        if let Some(d) = desired.filter(|d| *d > MAX_DESIRED) {
-            return Err(format!("desiredCount {d} is above the limit of {MAX_DESIRED} tasks per service"));
-        }
-        let svc = self.services.get_mut(name).ok_or_else(|| format!("service {name:?} does not exist"))?;
-        if let Some(d) = desired {
-            svc.desired_count = d;
-        }
-        if let Some(k) = new_td {
-            svc.task_definition = k;
-        }
-        svc.steady_reported = false;
-        svc.reported_failure = None;
-        let (task_definition, desired_count) = (svc.task_definition.clone(), svc.desired_count);
-        self.emit(EventKind::ServiceUpdated { service: name.to_string(), task_definition, desired_count });
-        Ok(())
-    }
-
-    fn unknown_service(&self, name: &str) -> String {
+    pub(crate) fn unknown_service(&self, name: &str) -> String {
         let known: Vec<&str> = self.services.keys().map(String::as_str).collect();
         format!("service {name:?} does not exist; services: {}", if known.is_empty() { "none".to_string() } else { known.join(", ") })
     }
@@ -512,17 +502,6 @@ impl Engine {
         }
     }
 
-    fn terminate_instance(&mut self, id: &str) -> Result<(), String> {
-        let inst = self.instances.get(id).ok_or_else(|| format!("no container instance {id:?}"))?;
-        let tasks = inst.tasks.clone();
-        for t in &tasks {
-            self.stop_task(t, "TerminationNotice", &format!("Host EC2 (instance {id}) terminated."));
-        }
-        self.instances.remove(id);
-        self.emit(EventKind::InstanceTerminated { instance: id.to_string(), tasks_stopped: tasks });
-        Ok(())
-    }
-
     fn next_task_id(&mut self, family: &str) -> String {
         let n = self.family_counters.entry(family.to_string()).or_insert(0);
         *n += 1;
@@ -540,12 +519,15 @@ impl Engine {
     }
 
     /// Place one task of `td`; on success it exists (PENDING) and is returned in the decision.
-    fn place_one(&mut self, td: &TaskDefinition, group: &str, service: Option<&str>, lt: LaunchType, strategies: &[Strategy], constraints: &[placement::Constraint]) -> Decision {
+    pub(crate) fn place_one(&mut self, td: &TaskDefinition, group: &str, service: Option<&str>, lt: LaunchType, strategies: &[Strategy], constraints: &[placement::Constraint]) -> Decision {
         // The id is only taken when the task is really created, so failed attempts don't burn numbers.
         let n = self.family_counters.get(&td.family).copied().unwrap_or(0) + 1;
         let provisional = format!("{}-{n}", td.family);
         let decision = match lt {
-            LaunchType::Fargate => placement::fargate::place(&provisional, group, &self.config.fargate_azs, &self.fargate_counts(group), &mut self.rng_tie),
+            LaunchType::Fargate => {
+                let azs: Vec<String> = self.config.fargate_azs.iter().filter(|a| !self.down_azs.contains(*a)).cloned().collect();
+                placement::fargate::place(&provisional, group, &azs, &self.fargate_counts(group), &mut self.rng_tie)
+            }
             LaunchType::Ec2 => {
                 let mut all_constraints: Vec<placement::Constraint> = constraints.to_vec();
                 for c in &td.placement_constraints {
@@ -617,6 +599,13 @@ impl Engine {
                 stopped_at: None,
                 stop_code: None,
                 stopped_reason: None,
+                health: crate::engine::task::HealthStatus::Unknown,
+                has_health_check: td.container_definitions.iter().any(|c| c.health_check.is_some()),
+                health_failures: 0,
+                exit_code: None,
+                deployment: service.and_then(|s| self.services.get(s)).and_then(|s| s.primary()).map(|d| d.id),
+                image: td.container_definitions.iter().find(|c| c.essential).or(td.container_definitions.first()).map(|c| c.image.clone()).unwrap_or_default(),
+                gen: 0,
             };
             self.tasks.insert(id.clone(), task);
             self.emit(EventKind::TaskPlaced {
@@ -629,155 +618,13 @@ impl Engine {
                 host_ports: host_ports.iter().map(|(p, _)| *p).collect(),
                 why,
             });
-            let delay = if lt == LaunchType::Fargate { FARGATE_START_MS } else { EC2_START_MS };
-            self.push(self.now + delay, Item::TaskStarted(id.clone()));
+            self.begin_lifecycle(&id, td);
             let mut d = decision;
             d.task = id.clone();
             self.decisions.insert(id, d.clone());
             return d;
         }
         decision
-    }
-
-    fn task_started(&mut self, id: &str) {
-        let Some(t) = self.tasks.get_mut(id) else { return };
-        if t.last_status != TaskStatus::Pending || t.desired_status != TaskStatus::Running {
-            return;
-        }
-        t.last_status = TaskStatus::Running;
-        t.started_at = Some(self.now);
-        self.emit(EventKind::TaskRunning { task: id.to_string() });
-    }
-
-    /// Stop a task now and give its resources back.
-    fn stop_task(&mut self, id: &str, stop_code: &str, reason: &str) {
-        let Some(t) = self.tasks.get_mut(id) else { return };
-        if t.last_status == TaskStatus::Stopped {
-            return;
-        }
-        t.last_status = TaskStatus::Stopped;
-        t.desired_status = TaskStatus::Stopped;
-        t.stopped_at = Some(self.now);
-        t.stop_code = Some(stop_code.to_string());
-        t.stopped_reason = Some(reason.to_string());
-        let t = t.clone();
-        if let Some(inst) = t.instance.as_ref().and_then(|i| self.instances.get_mut(i)) {
-            inst.remaining.cpu = (inst.remaining.cpu + t.cpu).min(inst.registered.cpu);
-            inst.remaining.memory = (inst.remaining.memory + t.memory).min(inst.registered.memory);
-            for p in &t.host_ports {
-                inst.used_ports.remove(p);
-            }
-            if t.uses_eni {
-                inst.eni_used = inst.eni_used.saturating_sub(1);
-            }
-            inst.tasks.retain(|x| x != id);
-            if let Some(n) = inst.group_counts.get_mut(&t.group) {
-                *n -= 1;
-                if *n == 0 {
-                    inst.group_counts.remove(&t.group);
-                }
-            }
-        }
-        self.decisions.remove(id);
-        self.emit(EventKind::TaskStopped { task: id.to_string(), stop_code: stop_code.to_string(), reason: reason.to_string() });
-    }
-
-    fn reconcile_all(&mut self) {
-        let names: Vec<String> = self.services.keys().cloned().collect();
-        for n in names {
-            self.reconcile(&n);
-        }
-    }
-
-    /// The service controller: make the number of live tasks of the current revision equal the
-    /// desired count. Tasks of another revision are replaced all at once (the behaviour of
-    /// minimumHealthyPercent 0, maximumPercent 100).
-    fn reconcile(&mut self, name: &str) {
-        let Some(svc) = self.services.get(name).cloned() else { return };
-        let group = svc.group();
-        // Replace tasks of an older revision.
-        let stale: Vec<String> = self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.desired_status == TaskStatus::Running && t.task_definition != svc.task_definition).map(|t| t.id.clone()).collect();
-        for id in stale {
-            self.stop_task(&id, "ServiceSchedulerInitiated", &format!("Deployment: replaced by {}", svc.task_definition));
-        }
-        let live: Vec<String> = self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.desired_status == TaskStatus::Running).map(|t| t.id.clone()).collect();
-        let live_n = live.len() as u32;
-        let mut unplaced = 0;
-        let mut failure = None;
-        if live_n < svc.desired_count {
-            let td = match self.resolve_task_definition(&svc.task_definition) {
-                Ok(td) => td.clone(),
-                Err(_) => return,
-            };
-            let missing = svc.desired_count - live_n;
-            for k in 0..missing {
-                let d = self.place_one(&td, &group, Some(name), svc.launch_type, &svc.strategies, &svc.constraints);
-                if d.placed_on().is_none() {
-                    unplaced = missing - k;
-                    failure = Some(d);
-                    break;
-                }
-            }
-        } else if live_n > svc.desired_count {
-            for _ in 0..(live_n - svc.desired_count) {
-                let Some(victim) = self.choose_scale_in(name, &svc) else { break };
-                self.stop_task(&victim, "ServiceSchedulerInitiated", &format!("Scale-in: desired count lowered to {}", svc.desired_count));
-            }
-        }
-        let reason = failure.as_ref().and_then(|d| match &d.outcome {
-            Outcome::Unplaced { summary } => Some(summary.clone()),
-            Outcome::Placed { .. } => None,
-        });
-        let mut emit_unplaced = None;
-        let mut emit_steady = false;
-        if let Some(s) = self.services.get_mut(name) {
-            s.unplaced = unplaced;
-            s.last_failure = failure;
-            match reason {
-                Some(r) => {
-                    let key = (unplaced, r.clone());
-                    if s.reported_failure.as_ref() != Some(&key) {
-                        s.reported_failure = Some(key);
-                        emit_unplaced = Some((unplaced, r));
-                    }
-                    s.steady_reported = false;
-                }
-                None => s.reported_failure = None,
-            }
-        }
-        if let Some((count, reason)) = emit_unplaced {
-            self.emit(EventKind::TaskUnplaceable { service: Some(name.to_string()), group: group.clone(), count, reason });
-        }
-        // Steady state: every desired task is RUNNING on the current revision.
-        let running = self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.last_status == TaskStatus::Running && t.desired_status == TaskStatus::Running).count() as u32;
-        if let Some(s) = self.services.get_mut(name) {
-            if running == s.desired_count && s.unplaced == 0 {
-                if !s.steady_reported {
-                    s.steady_reported = true;
-                    emit_steady = true;
-                }
-            } else {
-                s.steady_reported = false;
-            }
-        }
-        if emit_steady {
-            self.emit(EventKind::ServiceSteadyState { service: name.to_string() });
-        }
-    }
-
-    fn choose_scale_in(&mut self, name: &str, svc: &Service) -> Option<String> {
-        let victims: Vec<scale_in::Victim> = self
-            .tasks
-            .values()
-            .filter(|t| t.service.as_deref() == Some(name) && t.desired_status == TaskStatus::Running)
-            .map(|t| scale_in::Victim { task: t.id.clone(), instance: t.instance.as_ref().and_then(|i| self.instances.get(i)), az: t.az.clone(), cpu: t.cpu, memory: t.memory })
-            .collect();
-        if victims.is_empty() {
-            return None;
-        }
-        let strategies = if svc.launch_type == LaunchType::Fargate { vec![Strategy::Spread { field: "attribute:ecs.availability-zone".into() }] } else { svc.strategies.clone() };
-        let (i, _, _) = scale_in::choose(&strategies, &victims, &mut self.rng_random, &mut self.rng_tie);
-        Some(victims[i].task.clone())
     }
 
     /// Resources reserved across the cluster: (reserved, registered).

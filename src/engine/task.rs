@@ -2,13 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::deployment::DeploymentConfiguration;
 use crate::engine::placement::{Constraint, Decision, Strategy};
 use crate::engine::taskdef::Protocol;
 use crate::engine::time::Millis;
 
 /// ECS task lifecycle states (`lastStatus` / `desiredStatus`). Source: ECS developer guide,
-/// "Amazon ECS task lifecycle". The foundation engine moves tasks PENDING → RUNNING → STOPPED;
-/// the intermediate states are part of the model for the lifecycle work that builds on it.
+/// "Amazon ECS task lifecycle": PROVISIONING (awsvpc ENI / Fargate capacity) → PENDING (image
+/// pull, container start) → ACTIVATING → RUNNING → DEACTIVATING → STOPPING (SIGTERM, then SIGKILL
+/// after `stopTimeout`) → DEPROVISIONING (ENI detach) → STOPPED.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskStatus {
@@ -20,6 +22,15 @@ pub enum TaskStatus {
     Stopping,
     Deprovisioning,
     Stopped,
+}
+
+/// Container health as ECS reports it (`healthStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HealthStatus {
+    Unknown,
+    Healthy,
+    Unhealthy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -65,6 +76,32 @@ pub struct Task {
     pub stopped_at: Option<Millis>,
     pub stop_code: Option<String>,
     pub stopped_reason: Option<String>,
+    /// Health of the essential containers' health check; UNKNOWN when there is none.
+    pub health: HealthStatus,
+    pub has_health_check: bool,
+    /// Consecutive failed health checks.
+    pub health_failures: u32,
+    pub exit_code: Option<i32>,
+    /// The service deployment this task belongs to.
+    pub deployment: Option<u32>,
+    /// The essential container's image (for the per-instance image cache).
+    pub image: String,
+    /// Bumped whenever the task's path changes, so timers set for an older path are ignored.
+    #[serde(skip)]
+    pub gen: u32,
+}
+
+impl Task {
+    /// Counts toward a service's desired count: desired RUNNING and not stopped.
+    pub fn is_live(&self) -> bool {
+        self.desired_status == TaskStatus::Running && self.last_status != TaskStatus::Stopped
+    }
+
+    /// RUNNING and, if it has a health check, HEALTHY (ECS treats a task without a container
+    /// health check as healthy once RUNNING).
+    pub fn is_healthy(&self) -> bool {
+        self.last_status == TaskStatus::Running && self.desired_status == TaskStatus::Running && (!self.has_health_check || self.health == HealthStatus::Healthy)
+    }
 }
 
 /// What `CreateService` takes (the simulated subset), with the AWS field names.
@@ -82,6 +119,11 @@ pub struct ServiceSpec {
     pub placement_strategy: Option<Vec<Strategy>>,
     #[serde(default)]
     pub placement_constraints: Vec<Constraint>,
+    #[serde(default)]
+    pub deployment_configuration: DeploymentConfiguration,
+    /// Seconds after a task starts during which failed health checks do not get it replaced.
+    #[serde(default)]
+    pub health_check_grace_period_seconds: u32,
 }
 
 /// What `RunTask` takes (the simulated subset).
@@ -129,6 +171,56 @@ pub struct Service {
     pub reported_failure: Option<(u32, String)>,
     #[serde(skip)]
     pub steady_reported: bool,
+    pub config: DeploymentConfiguration,
+    pub grace_ms: Millis,
+    /// Newest last. The PRIMARY deployment is the last one not INACTIVE.
+    pub deployments: Vec<Deployment>,
+    /// Tasks that stopped before reaching RUNNING, in a row (the service throttle).
+    pub throttle_failures: u32,
+    /// No new task is launched before this time (the throttle's back-off).
+    pub next_launch_at: Millis,
+    #[serde(skip)]
+    pub stuck_reported: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DeploymentStatus {
+    Primary,
+    Active,
+    Inactive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RolloutState {
+    InProgress,
+    Completed,
+    Failed,
+}
+
+/// One ECS service deployment: a task definition the service is moving to (or ran).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    pub id: u32,
+    pub task_definition: String,
+    pub status: DeploymentStatus,
+    pub rollout_state: RolloutState,
+    /// Circuit-breaker failure count (tasks that failed to start or failed health checks).
+    pub failed_tasks: u32,
+    pub created_at: Millis,
+    /// Set when this deployment is an automatic rollback.
+    pub rollback: bool,
+}
+
+impl Service {
+    pub fn primary(&self) -> Option<&Deployment> {
+        self.deployments.iter().rev().find(|d| d.status == DeploymentStatus::Primary)
+    }
+    pub fn primary_mut(&mut self) -> Option<&mut Deployment> {
+        self.deployments.iter_mut().rev().find(|d| d.status == DeploymentStatus::Primary)
+    }
 }
 
 impl Service {

@@ -205,7 +205,7 @@ fn deploy(engine: &mut Engine, text: &str) -> DeployStatus {
     let Some(service) = service else {
         return DeployStatus::Deployed { key, service: String::new(), warnings };
     };
-    match engine.apply(Command::UpdateService { service: service.clone(), desired_count: None, task_definition: Some(key.clone()) }) {
+    match engine.apply(Command::UpdateService { service: service.clone(), desired_count: None, task_definition: Some(key.clone()), deployment_configuration: None, force_new_deployment: false }) {
         Ok(()) => DeployStatus::Deployed { key, service, warnings },
         Err(e) => DeployStatus::Failed(e),
     }

@@ -1,0 +1,317 @@
+//! The task lifecycle: how long each state lasts, health checks, and the ways a task ends.
+//!
+//! Source: ECS developer guide, "Amazon ECS task lifecycle" and the `HealthCheck` /
+//! `ContainerDefinition.stopTimeout` API reference. Durations Berth chooses (documented in
+//! docs/lifecycle.md): ENI attach 2 s (awsvpc on EC2), Fargate capacity 10 s, image pull at
+//! 50 MB/s unless the instance has the image cached, container start 1 s, ENI detach 2 s.
+
+use crate::engine::behavior::Behavior;
+use crate::engine::event::EventKind;
+use crate::engine::sim::{Engine, Item};
+use crate::engine::task::{HealthStatus, LaunchType, TaskStatus};
+use crate::engine::taskdef::{HealthCheck, NetworkMode, TaskDefinition};
+use crate::engine::time::{Millis, SECOND};
+
+pub const ENI_ATTACH_MS: Millis = 2_000;
+pub const FARGATE_PROVISION_MS: Millis = 10_000;
+pub const CONTAINER_START_MS: Millis = 1_000;
+pub const ENI_DETACH_MS: Millis = 2_000;
+/// `stopTimeout` when the task definition sets none (ECS_CONTAINER_STOP_TIMEOUT default, and
+/// the Fargate default).
+pub const DEFAULT_STOP_TIMEOUT_MS: Millis = 30_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Timer {
+    /// PROVISIONING done (ENI attached / Fargate capacity ready): start pulling.
+    Provisioned,
+    /// Image pulled and container started (or the pull failed).
+    Started,
+    HealthCheck,
+    /// The essential container exits by itself with this code.
+    Exit(ExitKind),
+    /// The app exited after SIGTERM, or `stopTimeout` ran out.
+    Stopped,
+    /// ENI detached: the task is STOPPED.
+    Deprovisioned,
+    /// Fargate Spot reclaims the task.
+    SpotStop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitKind {
+    Planned,
+    Crash,
+    OutOfMemory,
+}
+
+impl Engine {
+    pub(crate) fn behavior_for(&self, family: &str, revision: u32) -> Behavior {
+        self.behaviors.get(&format!("{family}:{revision}")).or_else(|| self.behaviors.get(family)).cloned().unwrap_or_else(Behavior::well_behaved)
+    }
+
+    fn schedule_timer(&mut self, task: &str, after: Millis, timer: Timer) {
+        let gen = self.tasks.get(task).map(|t| t.gen).unwrap_or(0);
+        self.push(self.now() + after, Item::Task { task: task.to_string(), gen, timer });
+    }
+
+    fn set_status(&mut self, task: &str, status: TaskStatus) {
+        if let Some(t) = self.tasks.get_mut(task) {
+            if t.last_status == status {
+                return;
+            }
+            t.last_status = status;
+        }
+        let name = format!("{status:?}").to_uppercase();
+        self.emit(EventKind::TaskStatus { task: task.to_string(), status: name });
+    }
+
+    /// A task was just placed: start its way to RUNNING.
+    pub(crate) fn begin_lifecycle(&mut self, id: &str, td: &TaskDefinition) {
+        let fargate = self.tasks.get(id).is_some_and(|t| t.launch_type == LaunchType::Fargate);
+        if fargate {
+            self.set_status(id, TaskStatus::Provisioning);
+            self.schedule_timer(id, FARGATE_PROVISION_MS, Timer::Provisioned);
+        } else if td.network_mode == NetworkMode::Awsvpc {
+            self.set_status(id, TaskStatus::Provisioning);
+            self.schedule_timer(id, ENI_ATTACH_MS, Timer::Provisioned);
+        } else {
+            self.start_pending(id);
+        }
+    }
+
+    fn start_pending(&mut self, id: &str) {
+        let Some(t) = self.tasks.get(id) else { return };
+        let b = self.behavior_for(&t.family, t.revision);
+        let cached = t.instance.as_ref().and_then(|i| self.instances.get(i)).is_some_and(|i| i.images.contains(&t.image));
+        let pull = if b.image_pull_fails { 5 * SECOND } else { b.pull_ms(cached) };
+        self.set_status(id, TaskStatus::Pending);
+        self.schedule_timer(id, pull + CONTAINER_START_MS, Timer::Started);
+    }
+
+    pub(crate) fn on_timer(&mut self, id: &str, gen: u32, timer: Timer) {
+        let Some(t) = self.tasks.get(id) else { return };
+        if t.gen != gen || t.last_status == TaskStatus::Stopped {
+            return;
+        }
+        match timer {
+            Timer::Provisioned => self.start_pending(id),
+            Timer::Started => self.on_started(id),
+            Timer::HealthCheck => self.on_health_check(id),
+            Timer::Exit(kind) => self.on_exit(id, kind),
+            Timer::Stopped => self.on_app_stopped(id),
+            Timer::Deprovisioned => self.finish_stop(id),
+            Timer::SpotStop => self.request_stop(id, "SpotInterruption", "Your Spot Task was interrupted."),
+        }
+    }
+
+    fn on_started(&mut self, id: &str) {
+        let Some(t) = self.tasks.get(id).cloned() else { return };
+        let b = self.behavior_for(&t.family, t.revision);
+        if b.image_pull_fails {
+            let reason = format!("CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {}: not found", t.image);
+            self.fail_to_start(id, &reason);
+            return;
+        }
+        if let Some(inst) = t.instance.as_ref().and_then(|i| self.instances.get_mut(i)) {
+            inst.images.insert(t.image.clone());
+        }
+        self.set_status(id, TaskStatus::Activating);
+        let now = self.now();
+        if let Some(t) = self.tasks.get_mut(id) {
+            t.last_status = TaskStatus::Running;
+            t.started_at = Some(now);
+        }
+        self.emit(EventKind::TaskRunning { task: id.to_string() });
+        self.on_task_running(id);
+        if let Some(hc) = self.health_check_of(&t.task_definition) {
+            self.schedule_timer(id, hc.interval as Millis * SECOND, Timer::HealthCheck);
+        }
+        // The ways the app may end on its own; the earliest wins (the others are then stale).
+        let mut ends: Vec<(Millis, ExitKind)> = Vec::new();
+        if let Some(after) = b.exit_after {
+            ends.push((after, ExitKind::Planned));
+        }
+        if b.crash_probability_per_minute > 0.0 {
+            // Minutes until the first crash: geometric with success probability p per minute.
+            let p = b.crash_probability_per_minute;
+            let mut minute = 1;
+            while minute < 24 * 60 * 7 && (self.rng_failures.next_u64() as f64 / u64::MAX as f64) >= p {
+                minute += 1;
+            }
+            ends.push((minute * 60 * SECOND, ExitKind::Crash));
+        }
+        if let Some((start, limit)) = self.memory_of(&t.task_definition, &b) {
+            if let Some(after) = b.oom_after(start, limit) {
+                ends.push((after, ExitKind::OutOfMemory));
+            }
+        }
+        if let Some((after, kind)) = ends.into_iter().min_by_key(|(a, _)| *a) {
+            self.schedule_timer(id, after, Timer::Exit(kind));
+        }
+    }
+
+    /// (working set at start, hard limit) of the essential container, MiB.
+    fn memory_of(&self, key: &str, b: &Behavior) -> Option<(u32, u32)> {
+        let td = self.resolve_task_definition(key).ok()?;
+        let c = td.container_definitions.iter().find(|c| c.essential)?;
+        let limit = c.memory.or(td.memory)?;
+        let start = b.memory_mib.or(c.memory_reservation).unwrap_or(limit / 2);
+        Some((start, limit))
+    }
+
+    fn health_check_of(&self, key: &str) -> Option<HealthCheck> {
+        let td = self.resolve_task_definition(key).ok()?;
+        td.container_definitions.iter().filter(|c| c.essential).find_map(|c| c.health_check.clone())
+    }
+
+    /// One run of the container health check. It passes when the app is ready and not (yet)
+    /// broken. HEALTHY on the first pass; UNHEALTHY after `retries` consecutive failures outside
+    /// `startPeriod` (failures inside it do not count). Source: ECS API reference, `HealthCheck`.
+    fn on_health_check(&mut self, id: &str) {
+        let Some(t) = self.tasks.get(id).cloned() else { return };
+        let Some(hc) = self.health_check_of(&t.task_definition) else { return };
+        if t.last_status != TaskStatus::Running {
+            return;
+        }
+        let b = self.behavior_for(&t.family, t.revision);
+        let since = self.now().saturating_sub(t.started_at.unwrap_or(self.now()));
+        let passes = since >= b.ready_after && b.fail_health_check_after.is_none_or(|f| since < f);
+        let in_start_period = since < hc.start_period as Millis * SECOND;
+        let mut changed = None;
+        if let Some(task) = self.tasks.get_mut(id) {
+            if passes {
+                task.health_failures = 0;
+                if task.health != HealthStatus::Healthy {
+                    task.health = HealthStatus::Healthy;
+                    changed = Some("HEALTHY");
+                }
+            } else if !in_start_period {
+                task.health_failures += 1;
+                if task.health_failures >= hc.retries.max(1) && task.health != HealthStatus::Unhealthy {
+                    task.health = HealthStatus::Unhealthy;
+                    changed = Some("UNHEALTHY");
+                }
+            }
+        }
+        if let Some(h) = changed {
+            self.emit(EventKind::TaskHealthChanged { task: id.to_string(), health: h.to_string() });
+            if h == "HEALTHY" {
+                self.on_task_healthy(id);
+            }
+        }
+        self.schedule_timer(id, hc.interval as Millis * SECOND, Timer::HealthCheck);
+    }
+
+    fn on_exit(&mut self, id: &str, kind: ExitKind) {
+        let Some(t) = self.tasks.get(id).cloned() else { return };
+        let b = self.behavior_for(&t.family, t.revision);
+        let (code, reason) = match kind {
+            ExitKind::Planned => (b.exit_code, format!("Essential container in task exited (exit code {})", b.exit_code)),
+            ExitKind::Crash => (b.exit_code.max(1), "Essential container in task exited: the application crashed".to_string()),
+            ExitKind::OutOfMemory => (137, "OutOfMemoryError: Container killed due to memory usage".to_string()),
+        };
+        self.stop_now(id, "EssentialContainerExited", &reason, Some(code));
+    }
+
+    /// The task never reached RUNNING.
+    fn fail_to_start(&mut self, id: &str, reason: &str) {
+        self.stop_now(id, "TaskFailedToStart", reason, None);
+    }
+
+    /// The scheduler or a user asks a task to stop: DEACTIVATING → STOPPING (SIGTERM; SIGKILL after
+    /// `stopTimeout`) → DEPROVISIONING → STOPPED. A task that is not RUNNING yet stops at once.
+    pub(crate) fn request_stop(&mut self, id: &str, stop_code: &str, reason: &str) {
+        let Some(t) = self.tasks.get_mut(id) else { return };
+        if t.desired_status == TaskStatus::Stopped || t.last_status == TaskStatus::Stopped {
+            return;
+        }
+        t.desired_status = TaskStatus::Stopped;
+        t.stop_code = Some(stop_code.to_string());
+        t.stopped_reason = Some(reason.to_string());
+        t.gen += 1;
+        let running = t.last_status == TaskStatus::Running;
+        let (family, revision, key) = (t.family.clone(), t.revision, t.task_definition.clone());
+        self.emit(EventKind::TaskStopping { task: id.to_string(), stop_code: stop_code.to_string(), reason: reason.to_string() });
+        if !running {
+            self.finish_stop(id);
+            return;
+        }
+        self.set_status(id, TaskStatus::Deactivating);
+        self.set_status(id, TaskStatus::Stopping);
+        let b = self.behavior_for(&family, revision);
+        let timeout = self
+            .resolve_task_definition(&key)
+            .ok()
+            .and_then(|td| td.container_definitions.iter().filter_map(|c| c.stop_timeout).max())
+            .map(|s| s as Millis * SECOND)
+            .unwrap_or(DEFAULT_STOP_TIMEOUT_MS);
+        if b.shutdown_after > timeout {
+            if let Some(t) = self.tasks.get_mut(id) {
+                t.exit_code = Some(137);
+            }
+        }
+        self.schedule_timer(id, b.shutdown_after.min(timeout), Timer::Stopped);
+    }
+
+    fn on_app_stopped(&mut self, id: &str) {
+        let eni = self.tasks.get(id).is_some_and(|t| t.uses_eni || t.launch_type == LaunchType::Fargate);
+        if eni {
+            self.set_status(id, TaskStatus::Deprovisioning);
+            self.schedule_timer(id, ENI_DETACH_MS, Timer::Deprovisioned);
+        } else {
+            self.finish_stop(id);
+        }
+    }
+
+    /// Stop at once (the container exited, the host vanished): straight to STOPPED.
+    pub(crate) fn stop_now(&mut self, id: &str, stop_code: &str, reason: &str, exit_code: Option<i32>) {
+        let Some(t) = self.tasks.get_mut(id) else { return };
+        if t.last_status == TaskStatus::Stopped {
+            return;
+        }
+        t.desired_status = TaskStatus::Stopped;
+        t.stop_code = Some(stop_code.to_string());
+        t.stopped_reason = Some(reason.to_string());
+        if exit_code.is_some() {
+            t.exit_code = exit_code;
+        }
+        self.finish_stop(id);
+    }
+
+    /// The task is STOPPED: give its resources back and tell the service.
+    pub(crate) fn finish_stop(&mut self, id: &str) {
+        let now = self.now();
+        let Some(t) = self.tasks.get_mut(id) else { return };
+        if t.last_status == TaskStatus::Stopped {
+            return;
+        }
+        let reached_running = t.started_at.is_some();
+        t.last_status = TaskStatus::Stopped;
+        t.desired_status = TaskStatus::Stopped;
+        t.gen += 1;
+        t.stopped_at = Some(now);
+        let stop_code = t.stop_code.clone().unwrap_or_else(|| "ServiceSchedulerInitiated".into());
+        let reason = t.stopped_reason.clone().unwrap_or_default();
+        let t = t.clone();
+        if let Some(inst) = t.instance.as_ref().and_then(|i| self.instances.get_mut(i)) {
+            inst.remaining.cpu = (inst.remaining.cpu + t.cpu).min(inst.registered.cpu);
+            inst.remaining.memory = (inst.remaining.memory + t.memory).min(inst.registered.memory);
+            for p in &t.host_ports {
+                inst.used_ports.remove(p);
+            }
+            if t.uses_eni {
+                inst.eni_used = inst.eni_used.saturating_sub(1);
+            }
+            inst.tasks.retain(|x| x != id);
+            if let Some(n) = inst.group_counts.get_mut(&t.group) {
+                *n -= 1;
+                if *n == 0 {
+                    inst.group_counts.remove(&t.group);
+                }
+            }
+        }
+        self.decisions.remove(id);
+        self.emit(EventKind::TaskStopped { task: id.to_string(), stop_code: stop_code.clone(), reason, exit_code: t.exit_code });
+        self.on_task_stopped(id, reached_running, &stop_code);
+    }
+}
