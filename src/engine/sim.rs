@@ -260,12 +260,27 @@ impl Engine {
         self.queue.keys().next().map(|(t, _)| *t)
     }
 
-    /// Process the next queued item (advancing the clock to it). `false` if nothing is queued.
+    /// Advance to the next moment something is due and process everything due then (in queue
+    /// order), then let the service scheduler look at the result once. `false` if nothing is
+    /// queued. Tasks that start at the same instant are therefore seen together, as the ECS
+    /// scheduler sees them in one evaluation.
     pub fn step(&mut self) -> bool {
-        let Some(((t, _), item)) = self.queue.pop_first() else {
+        let Some(&(t, _)) = self.queue.keys().next() else {
             return false;
         };
         self.now = self.now.max(t);
+        while let Some(entry) = self.queue.first_entry() {
+            if entry.key().0 != t {
+                break;
+            }
+            let item = entry.remove();
+            self.process(item);
+        }
+        self.reconcile_all();
+        true
+    }
+
+    fn process(&mut self, item: Item) {
         match item {
             Item::Command(cmd) => {
                 let name = cmd.name();
@@ -277,12 +292,10 @@ impl Engine {
             Item::ServiceRetry(_) => {}
             Item::SpotReclaim(instance) => {
                 if self.instances.contains_key(&instance) {
-                    let _ = self.terminate_instance_with(&instance, "SpotInterruption", &format!("Spot instance {instance} was reclaimed by EC2"));
+                    let _ = self.terminate_instance_with(&instance, "TerminationNotice", &format!("Spot instance {instance} was reclaimed by EC2"));
                 }
             }
         }
-        self.reconcile_all();
-        true
     }
 
     /// Process everything due at or before `t`, then set the clock to `t`.
@@ -592,7 +605,7 @@ impl Engine {
                 cpu,
                 memory,
                 uses_eni,
-                last_status: TaskStatus::Pending,
+                last_status: TaskStatus::Provisioning,
                 desired_status: TaskStatus::Running,
                 created_at: self.now,
                 started_at: None,
