@@ -376,7 +376,8 @@ impl Engine {
         let crashed = stop_code == "EssentialContainerExited" && t.exit_code != Some(0);
         let Some(s) = self.services.get_mut(&name) else { return };
         let mut events = Vec::new();
-        if !reached_running {
+        let of_primary = s.primary().map(|p| p.id) == t.deployment;
+        if !reached_running && of_primary {
             s.throttle_failures += 1;
             let delay = throttle_delay(s.throttle_failures);
             s.next_launch_at = now + delay;
@@ -408,7 +409,7 @@ impl Engine {
                 events.push(EventKind::DeploymentStarted { service: name.clone(), deployment: id, task_definition: td, minimum_healthy_percent: s.config.minimum_healthy_percent, maximum_percent: s.config.maximum_percent, rollback: true });
             }
         }
-        if !reached_running {
+        if !reached_running && of_primary {
             let at = s.next_launch_at;
             self.push(at, Item::ServiceRetry(name.clone()));
         }
