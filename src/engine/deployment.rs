@@ -246,3 +246,116 @@ mod tests {
         assert_eq!(cfg(50, 90).validate().unwrap_err(), "maximumPercent must be at least 100; got 90");
     }
 }
+
+/// A Kubernetes `IntOrString` for `maxSurge` / `maxUnavailable`: `3` or `"25%"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntOrPercent {
+    Int(u32),
+    Percent(u32),
+}
+
+impl IntOrPercent {
+    /// Parse `"3"` or `"25%"`, as `intstr` does; anything else is an error naming the value.
+    pub fn parse(text: &str) -> Result<IntOrPercent, String> {
+        let t = text.trim();
+        if let Some(p) = t.strip_suffix('%') {
+            return p.parse::<u32>().map(IntOrPercent::Percent).map_err(|_| format!("invalid value {text:?}: must be an integer or a percentage like \"25%\""));
+        }
+        t.parse::<u32>().map(IntOrPercent::Int).map_err(|_| format!("invalid value {text:?}: must be an integer or a percentage like \"25%\""))
+    }
+
+    /// `GetScaledValueFromIntOrPercent`: a percentage of `total`, rounded up or down.
+    pub fn scaled(self, total: u32, round_up: bool) -> u32 {
+        match self {
+            IntOrPercent::Int(n) => n,
+            IntOrPercent::Percent(p) => {
+                let v = p as u64 * total as u64;
+                (if round_up { v.div_ceil(100) } else { v / 100 }) as u32
+            }
+        }
+    }
+}
+
+/// Kubernetes Deployment RollingUpdate limits, as the deployment controller's
+/// `ResolveFenceposts` (kubernetes/kubernetes, pkg/controller/deployment/util/deployment_util.go)
+/// computes them: `maxSurge` rounds **up**, `maxUnavailable` rounds **down**, an unset value
+/// counts as 0, and if both resolve to 0 then `maxUnavailable` becomes 1 ("on the theory that
+/// surge might not work due to quota"). Returns (maxSurge, maxUnavailable) in pods.
+/// (The API server defaults unset fields to 25 %/25 % before the controller sees them; see
+/// [`k8s_rolling_defaults`].)
+pub fn resolve_fenceposts(max_surge: Option<&str>, max_unavailable: Option<&str>, desired: u32) -> Result<(u32, u32), String> {
+    let surge = match max_surge {
+        Some(s) => IntOrPercent::parse(s).map_err(|e| format!("maxSurge: {e}"))?.scaled(desired, true),
+        None => 0,
+    };
+    let unavailable = match max_unavailable {
+        Some(s) => IntOrPercent::parse(s).map_err(|e| format!("maxUnavailable: {e}"))?.scaled(desired, false),
+        None => 0,
+    };
+    Ok(if surge == 0 && unavailable == 0 { (0, 1) } else { (surge, unavailable) })
+}
+
+/// The API server's defaults for a Deployment's `strategy.rollingUpdate`: 25 % and 25 %.
+pub fn k8s_rolling_defaults() -> (&'static str, &'static str) {
+    ("25%", "25%")
+}
+
+/// API validation of `strategy.rollingUpdate` (ValidateRollingUpdateDeployment): both may not be
+/// 0, and `maxUnavailable` may not exceed 100 %.
+pub fn validate_rolling_update(max_surge: &str, max_unavailable: &str) -> Result<(), String> {
+    let s = IntOrPercent::parse(max_surge).map_err(|e| format!("spec.strategy.rollingUpdate.maxSurge: {e}"))?;
+    let u = IntOrPercent::parse(max_unavailable).map_err(|e| format!("spec.strategy.rollingUpdate.maxUnavailable: {e}"))?;
+    let zero = |v: IntOrPercent| matches!(v, IntOrPercent::Int(0) | IntOrPercent::Percent(0));
+    if zero(s) && zero(u) {
+        return Err("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0".into());
+    }
+    if let IntOrPercent::Percent(p) = u {
+        if p > 100 {
+            return Err(format!("spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"{p}%\": must not be greater than 100%"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod k8s_tests {
+    use super::*;
+
+    /// The cases of TestResolveFenceposts in kubernetes/kubernetes deployment_util_test.go.
+    #[test]
+    fn resolve_fenceposts_table() {
+        let rows: &[(Option<&str>, Option<&str>, u32, Result<(u32, u32), ()>)] = &[
+            (Some("0%"), Some("0%"), 0, Ok((0, 1))),
+            (Some("39%"), Some("39%"), 10, Ok((4, 3))),
+            (Some("oops"), Some("39%"), 10, Err(())),
+            (Some("55%"), Some("urg"), 10, Err(())),
+            (None, Some("39%"), 10, Ok((0, 3))),
+            (Some("39%"), None, 10, Ok((4, 0))),
+            (None, None, 10, Ok((0, 1))),
+        ];
+        for (s, u, d, want) in rows {
+            let got = resolve_fenceposts(*s, *u, *d).map_err(|_| ());
+            assert_eq!(&got, want, "{s:?} {u:?} {d}");
+        }
+    }
+
+    #[test]
+    fn defaults_round_as_documented() {
+        // 25 % of 10: surge ceil(2.5) = 3, unavailable floor(2.5) = 2 (Kubernetes docs, Deployments).
+        let (s, u) = k8s_rolling_defaults();
+        assert_eq!(resolve_fenceposts(Some(s), Some(u), 10), Ok((3, 2)));
+        // 25 % of 1: surge 1, unavailable 0.
+        assert_eq!(resolve_fenceposts(Some(s), Some(u), 1), Ok((1, 0)));
+        // Absolute values are taken as they are.
+        assert_eq!(resolve_fenceposts(Some("2"), Some("0"), 4), Ok((2, 0)));
+    }
+
+    #[test]
+    fn validation() {
+        assert!(validate_rolling_update("25%", "25%").is_ok());
+        assert!(validate_rolling_update("0", "1").is_ok());
+        assert_eq!(validate_rolling_update("0", "0%").unwrap_err(), "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0");
+        assert!(validate_rolling_update("10%", "150%").unwrap_err().contains("must not be greater than 100%"));
+        assert!(validate_rolling_update("x", "1").unwrap_err().starts_with("spec.strategy.rollingUpdate.maxSurge: invalid value \"x\""));
+    }
+}
