@@ -77,6 +77,8 @@ fn build(seed: u64, instances: &[(usize, usize)], services: &[(usize, u32, Optio
             placement_constraints: cons.clone(),
             deployment_configuration: Default::default(),
             health_check_grace_period_seconds: 0,
+            deployment_controller: Default::default(),
+            blue_green: None,
         }))
         .unwrap();
     }

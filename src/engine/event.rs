@@ -79,6 +79,10 @@ pub enum EventKind {
     DeploymentStuck { service: String, deployment: u32, reason: String },
     DeploymentFailed { service: String, deployment: u32, failed_tasks: u32, threshold: u32 },
     ServiceThrottled { service: String, failures: u32, retry_in_ms: u64 },
+    /// Blue/green: production traffic moved; `green_percent` now goes to the new task set.
+    TrafficShifted { service: String, deployment: u32, green_percent: u32 },
+    /// Blue/green: the alarm fired and traffic went back to blue.
+    DeploymentRolledBack { service: String, deployment: u32, reason: String },
     InstanceDraining { instance: String },
     AzOutage { az: String, instances: Vec<String> },
     AzRecovered { az: String },
@@ -96,7 +100,7 @@ pub enum EventKind {
 impl EventKind {
     pub fn level(&self) -> Level {
         match self {
-            EventKind::TaskUnplaceable { .. } | EventKind::ActionFailed { .. } | EventKind::DeploymentFailed { .. } | EventKind::DeploymentStuck { .. } | EventKind::AzOutage { .. } => Level::Error,
+            EventKind::TaskUnplaceable { .. } | EventKind::ActionFailed { .. } | EventKind::DeploymentFailed { .. } | EventKind::DeploymentStuck { .. } | EventKind::AzOutage { .. } | EventKind::DeploymentRolledBack { .. } => Level::Error,
             EventKind::InstanceTerminated { .. } | EventKind::ServiceThrottled { .. } | EventKind::SpotInterruptionWarning { .. } | EventKind::InstanceDraining { .. } => Level::Warning,
             EventKind::TaskHealthChanged { health, .. } if health == "UNHEALTHY" => Level::Warning,
             EventKind::TaskStopped { stop_code, .. } if stop_code != "ServiceSchedulerInitiated" && stop_code != "UserInitiated" => Level::Warning,
@@ -127,6 +131,8 @@ impl EventKind {
             EventKind::DeploymentStuck { .. } => "deploymentStuck",
             EventKind::DeploymentFailed { .. } => "deploymentFailed",
             EventKind::ServiceThrottled { .. } => "serviceThrottled",
+            EventKind::TrafficShifted { .. } => "trafficShifted",
+            EventKind::DeploymentRolledBack { .. } => "deploymentRolledBack",
             EventKind::InstanceDraining { .. } => "instanceDraining",
             EventKind::AzOutage { .. } => "azOutage",
             EventKind::AzRecovered { .. } => "azRecovered",
@@ -185,6 +191,8 @@ impl EventKind {
                 "service {service} is throttled after {failures} task(s) failed to start; next launch in {}",
                 crate::engine::time::Clock(*retry_in_ms)
             ),
+            EventKind::TrafficShifted { service, green_percent, .. } => format!("service {service}: {green_percent} % of traffic now goes to the green task set"),
+            EventKind::DeploymentRolledBack { service, reason, .. } => format!("service {service}: blue/green deployment rolled back: {reason}"),
             EventKind::InstanceDraining { instance } => format!("{instance} is DRAINING: its service tasks will be replaced elsewhere"),
             EventKind::AzOutage { az, instances } => format!("Availability Zone {az} is down: {} instance(s) unreachable", instances.len()),
             EventKind::AzRecovered { az } => format!("Availability Zone {az} recovered"),

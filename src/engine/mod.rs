@@ -1,6 +1,7 @@
 //! The pure simulation core. See ARCHITECTURE.md for the invariants this module keeps.
 
 pub mod behavior;
+pub mod bluegreen;
 pub mod catalog;
 pub mod cluster;
 pub mod deployment;

@@ -39,6 +39,14 @@ impl Engine {
         Self::check_launch_type(td, spec.launch_type)?;
         Self::check_placement(spec.launch_type, &spec.placement_strategy, &spec.placement_constraints)?;
         spec.deployment_configuration.validate()?;
+        let bg_config = spec.blue_green.clone().unwrap_or_default();
+        bg_config.schedule()?;
+        if spec.deployment_controller.kind == crate::engine::bluegreen::ControllerType::CodeDeploy && spec.deployment_configuration.deployment_circuit_breaker.enable {
+            return Err("the deployment circuit breaker works with the ECS (rolling update) controller only; CODE_DEPLOY services roll back on alarms (blueGreen.rollbackErrorRateAbove)".into());
+        }
+        if spec.blue_green.is_some() && spec.deployment_controller.kind != crate::engine::bluegreen::ControllerType::CodeDeploy {
+            return Err("blueGreen settings need \"deploymentController\": {\"type\": \"CODE_DEPLOY\"}".into());
+        }
         if spec.desired_count > crate::engine::sim::MAX_DESIRED {
             return Err(format!("desiredCount {} is above the limit of {} tasks per service", spec.desired_count, crate::engine::sim::MAX_DESIRED));
         }
@@ -67,6 +75,9 @@ impl Engine {
             throttle_failures: 0,
             next_launch_at: 0,
             stuck_reported: false,
+            controller: spec.deployment_controller.kind,
+            blue_green_config: bg_config,
+            blue_green: None,
         };
         self.services.insert(spec.service_name.clone(), svc);
         self.emit(EventKind::ServiceCreated { service: spec.service_name, task_definition: key, desired_count: spec.desired_count, launch_type: spec.launch_type.as_str().to_string() });
@@ -99,9 +110,18 @@ impl Engine {
         }
         let mut started = None;
         if let Some(k) = new_td {
+            if svc.blue_green.is_some() && k != svc.task_definition {
+                return Err(format!("service {name} has a blue/green deployment in progress; wait for it to finish or roll back"));
+            }
             if k != svc.task_definition || force {
+                let blue = svc.task_definition.clone();
                 svc.task_definition = k.clone();
-                started = Some(start_deployment(svc, &k, now, false));
+                let id = start_deployment(svc, &k, now, false);
+                if svc.controller == crate::engine::bluegreen::ControllerType::CodeDeploy {
+                    let schedule = svc.blue_green_config.schedule()?;
+                    svc.blue_green = Some(crate::engine::bluegreen::BlueGreenState { deployment: id, blue, green: k.clone(), phase: crate::engine::bluegreen::Phase::Provisioning, green_percent: 0, schedule });
+                }
+                started = Some(id);
             }
         } else if force {
             let k = svc.task_definition.clone();
@@ -134,6 +154,10 @@ impl Engine {
         let Some(svc) = self.services.get(name).cloned() else { return };
         let Some(primary) = svc.primary().cloned() else { return };
         let now = self.now();
+        if svc.blue_green.is_some() {
+            self.reconcile_blue_green(name);
+            return;
+        }
 
         // Replace tasks whose container health check failed (after the grace period).
         let unhealthy: Vec<String> = self

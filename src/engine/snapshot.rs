@@ -86,6 +86,10 @@ pub struct ServiceView {
     pub unplaced: u32,
     pub strategy: Vec<String>,
     pub constraints: Vec<String>,
+    /// Share of production traffic per task definition, percent (blue/green shifts it).
+    pub traffic: Vec<(String, u32)>,
+    /// The PRIMARY deployment's rollout state (IN_PROGRESS, COMPLETED, FAILED).
+    pub rollout_state: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -159,7 +163,18 @@ impl Engine {
                     };
                     unplaced.push(UnplacedView { service: Some(s.name.clone()), group: s.group(), count: s.unplaced, reason, decision: s.last_failure.clone() });
                 }
+                let traffic = match &s.blue_green {
+                    Some(bg) => vec![(bg.blue.clone(), 100 - bg.green_percent), (bg.green.clone(), bg.green_percent)],
+                    None => vec![(s.task_definition.clone(), 100)],
+                };
+                let rollout_state = s.primary().map(|d| format!("{:?}", d.rollout_state)).unwrap_or_default();
+                let rollout_state = match rollout_state.as_str() {
+                    "InProgress" => "IN_PROGRESS".to_string(),
+                    other => other.to_uppercase(),
+                };
                 ServiceView {
+                    traffic,
+                    rollout_state,
                     name: s.name.clone(),
                     task_definition: s.task_definition.clone(),
                     launch_type: s.launch_type.as_str().to_string(),

@@ -124,6 +124,12 @@ pub struct ServiceSpec {
     /// Seconds after a task starts during which failed health checks do not get it replaced.
     #[serde(default)]
     pub health_check_grace_period_seconds: u32,
+    /// `{"type": "ECS"}` (rolling updates, the default) or `{"type": "CODE_DEPLOY"}` (blue/green).
+    #[serde(default)]
+    pub deployment_controller: crate::engine::bluegreen::DeploymentController,
+    /// Blue/green and canary settings, for CODE_DEPLOY services.
+    #[serde(default)]
+    pub blue_green: Option<crate::engine::bluegreen::BlueGreenConfig>,
 }
 
 /// What `RunTask` takes (the simulated subset).
@@ -181,6 +187,10 @@ pub struct Service {
     pub next_launch_at: Millis,
     #[serde(skip)]
     pub stuck_reported: bool,
+    pub controller: crate::engine::bluegreen::ControllerType,
+    pub blue_green_config: crate::engine::bluegreen::BlueGreenConfig,
+    /// The blue/green deployment in progress, if any.
+    pub blue_green: Option<crate::engine::bluegreen::BlueGreenState>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
