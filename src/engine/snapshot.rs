@@ -67,6 +67,8 @@ pub struct TaskView {
     pub az: String,
     pub last_status: TaskStatus,
     pub desired_status: TaskStatus,
+    /// HEALTHY, UNHEALTHY or UNKNOWN.
+    pub health: String,
     pub cpu: u32,
     pub memory: u32,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -143,6 +145,7 @@ impl Engine {
                 az: t.az.clone(),
                 last_status: t.last_status,
                 desired_status: t.desired_status,
+                health: format!("{:?}", t.health).to_uppercase(),
                 cpu: t.cpu,
                 memory: t.memory,
                 host_ports: t.host_ports.iter().map(|(p, _)| *p).collect(),

@@ -38,7 +38,8 @@ fn bar(label: &str, used: u32, total: u32, unit: &str) -> Html {
 }
 
 fn chip(t: &TaskView) -> Html {
-    let pending = t.last_status != TaskStatus::Running;
+    let pending = t.last_status != TaskStatus::Running && t.desired_status == TaskStatus::Running;
+    let stopping = t.desired_status == TaskStatus::Stopped;
     let label = t.service.clone().unwrap_or_else(|| t.group.clone());
     let title = format!(
         "{} — {} ({})\n{} CPU units, {} MiB{}",
@@ -50,7 +51,7 @@ fn chip(t: &TaskView) -> Html {
         if t.host_ports.is_empty() { String::new() } else { format!("\nhost ports {:?}", t.host_ports) }
     );
     html! {
-        <span class={classes!("chip", format!("c{}", colour_slot(&label)), if t.revision % 2 == 0 { "rev-even" } else { "rev-odd" }, pending.then_some("pending"))}
+        <span class={classes!("chip", format!("c{}", colour_slot(&label)), if t.revision % 2 == 0 { "rev-even" } else { "rev-odd" }, pending.then_some("pending"), stopping.then_some("stopping"), (t.health == "UNHEALTHY").then_some("unhealthy"))}
               data-testid="task-chip" data-task={t.id.clone()} data-revision={t.revision.to_string()} data-status={format!("{:?}", t.last_status).to_uppercase()}
               title={title} aria-label={format!("task {} revision {}", t.id, t.revision)}>
             {format!("{}", t.id)}
@@ -115,6 +116,12 @@ pub fn cluster_view(props: &Props) -> Html {
                 <strong>{&v.name}</strong>{format!(" {} — desired {}, running {}, pending {}", v.task_definition, v.desired, v.running, v.pending)}
                 if v.unplaced > 0 { <span class="warn">{format!(", {} unplaced", v.unplaced)}</span> }
                 <span class="muted">{format!(" · {}", if v.strategy.is_empty() { "Fargate AZ spread".to_string() } else { v.strategy.join(" → ") })}</span>
+                if v.rollout_state != "COMPLETED" && !v.rollout_state.is_empty() {
+                    <span class={classes!("rollout", (v.rollout_state == "FAILED").then_some("warn"))} data-testid="rollout">{format!(" · deployment {}", v.rollout_state)}</span>
+                }
+                if v.traffic.len() > 1 {
+                    <span class="traffic" data-testid="traffic">{format!(" · traffic {}", v.traffic.iter().map(|(td, p)| format!("{td} {p} %")).collect::<Vec<_>>().join(" / "))}</span>
+                }
             </li>
         }
     });
