@@ -45,6 +45,13 @@ pub struct BehaviorSpec {
     /// Time the app takes to exit after SIGTERM (default 1 s); past `stopTimeout` it is killed.
     #[serde(default)]
     pub shutdown_after: Option<String>,
+    /// How long a non-essential container that others wait on with COMPLETE or SUCCESS (an
+    /// init container) runs before it exits (default 2 s)...
+    #[serde(default)]
+    pub init_runs_for: Option<String>,
+    /// ...and its exit code (default 0; non-zero never satisfies SUCCESS).
+    #[serde(default)]
+    pub init_exit_code: Option<i32>,
 }
 
 /// Parsed, with defaults applied.
@@ -61,6 +68,8 @@ pub struct Behavior {
     pub image_size_mb: u32,
     pub error_rate: f64,
     pub shutdown_after: Millis,
+    pub init_runs_for: Millis,
+    pub init_exit_code: i32,
 }
 
 /// Image pull throughput, MB per second.
@@ -97,6 +106,8 @@ impl BehaviorSpec {
             image_size_mb: self.image_size_mb.unwrap_or(DEFAULT_IMAGE_MB),
             error_rate: e,
             shutdown_after: dur("shutdownAfter", &self.shutdown_after)?.unwrap_or(1_000),
+            init_runs_for: dur("initRunsFor", &self.init_runs_for)?.unwrap_or(2_000),
+            init_exit_code: self.init_exit_code.unwrap_or(0),
         })
     }
 }

@@ -35,6 +35,16 @@ pub enum Timer {
     Deprovisioned,
     /// Fargate Spot reclaims the task.
     SpotStop,
+    /// A container's `dependsOn` condition cannot be met (or not within `startTimeout`).
+    DependencyFailed(DependencyFailure),
+}
+
+/// Why a container could not start, kept small so timers stay `Copy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DependencyFailure {
+    StartTimeout,
+    NeverHealthy,
+    InitFailed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,8 +94,17 @@ impl Engine {
         let b = self.behavior_for(&t.family, t.revision);
         let cached = t.instance.as_ref().and_then(|i| self.instances.get(i)).is_some_and(|i| i.images.contains(&t.image));
         let pull = if b.image_pull_fails { 5 * SECOND } else { b.pull_ms(cached) };
+        let key = t.task_definition.clone();
         self.set_status(id, TaskStatus::Pending);
-        self.schedule_timer(id, pull + CONTAINER_START_MS, Timer::Started);
+        if b.image_pull_fails {
+            self.schedule_timer(id, pull + CONTAINER_START_MS, Timer::Started);
+            return;
+        }
+        let plan = self.resolve_task_definition(&key).map(|td| container_start_plan(td, &b)).unwrap_or(Ok(CONTAINER_START_MS));
+        match plan {
+            Ok(after_pull) => self.schedule_timer(id, pull + after_pull, Timer::Started),
+            Err((after_pull, reason)) => self.schedule_timer(id, pull + after_pull, Timer::DependencyFailed(reason)),
+        }
     }
 
     pub(crate) fn on_timer(&mut self, id: &str, gen: u32, timer: Timer) {
@@ -101,6 +120,14 @@ impl Engine {
             Timer::Stopped => self.on_app_stopped(id),
             Timer::Deprovisioned => self.finish_stop(id),
             Timer::SpotStop => self.request_stop(id, "SpotInterruption", "Your Spot Task was interrupted."),
+            Timer::DependencyFailed(why) => {
+                let reason = match why {
+                    DependencyFailure::StartTimeout => "DependencyTimeout: a container's dependsOn condition was not met within its startTimeout",
+                    DependencyFailure::NeverHealthy => "DependencyNeverHealthy: a container waits for a dependency that never becomes HEALTHY",
+                    DependencyFailure::InitFailed => "DependencyFailed: a container waits for a dependency to succeed, but it exited with a non-zero code",
+                };
+                self.fail_to_start(id, reason);
+            }
         }
     }
 
@@ -314,4 +341,71 @@ impl Engine {
         self.emit(EventKind::TaskStopped { task: id.to_string(), stop_code: stop_code.clone(), reason, exit_code: t.exit_code });
         self.on_task_stopped(id, reached_running, &stop_code);
     }
+}
+
+/// When the task's essential containers are all started, in ms after the image pull, following
+/// the containers' `dependsOn` conditions (ECS API reference, `ContainerDependency`):
+/// START waits for the dependency to start; HEALTHY for its first passing health check;
+/// COMPLETE for it to exit; SUCCESS for it to exit with code 0. A container whose condition is
+/// not met within its `startTimeout` (or never) makes the task fail to start: `Err((when, why))`.
+pub fn container_start_plan(td: &TaskDefinition, b: &Behavior) -> Result<Millis, (Millis, DependencyFailure)> {
+    use crate::engine::taskdef::DependsOnCondition as C;
+    let n = td.container_definitions.len();
+    let index = |name: &str| td.container_definitions.iter().position(|c| c.name == name);
+    // start[i]: when container i has started (after its own 1 s start); None = not yet computed.
+    let mut start: Vec<Option<Millis>> = vec![None; n];
+    // The validator rejects cycles; n rounds are enough for any acyclic graph.
+    for _ in 0..=n {
+        for i in 0..n {
+            if start[i].is_some() {
+                continue;
+            }
+            let c = &td.container_definitions[i];
+            let mut ready_at: Millis = 0;
+            let mut all_known = true;
+            for dep in &c.depends_on {
+                let Some(j) = index(&dep.container_name) else { continue };
+                let Some(sj) = start[j] else {
+                    all_known = false;
+                    break;
+                };
+                let dc = &td.container_definitions[j];
+                let at = match dep.condition {
+                    C::Start => Some(sj),
+                    C::Healthy => dc.health_check.as_ref().and_then(|hc| {
+                        let interval = hc.interval.max(1) as Millis * SECOND;
+                        // First check at `interval` after start; passes once the app is ready.
+                        let k = b.ready_after.div_ceil(interval).max(1);
+                        let first_pass = k * interval;
+                        match b.fail_health_check_after {
+                            Some(f) if f <= first_pass => None,
+                            _ => Some(sj + first_pass),
+                        }
+                    }),
+                    C::Complete => Some(sj + b.init_runs_for),
+                    C::Success => (b.init_exit_code == 0).then_some(sj + b.init_runs_for),
+                };
+                let timeout = c.start_timeout.map(|s| s as Millis * SECOND);
+                match at {
+                    Some(a) => {
+                        if let Some(t) = timeout {
+                            if a > t {
+                                return Err((t, DependencyFailure::StartTimeout));
+                            }
+                        }
+                        ready_at = ready_at.max(a);
+                    }
+                    None => {
+                        let why = if dep.condition == C::Healthy { DependencyFailure::NeverHealthy } else { DependencyFailure::InitFailed };
+                        return Err((timeout.unwrap_or(sj + b.init_runs_for), why));
+                    }
+                }
+            }
+            if all_known {
+                start[i] = Some(ready_at + CONTAINER_START_MS);
+            }
+        }
+    }
+    let essential_started = td.container_definitions.iter().enumerate().filter(|(_, c)| c.essential).filter_map(|(i, _)| start[i]).max();
+    Ok(essential_started.unwrap_or(CONTAINER_START_MS))
 }
