@@ -381,3 +381,59 @@ mod props {
         }
     }
 }
+
+#[test]
+fn force_new_deployment_replaces_every_task_of_the_same_revision() {
+    let mut e = single(json!({}), json!({}), 2);
+    run(&mut e, 30_000, |_| {});
+    let before: Vec<String> = e.tasks().keys().cloned().collect();
+    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: None, force_new_deployment: true }).unwrap();
+    run(&mut e, 5 * 60_000, |_| {});
+    for id in &before {
+        assert_eq!(e.tasks()[id].last_status, TaskStatus::Stopped, "{id} replaced");
+    }
+    assert_eq!(healthy(&e, "web"), 2);
+    assert_eq!(kinds(&e, "deploymentCompleted"), 2);
+}
+
+#[test]
+fn a_partial_deployment_configuration_keeps_the_other_fields() {
+    let mut e = start(&rolling(4, 50, 100, json!({}), json!({}), json!({"enable": true, "rollback": true})));
+    run(&mut e, 30_000, |_| {});
+    let patch: berth::engine::deployment::DeploymentConfigurationPatch = serde_json::from_value(json!({"maximumPercent": 150})).unwrap();
+    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false }).unwrap();
+    let cfg = &e.services()["web"].config;
+    assert_eq!((cfg.minimum_healthy_percent, cfg.maximum_percent, cfg.deployment_circuit_breaker.enable), (50, 150, true));
+}
+
+#[test]
+fn scaling_in_tasks_that_are_still_starting_does_not_throttle() {
+    let mut e = single(json!({}), json!({}), 4);
+    run(&mut e, 1_000, |_| {});
+    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: Some(1), task_definition: None, deployment_configuration: None, force_new_deployment: false }).unwrap();
+    run(&mut e, 60_000, |_| {});
+    assert_eq!(kinds(&e, "serviceThrottled"), 0);
+    assert_eq!(healthy(&e, "web"), 1);
+}
+
+#[test]
+fn fargate_spot_interruption_sigterm_at_the_warning_and_a_replacement() {
+    let mut e = start(&json!({
+        "berth": 1, "name": "fspot", "cluster": {"availabilityZones": ["us-east-1a", "us-east-1b"], "fargate": true},
+        "taskDefinitions": [{"family": "api", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+                             "containerDefinitions": [{"name": "api", "image": "example/api:1"}]}],
+        "services": [{"serviceName": "api", "taskDefinition": "api", "desiredCount": 1, "launchType": "FARGATE"}],
+        "behaviors": {"api": {"shutdownAfter": "300s"}}
+    }));
+    run(&mut e, 60_000, |_| {});
+    e.apply(berth::engine::sim::Command::SpotInterruption { instance: None, task: Some("api-1".into()) }).unwrap();
+    run(&mut e, 60_000 + 20_000, |_| {});
+    // The replacement is already on its way while api-1 shuts down.
+    assert!(e.tasks().contains_key("api-2"));
+    assert_eq!(e.tasks()["api-1"].desired_status, TaskStatus::Stopped);
+    run(&mut e, 60_000 + 121_000, |_| {});
+    let t = &e.tasks()["api-1"];
+    assert_eq!(t.last_status, TaskStatus::Stopped);
+    assert!(t.stopped_at.unwrap() <= 60_000 + 120_000, "reclaimed within two minutes (stopTimeout 30 s here)");
+    assert_eq!(t.stop_code.as_deref(), Some("SpotInterruption"));
+}

@@ -41,6 +41,28 @@ fn default_max() -> u32 {
     200
 }
 
+/// `deploymentConfiguration` as given to UpdateService: fields left out keep their values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeploymentConfigurationPatch {
+    #[serde(default)]
+    pub minimum_healthy_percent: Option<u32>,
+    #[serde(default)]
+    pub maximum_percent: Option<u32>,
+    #[serde(default)]
+    pub deployment_circuit_breaker: Option<CircuitBreakerConfig>,
+}
+
+impl DeploymentConfigurationPatch {
+    pub fn apply(&self, to: &DeploymentConfiguration) -> DeploymentConfiguration {
+        DeploymentConfiguration {
+            minimum_healthy_percent: self.minimum_healthy_percent.unwrap_or(to.minimum_healthy_percent),
+            maximum_percent: self.maximum_percent.unwrap_or(to.maximum_percent),
+            deployment_circuit_breaker: self.deployment_circuit_breaker.clone().unwrap_or_else(|| to.deployment_circuit_breaker.clone()),
+        }
+    }
+}
+
 impl Default for DeploymentConfiguration {
     fn default() -> Self {
         DeploymentConfiguration { minimum_healthy_percent: 100, maximum_percent: 200, deployment_circuit_breaker: CircuitBreakerConfig::default() }

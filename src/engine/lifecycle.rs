@@ -33,8 +33,6 @@ pub enum Timer {
     Stopped,
     /// ENI detached: the task is STOPPED.
     Deprovisioned,
-    /// Fargate Spot reclaims the task.
-    SpotStop,
     /// A container's `dependsOn` condition cannot be met (or not within `startTimeout`).
     DependencyFailed(DependencyFailure),
 }
@@ -119,7 +117,6 @@ impl Engine {
             Timer::Exit(kind) => self.on_exit(id, kind),
             Timer::Stopped => self.on_app_stopped(id),
             Timer::Deprovisioned => self.finish_stop(id),
-            Timer::SpotStop => self.request_stop(id, "SpotInterruption", "Your Spot Task was interrupted."),
             Timer::DependencyFailed(why) => {
                 let reason = match why {
                     DependencyFailure::StartTimeout => "DependencyTimeout: a container's dependsOn condition was not met within its startTimeout",

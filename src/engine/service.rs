@@ -71,7 +71,7 @@ impl Engine {
             steady_reported: false,
             config: cfg.clone(),
             grace_ms: spec.health_check_grace_period_seconds as Millis * SECOND,
-            deployments: vec![Deployment { id: 1, task_definition: key.clone(), status: DeploymentStatus::Primary, rollout_state: RolloutState::InProgress, failed_tasks: 0, created_at: self.now(), rollback: false }],
+            deployments: vec![Deployment { id: 1, task_definition: key.clone(), status: DeploymentStatus::Primary, rollout_state: RolloutState::InProgress, failed_tasks: 0, created_at: self.now(), rollback: false, forced: false }],
             throttle_failures: 0,
             next_launch_at: 0,
             stuck_reported: false,
@@ -84,7 +84,7 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) fn update_service(&mut self, name: &str, desired: Option<u32>, task_definition: Option<String>, cfg: Option<deployment::DeploymentConfiguration>, force: bool) -> Result<(), String> {
+    pub(crate) fn update_service(&mut self, name: &str, desired: Option<u32>, task_definition: Option<String>, patch: Option<deployment::DeploymentConfigurationPatch>, force: bool) -> Result<(), String> {
         let launch_type = self.services.get(name).ok_or_else(|| self.unknown_service(name))?.launch_type;
         let new_td = match &task_definition {
             Some(t) => {
@@ -94,9 +94,14 @@ impl Engine {
             }
             None => None,
         };
-        if let Some(c) = &cfg {
-            c.validate()?;
-        }
+        let cfg = match &patch {
+            Some(p) => {
+                let merged = p.apply(&self.services.get(name).map(|s| s.config.clone()).unwrap_or_default());
+                merged.validate()?;
+                Some(merged)
+            }
+            None => None,
+        };
         if let Some(d) = desired.filter(|d| *d > crate::engine::sim::MAX_DESIRED) {
             return Err(format!("desiredCount {d} is above the limit of {} tasks per service", crate::engine::sim::MAX_DESIRED));
         }
@@ -125,7 +130,11 @@ impl Engine {
             }
         } else if force {
             let k = svc.task_definition.clone();
-            started = Some(start_deployment(svc, &k, now, false));
+            let id = start_deployment(svc, &k, now, false);
+            if let Some(d) = svc.deployments.iter_mut().find(|d| d.id == id) {
+                d.forced = true;
+            }
+            started = Some(id);
         }
         svc.steady_reported = false;
         svc.reported_failure = None;
@@ -143,6 +152,12 @@ impl Engine {
         for n in names {
             self.reconcile(&n);
         }
+    }
+
+    /// A task the current deployment replaces: another revision, on a draining instance, or
+    /// from before a forced new deployment.
+    fn is_old(&self, t: &crate::engine::task::Task, primary: &Deployment) -> bool {
+        t.task_definition != primary.task_definition || self.on_draining_instance(&t.instance) || (primary.forced && t.deployment != Some(primary.id))
     }
 
     fn on_draining_instance(&self, instance: &Option<String>) -> bool {
@@ -184,7 +199,7 @@ impl Engine {
                 stopping = true;
                 continue;
             }
-            let old = t.task_definition != primary.task_definition || self.on_draining_instance(&t.instance);
+            let old = self.is_old(t, &primary);
             match (old, t.is_healthy()) {
                 (true, true) => old_healthy.push(t.id.clone()),
                 (true, false) => old_other.push(t.id.clone()),
@@ -267,7 +282,7 @@ impl Engine {
         let Some(primary) = svc.primary() else { return };
         let (mut or, mut oh, mut nr, mut nh) = (0, 0, 0, 0);
         for t in self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.is_live()) {
-            let old = t.task_definition != primary.task_definition || self.on_draining_instance(&t.instance);
+            let old = self.is_old(t, primary);
             let running = t.last_status == TaskStatus::Running;
             let healthy = t.is_healthy();
             if old {
@@ -313,7 +328,7 @@ impl Engine {
         let mut all_new_healthy = 0u32;
         let mut any_other = false;
         for t in self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.last_status != TaskStatus::Stopped) {
-            let old = t.task_definition != primary.task_definition || self.on_draining_instance(&t.instance);
+            let old = self.is_old(t, &primary);
             if !old && t.is_healthy() {
                 all_new_healthy += 1;
             } else {
@@ -400,8 +415,11 @@ impl Engine {
         let crashed = stop_code == "EssentialContainerExited" && t.exit_code != Some(0);
         let Some(s) = self.services.get_mut(&name) else { return };
         let mut events = Vec::new();
+        // Only tasks that failed on their own count: not ones the scheduler, a user or a lost
+        // host stopped while they were starting.
+        let failed_itself = stop_code == "TaskFailedToStart" || stop_code == "EssentialContainerExited";
         let of_primary = s.primary().map(|p| p.id) == t.deployment;
-        if !reached_running && of_primary {
+        if !reached_running && of_primary && failed_itself {
             s.throttle_failures += 1;
             let delay = throttle_delay(s.throttle_failures);
             s.next_launch_at = now + delay;
@@ -411,7 +429,7 @@ impl Engine {
         let breaker = s.config.deployment_circuit_breaker.clone();
         let mut rollback_to = None;
         if let Some(p) = s.primary_mut() {
-            if Some(p.id) == t.deployment && p.rollout_state == RolloutState::InProgress && (!reached_running || health_failure || crashed) {
+            if Some(p.id) == t.deployment && p.rollout_state == RolloutState::InProgress && ((!reached_running && failed_itself) || health_failure || crashed) {
                 p.failed_tasks += 1;
                 let threshold = circuit_breaker_threshold(desired);
                 if breaker.enable && p.failed_tasks >= threshold {
@@ -433,7 +451,7 @@ impl Engine {
                 events.push(EventKind::DeploymentStarted { service: name.clone(), deployment: id, task_definition: td, minimum_healthy_percent: s.config.minimum_healthy_percent, maximum_percent: s.config.maximum_percent, rollback: true });
             }
         }
-        if !reached_running && of_primary {
+        if !reached_running && of_primary && failed_itself {
             let at = s.next_launch_at;
             self.push(at, Item::ServiceRetry(name.clone()));
         }
@@ -523,9 +541,11 @@ impl Engine {
                 if !t.is_live() {
                     return Err(format!("{id} is not running"));
                 }
+                // The warning is also a SIGTERM: the task starts stopping now (the service launches
+                // its replacement), and the capacity is reclaimed two minutes later regardless.
                 self.emit(EventKind::SpotInterruptionWarning { instance: None, task: Some(id.clone()), stop_at });
-                let gen = self.tasks.get(&id).map(|t| t.gen).unwrap_or(0);
-                self.push(stop_at, Item::Task { task: id, gen, timer: crate::engine::lifecycle::Timer::SpotStop });
+                self.request_stop(&id, "SpotInterruption", "Your Spot Task was interrupted.");
+                self.push(stop_at, Item::SpotReclaimTask(id));
                 Ok(())
             }
             _ => Err("spotInterruption needs exactly one of \"instance\" or \"task\"".into()),
@@ -541,7 +561,7 @@ fn start_deployment(s: &mut Service, td: &str, now: Millis, rollback: bool) -> u
             d.status = DeploymentStatus::Active;
         }
     }
-    s.deployments.push(Deployment { id, task_definition: td.to_string(), status: DeploymentStatus::Primary, rollout_state: RolloutState::InProgress, failed_tasks: 0, created_at: now, rollback });
+    s.deployments.push(Deployment { id, task_definition: td.to_string(), status: DeploymentStatus::Primary, rollout_state: RolloutState::InProgress, failed_tasks: 0, created_at: now, rollback, forced: false });
     // Keep the list short: the primary, what is still active, and the last completed one.
     let keep_from = s.deployments.len().saturating_sub(6);
     s.deployments.drain(..keep_from);

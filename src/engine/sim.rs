@@ -40,7 +40,7 @@ pub enum Command {
         #[serde(default)]
         task_definition: Option<String>,
         #[serde(default)]
-        deployment_configuration: Option<crate::engine::deployment::DeploymentConfiguration>,
+        deployment_configuration: Option<crate::engine::deployment::DeploymentConfigurationPatch>,
         /// Start a new deployment even if the task definition is unchanged.
         #[serde(default)]
         force_new_deployment: bool,
@@ -124,6 +124,8 @@ pub(crate) enum Item {
     ServiceRetry(String),
     /// A Spot instance is reclaimed.
     SpotReclaim(String),
+    /// Fargate Spot capacity is reclaimed: the task stops now if it has not yet.
+    SpotReclaimTask(String),
 }
 
 /// Static cluster settings.
@@ -290,6 +292,7 @@ impl Engine {
             }
             Item::Task { task, gen, timer } => self.on_timer(&task, gen, timer),
             Item::ServiceRetry(_) => {}
+            Item::SpotReclaimTask(task) => self.stop_now(&task, "SpotInterruption", "Your Spot Task was interrupted.", None),
             Item::SpotReclaim(instance) => {
                 if self.instances.contains_key(&instance) {
                     let _ = self.terminate_instance_with(&instance, "TerminationNotice", &format!("Spot instance {instance} was reclaimed by EC2"));
@@ -613,7 +616,7 @@ impl Engine {
                 stop_code: None,
                 stopped_reason: None,
                 health: crate::engine::task::HealthStatus::Unknown,
-                has_health_check: td.container_definitions.iter().any(|c| c.health_check.is_some()),
+                has_health_check: td.container_definitions.iter().any(|c| c.essential && c.health_check.is_some()),
                 health_failures: 0,
                 exit_code: None,
                 deployment: service.and_then(|s| self.services.get(s)).and_then(|s| s.primary()).map(|d| d.id),

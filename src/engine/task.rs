@@ -222,6 +222,8 @@ pub struct Deployment {
     pub created_at: Millis,
     /// Set when this deployment is an automatic rollback.
     pub rollback: bool,
+    /// A forced new deployment replaces every task, even of the same revision.
+    pub forced: bool,
 }
 
 impl Service {
