@@ -88,3 +88,23 @@ test('terminate an instance: the service replaces its task elsewhere', async ({ 
   await expect(page.locator('[data-testid=instance][data-instance="i-02"] [data-testid=task-chip]')).toHaveCount(2);
   await expect(page.locator('[data-testid=event][data-kind=instanceTerminated]')).toHaveCount(1);
 });
+
+test('drain an instance and take a zone down: tasks move, the cards say why', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
+  await page.getByRole('button', { name: 'Drain i-01' }).click();
+  const i01 = page.locator('[data-testid=instance][data-instance="i-01"]');
+  await expect(i01).toHaveAttribute('data-status', 'DRAINING');
+  await expect(i01.getByTestId('task-chip')).toHaveCount(0);
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
+
+  await page.getByTestId('az-toggle-us-east-1b').click();
+  const zoneB = page.locator('[data-testid=az][data-az="us-east-1b"]');
+  await expect(zoneB).toHaveClass(/down/);
+  await expect(zoneB.getByTestId('task-chip')).toHaveCount(0);
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
+  await expect(page.locator('[data-testid=event][data-kind=azOutage]')).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('failures.png'), fullPage: true });
+  await page.getByTestId('az-toggle-us-east-1b').click();
+  await expect(zoneB).not.toHaveClass(/down/);
+});

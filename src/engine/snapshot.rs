@@ -21,6 +21,8 @@ pub struct Snapshot {
     pub region: String,
     pub availability_zones: Vec<String>,
     pub fargate_zones: Vec<String>,
+    /// Zones currently down (an AZ outage).
+    pub down_zones: Vec<String>,
     pub instances: Vec<InstanceView>,
     /// Tasks not yet stopped, in id order.
     pub tasks: Vec<TaskView>,
@@ -41,6 +43,8 @@ pub struct InstanceView {
     pub instance_type: String,
     pub az: String,
     pub status: InstanceStatus,
+    /// False while the instance is unreachable (its AZ is down).
+    pub agent_connected: bool,
     pub registered_cpu: u32,
     pub registered_memory: u32,
     pub remaining_cpu: u32,
@@ -117,6 +121,7 @@ impl Engine {
                 instance_type: i.instance_type.clone(),
                 az: i.az.clone(),
                 status: i.status,
+                agent_connected: i.agent_connected,
                 registered_cpu: i.registered.cpu,
                 registered_memory: i.registered.memory,
                 remaining_cpu: i.remaining.cpu,
@@ -213,6 +218,7 @@ impl Engine {
             region: self.config().region.clone(),
             availability_zones: self.config().azs.clone(),
             fargate_zones: self.config().fargate_azs.clone(),
+            down_zones: self.down_azs.iter().cloned().collect(),
             instances,
             tasks,
             services,

@@ -60,17 +60,28 @@ fn chip(t: &TaskView) -> Html {
 }
 
 fn instance_card(i: &InstanceView, tasks: &[&TaskView], on_command: &Callback<Command>) -> Html {
-    let terminate = {
+    let send = |make: fn(String) -> Command| {
         let cb = on_command.clone();
         let id = i.id.clone();
-        Callback::from(move |_| cb.emit(Command::TerminateInstance { instance: id.clone() }))
+        Callback::from(move |_: MouseEvent| cb.emit(make(id.clone())))
     };
+    let terminate = send(|instance| Command::TerminateInstance { instance });
+    let drain = send(|instance| Command::DrainInstance { instance });
+    let spot = send(|instance| Command::SpotInterruption { instance: Some(instance), task: None });
+    let draining = i.status == crate::engine::cluster::InstanceStatus::Draining;
     html! {
-        <article class="instance" data-testid="instance" data-instance={i.id.clone()} aria-label={format!("instance {} {}", i.id, i.instance_type)}>
+        <article class={classes!("instance", draining.then_some("draining"), (!i.agent_connected).then_some("unreachable"))} data-testid="instance" data-instance={i.id.clone()}
+                 data-status={if draining { "DRAINING" } else { "ACTIVE" }} aria-label={format!("instance {} {}{}", i.id, i.instance_type, if draining { ", draining" } else { "" })}>
             <header>
                 <strong>{&i.id}</strong>
                 <span class="itype">{&i.instance_type}</span>
-                <button class="icon" title={format!("Terminate {}", i.id)} aria-label={format!("Terminate {}", i.id)} onclick={terminate}>{"✕"}</button>
+                if draining { <span class="badge">{"DRAINING"}</span> }
+                if !i.agent_connected { <span class="badge err">{"unreachable"}</span> }
+                <span class="actions">
+                    <button class="small" title={format!("Drain {}: no new tasks; its service tasks move elsewhere", i.id)} aria-label={format!("Drain {}", i.id)} disabled={draining} onclick={drain}>{"Drain"}</button>
+                    <button class="small" title={format!("Spot interruption: {} is reclaimed in two minutes", i.id)} aria-label={format!("Spot-interrupt {}", i.id)} disabled={draining} onclick={spot}>{"Spot"}</button>
+                    <button class="icon" title={format!("Terminate {}", i.id)} aria-label={format!("Terminate {}", i.id)} onclick={terminate}>{"✕"}</button>
+                </span>
             </header>
             { bar("CPU", i.registered_cpu - i.remaining_cpu, i.registered_cpu, "CPU units") }
             { bar("MiB", i.registered_memory - i.remaining_memory, i.registered_memory, "MiB") }
@@ -88,9 +99,19 @@ pub fn cluster_view(props: &Props) -> Html {
             instance_card(i, &tasks, &props.on_command)
         });
         let fargate: Vec<&TaskView> = s.tasks.iter().filter(|t| t.instance.is_none() && &t.az == az).collect();
+        let down = s.down_zones.contains(az);
+        let toggle = {
+            let cb = props.on_command.clone();
+            let az = az.clone();
+            Callback::from(move |_: MouseEvent| cb.emit(if down { Command::AzRecover { az: az.clone() } } else { Command::AzOutage { az: az.clone() } }))
+        };
         html! {
-            <section class="az" data-testid="az" data-az={az.clone()} aria-label={format!("Availability Zone {az}")}>
-                <h2>{az}</h2>
+            <section class={classes!("az", down.then_some("down"))} data-testid="az" data-az={az.clone()} aria-label={format!("Availability Zone {az}{}", if down { ", down" } else { "" })}>
+                <h2>{az}
+                    <button class="small" data-testid={format!("az-toggle-{az}")} onclick={toggle} title={if down { "Bring the zone back" } else { "Take the whole zone down: its instances become unreachable" }}>
+                        { if down { "Recover" } else { "Outage" } }
+                    </button>
+                </h2>
                 { for instances }
                 if !fargate.is_empty() {
                     <article class="instance fargate" data-testid="fargate-pool" aria-label={format!("Fargate in {az}")}>
