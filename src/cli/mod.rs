@@ -37,6 +37,10 @@ USAGE:
     berth export FILE.json [--out DIR]
         Print register-task-definition JSON for a task definition, or for every task
         definition of a scenario (one file per family with --out).
+    berth lesson check PATH... [--events]
+        Check lessons: run each exercise's reference solution headlessly and report every
+        goal; PATH is an exercise file, a chapter folder or lessons/index.json. --events
+        also prints the event log of each reference run.
     berth help
 
 Exit codes: 0 ok, 1 invalid input, 2 usage error, 3 engine failure.";
@@ -75,6 +79,7 @@ pub fn run(args: &[String], out: &mut Output) -> i32 {
         "validate" => cmd_validate(rest, out),
         "validate-scenario" => cmd_validate_scenario(rest, out),
         "export" => cmd_export(rest, out),
+        "lesson" => cmd_lesson(rest, out),
         "help" | "--help" | "-h" => {
             out.out(USAGE);
             EXIT_OK
@@ -386,4 +391,139 @@ fn cmd_export(args: &[String], out: &mut Output) -> i32 {
         }
     }
     EXIT_OK
+}
+
+/// `berth lesson check PATH...`: runs each exercise's reference solution and reports its goals.
+fn cmd_lesson(args: &[String], out: &mut Output) -> i32 {
+    let Some((sub, paths)) = args.split_first() else {
+        out.err(&format!("berth lesson: expected a subcommand (check)\n\n{USAGE}"));
+        return EXIT_USAGE;
+    };
+    if sub != "check" {
+        out.err(&format!("berth lesson: unknown subcommand {sub:?}; expected check\n\n{USAGE}"));
+        return EXIT_USAGE;
+    }
+    let mut show_events = false;
+    let paths: Vec<&String> = paths
+        .iter()
+        .filter(|p| {
+            let flag = p.as_str() == "--events";
+            show_events |= flag;
+            !flag
+        })
+        .collect();
+    if let Some(bad) = paths.iter().find(|p| p.starts_with("--")) {
+        out.err(&format!("berth lesson check: unknown option {bad}\n\n{USAGE}"));
+        return EXIT_USAGE;
+    }
+    if paths.is_empty() {
+        out.err(&format!("berth lesson check: expected an exercise file, a chapter folder or lessons/index.json\n\n{USAGE}"));
+        return EXIT_USAGE;
+    }
+    let mut files = Vec::new();
+    for p in paths {
+        match lesson_files(p) {
+            Ok(mut f) => files.append(&mut f),
+            Err((code, msg)) => {
+                out.err(&msg);
+                return code;
+            }
+        }
+    }
+    let mut code = EXIT_OK;
+    let (mut passed, mut failed) = (0, 0);
+    let mut ids: Vec<(String, String)> = Vec::new();
+    for path in &files {
+        let exercise = match load_exercise(path) {
+            Ok(e) => e,
+            Err((c, msg)) => {
+                out.err(&msg);
+                failed += 1;
+                code = code.max(c);
+                continue;
+            }
+        };
+        for w in &exercise.warnings {
+            out.err(&w.render(path));
+        }
+        if let Some((_, other)) = ids.iter().find(|(id, _)| id == &exercise.id) {
+            out.err(&format!("{path}: error: id {:?} is also used by {other}", exercise.id));
+            failed += 1;
+            code = code.max(EXIT_INVALID);
+            continue;
+        }
+        ids.push((exercise.id.clone(), path.clone()));
+        let report = match std::panic::catch_unwind(|| crate::engine::lesson::check_exercise(&exercise)) {
+            Ok(r) => r,
+            Err(_) => {
+                out.err(&format!("berth: engine failure while checking {path}; please report this with the lesson file"));
+                return EXIT_ENGINE;
+            }
+        };
+        out.out(&format!("{path}\n{}", report.render()));
+        if show_events {
+            out.out(&format!("  events of the reference run:\n{}", report.render_events()));
+        }
+        if report.passed() {
+            passed += 1;
+        } else {
+            failed += 1;
+            code = code.max(EXIT_INVALID);
+        }
+    }
+    out.out(&format!("{} exercise(s): {passed} ok, {failed} failed", passed + failed));
+    code
+}
+
+/// The exercise files a path names: itself, the exercises in a folder (by name), or every
+/// exercise of an index in course order (its chapter intros must be readable too).
+pub fn lesson_files(path: &str) -> Result<Vec<String>, (i32, String)> {
+    use crate::engine::lesson::{looks_like_exercise, looks_like_index, parse_index};
+    let p = Path::new(path);
+    if p.is_dir() {
+        let index = p.join("index.json");
+        if index.is_file() {
+            return lesson_files(&index.display().to_string());
+        }
+        let entries = std::fs::read_dir(p).map_err(|e| (EXIT_USAGE, format!("berth: cannot read {path}: {e}")))?;
+        let mut found: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|f| f.extension().is_some_and(|x| x == "json"))
+            .filter(|f| std::fs::read_to_string(f).is_ok_and(|t| looks_like_exercise(&t)))
+            .map(|f| f.display().to_string())
+            .collect();
+        found.sort();
+        if found.is_empty() {
+            return Err((EXIT_USAGE, format!("berth: {path} holds no exercise files (JSON with \"lesson\" and \"kind\")")));
+        }
+        return Ok(found);
+    }
+    let text = read(path).map_err(|e| (EXIT_USAGE, e))?;
+    if !looks_like_index(&text) {
+        return Ok(vec![path.to_string()]);
+    }
+    let index = parse_index(&text).map_err(|diags| (EXIT_INVALID, diags.iter().map(|d| d.render(path)).collect::<Vec<_>>().join("\n")))?;
+    let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut files = Vec::new();
+    for ch in &index.chapters {
+        if let Some(intro) = &ch.intro {
+            let f = dir.join(intro);
+            if !f.is_file() {
+                return Err((EXIT_INVALID, format!("{path}: error: chapter {:?}: cannot read intro {}", ch.id, f.display())));
+            }
+        }
+        for e in &ch.exercises {
+            files.push(dir.join(e).display().to_string());
+        }
+    }
+    Ok(files)
+}
+
+/// Reads an exercise file; prose, scenarios and task definitions it names are read relative to it.
+pub fn load_exercise(path: &str) -> Result<crate::engine::lesson::Exercise, (i32, String)> {
+    let text = read(path).map_err(|e| (EXIT_USAGE, e))?;
+    let dir: PathBuf = Path::new(path).parent().map(Path::to_path_buf).unwrap_or_default();
+    let files = move |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string());
+    crate::engine::lesson::parse_exercise(&text, &files).map_err(|diags| (EXIT_INVALID, diags.iter().map(|d| d.render(path)).collect::<Vec<_>>().join("\n")))
 }

@@ -19,3 +19,4 @@ pub mod scenario;
 pub mod taskdef;
 pub mod time;
 pub mod placement;
+pub mod lesson;

@@ -1,0 +1,570 @@
+//! The goal checker: evaluates goals against a running engine, one observation at a time.
+//!
+//! The shell (the lesson runner natively, the page in the browser) calls [`Checker::observe`]
+//! after every engine step and every applied action. Plain goals are judged on the latest
+//! observation; `throughout` remembers the first observation where its goal failed, `eventually`
+//! the first where it held, and `event` goals count matching events as they arrive. Pure: no I/O,
+//! no clock, ordered iteration only.
+
+use serde_json::Value;
+
+use super::goal::{usd, Cmp, Direction, Goal, GoalKind, InstanceFilter, Metric, ServiceCheck, TaskFilter, TdCheck};
+use crate::engine::sim::Engine;
+use crate::engine::snapshot::{Snapshot, TaskView};
+use crate::engine::task::TaskStatus;
+use crate::engine::time::{Clock, Millis};
+
+/// What one goal looked like at one observation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub ok: bool,
+    /// What was seen, ending with the time: `4 at 00:05:00`, `web-3 is on i-02 (t3.medium, us-east-1b) at 00:01:00`.
+    pub actual: String,
+    /// For numeric goals: the value as shown and, if the goal failed, which way it missed.
+    pub measured: Option<(String, Direction)>,
+}
+
+impl Outcome {
+    fn new(ok: bool, actual: String) -> Self {
+        Outcome { ok, actual, measured: None }
+    }
+}
+
+/// A goal's standing for the learner's checklist.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalStatus {
+    /// The label, or the generated description.
+    pub title: String,
+    pub ok: bool,
+    /// `✓`-side: `≥ 6 running tasks of web: 6 at 00:05:00`; `✗`-side:
+    /// `expected ≥ 6 running tasks of web; 4 at 00:05:00`.
+    pub message: String,
+    /// The result can no longer change: a `throughout` goal that failed, an `eventually` goal
+    /// that held.
+    pub settled: bool,
+}
+
+/// Per-goal memory between observations, shaped like the goal tree.
+#[derive(Debug, Clone)]
+enum State {
+    Leaf,
+    Many(Vec<State>),
+    One(Box<State>),
+    /// `since`: the first observation where the goal held; `failed`: the first after that where
+    /// it did not.
+    Throughout { inner: Box<State>, failed: Option<Outcome>, since: Option<Millis> },
+    Eventually { inner: Box<State>, met: Option<Millis> },
+    Event { count: u64, first: Option<Millis> },
+}
+
+fn state_for(g: &Goal) -> State {
+    match &g.kind {
+        GoalKind::All(gs) | GoalKind::Any(gs) => State::Many(gs.iter().map(state_for).collect()),
+        GoalKind::Not(g) => State::One(Box::new(state_for(g))),
+        GoalKind::Throughout(g) => State::Throughout {
+            inner: Box::new(state_for(g)),
+            failed: None,
+            since: None,
+        },
+        GoalKind::Eventually(g) => State::Eventually {
+            inner: Box::new(state_for(g)),
+            met: None,
+        },
+        GoalKind::Event { .. } => State::Event { count: 0, first: None },
+        _ => State::Leaf,
+    }
+}
+
+/// One observation of the engine.
+struct Obs<'a> {
+    engine: &'a Engine,
+    snap: &'a Snapshot,
+    now: Millis,
+    clock: String,
+    /// Events since the previous observation, as their JSON objects, with their times.
+    new_events: &'a [(Millis, Value)],
+}
+
+/// Evaluates a list of goals over a run.
+#[derive(Debug, Clone)]
+pub struct Checker {
+    goals: Vec<Goal>,
+    states: Vec<State>,
+    last: Vec<Outcome>,
+    events_seen: usize,
+    observations: u64,
+    now: Millis,
+}
+
+impl Checker {
+    pub fn new(goals: Vec<Goal>) -> Self {
+        let states = goals.iter().map(state_for).collect();
+        Checker {
+            goals,
+            states,
+            last: Vec::new(),
+            events_seen: 0,
+            observations: 0,
+            now: 0,
+        }
+    }
+
+    pub fn goals(&self) -> &[Goal] {
+        &self.goals
+    }
+
+    /// How many times [`Checker::observe`] ran.
+    pub fn observations(&self) -> u64 {
+        self.observations
+    }
+
+    /// Looks at the engine now: call after every step and every applied action.
+    pub fn observe(&mut self, engine: &Engine) {
+        let snap = engine.snapshot();
+        let events = engine.events();
+        if events.len() < self.events_seen {
+            // A different engine (restarted): its events are all new.
+            self.events_seen = 0;
+        }
+        let new_events: Vec<(Millis, Value)> = events[self.events_seen..].iter().map(|e| (e.t, serde_json::to_value(e).unwrap_or(Value::Null))).collect();
+        self.events_seen = events.len();
+        let now = engine.now();
+        let obs = Obs {
+            engine,
+            snap: &snap,
+            now,
+            clock: Clock(now).to_string(),
+            new_events: &new_events,
+        };
+        self.last = self.goals.iter().zip(self.states.iter_mut()).map(|(g, s)| eval(g, s, &obs)).collect();
+        self.observations += 1;
+        self.now = now;
+    }
+
+    /// Each goal's standing at the latest observation.
+    pub fn status(&self) -> Vec<GoalStatus> {
+        self.goals
+            .iter()
+            .enumerate()
+            .map(|(i, g)| match self.last.get(i) {
+                Some(o) => GoalStatus {
+                    title: g.title(),
+                    ok: o.ok,
+                    message: message(g, o),
+                    settled: settled(g, &self.states[i]),
+                },
+                None => GoalStatus {
+                    title: g.title(),
+                    ok: false,
+                    message: format!("expected {}; not checked yet", g.describe()),
+                    settled: false,
+                },
+            })
+            .collect()
+    }
+
+    /// Every goal holds at the latest observation.
+    pub fn all_met(&self) -> bool {
+        !self.last.is_empty() && self.last.iter().all(|o| o.ok)
+    }
+}
+
+/// The sentence for a goal's outcome.
+pub fn message(g: &Goal, o: &Outcome) -> String {
+    if o.ok {
+        format!("{}: {}", g.describe(), o.actual)
+    } else {
+        format!("expected {}; {}", g.describe(), o.actual)
+    }
+}
+
+fn settled(g: &Goal, s: &State) -> bool {
+    match (&g.kind, s) {
+        (GoalKind::Throughout(_), State::Throughout { failed, .. }) => failed.is_some(),
+        (GoalKind::Eventually(_), State::Eventually { met, .. }) => met.is_some(),
+        _ => false,
+    }
+}
+
+fn numeric(cmp: &Cmp, value: f64, shown: String, clock: &str) -> Outcome {
+    let fail = cmp.failing(value);
+    Outcome {
+        ok: fail.is_none(),
+        actual: format!("{shown} at {clock}"),
+        measured: Some((shown, fail.map_or(Direction::Other, |(op, _)| op.direction()))),
+    }
+}
+
+fn eval(g: &Goal, s: &mut State, o: &Obs) -> Outcome {
+    match (&g.kind, s) {
+        (GoalKind::All(gs), State::Many(ss)) => {
+            let outs: Vec<Outcome> = gs.iter().zip(ss.iter_mut()).map(|(g, s)| eval(g, s, o)).collect();
+            let failing: Vec<String> = gs.iter().zip(&outs).filter(|(_, out)| !out.ok).map(|(g, out)| format!("{} ({})", g.describe(), out.actual)).collect();
+            if failing.is_empty() {
+                Outcome::new(true, format!("all {} hold at {}", gs.len(), o.clock))
+            } else {
+                let measured = if gs.len() == 1 { outs[0].measured.clone() } else { None };
+                Outcome {
+                    ok: false,
+                    actual: format!("not met: {}", failing.join(", ")),
+                    measured,
+                }
+            }
+        }
+        (GoalKind::Any(gs), State::Many(ss)) => {
+            let outs: Vec<Outcome> = gs.iter().zip(ss.iter_mut()).map(|(g, s)| eval(g, s, o)).collect();
+            match gs.iter().zip(&outs).find(|(_, out)| out.ok) {
+                Some((g, out)) => Outcome::new(true, format!("{} ({})", g.describe(), out.actual)),
+                None => Outcome::new(false, format!("none held: {}", gs.iter().zip(&outs).map(|(g, x)| format!("{} ({})", g.describe(), x.actual)).collect::<Vec<_>>().join(", "))),
+            }
+        }
+        (GoalKind::Not(inner), State::One(s)) => {
+            let out = eval(inner, s, o);
+            Outcome {
+                ok: !out.ok,
+                actual: out.actual,
+                measured: None,
+            }
+        }
+        (GoalKind::Throughout(inner), State::Throughout { inner: s, failed, since }) => {
+            let out = eval(inner, s, o);
+            // It counts from the first observation where it holds (tasks need a few seconds to
+            // start, so "≥ 6 running" cannot hold at t = 0); from then on every one must hold.
+            if out.ok && since.is_none() {
+                *since = Some(o.now);
+            }
+            if !out.ok && since.is_some() && failed.is_none() {
+                *failed = Some(out.clone());
+            }
+            let Some(since) = *since else {
+                return Outcome::new(false, format!("never held ({})", out.actual));
+            };
+            match failed {
+                Some(f) => {
+                    let actual = match &f.measured {
+                        Some((_, Direction::Down)) => format!("dropped to {}", f.actual),
+                        Some((_, Direction::Up)) => format!("rose to {}", f.actual),
+                        _ => f.actual.clone(),
+                    };
+                    Outcome {
+                        ok: false,
+                        actual,
+                        measured: f.measured.clone(),
+                    }
+                }
+                None => Outcome::new(true, format!("held from {} to {}", Clock(since), o.clock)),
+            }
+        }
+        (GoalKind::Eventually(inner), State::Eventually { inner: s, met }) => {
+            let out = eval(inner, s, o);
+            if out.ok && met.is_none() {
+                *met = Some(o.now);
+            }
+            match met {
+                Some(t) => Outcome::new(true, format!("first held at {}", Clock(*t))),
+                None => Outcome::new(false, format!("never held ({})", out.actual)),
+            }
+        }
+        (GoalKind::Event { fields, times }, State::Event { count, first }) => {
+            for (t, ev) in o.new_events {
+                if fields.iter().all(|(k, want)| field_matches(ev.get(k), want)) {
+                    *count += 1;
+                    first.get_or_insert(*t);
+                }
+            }
+            let default_times = times.0 == [(super::goal::Op::Ge, 1.0)];
+            if default_times {
+                match first {
+                    Some(t) => Outcome::new(true, format!("happened at {}", Clock(*t))),
+                    None => Outcome::new(false, format!("none by {}", o.clock)),
+                }
+            } else {
+                let mut out = numeric(times, *count as f64, count.to_string(), &o.clock);
+                out.actual = format!("{count} by {}", o.clock);
+                out
+            }
+        }
+        (kind, _) => eval_atom(kind, o),
+    }
+}
+
+/// An event's field against the goal's value: equal, or (for a list field) contains it.
+fn field_matches(got: Option<&Value>, want: &Value) -> bool {
+    match (got, want) {
+        (None, _) => false,
+        (Some(Value::Array(items)), w) if !w.is_array() => items.contains(w),
+        (Some(Value::Number(a)), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Some(g), w) => g == w,
+    }
+}
+
+fn family_of(task_definition: &str) -> &str {
+    task_definition.rsplit_once(':').map_or(task_definition, |(f, _)| f)
+}
+
+fn status_name(t: &TaskView) -> String {
+    match serde_json::to_value(t.last_status) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn one_of(list: &Option<Vec<String>>, value: Option<&str>) -> bool {
+    match list {
+        None => true,
+        Some(l) => value.is_some_and(|v| l.iter().any(|x| x == v)),
+    }
+}
+
+fn instance_type_of<'a>(snap: &'a Snapshot, t: &TaskView) -> Option<&'a str> {
+    let id = t.instance.as_deref()?;
+    snap.instances.iter().find(|i| i.id == id).map(|i| i.instance_type.as_str())
+}
+
+fn selected(f: &TaskFilter, t: &TaskView) -> bool {
+    f.service.as_ref().is_none_or(|s| t.service.as_deref() == Some(s.as_str()))
+        && f.task.as_ref().is_none_or(|id| &t.id == id)
+        && f.family.as_ref().is_none_or(|fam| family_of(&t.task_definition) == fam)
+        && f.task_definition.as_ref().is_none_or(|td| &t.task_definition == td)
+        && match &f.status {
+            Some(_) => one_of(&f.status, Some(&status_name(t))),
+            None => kept(t),
+        }
+}
+
+/// A task counts (without a `status` filter) when it is placed and not on its way out: not
+/// STOPPED, and its desired status is RUNNING.
+fn kept(t: &TaskView) -> bool {
+    t.desired_status == TaskStatus::Running
+}
+
+fn placed_as(f: &TaskFilter, snap: &Snapshot, t: &TaskView) -> bool {
+    one_of(&f.instance, t.instance.as_deref())
+        && one_of(&f.instance_type, instance_type_of(snap, t))
+        && one_of(&f.az, Some(&t.az))
+        && f.launch_type.as_ref().is_none_or(|l| l.eq_ignore_ascii_case(&t.launch_type))
+}
+
+fn where_is(snap: &Snapshot, t: &TaskView) -> String {
+    match (&t.instance, instance_type_of(snap, t)) {
+        (Some(i), Some(ty)) => format!("{} is on {i} ({ty}, {})", t.id, t.az),
+        (Some(i), None) => format!("{} is on {i} ({})", t.id, t.az),
+        (None, _) => format!("{} is on {} in {}", t.id, t.launch_type, t.az),
+    }
+}
+
+fn live_of<'a>(snap: &'a Snapshot, service: &'a str) -> impl Iterator<Item = &'a TaskView> + 'a {
+    snap.tasks.iter().filter(move |t| t.service.as_deref() == Some(service) && kept(t))
+}
+
+fn instance_matches(f: &InstanceFilter, snap: &Snapshot, i: &crate::engine::snapshot::InstanceView) -> bool {
+    one_of(&f.instance_type, Some(&i.instance_type))
+        && one_of(&f.az, Some(&i.az))
+        && f.service
+            .as_ref()
+            .is_none_or(|s| i.tasks.iter().any(|id| snap.tasks.iter().any(|t| &t.id == id && t.service.as_deref() == Some(s.as_str()) && kept(t))))
+        && f.empty.is_none_or(|e| e == i.tasks.is_empty())
+}
+
+fn eval_atom(kind: &GoalKind, o: &Obs) -> Outcome {
+    let snap = o.snap;
+    let clock = o.clock.as_str();
+    match kind {
+        GoalKind::Service { service, checks } => {
+            let Some(sv) = snap.services.iter().find(|s| &s.name == service) else {
+                return Outcome::new(false, format!("there is no service {service} at {clock}"));
+            };
+            let mut parts = Vec::new();
+            let mut first_fail: Option<Outcome> = None;
+            for c in checks {
+                let out = match c {
+                    ServiceCheck::Metric(m, cmp) => {
+                        let v = match m {
+                            Metric::Running => sv.running,
+                            Metric::Pending => sv.pending,
+                            Metric::Placed => live_of(snap, service).count() as u32,
+                            Metric::Desired => sv.desired,
+                            Metric::Unplaced => sv.unplaced,
+                            Metric::Revision => sv.task_definition.rsplit_once(':').and_then(|(_, r)| r.parse().ok()).unwrap_or(0),
+                        };
+                        let out = numeric(cmp, v as f64, v.to_string(), clock);
+                        let name = Metric::ALL.iter().find(|(_, x)| x == m).map_or("", |(n, _)| n);
+                        parts.push(format!("{name} {v}"));
+                        out
+                    }
+                    ServiceCheck::TaskDefinition(td) => {
+                        let ok = if td.contains(':') { &sv.task_definition == td } else { family_of(&sv.task_definition) == td };
+                        parts.push(format!("runs {}", sv.task_definition));
+                        Outcome::new(ok, format!("{service} runs {} at {clock}", sv.task_definition))
+                    }
+                };
+                if !out.ok && first_fail.is_none() {
+                    first_fail = Some(out.clone());
+                }
+                if checks.len() == 1 {
+                    return out;
+                }
+            }
+            let actual = format!("{} at {clock}", parts.join(", "));
+            match first_fail {
+                Some(f) => Outcome {
+                    ok: false,
+                    actual,
+                    measured: f.measured,
+                },
+                None => Outcome::new(true, actual),
+            }
+        }
+        GoalKind::Tasks { filter, cmp } => {
+            let n = snap.tasks.iter().filter(|t| selected(filter, t) && placed_as(filter, snap, t)).count();
+            numeric(cmp, n as f64, n.to_string(), clock)
+        }
+        GoalKind::TaskOn { filter } => {
+            let mine: Vec<&TaskView> = snap.tasks.iter().filter(|t| selected(filter, t)).collect();
+            if mine.is_empty() {
+                let who = super::goal::selection_text(filter);
+                let who = if filter.task.is_some() && !(filter.service.is_some() || filter.family.is_some() || filter.task_definition.is_some()) {
+                    format!("{who} is not running")
+                } else {
+                    format!("there is no task {who}")
+                };
+                return Outcome::new(false, format!("{who} at {clock}"));
+            }
+            match mine.iter().find(|t| !placed_as(filter, snap, t)) {
+                Some(t) => Outcome::new(false, format!("{} at {clock}", where_is(snap, t))),
+                None if mine.len() == 1 => Outcome::new(true, format!("{} at {clock}", where_is(snap, mine[0]))),
+                None => Outcome::new(true, format!("{} tasks at {clock}", mine.len())),
+            }
+        }
+        GoalKind::TasksPerAz { service, cmp } => {
+            let mut azs: Vec<String> = snap.availability_zones.clone();
+            for t in live_of(snap, service) {
+                if !azs.contains(&t.az) {
+                    azs.push(t.az.clone());
+                }
+            }
+            let counts: Vec<(String, usize)> = azs.iter().map(|az| (az.clone(), live_of(snap, service).filter(|t| &t.az == az).count())).collect();
+            per_place(cmp, &counts, clock)
+        }
+        GoalKind::TasksPerInstance { service, cmp } => {
+            let counts: Vec<(String, usize)> = snap
+                .instances
+                .iter()
+                .map(|i| (i.id.clone(), live_of(snap, service).filter(|t| t.instance.as_deref() == Some(i.id.as_str())).count()))
+                .collect();
+            if counts.is_empty() {
+                return Outcome::new(true, format!("no instances at {clock}"));
+            }
+            per_place(cmp, &counts, clock)
+        }
+        GoalKind::Unplaced { service, cmp } => {
+            let n: u32 = snap
+                .unplaced
+                .iter()
+                .filter(|u| service.as_ref().is_none_or(|s| u.service.as_deref() == Some(s.as_str())))
+                .map(|u| u.count)
+                .sum();
+            numeric(cmp, n as f64, n.to_string(), clock)
+        }
+        GoalKind::Instances { filter, cmp } => {
+            let n = snap.instances.iter().filter(|i| instance_matches(filter, snap, i)).count();
+            numeric(cmp, n as f64, n.to_string(), clock)
+        }
+        GoalKind::HourlyCost(cmp) => {
+            let total: f64 = snap.instances.iter().map(|i| i.hourly_usd).sum();
+            numeric(cmp, total, usd(total), clock)
+        }
+        GoalKind::TaskDefinition { family, checks } => eval_task_definition(o.engine, family, checks, clock),
+        // Composite kinds are handled in `eval`; a state mismatch cannot happen, but stay panic-free.
+        _ => Outcome::new(false, format!("not checked at {clock}")),
+    }
+}
+
+/// Every place's count against `cmp`; the first that misses is reported.
+fn per_place(cmp: &Cmp, counts: &[(String, usize)], clock: &str) -> Outcome {
+    for (place, n) in counts {
+        if cmp.failing(*n as f64).is_some() {
+            // No "dropped to" / "rose to" in front of "us-east-1b has 3": the sentence says it.
+            return Outcome { ok: false, actual: format!("{place} has {n} at {clock}"), measured: Some((n.to_string(), Direction::Other)) };
+        }
+    }
+    let all: Vec<String> = counts.iter().map(|(p, n)| format!("{p} {n}")).collect();
+    Outcome::new(true, format!("{} at {clock}", all.join(", ")))
+}
+
+fn eval_task_definition(engine: &Engine, family: &str, checks: &[TdCheck], clock: &str) -> Outcome {
+    let Some(td) = engine.task_definitions(family).last() else {
+        let ok = checks.iter().all(|c| matches!(c, TdCheck::Valid(false)));
+        return Outcome::new(ok, format!("no revision of {family} is registered at {clock}"));
+    };
+    let key = td.key();
+    for c in checks {
+        let fail = match c {
+            TdCheck::Valid(b) => (!*b).then(|| Outcome::new(false, format!("{key} is registered at {clock}"))),
+            TdCheck::Revision(cmp) => {
+                let out = numeric(cmp, td.revision as f64, td.revision.to_string(), clock);
+                (!out.ok).then(|| Outcome {
+                    actual: format!("the latest is {key} at {clock}"),
+                    ..out
+                })
+            }
+            TdCheck::Fargate(b) => (td.is_fargate() != *b).then(|| {
+                let what = if td.is_fargate() {
+                    "is Fargate-compatible"
+                } else {
+                    "is not Fargate-compatible (requiresCompatibilities has no FARGATE)"
+                };
+                Outcome::new(false, format!("{key} {what} at {clock}"))
+            }),
+            TdCheck::Cpu(cmp) => {
+                let v = td.reserved_cpu();
+                let out = numeric(cmp, v as f64, v.to_string(), clock);
+                (!out.ok).then(|| Outcome {
+                    actual: format!("{key} reserves {v} CPU units at {clock}"),
+                    ..out
+                })
+            }
+            TdCheck::Memory(cmp) => {
+                let v = td.reserved_memory();
+                let out = numeric(cmp, v as f64, v.to_string(), clock);
+                (!out.ok).then(|| Outcome {
+                    actual: format!("{key} reserves {v} MiB at {clock}"),
+                    ..out
+                })
+            }
+            TdCheck::Containers(cmp) => {
+                let v = td.container_definitions.len();
+                let out = numeric(cmp, v as f64, v.to_string(), clock);
+                (!out.ok).then(|| Outcome {
+                    actual: format!("{key} has {v} container(s) at {clock}"),
+                    ..out
+                })
+            }
+            TdCheck::EssentialContainers(cmp) => {
+                let v = td.container_definitions.iter().filter(|c| c.essential).count();
+                let out = numeric(cmp, v as f64, v.to_string(), clock);
+                (!out.ok).then(|| Outcome {
+                    actual: format!("{key} has {v} essential container(s) at {clock}"),
+                    ..out
+                })
+            }
+            TdCheck::Essential(names) => {
+                let mut want: Vec<&str> = names.iter().map(String::as_str).collect();
+                let mut have: Vec<&str> = td.container_definitions.iter().filter(|c| c.essential).map(|c| c.name.as_str()).collect();
+                want.sort_unstable();
+                have.sort_unstable();
+                (want != have).then(|| {
+                    let shown = if have.is_empty() { "none".to_string() } else { have.join(", ") };
+                    Outcome::new(false, format!("{key}'s essential containers are {shown} at {clock}"))
+                })
+            }
+            TdCheck::NetworkMode(m) => (td.network_mode.as_str() != m).then(|| Outcome::new(false, format!("{key} uses network mode {} at {clock}", td.network_mode.as_str()))),
+        };
+        if let Some(f) = fail {
+            return f;
+        }
+    }
+    let size = format!("{} CPU units, {} MiB", td.reserved_cpu(), td.reserved_memory());
+    let launch = if td.is_fargate() { ", Fargate" } else { "" };
+    Outcome::new(true, format!("{key} ({size}{launch}) at {clock}"))
+}
