@@ -32,7 +32,8 @@ pub fn event_log(props: &Props) -> Html {
     html! {
         <section class="events" aria-label="Event log">
             <h2>{format!("Events ({})", props.events.len())}</h2>
-            <ol reversed=true>{ for items }</ol>
+            // Focusable so keyboard users can scroll it.
+            <ol reversed=true tabindex="0" aria-label="Events, newest first">{ for items }</ol>
         </section>
     }
 }
