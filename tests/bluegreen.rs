@@ -101,3 +101,22 @@ fn bad_blue_green_settings_are_reported() {
     let err = parse_scenario(&serde_json::to_string(&v).unwrap(), &no_files).unwrap_err();
     assert!(err[0].message.contains("need \"deploymentController\": {\"type\": \"CODE_DEPLOY\"}"), "{err:?}");
 }
+
+#[test]
+fn a_green_task_set_that_never_gets_healthy_is_rolled_back_after_ten_minutes() {
+    let e = scenario(json!({"terminationWaitTimeInMinutes": 1}), json!({"web:2": {"imagePullFails": true}}));
+    let rolled = e.events().iter().find_map(|ev| match &ev.kind { EventKind::DeploymentRolledBack { reason, .. } => Some((ev.t, reason.clone())), _ => None });
+    assert_eq!(rolled, Some((60_000 + 600_000, "the green task set did not become healthy within 10 minutes".to_string())));
+    assert_eq!(running(&e, "web:1"), 4);
+    assert_eq!(e.services()["web"].task_definition, "web:1");
+}
+
+#[test]
+fn code_deploy_refuses_a_forced_deployment_and_a_circuit_breaker() {
+    let mut e = scenario(json!({}), json!({}));
+    let force = e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: None, force_new_deployment: true });
+    assert!(force.unwrap_err().starts_with("forceNewDeployment is for ECS"));
+    let patch: berth::engine::deployment::DeploymentConfigurationPatch = serde_json::from_value(json!({"deploymentCircuitBreaker": {"enable": true, "rollback": true}})).unwrap();
+    let breaker = e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false });
+    assert!(breaker.unwrap_err().contains("ECS (rolling update) controller only"));
+}

@@ -58,9 +58,17 @@ fn start_timeout_fails_the_task_when_the_dependency_is_too_slow() {
 
 #[test]
 fn a_dependency_that_is_never_healthy_blocks_the_start() {
+    // Without startTimeout the app waits for ever: the task stays PENDING.
     let e = run(sidecar(None), json!({"failHealthCheckAfter": "0s"}));
     assert_eq!(running_at(&e), None);
-    assert!(e.tasks()["app-1"].stopped_reason.as_deref().unwrap().starts_with("DependencyNeverHealthy"));
+    let t = &e.tasks()["app-1"];
+    assert_eq!(t.last_status, berth::engine::task::TaskStatus::Pending);
+    assert_eq!(t.stopped_reason, None);
+    // With startTimeout 30 s it gives up then.
+    let e = run(sidecar(Some(30)), json!({"failHealthCheckAfter": "0s"}));
+    let t = &e.tasks()["app-1"];
+    assert!(t.stopped_reason.as_deref().unwrap().starts_with("DependencyNeverHealthy"));
+    assert_eq!(t.stopped_at, Some(3_000 + 30_000));
 }
 
 fn init(code: i32) -> Engine {

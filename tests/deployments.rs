@@ -437,3 +437,14 @@ fn fargate_spot_interruption_sigterm_at_the_warning_and_a_replacement() {
     assert!(t.stopped_at.unwrap() <= 60_000 + 120_000, "reclaimed within two minutes (stopTimeout 30 s here)");
     assert_eq!(t.stop_code.as_deref(), Some("SpotInterruption"));
 }
+
+#[test]
+fn force_with_the_current_revision_named_also_replaces_every_task() {
+    let mut e = single(json!({}), json!({}), 2);
+    run(&mut e, 30_000, |_| {});
+    let before: Vec<String> = e.tasks().keys().cloned().collect();
+    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: Some("web:1".into()), deployment_configuration: None, force_new_deployment: true }).unwrap();
+    run(&mut e, 5 * 60_000, |_| {});
+    assert!(before.iter().all(|id| e.tasks()[id].last_status == TaskStatus::Stopped));
+    assert_eq!(healthy(&e, "web"), 2);
+}

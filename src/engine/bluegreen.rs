@@ -17,6 +17,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::time::{Millis, MINUTE};
 
+/// How long the green task set may take to become healthy before the deployment is rolled
+/// back. CodeDeploy's own limit depends on the deployment group; 10 minutes is Berth's choice.
+pub const GREEN_READY_TIMEOUT_MS: Millis = 10 * MINUTE;
+
 /// `deploymentController` of a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -122,8 +126,8 @@ impl BlueGreenConfig {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "phase", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Phase {
-    /// Starting the green task set at full size.
-    Provisioning,
+    /// Starting the green task set at full size (since then).
+    Provisioning { since: Millis },
     /// Green serves the test listener until then.
     TestTraffic { until: Millis },
     /// Shifting production traffic: the next schedule entry and when it is due.
@@ -178,7 +182,7 @@ mod tests {
 }
 
 mod run {
-    use super::{BlueGreenState, Phase};
+    use super::{BlueGreenState, Phase, GREEN_READY_TIMEOUT_MS};
     use crate::engine::event::EventKind;
     use crate::engine::sim::{Engine, Item};
     use crate::engine::task::{DeploymentStatus, HealthStatus, RolloutState};
@@ -209,7 +213,13 @@ mod run {
             // Several phases may pass in one instant (e.g. no test traffic, all at once).
             for _ in 0..4 {
                 match bg.phase.clone() {
-                    Phase::Provisioning => {
+                    Phase::Provisioning { since } => {
+                        if now >= since + GREEN_READY_TIMEOUT_MS {
+                            let reason = format!("the green task set did not become healthy within {} minutes", GREEN_READY_TIMEOUT_MS / crate::engine::time::MINUTE);
+                            self.roll_back_blue_green(name, &bg, &reason);
+                            return;
+                        }
+                        self.push(since + GREEN_READY_TIMEOUT_MS, Item::ServiceRetry(name.to_string()));
                         if green_live < desired && now >= svc.next_launch_at {
                             if let Ok(td) = self.resolve_task_definition(&bg.green).cloned() {
                                 for k in 0..(desired - green_live) {

@@ -101,7 +101,9 @@ impl Engine {
         let plan = self.resolve_task_definition(&key).map(|td| container_start_plan(td, &b)).unwrap_or(Ok(CONTAINER_START_MS));
         match plan {
             Ok(after_pull) => self.schedule_timer(id, pull + after_pull, Timer::Started),
-            Err((after_pull, reason)) => self.schedule_timer(id, pull + after_pull, Timer::DependencyFailed(reason)),
+            Err((Some(after_pull), reason)) => self.schedule_timer(id, pull + after_pull, Timer::DependencyFailed(reason)),
+            // Waits for ever, as a container with no startTimeout does: the task stays PENDING.
+            Err((None, _)) => {}
         }
     }
 
@@ -345,7 +347,9 @@ impl Engine {
 /// START waits for the dependency to start; HEALTHY for its first passing health check;
 /// COMPLETE for it to exit; SUCCESS for it to exit with code 0. A container whose condition is
 /// not met within its `startTimeout` (or never) makes the task fail to start: `Err((when, why))`.
-pub fn container_start_plan(td: &TaskDefinition, b: &Behavior) -> Result<Millis, (Millis, DependencyFailure)> {
+/// `Err((None, _))`: the condition can never be met and there is no `startTimeout`: the
+/// container waits for ever.
+pub fn container_start_plan(td: &TaskDefinition, b: &Behavior) -> Result<Millis, (Option<Millis>, DependencyFailure)> {
     use crate::engine::taskdef::DependsOnCondition as C;
     let n = td.container_definitions.len();
     let index = |name: &str| td.container_definitions.iter().position(|c| c.name == name);
@@ -387,14 +391,20 @@ pub fn container_start_plan(td: &TaskDefinition, b: &Behavior) -> Result<Millis,
                     Some(a) => {
                         if let Some(t) = timeout {
                             if a > t {
-                                return Err((t, DependencyFailure::StartTimeout));
+                                return Err((Some(t), DependencyFailure::StartTimeout));
                             }
                         }
                         ready_at = ready_at.max(a);
                     }
                     None => {
                         let why = if dep.condition == C::Healthy { DependencyFailure::NeverHealthy } else { DependencyFailure::InitFailed };
-                        return Err((timeout.unwrap_or(sj + b.init_runs_for), why));
+                        // An init container that failed is known at its exit; a dependency that
+                        // is never healthy is only given up on at startTimeout.
+                        let when = match why {
+                            DependencyFailure::InitFailed => Some(timeout.map_or(sj + b.init_runs_for, |t| t.min(sj + b.init_runs_for))),
+                            _ => timeout,
+                        };
+                        return Err((when, why));
                     }
                 }
             }

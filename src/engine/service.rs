@@ -106,6 +106,13 @@ impl Engine {
             return Err(format!("desiredCount {d} is above the limit of {} tasks per service", crate::engine::sim::MAX_DESIRED));
         }
         let now = self.now();
+        let code_deploy = self.services.get(name).is_some_and(|s| s.controller == crate::engine::bluegreen::ControllerType::CodeDeploy);
+        if code_deploy && cfg.as_ref().is_some_and(|c| c.deployment_circuit_breaker.enable) {
+            return Err("the deployment circuit breaker works with the ECS (rolling update) controller only; CODE_DEPLOY services roll back on alarms (blueGreen.rollbackErrorRateAbove)".into());
+        }
+        if code_deploy && force {
+            return Err("forceNewDeployment is for ECS (rolling update) services; for a CODE_DEPLOY service register a new revision and deploy it".into());
+        }
         let svc = self.services.get_mut(name).ok_or_else(|| format!("service {name:?} does not exist"))?;
         if let Some(d) = desired {
             svc.desired_count = d;
@@ -122,9 +129,14 @@ impl Engine {
                 let blue = svc.task_definition.clone();
                 svc.task_definition = k.clone();
                 let id = start_deployment(svc, &k, now, false);
+                if force {
+                    if let Some(d) = svc.deployments.iter_mut().find(|d| d.id == id) {
+                        d.forced = true;
+                    }
+                }
                 if svc.controller == crate::engine::bluegreen::ControllerType::CodeDeploy {
                     let schedule = svc.blue_green_config.schedule()?;
-                    svc.blue_green = Some(crate::engine::bluegreen::BlueGreenState { deployment: id, blue, green: k.clone(), phase: crate::engine::bluegreen::Phase::Provisioning, green_percent: 0, schedule });
+                    svc.blue_green = Some(crate::engine::bluegreen::BlueGreenState { deployment: id, blue, green: k.clone(), phase: crate::engine::bluegreen::Phase::Provisioning { since: now }, green_percent: 0, schedule });
                 }
                 started = Some(id);
             }
