@@ -20,3 +20,5 @@ pub mod taskdef;
 pub mod time;
 pub mod placement;
 pub mod lesson;
+pub mod autoscaling;
+pub mod pricing;
