@@ -36,6 +36,8 @@ help:
 	@echo "make test    - native tests, export check, wasm tests, release build, Playwright e2e"
 	@echo "make dist    - release build into dist/"
 	@echo "make clean   - remove target/, dist/ and test output"
+	@echo "make bench   - placement benchmarks: native (Criterion) and Wasm in headless Chromium"
+	@echo "make fuzz    - every fuzz target for FUZZ_SECONDS (default 60) each"
 
 setup:
 	@scripts/setup.sh
@@ -94,3 +96,26 @@ clean:
 # Also drops installed project-local tools (node_modules, .tools/venv); global ones stay.
 distclean: clean
 	rm -rf node_modules .tools
+
+# Benchmarks (docs/performance.md): Criterion natively, then the same workload compiled to Wasm
+# in headless Chromium. BENCH_FULL=1 also times the full 50,000-task workload natively (~10 min).
+# CI does not run this; timings never fail a build.
+.PHONY: bench bench-native bench-wasm
+BENCH_FULL ?=
+bench: setup
+	@$(MAKE) bench-native
+	@$(MAKE) bench-wasm
+
+bench-native:
+	BERTH_BENCH_FULL=$(BENCH_FULL) cargo bench --bench placement
+
+bench-wasm:
+	WASM_BINDGEN_TEST_TIMEOUT=1800 cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture
+
+# Fuzzing (docs/fuzzing.md): each cargo-fuzz target for FUZZ_SECONDS, one process each;
+# FUZZ_TARGETS picks targets, FUZZ_ARGS passes libFuzzer flags. Exits non-zero on a crash.
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::cluster_view::ClusterView;
 use super::editor::Editor;
 use super::event_log::EventLog;
+use super::lessons::LessonsPage;
 use super::sample;
 use crate::engine::diag::Diagnostic;
 use crate::engine::scenario::Scenario;
@@ -29,13 +30,52 @@ pub enum DeployStatus {
     Failed(String),
 }
 
+/// What the page shows: the free sandbox, or the course (the picker, or one exercise). The
+/// address keeps it across a reload: `#lessons`, `#lessons/<exercise id>`.
+#[derive(Clone, PartialEq)]
+enum Mode {
+    Sandbox,
+    Lessons(Option<String>),
+}
+
+fn mode_from_hash() -> Mode {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let hash = hash.trim_start_matches('#');
+    if hash == "lessons" {
+        Mode::Lessons(None)
+    } else if let Some(id) = hash.strip_prefix("lessons/") {
+        Mode::Lessons(Some(id.to_string()))
+    } else {
+        Mode::Sandbox
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let scenario: Rc<Result<Scenario, String>> = use_memo((), |_| sample::scenario());
-    match scenario.as_ref() {
-        Ok(s) => html! { <Playground scenario={Rc::new(s.clone())} /> },
-        Err(e) => html! {
+    let mode = use_state(mode_from_hash);
+    let switch = |to: Mode| {
+        let mode = mode.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_hash(if to == Mode::Sandbox { "" } else { "lessons" });
+            }
+            mode.set(to.clone());
+        })
+    };
+    let in_lessons = matches!(*mode, Mode::Lessons(_));
+    let nav = html! {
+        <nav class="modes" aria-label="Mode">
+            <button data-testid="mode-sandbox" aria-pressed={(!in_lessons).to_string()} onclick={switch(Mode::Sandbox)}>{"Sandbox"}</button>
+            <button data-testid="mode-lessons" aria-pressed={in_lessons.to_string()} onclick={switch(Mode::Lessons(None))}>{"Lessons"}</button>
+        </nav>
+    };
+    match (&*mode, scenario.as_ref()) {
+        (Mode::Lessons(open), _) => html! { <LessonsPage nav={nav} open={open.clone()} /> },
+        (Mode::Sandbox, Ok(s)) => html! { <Playground scenario={Rc::new(s.clone())} nav={nav} /> },
+        (Mode::Sandbox, Err(e)) => html! {
             <main class="fatal" data-testid="fatal">
+                {nav}
                 <h1>{"Berth could not load its sample scenario"}</h1>
                 <pre>{e.clone()}</pre>
             </main>
@@ -46,11 +86,12 @@ pub fn app() -> Html {
 #[derive(Properties)]
 struct PlaygroundProps {
     scenario: Rc<Scenario>,
+    nav: Html,
 }
 
 impl PartialEq for PlaygroundProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.scenario, &other.scenario)
+        Rc::ptr_eq(&self.scenario, &other.scenario) && self.nav == other.nav
     }
 }
 
@@ -166,6 +207,7 @@ fn playground(props: &PlaygroundProps) -> Html {
         <div class="app">
             <header class="topbar">
                 <h1 class="brand">{"Berth"}</h1>
+                {props.nav.clone()}
                 <span class="scenario-name" title={scenario.description.clone()}>{&snap.scenario}</span>
                 <div class="controls" role="toolbar" aria-label="Simulation controls">
                     <button data-testid="play" onclick={on_play} aria-pressed={(*playing).to_string()}>{ if *playing { "Pause" } else { "Play" } }</button>

@@ -5,6 +5,8 @@ mod app;
 mod cluster_view;
 mod editor;
 mod event_log;
+pub mod lessons;
+pub mod markdown;
 pub mod panic;
 pub mod sample;
 

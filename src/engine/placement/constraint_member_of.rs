@@ -6,7 +6,8 @@ use crate::engine::cluster::ContainerInstance;
 
 pub(crate) struct MemberOf {
     pub source: String,
-    pub expr: Expr,
+    /// Shared with the parse cache in `placement/mod.rs`.
+    pub expr: std::rc::Rc<Expr>,
 }
 
 /// Lets the query language read a container instance.

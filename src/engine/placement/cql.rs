@@ -154,6 +154,36 @@ pub enum Value {
 pub struct Pattern {
     source: String,
     regex: Regex,
+    /// A cheaper equivalent of `regex` for the common simple shapes (see [`Shortcut`]).
+    shortcut: Option<Shortcut>,
+}
+
+/// Patterns whose whole-value match needs no regex engine. Only shapes whose meaning is certain
+/// qualify: the literal part is ASCII letters, digits, `-` and `_` (no metacharacters, and no
+/// case folding, since flags need `(?`), so `^(?:lit)$` is string equality and `^(?:lit.*)$` is
+/// "starts with `lit`, and the rest has no newline" (`.` does not match `\n`; `$` is the very end).
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Shortcut {
+    Exact(String),
+    Prefix(String),
+}
+
+impl Shortcut {
+    fn of(source: &str) -> Option<Shortcut> {
+        let plain = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        match source.strip_suffix(".*") {
+            Some(lit) if plain(lit) => Some(Shortcut::Prefix(lit.to_string())),
+            _ if !source.is_empty() && plain(source) => Some(Shortcut::Exact(source.to_string())),
+            _ => None,
+        }
+    }
+
+    fn is_full_match(&self, text: &str) -> bool {
+        match self {
+            Shortcut::Exact(lit) => text == lit,
+            Shortcut::Prefix(lit) => text.strip_prefix(lit.as_str()).is_some_and(|rest| !rest.contains('\n')),
+        }
+    }
 }
 
 /// A parsed expression. `Display` prints canonical syntax (symbolic comparison operators,
@@ -233,7 +263,10 @@ impl Pattern {
     }
     /// True when the pattern matches the whole of `text`.
     pub fn is_full_match(&self, text: &str) -> bool {
-        self.regex.is_match(text)
+        match &self.shortcut {
+            Some(fast) => fast.is_full_match(text),
+            None => self.regex.is_match(text),
+        }
     }
 }
 
@@ -285,7 +318,7 @@ fn compile_pattern(source: &str) -> Result<Pattern, (Option<usize>, String)> {
         // A pattern ending inside a `(?x)` comment swallows the closing anchor.
         _ => (None, "invalid regular expression: it cannot be anchored (does it end in a (?x) # comment?)".to_string()),
     })?;
-    Ok(Pattern { source: source.to_string(), regex })
+    Ok(Pattern { source: source.to_string(), regex, shortcut: Shortcut::of(source) })
 }
 
 /// Features the production build of the `regex` crate lacks (it ships only the Perl classes'
@@ -1396,6 +1429,13 @@ impl Expr {
             Expr::And(a, b) => a.eval(inst) && b.eval(inst),
             Expr::Or(a, b) => a.eval(inst) || b.eval(inst),
             Expr::Not(e) => !e.eval(inst),
+            // Attributes are the common case: compare the text in place instead of copying it
+            // into an `Actual` (same result as the general arms below).
+            Expr::Matches { subject: Subject::Attribute(name), negated, pattern } => inst.attribute(name).is_some_and(|v| pattern.is_full_match(v)) != *negated,
+            Expr::Compare { subject: Subject::Attribute(name), op: op @ (CmpOp::Eq | CmpOp::Ne), value: Value::Text(want) } => match inst.attribute(name) {
+                Some(v) => (v == want.as_str()) == (*op == CmpOp::Eq),
+                None => *op == CmpOp::Ne,
+            },
             Expr::Compare { subject, op, value } => eval_compare(&actual(subject, inst), *op, value),
             Expr::Exists { subject, negated } => eval_exists(&actual(subject, inst)) != *negated,
             Expr::In { subject, negated, values } => eval_in(&actual(subject, inst), values) != *negated,
@@ -1677,6 +1717,23 @@ fn write_child(f: &mut fmt::Formatter<'_>, e: &Expr, paren: bool) -> fmt::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortcuts_agree_with_the_regex() {
+        let sources = ["m5.*", ".*", "m5", "t3-x_1.*", "m5.large", "m5\\.*", "(m5|c5).*", "m5.*.*", "M5.*", "a", "m5.*x", "5"];
+        let texts = ["", "m5", "m5.large", "m5\n", "m5.large\nx", "\nm5", "M5.large", "m55", "c5.large", "t3-x_1", "t3-x_1.y", "a", "ab", "m5.*", "é", "m5é", "5"];
+        for src in sources {
+            let p = Pattern::new(src).unwrap();
+            for t in texts {
+                assert_eq!(p.is_full_match(t), p.regex.is_match(t), "{src:?} on {t:?}");
+            }
+        }
+        assert_eq!(Shortcut::of("m5.*"), Some(Shortcut::Prefix("m5".into())));
+        assert_eq!(Shortcut::of(".*"), Some(Shortcut::Prefix(String::new())));
+        assert_eq!(Shortcut::of("m5"), Some(Shortcut::Exact("m5".into())));
+        assert_eq!(Shortcut::of("m5.large"), None);
+        assert_eq!(Shortcut::of(""), None);
+    }
 
     #[test]
     fn civil_round_trip() {

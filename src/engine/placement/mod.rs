@@ -251,6 +251,31 @@ pub struct PlacementRng<'a> {
     pub tie_break: &'a mut Rng,
 }
 
+/// `memberOf` expressions compile to regular expressions, which costs far more than evaluating
+/// them, and a service places many tasks with the same few expressions: keep the last few parsed
+/// ones (and parse errors) per thread. A cache hit is the same `Expr` parsing would give, so this
+/// changes nothing observable.
+const PARSED_CACHE: usize = 16;
+
+thread_local! {
+    static PARSED: std::cell::RefCell<Vec<(String, Result<std::rc::Rc<cql::Expr>, String>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn parse_member_of(expression: &str) -> Result<std::rc::Rc<cql::Expr>, String> {
+    PARSED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some((_, hit)) = cache.iter().find(|(src, _)| src == expression) {
+            return hit.clone();
+        }
+        let parsed = cql::parse(expression).map(std::rc::Rc::new).map_err(|e| format!("memberOf expression {expression:?}: {e}"));
+        if cache.len() == PARSED_CACHE {
+            drop(cache.remove(0));
+        }
+        cache.push((expression.to_string(), parsed.clone()));
+        parsed
+    })
+}
+
 fn filters(request: &Request) -> Result<Vec<Box<dyn Filter>>, String> {
     let mut chain: Vec<Box<dyn Filter>> = vec![
         Box::new(filter_status::Status),
@@ -265,7 +290,7 @@ fn filters(request: &Request) -> Result<Vec<Box<dyn Filter>>, String> {
         match c {
             Constraint::DistinctInstance => chain.push(Box::new(constraint_distinct_instance::DistinctInstance)),
             Constraint::MemberOf { expression } => {
-                let expr = cql::parse(expression).map_err(|e| format!("memberOf expression {expression:?}: {e}"))?;
+                let expr = parse_member_of(expression)?;
                 chain.push(Box::new(constraint_member_of::MemberOf { source: expression.clone(), expr }));
             }
         }
@@ -282,7 +307,7 @@ pub fn place(request: &Request, instances: &BTreeMap<String, ContainerInstance>,
     };
 
     let mut candidates = Vec::with_capacity(instances.len());
-    let mut feasible: Vec<&ContainerInstance> = Vec::new();
+    let mut feasible: Vec<&ContainerInstance> = Vec::with_capacity(instances.len());
     for inst in instances.values() {
         let mut report = CandidateReport { instance: inst.id.clone(), az: inst.az.clone(), rejected: None, passed: 0 };
         for f in &chain {
@@ -317,8 +342,13 @@ pub fn place(request: &Request, instances: &BTreeMap<String, ContainerInstance>,
             Strategy::Random => strategy_random::rate(&pool, rng.random_strategy),
         };
         let best = ratings.iter().map(|r| r.key).min().unwrap_or(0);
+        // Every strategy rates the pool in order, one rating per instance, so the survivors are
+        // picked by position (ids are unique: the same as keeping the instances named in `kept`).
+        debug_assert!(ratings.len() == pool.len() && ratings.iter().zip(&pool).all(|(r, i)| r.instance == i.id));
         let kept: Vec<String> = ratings.iter().filter(|r| r.key == best).map(|r| r.instance.clone()).collect();
-        pool.retain(|i| kept.contains(&i.id));
+        let mut next = Vec::with_capacity(kept.len());
+        next.extend(ratings.iter().zip(&pool).filter(|(r, _)| r.key == best).map(|(_, i)| *i));
+        pool = next;
         steps.push(StrategyStep { strategy: s.to_string(), ratings, kept });
     }
 

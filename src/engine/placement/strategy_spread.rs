@@ -22,7 +22,11 @@ pub(crate) fn rate(field: &str, pool: &[&ContainerInstance], ctx: &Ctx) -> Vec<R
     // Count over the whole cluster, not only the candidates: a full AZ still has its tasks.
     let mut per_value: BTreeMap<&str, u32> = BTreeMap::new();
     for inst in ctx.instances.values() {
-        *per_value.entry(value_of(field, inst)).or_default() += inst.group_count(group);
+        // An instance with none of the group's tasks adds nothing (and a missing value reads as 0).
+        let n = if inst.group_counts.is_empty() { 0 } else { inst.group_count(group) };
+        if n > 0 {
+            *per_value.entry(value_of(field, inst)).or_default() += n;
+        }
     }
     pool.iter()
         .map(|inst| {

@@ -1,0 +1,186 @@
+// Lessons in the page: open the picker, solve an exercise by typing in the editor, watch the goals
+// tick, see it marked solved, reload and find the progress kept. Also a prediction, the reset
+// confirm, and corrupted saved progress.
+import { test, expect } from '@playwright/test';
+import { createRequire } from 'node:module';
+
+const EXERCISE = 'task-definitions/cpu-and-memory';
+const item = (page, id) => page.locator(`[data-testid=exercise-item][data-exercise="${id}"]`);
+
+async function openLessons(page) {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+  await page.getByTestId('mode-lessons').click();
+  await expect(page.getByTestId('lesson-picker')).toBeVisible();
+}
+
+test('solve an exercise by editing the task definition; progress survives a reload', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+
+  await openLessons(page);
+  // The course is bundled into the Wasm: from here on the page makes no request at all.
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  expect(await page.getByTestId('chapter').count()).toBeGreaterThanOrEqual(5);
+  expect(await page.getByTestId('exercise-item').count()).toBeGreaterThanOrEqual(17);
+  await expect(item(page, EXERCISE)).toHaveAttribute('data-status', 'not started');
+  await page.screenshot({ path: test.info().outputPath('picker.png'), fullPage: true });
+
+  await item(page, EXERCISE).getByRole('button').click();
+  const ex = page.getByTestId('exercise');
+  await expect(ex).toHaveAttribute('data-exercise', EXERCISE);
+  await expect(page).toHaveURL(/#lessons\/task-definitions\/cpu-and-memory$/);
+  // Prose rendered from Markdown: a heading, bold text, a code block.
+  const prose = page.getByTestId('prose').first();
+  await expect(prose.locator('h2')).toHaveText('Size a task: CPU units and MiB');
+  await expect(prose.locator('strong').first()).toHaveText('t3.small');
+  await expect(prose.locator('pre code')).toContainText('"cpu": 1024,');
+
+  // The scenario: two instances, two tasks running and two waiting.
+  await expect(page.getByTestId('instance')).toHaveCount(2);
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(2);
+  const goals = page.getByTestId('goal');
+  await expect(goals).toHaveCount(3);
+  await expect(goals.nth(0)).toHaveAttribute('data-ok', 'false');
+  await expect(goals.nth(0)).toContainText('Four web tasks are running');
+
+  // Disabled actions are disabled: the desired count and adding instances.
+  await expect(page.getByTestId('desired-web')).toBeDisabled();
+  await expect(page.getByTestId('add-instance')).toBeDisabled();
+  await expect(page.getByTestId('rules')).toContainText('changing the desired count');
+  await expect(page.getByTestId('deploy')).toBeEnabled();
+
+  // Hints, one at a time.
+  await expect(page.getByTestId('show-hint')).toHaveText('Show a hint (1 of 3)');
+  await page.getByTestId('show-hint').click();
+  await expect(page.getByTestId('hint')).toHaveCount(1);
+  await expect(page.getByTestId('show-hint')).toHaveText('Show a hint (2 of 3)');
+
+  // Solve: smaller tasks, deploy.
+  const editor = page.getByTestId('taskdef-editor');
+  const original = await editor.inputValue();
+  expect(original).toContain('"cpu": 1024,');
+  await editor.fill(original.replace('"cpu": 1024,', '"cpu": 512,').replace('"memory": 1536,', '"memory": 768,'));
+  await page.getByTestId('deploy').click();
+  await expect(page.getByTestId('deployed')).toContainText('Registered web:2');
+  await expect(page.locator('[data-testid=goal][data-ok=true]')).toHaveCount(3, { timeout: 20_000 });
+  await expect(page.getByTestId('solved')).toBeVisible();
+  await expect(page.getByTestId('exercise-status')).toContainText('solved');
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(4);
+  await page.screenshot({ path: test.info().outputPath('solved.png'), fullPage: true });
+
+  // Back in the picker: marked solved. A reload keeps it.
+  await page.getByTestId('back-to-lessons').click();
+  await expect(item(page, EXERCISE)).toHaveAttribute('data-status', 'solved');
+  expect(requests).toEqual([]);
+  await page.reload();
+  await expect(page.getByTestId('lesson-picker')).toBeVisible();
+  await expect(item(page, EXERCISE)).toHaveAttribute('data-status', 'solved');
+  await expect(page.locator('[data-testid=chapter][data-chapter=task-definitions]')).toContainText('1/4 solved');
+
+  // Reopen: the revealed hint is still shown, the exercise starts fresh but stays solved.
+  await item(page, EXERCISE).getByRole('button').click();
+  await expect(page.getByTestId('hint')).toHaveCount(1);
+  await expect(page.getByTestId('exercise-status')).toContainText('solved');
+  expect(errors).toEqual([]);
+});
+
+test('a do exercise solved with the Add instance control; reset asks first', async ({ page }) => {
+  await openLessons(page);
+  await item(page, 'clusters/add-capacity').getByRole('button').click();
+  await expect(page.getByTestId('instance')).toHaveCount(2);
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(4);
+  await page.getByTestId('add-instance-type').selectOption('t3.medium');
+  await page.getByTestId('add-instance-az').selectOption('us-east-1c');
+  await page.getByTestId('add-instance').click();
+  await expect(page.getByTestId('instance')).toHaveCount(3);
+  await expect(page.locator('[data-testid=goal][data-ok=true]')).toHaveCount(3, { timeout: 20_000 });
+  await expect(page.getByTestId('exercise-status')).toContainText('solved');
+
+  // A limit is enforced by the engine, and the refusal is shown.
+  await page.getByTestId('add-instance').click();
+  await page.getByTestId('add-instance').click();
+  await expect(page.getByTestId('failed')).toContainText('at most 4 container instances');
+
+  // Reset asks first; cancel keeps everything, yes starts over.
+  await page.getByTestId('reset-exercise').click();
+  await expect(page.getByTestId('reset-confirm')).toBeVisible();
+  await page.getByTestId('reset-no').click();
+  await expect(page.getByTestId('instance')).toHaveCount(4);
+  await page.getByTestId('reset-exercise').click();
+  await page.getByTestId('reset-yes').click();
+  await expect(page.getByTestId('instance')).toHaveCount(2);
+  await expect(page.getByTestId('clock')).toHaveText(/^00:00:0\d$/);
+  await expect(page.getByTestId('exercise-status')).toContainText('solved');
+});
+
+test('predict: choose, run, reveal with the explanation', async ({ page }) => {
+  await openLessons(page);
+  await item(page, 'task-definitions/predict-reservation').getByRole('button').click();
+  await expect(page.getByTestId('predict-reveal')).toBeDisabled();
+  await expect(page.getByTestId('play')).toBeDisabled(); // nothing moves before the prediction
+  const choices = page.getByTestId('predict-choice');
+  await expect(choices).toHaveCount(4);
+  await page.getByLabel('8', { exact: true }).check();
+  await page.getByTestId('predict-reveal').click();
+  const verdict = page.getByTestId('predict-verdict');
+  await expect(verdict).toContainText('Not quite.');
+  await expect(verdict).toContainText('The answer is: 5.');
+  await expect(page.locator('[data-testid=task-chip]')).toHaveCount(5);
+  await expect(page.getByTestId('what-happened')).toHaveCount(1);
+  await expect(page.locator('label.choice', { has: page.getByTestId('what-happened') })).toContainText('5');
+  await expect(page.getByTestId('play')).toBeEnabled();
+  await page.screenshot({ path: test.info().outputPath('predict.png'), fullPage: true });
+  await page.getByTestId('back-to-lessons').click();
+  await expect(item(page, 'task-definitions/predict-reservation')).toHaveAttribute('data-status', 'attempted');
+});
+
+test('an exercise opens from a link', async ({ page }) => {
+  await page.goto('/#lessons/placement-strategies/binpack');
+  await expect(page.getByTestId('exercise')).toHaveAttribute('data-exercise', 'placement-strategies/binpack');
+  await expect(page.getByTestId('prose').first().locator('h2')).toContainText('Binpack');
+  // An unknown id falls back to the picker.
+  await page.goto('/#lessons/no-such/exercise');
+  await page.reload();
+  await expect(page.getByTestId('lesson-picker')).toBeVisible();
+});
+
+test('corrupted saved progress: a clear message and a reset, never a blank page', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.setItem('berth.progress', '{"version": 1, "exercises": {"x": {"status": 42'));
+  await page.goto('/#lessons');
+  await page.reload();
+  await expect(page.getByTestId('lesson-picker')).toBeVisible();
+  await expect(page.getByTestId('progress-error')).toContainText('could not be read');
+  await page.getByTestId('progress-reset').click();
+  await expect(page.getByTestId('progress-error')).toHaveCount(0);
+  expect(await page.evaluate(() => localStorage.getItem('berth.progress'))).toBe('{"version":1,"exercises":{}}');
+});
+
+test.describe('accessibility', () => {
+  // axe is injected as a script, which the page's Content-Security-Policy forbids.
+  test.use({ bypassCSP: true });
+  const require = createRequire(import.meta.url);
+  const AXE = require.resolve('axe-core/axe.min.js');
+  async function audit(page) {
+    await page.addScriptTag({ path: AXE });
+    return page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}×, e.g. ${v.nodes[0]?.target})`);
+    });
+  }
+
+  test('the picker and an exercise have no serious accessibility violations', async ({ page }) => {
+    await openLessons(page);
+    expect(await audit(page)).toEqual([]);
+    await item(page, EXERCISE).getByRole('button').click();
+    await expect(page.getByTestId('goal')).toHaveCount(3);
+    await page.getByTestId('play').click(); // pause, so the page holds still
+    await page.getByTestId('show-hint').click();
+    expect(await audit(page)).toEqual([]);
+  });
+});

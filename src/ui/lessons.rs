@@ -1,0 +1,1029 @@
+//! Lessons in the page: the course picker (chapters → exercises, with progress marks) and the
+//! exercise view (prose, live goal checklist, hints, the exercise's cluster and editor, predict
+//! questions, reset). The course is bundled into the Wasm by `build.rs`; progress lives in
+//! localStorage. Goals are checked by the engine's `lesson::Session`, the same checker
+//! `berth lesson check` runs.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::app::DeployStatus;
+use super::cluster_view::ClusterView;
+use super::editor::Editor;
+use super::event_log::EventLog;
+use super::markdown::{self, Block, Inline};
+use crate::engine::lesson::{self, Action, Exercise, Kind, Session};
+use crate::engine::sim::Command;
+use crate::engine::taskdef::{export::export_pretty, parse_task_definition};
+use crate::engine::time::Clock;
+
+include!(concat!(env!("OUT_DIR"), "/lesson_files.rs"));
+
+const TICK_MS: u32 = 250;
+const SPEEDS: [u32; 5] = [1, 4, 16, 64, 256];
+/// The localStorage key holding progress.
+pub const PROGRESS_KEY: &str = "berth.progress";
+
+// ---------------------------------------------------------------------------------------------
+// The bundled course
+
+/// `dir/../x/./y` → `x/y`.
+fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// A bundled course file, by its path relative to `lessons/`.
+pub fn bundled(path: &str) -> Result<String, String> {
+    let p = normalise(path);
+    LESSON_FILES.iter().find(|(name, _)| *name == p).map(|(_, text)| text.to_string()).ok_or_else(|| format!("{p} is not bundled with the page"))
+}
+
+/// One exercise of the course as listed in the picker.
+#[derive(Clone)]
+pub struct Entry {
+    /// The file, relative to `lessons/`.
+    pub path: String,
+    /// The exercise, or why it could not be read.
+    pub exercise: Result<Rc<Exercise>, String>,
+}
+
+impl Entry {
+    pub fn id(&self) -> String {
+        match &self.exercise {
+            Ok(e) => e.id.clone(),
+            Err(_) => self.path.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct ChapterEntry {
+    pub id: String,
+    pub title: String,
+    pub intro: String,
+    pub exercises: Vec<Entry>,
+}
+
+#[derive(Clone)]
+pub struct Course {
+    pub title: String,
+    pub chapters: Vec<ChapterEntry>,
+}
+
+impl Course {
+    pub fn find(&self, id: &str) -> Option<(&ChapterEntry, &Entry)> {
+        self.chapters.iter().find_map(|c| c.exercises.iter().find(|e| e.id() == id).map(|e| (c, e)))
+    }
+}
+
+/// Reads the bundled course: the index, every exercise (each one's own problems are kept with
+/// it, so one broken file does not hide the rest).
+pub fn load_course() -> Result<Course, String> {
+    let index_text = bundled("index.json")?;
+    let index = lesson::parse_index(&index_text).map_err(|d| d.iter().map(|d| d.render("lessons/index.json")).collect::<Vec<_>>().join("\n"))?;
+    let chapters = index
+        .chapters
+        .iter()
+        .map(|c| {
+            let intro = c.intro.as_deref().map(|p| bundled(p).unwrap_or_else(|e| format!("*{e}*"))).unwrap_or_default();
+            let exercises = c
+                .exercises
+                .iter()
+                .map(|path| {
+                    let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+                    let exercise = bundled(path).and_then(|text| {
+                        let files = |rel: &str| bundled(&format!("{dir}/{rel}"));
+                        lesson::parse_exercise(&text, &files)
+                            .map(Rc::new)
+                            .map_err(|d| d.iter().map(|d| d.render(&format!("lessons/{path}"))).collect::<Vec<_>>().join("\n"))
+                    });
+                    Entry { path: path.clone(), exercise }
+                })
+                .collect();
+            ChapterEntry {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                intro,
+                exercises,
+            }
+        })
+        .collect();
+    Ok(Course { title: index.title, chapters })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    NotStarted,
+    Attempted,
+    Solved,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ExerciseProgress {
+    #[serde(default)]
+    pub status: Status,
+    /// How many hints the learner has revealed.
+    #[serde(default)]
+    pub hints: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub version: u32,
+    #[serde(default)]
+    pub exercises: BTreeMap<String, ExerciseProgress>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress { version: 1, exercises: BTreeMap::new() }
+    }
+}
+
+impl Progress {
+    pub fn of(&self, id: &str) -> ExerciseProgress {
+        self.exercises.get(id).cloned().unwrap_or_default()
+    }
+}
+
+/// Reads stored progress. Anything unexpected is an error with a message, never a panic.
+pub fn parse_progress(text: &str) -> Result<Progress, String> {
+    let p: Progress = serde_json::from_str(text).map_err(|e| format!("the saved progress is not readable ({e})"))?;
+    if p.version != 1 {
+        return Err(format!("the saved progress has version {}, this Berth reads version 1", p.version));
+    }
+    Ok(p)
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// Progress from localStorage: nothing stored is a fresh start; unreadable data is an error.
+pub fn load_progress() -> Result<Progress, String> {
+    match storage().and_then(|s| s.get_item(PROGRESS_KEY).ok().flatten()) {
+        None => Ok(Progress::default()),
+        Some(text) => parse_progress(&text),
+    }
+}
+
+pub fn save_progress(p: &Progress) {
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(p)) {
+        let _ = s.set_item(PROGRESS_KEY, &text);
+    }
+}
+
+fn mark(status: Status) -> (&'static str, &'static str) {
+    match status {
+        Status::NotStarted => ("○", "not started"),
+        Status::Attempted => ("◐", "attempted"),
+        Status::Solved => ("✓", "solved"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown → Yew nodes (text only: nothing is ever parsed as HTML)
+
+fn inlines(xs: &[Inline]) -> Html {
+    xs.iter()
+        .map(|x| match x {
+            Inline::Text(t) => html! { {t.clone()} },
+            Inline::Code(t) => html! { <code>{t.clone()}</code> },
+            Inline::Strong(c) => html! { <strong>{inlines(c)}</strong> },
+            Inline::Emphasis(c) => html! { <em>{inlines(c)}</em> },
+            Inline::Link { text, href } => {
+                if href.starts_with('#') {
+                    html! { <a href={href.clone()}>{inlines(text)}</a> }
+                } else {
+                    html! { <a href={href.clone()} target="_blank" rel="noopener noreferrer">{inlines(text)}</a> }
+                }
+            }
+        })
+        .collect()
+}
+
+/// Markdown prose as Yew nodes.
+pub fn render_markdown(src: &str) -> Html {
+    let blocks = markdown::parse(src);
+    let nodes = blocks.iter().map(|b| match b {
+        Block::Heading(level, xs) => {
+            // The page's own h1/h2 are above; prose headings start one level lower.
+            let tag = match level {
+                1 => "h2",
+                2 => "h3",
+                _ => "h4",
+            };
+            html! { <@{tag}>{inlines(xs)}</@> }
+        }
+        Block::Paragraph(xs) => html! { <p>{inlines(xs)}</p> },
+        Block::List { ordered: true, items } => html! { <ol>{ for items.iter().map(|i| html! { <li>{inlines(i)}</li> }) }</ol> },
+        Block::List { ordered: false, items } => html! { <ul>{ for items.iter().map(|i| html! { <li>{inlines(i)}</li> }) }</ul> },
+        Block::Code { lang, text } => html! { <pre data-lang={lang.clone()}><code>{text.clone()}</code></pre> },
+    });
+    html! { <div class="prose" data-testid="prose">{ for nodes }</div> }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lessons page
+
+#[derive(Properties, PartialEq)]
+pub struct LessonsProps {
+    /// The sandbox/lessons switch, shown in the top bar.
+    pub nav: Html,
+    /// The exercise to open (from the page's address), if any.
+    #[prop_or_default]
+    pub open: Option<String>,
+}
+
+fn set_hash(hash: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(hash);
+    }
+}
+
+#[function_component(LessonsPage)]
+pub fn lessons_page(props: &LessonsProps) -> Html {
+    let course: Rc<Result<Course, String>> = use_memo((), |_| load_course());
+    let loaded = use_memo((), |_| load_progress());
+    let progress = {
+        let loaded = loaded.clone();
+        use_state(move || loaded.as_ref().clone().unwrap_or_default())
+    };
+    let storage_error = {
+        let loaded = loaded.clone();
+        use_state(move || loaded.as_ref().clone().err())
+    };
+    let selected = {
+        let open = props.open.clone();
+        use_state(move || open)
+    };
+
+    let course = match course.as_ref() {
+        Ok(c) => c,
+        Err(e) => {
+            return html! {
+                <div class="app">
+                    <header class="topbar"><h1 class="brand">{"Berth"}</h1>{props.nav.clone()}</header>
+                    <main class="fatal" data-testid="course-error"><h2>{"The course could not be loaded"}</h2><pre>{e.clone()}</pre></main>
+                </div>
+            }
+        }
+    };
+
+    let on_progress = {
+        let progress = progress.clone();
+        let storage_error = storage_error.clone();
+        Callback::from(move |(id, p): (String, ExerciseProgress)| {
+            let mut all = (*progress).clone();
+            if all.of(&id) == p {
+                return;
+            }
+            all.exercises.insert(id, p);
+            // While the stored data is unreadable, do not overwrite it until the learner says so.
+            if storage_error.is_none() {
+                save_progress(&all);
+            }
+            progress.set(all);
+        })
+    };
+    let on_reset_progress = {
+        let progress = progress.clone();
+        let storage_error = storage_error.clone();
+        Callback::from(move |_: MouseEvent| {
+            let fresh = Progress::default();
+            save_progress(&fresh);
+            progress.set(fresh);
+            storage_error.set(None);
+        })
+    };
+    let open = {
+        let selected = selected.clone();
+        Callback::from(move |id: Option<String>| {
+            set_hash(&match &id {
+                Some(id) => format!("lessons/{id}"),
+                None => "lessons".to_string(),
+            });
+            selected.set(id);
+        })
+    };
+
+    let banner = match &*storage_error {
+        None => html! {},
+        Some(e) => html! {
+            <div class="storage-error" role="alert" data-testid="progress-error">
+                <p><strong>{"Your saved progress could not be read. "}</strong>{format!("{e}. ")}{"Progress made now is not saved until you reset it."}</p>
+                <button data-testid="progress-reset" onclick={on_reset_progress}>{"Reset saved progress"}</button>
+            </div>
+        },
+    };
+
+    let current = (*selected).as_ref().and_then(|id| course.find(id));
+    match current {
+        Some((chapter, entry)) => match &entry.exercise {
+            Ok(ex) => {
+                let back = {
+                    let open = open.clone();
+                    Callback::from(move |_| open.emit(None))
+                };
+                let (next_id, next_title) = next_after(course, &ex.id);
+                let on_next = next_id.map(|id| {
+                    let open = open.clone();
+                    Callback::from(move |_| open.emit(Some(id.clone())))
+                });
+                html! {
+                    <ExerciseView key={ex.id.clone()} exercise={ex.clone()} chapter={chapter.title.clone()} progress={progress.of(&ex.id)}
+                        on_progress={on_progress.clone()} on_back={back} on_next={on_next} next_title={next_title} nav={props.nav.clone()} banner={banner.clone()} />
+                }
+            }
+            Err(e) => html! { <main class="fatal"><h2>{"This exercise could not be loaded"}</h2><pre>{e.clone()}</pre></main> },
+        },
+        None => html! {
+            <div class="app">
+                <header class="topbar">
+                    <h1 class="brand">{"Berth"}</h1>
+                    {props.nav.clone()}
+                    <span class="scenario-name">{&course.title}</span>
+                </header>
+                {banner}
+                <Picker course={Rc::new(course.clone())} progress={(*progress).clone()} on_open={open.reform(Some)} />
+            </div>
+        },
+    }
+}
+
+/// The exercise after `id` in course order.
+fn next_after(course: &Course, id: &str) -> (Option<String>, String) {
+    let all: Vec<&Entry> = course.chapters.iter().flat_map(|c| c.exercises.iter()).collect();
+    let pos = all.iter().position(|e| e.id() == id);
+    match pos.and_then(|p| all.get(p + 1)) {
+        Some(e) => (Some(e.id()), e.exercise.as_ref().map(|x| x.title.clone()).unwrap_or_default()),
+        None => (None, String::new()),
+    }
+}
+
+fn kind_label(k: Kind) -> &'static str {
+    match k {
+        Kind::Do => "do",
+        Kind::Fix => "fix it",
+        Kind::Predict => "predict",
+        Kind::Sandbox => "free play",
+    }
+}
+
+#[derive(Properties)]
+struct PickerProps {
+    course: Rc<Course>,
+    progress: Progress,
+    on_open: Callback<String>,
+}
+
+impl PartialEq for PickerProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.progress == o.progress
+    }
+}
+
+#[function_component(Picker)]
+fn picker(props: &PickerProps) -> Html {
+    let chapters = props.course.chapters.iter().enumerate().map(|(n, c)| {
+        let solved = c.exercises.iter().filter(|e| props.progress.of(&e.id()).status == Status::Solved).count();
+        let items = c.exercises.iter().map(|e| {
+            let id = e.id();
+            let st = props.progress.of(&id).status;
+            let (sym, word) = mark(st);
+            let onclick = {
+                let cb = props.on_open.clone();
+                let id = id.clone();
+                Callback::from(move |_| cb.emit(id.clone()))
+            };
+            let (title, kind) = match &e.exercise {
+                Ok(x) => (x.title.clone(), kind_label(x.kind)),
+                Err(_) => (format!("{} (cannot be loaded)", e.path), "error"),
+            };
+            html! {
+                <li class={classes!("exercise-item", format!("st-{word}").replace(' ', "-"))} data-testid="exercise-item" data-exercise={id.clone()} data-status={word}>
+                    <span class="mark" aria-hidden="true">{sym}</span>
+                    <button class="link" {onclick}>{title}</button>
+                    <span class="kind">{kind}</span>
+                    <span class="visually-hidden">{format!(", {word}")}</span>
+                </li>
+            }
+        });
+        html! {
+            <section class="chapter" data-testid="chapter" data-chapter={c.id.clone()}>
+                <h2>{format!("{}. {}", n + 1, c.title)}<span class="muted chapter-count">{format!(" {solved}/{} solved", c.exercises.len())}</span></h2>
+                if !c.intro.is_empty() {
+                    <details class="intro"><summary>{"Read the introduction"}</summary>{render_markdown(&c.intro)}</details>
+                }
+                <ol class="exercise-list">{ for items }</ol>
+            </section>
+        }
+    });
+    let total: usize = props.course.chapters.iter().map(|c| c.exercises.len()).sum();
+    let solved = props.progress.exercises.values().filter(|p| p.status == Status::Solved).count();
+    html! {
+        <main class="picker" data-testid="lesson-picker">
+            <p class="muted">{format!("{solved} of {total} exercises solved. Pick one to start; your progress is kept in this browser. ")}
+                {"○ not started · ◐ attempted · ✓ solved"}</p>
+            { for chapters }
+        </main>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One exercise
+
+#[derive(Properties)]
+struct ExerciseProps {
+    exercise: Rc<Exercise>,
+    chapter: String,
+    progress: ExerciseProgress,
+    on_progress: Callback<(String, ExerciseProgress)>,
+    on_back: Callback<MouseEvent>,
+    on_next: Option<Callback<MouseEvent>>,
+    next_title: String,
+    nav: Html,
+    banner: Html,
+}
+
+impl PartialEq for ExerciseProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.exercise, &o.exercise) && self.progress == o.progress && self.nav == o.nav && self.banner == o.banner && self.next_title == o.next_title
+    }
+}
+
+/// The goals the session checks: the exercise's, then (predict) one per choice.
+fn session_for(ex: &Exercise) -> Session {
+    let mut goals = ex.goals.clone();
+    if let Some(p) = &ex.predict {
+        goals.extend(p.choices.iter().map(|c| c.goal.clone()));
+    }
+    Session::start(&ex.scenario, goals, ex.rules.clone())
+}
+
+/// The editor's starting text: the exercise's, else the task definition the first service runs
+/// (else the first one registered).
+fn editor_text(ex: &Exercise, session: &Session) -> String {
+    if let Some(t) = &ex.task_definition_editor {
+        return t.clone();
+    }
+    let e = &session.engine;
+    // The first service's task definition, else the first registered family.
+    let key = e.services().values().next().map(|s| s.task_definition.clone()).or_else(|| e.snapshot().task_definitions.first().cloned());
+    key.and_then(|k| {
+        let family = k.rsplit_once(':').map_or(k.as_str(), |(f, _)| f).to_string();
+        e.task_definitions(&family).last().map(export_pretty)
+    })
+    .unwrap_or_default()
+}
+
+/// Which page controls each disabled action switches off (CSS selectors inside the exercise).
+fn selectors_for(action: &str) -> &'static [&'static str] {
+    match action {
+        "terminateInstance" => &["button[aria-label^='Terminate ']"],
+        "drainInstance" => &["button[aria-label^='Drain ']"],
+        "spotInterruption" => &["button[aria-label^='Spot-interrupt ']"],
+        "azOutage" | "azRecover" => &["button[data-testid^='az-toggle-']"],
+        "updateService" => &["input[data-testid^='desired-']"],
+        "editTaskDefinition" => &["[data-testid=deploy]", "[data-testid=taskdef-editor]"],
+        "addInstances" => &["[data-testid=add-instance]", "[data-testid=add-instance-type]", "[data-testid=add-instance-az]"],
+        _ => &[],
+    }
+}
+
+fn action_words(action: &str) -> &str {
+    match action {
+        "terminateInstance" => "terminating instances",
+        "drainInstance" => "draining instances",
+        "spotInterruption" => "Spot interruptions",
+        "azOutage" => "AZ outages",
+        "azRecover" => "recovering AZs",
+        "updateService" => "changing the desired count",
+        "createService" => "creating services",
+        "editTaskDefinition" => "deploying task definitions",
+        "registerTaskDefinition" => "registering task definitions",
+        "addInstances" => "adding instances",
+        "runTask" => "running standalone tasks",
+        "stopTask" => "stopping tasks",
+        other => other,
+    }
+}
+
+/// The learner's choice in a predict exercise, and whether the reveal has run.
+#[derive(Clone, PartialEq)]
+struct PredictState {
+    chosen: Option<usize>,
+    revealed: bool,
+}
+
+#[function_component(ExerciseView)]
+fn exercise_view(props: &ExerciseProps) -> Html {
+    let ex = props.exercise.clone();
+    let is_predict = ex.kind == Kind::Predict && ex.predict.is_some();
+    let session = {
+        let ex = ex.clone();
+        use_mut_ref(move || session_for(&ex))
+    };
+    let redraw = use_force_update();
+    let playing = use_state(|| !is_predict);
+    let speed = use_state(|| 4u32);
+    let text = {
+        let ex = ex.clone();
+        let session = session.clone();
+        use_state(move || editor_text(&ex, &session.borrow()))
+    };
+    let status = use_state(|| DeployStatus::None);
+    let hints_shown = use_state(|| props.progress.hints.min(ex.hints.len() as u32));
+    let confirm_reset = use_state(|| false);
+    let predict = use_state(|| PredictState { chosen: None, revealed: false });
+    let add_type = use_state(|| ex.rules.limits.instance_types.as_ref().and_then(|t| t.first().cloned()).unwrap_or_else(|| "t3.medium".to_string()));
+    let add_az = use_state(String::new);
+    let root = use_node_ref();
+
+    // Progress helpers.
+    let progress = props.progress.clone();
+    let report = {
+        let cb = props.on_progress.clone();
+        let id = ex.id.clone();
+        move |p: ExerciseProgress| cb.emit((id.clone(), p))
+    };
+    let attempted = {
+        let report = report.clone();
+        let progress = progress.clone();
+        move || {
+            if progress.status == Status::NotStarted {
+                report(ExerciseProgress { status: Status::Attempted, ..progress.clone() });
+            }
+        }
+    };
+
+    // The play loop.
+    {
+        let session = session.clone();
+        let redraw = redraw.clone();
+        use_effect_with((*playing, *speed), move |(playing, speed)| {
+            let interval = playing.then(|| {
+                let speed = *speed;
+                Interval::new(TICK_MS, move || {
+                    {
+                        let mut s = session.borrow_mut();
+                        let t = s.now() + (TICK_MS * speed) as u64;
+                        s.run_until(t);
+                    }
+                    redraw.force_update();
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let goal_count = ex.goals.len();
+    let statuses = session.borrow().checker.status();
+    let goals: Vec<_> = statuses[..goal_count.min(statuses.len())].to_vec();
+    let all_ok = !goals.is_empty() && goals.iter().all(|g| g.ok);
+
+    // Solved: every goal holds (do, fix, sandbox with goals). Recorded once.
+    {
+        let report = report.clone();
+        let progress = progress.clone();
+        use_effect_with(all_ok, move |ok| {
+            if *ok && progress.status != Status::Solved {
+                report(ExerciseProgress { status: Status::Solved, ..progress });
+            }
+        });
+    }
+
+    // Disabled actions: grey out the matching controls after every render. (The cluster view and
+    // the editor are shared with the sandbox; the session refuses the actions in any case.)
+    {
+        let root = root.clone();
+        let disabled = ex.rules.disabled.clone();
+        use_effect(move || {
+            if let Some(el) = root.cast::<web_sys::Element>() {
+                for a in &disabled {
+                    for sel in selectors_for(a) {
+                        if let Ok(list) = el.query_selector_all(sel) {
+                            for i in 0..list.length() {
+                                if let Some(node) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                                    let _ = node.set_attribute("disabled", "");
+                                    let _ = node.set_attribute("title", &format!("Switched off in this exercise: no {}", action_words(a)));
+                                    let _ = node.set_attribute("data-locked", "true");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            || ()
+        });
+    }
+
+    let snap = Rc::new(session.borrow().engine.snapshot());
+    super::panic::set_context(format!(
+        "exercise: {}\nscenario: {}\nseed: {}\nvirtual time: {} ms\ntask definition in editor:\n{}",
+        ex.id, snap.scenario, snap.seed, snap.time_ms, *text
+    ));
+
+    // A prediction is made on the start state: nothing moves until the learner has chosen.
+    let locked = is_predict && !predict.revealed;
+    const LOCKED: &str = "Make your prediction first: choose an answer and press \"Run it and reveal\".";
+
+    let on_play = {
+        let playing = playing.clone();
+        Callback::from(move |_| playing.set(!*playing))
+    };
+    let on_step = {
+        let session = session.clone();
+        let redraw = redraw.clone();
+        let playing = playing.clone();
+        Callback::from(move |_| {
+            playing.set(false);
+            {
+                let mut s = session.borrow_mut();
+                let t = s.engine.next_due().unwrap_or(s.now() + 1000);
+                s.run_until(t);
+            }
+            redraw.force_update();
+        })
+    };
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |e: Event| {
+            let v: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(n) = v.value().parse::<u32>() {
+                speed.set(n);
+            }
+        })
+    };
+    let act = {
+        let session = session.clone();
+        let redraw = redraw.clone();
+        let status = status.clone();
+        let attempted = attempted.clone();
+        Callback::from(move |a: Action| {
+            if locked {
+                status.set(DeployStatus::Failed(LOCKED.to_string()));
+                return;
+            }
+            attempted();
+            if let Err(e) = session.borrow_mut().act(&a) {
+                status.set(DeployStatus::Failed(e.message));
+            }
+            redraw.force_update();
+        })
+    };
+    let on_command = act.reform(Action::Command);
+    let on_text = {
+        let text = text.clone();
+        Callback::from(move |t: String| text.set(t))
+    };
+    let on_deploy = {
+        let session = session.clone();
+        let redraw = redraw.clone();
+        let text = text.clone();
+        let status = status.clone();
+        let attempted = attempted.clone();
+        Callback::from(move |_| {
+            if locked {
+                status.set(DeployStatus::Failed(LOCKED.to_string()));
+                return;
+            }
+            attempted();
+            let t = (*text).clone();
+            let result = {
+                let mut s = session.borrow_mut();
+                match s.act(&Action::EditTaskDefinition { text: t.clone(), service: None }) {
+                    Ok(()) => {
+                        let parsed = parse_task_definition(&t);
+                        let family = parsed.task_definition.as_ref().map(|td| td.family.clone()).unwrap_or_default();
+                        let key = s.engine.task_definitions(&family).last().map(|td| td.key()).unwrap_or(family.clone());
+                        let service = s
+                            .engine
+                            .services()
+                            .values()
+                            .find(|v| v.task_definition == key)
+                            .map(|v| v.name.clone())
+                            .unwrap_or_default();
+                        DeployStatus::Deployed { key, service, warnings: parsed.diagnostics }
+                    }
+                    Err(e) if !e.diagnostics.is_empty() => DeployStatus::Invalid(e.diagnostics),
+                    Err(e) => DeployStatus::Failed(e.message),
+                }
+            };
+            status.set(result);
+            redraw.force_update();
+        })
+    };
+    let on_reset_ask = {
+        let confirm_reset = confirm_reset.clone();
+        Callback::from(move |_| confirm_reset.set(true))
+    };
+    let on_reset_cancel = {
+        let confirm_reset = confirm_reset.clone();
+        Callback::from(move |_| confirm_reset.set(false))
+    };
+    let on_reset = {
+        let session = session.clone();
+        let ex = ex.clone();
+        let text = text.clone();
+        let status = status.clone();
+        let confirm_reset = confirm_reset.clone();
+        let predict = predict.clone();
+        let playing = playing.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |_| {
+            let fresh = session_for(&ex);
+            text.set(editor_text(&ex, &fresh));
+            *session.borrow_mut() = fresh;
+            status.set(DeployStatus::None);
+            predict.set(PredictState { chosen: None, revealed: false });
+            playing.set(!is_predict);
+            confirm_reset.set(false);
+            redraw.force_update();
+        })
+    };
+    let on_hint = {
+        let hints_shown = hints_shown.clone();
+        let report = report.clone();
+        let progress = progress.clone();
+        let n = ex.hints.len() as u32;
+        Callback::from(move |_| {
+            let k = (*hints_shown + 1).min(n);
+            hints_shown.set(k);
+            let status = if progress.status == Status::NotStarted { Status::Attempted } else { progress.status };
+            report(ExerciseProgress { status, hints: progress.hints.max(k) });
+        })
+    };
+    let on_add = {
+        let act = act.clone();
+        let add_type = add_type.clone();
+        let add_az = add_az.clone();
+        Callback::from(move |_| {
+            let cmd = serde_json::json!({"action": "addInstances", "type": *add_type, "az": if add_az.is_empty() { None } else { Some((*add_az).clone()) }, "count": 1});
+            match serde_json::from_value::<Command>(cmd) {
+                Ok(c) => act.emit(Action::Command(c)),
+                Err(e) => gloo::console::error!(e.to_string()),
+            }
+        })
+    };
+
+    // --- pieces of the page ---
+    let speed_options: Html = SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == *speed}>{format!("{s}×")}</option> }).collect();
+
+    let goal_list = if goals.is_empty() {
+        html! {}
+    } else {
+        let items = goals.iter().map(|g| {
+            html! {
+                <li class={classes!("goal", if g.ok { "met" } else { "unmet" })} data-testid="goal" data-ok={g.ok.to_string()}>
+                    <span class="goal-mark" aria-hidden="true">{ if g.ok { "✓" } else { "○" } }</span>
+                    <span class="goal-title">{&g.title}<span class="visually-hidden">{ if g.ok { " (met)" } else { " (not yet)" } }</span></span>
+                    <span class="goal-msg muted">{&g.message}</span>
+                </li>
+            }
+        });
+        html! {
+            <section class="goals" aria-label="Goals" aria-live="polite">
+                <h3>{"Goals"}</h3>
+                <ul>{ for items }</ul>
+                if all_ok || progress.status == Status::Solved {
+                    <p class="solved" data-testid="solved" role="status">
+                        { if all_ok { "✓ Solved: every goal holds." } else { "✓ You have solved this exercise before." } }
+                    </p>
+                }
+            </section>
+        }
+    };
+
+    let predict_box = match (&ex.predict, is_predict) {
+        (Some(p), true) => {
+            let st = (*predict).clone();
+            let choices = p.choices.iter().enumerate().map(|(i, c)| {
+                let onchange = {
+                    let predict = predict.clone();
+                    Callback::from(move |_| predict.set(PredictState { chosen: Some(i), revealed: false }))
+                };
+                let outcome = if st.revealed {
+                    let ok = statuses.get(goal_count + i).is_some_and(|g| g.ok);
+                    if ok {
+                        html! { <span class="ok" data-testid="what-happened">{" ← what happened"}</span> }
+                    } else {
+                        html! {}
+                    }
+                } else {
+                    html! {}
+                };
+                html! {
+                    <li>
+                        <label class={classes!("choice", (st.chosen == Some(i)).then_some("chosen"))}>
+                            <input type="radio" name="predict" data-testid="predict-choice" checked={st.chosen == Some(i)} disabled={st.revealed} {onchange} />
+                            {" "}{&c.text}{outcome}
+                        </label>
+                    </li>
+                }
+            });
+            let on_reveal = {
+                let session = session.clone();
+                let predict = predict.clone();
+                let redraw = redraw.clone();
+                let report = report.clone();
+                let progress = progress.clone();
+                let ex = ex.clone();
+                let playing = playing.clone();
+                Callback::from(move |_| {
+                    let Some(chosen) = predict.chosen else { return };
+                    {
+                        let mut s = session.borrow_mut();
+                        for a in &ex.solution {
+                            let _ = s.act(a);
+                        }
+                        s.finish();
+                    }
+                    let right = ex.predict.as_ref().is_some_and(|p| p.choices.get(chosen).is_some_and(|c| c.text == p.answer));
+                    let status = if right || progress.status == Status::Solved { Status::Solved } else { Status::Attempted };
+                    report(ExerciseProgress { status, ..progress.clone() });
+                    predict.set(PredictState { chosen: Some(chosen), revealed: true });
+                    playing.set(false);
+                    redraw.force_update();
+                })
+            };
+            let verdict = match (st.revealed, st.chosen) {
+                (true, Some(i)) => {
+                    let right = p.choices.get(i).is_some_and(|c| c.text == p.answer);
+                    html! {
+                        <div class={classes!("verdict", if right { "right" } else { "wrong" })} data-testid="predict-verdict" role="status">
+                            <p><strong>{ if right { "Right!" } else { "Not quite." } }</strong>{format!(" The answer is: {}.", p.answer)}</p>
+                            {render_markdown(&p.explanation)}
+                        </div>
+                    }
+                }
+                _ => html! {},
+            };
+            html! {
+                <section class="predict" aria-label="Prediction">
+                    <h3>{"Predict"}</h3>
+                    {render_markdown(&p.question)}
+                    <ul class="choices">{ for choices }</ul>
+                    if !st.revealed {
+                        <button class="primary" data-testid="predict-reveal" disabled={st.chosen.is_none()} onclick={on_reveal}>{"Run it and reveal"}</button>
+                    }
+                    {verdict}
+                </section>
+            }
+        }
+        _ => html! {},
+    };
+
+    let hints = if ex.hints.is_empty() {
+        html! {}
+    } else {
+        let shown = (*hints_shown as usize).min(ex.hints.len());
+        html! {
+            <section class="hints" aria-label="Hints">
+                <h3>{"Hints"}</h3>
+                <ol>{ for ex.hints[..shown].iter().map(|h| html! { <li data-testid="hint">{inlines(&markdown::inline(h))}</li> }) }</ol>
+                if shown < ex.hints.len() {
+                    <button data-testid="show-hint" onclick={on_hint}>{format!("Show a hint ({} of {})", shown + 1, ex.hints.len())}</button>
+                } else {
+                    <p class="muted">{"No more hints."}</p>
+                }
+            </section>
+        }
+    };
+
+    let rules = {
+        let d = &ex.rules.disabled;
+        let l = &ex.rules.limits;
+        let mut lines: Vec<String> = Vec::new();
+        if !d.is_empty() {
+            lines.push(format!("Switched off: {}.", d.iter().map(|a| action_words(a)).collect::<Vec<_>>().join(", ")));
+        }
+        if let Some(n) = l.max_instances {
+            lines.push(format!("At most {n} container instances."));
+        }
+        if let Some(n) = l.max_desired_count {
+            lines.push(format!("A desired count of at most {n}."));
+        }
+        if let Some(t) = &l.instance_types {
+            lines.push(format!("Instance types: {}.", t.join(", ")));
+        }
+        if lines.is_empty() {
+            html! {}
+        } else {
+            html! { <ul class="rules muted" data-testid="rules">{ for lines.iter().map(|l| html! { <li>{l.clone()}</li> }) }</ul> }
+        }
+    };
+
+    let reset = if *confirm_reset {
+        html! {
+            <div class="confirm" role="alertdialog" aria-label="Reset this exercise?" data-testid="reset-confirm">
+                <p>{"Start this exercise over? The cluster, the clock and the editor go back to the start. Your progress mark stays."}</p>
+                <button class="primary" data-testid="reset-yes" onclick={on_reset}>{"Yes, reset"}</button>{" "}
+                <button data-testid="reset-no" onclick={on_reset_cancel}>{"Cancel"}</button>
+            </div>
+        }
+    } else {
+        html! { <button data-testid="reset-exercise" onclick={on_reset_ask}>{"Reset exercise"}</button> }
+    };
+
+    let add_instance = {
+        let types: Vec<String> = match &ex.rules.limits.instance_types {
+            Some(t) => t.clone(),
+            None => crate::engine::catalog::CATALOG.iter().map(|t| t.name.to_string()).collect(),
+        };
+        let on_type = {
+            let add_type = add_type.clone();
+            Callback::from(move |e: Event| add_type.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+        };
+        let on_az = {
+            let add_az = add_az.clone();
+            Callback::from(move |e: Event| add_az.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+        };
+        html! {
+            <div class="add-instance" aria-label="Add a container instance">
+                <label>{"Add "}
+                    <select data-testid="add-instance-type" onchange={on_type} aria-label="Instance type">
+                        { for types.iter().map(|t| html! { <option value={t.clone()} selected={*t == *add_type}>{t.clone()}</option> }) }
+                    </select>
+                </label>
+                <label>{" in "}
+                    <select data-testid="add-instance-az" onchange={on_az} aria-label="Availability Zone">
+                        <option value="" selected={add_az.is_empty()}>{"any AZ (balanced)"}</option>
+                        { for snap.availability_zones.iter().map(|z| html! { <option value={z.clone()} selected={*z == *add_az}>{z.clone()}</option> }) }
+                    </select>
+                </label>
+                {" "}<button data-testid="add-instance" onclick={on_add}>{"Add instance"}</button>
+            </div>
+        }
+    };
+
+    let next = match &props.on_next {
+        Some(cb) if progress.status == Status::Solved => html! {
+            <button class="primary" data-testid="next-exercise" onclick={cb.clone()}>{format!("Next: {} →", props.next_title)}</button>
+        },
+        _ => html! {},
+    };
+    let (sym, word) = mark(progress.status);
+
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <h1 class="brand">{"Berth"}</h1>
+                {props.nav.clone()}
+                <nav class="crumbs" aria-label="Breadcrumb">
+                    <button class="link" data-testid="back-to-lessons" onclick={props.on_back.clone()}>{"Lessons"}</button>
+                    {format!(" › {} › ", props.chapter)}<span>{&ex.title}</span>
+                </nav>
+                <div class="controls" role="toolbar" aria-label="Simulation controls">
+                    <button data-testid="play" onclick={on_play} disabled={locked} title={locked.then_some(LOCKED)} aria-pressed={(*playing).to_string()}>{ if *playing { "Pause" } else { "Play" } }</button>
+                    <button data-testid="step" onclick={on_step} disabled={locked} title={if locked { LOCKED } else { "Process the next event" }}>{"Step"}</button>
+                    <label>{"Speed "}<select data-testid="speed" onchange={on_speed}>{speed_options}</select></label>
+                </div>
+                <span class="clock" data-testid="clock" aria-label="virtual time">{Clock(snap.time_ms).to_string()}</span>
+            </header>
+            {props.banner.clone()}
+            <main class="exercise" ref={root} data-testid="exercise" data-exercise={ex.id.clone()} data-status={word}>
+                <aside class="lesson-panel">
+                    <p class="exercise-meta muted">
+                        <span class="kind">{kind_label(ex.kind)}</span>
+                        <span data-testid="exercise-status">{format!(" {sym} {word}")}</span>
+                    </p>
+                    {render_markdown(&ex.prose)}
+                    {rules}
+                    {predict_box}
+                    {goal_list}
+                    {hints}
+                    <div class="exercise-actions">{reset}{" "}{next}</div>
+                </aside>
+                <div class="exercise-cluster">
+                    <ClusterView snapshot={snap.clone()} on_command={on_command.clone()} />
+                    {add_instance}
+                </div>
+                <aside class="side">
+                    <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
+                    <EventLog events={Rc::new(session.borrow().engine.events().to_vec())} />
+                </aside>
+            </main>
+        </div>
+    }
+}
