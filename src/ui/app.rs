@@ -105,7 +105,7 @@ fn playground(props: &PlaygroundProps) -> Html {
     let redraw = use_force_update();
     let playing = use_state(|| true);
     let speed = use_state(|| 4u32);
-    let text = use_state(|| sample::WEB_TASKDEF.to_string());
+    let text = use_state(|| AttrValue::from(sample::WEB_TASKDEF));
     let status = use_state(|| DeployStatus::None);
 
     // The play loop: advance virtual time while playing.
@@ -129,7 +129,7 @@ fn playground(props: &PlaygroundProps) -> Html {
     }
 
     let snap = Rc::new(engine.borrow().snapshot());
-    super::panic::set_context(format!("scenario: {}\nseed: {}\nvirtual time: {} ms\ntask definition in editor:\n{}", snap.scenario, snap.seed, snap.time_ms, *text));
+    super::panic::set_context(format!("scenario: {}\nseed: {}\nvirtual time: {} ms\ntask definition in editor:\n{}", snap.scenario, snap.seed, snap.time_ms, super::panic::excerpt(&text)));
 
     let on_play = {
         let playing = playing.clone();
@@ -173,7 +173,7 @@ fn playground(props: &PlaygroundProps) -> Html {
     };
     let on_text = {
         let text = text.clone();
-        Callback::from(move |t: String| text.set(t))
+        Callback::from(move |t: String| text.set(AttrValue::from(t)))
     };
     let on_deploy = {
         let engine = engine.clone();

@@ -13,7 +13,8 @@ use crate::engine::snapshot::Snapshot;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub text: String,
+    /// Shared, so re-rendering several times a second never copies a large paste.
+    pub text: AttrValue,
     pub on_change: Callback<String>,
     pub on_deploy: Callback<()>,
     pub status: DeployStatus,

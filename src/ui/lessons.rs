@@ -550,7 +550,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let text = {
         let ex = ex.clone();
         let session = session.clone();
-        use_state(move || editor_text(&ex, &session.borrow()))
+        use_state(move || AttrValue::from(editor_text(&ex, &session.borrow())))
     };
     let status = use_state(|| DeployStatus::None);
     let hints_shown = use_state(|| props.progress.hints.min(ex.hints.len() as u32));
@@ -641,7 +641,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let snap = Rc::new(session.borrow().engine.snapshot());
     super::panic::set_context(format!(
         "exercise: {}\nscenario: {}\nseed: {}\nvirtual time: {} ms\ntask definition in editor:\n{}",
-        ex.id, snap.scenario, snap.seed, snap.time_ms, *text
+        ex.id, snap.scenario, snap.seed, snap.time_ms, super::panic::excerpt(&text)
     ));
 
     // A prediction is made on the start state: nothing moves until the learner has chosen.
@@ -695,7 +695,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let on_command = act.reform(Action::Command);
     let on_text = {
         let text = text.clone();
-        Callback::from(move |t: String| text.set(t))
+        Callback::from(move |t: String| text.set(AttrValue::from(t)))
     };
     let on_deploy = {
         let session = session.clone();
@@ -709,7 +709,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                 return;
             }
             attempted();
-            let t = (*text).clone();
+            let t = text.to_string();
             let result = {
                 let mut s = session.borrow_mut();
                 match s.act(&Action::EditTaskDefinition { text: t.clone(), service: None }) {
@@ -753,7 +753,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         let redraw = redraw.clone();
         Callback::from(move |_| {
             let fresh = session_for(&ex);
-            text.set(editor_text(&ex, &fresh));
+            text.set(AttrValue::from(editor_text(&ex, &fresh)));
             *session.borrow_mut() = fresh;
             status.set(DeployStatus::None);
             predict.set(PredictState { chosen: None, revealed: false });

@@ -10,6 +10,19 @@ thread_local! {
     static CONTEXT: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+/// At most the first 4 KiB of a text, for bug reports (a 1 MB paste has no place in one).
+pub fn excerpt(text: &str) -> String {
+    const MAX: usize = 4096;
+    if text.len() <= MAX {
+        return text.to_string();
+    }
+    let mut end = MAX;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n… ({} more bytes)", &text[..end], text.len() - end)
+}
+
 pub fn set_context(text: String) {
     CONTEXT.with(|c| *c.borrow_mut() = text);
 }
