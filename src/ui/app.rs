@@ -222,7 +222,7 @@ fn playground(props: &PlaygroundProps) -> Html {
                 <ClusterView snapshot={snap.clone()} on_command={on_command.clone()} />
                 <aside class="side">
                     <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
-                    <EventLog events={Rc::new(engine.borrow().events().to_vec())} />
+                    { { let (events, total) = super::event_log::newest(engine.borrow().events()); html! { <EventLog {events} {total} /> } } }
                 </aside>
             </main>
         </div>

@@ -1021,7 +1021,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                 </div>
                 <aside class="side">
                     <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
-                    <EventLog events={Rc::new(session.borrow().engine.events().to_vec())} />
+                    { { let (events, total) = super::event_log::newest(session.borrow().engine.events()); html! { <EventLog {events} {total} /> } } }
                 </aside>
             </main>
         </div>
