@@ -255,6 +255,22 @@ impl Engine {
                 stopped += 1;
             }
             to_start = step.start_new;
+            // The desired count went below what the new revision already runs: scale those in too.
+            let new_live = new_healthy + new_other;
+            if new_live > desired {
+                let primary_for_filter = primary.clone();
+                for _ in 0..(new_live - desired) {
+                    let candidates: Vec<String> = self
+                        .tasks
+                        .values()
+                        .filter(|t| t.service.as_deref() == Some(name) && t.is_live() && !self.is_old(t, &primary_for_filter))
+                        .map(|t| t.id.clone())
+                        .collect();
+                    let Some(victim) = self.choose_victim(name, &svc, |id| candidates.iter().any(|c| c == id)) else { break };
+                    self.request_stop(&victim, "ServiceSchedulerInitiated", &format!("Scale-in: desired count lowered to {desired}"));
+                    stopped += 1;
+                }
+            }
             match step.stuck {
                 Some(why) if !svc.stuck_reported => {
                     if let Some(s) = self.services.get_mut(name) {

@@ -1,0 +1,78 @@
+//! Fuzz regressions, on stable Rust: every input under `tests/fixtures/fuzz/<target>/` once made a
+//! fuzz target fail (a panic, or a broken property) and is replayed here through the very code the
+//! target runs (`fuzz/harness.rs`). Inputs under `tests/fixtures/fuzz/open/<target>/` reproduce
+//! failures not fixed yet: `cargo test --test fuzz_regressions -- --ignored` replays them.
+//! See docs/fuzzing.md.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "../fuzz/harness.rs"]
+mod harness;
+
+use std::path::{Path, PathBuf};
+
+fn inputs(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    files
+}
+
+/// Runs every input of every target under `root`; returns the failures.
+fn replay(root: &Path) -> (usize, Vec<String>) {
+    let mut ran = 0;
+    let mut failures = Vec::new();
+    for (name, run) in harness::TARGETS {
+        for file in inputs(&root.join(name)) {
+            let data = std::fs::read(&file).unwrap();
+            ran += 1;
+            if let Err(panic) = std::panic::catch_unwind(|| run(&data)) {
+                let msg = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+                failures.push(format!("{}: {msg}", file.display()));
+            }
+        }
+    }
+    (ran, failures)
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz")
+}
+
+#[test]
+fn fixed_fuzz_findings_stay_fixed() {
+    let (ran, failures) = replay(&fixtures());
+    assert!(failures.is_empty(), "{} of {ran} fuzz reproducers fail again:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+#[ignore = "open fuzz findings (not fixed yet); see docs/fuzzing.md"]
+fn open_fuzz_findings() {
+    let (ran, failures) = replay(&fixtures().join("open"));
+    assert!(failures.is_empty(), "{} of {ran} open fuzz findings still fail:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The committed seed corpora are valid inputs too: replaying a sample of them keeps the harness
+/// itself compiling and working on stable, and catches a regression before a fuzz run would.
+#[test]
+fn seed_corpora_run_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for (name, run) in harness::TARGETS {
+        // The engine target is slow in debug builds: a handful of its inputs is enough here.
+        let limit = if name == "engine" { 8 } else { 200 };
+        for file in inputs(&root.join(name)).into_iter().take(limit) {
+            let data = std::fs::read(&file).unwrap();
+            ran += 1;
+            if let Err(panic) = std::panic::catch_unwind(|| run(&data)) {
+                let msg = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+                failures.push(format!("{}: {msg}", file.display()));
+            }
+        }
+    }
+    assert!(ran > 0, "no corpus found under {}", root.display());
+    assert!(failures.is_empty(), "{} of {ran} corpus inputs fail:\n{}", failures.len(), failures.join("\n"));
+}
