@@ -83,7 +83,7 @@ fn main() {
 
     benches();
     Criterion::default().configure_from_args().final_summary();
-    if std::env::var_os("BERTH_BENCH_FULL").is_some() {
+    if std::env::var("BERTH_BENCH_FULL").is_ok_and(|v| !v.is_empty() && v != "0") {
         full();
     }
 }

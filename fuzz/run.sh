@@ -36,6 +36,9 @@ for t in $TARGETS; do
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s+=$2} END {print s+0}')
   if [[ $runs == 0 ]]; then runs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#'); fi
   crashes=$(grep -cE 'Test unit written to .*/(crash|timeout|oom|leak)-' "$log")
+  # Fork mode (-fork=N) reports "oom/timeout/crash: a/b/c" instead.
+  forked=$(grep -oE 'oom/timeout/crash: [0-9]+/[0-9]+/[0-9]+' "$log" | tail -1 | sed -E 's#.*: ([0-9]+)/([0-9]+)/([0-9]+)#\1 \2 \3#' | awk '{print $1+$2+$3}')
+  if [[ -n $forked && $forked -gt $crashes ]]; then crashes=$forked; fi
   line=$(printf '%-9s %10s runs  %s crash(es)  exit %s' "$t" "${runs:-0}" "$crashes" "$rc")
   summary+=("$line")
   echo "$line"
