@@ -551,19 +551,9 @@ pub fn parse_date(s: &str) -> Option<i64> {
             h * 3600 + mi * 60 + se
         }
     };
-    Some(days_from_civil(y, m, d) * 86_400 + secs)
+    Some(crate::engine::time::days_from_civil(y, m as u32, d as u32) * 86_400 + secs)
 }
 
-/// Howard Hinnant's days_from_civil: days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
 
 #[cfg(test)]
 mod tests {
