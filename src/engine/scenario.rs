@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::engine::diag::{Diagnostic, Pos};
-use crate::engine::json::{self, Json};
+use crate::engine::json::{self, value_end, Json};
 use crate::engine::sim::{ClusterConfig, Command, Engine};
 use crate::engine::task::{RunTaskSpec, ServiceSpec};
 use crate::engine::taskdef::{parse_task_definition, TaskDefinition};
@@ -184,37 +184,6 @@ fn locate(root: &Json, path: &[&str]) -> Pos {
     node.pos
 }
 
-/// Byte offset just past the JSON value starting at `start` (strings respected).
-fn value_end(text: &str, start: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = start;
-    let mut in_str = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_str {
-            match b {
-                b'\\' => i += 1,
-                b'"' => in_str = false,
-                _ => {}
-            }
-        } else {
-            match b {
-                b'"' => in_str = true,
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return i + 1;
-                    }
-                }
-                _ => {}
-            }
-        }
-        i += 1;
-    }
-    bytes.len()
-}
 
 /// Move a diagnostic found in a sub-text that starts at `base` into the enclosing text.
 fn shift(mut d: Diagnostic, base: Pos, path_prefix: &str) -> Diagnostic {

@@ -326,44 +326,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Byte offset just past the JSON value starting at `start` (strings respected). The positioned
-/// parser records where values start; this finds where an object or array ends so it can be
-/// handed, as text, to another parser (scenarios, task definitions).
-pub fn value_end(text: &str, start: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = start;
-    let mut in_str = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_str {
-            match b {
-                b'\\' => i += 1,
-                b'"' => {
-                    in_str = false;
-                    if depth == 0 {
-                        return i + 1;
-                    }
-                }
-                _ => {}
-            }
-        } else {
-            match b {
-                b'"' => in_str = true,
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return i + 1;
-                    }
-                }
-                _ => {}
-            }
-        }
-        i += 1;
-    }
-    bytes.len()
-}
+pub use crate::engine::json::value_end;
 
 /// Moves a diagnostic found in a sub-text that starts at `base` into the enclosing text.
 pub fn shift(mut d: Diagnostic, base: Pos, path_prefix: &str) -> Diagnostic {
