@@ -22,3 +22,4 @@ pub mod placement;
 pub mod lesson;
 pub mod autoscaling;
 pub mod pricing;
+pub mod k8s;

@@ -141,6 +141,7 @@ pub struct ClusterConfig {
     pub epoch_unix: i64,
 }
 
+#[derive(Clone)]
 pub struct Engine {
     pub(crate) config: ClusterConfig,
     pub(crate) seed: u64,
