@@ -98,6 +98,20 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// The task this event is about, if it is about one task.
+    pub fn task(&self) -> Option<&str> {
+        match self {
+            EventKind::TaskPlaced { task, .. }
+            | EventKind::TaskStatus { task, .. }
+            | EventKind::TaskRunning { task }
+            | EventKind::TaskHealthChanged { task, .. }
+            | EventKind::TaskStopping { task, .. }
+            | EventKind::TaskStopped { task, .. } => Some(task),
+            EventKind::SpotInterruptionWarning { task, .. } => task.as_deref(),
+            _ => None,
+        }
+    }
+
     pub fn level(&self) -> Level {
         match self {
             EventKind::TaskUnplaceable { .. } | EventKind::ActionFailed { .. } | EventKind::DeploymentFailed { .. } | EventKind::DeploymentStuck { .. } | EventKind::AzOutage { .. } | EventKind::DeploymentRolledBack { .. } => Level::Error,

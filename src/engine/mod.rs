@@ -8,6 +8,7 @@ pub mod deployment;
 pub mod diag;
 pub mod event;
 pub mod invariants;
+pub mod history;
 pub mod sim;
 pub mod snapshot;
 pub mod task;

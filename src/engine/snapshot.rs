@@ -111,7 +111,25 @@ pub struct UnplacedView {
     pub decision: Option<Decision>,
 }
 
+/// Everything the page shows about one task when it is clicked: where and why it was placed, and
+/// its lifecycle so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskInspection {
+    /// Why the task is where it is (live tasks only).
+    pub decision: Option<Decision>,
+    /// The events about this task, oldest first.
+    pub history: Vec<crate::engine::event::Event>,
+}
+
 impl Engine {
+    /// The placement explanation and lifecycle history of one task (empty for an unknown id).
+    pub fn inspect_task(&self, task: &str) -> TaskInspection {
+        TaskInspection {
+            decision: self.decision(task).cloned(),
+            history: self.events().iter().filter(|e| e.kind.task() == Some(task)).cloned().collect(),
+        }
+    }
+
     pub fn snapshot(&self) -> Snapshot {
         let instances = self
             .instances()

@@ -129,6 +129,10 @@ fn playground(props: &PlaygroundProps) -> Html {
     }
 
     let snap = Rc::new(engine.borrow().snapshot());
+    let inspect = {
+        let engine = engine.clone();
+        Callback::from(move |task: String| engine.borrow().inspect_task(&task))
+    };
     super::panic::set_context(format!("scenario: {}\nseed: {}\nvirtual time: {} ms\ntask definition in editor:\n{}", snap.scenario, snap.seed, snap.time_ms, super::panic::excerpt(&text)));
 
     let on_play = {
@@ -219,7 +223,7 @@ fn playground(props: &PlaygroundProps) -> Html {
                 <span class="seed" data-testid="seed">{format!("seed {}", snap.seed)}</span>
             </header>
             <main class="workspace">
-                <ClusterView snapshot={snap.clone()} on_command={on_command.clone()} />
+                <ClusterView snapshot={snap.clone()} on_command={on_command.clone()} {inspect} />
                 <aside class="side">
                     <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
                     { { let (events, total) = super::event_log::newest(engine.borrow().events()); html! { <EventLog {events} {total} /> } } }

@@ -13,6 +13,8 @@ use crate::engine::task::TaskStatus;
 pub struct Props {
     pub snapshot: Rc<Snapshot>,
     pub on_command: Callback<Command>,
+    /// Placement explanation and history of a task, asked for when the learner clicks it.
+    pub inspect: Callback<String, crate::engine::snapshot::TaskInspection>,
 }
 
 /// A stable colour slot (0–7) per service or task group, so each service keeps its colour.

@@ -639,6 +639,10 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     }
 
     let snap = Rc::new(session.borrow().engine.snapshot());
+    let inspect = {
+        let session = session.clone();
+        Callback::from(move |task: String| session.borrow().engine.inspect_task(&task))
+    };
     super::panic::set_context(format!(
         "exercise: {}\nscenario: {}\nseed: {}\nvirtual time: {} ms\ntask definition in editor:\n{}",
         ex.id, snap.scenario, snap.seed, snap.time_ms, super::panic::excerpt(&text)
@@ -1016,7 +1020,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     <div class="exercise-actions">{reset}{" "}{next}</div>
                 </aside>
                 <div class="exercise-cluster">
-                    <ClusterView snapshot={snap.clone()} on_command={on_command.clone()} />
+                    <ClusterView snapshot={snap.clone()} on_command={on_command.clone()} {inspect} />
                     {add_instance}
                 </div>
                 <aside class="side">
