@@ -1,6 +1,17 @@
 //! Kubernetes (EKS) objects and the kube-scheduler, in the same pure engine as ECS.
 //!
 //! - [`quantity`]: resource quantities parsed exactly as Kubernetes does.
+//! - [`yaml`]: multi-document YAML into a positioned tree (with input limits).
+//! - [`manifest`]: the tree into typed [`model`] objects, with the API server's checks.
+//! - [`labels`]: label selectors and node selector terms.
+//!
 //! See docs/kubernetes.md for what a learner can write and how the scheduler decides.
 
+pub mod labels;
+pub mod manifest;
+pub mod model;
 pub mod quantity;
+mod reader;
+pub mod yaml;
+
+pub use reader::{closest, edit_distance};
