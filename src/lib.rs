@@ -5,6 +5,7 @@
 //! * `cli` — the native `berth` command's logic (not compiled for `wasm32`).
 
 pub mod engine;
+pub mod shell;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
