@@ -79,6 +79,9 @@ fn build(seed: u64, instances: &[(usize, usize)], services: &[(usize, u32, Optio
             health_check_grace_period_seconds: 0,
             deployment_controller: Default::default(),
             blue_green: None,
+            load_balancer: None,
+            auto_scaling: None,
+            service_discovery: None,
         }))
         .unwrap();
     }

@@ -52,6 +52,16 @@ pub struct BehaviorSpec {
     /// ...and its exit code (default 0; non-zero never satisfies SUCCESS).
     #[serde(default)]
     pub init_exit_code: Option<i32>,
+    /// CPU time one request costs, ms of one vCPU (default 10): a task with `c` vCPU answers at
+    /// most `c × 1000 / cpuMsPerRequest` requests per second.
+    #[serde(default)]
+    pub cpu_ms_per_request: Option<f64>,
+    /// Fixed part of each request's latency, ms (default 20).
+    #[serde(default)]
+    pub base_latency_ms: Option<f64>,
+    /// Memory each request in flight holds, MiB (default 1).
+    #[serde(default)]
+    pub memory_per_request_mib: Option<f64>,
 }
 
 /// Parsed, with defaults applied.
@@ -70,6 +80,9 @@ pub struct Behavior {
     pub shutdown_after: Millis,
     pub init_runs_for: Millis,
     pub init_exit_code: i32,
+    pub cpu_ms_per_request: f64,
+    pub base_latency_ms: f64,
+    pub memory_per_request_mib: f64,
 }
 
 /// Image pull throughput, MB per second.
@@ -94,7 +107,21 @@ impl BehaviorSpec {
         if !(0.0..=1_000_000.0).contains(&leak) {
             return Err(format!("memoryLeakMibPerMinute must be 0 or more; got {leak}"));
         }
+        let nonneg = |name: &str, v: Option<f64>, default: f64, max: f64| -> Result<f64, String> {
+            let v = v.unwrap_or(default);
+            if !(v.is_finite() && (0.0..=max).contains(&v)) {
+                return Err(format!("{name} must be between 0 and {max}; got {v}"));
+            }
+            Ok(v)
+        };
+        let cpu_ms_per_request = nonneg("cpuMsPerRequest", self.cpu_ms_per_request, 10.0, 3_600_000.0)?;
+        if cpu_ms_per_request == 0.0 {
+            return Err("cpuMsPerRequest must be more than 0 (every request costs some CPU)".into());
+        }
         Ok(Behavior {
+            cpu_ms_per_request,
+            base_latency_ms: nonneg("baseLatencyMs", self.base_latency_ms, 20.0, 3_600_000.0)?,
+            memory_per_request_mib: nonneg("memoryPerRequestMib", self.memory_per_request_mib, 1.0, 1_000_000.0)?,
             ready_after: dur("readyAfter", &self.ready_after)?.unwrap_or(0),
             fail_health_check_after: dur("failHealthCheckAfter", &self.fail_health_check_after)?,
             crash_probability_per_minute: p,

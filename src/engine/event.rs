@@ -95,6 +95,29 @@ pub enum EventKind {
     },
     /// A timeline action could not be carried out (unknown service, invalid task definition...).
     ActionFailed { action: String, message: String },
+    /// A service's load generator was set; `rps` is the rate now.
+    TrafficChanged { service: String, rps: f64 },
+    /// A task joined its service's target group (state `initial` until health checks pass).
+    TargetRegistered { service: String, task: String, target_group: String, address: String },
+    /// The load balancer's health checks moved a target to `healthy` or `unhealthy`.
+    TargetHealthChanged { service: String, task: String, state: String },
+    /// A target is draining before its task stops; it gets no new requests.
+    TargetDraining { service: String, task: String, until: u64 },
+    TargetDeregistered { service: String, task: String },
+    /// A CloudWatch alarm changed state (OK, ALARM, INSUFFICIENT_DATA).
+    AlarmStateChanged {
+        alarm: String,
+        state: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        value: Option<f64>,
+        threshold: f64,
+        comparison: String,
+        metric: String,
+    },
+    /// Service Auto Scaling changed a service's desired count.
+    ScalingActivity { service: String, policy: String, from: u32, to: u32, cause: String },
+    /// A scheduled scaling action set the scalable target's range.
+    ScheduledActionRan { service: String, action: String, min_capacity: u32, max_capacity: u32 },
 }
 
 impl EventKind {
@@ -106,7 +129,11 @@ impl EventKind {
             | EventKind::TaskRunning { task }
             | EventKind::TaskHealthChanged { task, .. }
             | EventKind::TaskStopping { task, .. }
-            | EventKind::TaskStopped { task, .. } => Some(task),
+            | EventKind::TaskStopped { task, .. }
+            | EventKind::TargetRegistered { task, .. }
+            | EventKind::TargetHealthChanged { task, .. }
+            | EventKind::TargetDraining { task, .. }
+            | EventKind::TargetDeregistered { task, .. } => Some(task),
             EventKind::SpotInterruptionWarning { task, .. } => task.as_deref(),
             _ => None,
         }
@@ -117,6 +144,8 @@ impl EventKind {
             EventKind::TaskUnplaceable { .. } | EventKind::ActionFailed { .. } | EventKind::DeploymentFailed { .. } | EventKind::DeploymentStuck { .. } | EventKind::AzOutage { .. } | EventKind::DeploymentRolledBack { .. } => Level::Error,
             EventKind::InstanceTerminated { .. } | EventKind::ServiceThrottled { .. } | EventKind::SpotInterruptionWarning { .. } | EventKind::InstanceDraining { .. } => Level::Warning,
             EventKind::TaskHealthChanged { health, .. } if health == "UNHEALTHY" => Level::Warning,
+            EventKind::TargetHealthChanged { state, .. } if state == "unhealthy" => Level::Warning,
+            EventKind::AlarmStateChanged { state, .. } if state == "ALARM" => Level::Warning,
             EventKind::TaskStopped { stop_code, .. } if stop_code != "ServiceSchedulerInitiated" && stop_code != "UserInitiated" => Level::Warning,
             _ => Level::Info,
         }
@@ -152,6 +181,14 @@ impl EventKind {
             EventKind::AzRecovered { .. } => "azRecovered",
             EventKind::SpotInterruptionWarning { .. } => "spotInterruptionWarning",
             EventKind::ActionFailed { .. } => "actionFailed",
+            EventKind::TrafficChanged { .. } => "trafficChanged",
+            EventKind::TargetRegistered { .. } => "targetRegistered",
+            EventKind::TargetHealthChanged { .. } => "targetHealthChanged",
+            EventKind::TargetDraining { .. } => "targetDraining",
+            EventKind::TargetDeregistered { .. } => "targetDeregistered",
+            EventKind::AlarmStateChanged { .. } => "alarmStateChanged",
+            EventKind::ScalingActivity { .. } => "scalingActivity",
+            EventKind::ScheduledActionRan { .. } => "scheduledActionRan",
         }
     }
 
@@ -216,6 +253,17 @@ impl EventKind {
                 crate::engine::time::Clock(*stop_at)
             ),
             EventKind::ActionFailed { action, message } => format!("{action} failed: {message}"),
+            EventKind::TrafficChanged { service, rps } => format!("service {service}: load set, now {rps} requests/s"),
+            EventKind::TargetRegistered { task, target_group, address, .. } => format!("{task} registered in target group {target_group} as {address} (initial)"),
+            EventKind::TargetHealthChanged { task, state, .. } => format!("{task}: load balancer health checks say {state}"),
+            EventKind::TargetDraining { task, until, .. } => format!("{task} is draining: no new requests; deregistered at {}", crate::engine::time::Clock(*until)),
+            EventKind::TargetDeregistered { task, .. } => format!("{task} left its target group"),
+            EventKind::AlarmStateChanged { alarm, state, value, threshold, comparison, metric } => match value {
+                Some(v) => format!("alarm {alarm} is {state}: {metric} = {v} (threshold {comparison} {threshold})"),
+                None => format!("alarm {alarm} is {state}: no data for {metric}"),
+            },
+            EventKind::ScalingActivity { service, policy, from, to, cause } => format!("service {service}: {policy} set desired count {from} → {to} ({cause})"),
+            EventKind::ScheduledActionRan { service, action, min_capacity, max_capacity } => format!("service {service}: scheduled action {action} set min {min_capacity}, max {max_capacity}"),
         }
     }
 }

@@ -31,6 +31,8 @@ pub enum Timer {
     Exit(ExitKind),
     /// The app exited after SIGTERM, or `stopTimeout` ran out.
     Stopped,
+    /// The load balancer's deregistration delay is over: send SIGTERM.
+    Drained,
     /// ENI detached: the task is STOPPED.
     Deprovisioned,
     /// A container's `dependsOn` condition cannot be met (or not within `startTimeout`).
@@ -118,6 +120,10 @@ impl Engine {
             Timer::HealthCheck => self.on_health_check(id),
             Timer::Exit(kind) => self.on_exit(id, kind),
             Timer::Stopped => self.on_app_stopped(id),
+            Timer::Drained => {
+                let Some((family, revision, key)) = self.tasks.get(id).map(|t| (t.family.clone(), t.revision, t.task_definition.clone())) else { return };
+                self.send_sigterm(id, &family, revision, &key);
+            }
             Timer::Deprovisioned => self.finish_stop(id),
             Timer::DependencyFailed(why) => {
                 let reason = match why {
@@ -148,6 +154,7 @@ impl Engine {
             t.started_at = Some(now);
         }
         self.emit(EventKind::TaskRunning { task: id.to_string() });
+        self.traffic_on_running(id);
         self.on_task_running(id);
         if let Some(hc) = self.health_check_of(&t.task_definition) {
             self.schedule_timer(id, hc.interval as Millis * SECOND, Timer::HealthCheck);
@@ -177,7 +184,7 @@ impl Engine {
     }
 
     /// (working set at start, hard limit) of the essential container, MiB.
-    fn memory_of(&self, key: &str, b: &Behavior) -> Option<(u32, u32)> {
+    pub(crate) fn memory_of(&self, key: &str, b: &Behavior) -> Option<(u32, u32)> {
         let td = self.resolve_task_definition(key).ok()?;
         let c = td.container_definitions.iter().find(|c| c.essential)?;
         let limit = c.memory.or(td.memory)?;
@@ -263,10 +270,22 @@ impl Engine {
             return;
         }
         self.set_status(id, TaskStatus::Deactivating);
+        // Behind a load balancer the task first drains: deregistered, it finishes in-flight
+        // requests for the target group's deregistration delay, then gets SIGTERM.
+        if let Some(delay) = self.traffic_begin_drain(id) {
+            self.schedule_timer(id, delay, Timer::Drained);
+            return;
+        }
+        self.send_sigterm(id, &family, revision, &key);
+    }
+
+    /// STOPPING: SIGTERM to the app, which exits after its `shutdownAfter` or is killed at
+    /// `stopTimeout`.
+    fn send_sigterm(&mut self, id: &str, family: &str, revision: u32, key: &str) {
         self.set_status(id, TaskStatus::Stopping);
-        let b = self.behavior_for(&family, revision);
+        let b = self.behavior_for(family, revision);
         let timeout = self
-            .resolve_task_definition(&key)
+            .resolve_task_definition(key)
             .ok()
             .and_then(|td| td.container_definitions.iter().filter_map(|c| c.stop_timeout).max())
             .map(|s| s as Millis * SECOND)
@@ -337,6 +356,8 @@ impl Engine {
             }
         }
         self.decisions.remove(id);
+        self.traffic_on_stopped(id);
+        self.bill_task_end(id);
         self.emit(EventKind::TaskStopped { task: id.to_string(), stop_code: stop_code.clone(), reason, exit_code: t.exit_code });
         self.on_task_stopped(id, reached_running, &stop_code);
     }

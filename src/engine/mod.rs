@@ -23,4 +23,8 @@ pub mod placement;
 pub mod lesson;
 pub mod autoscaling;
 pub mod pricing;
+pub mod detmath;
+pub mod traffic;
+pub mod scaling;
+pub mod cost;
 pub mod k8s;

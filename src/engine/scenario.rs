@@ -49,6 +49,19 @@ struct File {
     /// How each revision's app behaves: `family:revision` or `family` → behaviour.
     #[serde(default)]
     behaviors: BTreeMap<String, crate::engine::behavior::BehaviorSpec>,
+    /// CloudWatch alarms (created before the services, so step scaling policies can name them).
+    #[serde(default)]
+    alarms: Vec<Value>,
+    /// Load generators: `{"service": "web", "load": {"shape": "constant", "rps": 100}}`.
+    #[serde(default)]
+    traffic: Vec<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TrafficEntry {
+    service: String,
+    load: crate::engine::traffic::load::LoadSpec,
 }
 
 #[derive(Debug, Deserialize)]
@@ -382,6 +395,12 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
             Command::AddInstances { instance_type: asg.instance_type.clone(), az: None, count: asg.desired_capacity, attributes, ids: Vec::new(), reserved_memory: 0 },
         ));
     }
+    for (i, v) in file.alarms.iter().enumerate() {
+        let idx = i.to_string();
+        if let Some(spec) = cx.typed::<crate::engine::traffic::metrics::AlarmSpec>(v, &["alarms", &idx], "alarm") {
+            setup.push((format!("alarms.{i}"), Command::PutMetricAlarm(spec)));
+        }
+    }
     for (i, v) in file.services.iter().enumerate() {
         let idx = i.to_string();
         if let Some(spec) = cx.typed::<ServiceSpec>(v, &["services", &idx], "service") {
@@ -398,6 +417,12 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
                 continue;
             }
             setup.push((format!("runTasks.{i}"), Command::RunTask(spec)));
+        }
+    }
+    for (i, v) in file.traffic.iter().enumerate() {
+        let idx = i.to_string();
+        if let Some(t) = cx.typed::<TrafficEntry>(v, &["traffic", &idx], "traffic entry") {
+            setup.push((format!("traffic.{i}"), Command::SetTraffic { service: t.service, load: t.load }));
         }
     }
     let mut timeline = Vec::new();

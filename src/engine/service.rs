@@ -50,7 +50,12 @@ impl Engine {
         if spec.desired_count > crate::engine::sim::MAX_DESIRED {
             return Err(format!("desiredCount {} is above the limit of {} tasks per service", spec.desired_count, crate::engine::sim::MAX_DESIRED));
         }
+        let group = spec.load_balancer.as_ref().map(|lb| lb.resolve(&spec.service_name)).transpose().map_err(|e| format!("loadBalancer: {e}"))?;
+        if let Some(sd) = &spec.service_discovery {
+            crate::engine::traffic::validate_namespace(&sd.namespace)?;
+        }
         let key = td.key();
+        let (scaling, namespace) = (spec.auto_scaling.clone(), spec.service_discovery.as_ref().map(|s| s.namespace.clone()));
         let strategies = match (spec.launch_type, spec.placement_strategy) {
             (LaunchType::Fargate, _) => Vec::new(),
             (_, Some(s)) => s,
@@ -79,8 +84,16 @@ impl Engine {
             blue_green_config: bg_config,
             blue_green: None,
         };
-        self.services.insert(spec.service_name.clone(), svc);
+        let name = spec.service_name.clone();
+        self.services.insert(name.clone(), svc);
+        if let Some(a) = &scaling {
+            if let Err(e) = self.attach_scaler(&name, a) {
+                self.services.remove(&name);
+                return Err(e);
+            }
+        }
         self.emit(EventKind::ServiceCreated { service: spec.service_name, task_definition: key, desired_count: spec.desired_count, launch_type: spec.launch_type.as_str().to_string() });
+        self.traffic_on_service_created(&name, group, namespace);
         Ok(())
     }
 
@@ -498,6 +511,7 @@ impl Engine {
         for t in &tasks {
             self.stop_now(t, stop_code, reason, None);
         }
+        self.bill_instance_end(id);
         self.instances.remove(id);
         self.emit(EventKind::InstanceTerminated { instance: id.to_string(), tasks_stopped: tasks });
         Ok(())

@@ -91,6 +91,13 @@ pub enum Command {
         #[serde(default)]
         task: Option<String>,
     },
+    /// Create a CloudWatch alarm on a metric.
+    PutMetricAlarm(crate::engine::traffic::metrics::AlarmSpec),
+    /// Set a service's load generator (requests per second over time).
+    SetTraffic {
+        service: String,
+        load: crate::engine::traffic::load::LoadSpec,
+    },
 }
 
 fn one() -> u32 {
@@ -111,6 +118,8 @@ impl Command {
             Command::AzOutage { .. } => "azOutage",
             Command::AzRecover { .. } => "azRecover",
             Command::SpotInterruption { .. } => "spotInterruption",
+            Command::SetTraffic { .. } => "setTraffic",
+            Command::PutMetricAlarm(_) => "putMetricAlarm",
         }
     }
 }
@@ -126,6 +135,8 @@ pub(crate) enum Item {
     SpotReclaim(String),
     /// Fargate Spot capacity is reclaimed: the task stops now if it has not yet.
     SpotReclaimTask(String),
+    /// One virtual second of traffic, metrics and scaling (see `traffic`).
+    Tick,
 }
 
 /// Static cluster settings.
@@ -165,6 +176,11 @@ pub struct Engine {
     /// RunTask calls whose tasks did not fit: (group, count, decision).
     pub(crate) run_task_failures: Vec<(String, u32, Decision)>,
     family_counters: BTreeMap<String, u32>,
+    /// Load generators, load balancers, metrics and alarms.
+    pub(crate) traffic: crate::engine::traffic::TrafficState,
+    /// Service Auto Scaling, by service.
+    pub(crate) scalers: BTreeMap<String, crate::engine::scaling::Scaler>,
+    pub(crate) ledger: crate::engine::cost::Ledger,
     next_instance: u32,
     events: Vec<Event>,
     log_hash: LogHasher,
@@ -191,6 +207,9 @@ impl Engine {
             decisions: BTreeMap::new(),
             run_task_failures: Vec::new(),
             family_counters: BTreeMap::new(),
+            traffic: Default::default(),
+            scalers: BTreeMap::new(),
+            ledger: Default::default(),
             next_instance: 1,
             events: Vec::new(),
             log_hash: LogHasher::default(),
@@ -293,6 +312,11 @@ impl Engine {
             }
             Item::Task { task, gen, timer } => self.on_timer(&task, gen, timer),
             Item::ServiceRetry(_) => {}
+            Item::Tick => {
+                let now = self.now();
+                self.scaling_tick(now);
+                self.on_tick();
+            }
             Item::SpotReclaimTask(task) => self.stop_now(&task, "SpotInterruption", "Your Spot Task was interrupted.", None),
             Item::SpotReclaim(instance) => {
                 if self.instances.contains_key(&instance) {
@@ -358,6 +382,8 @@ impl Engine {
             Command::AzOutage { az } => self.az_outage(&az),
             Command::AzRecover { az } => self.az_recover(&az),
             Command::SpotInterruption { instance, task } => self.spot_interruption(instance, task),
+            Command::SetTraffic { service, load } => self.set_traffic(&service, &load),
+            Command::PutMetricAlarm(spec) => self.add_alarm(&spec),
         }
     }
 

@@ -32,8 +32,37 @@ pub struct Snapshot {
     /// Latest revision of each registered family (`family:revision`).
     pub task_definitions: Vec<String>,
     pub stopped_task_count: usize,
+    /// What the cluster costs now and has cost so far.
+    pub cost: crate::engine::cost::CostView,
+    /// CloudWatch alarms and their states.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alarms: Vec<AlarmView>,
+    /// Service discovery: DNS name → addresses of healthy tasks.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub dns: std::collections::BTreeMap<String, Vec<String>>,
     /// FNV-1a of the event log so far.
     pub event_log_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlarmView {
+    pub name: String,
+    pub metric: String,
+    pub state: String,
+    /// `> 70`.
+    pub condition: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+}
+
+/// A service's scalable target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScalingView {
+    pub min: u32,
+    pub max: u32,
+    pub policies: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,6 +106,15 @@ pub struct TaskView {
     pub memory: u32,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub host_ports: Vec<u16>,
+    /// CPU, memory and requests at the last traffic tick.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<crate::engine::traffic::TaskUsage>,
+    /// Load balancer target state: initial, healthy, unhealthy, draining.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Private IP (awsvpc and Fargate tasks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -96,6 +134,11 @@ pub struct ServiceView {
     pub traffic: Vec<(String, u32)>,
     /// The PRIMARY deployment's rollout state (IN_PROGRESS, COMPLETED, FAILED).
     pub rollout_state: String,
+    /// Requests, utilisation and latency at the last traffic tick (services with traffic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load: Option<crate::engine::traffic::ServiceTraffic>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<ScalingView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,6 +215,9 @@ impl Engine {
                 cpu: t.cpu,
                 memory: t.memory,
                 host_ports: t.host_ports.iter().map(|(p, _)| *p).collect(),
+                usage: self.task_usage(&t.id).cloned(),
+                target: self.targets().get(&t.id).map(|x| x.state.as_str().to_string()),
+                ip: self.traffic.addresses.get(&t.id).cloned(),
             });
         }
         let mut unplaced = Vec::new();
@@ -199,6 +245,8 @@ impl Engine {
                     other => other.to_uppercase(),
                 };
                 ServiceView {
+                    load: self.traffic().get(&s.name).cloned().filter(|_| self.traffic.loads.contains_key(&s.name) || self.traffic.groups.contains_key(&s.name)),
+                    scaling: self.scaler(&s.name).map(|sc| ScalingView { min: sc.min, max: sc.max, policies: sc.policy_names() }),
                     traffic,
                     rollout_state,
                     name: s.name.clone(),
@@ -243,6 +291,13 @@ impl Engine {
             unplaced,
             task_definitions: self.task_definition_families().map(|t| t.key()).collect(),
             stopped_task_count: stopped,
+            cost: self.cost(),
+            alarms: self
+                .alarms()
+                .iter()
+                .map(|a| AlarmView { name: a.name.clone(), metric: a.series.clone(), state: a.state.as_str().to_string(), condition: format!("{} {}", a.comparison.symbol(), a.threshold), value: a.latest() })
+                .collect(),
+            dns: self.dns_records(),
             event_log_hash: self.log_hash(),
         }
     }

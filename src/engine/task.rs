@@ -130,6 +130,16 @@ pub struct ServiceSpec {
     /// Blue/green and canary settings, for CODE_DEPLOY services.
     #[serde(default)]
     pub blue_green: Option<crate::engine::bluegreen::BlueGreenConfig>,
+    /// An Application Load Balancer target group in front of the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer: Option<crate::engine::traffic::balancer::LoadBalancerSpec>,
+    /// Service Auto Scaling: the scalable target and its policies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_scaling: Option<crate::engine::scaling::AutoScalingSpec>,
+    /// A Cloud Map namespace (`internal.example.com`): the service gets a DNS name
+    /// `<service>.<namespace>` whose records follow its healthy tasks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_discovery: Option<crate::engine::traffic::ServiceDiscoverySpec>,
 }
 
 /// What `RunTask` takes (the simulated subset).

@@ -1,0 +1,538 @@
+//! Traffic: load generators, the load balancer in front of a service, the per-task performance
+//! model, metrics and alarms. Runs once per virtual second (an `Item::Tick` in the queue) as soon
+//! as any service has a load generator, a load balancer, autoscaling or an alarm; a scenario with
+//! none of these never ticks, so its event log is exactly what it was before traffic existed.
+//!
+//! Each tick: target health checks that are due; then, per service, the offered requests are split
+//! between routable targets (see [`balancer`]) and each task's share goes through the queueing
+//! model ([`queueing`]); the results are kept as "live" values (for the UI) and summed into the
+//! current minute. At each whole minute the sums become one-minute datapoints ([`metrics`]),
+//! alarms are evaluated, and the autoscalers look at the new datapoints.
+
+pub mod balancer;
+pub mod load;
+pub mod metrics;
+pub mod queueing;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::event::EventKind;
+use crate::engine::sim::{Engine, Item};
+use crate::engine::task::{LaunchType, TaskStatus};
+use crate::engine::time::{Millis, MINUTE, SECOND};
+
+use balancer::{Target, TargetGroup, TargetHealth};
+use load::Load;
+use metrics::{Alarm, MetricStore};
+use queueing::{TaskInput, LN_P50, LN_P95, LN_P99};
+
+/// One tick of traffic: one virtual second.
+pub const TICK_MS: Millis = SECOND;
+
+/// `serviceDiscovery` of a service: a Cloud Map private DNS namespace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceDiscoverySpec {
+    pub namespace: String,
+}
+
+/// A Cloud Map namespace name: DNS labels of letters, digits and hyphens, separated by dots.
+pub fn validate_namespace(ns: &str) -> Result<(), String> {
+    let ok = !ns.is_empty() && ns.len() <= 253 && ns.split('.').all(|l| !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && !l.starts_with('-') && !l.ends_with('-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("serviceDiscovery.namespace {ns:?} is not a DNS name (e.g. internal.example.com)"))
+    }
+}
+
+/// What one service's traffic looked like at the last tick.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceTraffic {
+    /// Requests per second arriving at the service.
+    pub offered_rps: f64,
+    pub served_rps: f64,
+    /// Rejected by saturated tasks (503 from the targets).
+    pub rejected_rps: f64,
+    /// Failed by the app (its revision's error rate).
+    pub error_rps: f64,
+    /// Arrived while no target could take them (503 from the load balancer).
+    pub no_target_rps: f64,
+    /// Σ CPU used / Σ CPU reserved over the service's running tasks, percent.
+    pub cpu_percent: f64,
+    pub memory_percent: f64,
+    pub mean_latency_ms: Option<f64>,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    /// Targets receiving requests.
+    pub routable_targets: u32,
+    pub healthy_targets: u32,
+}
+
+impl ServiceTraffic {
+    /// Share of arriving requests answered with a 5xx, percent.
+    pub fn error_percent(&self) -> f64 {
+        if self.offered_rps > 0.0 {
+            100.0 * (self.rejected_rps + self.error_rps + self.no_target_rps) / self.offered_rps
+        } else {
+            0.0
+        }
+    }
+}
+
+/// One task's usage at the last tick.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskUsage {
+    pub rps: f64,
+    pub cpu_percent: f64,
+    pub memory_mib: f64,
+    pub memory_percent: f64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct MinuteAcc {
+    ticks: u32,
+    cpu_used: f64,
+    cpu_reserved: f64,
+    mem_used: f64,
+    mem_reserved: f64,
+    requests: f64,
+    served: f64,
+    target_5xx: f64,
+    elb_5xx: f64,
+    healthy: f64,
+    unhealthy: f64,
+    /// (base bits, wait bits) → requests served with that latency distribution.
+    latency: BTreeMap<(u64, u64), f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrafficState {
+    pub(crate) ticking: bool,
+    pub(crate) loads: BTreeMap<String, Load>,
+    pub(crate) groups: BTreeMap<String, TargetGroup>,
+    pub(crate) discovery: BTreeMap<String, String>,
+    /// Registered targets by task id.
+    pub(crate) targets: BTreeMap<String, Target>,
+    /// Private IPv4 of awsvpc and Fargate tasks.
+    pub(crate) addresses: BTreeMap<String, String>,
+    next_ip: u32,
+    pub(crate) live: BTreeMap<String, ServiceTraffic>,
+    pub(crate) usage: BTreeMap<String, TaskUsage>,
+    acc: BTreeMap<String, MinuteAcc>,
+    pub(crate) metrics: MetricStore,
+    pub(crate) alarms: Vec<Alarm>,
+}
+
+fn latency_parts(map: &BTreeMap<(u64, u64), f64>) -> Vec<(f64, f64, f64)> {
+    map.iter().map(|((b, w), n)| (*n, f64::from_bits(*b), f64::from_bits(*w))).collect()
+}
+
+impl Engine {
+    /// Start the once-a-second traffic tick (idempotent).
+    pub(crate) fn ensure_ticking(&mut self) {
+        if self.traffic.ticking {
+            return;
+        }
+        self.traffic.ticking = true;
+        let next = (self.now() / TICK_MS + 1) * TICK_MS;
+        self.push(next, Item::Tick);
+    }
+
+    /// The metrics recorded so far (one-minute datapoints).
+    pub fn metrics(&self) -> &MetricStore {
+        &self.traffic.metrics
+    }
+    /// Live traffic per service at the last tick.
+    pub fn traffic(&self) -> &BTreeMap<String, ServiceTraffic> {
+        &self.traffic.live
+    }
+    pub fn alarms(&self) -> &[Alarm] {
+        &self.traffic.alarms
+    }
+    pub fn targets(&self) -> &BTreeMap<String, Target> {
+        &self.traffic.targets
+    }
+    pub fn task_usage(&self, task: &str) -> Option<&TaskUsage> {
+        self.traffic.usage.get(task)
+    }
+
+    /// Set (or replace) a service's load generator.
+    pub(crate) fn set_traffic(&mut self, service: &str, spec: &load::LoadSpec) -> Result<(), String> {
+        if !self.services.contains_key(service) {
+            return Err(self.unknown_service(service));
+        }
+        let load = spec.resolve()?;
+        let rps = load.rps_at(self.now());
+        self.traffic.loads.insert(service.to_string(), load);
+        self.emit(EventKind::TrafficChanged { service: service.to_string(), rps: round2(rps) });
+        self.ensure_ticking();
+        Ok(())
+    }
+
+    pub(crate) fn add_alarm(&mut self, spec: &metrics::AlarmSpec) -> Result<(), String> {
+        if self.traffic.alarms.iter().any(|a| a.name == spec.name) {
+            return Err(format!("alarm {:?} already exists", spec.name));
+        }
+        // The service may be created later (a step scaling policy names the alarm, so alarms come
+        // first); until it exists the alarm has no data.
+        self.traffic.alarms.push(spec.resolve()?);
+        self.ensure_ticking();
+        Ok(())
+    }
+
+    /// A service with a load balancer or service discovery was created.
+    pub(crate) fn traffic_on_service_created(&mut self, service: &str, group: Option<TargetGroup>, namespace: Option<String>) {
+        if let Some(g) = group {
+            self.traffic.groups.insert(service.to_string(), g);
+            self.ensure_ticking();
+        }
+        if let Some(ns) = namespace {
+            self.traffic.discovery.insert(service.to_string(), ns);
+        }
+    }
+
+    /// A task reached RUNNING: give it an address and register it with its service's target group.
+    pub(crate) fn traffic_on_running(&mut self, id: &str) {
+        let Some(t) = self.tasks.get(id) else { return };
+        let Some(service) = t.service.clone() else { return };
+        let awsvpc = t.uses_eni || t.launch_type == LaunchType::Fargate;
+        let az_index = self.config.azs.iter().position(|a| *a == t.az).unwrap_or(0) as u32;
+        let instance = t.instance.clone();
+        let host_port = t.host_ports.first().map(|(p, _)| *p);
+        if awsvpc {
+            let n = self.traffic.next_ip;
+            self.traffic.next_ip += 1;
+            // 10.0.<16 × AZ + block>.<host>: one /20 per AZ, hosts 4–253 (AWS reserves .0–.3).
+            let ip = format!("10.0.{}.{}", az_index * 16 + (n / 250) % 16, n % 250 + 4);
+            self.traffic.addresses.insert(id.to_string(), ip);
+        }
+        let Some(group) = self.traffic.groups.get(&service) else { return };
+        let port = self.container_port_of(id).unwrap_or(80);
+        let address = match (self.traffic.addresses.get(id), instance) {
+            (Some(ip), _) => format!("{ip}:{port}"),
+            (None, Some(i)) => format!("{i}:{}", host_port.unwrap_or(port)),
+            (None, None) => format!("{id}:{port}"),
+        };
+        let target_group = group.name.clone();
+        self.traffic.targets.insert(id.to_string(), Target::new(&service, address.clone(), self.now()));
+        self.emit(EventKind::TargetRegistered { service, task: id.to_string(), target_group, address });
+    }
+
+    fn container_port_of(&self, id: &str) -> Option<u16> {
+        let t = self.tasks.get(id)?;
+        let td = self.resolve_task_definition(&t.task_definition).ok()?;
+        td.container_definitions.iter().filter(|c| c.essential).find_map(|c| c.port_mappings.first().map(|p| p.container_port))
+    }
+
+    /// The scheduler wants a registered task stopped: start deregistration and say how long the
+    /// target drains before the task gets SIGTERM (`None`: not registered, stop at once).
+    pub(crate) fn traffic_begin_drain(&mut self, id: &str) -> Option<Millis> {
+        let now = self.now();
+        let t = self.traffic.targets.get_mut(id)?;
+        if t.state == TargetHealth::Draining {
+            return None;
+        }
+        let delay = self.traffic.groups.get(&t.service).map(|g| g.deregistration_delay_ms).unwrap_or(0);
+        t.state = TargetHealth::Draining;
+        t.draining_until = Some(now + delay);
+        let service = t.service.clone();
+        self.emit(EventKind::TargetDraining { service, task: id.to_string(), until: now + delay });
+        Some(delay)
+    }
+
+    /// The task is STOPPED: it is no longer a target, and its address is free.
+    pub(crate) fn traffic_on_stopped(&mut self, id: &str) {
+        self.traffic.addresses.remove(id);
+        self.traffic.usage.remove(id);
+        if let Some(t) = self.traffic.targets.remove(id) {
+            self.emit(EventKind::TargetDeregistered { service: t.service, task: id.to_string() });
+        }
+    }
+
+    /// Is the app in this task answering (its health endpoint passes)? The same rule as the
+    /// container health check: ready after `readyAfter`, failing from `failHealthCheckAfter`.
+    fn app_passes(&self, id: &str) -> bool {
+        let Some(t) = self.tasks.get(id) else { return false };
+        if t.last_status != TaskStatus::Running {
+            return false;
+        }
+        let Some(started) = t.started_at else { return false };
+        let since = self.now().saturating_sub(started);
+        let b = self.behavior_for(&t.family, t.revision);
+        since >= b.ready_after && b.fail_health_check_after.is_none_or(|f| since < f)
+    }
+
+    pub(crate) fn on_tick(&mut self) {
+        let now = self.now();
+        self.health_checks(now);
+        self.route_traffic();
+        if now % MINUTE == 0 {
+            self.publish_minute(now);
+            self.evaluate_alarms(now);
+            self.scaling_minute(now);
+        }
+        self.push(now + TICK_MS, Item::Tick);
+    }
+
+    fn health_checks(&mut self, now: Millis) {
+        let due: Vec<String> = self
+            .traffic
+            .targets
+            .iter()
+            .filter(|(_, t)| t.state != TargetHealth::Draining)
+            .filter(|(_, t)| self.traffic.groups.get(&t.service).is_some_and(|g| now > t.registered_at && (now - t.registered_at) % g.interval_ms == 0))
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in due {
+            let passed = self.app_passes(&id);
+            let Some(t) = self.traffic.targets.get_mut(&id) else { continue };
+            let Some(g) = self.traffic.groups.get(&t.service) else { continue };
+            let (tg_name, service) = (g.name.clone(), t.service.clone());
+            if let Some(state) = t.check(passed, g) {
+                self.emit(EventKind::TargetHealthChanged { service: service.clone(), task: id.clone(), state: state.as_str().to_string() });
+                if state == TargetHealth::Unhealthy {
+                    // ECS replaces a task its load balancer reports unhealthy, once the service's
+                    // health check grace period since the task started has passed.
+                    let grace = self.services.get(&service).map(|s| s.grace_ms).unwrap_or(0);
+                    let started = self.tasks.get(&id).and_then(|t| t.started_at).unwrap_or(0);
+                    if now >= started + grace {
+                        self.request_stop(&id, "ServiceSchedulerInitiated", &format!("Task failed ELB health checks in (target-group {tg_name})"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn route_traffic(&mut self) {
+        // Live tasks by service, in id order.
+        let mut by_service: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (id, t) in &self.tasks {
+            if t.last_status == TaskStatus::Stopped {
+                continue;
+            }
+            if let Some(s) = t.service.as_deref() {
+                by_service.entry(s).or_default().push(id.as_str());
+            }
+        }
+        let mut live = BTreeMap::new();
+        let mut usage = BTreeMap::new();
+        let mut acc = std::mem::take(&mut self.traffic.acc);
+        for (name, svc) in &self.services {
+            let tasks = by_service.get(name.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let offered = self.traffic.loads.get(name).map(|l| l.rps_at(self.now())).unwrap_or(0.0);
+            let group = self.traffic.groups.get(name);
+            // Who can take requests, by task definition (blue/green splits by it).
+            let candidates: Vec<&str> = match group {
+                Some(_) => {
+                    let regs: Vec<(&str, TargetHealth)> = tasks.iter().filter_map(|id| self.traffic.targets.get(*id).map(|t| (*id, t.state))).collect();
+                    let states: Vec<TargetHealth> = regs.iter().map(|r| r.1).collect();
+                    balancer::routable(&states).into_iter().map(|i| regs[i].0).collect()
+                }
+                None => tasks.iter().copied().filter(|id| self.tasks.get(*id).is_some_and(|t| t.is_healthy()) && self.app_passes(id)).collect(),
+            };
+            let healthy = tasks.iter().filter(|id| self.traffic.targets.get(**id).is_some_and(|t| t.state == TargetHealth::Healthy)).count() as u32;
+            let unhealthy = tasks.iter().filter(|id| self.traffic.targets.get(**id).is_some_and(|t| t.state == TargetHealth::Unhealthy)).count() as u32;
+            let splits: Vec<(f64, Vec<&str>)> = match &svc.blue_green {
+                Some(bg) => {
+                    let green = bg.green_percent as f64 / 100.0;
+                    let (g, b): (Vec<&str>, Vec<&str>) = candidates.iter().partition(|id| self.tasks.get(**id).is_some_and(|t| t.task_definition == bg.green));
+                    vec![(offered * (1.0 - green), b), (offered * green, g)]
+                }
+                None => vec![(offered, candidates.clone())],
+            };
+            let algorithm = group.map(|g| g.algorithm).unwrap_or_default();
+            let mut st = ServiceTraffic { offered_rps: offered, routable_targets: candidates.len() as u32, healthy_targets: healthy, ..Default::default() };
+            let a = acc.entry(name.clone()).or_default();
+            a.ticks += 1;
+            a.healthy += healthy as f64;
+            a.unhealthy += unhealthy as f64;
+            let mut lat: BTreeMap<(u64, u64), f64> = BTreeMap::new();
+            let mut inputs: BTreeMap<&str, f64> = BTreeMap::new();
+            for (rps, ids) in &splits {
+                if ids.is_empty() {
+                    st.no_target_rps += rps;
+                    continue;
+                }
+                let caps: Vec<f64> = ids.iter().map(|id| self.capacity_of(id)).collect();
+                for (id, share) in ids.iter().zip(balancer::shares(algorithm, ids, &caps)) {
+                    inputs.insert(id, rps * share);
+                }
+            }
+            let (mut cpu_used, mut cpu_res, mut mem_used, mut mem_res) = (0.0, 0.0, 0.0, 0.0);
+            for id in tasks {
+                let Some(t) = self.tasks.get(*id) else { continue };
+                if t.last_status != TaskStatus::Running {
+                    continue;
+                }
+                let b = self.behavior_for(&t.family, t.revision);
+                let vcpu = t.cpu.max(128) as f64 / 1024.0;
+                let offered_i = inputs.get(id).copied().unwrap_or(0.0);
+                let o = queueing::evaluate(TaskInput { offered_rps: offered_i, vcpu, cpu_ms_per_request: b.cpu_ms_per_request, base_latency_ms: b.base_latency_ms, error_rate: b.error_rate });
+                st.served_rps += o.served_rps;
+                st.rejected_rps += o.rejected_rps;
+                st.error_rps += o.error_rps;
+                if o.served_rps > 0.0 {
+                    *lat.entry((o.base_latency_ms.to_bits(), o.mean_wait_ms.to_bits())).or_default() += o.served_rps;
+                }
+                let started = t.started_at.unwrap_or(0);
+                let working = self.memory_of(&t.task_definition, &b).map(|(s, _)| s as f64).unwrap_or(0.0);
+                let leaked = b.memory_leak_mib_per_minute * (self.now().saturating_sub(started)) as f64 / MINUTE as f64;
+                let mem = working + leaked + o.in_flight * b.memory_per_request_mib;
+                let mem_reserved = t.memory.max(1) as f64;
+                cpu_used += vcpu * o.cpu_percent / 100.0;
+                cpu_res += vcpu;
+                mem_used += mem;
+                mem_res += mem_reserved;
+                usage.insert(id.to_string(), TaskUsage { rps: o.served_rps, cpu_percent: o.cpu_percent, memory_mib: mem, memory_percent: 100.0 * mem / mem_reserved });
+            }
+            if cpu_res > 0.0 {
+                st.cpu_percent = 100.0 * cpu_used / cpu_res;
+                st.memory_percent = 100.0 * mem_used / mem_res;
+            }
+            let parts = latency_parts(&lat);
+            st.mean_latency_ms = (st.served_rps > 0.0).then(|| parts.iter().map(|(w, b, m)| w * (b + m)).sum::<f64>() / st.served_rps);
+            st.p50_ms = queueing::mixture_quantile(&parts, LN_P50);
+            st.p95_ms = queueing::mixture_quantile(&parts, LN_P95);
+            st.p99_ms = queueing::mixture_quantile(&parts, LN_P99);
+            let dt = TICK_MS as f64 / SECOND as f64;
+            a.cpu_used += cpu_used * dt;
+            a.cpu_reserved += cpu_res * dt;
+            a.mem_used += mem_used * dt;
+            a.mem_reserved += mem_res * dt;
+            a.requests += offered * dt;
+            a.served += st.served_rps * dt;
+            a.target_5xx += (st.rejected_rps + st.error_rps) * dt;
+            a.elb_5xx += st.no_target_rps * dt;
+            for (k, v) in lat {
+                *a.latency.entry(k).or_default() += v * dt;
+            }
+            live.insert(name.clone(), st);
+        }
+        self.traffic.acc = acc;
+        self.traffic.live = live;
+        self.traffic.usage = usage;
+    }
+
+    /// Requests/s a task answers at 100 % CPU.
+    fn capacity_of(&self, id: &str) -> f64 {
+        let Some(t) = self.tasks.get(id) else { return 0.0 };
+        let b = self.behavior_for(&t.family, t.revision);
+        t.cpu.max(128) as f64 / 1024.0 * 1000.0 / b.cpu_ms_per_request
+    }
+
+    fn publish_minute(&mut self, now: Millis) {
+        let acc = std::mem::take(&mut self.traffic.acc);
+        for (service, a) in acc {
+            let m = &mut self.traffic.metrics;
+            let put = |m: &mut MetricStore, name: &str, v: f64| m.put(&format!("{service}/{name}"), now, v);
+            if a.cpu_reserved > 0.0 {
+                put(m, "CPUUtilization", 100.0 * a.cpu_used / a.cpu_reserved);
+                put(m, "MemoryUtilization", 100.0 * a.mem_used / a.mem_reserved);
+            }
+            let has_lb = self.traffic.groups.contains_key(&service);
+            if has_lb || self.traffic.loads.contains_key(&service) {
+                put(m, "RequestCount", a.requests);
+                put(m, "HTTPCode_Target_5XX_Count", a.target_5xx);
+                put(m, "HTTPCode_ELB_5XX_Count", a.elb_5xx);
+                if a.served > 0.0 {
+                    let parts = latency_parts(&a.latency);
+                    put(m, "TargetResponseTime", parts.iter().map(|(w, b, w8)| w * (b + w8)).sum::<f64>() / a.served / 1000.0);
+                    for (suffix, lnq) in [("p50", LN_P50), ("p95", LN_P95), ("p99", LN_P99)] {
+                        if let Some(q) = queueing::mixture_quantile(&parts, lnq) {
+                            put(m, &format!("TargetResponseTime:{suffix}"), q / 1000.0);
+                        }
+                    }
+                }
+            }
+            if has_lb && a.ticks > 0 {
+                let healthy = a.healthy / a.ticks as f64;
+                put(m, "HealthyHostCount", healthy);
+                put(m, "UnHealthyHostCount", a.unhealthy / a.ticks as f64);
+                if healthy > 0.0 {
+                    put(m, "RequestCountPerTarget", a.requests / healthy);
+                }
+            }
+        }
+        // Task counts, sampled at the end of the minute.
+        let mut counts: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+        for t in self.tasks.values() {
+            if let (Some(s), true) = (t.service.as_deref(), t.is_live()) {
+                let c = counts.entry(s).or_default();
+                if t.last_status == TaskStatus::Running {
+                    c.0 += 1;
+                } else {
+                    c.1 += 1;
+                }
+            }
+        }
+        let rows: Vec<(String, u32, u32, u32)> = self.services.values().map(|s| {
+            let (r, p) = counts.get(s.name.as_str()).copied().unwrap_or_default();
+            (s.name.clone(), r, p + s.unplaced, s.desired_count)
+        }).collect();
+        for (s, running, pending, desired) in rows {
+            self.traffic.metrics.put(&format!("{s}/RunningTaskCount"), now, running as f64);
+            self.traffic.metrics.put(&format!("{s}/PendingTaskCount"), now, pending as f64);
+            self.traffic.metrics.put(&format!("{s}/DesiredTaskCount"), now, desired as f64);
+        }
+        let (cpu, mem) = self.cluster_reservation();
+        if let Some(c) = cpu {
+            self.traffic.metrics.put("cluster/CPUReservation", now, c);
+        }
+        if let Some(m) = mem {
+            self.traffic.metrics.put("cluster/MemoryReservation", now, m);
+        }
+    }
+
+    /// CPUReservation and MemoryReservation of the cluster's EC2 capacity, percent: reserved by
+    /// running tasks / registered, over ACTIVE instances (ECS's cluster metrics).
+    pub fn cluster_reservation(&self) -> (Option<f64>, Option<f64>) {
+        let (mut rc, mut uc, mut rm, mut um) = (0u64, 0u64, 0u64, 0u64);
+        for i in self.instances.values().filter(|i| i.status == crate::engine::cluster::InstanceStatus::Active && i.agent_connected) {
+            rc += i.registered.cpu as u64;
+            rm += i.registered.memory as u64;
+            uc += (i.registered.cpu - i.remaining.cpu.min(i.registered.cpu)) as u64;
+            um += (i.registered.memory - i.remaining.memory.min(i.registered.memory)) as u64;
+        }
+        let pct = |u: u64, r: u64| (r > 0).then(|| 100.0 * u as f64 / r as f64);
+        (pct(uc, rc), pct(um, rm))
+    }
+
+    fn evaluate_alarms(&mut self, now: Millis) {
+        let mut alarms = std::mem::take(&mut self.traffic.alarms);
+        for a in alarms.iter_mut().filter(|a| a.due(now)) {
+            if let Some(state) = a.evaluate(&self.traffic.metrics, now) {
+                let value = a.latest().map(round2);
+                self.emit(EventKind::AlarmStateChanged { alarm: a.name.clone(), state: state.as_str().to_string(), value, threshold: a.threshold, comparison: a.comparison.symbol().to_string(), metric: a.series.clone() });
+            }
+        }
+        self.traffic.alarms = alarms;
+    }
+
+    /// DNS records of the services with service discovery: `<service>.<namespace>` → the
+    /// addresses of its healthy tasks (their IPs for awsvpc, `instance:port` otherwise).
+    pub fn dns_records(&self) -> BTreeMap<String, Vec<String>> {
+        let mut out = BTreeMap::new();
+        for (service, ns) in &self.traffic.discovery {
+            let mut ips: Vec<String> = self
+                .tasks
+                .values()
+                .filter(|t| t.service.as_deref() == Some(service.as_str()) && t.is_healthy())
+                .filter_map(|t| self.traffic.addresses.get(&t.id).cloned().or_else(|| t.instance.as_ref().map(|i| format!("{i}:{}", t.host_ports.first().map(|p| p.0).unwrap_or(0)))))
+                .collect();
+            ips.sort();
+            out.insert(format!("{service}.{ns}"), ips);
+        }
+        out
+    }
+}
+
+/// Two decimals, for event fields (keeps the log readable and stable).
+pub fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
