@@ -4,7 +4,7 @@
 //! * EC2: each instance at its hourly price from launch to termination; an instance with the
 //!   attribute `lifecycle=spot` (the EC2 instance-metadata name) is billed at the Spot price.
 //! * Fargate: each task by its vCPU and memory from the moment it starts provisioning until it
-//!   stops (billing is per second, as AWS bills Fargate).
+//!   stops (billing is per second with a one-minute minimum, as AWS bills Fargate).
 //! * Per service: its Fargate tasks, plus for EC2 a share of each instance's price equal to the
 //!   larger of the task's CPU and memory share of that instance's registered capacity (the
 //!   unreserved rest stays "idle" capacity, which is what binpack saves).
@@ -64,7 +64,9 @@ impl Engine {
     /// Close a Fargate task's bill (it stopped).
     pub(crate) fn bill_task_end(&mut self, id: &str) {
         if let Some(t) = self.tasks.get(id).filter(|t| t.launch_type == LaunchType::Fargate) {
-            self.ledger.closed_usd += pricing::cost_for(fargate_task_hourly(t), self.now().saturating_sub(t.created_at));
+            // Per-second billing with a one-minute minimum.
+            let billed = self.now().saturating_sub(t.created_at).max(crate::engine::time::MINUTE);
+            self.ledger.closed_usd += pricing::cost_for(fargate_task_hourly(t), billed);
         }
     }
 
