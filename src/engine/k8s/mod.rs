@@ -10,7 +10,9 @@
 pub mod labels;
 pub mod manifest;
 pub mod model;
+pub mod node;
 pub mod quantity;
+pub mod scheduler;
 mod reader;
 pub mod yaml;
 
