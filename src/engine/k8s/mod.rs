@@ -11,6 +11,7 @@ pub mod labels;
 pub mod manifest;
 pub mod model;
 pub mod node;
+pub mod qos;
 pub mod quantity;
 pub mod scheduler;
 mod reader;
