@@ -82,6 +82,7 @@ fn build(seed: u64, instances: &[(usize, usize)], services: &[(usize, u32, Optio
             load_balancer: None,
             auto_scaling: None,
             service_discovery: None,
+            capacity_provider_strategy: Vec::new(),
         }))
         .unwrap();
     }

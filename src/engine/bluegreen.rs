@@ -223,7 +223,7 @@ mod run {
                         if green_live < desired && now >= svc.next_launch_at {
                             if let Ok(td) = self.resolve_task_definition(&bg.green).cloned() {
                                 for k in 0..(desired - green_live) {
-                                    let d = self.place_one(&td, &svc.group(), Some(name), svc.launch_type, &svc.strategies, &svc.constraints);
+                                    let d = self.place_service_task(&td, name, &svc);
                                     if d.placed_on().is_none() {
                                         unplaced = desired - green_live - k;
                                         failure = Some(d);

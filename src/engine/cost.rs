@@ -49,7 +49,8 @@ pub fn instance_hourly(i: &crate::engine::cluster::ContainerInstance) -> f64 {
 }
 
 fn fargate_task_hourly(t: &crate::engine::task::Task) -> f64 {
-    pricing::fargate_hourly(t.cpu, t.memory, Purchase::OnDemand)
+    let purchase = if t.capacity_provider.as_deref() == Some("FARGATE_SPOT") { Purchase::Spot } else { Purchase::OnDemand };
+    pricing::fargate_hourly(t.cpu, t.memory, purchase)
 }
 
 impl Engine {

@@ -116,6 +116,8 @@ pub enum EventKind {
     },
     /// Service Auto Scaling changed a service's desired count.
     ScalingActivity { service: String, policy: String, from: u32, to: u32, cause: String },
+    /// An Auto Scaling group's desired capacity changed (instances launch or terminate).
+    AutoScalingGroupResized { group: String, from: u32, to: u32, cause: String },
     /// A scheduled scaling action set the scalable target's range.
     ScheduledActionRan { service: String, action: String, min_capacity: u32, max_capacity: u32 },
 }
@@ -189,6 +191,7 @@ impl EventKind {
             EventKind::AlarmStateChanged { .. } => "alarmStateChanged",
             EventKind::ScalingActivity { .. } => "scalingActivity",
             EventKind::ScheduledActionRan { .. } => "scheduledActionRan",
+            EventKind::AutoScalingGroupResized { .. } => "autoScalingGroupResized",
         }
     }
 
@@ -263,6 +266,7 @@ impl EventKind {
                 None => format!("alarm {alarm} is {state}: no data for {metric}"),
             },
             EventKind::ScalingActivity { service, policy, from, to, cause } => format!("service {service}: {policy} set desired count {from} → {to} ({cause})"),
+            EventKind::AutoScalingGroupResized { group, from, to, cause } => format!("Auto Scaling group {group}: desired capacity {from} → {to} ({cause})"),
             EventKind::ScheduledActionRan { service, action, min_capacity, max_capacity } => format!("service {service}: scheduled action {action} set min {min_capacity}, max {max_capacity}"),
         }
     }

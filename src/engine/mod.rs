@@ -27,4 +27,5 @@ pub mod detmath;
 pub mod traffic;
 pub mod scaling;
 pub mod cost;
+pub mod capacity;
 pub mod k8s;

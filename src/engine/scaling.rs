@@ -288,12 +288,20 @@ impl Engine {
             let decision = self.scalers.get_mut(&name).and_then(|sc| sc.tracker.as_mut()).map(|t| t.evaluate(now, current, &metrics, deploying));
             if let Some(d) = decision {
                 if d.action != Action::None && d.desired != current {
-                    let policy = d
-                        .policies
-                        .iter()
-                        .find(|p| matches!(p.verdict, target_tracking::Verdict::ScaleOut { desired } | target_tracking::Verdict::ScaleIn { desired } if desired == d.desired))
-                        .map(|p| p.policy.clone())
-                        .unwrap_or_else(|| "target tracking".into());
+                    // The deciding policy: the largest scale-out proposal, else the first scale-in.
+                    let policy = match d.action {
+                        Action::ScaleOut => d
+                            .policies
+                            .iter()
+                            .filter_map(|p| match p.verdict {
+                                target_tracking::Verdict::ScaleOut { desired } => Some((desired, p.policy.clone())),
+                                _ => None,
+                            })
+                            .max_by_key(|(desired, _)| *desired)
+                            .map(|(_, p)| p),
+                        _ => d.policies.iter().find(|p| matches!(p.verdict, target_tracking::Verdict::ScaleIn { .. })).map(|p| p.policy.clone()),
+                    }
+                    .unwrap_or_else(|| "target tracking".into());
                     let values: Vec<String> = d
                         .policies
                         .iter()

@@ -76,7 +76,10 @@ struct ClusterSpec {
     #[serde(default)]
     instances: Vec<Value>,
     #[serde(default)]
-    auto_scaling_groups: Vec<AsgSpec>,
+    auto_scaling_groups: Vec<Value>,
+    /// ECS capacity providers, each for one Auto Scaling group.
+    #[serde(default)]
+    capacity_providers: Vec<Value>,
     /// `true` (every AZ) or a list of AZs where Fargate may place tasks.
     #[serde(default)]
     fargate: FargateSpec,
@@ -91,15 +94,6 @@ enum FargateSpec {
     Zones(Vec<String>),
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct AsgSpec {
-    name: String,
-    instance_type: String,
-    desired_capacity: u32,
-    #[serde(default)]
-    attributes: BTreeMap<String, String>,
-}
 
 fn default_cluster_name() -> String {
     "default".into()
@@ -387,13 +381,17 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
             setup.push((path.join("."), cmd.into_command()));
         }
     }
-    for (i, asg) in file.cluster.auto_scaling_groups.iter().enumerate() {
-        let mut attributes = asg.attributes.clone();
-        attributes.insert("aws:autoscaling:groupName".into(), asg.name.clone());
-        setup.push((
-            format!("cluster.autoScalingGroups.{i}"),
-            Command::AddInstances { instance_type: asg.instance_type.clone(), az: None, count: asg.desired_capacity, attributes, ids: Vec::new(), reserved_memory: 0 },
-        ));
+    for (i, v) in file.cluster.auto_scaling_groups.iter().enumerate() {
+        let idx = i.to_string();
+        if let Some(spec) = cx.typed::<crate::engine::capacity::AsgSpec>(v, &["cluster", "autoScalingGroups", &idx], "Auto Scaling group") {
+            setup.push((format!("cluster.autoScalingGroups.{i}"), Command::CreateAutoScalingGroup(spec)));
+        }
+    }
+    for (i, v) in file.cluster.capacity_providers.iter().enumerate() {
+        let idx = i.to_string();
+        if let Some(spec) = cx.typed::<crate::engine::capacity::CapacityProviderSpec>(v, &["cluster", "capacityProviders", &idx], "capacity provider") {
+            setup.push((format!("cluster.capacityProviders.{i}"), Command::CreateCapacityProvider(spec)));
+        }
     }
     for (i, v) in file.alarms.iter().enumerate() {
         let idx = i.to_string();

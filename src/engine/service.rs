@@ -50,6 +50,7 @@ impl Engine {
         if spec.desired_count > crate::engine::sim::MAX_DESIRED {
             return Err(format!("desiredCount {} is above the limit of {} tasks per service", spec.desired_count, crate::engine::sim::MAX_DESIRED));
         }
+        self.check_capacity_provider_strategy(&spec.capacity_provider_strategy, spec.launch_type)?;
         let group = spec.load_balancer.as_ref().map(|lb| lb.resolve(&spec.service_name)).transpose().map_err(|e| format!("loadBalancer: {e}"))?;
         if let Some(sd) = &spec.service_discovery {
             crate::engine::traffic::validate_namespace(&sd.namespace)?;
@@ -83,6 +84,7 @@ impl Engine {
             controller: spec.deployment_controller.kind,
             blue_green_config: bg_config,
             blue_green: None,
+            capacity_provider_strategy: spec.capacity_provider_strategy.clone(),
         };
         let name = spec.service_name.clone();
         self.services.insert(name.clone(), svc);
@@ -302,7 +304,7 @@ impl Engine {
         if to_start > 0 && can_launch {
             if let Ok(td) = self.resolve_task_definition(&primary.task_definition).cloned() {
                 for k in 0..to_start {
-                    let d = self.place_one(&td, &svc.group(), Some(name), svc.launch_type, &svc.strategies, &svc.constraints);
+                    let d = self.place_service_task(&td, name, &svc);
                     if d.placed_on().is_none() {
                         unplaced = to_start - k;
                         failure = Some(d);

@@ -91,6 +91,15 @@ pub enum Command {
         #[serde(default)]
         task: Option<String>,
     },
+    /// Create an Auto Scaling group (its first instances register at once).
+    CreateAutoScalingGroup(crate::engine::capacity::AsgSpec),
+    /// Create an ECS capacity provider for an Auto Scaling group.
+    CreateCapacityProvider(crate::engine::capacity::CapacityProviderSpec),
+    /// Resize an Auto Scaling group by hand.
+    SetDesiredCapacity {
+        group: String,
+        desired: u32,
+    },
     /// Create a CloudWatch alarm on a metric.
     PutMetricAlarm(crate::engine::traffic::metrics::AlarmSpec),
     /// Set a service's load generator (requests per second over time).
@@ -120,6 +129,9 @@ impl Command {
             Command::SpotInterruption { .. } => "spotInterruption",
             Command::SetTraffic { .. } => "setTraffic",
             Command::PutMetricAlarm(_) => "putMetricAlarm",
+            Command::CreateAutoScalingGroup(_) => "createAutoScalingGroup",
+            Command::CreateCapacityProvider(_) => "createCapacityProvider",
+            Command::SetDesiredCapacity { .. } => "setDesiredCapacity",
         }
     }
 }
@@ -137,6 +149,8 @@ pub(crate) enum Item {
     SpotReclaimTask(String),
     /// One virtual second of traffic, metrics and scaling (see `traffic`).
     Tick,
+    /// An Auto Scaling group's instance finished launching.
+    InstanceLaunched(String),
 }
 
 /// Static cluster settings.
@@ -181,6 +195,8 @@ pub struct Engine {
     /// Service Auto Scaling, by service.
     pub(crate) scalers: BTreeMap<String, crate::engine::scaling::Scaler>,
     pub(crate) ledger: crate::engine::cost::Ledger,
+    /// Auto Scaling groups and capacity providers.
+    pub(crate) capacity: crate::engine::capacity::CapacityState,
     next_instance: u32,
     events: Vec<Event>,
     log_hash: LogHasher,
@@ -210,6 +226,7 @@ impl Engine {
             traffic: Default::default(),
             scalers: BTreeMap::new(),
             ledger: Default::default(),
+            capacity: Default::default(),
             next_instance: 1,
             events: Vec::new(),
             log_hash: LogHasher::default(),
@@ -312,6 +329,7 @@ impl Engine {
             }
             Item::Task { task, gen, timer } => self.on_timer(&task, gen, timer),
             Item::ServiceRetry(_) => {}
+            Item::InstanceLaunched(group) => self.on_instance_launched(&group),
             Item::Tick => {
                 let now = self.now();
                 self.scaling_tick(now);
@@ -384,6 +402,9 @@ impl Engine {
             Command::SpotInterruption { instance, task } => self.spot_interruption(instance, task),
             Command::SetTraffic { service, load } => self.set_traffic(&service, &load),
             Command::PutMetricAlarm(spec) => self.add_alarm(&spec),
+            Command::CreateAutoScalingGroup(spec) => self.create_asg(&spec),
+            Command::CreateCapacityProvider(spec) => self.create_capacity_provider(&spec),
+            Command::SetDesiredCapacity { group, desired } => self.set_desired_capacity(&group, desired),
         }
     }
 
@@ -524,6 +545,11 @@ impl Engine {
         Ok(())
     }
 
+    /// Add `count` instances balanced across zones (an Auto Scaling group launching).
+    pub(crate) fn apply_add_instances(&mut self, type_name: &str, count: u32, attributes: &BTreeMap<String, String>) -> Result<(), String> {
+        self.add_instances(type_name, None, count, attributes, &[], 0)
+    }
+
     fn least_populated_az(&self) -> String {
         let mut best: Option<(&String, usize)> = None;
         for az in &self.config.azs {
@@ -648,6 +674,7 @@ impl Engine {
                 exit_code: None,
                 deployment: service.and_then(|s| self.services.get(s)).and_then(|s| s.primary()).map(|d| d.id),
                 image: td.container_definitions.iter().find(|c| c.essential).or(td.container_definitions.first()).map(|c| c.image.clone()).unwrap_or_default(),
+                capacity_provider: None,
                 gen: 0,
             };
             self.tasks.insert(id.clone(), task);

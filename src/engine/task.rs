@@ -86,6 +86,9 @@ pub struct Task {
     pub deployment: Option<u32>,
     /// The essential container's image (for the per-instance image cache).
     pub image: String,
+    /// The capacity provider that runs the task (`FARGATE_SPOT`, an ASG provider), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_provider: Option<String>,
     /// Bumped whenever the task's path changes, so timers set for an older path are ignored.
     #[serde(skip)]
     pub gen: u32,
@@ -136,6 +139,9 @@ pub struct ServiceSpec {
     /// Service Auto Scaling: the scalable target and its policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_scaling: Option<crate::engine::scaling::AutoScalingSpec>,
+    /// Capacity providers and how tasks split between them (instead of a launch type).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capacity_provider_strategy: Vec<crate::engine::autoscaling::capacity_provider::StrategyItem>,
     /// A Cloud Map namespace (`internal.example.com`): the service gets a DNS name
     /// `<service>.<namespace>` whose records follow its healthy tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -201,6 +207,8 @@ pub struct Service {
     pub blue_green_config: crate::engine::bluegreen::BlueGreenConfig,
     /// The blue/green deployment in progress, if any.
     pub blue_green: Option<crate::engine::bluegreen::BlueGreenState>,
+    /// Capacity provider strategy (empty: the launch type decides).
+    pub capacity_provider_strategy: Vec<crate::engine::autoscaling::capacity_provider::StrategyItem>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -38,10 +38,13 @@ pub const MAX_PROVIDERS: usize = 6;
 pub const MAX_BASE: u32 = 100_000;
 pub const MAX_WEIGHT: u32 = 1_000;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StrategyItem {
     pub capacity_provider: String,
+    #[serde(default)]
     pub base: u32,
+    #[serde(default)]
     pub weight: u32,
 }
 

@@ -276,6 +276,7 @@ impl Engine {
             self.publish_minute(now);
             self.evaluate_alarms(now);
             self.scaling_minute(now);
+            self.capacity_minute(now);
         }
         self.push(now + TICK_MS, Item::Tick);
     }
