@@ -55,6 +55,9 @@ struct File {
     /// Load generators: `{"service": "web", "load": {"shape": "constant", "rps": 100}}`.
     #[serde(default)]
     traffic: Vec<Value>,
+    /// Kubernetes: node groups, Fargate profiles, manifests (see docs/kubernetes.md).
+    #[serde(default)]
+    kubernetes: Option<Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -416,6 +419,21 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
             }
             setup.push((format!("runTasks.{i}"), Command::RunTask(spec)));
         }
+    }
+    if let Some(k) = &file.kubernetes {
+        // Manifests given as {"file": "web.yaml"} are read here (the engine does no I/O).
+        let mut k = k.clone();
+        if let Some(list) = k.get_mut("manifests").and_then(Value::as_array_mut) {
+            for (i, m) in list.iter_mut().enumerate() {
+                if let Some(name) = m.get("file").and_then(Value::as_str).map(str::to_string) {
+                    match files(&name) {
+                        Ok(text) => *m = Value::String(text),
+                        Err(e) => cx.err(&["kubernetes", "manifests", &i.to_string()], "scenario-file", e),
+                    }
+                }
+            }
+        }
+        setup.push(("kubernetes".into(), Command::KubeSetup(k)));
     }
     for (i, v) in file.traffic.iter().enumerate() {
         let idx = i.to_string();

@@ -179,6 +179,7 @@ impl Engine {
         for n in names {
             self.reconcile(&n);
         }
+        self.kube_reconcile();
     }
 
     /// A task the current deployment replaces: another revision, on a draining instance, or

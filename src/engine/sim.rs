@@ -100,6 +100,15 @@ pub enum Command {
         group: String,
         desired: u32,
     },
+    /// Set up Kubernetes (node groups, Fargate profiles, manifests): the scenario's `kubernetes`.
+    KubeSetup(serde_json::Value),
+    /// A kubectl command: `apply` (with `manifest`, YAML), `scale deployment/web --replicas=5`,
+    /// `rollout undo deployment/web`, `cordon NODE`, `drain NODE`, `delete pod NAME`...
+    Kubectl {
+        args: String,
+        #[serde(default)]
+        manifest: Option<String>,
+    },
     /// Create a CloudWatch alarm on a metric.
     PutMetricAlarm(crate::engine::traffic::metrics::AlarmSpec),
     /// Set a service's load generator (requests per second over time).
@@ -132,6 +141,8 @@ impl Command {
             Command::CreateAutoScalingGroup(_) => "createAutoScalingGroup",
             Command::CreateCapacityProvider(_) => "createCapacityProvider",
             Command::SetDesiredCapacity { .. } => "setDesiredCapacity",
+            Command::KubeSetup(_) => "kubeSetup",
+            Command::Kubectl { .. } => "kubectl",
         }
     }
 }
@@ -151,6 +162,8 @@ pub(crate) enum Item {
     Tick,
     /// An Auto Scaling group's instance finished launching.
     InstanceLaunched(String),
+    /// A Kubernetes timer.
+    Kube(crate::engine::k8s::sim::KubeItem),
 }
 
 /// Static cluster settings.
@@ -197,6 +210,8 @@ pub struct Engine {
     pub(crate) ledger: crate::engine::cost::Ledger,
     /// Auto Scaling groups and capacity providers.
     pub(crate) capacity: crate::engine::capacity::CapacityState,
+    /// Kubernetes nodes, pods and controllers.
+    pub(crate) kube: crate::engine::k8s::sim::KubeState,
     next_instance: u32,
     events: Vec<Event>,
     log_hash: LogHasher,
@@ -227,6 +242,7 @@ impl Engine {
             scalers: BTreeMap::new(),
             ledger: Default::default(),
             capacity: Default::default(),
+            kube: Default::default(),
             next_instance: 1,
             events: Vec::new(),
             log_hash: LogHasher::default(),
@@ -330,6 +346,7 @@ impl Engine {
             Item::Task { task, gen, timer } => self.on_timer(&task, gen, timer),
             Item::ServiceRetry(_) => {}
             Item::InstanceLaunched(group) => self.on_instance_launched(&group),
+            Item::Kube(item) => self.kube_process(item),
             Item::Tick => {
                 let now = self.now();
                 self.scaling_tick(now);
@@ -405,6 +422,8 @@ impl Engine {
             Command::CreateAutoScalingGroup(spec) => self.create_asg(&spec),
             Command::CreateCapacityProvider(spec) => self.create_capacity_provider(&spec),
             Command::SetDesiredCapacity { group, desired } => self.set_desired_capacity(&group, desired),
+            Command::KubeSetup(spec) => self.kube_setup(&spec),
+            Command::Kubectl { args, manifest } => self.kubectl(&args, manifest.as_deref()),
         }
     }
 

@@ -40,6 +40,9 @@ pub struct Snapshot {
     /// Service discovery: DNS name → addresses of healthy tasks.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub dns: std::collections::BTreeMap<String, Vec<String>>,
+    /// Kubernetes nodes, pods and workloads (scenarios with a `kubernetes` section).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kube: Option<crate::engine::k8s::sim::KubeView>,
     /// FNV-1a of the event log so far.
     pub event_log_hash: String,
 }
@@ -298,6 +301,7 @@ impl Engine {
                 .map(|a| AlarmView { name: a.name.clone(), metric: a.series.clone(), state: a.state.as_str().to_string(), condition: format!("{} {}", a.comparison.symbol(), a.threshold), value: a.latest() })
                 .collect(),
             dns: self.dns_records(),
+            kube: self.kube_snapshot(),
             event_log_hash: self.log_hash(),
         }
     }

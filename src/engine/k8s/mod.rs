@@ -14,6 +14,7 @@ pub mod node;
 pub mod qos;
 pub mod quantity;
 pub mod scheduler;
+pub mod sim;
 mod reader;
 pub mod yaml;
 
