@@ -1,0 +1,204 @@
+// The cluster view: the canvas picture, clicking it (hit-testing), the details panel with its
+// actions, "Why here?" / "Why pending?", event filters, reduced motion.
+//
+// Canvas coordinates follow src/ui/cluster_view/layout.rs at the "full" density: the pending
+// lane is 38 px high, the zone columns start 8 px below it with a 26 px header, cards are inset
+// 6 px; inside a card: 8 px padding, a 22 px header, two bars of 12 + 3 px, then the chips (20 px).
+import { test, expect } from '@playwright/test';
+
+const PENDING_H = 38, TOP = PENDING_H + 8, HEADER = 26, PAD = 6;
+const CARD_PAD = 8, CARD_HEADER = 22, BARS = 2 * (12 + 3);
+
+async function canvasBox(page) {
+  const canvas = page.getByTestId('cluster-canvas');
+  await expect(canvas).toBeVisible();
+  return canvas.boundingBox();
+}
+
+/** Click at (x, y) CSS pixels from the canvas's top left. */
+async function clickCanvas(page, x, y) {
+  const box = await canvasBox(page);
+  await page.mouse.click(box.x + x, box.y + y);
+}
+
+/** The first card of the first zone column, and its first chip. */
+const FIRST_CARD = { x: PAD + 40, y: TOP + HEADER + 12 };
+const FIRST_CHIP = { x: PAD + CARD_PAD + 10, y: TOP + HEADER + CARD_PAD + CARD_HEADER + BARS + 10 };
+
+async function ready(page) {
+  await page.goto('/');
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
+  await expect(page.getByTestId('cluster-canvas')).toHaveAttribute('data-density', 'full');
+}
+
+test('the canvas is drawn: zones, cards and chips in colour', async ({ page }) => {
+  await ready(page);
+  const stats = await page.evaluate(() => {
+    const c = document.querySelector('canvas.cv-base');
+    const ctx = c.getContext('2d');
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let painted = 0, coloured = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] > 0) painted++;
+      // Saturated pixels: service colours and bars, not greys.
+      const max = Math.max(d[i], d[i + 1], d[i + 2]), min = Math.min(d[i], d[i + 1], d[i + 2]);
+      if (d[i + 3] > 200 && max - min > 80) coloured++;
+    }
+    return { w: c.width, h: c.height, painted, coloured, total: d.length / 4 };
+  });
+  expect(stats.w).toBeGreaterThan(300);
+  expect(stats.h).toBeGreaterThan(200);
+  expect(stats.painted / stats.total).toBeGreaterThan(0.5);
+  expect(stats.coloured).toBeGreaterThan(1000);
+  await page.getByTestId('play').click();
+  await page.getByTestId('cluster-canvas').screenshot({ path: test.info().outputPath('canvas.png') });
+});
+
+test('click an instance on the canvas: details with its type and AZ; Drain from the panel', async ({ page }) => {
+  await ready(page);
+  await clickCanvas(page, FIRST_CARD.x, FIRST_CARD.y);
+  const panel = page.getByTestId('details');
+  await expect(panel).toBeVisible();
+  await expect(page.getByTestId('details-title')).toHaveText('Instance i-01');
+  await expect(page.getByTestId('details-type')).toHaveText('m5.large');
+  await expect(page.getByTestId('details-az')).toHaveText('us-east-1a');
+  // m5.large registers 2048 CPU units; the one web task reserves 256.
+  await expect(page.getByTestId('details-free-cpu')).toHaveText('1792');
+  await expect(panel).toContainText('$0.0960 per hour');
+  await expect(panel).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('instance-details.png') });
+
+  await page.getByTestId('details-drain').click();
+  await expect(page.locator('[data-testid=instance][data-instance="i-01"]')).toHaveAttribute('data-status', 'DRAINING');
+  await expect(page.getByTestId('details-status')).toContainText('DRAINING');
+  await expect(page.getByTestId('details-drain')).toBeDisabled();
+  // Its task is replaced elsewhere: i-01 ends up empty, six tasks run.
+  await expect(page.locator('[data-testid=instance][data-instance="i-01"] [data-testid=task-chip]')).toHaveCount(0);
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
+  await expect(page.getByTestId('details-free-cpu')).toHaveText('2048');
+  await page.getByTestId('play').click();
+  await page.screenshot({ path: test.info().outputPath('draining.png') });
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+});
+
+test('click a task: its revision, history and Why here with the winner highlighted', async ({ page }) => {
+  await ready(page);
+  await page.getByTestId('play').click(); // hold still
+  await clickCanvas(page, FIRST_CHIP.x, FIRST_CHIP.y);
+  await expect(page.getByTestId('details-title')).toHaveText(/^Task web-\d+$/);
+  const id = (await page.getByTestId('details-title').textContent()).replace('Task ', '');
+  // The chip clicked is the one the table lists on i-01.
+  await expect(page.locator(`[data-testid=instance][data-instance="i-01"] [data-task="${id}"]`)).toHaveCount(1);
+  await expect(page.getByTestId('details-taskdef')).toHaveText('web:1');
+  await expect(page.getByTestId('details-task-status')).toHaveText('RUNNING (desired RUNNING)');
+  await expect(page.getByTestId('details-history')).toContainText('placed');
+  await expect(page.getByTestId('details-history')).toContainText('RUNNING');
+  const why = page.getByTestId('why-here');
+  await expect(why).toBeVisible();
+  await expect(page.getByTestId('why-verdict')).toHaveText('placed on i-01');
+  // Every instance is a candidate; exactly one row is the winner, i-01.
+  await expect(why.getByTestId('why-row')).toHaveCount(6);
+  const winner = why.locator('[data-testid=why-row][data-winner=true]');
+  await expect(winner).toHaveCount(1);
+  await expect(winner).toHaveAttribute('data-instance', 'i-01');
+  await expect(winner).toHaveClass(/winner/);
+  // Both default strategies are columns.
+  await expect(why.locator('thead')).toContainText('spread(attribute:ecs.availability-zone)');
+  await expect(why.locator('thead')).toContainText('spread(instanceId)');
+  await page.screenshot({ path: test.info().outputPath('why-here.png') });
+  // The same panel opens from the table, by keyboard.
+  await page.keyboard.press('Escape');
+  await page.locator(`[data-testid=task-chip][data-task="${id}"]`).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('details-title')).toHaveText(`Task ${id}`);
+});
+
+test('a task that cannot be placed: Why pending? names the check and the numbers', async ({ page }) => {
+  await ready(page);
+  const editor = page.getByTestId('taskdef-editor');
+  const original = await editor.inputValue();
+  // 1024 CPU units: two per m5.large, so 12 fit and the 13th waits.
+  await editor.fill(original.replace('"cpu": 256,', '"cpu": 1024,').replace('"memory": 512,', '"memory": 3072,'));
+  await page.getByTestId('deploy').click();
+  await expect(page.locator('[data-testid=task-chip][data-revision="2"][data-status=RUNNING]')).toHaveCount(6);
+  await page.getByTestId('desired-web').fill('13');
+  await page.getByTestId('desired-web').blur();
+  await expect(page.getByTestId('unplaced')).toContainText('1 × web waiting');
+  await page.getByTestId('play').click();
+  // The pending group on the canvas: the lane is on top, the first group starts at x = 92.
+  await clickCanvas(page, 100, PENDING_H / 2);
+  const why = page.getByTestId('why-pending');
+  await expect(why).toBeVisible();
+  await expect(page.getByTestId('details-title')).toHaveText('Pending: web');
+  await expect(why.getByTestId('why-row')).toHaveCount(6);
+  await expect(why.locator('[data-testid=why-row][data-winner=true]')).toHaveCount(0);
+  await expect(why).toContainText('needs 1024 CPU units, 0 free');
+  await page.screenshot({ path: test.info().outputPath('why-pending.png') });
+  // The list's button opens the same panel, from the keyboard.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('details')).toHaveCount(0);
+  await page.getByTestId('why-pending-open').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('why-pending')).toBeVisible();
+});
+
+test('event filters narrow the list', async ({ page }) => {
+  await ready(page);
+  await page.getByTestId('play').click();
+  const events = page.getByTestId('event');
+  const all = await events.count();
+  expect(all).toBeGreaterThan(10);
+  await page.getByTestId('event-filter-kind').selectOption('taskPlaced');
+  await expect(events).toHaveCount(6);
+  for (const e of await events.all()) await expect(e).toHaveAttribute('data-kind', 'taskPlaced');
+  await page.getByTestId('event-filter-kind').selectOption('');
+  await page.getByTestId('event-filter-level').selectOption('warning');
+  await expect(events).toHaveCount(0);
+  await page.getByTestId('event-filter-level').selectOption('');
+  await page.getByTestId('event-filter-service').selectOption('web');
+  const web = await events.count();
+  expect(web).toBeGreaterThan(6);
+  expect(web).toBeLessThan(all);
+  await expect(page.getByTestId('event-filter-count')).toContainText(`${web} of the newest`);
+  // Terminating an instance adds a warning the severity filter keeps.
+  await page.getByTestId('event-filter-service').selectOption('');
+  await page.getByRole('button', { name: 'Terminate i-03' }).click();
+  await page.getByTestId('event-filter-level').selectOption('warning');
+  await expect(page.locator('[data-testid=event][data-kind=instanceTerminated]')).toHaveCount(1);
+  for (const e of await events.all()) await expect(e).toHaveClass(/warning|error/);
+  await page.getByTestId('event-filter-clear').click();
+  expect(await events.count()).toBeGreaterThan(all);
+});
+
+test('motion: a new task flies in; with reduced motion nothing moves', async ({ page }) => {
+  await ready(page);
+  const canvas = page.getByTestId('cluster-canvas');
+  await page.getByTestId('desired-web').fill('9');
+  await page.getByTestId('desired-web').blur();
+  await expect.poll(async () => Number(await canvas.getAttribute('data-animating')), { timeout: 5000 }).toBeGreaterThan(0);
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(9);
+  await expect(canvas).toHaveAttribute('data-animating', '0');
+
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.getByTestId('desired-web').fill('12');
+  await page.getByTestId('desired-web').blur();
+  // Sample often while the new tasks appear: never an animation.
+  const seen = [];
+  for (let i = 0; i < 40; i++) {
+    seen.push(Number(await canvas.getAttribute('data-animating')));
+    await page.waitForTimeout(50);
+  }
+  await expect(page.locator('[data-testid=task-chip]')).toHaveCount(12);
+  expect(Math.max(...seen)).toBe(0);
+});
+
+test('Spot interruption from the panel: the card shows a countdown', async ({ page }) => {
+  await ready(page);
+  await clickCanvas(page, FIRST_CARD.x, FIRST_CARD.y);
+  await page.getByTestId('details-spot-interrupt').click();
+  await expect(page.getByTestId('details-spot')).toContainText('Spot interruption: reclaimed at');
+  await expect(page.locator('[data-testid=instance][data-instance="i-01"]')).toHaveAttribute('data-status', 'DRAINING');
+  await page.getByTestId('play').click();
+  await page.getByTestId('cluster-canvas').screenshot({ path: test.info().outputPath('spot.png') });
+});

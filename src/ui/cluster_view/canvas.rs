@@ -1,0 +1,674 @@
+//! Drawing the cluster on two stacked canvases.
+//!
+//! * The **base** canvas holds what changes only with the snapshot: zone columns, instance cards
+//!   (hatched when DRAINING, grey when unreachable), CPU/memory reservation bars, task chips and
+//!   the pending lane. It is redrawn when a new snapshot arrives or a flight lands, not per frame.
+//! * The **overlay** canvas holds motion and highlights: chips flying from the pending lane to
+//!   their instance, stopping tasks fading, failed tasks flashing red and leaving a ghost, Spot
+//!   countdown rings and the selection outline. It is redrawn every animation frame while
+//!   anything moves, and the frame loop stops when nothing does.
+//!
+//! The animation state is diffed from consecutive snapshots ([`Anim::update`]); the engine knows
+//! nothing about it. With `prefers-reduced-motion: reduce` nothing moves: state changes are shown
+//! at once.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use super::layout::{CardKind, Density, Layout, Rect, PENDING_CHIP};
+use crate::engine::cluster::InstanceStatus;
+use crate::engine::snapshot::{Snapshot, TaskView};
+use crate::engine::task::TaskStatus;
+
+/// Service colours by slot (same hues as the `.c0`–`.c7` classes in the stylesheets).
+pub const SVC: [&str; 8] = ["#1f6feb", "#8250df", "#bf3989", "#a45200", "#1a7f37", "#0a7c86", "#9a6700", "#57606a"];
+/// The same hues mixed 55 % with white: older revisions during a rolling update.
+pub const SVC_OLD: [&str; 8] = ["#9dbef7", "#c6aaef", "#e3a3c8", "#d6ae8c", "#93c4a0", "#8ac2c6", "#d0b78c", "#b0b4b9"];
+
+const INK: &str = "#1f2328";
+const MUTED: &str = "#57606a";
+const LINE: &str = "#d0d7de";
+const CARD: &str = "#ffffff";
+const ZONE: &str = "#f3f5f8";
+const ZONE_DOWN: &str = "#fbe9e9";
+const ERR: &str = "#cf222e";
+const WARN: &str = "#bc4c00";
+const ACCENT: &str = "#1f6feb";
+const GREY: &str = "#8c959f";
+
+/// Flight time from the pending lane to an instance, ms.
+pub const FLIGHT_MS: f64 = 700.0;
+/// A stopping task fading out, ms.
+pub const FADE_MS: f64 = 600.0;
+/// A failed task: red flash, then a ghost outline, ms in all.
+pub const GHOST_MS: f64 = 2600.0;
+const FLASH_MS: f64 = 600.0;
+/// At most this many flights (and as many fades) at once; the rest change in place.
+pub const MAX_FLIGHTS: usize = 300;
+
+/// How a chip is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChipStyle {
+    pub slot: u8,
+    /// An older revision than its service's current task definition.
+    pub old: bool,
+    /// Placed but not yet RUNNING.
+    pub starting: bool,
+    /// Desired status STOPPED: on its way out.
+    pub stopping: bool,
+    pub unhealthy: bool,
+    pub revision: u32,
+}
+
+/// The revision a service currently deploys (`web:3` → 3), by service name.
+fn current_revisions(s: &Snapshot) -> HashMap<&str, u32> {
+    s.services.iter().filter_map(|v| v.task_definition.rsplit(':').next().and_then(|r| r.parse().ok()).map(|r| (v.name.as_str(), r))).collect()
+}
+
+pub fn chip_styles(s: &Snapshot) -> Vec<ChipStyle> {
+    let current = current_revisions(s);
+    s.tasks
+        .iter()
+        .map(|t| ChipStyle {
+            slot: super::colour_slot(t.service.as_deref().unwrap_or(&t.group)) as u8,
+            old: t.service.as_deref().and_then(|n| current.get(n)).is_some_and(|&r| t.revision < r),
+            starting: t.last_status < TaskStatus::Running && t.desired_status == TaskStatus::Running,
+            stopping: t.desired_status == TaskStatus::Stopped || t.last_status > TaskStatus::Running,
+            unhealthy: t.health == "UNHEALTHY",
+            revision: t.revision,
+        })
+        .collect()
+}
+
+/// A chip on its way from the pending lane to its instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flight {
+    pub task: String,
+    pub chip: usize,
+    pub from: Rect,
+    pub start: Option<f64>,
+}
+
+/// A task that left: fading (stopped on request) or flashing red and leaving a ghost (failed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fade {
+    pub rect: Rect,
+    pub style: ChipStyle,
+    pub failed: bool,
+    pub start: Option<f64>,
+}
+
+/// Everything the canvases need between frames.
+pub struct Anim {
+    pub snapshot: Rc<Snapshot>,
+    pub layout: Layout,
+    pub styles: Vec<ChipStyle>,
+    /// Per chip: drawn by a flight, not by the base layer (yet).
+    pub in_flight: Vec<bool>,
+    pub flights: Vec<Flight>,
+    pub fades: Vec<Fade>,
+    pub base_dirty: bool,
+    pub overlay_dirty: bool,
+    pub reduced_motion: bool,
+    /// What the details panel shows, outlined on the overlay.
+    pub selected: Option<super::Selection>,
+    /// Spot interruptions: instance id → virtual time it is reclaimed.
+    pub spot: HashMap<String, u64>,
+    pub width: f64,
+    pub max_height: f64,
+    pub last_ts: f64,
+}
+
+impl Anim {
+    pub fn new(snapshot: Rc<Snapshot>, width: f64, max_height: f64) -> Anim {
+        let layout = Layout::compute(&snapshot, width, max_height);
+        let styles = chip_styles(&snapshot);
+        let n = layout.chips.len();
+        Anim { snapshot, layout, styles, in_flight: vec![false; n], flights: Vec::new(), fades: Vec::new(), base_dirty: true, overlay_dirty: true, reduced_motion: false, selected: None, spot: HashMap::new(), width, max_height, last_ts: 0.0 }
+    }
+
+    /// Moves to a new snapshot (or size), starting flights for tasks that appeared and fades for
+    /// tasks that left. A jump back in time (time travel) or a different scenario changes state
+    /// without motion.
+    pub fn update(&mut self, next: Rc<Snapshot>, width: f64, max_height: f64, failed: &dyn Fn(&str) -> Option<bool>) {
+        let resized = (width - self.width).abs() >= 0.5 || (max_height - self.max_height).abs() >= 0.5;
+        if !resized && (Rc::ptr_eq(&self.snapshot, &next) || *self.snapshot == *next) {
+            return;
+        }
+        let styles = chip_styles(&next);
+        // The play loop hands over a snapshot every frame; most differ only in the clock. Keep
+        // the layout (and the base picture) unless something drawn changed.
+        if !resized && same_structure(&self.snapshot, &next) {
+            if styles != self.styles || !same_visuals(&self.snapshot, &next) {
+                self.base_dirty = true;
+            }
+            self.styles = styles;
+            self.snapshot = next;
+            self.overlay_dirty = true;
+            return;
+        }
+        let layout = Layout::compute(&next, width, max_height);
+        let forward = next.time_ms >= self.snapshot.time_ms && next.scenario == self.snapshot.scenario && next.seed == self.snapshot.seed;
+        let motion = forward && !self.reduced_motion;
+        let mut in_flight = vec![false; layout.chips.len()];
+        let mut flights = Vec::new();
+        let mut fades = std::mem::take(&mut self.fades);
+        if motion {
+            // Flights under way keep going, towards wherever their chip is now.
+            for f in std::mem::take(&mut self.flights) {
+                if let Some(&i) = layout.chip_of.get(&f.task) {
+                    in_flight[i] = true;
+                    flights.push(Flight { chip: i, ..f });
+                }
+            }
+            // Arrivals: in the new layout, not in the old one.
+            let from_lane = |service: &str| -> Rect {
+                let p = self.layout.pending.iter().find(|p| {
+                    self.snapshot.unplaced.get(p.unplaced).is_some_and(|u| u.service.as_deref().unwrap_or(&u.group) == service)
+                });
+                match p {
+                    Some(p) => Rect { x: p.rect.x + 60.0, y: p.rect.y + 6.0, w: PENDING_CHIP, h: PENDING_CHIP },
+                    None => Rect { x: 70.0, y: 12.0, w: PENDING_CHIP, h: PENDING_CHIP },
+                }
+            };
+            for (i, c) in layout.chips.iter().enumerate() {
+                if flights.len() >= MAX_FLIGHTS {
+                    break;
+                }
+                let Some(t) = next.tasks.get(c.task) else { continue };
+                if self.layout.chip_of.contains_key(&t.id) {
+                    continue;
+                }
+                in_flight[i] = true;
+                flights.push(Flight { task: t.id.clone(), chip: i, from: from_lane(t.service.as_deref().unwrap_or(&t.group)), start: None });
+            }
+            // Departures: in the old layout, gone now.
+            for (id, &ci) in &self.layout.chip_of {
+                if layout.chip_of.contains_key(id) {
+                    continue;
+                }
+                if fades.len() >= MAX_FLIGHTS {
+                    break;
+                }
+                let Some(c) = self.layout.chips.get(ci) else { continue };
+                let Some(t) = self.snapshot.tasks.get(c.task) else { continue };
+                let style = self.styles.get(c.task).copied().unwrap_or(ChipStyle { slot: 0, old: false, starting: false, stopping: true, unhealthy: false, revision: 0 });
+                // A stop nobody asked for (crash, failed health check, lost instance) is a failure.
+                let failed = failed(id).unwrap_or(style.unhealthy || t.desired_status == TaskStatus::Running);
+                fades.push(Fade { rect: c.rect, style, failed, start: None });
+            }
+        } else {
+            fades.clear();
+        }
+        self.snapshot = next;
+        self.layout = layout;
+        self.styles = styles;
+        self.in_flight = in_flight;
+        self.flights = flights;
+        self.fades = fades;
+        self.width = width;
+        self.max_height = max_height;
+        self.base_dirty = true;
+        self.overlay_dirty = true;
+    }
+
+    pub fn animating(&self) -> bool {
+        !self.flights.is_empty() || !self.fades.is_empty()
+    }
+
+    /// Advances the clock to `ts` (a requestAnimationFrame timestamp): finished flights land
+    /// (their chips join the base layer), finished fades go.
+    pub fn tick(&mut self, ts: f64) {
+        self.last_ts = ts;
+        let mut landed = false;
+        for f in &mut self.flights {
+            let start = *f.start.get_or_insert(ts);
+            if ts - start >= FLIGHT_MS {
+                if let Some(x) = self.in_flight.get_mut(f.chip) {
+                    *x = false;
+                }
+                landed = true;
+            }
+        }
+        if landed {
+            self.flights.retain(|f| f.start.is_some_and(|s| ts - s < FLIGHT_MS));
+            self.base_dirty = true;
+        }
+        for f in &mut self.fades {
+            f.start.get_or_insert(ts);
+        }
+        self.fades.retain(|f| f.start.is_some_and(|s| ts - s < if f.failed { GHOST_MS } else { FADE_MS }));
+        self.overlay_dirty = true;
+    }
+}
+
+/// Same instances, tasks and waiting groups in the same places: the layout still holds.
+pub fn same_structure(a: &Snapshot, b: &Snapshot) -> bool {
+    a.availability_zones == b.availability_zones
+        && a.instances.len() == b.instances.len()
+        && a.tasks.len() == b.tasks.len()
+        && a.unplaced.len() == b.unplaced.len()
+        && a.instances.iter().zip(&b.instances).all(|(x, y)| x.id == y.id && x.az == y.az && x.tasks == y.tasks)
+        && a.tasks.iter().zip(&b.tasks).all(|(x, y)| x.id == y.id && x.instance == y.instance && x.az == y.az)
+        && a.unplaced.iter().zip(&b.unplaced).all(|(x, y)| x.count == y.count && x.service == y.service && x.group == y.group)
+}
+
+/// What the base layer draws apart from chip styles: instance states and bars, downed zones.
+fn same_visuals(a: &Snapshot, b: &Snapshot) -> bool {
+    a.down_zones == b.down_zones
+        && a.instances.iter().zip(&b.instances).all(|(x, y)| {
+            x.status == y.status && x.agent_connected == y.agent_connected && x.remaining_cpu == y.remaining_cpu && x.remaining_memory == y.remaining_memory && x.instance_type == y.instance_type
+        })
+}
+
+/// The 2-D context of a canvas, sized for `w`×`h` CSS pixels at the device pixel ratio.
+pub fn context(canvas: &HtmlCanvasElement, w: f64, h: f64) -> Option<CanvasRenderingContext2d> {
+    let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).clamp(1.0, 3.0);
+    let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    if canvas.width() != pw {
+        canvas.set_width(pw);
+    }
+    if canvas.height() != ph {
+        canvas.set_height(ph);
+    }
+    let style = format!("width:{w}px;height:{h}px");
+    if canvas.get_attribute("style").as_deref() != Some(style.as_str()) {
+        let _ = canvas.set_attribute("style", &style);
+    }
+    let ctx = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    Some(ctx)
+}
+
+fn round_rect(ctx: &CanvasRenderingContext2d, r: Rect, radius: f64) {
+    let rad = radius.min(r.w / 2.0).min(r.h / 2.0).max(0.0);
+    ctx.begin_path();
+    ctx.move_to(r.x + rad, r.y);
+    let _ = ctx.arc_to(r.x + r.w, r.y, r.x + r.w, r.y + r.h, rad);
+    let _ = ctx.arc_to(r.x + r.w, r.y + r.h, r.x, r.y + r.h, rad);
+    let _ = ctx.arc_to(r.x, r.y + r.h, r.x, r.y, rad);
+    let _ = ctx.arc_to(r.x, r.y, r.x + r.w, r.y, rad);
+    ctx.close_path();
+}
+
+fn set_dash(ctx: &CanvasRenderingContext2d, dash: &[f64]) {
+    let arr = js_sys::Array::new();
+    for d in dash {
+        arr.push(&JsValue::from_f64(*d));
+    }
+    let _ = ctx.set_line_dash(&arr);
+}
+
+/// Diagonal hatching inside `r` (a DRAINING instance).
+fn hatch(ctx: &CanvasRenderingContext2d, r: Rect, step: f64, colour: &str) {
+    ctx.save();
+    round_rect(ctx, r, 4.0);
+    ctx.clip();
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(1.5);
+    ctx.begin_path();
+    let mut k = -r.h;
+    while k < r.w {
+        ctx.move_to(r.x + k, r.y + r.h);
+        ctx.line_to(r.x + k + r.h, r.y);
+        k += step;
+    }
+    ctx.stroke();
+    ctx.restore();
+}
+
+/// One chip at `r` in `style`; `alpha` multiplies its opacity.
+pub fn draw_chip(ctx: &CanvasRenderingContext2d, r: Rect, st: &ChipStyle, density: Density, alpha: f64) {
+    let slot = (st.slot as usize) % 8;
+    let small = r.w < 8.0;
+    ctx.set_global_alpha(alpha);
+    if st.stopping {
+        ctx.set_global_alpha(alpha * 0.45);
+        ctx.set_fill_style_str(GREY);
+        ctx.fill_rect(r.x, r.y, r.w, r.h);
+    } else if st.starting {
+        ctx.set_fill_style_str(CARD);
+        ctx.fill_rect(r.x, r.y, r.w, r.h);
+        ctx.set_fill_style_str(if st.old { SVC_OLD[slot] } else { SVC[slot] });
+        if small {
+            ctx.fill_rect(r.x, r.y, r.w, r.h / 2.0);
+        } else {
+            ctx.set_stroke_style_str(SVC[slot]);
+            ctx.set_line_width(1.5);
+            set_dash(ctx, &[3.0, 2.0]);
+            ctx.stroke_rect(r.x + 0.75, r.y + 0.75, r.w - 1.5, r.h - 1.5);
+            set_dash(ctx, &[]);
+        }
+    } else {
+        ctx.set_fill_style_str(if st.old { SVC_OLD[slot] } else { SVC[slot] });
+        ctx.fill_rect(r.x, r.y, r.w, r.h);
+        if st.old && r.w >= 8.0 {
+            // Older revision: light tint plus stripes, so it differs without colour vision too.
+            ctx.save();
+            ctx.begin_path();
+            ctx.rect(r.x, r.y, r.w, r.h);
+            ctx.clip();
+            ctx.set_stroke_style_str(SVC[slot]);
+            ctx.set_line_width(1.5);
+            ctx.begin_path();
+            let mut k = -r.h;
+            while k < r.w {
+                ctx.move_to(r.x + k, r.y + r.h);
+                ctx.line_to(r.x + k + r.h, r.y);
+                k += 6.0;
+            }
+            ctx.stroke();
+            ctx.restore();
+        }
+    }
+    if st.unhealthy {
+        ctx.set_stroke_style_str(ERR);
+        ctx.set_line_width(2.0);
+        ctx.stroke_rect(r.x - 1.0, r.y - 1.0, r.w + 2.0, r.h + 2.0);
+    }
+    if density == Density::Full && r.w >= 16.0 {
+        ctx.set_fill_style_str(if st.stopping || st.starting || st.old { INK } else { "#ffffff" });
+        ctx.set_font("600 10px system-ui, sans-serif");
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("middle");
+        let _ = ctx.fill_text(rev_label(st.revision), r.x + r.w / 2.0, r.y + r.h / 2.0 + 0.5);
+        ctx.set_text_align("left");
+        ctx.set_text_baseline("alphabetic");
+    }
+    ctx.set_global_alpha(1.0);
+}
+
+/// "r1" … "r9" without allocating; larger revisions show their last digit after "r…".
+fn rev_label(r: u32) -> &'static str {
+    const L: [&str; 10] = ["r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9"];
+    if r < 10 {
+        L[r as usize]
+    } else {
+        "r+"
+    }
+}
+
+fn bar(ctx: &CanvasRenderingContext2d, x: f64, y: f64, w: f64, h: f64, used: u32, total: u32, label: &str, text: bool) {
+    let frac = if total == 0 { 0.0 } else { used as f64 / total as f64 };
+    let (lx, bw) = if text && h >= 10.0 { (30.0, w - 30.0 - 62.0) } else { (0.0, w) };
+    ctx.set_fill_style_str("#eaeef2");
+    ctx.fill_rect(x + lx, y, bw.max(4.0), h);
+    ctx.set_fill_style_str(if frac > 0.85 { WARN } else { ACCENT });
+    ctx.fill_rect(x + lx, y, (bw.max(4.0) * frac).round(), h);
+    if text && h >= 10.0 {
+        ctx.set_fill_style_str(MUTED);
+        ctx.set_font("10px system-ui, sans-serif");
+        ctx.set_text_baseline("middle");
+        let _ = ctx.fill_text(label, x, y + h / 2.0);
+        ctx.set_text_align("right");
+        let _ = ctx.fill_text(&format!("{used}/{total}"), x + w, y + h / 2.0);
+        ctx.set_text_align("left");
+        ctx.set_text_baseline("alphabetic");
+    }
+}
+
+/// Draws the base layer.
+pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
+    let s = &a.snapshot;
+    let l = &a.layout;
+    let m = l.density.metrics();
+    ctx.clear_rect(0.0, 0.0, l.width, l.height);
+
+    // Pending lane.
+    let lane = l.pending_lane;
+    ctx.set_fill_style_str(if l.pending.is_empty() { ZONE } else { "#fff5f5" });
+    round_rect(ctx, lane, 6.0);
+    ctx.fill();
+    ctx.set_stroke_style_str(if l.pending.is_empty() { LINE } else { ERR });
+    ctx.set_line_width(1.0);
+    set_dash(ctx, &[4.0, 3.0]);
+    ctx.stroke();
+    set_dash(ctx, &[]);
+    ctx.set_fill_style_str(INK);
+    ctx.set_font("600 12px system-ui, sans-serif");
+    let _ = ctx.fill_text("Pending", 10.0, 23.0);
+    if l.pending.is_empty() {
+        ctx.set_fill_style_str(MUTED);
+        ctx.set_font("12px system-ui, sans-serif");
+        let _ = ctx.fill_text("every task has a place", 92.0, 23.0);
+    }
+    for p in &l.pending {
+        let Some(u) = s.unplaced.get(p.unplaced) else { continue };
+        let name = u.service.as_deref().unwrap_or(&u.group);
+        let slot = super::colour_slot(name) % 8;
+        ctx.set_fill_style_str(CARD);
+        round_rect(ctx, p.rect, 4.0);
+        ctx.fill();
+        ctx.set_stroke_style_str(ERR);
+        ctx.stroke();
+        ctx.set_fill_style_str(INK);
+        ctx.set_font("600 11px system-ui, sans-serif");
+        let _ = ctx.fill_text_with_max_width(&format!("{} × {}", u.count, name), p.rect.x + 5.0, p.rect.y + 17.0, 52.0);
+        for k in 0..p.chips {
+            let r = Rect { x: p.rect.x + 60.0 + k as f64 * (PENDING_CHIP + 3.0), y: p.rect.y + (p.rect.h - PENDING_CHIP) / 2.0, w: PENDING_CHIP, h: PENDING_CHIP };
+            ctx.set_fill_style_str(CARD);
+            ctx.fill_rect(r.x, r.y, r.w, r.h);
+            ctx.set_stroke_style_str(SVC[slot]);
+            set_dash(ctx, &[3.0, 2.0]);
+            ctx.stroke_rect(r.x + 0.5, r.y + 0.5, r.w - 1.0, r.h - 1.0);
+            set_dash(ctx, &[]);
+        }
+    }
+
+    // Zone columns.
+    for c in &l.columns {
+        let az = s.availability_zones.get(c.az).map(String::as_str).unwrap_or("");
+        let down = s.down_zones.iter().any(|d| d == az);
+        ctx.set_fill_style_str(if down { ZONE_DOWN } else { ZONE });
+        round_rect(ctx, c.rect, 8.0);
+        ctx.fill();
+        ctx.set_stroke_style_str(if down { ERR } else { LINE });
+        ctx.set_line_width(1.0);
+        ctx.stroke();
+        ctx.set_fill_style_str(if down { ERR } else { MUTED });
+        ctx.set_font("600 12px ui-monospace, SFMono-Regular, Menlo, monospace");
+        ctx.set_text_align("center");
+        let title = if down { format!("{az} · DOWN") } else { az.to_string() };
+        let _ = ctx.fill_text_with_max_width(&title, c.rect.x + c.rect.w / 2.0, c.rect.y + 17.0, c.rect.w - 8.0);
+        ctx.set_text_align("left");
+    }
+
+    // Cards.
+    for card in &l.cards {
+        let r = card.rect;
+        match card.kind {
+            CardKind::Instance(i) => {
+                let Some(inst) = s.instances.get(i) else { continue };
+                let grey = !inst.agent_connected;
+                let draining = inst.status == InstanceStatus::Draining;
+                ctx.set_global_alpha(if grey { 0.5 } else { 1.0 });
+                ctx.set_fill_style_str(if grey { "#e6e8eb" } else { CARD });
+                round_rect(ctx, r, 4.0);
+                ctx.fill();
+                if draining {
+                    hatch(ctx, r, if m.text { 9.0 } else { 5.0 }, "#d8dde3");
+                }
+                round_rect(ctx, r, 4.0);
+                ctx.set_stroke_style_str(if draining { WARN } else { LINE });
+                ctx.set_line_width(1.0);
+                ctx.stroke();
+                let x = r.x + m.card_pad;
+                let w = r.w - 2.0 * m.card_pad;
+                let mut y = r.y + m.card_pad;
+                if m.text {
+                    ctx.set_fill_style_str(INK);
+                    if l.density == Density::Full {
+                        ctx.set_font("600 12px ui-monospace, SFMono-Regular, Menlo, monospace");
+                        let _ = ctx.fill_text_with_max_width(&inst.id, x, y + 11.0, w * 0.45);
+                        ctx.set_fill_style_str(MUTED);
+                        ctx.set_font("11px system-ui, sans-serif");
+                        ctx.set_text_align("right");
+                        let tag = if draining { format!("{} · DRAINING", inst.instance_type) } else if grey { format!("{} · unreachable", inst.instance_type) } else { inst.instance_type.clone() };
+                        if draining || grey {
+                            ctx.set_fill_style_str(if grey { ERR } else { WARN });
+                        }
+                        let _ = ctx.fill_text_with_max_width(&tag, x + w, y + 11.0, w * 0.55);
+                        ctx.set_text_align("left");
+                    } else {
+                        ctx.set_font("600 10px ui-monospace, SFMono-Regular, Menlo, monospace");
+                        let _ = ctx.fill_text_with_max_width(&inst.id, x, y + 9.0, w);
+                    }
+                    y += m.header_h;
+                }
+                bar(ctx, x, y, w, m.bar_h, inst.registered_cpu - inst.remaining_cpu.min(inst.registered_cpu), inst.registered_cpu, "CPU", m.text);
+                y += m.bar_h + m.bar_gap;
+                bar(ctx, x, y, w, m.bar_h, inst.registered_memory - inst.remaining_memory.min(inst.registered_memory), inst.registered_memory, "MiB", m.text);
+                ctx.set_global_alpha(1.0);
+            }
+            CardKind::Fargate(_) => {
+                ctx.set_fill_style_str("#f6f0ff");
+                round_rect(ctx, r, 4.0);
+                ctx.fill();
+                ctx.set_stroke_style_str("#8250df");
+                set_dash(ctx, &[5.0, 3.0]);
+                ctx.stroke();
+                set_dash(ctx, &[]);
+                if m.text {
+                    ctx.set_fill_style_str(INK);
+                    ctx.set_font("600 11px system-ui, sans-serif");
+                    let _ = ctx.fill_text_with_max_width("Fargate pool", r.x + m.card_pad, r.y + m.card_pad + 10.0, r.w - 2.0 * m.card_pad);
+                }
+            }
+        }
+    }
+
+    // Chips (those in flight are drawn by the overlay).
+    for (i, c) in l.chips.iter().enumerate() {
+        if a.in_flight.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let grey = match l.cards.get(c.card).map(|k| k.kind) {
+            Some(CardKind::Instance(ii)) => s.instances.get(ii).is_some_and(|v| !v.agent_connected),
+            _ => false,
+        };
+        if let Some(st) = a.styles.get(c.task) {
+            draw_chip(ctx, c.rect, st, l.density, if grey { 0.4 } else { 1.0 });
+        }
+    }
+}
+
+fn ease_out(t: f64) -> f64 {
+    let t = t.clamp(0.0, 1.0);
+    1.0 - (1.0 - t).powi(3)
+}
+
+/// Draws the overlay: flights, fades and ghosts, Spot rings, the selection.
+pub fn draw_overlay(ctx: &CanvasRenderingContext2d, a: &Anim) {
+    let l = &a.layout;
+    let s = &a.snapshot;
+    ctx.clear_rect(0.0, 0.0, l.width, l.height);
+    let ts = a.last_ts;
+    for f in &a.fades {
+        let t = f.start.map(|st| ts - st).unwrap_or(0.0);
+        if f.failed {
+            // Red flash (two pulses), then a dashed ghost that fades.
+            if t < FLASH_MS {
+                let pulse = (t / FLASH_MS * std::f64::consts::PI * 2.0).sin().abs();
+                ctx.set_global_alpha(0.35 + 0.65 * pulse);
+                ctx.set_fill_style_str(ERR);
+                ctx.fill_rect(f.rect.x - 1.0, f.rect.y - 1.0, f.rect.w + 2.0, f.rect.h + 2.0);
+            } else {
+                let k = 1.0 - (t - FLASH_MS) / (GHOST_MS - FLASH_MS);
+                ctx.set_global_alpha(k.clamp(0.0, 1.0));
+                ctx.set_stroke_style_str(ERR);
+                ctx.set_line_width(1.5);
+                set_dash(ctx, &[2.0, 2.0]);
+                ctx.stroke_rect(f.rect.x + 0.75, f.rect.y + 0.75, f.rect.w - 1.5, f.rect.h - 1.5);
+                set_dash(ctx, &[]);
+            }
+            ctx.set_global_alpha(1.0);
+        } else {
+            let k = 1.0 - t / FADE_MS;
+            let mut st = f.style;
+            st.stopping = true;
+            draw_chip(ctx, f.rect, &st, l.density, k.clamp(0.0, 1.0));
+        }
+    }
+    for f in &a.flights {
+        let (Some(c), Some(st)) = (l.chips.get(f.chip), l.chips.get(f.chip).and_then(|c| a.styles.get(c.task))) else { continue };
+        let t = ease_out(f.start.map(|s0| (ts - s0) / FLIGHT_MS).unwrap_or(0.0));
+        let to = c.rect;
+        let r = Rect { x: f.from.x + (to.x - f.from.x) * t, y: f.from.y + (to.y - f.from.y) * t, w: f.from.w + (to.w - f.from.w) * t, h: f.from.h + (to.h - f.from.h) * t };
+        // A faint trail shows where it came from.
+        ctx.set_global_alpha(0.25 * (1.0 - t));
+        ctx.set_stroke_style_str(SVC[(st.slot as usize) % 8]);
+        ctx.set_line_width(2.0);
+        ctx.begin_path();
+        ctx.move_to(f.from.x + f.from.w / 2.0, f.from.y + f.from.h / 2.0);
+        ctx.line_to(r.x + r.w / 2.0, r.y + r.h / 2.0);
+        ctx.stroke();
+        ctx.set_global_alpha(1.0);
+        draw_chip(ctx, r, st, if r.w >= 16.0 { Density::Full } else { l.density }, 1.0);
+    }
+    // Spot interruption: a ring that empties over the two minutes, with the time left.
+    for (id, &stop_at) in &a.spot {
+        let Some(card) = l.card_of_instance(s, id) else { continue };
+        let left = stop_at.saturating_sub(s.time_ms) as f64;
+        let frac = (left / 120_000.0).clamp(0.0, 1.0);
+        let rad = (card.rect.h.min(card.rect.w) * 0.22).clamp(4.0, 13.0);
+        let (cx, cy) = if l.density == Density::Full { (card.rect.x + card.rect.w - rad - 6.0, card.rect.y + card.rect.h - rad - 6.0) } else { (card.rect.x + card.rect.w - rad - 1.0, card.rect.y + rad + 1.0) };
+        ctx.set_fill_style_str(CARD);
+        ctx.begin_path();
+        let _ = ctx.arc(cx, cy, rad + 2.0, 0.0, std::f64::consts::TAU);
+        ctx.fill();
+        ctx.set_line_width(if rad > 8.0 { 3.5 } else { 2.0 });
+        ctx.set_stroke_style_str("#eaeef2");
+        ctx.begin_path();
+        let _ = ctx.arc(cx, cy, rad, 0.0, std::f64::consts::TAU);
+        ctx.stroke();
+        ctx.set_stroke_style_str(WARN);
+        ctx.begin_path();
+        let start = -std::f64::consts::FRAC_PI_2;
+        let _ = ctx.arc(cx, cy, rad, start, start + frac * std::f64::consts::TAU);
+        ctx.stroke();
+        if rad > 8.0 {
+            let secs = (left / 1000.0).ceil() as u64;
+            ctx.set_fill_style_str(WARN);
+            ctx.set_font("600 8px system-ui, sans-serif");
+            ctx.set_text_align("center");
+            ctx.set_text_baseline("middle");
+            let _ = ctx.fill_text(&format!("{}:{:02}", secs / 60, secs % 60), cx, cy + 0.5);
+            ctx.set_text_align("left");
+            ctx.set_text_baseline("alphabetic");
+        }
+    }
+    // Selection.
+    let sel = match &a.selected {
+        Some(super::Selection::Instance(id)) => l.card_of_instance(s, id).map(|c| c.rect),
+        Some(super::Selection::Task(id)) => l.chip_of.get(id).and_then(|&i| l.chips.get(i)).map(|c| c.rect),
+        Some(super::Selection::Pending(i)) => l.pending.iter().find(|p| p.unplaced == *i).map(|p| p.rect),
+        Some(super::Selection::Fargate(az)) => l.cards.iter().find(|c| matches!(c.kind, CardKind::Fargate(z) if s.availability_zones.get(z) == Some(az))).map(|c| c.rect),
+        None => None,
+    };
+    if let Some(r) = sel {
+        ctx.set_stroke_style_str(INK);
+        ctx.set_line_width(2.5);
+        round_rect(ctx, Rect { x: r.x - 3.0, y: r.y - 3.0, w: r.w + 6.0, h: r.h + 6.0 }, 5.0);
+        ctx.stroke();
+    }
+}
+
+/// Is `task` (gone from the snapshot) a failure? Reads its history through `inspect`.
+pub fn stop_was_failure(history: &[crate::engine::event::Event]) -> Option<bool> {
+    history.iter().rev().find_map(|e| match &e.kind {
+        // Planned stops (scale-in, deployments, the learner) fade; everything else, and a
+        // replacement for failed health checks, is a failure.
+        crate::engine::event::EventKind::TaskStopped { stop_code, reason, .. } => {
+            Some(!(stop_code == "ServiceSchedulerInitiated" || stop_code == "UserInitiated") || reason.contains("health check"))
+        }
+        _ => None,
+    })
+}
+
+/// Task views by id, for panels.
+pub fn task_by_id<'a>(s: &'a Snapshot, id: &str) -> Option<&'a TaskView> {
+    s.tasks.binary_search_by(|t| t.id.as_str().cmp(id)).ok().and_then(|i| s.tasks.get(i)).or_else(|| s.tasks.iter().find(|t| t.id == id))
+}

@@ -1,0 +1,212 @@
+//! The details panel: what a click on an instance, a task, a Fargate pool or a waiting group
+//! shows, with the actions that apply to it.
+
+use yew::prelude::*;
+
+use super::table::{chip, meter, status_name};
+use super::why::{self, WhyTable};
+use super::{colour_slot, Selection};
+use crate::engine::cluster::InstanceStatus;
+use crate::engine::sim::Command;
+use crate::engine::snapshot::{Snapshot, TaskInspection, TaskView};
+use crate::engine::time::Clock;
+
+pub struct Ctx<'a> {
+    pub snapshot: &'a Snapshot,
+    pub on_command: &'a Callback<Command>,
+    pub inspect: &'a Callback<String, TaskInspection>,
+    pub open: &'a Callback<Selection>,
+    /// Spot reclaim time of an instance, if one was announced.
+    pub spot_at: &'a dyn Fn(&str) -> Option<u64>,
+}
+
+fn current_revision(s: &Snapshot, t: &TaskView) -> Option<u32> {
+    let svc = t.service.as_deref()?;
+    s.services.iter().find(|v| v.name == svc)?.task_definition.rsplit(':').next()?.parse().ok()
+}
+
+fn dl(rows: Vec<(&str, Html)>) -> Html {
+    html! {
+        <dl class="cv-dl">
+            { for rows.into_iter().map(|(k, v)| html! { <><dt>{k}</dt><dd>{v}</dd></> }) }
+        </dl>
+    }
+}
+
+fn text(s: impl Into<String>) -> Html {
+    let s: String = s.into();
+    html! { <>{s}</> }
+}
+
+pub fn body(sel: &Selection, c: &Ctx) -> (String, Html) {
+    match sel {
+        Selection::Instance(id) => instance(id, c),
+        Selection::Task(id) => task(id, c),
+        Selection::Pending(i) => pending(*i, c),
+        Selection::Fargate(az) => fargate(az, c),
+    }
+}
+
+fn instance(id: &str, c: &Ctx) -> (String, Html) {
+    let s = c.snapshot;
+    let Some(i) = s.instances.iter().find(|i| i.id == id) else {
+        return (format!("Instance {id}"), html! { <p data-testid="details-gone">{format!("{id} is no longer in the cluster (terminated or reclaimed). Its tasks were stopped; services start replacements elsewhere.")}</p> });
+    };
+    let draining = i.status == InstanceStatus::Draining;
+    let down = s.down_zones.contains(&i.az);
+    let send = |cmd: Command| {
+        let cb = c.on_command.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(cmd.clone()))
+    };
+    let used_cpu = i.registered_cpu - i.remaining_cpu.min(i.registered_cpu);
+    let used_mem = i.registered_memory - i.remaining_memory.min(i.registered_memory);
+    let tasks: Vec<&TaskView> = i.tasks.iter().filter_map(|t| super::canvas::task_by_id(s, t)).collect();
+    let status = if !i.agent_connected {
+        "ACTIVE, agent unreachable (zone down)".to_string()
+    } else if draining {
+        "DRAINING: no new tasks; service tasks are replaced elsewhere".to_string()
+    } else {
+        "ACTIVE".to_string()
+    };
+    let spot = (c.spot_at)(id).map(|at| {
+        let left = at.saturating_sub(s.time_ms);
+        html! { <p class="cv-warn" data-testid="details-spot">{format!("Spot interruption: reclaimed at {} ({} s from now)", Clock(at), left.div_ceil(1000))}</p> }
+    });
+    let attrs = i.attributes.iter().map(|(k, v)| html! { <tr><th scope="row">{k.clone()}</th><td>{v.clone()}</td></tr> });
+    let ports = if i.used_ports.is_empty() { "none".to_string() } else { i.used_ports.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ") };
+    let body = html! {
+        <>
+            { dl(vec![
+                ("type", html! { <span data-testid="details-type">{i.instance_type.clone()}</span> }),
+                ("AZ", html! { <span data-testid="details-az">{i.az.clone()}</span> }),
+                ("status", html! { <span data-testid="details-status">{status}</span> }),
+                ("price", text(format!("${:.4} per hour (on-demand)", i.hourly_usd))),
+                ("host ports in use", text(ports)),
+            ]) }
+            { for spot }
+            <table class="cv-small-table" aria-label="Resources">
+                <thead><tr><th scope="col"></th><th scope="col">{"registered"}</th><th scope="col">{"reserved by tasks"}</th><th scope="col">{"free"}</th></tr></thead>
+                <tbody>
+                    <tr><th scope="row">{"CPU units"}</th><td class="cv-num">{i.registered_cpu}</td><td class="cv-num">{used_cpu}</td><td class="cv-num" data-testid="details-free-cpu">{i.remaining_cpu}</td></tr>
+                    <tr><th scope="row">{"memory MiB"}</th><td class="cv-num">{i.registered_memory}</td><td class="cv-num">{used_mem}</td><td class="cv-num" data-testid="details-free-memory">{i.remaining_memory}</td></tr>
+                </tbody>
+            </table>
+            { meter("CPU", used_cpu, i.registered_cpu, "CPU units") }
+            { meter("Memory", used_mem, i.registered_memory, "MiB") }
+            <h3>{format!("Tasks ({})", tasks.len())}</h3>
+            if tasks.is_empty() { <p class="cv-muted">{"No tasks."}</p> } else {
+                <div class="cv-chips">{ for tasks.iter().map(|t| chip_open(t, s, c.open)) }</div>
+            }
+            <h3>{"Attributes"}</h3>
+            <table class="cv-small-table" aria-label="Attributes"><tbody>{ for attrs }</tbody></table>
+            <h3>{"Actions"}</h3>
+            <div class="cv-panel-actions">
+                <button data-testid="details-drain" disabled={draining} onclick={send(Command::DrainInstance { instance: i.id.clone() })} title="No new tasks; service tasks move elsewhere">{"Drain"}</button>
+                <button data-testid="details-spot-interrupt" disabled={draining} onclick={send(Command::SpotInterruption { instance: Some(i.id.clone()), task: None })} title="Two-minute warning, then the instance is reclaimed">{"Spot interruption"}</button>
+                <button data-testid="details-terminate" class="danger" onclick={send(Command::TerminateInstance { instance: i.id.clone() })}>{"Terminate"}</button>
+                <button data-testid="details-az-toggle" onclick={send(if down { Command::AzRecover { az: i.az.clone() } } else { Command::AzOutage { az: i.az.clone() } })}>
+                    { if down { format!("Recover {}", i.az) } else { format!("AZ outage: {}", i.az) } }
+                </button>
+            </div>
+        </>
+    };
+    (format!("Instance {}", i.id), body)
+}
+
+fn chip_open(t: &TaskView, s: &Snapshot, open: &Callback<Selection>) -> Html {
+    chip(t, current_revision(s, t), open)
+}
+
+fn task(id: &str, c: &Ctx) -> (String, Html) {
+    let s = c.snapshot;
+    let inspection = c.inspect.emit(id.to_string());
+    let t = super::canvas::task_by_id(s, id);
+    let open_instance = {
+        let open = c.open.clone();
+        Callback::from(move |i: String| open.emit(Selection::Instance(i)))
+    };
+    let facts = match t {
+        Some(t) => {
+            let current = current_revision(s, t);
+            let rev = match current {
+                Some(r) if t.revision < r => format!("{} (older than the service's current revision {r})", t.task_definition),
+                _ => t.task_definition.clone(),
+            };
+            let place = match &t.instance {
+                Some(i) => {
+                    let open = open_instance.clone();
+                    let i2 = i.clone();
+                    html! { <><button class="cv-link" onclick={Callback::from(move |_: MouseEvent| open.emit(i2.clone()))}>{i.clone()}</button>{format!(" in {}", t.az)}</> }
+                }
+                None => text(format!("Fargate in {}", t.az)),
+            };
+            dl(vec![
+                ("task definition", html! { <span data-testid="details-taskdef">{rev}</span> }),
+                ("service", html! { <span class={classes!("cv-swatch-text", format!("c{}", colour_slot(t.service.as_deref().unwrap_or(&t.group))))}>{t.service.clone().unwrap_or_else(|| format!("none (group {})", t.group))}</span> }),
+                ("status", html! { <span data-testid="details-task-status">{format!("{} (desired {})", status_name(t.last_status), status_name(t.desired_status))}</span> }),
+                ("health", html! { <span data-testid="details-health">{t.health.clone()}</span> }),
+                ("placed on", place),
+                ("size", text(format!("{} CPU units, {} MiB ({})", t.cpu, t.memory, t.launch_type))),
+                ("host ports", text(if t.host_ports.is_empty() { "none".to_string() } else { t.host_ports.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ") })),
+            ])
+        }
+        None => html! { <p data-testid="details-gone">{format!("{id} has stopped; its history is below.")}</p> },
+    };
+    let history = inspection.history.iter().map(|e| {
+        html! { <li class={format!("{:?}", e.kind.level()).to_lowercase()}><time>{Clock(e.t).to_string()}</time>{" "}{e.kind.describe()}</li> }
+    });
+    let why = match &inspection.decision {
+        Some(d) => why::render(&WhyTable::of(d), "Why here?", "why-here", open_instance),
+        None => html! {
+            <section class="cv-why" data-testid="why-here"><h3>{"Why here?"}</h3>
+                <p class="cv-muted">{ if t.is_some_and(|t| t.instance.is_none()) { "Fargate tasks are not placed on your instances: Fargate spreads a service's tasks across the Availability Zones it may use." } else { "No placement record for this task." } }</p>
+            </section>
+        },
+    };
+    let body = html! {
+        <>
+            { facts }
+            { why }
+            <h3>{"Lifecycle"}</h3>
+            <ol class="cv-history" data-testid="details-history">{ for history }</ol>
+        </>
+    };
+    (format!("Task {id}"), body)
+}
+
+fn pending(i: usize, c: &Ctx) -> (String, Html) {
+    let s = c.snapshot;
+    let Some(u) = s.unplaced.get(i) else {
+        return ("Pending".to_string(), html! { <p data-testid="details-gone">{"These tasks have been placed (or are no longer wanted)."}</p> });
+    };
+    let name = u.service.clone().unwrap_or_else(|| u.group.clone());
+    let open_instance = {
+        let open = c.open.clone();
+        Callback::from(move |i: String| open.emit(Selection::Instance(i)))
+    };
+    let why = match &u.decision {
+        Some(d) => why::render(&WhyTable::of(d), "Why pending?", "why-pending", open_instance),
+        None => html! { <section class="cv-why" data-testid="why-pending"><h3>{"Why pending?"}</h3><p>{u.reason.clone()}</p></section> },
+    };
+    let body = html! {
+        <>
+            <p data-testid="details-pending-count">{format!("{} × {} waiting for room: no instance passes every check. The scheduler tries again after every change in the cluster.", u.count, name)}</p>
+            { why }
+        </>
+    };
+    (format!("Pending: {name}"), body)
+}
+
+fn fargate(az: &str, c: &Ctx) -> (String, Html) {
+    let s = c.snapshot;
+    let tasks: Vec<&TaskView> = s.tasks.iter().filter(|t| t.instance.is_none() && t.az == az).collect();
+    let cpu: u32 = tasks.iter().map(|t| t.cpu).sum();
+    let mem: u32 = tasks.iter().map(|t| t.memory).sum();
+    let body = html! {
+        <>
+            <p>{format!("Fargate runs each task on its own right-sized host in {az}: nothing to drain or bin-pack. {} tasks, {cpu} CPU units and {mem} MiB in all.", tasks.len())}</p>
+            <div class="cv-chips">{ for tasks.iter().map(|t| chip_open(t, s, c.open)) }</div>
+        </>
+    };
+    (format!("Fargate in {az}"), body)
+}

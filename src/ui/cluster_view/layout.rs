@@ -1,0 +1,333 @@
+//! Where everything goes on the cluster canvas: pure arithmetic over a [`Snapshot`], no browser
+//! calls, so it is unit-tested in `tests/wasm_cluster.rs` and costs O(instances + tasks).
+//!
+//! The picture, top to bottom: the pending lane (tasks no instance could take, one group per
+//! service), then one column per Availability Zone holding instance cards (wrapped into a grid
+//! when there are many) and, last in the column, the zone's Fargate pool. Cards shrink through
+//! four [`Density`] levels until the whole cluster fits the height the page offers.
+
+use std::collections::HashMap;
+
+use crate::engine::snapshot::Snapshot;
+
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        x >= self.x && x < self.x + self.w && y >= self.y && y < self.y + self.h
+    }
+    pub fn centre(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+/// How much detail a card gets. Larger clusters get smaller cards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Density {
+    /// Instance id, type, labelled bars, chips with the revision number in them.
+    Full,
+    /// Instance id, thin bars, small chips.
+    Medium,
+    /// No text; bars and chips only.
+    Small,
+    /// Hundreds of instances: a dot per task.
+    Tiny,
+}
+
+/// Sizes in CSS pixels for one density.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Metrics {
+    pub card_min_w: f64,
+    pub card_pad: f64,
+    pub header_h: f64,
+    /// Height of one resource bar (CPU, then memory).
+    pub bar_h: f64,
+    pub bar_gap: f64,
+    pub chip: f64,
+    pub chip_gap: f64,
+    pub card_gap: f64,
+    pub text: bool,
+}
+
+impl Density {
+    pub const ALL: [Density; 4] = [Density::Full, Density::Medium, Density::Small, Density::Tiny];
+
+    pub fn metrics(self) -> Metrics {
+        match self {
+            Density::Full => Metrics { card_min_w: 190.0, card_pad: 8.0, header_h: 22.0, bar_h: 12.0, bar_gap: 3.0, chip: 20.0, chip_gap: 4.0, card_gap: 8.0, text: true },
+            Density::Medium => Metrics { card_min_w: 118.0, card_pad: 5.0, header_h: 15.0, bar_h: 4.0, bar_gap: 2.0, chip: 10.0, chip_gap: 2.0, card_gap: 5.0, text: true },
+            Density::Small => Metrics { card_min_w: 62.0, card_pad: 3.0, header_h: 0.0, bar_h: 3.0, bar_gap: 1.0, chip: 5.0, chip_gap: 1.0, card_gap: 3.0, text: false },
+            Density::Tiny => Metrics { card_min_w: 30.0, card_pad: 2.0, header_h: 0.0, bar_h: 2.0, bar_gap: 1.0, chip: 3.0, chip_gap: 1.0, card_gap: 2.0, text: false },
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Density::Full => "full",
+            Density::Medium => "medium",
+            Density::Small => "small",
+            Density::Tiny => "tiny",
+        }
+    }
+}
+
+/// Gap between zone columns and the page margin inside the canvas.
+pub const COLUMN_GAP: f64 = 10.0;
+pub const COLUMN_PAD: f64 = 6.0;
+pub const COLUMN_HEADER_H: f64 = 26.0;
+pub const PENDING_H: f64 = 38.0;
+/// Chip size in the pending lane.
+pub const PENDING_CHIP: f64 = 14.0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardKind {
+    /// Index into `snapshot.instances`.
+    Instance(usize),
+    /// The Fargate pool of the zone with this index in `snapshot.availability_zones`.
+    Fargate(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnBox {
+    /// Index into `snapshot.availability_zones`.
+    pub az: usize,
+    pub rect: Rect,
+    pub header: Rect,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardBox {
+    pub kind: CardKind,
+    pub rect: Rect,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChipBox {
+    /// Index into `snapshot.tasks`.
+    pub task: usize,
+    /// Index into [`Layout::cards`].
+    pub card: usize,
+    pub rect: Rect,
+}
+
+/// One service's (or group's) waiting tasks in the pending lane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingBox {
+    /// Index into `snapshot.unplaced`.
+    pub unplaced: usize,
+    pub rect: Rect,
+    /// Chips drawn for it (at most [`PENDING_SHOWN`]; the label gives the count).
+    pub chips: usize,
+}
+
+/// At most this many chips per waiting group are drawn; the label carries the exact count.
+pub const PENDING_SHOWN: usize = 8;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    pub density: Density,
+    pub pending_lane: Rect,
+    pub pending: Vec<PendingBox>,
+    pub columns: Vec<ColumnBox>,
+    pub cards: Vec<CardBox>,
+    pub chips: Vec<ChipBox>,
+    /// Task id → index into `chips`.
+    pub chip_of: HashMap<String, usize>,
+}
+
+/// What a point on the canvas lands on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hit {
+    Task(String),
+    Instance(String),
+    /// The Fargate pool of a zone.
+    Fargate(String),
+    /// Index into `snapshot.unplaced`.
+    Pending(usize),
+    /// A zone's column header.
+    Zone(String),
+}
+
+impl Layout {
+    /// Lay out `s` in a canvas `width` CSS pixels wide, choosing the most detailed density whose
+    /// picture is at most `max_height` tall (the least detailed one if none fits).
+    pub fn compute(s: &Snapshot, width: f64, max_height: f64) -> Layout {
+        let width = width.max(120.0);
+        let groups = Groups::of(s);
+        let mut last = None;
+        for d in Density::ALL {
+            let l = Self::with_density(s, &groups, width, d);
+            if l.height <= max_height {
+                return l;
+            }
+            last = Some(l);
+        }
+        last.unwrap_or_else(|| Self::with_density(s, &groups, width, Density::Tiny))
+    }
+
+    fn with_density(s: &Snapshot, g: &Groups, width: f64, density: Density) -> Layout {
+        let m = density.metrics();
+        // Pending lane: one box per waiting group, left to right.
+        let pending_lane = Rect { x: 0.0, y: 0.0, w: width, h: PENDING_H };
+        let mut pending = Vec::with_capacity(s.unplaced.len());
+        let mut x = 92.0;
+        for (i, u) in s.unplaced.iter().enumerate() {
+            let chips = (u.count as usize).min(PENDING_SHOWN);
+            let w = 64.0 + chips as f64 * (PENDING_CHIP + 3.0);
+            pending.push(PendingBox { unplaced: i, rect: Rect { x, y: 6.0, w, h: PENDING_H - 12.0 }, chips });
+            x += w + 8.0;
+        }
+
+        let n = s.availability_zones.len().max(1) as f64;
+        let col_w = ((width - (n - 1.0) * COLUMN_GAP) / n).max(m.card_min_w + 2.0 * COLUMN_PAD);
+        let top = PENDING_H + 8.0;
+        let inner = col_w - 2.0 * COLUMN_PAD;
+        let per_row = (((inner + m.card_gap) / (m.card_min_w + m.card_gap)).floor() as usize).max(1);
+        let card_w = (inner - (per_row as f64 - 1.0) * m.card_gap) / per_row as f64;
+        let chips_per_row = (((card_w - 2.0 * m.card_pad + m.chip_gap) / (m.chip + m.chip_gap)).floor() as usize).max(1);
+        let card_h = |k: usize| {
+            let rows = k.div_ceil(chips_per_row).max(1) as f64;
+            m.card_pad + m.header_h + 2.0 * (m.bar_h + m.bar_gap) + rows * (m.chip + m.chip_gap) + m.card_pad
+        };
+
+        let mut columns = Vec::with_capacity(s.availability_zones.len());
+        let mut cards = Vec::with_capacity(s.instances.len() + s.availability_zones.len());
+        let mut chips = Vec::with_capacity(s.tasks.len());
+        let mut height: f64 = top;
+        for (zi, _) in s.availability_zones.iter().enumerate() {
+            let cx = zi as f64 * (col_w + COLUMN_GAP);
+            let mut y = top + COLUMN_HEADER_H;
+            let mut slot = 0;
+            let mut row_h: f64 = 0.0;
+            let members = g.instances_by_az.get(zi).map(Vec::as_slice).unwrap_or(&[]);
+            let fargate = g.fargate_by_az.get(zi).map(Vec::as_slice).unwrap_or(&[]);
+            let place = |kind: CardKind, tasks: &[usize], cards: &mut Vec<CardBox>, chips: &mut Vec<ChipBox>, y: &mut f64, slot: &mut usize, row_h: &mut f64| {
+                let h = card_h(tasks.len());
+                let col = *slot % per_row;
+                if col == 0 && *slot > 0 {
+                    *y += *row_h + m.card_gap;
+                    *row_h = 0.0;
+                }
+                let rect = Rect { x: cx + COLUMN_PAD + col as f64 * (card_w + m.card_gap), y: *y, w: card_w, h };
+                *row_h = row_h.max(h);
+                *slot += 1;
+                let card = cards.len();
+                cards.push(CardBox { kind, rect });
+                let cy = rect.y + m.card_pad + m.header_h + 2.0 * (m.bar_h + m.bar_gap);
+                for (k, &task) in tasks.iter().enumerate() {
+                    let (r, c) = (k / chips_per_row, k % chips_per_row);
+                    chips.push(ChipBox {
+                        task,
+                        card,
+                        rect: Rect { x: rect.x + m.card_pad + c as f64 * (m.chip + m.chip_gap), y: cy + r as f64 * (m.chip + m.chip_gap), w: m.chip, h: m.chip },
+                    });
+                }
+            };
+            for &ii in members {
+                let tasks = g.tasks_of_instance.get(ii).map(Vec::as_slice).unwrap_or(&[]);
+                place(CardKind::Instance(ii), tasks, &mut cards, &mut chips, &mut y, &mut slot, &mut row_h);
+            }
+            if !fargate.is_empty() {
+                place(CardKind::Fargate(zi), fargate, &mut cards, &mut chips, &mut y, &mut slot, &mut row_h);
+            }
+            let bottom = y + row_h + COLUMN_PAD;
+            columns.push(ColumnBox { az: zi, rect: Rect { x: cx, y: top, w: col_w, h: bottom - top }, header: Rect { x: cx, y: top, w: col_w, h: COLUMN_HEADER_H } });
+            height = height.max(bottom);
+        }
+        // Columns share one height so the zone backgrounds line up.
+        for c in &mut columns {
+            c.rect.h = height - top;
+        }
+        let total_w = (n * col_w + (n - 1.0) * COLUMN_GAP).max(width);
+        let mut chip_of = HashMap::with_capacity(chips.len());
+        for (i, c) in chips.iter().enumerate() {
+            if let Some(t) = s.tasks.get(c.task) {
+                chip_of.insert(t.id.clone(), i);
+            }
+        }
+        Layout { width: total_w, height: height + 4.0, density, pending_lane, pending, columns, cards, chips, chip_of }
+    }
+
+    /// What lies under (`x`, `y`) (CSS pixels from the canvas's top left): a chip wins over its
+    /// card, a card over its zone. O(cards + chips).
+    pub fn hit(&self, s: &Snapshot, x: f64, y: f64) -> Option<Hit> {
+        if self.pending_lane.contains(x, y) {
+            return self.pending.iter().find(|p| p.rect.contains(x, y)).map(|p| Hit::Pending(p.unplaced));
+        }
+        // Chips are small: accept a click within 2 px of one, the nearest first.
+        let slack = 2.0;
+        let mut best: Option<(f64, usize)> = None;
+        for (i, c) in self.chips.iter().enumerate() {
+            let r = c.rect;
+            if x >= r.x - slack && x < r.x + r.w + slack && y >= r.y - slack && y < r.y + r.h + slack {
+                let (cx, cy) = r.centre();
+                let d = (cx - x).powi(2) + (cy - y).powi(2);
+                if best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, i));
+                }
+            }
+        }
+        if let Some((_, i)) = best {
+            return s.tasks.get(self.chips[i].task).map(|t| Hit::Task(t.id.clone()));
+        }
+        for c in &self.cards {
+            if c.rect.contains(x, y) {
+                return match c.kind {
+                    CardKind::Instance(i) => s.instances.get(i).map(|v| Hit::Instance(v.id.clone())),
+                    CardKind::Fargate(z) => s.availability_zones.get(z).map(|a| Hit::Fargate(a.clone())),
+                };
+            }
+        }
+        self.columns.iter().find(|c| c.header.contains(x, y)).and_then(|c| s.availability_zones.get(c.az)).map(|a| Hit::Zone(a.clone()))
+    }
+
+    /// The card of an instance, by id.
+    pub fn card_of_instance(&self, s: &Snapshot, id: &str) -> Option<&CardBox> {
+        self.cards.iter().find(|c| matches!(c.kind, CardKind::Instance(i) if s.instances.get(i).is_some_and(|v| v.id == id)))
+    }
+}
+
+/// The snapshot grouped once: instances per zone, tasks per instance, Fargate tasks per zone.
+struct Groups {
+    instances_by_az: Vec<Vec<usize>>,
+    tasks_of_instance: Vec<Vec<usize>>,
+    fargate_by_az: Vec<Vec<usize>>,
+}
+
+impl Groups {
+    fn of(s: &Snapshot) -> Groups {
+        let zone: HashMap<&str, usize> = s.availability_zones.iter().enumerate().map(|(i, a)| (a.as_str(), i)).collect();
+        let inst: HashMap<&str, usize> = s.instances.iter().enumerate().map(|(i, v)| (v.id.as_str(), i)).collect();
+        let mut instances_by_az = vec![Vec::new(); s.availability_zones.len()];
+        for (i, v) in s.instances.iter().enumerate() {
+            if let Some(&z) = zone.get(v.az.as_str()) {
+                instances_by_az[z].push(i);
+            }
+        }
+        let mut tasks_of_instance = vec![Vec::new(); s.instances.len()];
+        let mut fargate_by_az = vec![Vec::new(); s.availability_zones.len()];
+        for (ti, t) in s.tasks.iter().enumerate() {
+            match &t.instance {
+                Some(id) => {
+                    if let Some(&i) = inst.get(id.as_str()) {
+                        tasks_of_instance[i].push(ti);
+                    }
+                }
+                None => {
+                    if let Some(&z) = zone.get(t.az.as_str()) {
+                        fargate_by_az[z].push(ti);
+                    }
+                }
+            }
+        }
+        Groups { instances_by_az, tasks_of_instance, fargate_by_az }
+    }
+}

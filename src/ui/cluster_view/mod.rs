@@ -1,0 +1,469 @@
+//! The cluster: a picture on a canvas (zones as columns, instance cards, task chips, the pending
+//! queue, with motion that teaches), the same information as tables for screen readers and
+//! keyboards, a details panel with "Why here?" / "Why pending?", and a rollout gauge per service.
+//!
+//! * `layout.rs` — where things go (pure; O(instances + tasks)); hit-testing.
+//! * `canvas.rs` — drawing and the animation state diffed from consecutive snapshots.
+//! * `table.rs` — the accessible view (tables with the action buttons).
+//! * `details.rs`, `why.rs` — the details panel and the placement explanation.
+//!
+//! Users' guide: docs/cluster-view.md.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use gloo::render::{request_animation_frame, AnimationFrame};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlCanvasElement;
+use yew::prelude::*;
+
+use crate::engine::event::{Event, EventKind};
+use crate::engine::sim::Command;
+use crate::engine::snapshot::{ServiceView, Snapshot, TaskInspection};
+use crate::engine::task::TaskStatus;
+
+pub mod canvas;
+pub mod details;
+pub mod layout;
+pub mod table;
+pub mod why;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub snapshot: Rc<Snapshot>,
+    pub on_command: Callback<Command>,
+    /// Placement explanation and history of a task, asked for when the learner clicks it.
+    pub inspect: Callback<String, TaskInspection>,
+    /// Recent events (optional): Spot interruption warnings (for the countdown rings) and
+    /// deployment limits (for the rollout gauges) are read from them.
+    #[prop_or_default]
+    pub events: Option<Rc<Vec<Event>>>,
+}
+
+/// What the details panel shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    Instance(String),
+    Task(String),
+    /// Index into `snapshot.unplaced`.
+    Pending(usize),
+    /// The Fargate pool of a zone.
+    Fargate(String),
+}
+
+/// A stable colour slot (0–7) per service or task group, so each service keeps its colour.
+pub fn colour_slot(group: &str) -> usize {
+    (crate::engine::rng::fnv1a(group.as_bytes()) % 8) as usize
+}
+
+/// Above this many tasks the tables start hidden (they cost more to update than the picture);
+/// the "Table view" button shows them.
+pub const TABLE_AUTO_LIMIT: usize = 400;
+
+/// The deployment limits (minimumHealthyPercent, maximumPercent) last announced per service.
+pub fn deployment_limits(events: &[Event]) -> HashMap<String, (u32, u32)> {
+    let mut m = HashMap::new();
+    for e in events {
+        if let EventKind::DeploymentStarted { service, minimum_healthy_percent, maximum_percent, .. } = &e.kind {
+            m.insert(service.clone(), (*minimum_healthy_percent, *maximum_percent));
+        }
+    }
+    m
+}
+
+/// Spot interruption warnings for instances: instance → reclaim time.
+pub fn spot_warnings(events: &[Event]) -> HashMap<String, u64> {
+    let mut m = HashMap::new();
+    for e in events {
+        if let EventKind::SpotInterruptionWarning { instance: Some(i), stop_at, .. } = &e.kind {
+            m.insert(i.clone(), *stop_at);
+        }
+    }
+    m
+}
+
+/// What the rollout gauge shows for a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gauge {
+    pub desired: u32,
+    /// RUNNING, wanted, and not UNHEALTHY.
+    pub healthy: u32,
+    /// Tasks counted against maximumPercent: not yet stopping.
+    pub total: u32,
+    /// ceil(desired × minimumHealthyPercent / 100), when the limits are known.
+    pub min_healthy: Option<u32>,
+    /// floor(desired × maximumPercent / 100), when the limits are known.
+    pub max_total: Option<u32>,
+    /// Tasks on the current revision / older ones.
+    pub new: u32,
+    pub old: u32,
+}
+
+pub fn gauge(s: &Snapshot, v: &ServiceView, limits: Option<(u32, u32)>) -> Gauge {
+    let current: Option<u32> = v.task_definition.rsplit(':').next().and_then(|r| r.parse().ok());
+    let (mut healthy, mut total, mut new, mut old) = (0, 0, 0, 0);
+    for t in s.tasks.iter().filter(|t| t.service.as_deref() == Some(v.name.as_str())) {
+        if t.desired_status != TaskStatus::Running {
+            continue;
+        }
+        total += 1;
+        if t.last_status == TaskStatus::Running && t.health != "UNHEALTHY" {
+            healthy += 1;
+        }
+        if current.is_some_and(|c| t.revision < c) {
+            old += 1;
+        } else {
+            new += 1;
+        }
+    }
+    let bounds = limits.map(|(lo, hi)| crate::engine::deployment::bounds(v.desired, lo, hi));
+    Gauge { desired: v.desired, healthy, total, min_healthy: bounds.map(|b| b.0), max_total: bounds.map(|b| b.1), new, old }
+}
+
+fn gauge_html(name: &str, g: &Gauge) -> Html {
+    let scale = g.max_total.unwrap_or(0).max(g.total).max(g.desired).max(1) as f64;
+    let pc = |n: u32| format!("{:.1}%", n as f64 * 100.0 / scale);
+    let label = match (g.min_healthy, g.max_total) {
+        (Some(lo), Some(hi)) => format!("{name}: {} healthy (minimum {lo}), {} tasks (maximum {hi}); {} new, {} old revision", g.healthy, g.total, g.new, g.old),
+        _ => format!("{name}: {} healthy, {} tasks of {} desired; {} new, {} old revision", g.healthy, g.total, g.desired, g.new, g.old),
+    };
+    html! {
+        <span class="cv-gauge" data-testid="rollout-gauge" data-healthy={g.healthy.to_string()} data-total={g.total.to_string()}
+              data-min={g.min_healthy.map(|x| x.to_string()).unwrap_or_default()} data-max={g.max_total.map(|x| x.to_string()).unwrap_or_default()}
+              role="img" aria-label={label.clone()} title={label}>
+            <span class="cv-gauge-total" style={format!("width:{}", pc(g.total))}></span>
+            <span class="cv-gauge-healthy" style={format!("width:{}", pc(g.healthy))}></span>
+            if let Some(lo) = g.min_healthy { <span class="cv-gauge-min" style={format!("left:{}", pc(lo))}></span> }
+            if let Some(hi) = g.max_total { <span class="cv-gauge-max" style={format!("left:{}", pc(hi))}></span> }
+            <span class="cv-gauge-desired" style={format!("left:{}", pc(g.desired))}></span>
+        </span>
+    }
+}
+
+/// `prefers-reduced-motion: reduce`, asked each time (so emulation and settings changes apply).
+fn reduced_motion() -> bool {
+    let Some(w) = web_sys::window() else { return false };
+    let Ok(f) = js_sys::Reflect::get(&w, &"matchMedia".into()) else { return false };
+    let Ok(f) = f.dyn_into::<js_sys::Function>() else { return false };
+    let Ok(mq) = f.call1(&w, &"(prefers-reduced-motion: reduce)".into()) else { return false };
+    js_sys::Reflect::get(&mq, &"matches".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+/// The canvases and their animation state, shared by the component and the frame loop.
+struct Stage {
+    anim: RefCell<Option<canvas::Anim>>,
+    frame: RefCell<Option<AnimationFrame>>,
+    base: NodeRef,
+    overlay: NodeRef,
+    wrap: NodeRef,
+    /// The stage's width, read again only when the window is resized (reading it forces a
+    /// layout, which costs with big tables).
+    width: std::cell::Cell<(u32, f64)>,
+}
+
+impl Stage {
+    /// Draws what is dirty and keeps the frame loop going while anything moves.
+    fn paint(self: &Rc<Self>) {
+        let (Some(base), Some(over)) = (self.base.cast::<HtmlCanvasElement>(), self.overlay.cast::<HtmlCanvasElement>()) else { return };
+        let mut guard = self.anim.borrow_mut();
+        let Some(a) = guard.as_mut() else { return };
+        let (w, h) = (a.layout.width, a.layout.height);
+        if a.base_dirty {
+            if let Some(ctx) = canvas::context(&base, w, h) {
+                canvas::draw_base(&ctx, a);
+            }
+            a.base_dirty = false;
+        }
+        if a.overlay_dirty {
+            if let Some(ctx) = canvas::context(&over, w, h) {
+                canvas::draw_overlay(&ctx, a);
+            }
+            a.overlay_dirty = false;
+        }
+        let moving = a.flights.len() + a.fades.len();
+        let want = moving.to_string();
+        if over.get_attribute("data-animating").as_deref() != Some(want.as_str()) {
+            let _ = over.set_attribute("data-animating", &want);
+        }
+        let animating = a.animating();
+        drop(guard);
+        if animating && self.frame.borrow().is_none() {
+            let me = self.clone();
+            *self.frame.borrow_mut() = Some(request_animation_frame(move |ts| {
+                me.frame.borrow_mut().take();
+                if let Some(a) = me.anim.borrow_mut().as_mut() {
+                    a.tick(ts);
+                }
+                me.paint();
+            }));
+        }
+    }
+}
+
+#[function_component(ClusterView)]
+pub fn cluster_view(props: &Props) -> Html {
+    let s = props.snapshot.clone();
+    let selected = use_state(|| None::<Selection>);
+    let table_pref = use_state(|| None::<bool>);
+    let resized = use_state(|| 0u32);
+    let stage = use_memo((), |_| Stage { anim: RefCell::new(None), frame: RefCell::new(None), base: NodeRef::default(), overlay: NodeRef::default(), wrap: NodeRef::default(), width: std::cell::Cell::new((u32::MAX, 0.0)) });
+    // Spot warnings announced through this view's own buttons (the snapshot does not carry them).
+    let local_spot = use_mut_ref(HashMap::<String, u64>::new);
+    let panel_ref = use_node_ref();
+
+    let on_command = {
+        let cb = props.on_command.clone();
+        let local_spot = local_spot.clone();
+        let now = s.time_ms;
+        Callback::from(move |cmd: Command| {
+            if let Command::SpotInterruption { instance: Some(i), .. } = &cmd {
+                local_spot.borrow_mut().entry(i.clone()).or_insert(now + 120_000);
+            }
+            cb.emit(cmd)
+        })
+    };
+    let spot: HashMap<String, u64> = {
+        let mut m = local_spot.borrow().clone();
+        if let Some(ev) = &props.events {
+            m.extend(spot_warnings(ev));
+        }
+        m.retain(|id, at| *at > s.time_ms && s.instances.iter().any(|i| &i.id == id));
+        m
+    };
+    let limits = props.events.as_deref().map(|e| deployment_limits(e)).unwrap_or_default();
+
+    let open = {
+        let selected = selected.clone();
+        Callback::from(move |sel: Selection| selected.set(Some(sel)))
+    };
+    let close = {
+        let selected = selected.clone();
+        Callback::from(move |_: MouseEvent| selected.set(None))
+    };
+
+    // Window resizes re-lay the picture out.
+    {
+        let resized = resized.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo::events::EventListener::new(&w, "resize", move |_| resized.set(resized.wrapping_add(1)))
+            });
+            move || drop(listener)
+        });
+    }
+    // Esc closes the panel.
+    {
+        let selected = selected.clone();
+        use_effect_with(selected.is_some(), move |open| {
+            let listener = (*open).then(|| {
+                web_sys::window().and_then(|w| w.document()).map(|d| {
+                    gloo::events::EventListener::new(&d, "keydown", move |e| {
+                        if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
+                            if k.key() == "Escape" {
+                                selected.set(None);
+                            }
+                        }
+                    })
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // A newly opened panel takes the focus, so keyboard users land in it.
+    {
+        let panel_ref = panel_ref.clone();
+        use_effect_with((*selected).clone(), move |sel| {
+            if sel.is_some() {
+                if let Some(p) = panel_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = p.focus();
+                }
+            }
+        });
+    }
+    // Snapshot, size or selection changed: diff, lay out, draw.
+    {
+        let stage = stage.clone();
+        let inspect = props.inspect.clone();
+        let spot = spot.clone();
+        use_effect_with((s.clone(), (*selected).clone(), *resized, spot.len()), move |(snap, sel, resized, _)| {
+            let (seen, cached) = stage.width.get();
+            let width = if seen == *resized && cached > 0.0 {
+                cached
+            } else {
+                let w = stage.wrap.cast::<web_sys::Element>().map(|e| e.client_width() as f64).filter(|w| *w > 0.0).unwrap_or(900.0);
+                stage.width.set((*resized, w));
+                w
+            };
+            let max_h = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).map(|h| (h - 170.0).max(380.0)).unwrap_or(600.0);
+            {
+                let mut guard = stage.anim.borrow_mut();
+                let reduced = reduced_motion();
+                match guard.as_mut() {
+                    None => *guard = Some(canvas::Anim::new(snap.clone(), width, max_h)),
+                    Some(a) => {
+                        a.reduced_motion = reduced;
+                        // At most a few histories per update: the rest use the heuristic.
+                        let budget = std::cell::Cell::new(12u32);
+                        let failed = |id: &str| {
+                            if budget.get() == 0 {
+                                return None;
+                            }
+                            budget.set(budget.get() - 1);
+                            canvas::stop_was_failure(&inspect.emit(id.to_string()).history)
+                        };
+                        a.update(snap.clone(), width, max_h, &failed);
+                    }
+                }
+                if let Some(a) = guard.as_mut() {
+                    a.reduced_motion = reduced;
+                    if a.selected != *sel {
+                        a.selected = sel.clone();
+                        a.overlay_dirty = true;
+                    }
+                    if a.spot != spot {
+                        a.spot = spot.clone();
+                        a.overlay_dirty = true;
+                    }
+                }
+            }
+            stage.paint();
+        });
+    }
+    // Stop the frame loop when the view goes away.
+    {
+        let stage = stage.clone();
+        use_effect_with((), move |_| move || drop(stage.frame.borrow_mut().take()));
+    }
+
+    let on_canvas_click = {
+        let stage = stage.clone();
+        let open = open.clone();
+        let selected = selected.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(c) = stage.overlay.cast::<web_sys::Element>() else { return };
+            let r = c.get_bounding_client_rect();
+            let (x, y) = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+            let hit = stage.anim.borrow().as_ref().and_then(|a| a.layout.hit(&a.snapshot, x, y));
+            match hit {
+                Some(layout::Hit::Task(id)) => open.emit(Selection::Task(id)),
+                Some(layout::Hit::Instance(id)) => open.emit(Selection::Instance(id)),
+                Some(layout::Hit::Fargate(az)) => open.emit(Selection::Fargate(az)),
+                Some(layout::Hit::Pending(i)) => open.emit(Selection::Pending(i)),
+                Some(layout::Hit::Zone(_)) | None => selected.set(None),
+            }
+        })
+    };
+    let on_canvas_move = {
+        let stage = stage.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(c) = stage.overlay.cast::<web_sys::HtmlElement>() else { return };
+            let r = c.get_bounding_client_rect();
+            let (x, y) = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+            let over = stage.anim.borrow().as_ref().and_then(|a| a.layout.hit(&a.snapshot, x, y)).is_some_and(|h| !matches!(h, layout::Hit::Zone(_)));
+            let want = if over { "true" } else { "false" };
+            if c.get_attribute("data-hover").as_deref() != Some(want) {
+                let _ = c.set_attribute("data-hover", want);
+            }
+        })
+    };
+
+    let show_table = table_pref.unwrap_or(s.tasks.len() <= TABLE_AUTO_LIMIT);
+    let toggle_table = {
+        let table_pref = table_pref.clone();
+        Callback::from(move |_: MouseEvent| table_pref.set(Some(!show_table)))
+    };
+
+    let services = s.services.iter().map(|v| {
+        let g = gauge(&s, v, limits.get(&v.name).copied());
+        let rolling = v.rollout_state == "IN_PROGRESS" || g.old > 0;
+        html! {
+            <li data-testid="service-summary" data-service={v.name.clone()}>
+                <span class={classes!("swatch", "cv-swatch", format!("c{}", colour_slot(&v.name)))}></span>
+                <strong>{&v.name}</strong>{format!(" {} — desired {}, running {}, pending {}", v.task_definition, v.desired, v.running, v.pending)}
+                if v.unplaced > 0 { <span class="warn cv-warn">{format!(", {} unplaced", v.unplaced)}</span> }
+                <span class="muted cv-muted">{format!(" · {}", if v.strategy.is_empty() { "Fargate AZ spread".to_string() } else { v.strategy.join(" → ") })}</span>
+                if v.rollout_state != "COMPLETED" && !v.rollout_state.is_empty() {
+                    <span class={classes!("rollout", (v.rollout_state == "FAILED").then_some("warn"))} data-testid="rollout">{format!(" · deployment {}", v.rollout_state)}</span>
+                }
+                if v.traffic.len() > 1 {
+                    <span class="traffic" data-testid="traffic">{format!(" · traffic {}", v.traffic.iter().map(|(td, p)| format!("{td} {p} %")).collect::<Vec<_>>().join(" / "))}</span>
+                }
+                if rolling { { gauge_html(&v.name, &g) } }
+            </li>
+        }
+    });
+    let waiting = s.unplaced.iter().enumerate().map(|(i, u)| {
+        let why = {
+            let open = open.clone();
+            Callback::from(move |_: MouseEvent| open.emit(Selection::Pending(i)))
+        };
+        html! {
+            <li data-testid="unplaced">
+                <strong>{format!("{} × {}", u.count, u.service.clone().unwrap_or_else(|| u.group.clone()))}</strong>
+                {" waiting: "}{&u.reason}{" "}
+                <button class="small" data-testid="why-pending-open" onclick={why}>{"Why pending?"}</button>
+            </li>
+        }
+    });
+
+    let panel = (*selected).as_ref().map(|sel| {
+        let spot_at = |id: &str| spot.get(id).copied();
+        let ctx = details::Ctx { snapshot: &s, on_command: &on_command, inspect: &props.inspect, open: &open, spot_at: &spot_at };
+        let (title, body) = details::body(sel, &ctx);
+        html! {
+            <aside class="cv-panel" data-testid="details" role="dialog" aria-modal="false" aria-label={title.clone()} tabindex="-1" ref={panel_ref.clone()}>
+                <header>
+                    <h2 data-testid="details-title">{title}</h2>
+                    <button class="icon" data-testid="details-close" aria-label="Close details (Esc)" title="Close (Esc)" onclick={close.clone()}>{"✕"}</button>
+                </header>
+                { body }
+            </aside>
+        }
+    });
+
+    let summary = format!(
+        "Cluster picture: {} instances in {} Availability Zones, {} tasks, {} waiting for placement. The tables below list the same.",
+        s.instances.len(),
+        s.availability_zones.len(),
+        s.tasks.len(),
+        s.unplaced.iter().map(|u| u.count).sum::<u32>()
+    );
+    let density = stage.anim.borrow().as_ref().map(|a| a.layout.density.name()).unwrap_or("full");
+
+    html! {
+        <section class="cluster cv" aria-label="Cluster">
+            <ul class="services cv-services">{ for services }</ul>
+            <div class="cv-stage" ref={stage.wrap.clone()}>
+                <canvas class="cv-base" ref={stage.base.clone()} aria-hidden="true"></canvas>
+                <canvas class="cv-overlay" ref={stage.overlay.clone()} data-testid="cluster-canvas" data-density={density}
+                        role="img" aria-label={summary} onclick={on_canvas_click} onmousemove={on_canvas_move}></canvas>
+            </div>
+            <div class="cv-legend" aria-hidden="true">
+                <span><i class="cv-key solid"></i>{"running"}</span>
+                <span><i class="cv-key starting"></i>{"starting"}</span>
+                <span><i class="cv-key old"></i>{"older revision"}</span>
+                <span><i class="cv-key stopping"></i>{"stopping"}</span>
+                <span><i class="cv-key unhealthy"></i>{"unhealthy"}</span>
+                <span><i class="cv-key draining"></i>{"draining"}</span>
+                <span><i class="cv-key ring"></i>{"Spot: 2-minute countdown"}</span>
+            </div>
+            <section class="pending-queue cv-pending" aria-label="Tasks waiting for placement">
+                <h2>{"Pending queue"}</h2>
+                if s.unplaced.is_empty() {
+                    <p class="muted cv-muted">{"Every task has a place."}</p>
+                } else {
+                    <ul>{ for waiting }</ul>
+                }
+            </section>
+            <div class="cv-table-bar">
+                <button data-testid="table-toggle" aria-pressed={show_table.to_string()} aria-expanded={show_table.to_string()} onclick={toggle_table}>
+                    { if show_table { "Hide table view" } else { "Table view" } }
+                </button>
+                if !show_table { <span class="cv-muted">{format!(" The tables are hidden for speed with {} tasks.", s.tasks.len())}</span> }
+            </div>
+            if show_table { { table::render(&s, &on_command, &open) } }
+            { for panel }
+        </section>
+    }
+}

@@ -1,0 +1,142 @@
+//! The accessible view: the same cluster as the canvas, as one table per Availability Zone, for
+//! screen readers, keyboard users and tests. Every instance row and task chip opens the same
+//! details panel as a click on the canvas; the actions (Drain, Spot, Terminate, zone outage)
+//! are here too.
+
+use yew::prelude::*;
+
+use super::{colour_slot, Selection};
+use crate::engine::cluster::InstanceStatus;
+use crate::engine::sim::Command;
+use crate::engine::snapshot::{InstanceView, Snapshot, TaskView};
+use crate::engine::task::TaskStatus;
+
+pub fn status_name(s: TaskStatus) -> String {
+    format!("{s:?}").to_uppercase()
+}
+
+fn pct(used: u32, total: u32) -> u32 {
+    if total == 0 {
+        0
+    } else {
+        ((used as u64 * 100) / total as u64) as u32
+    }
+}
+
+pub fn meter(label: &str, used: u32, total: u32, unit: &str) -> Html {
+    let p = pct(used, total);
+    html! {
+        <span class="cv-meter" title={format!("{label}: {used} of {total} {unit} reserved")}>
+            <span class="cv-meter-track" role="meter" aria-valuemin="0" aria-valuemax={total.to_string()} aria-valuenow={used.to_string()} aria-label={format!("{label} reserved")}>
+                <span class={classes!("cv-meter-fill", (p > 85).then_some("hot"))} style={format!("width:{p}%")}></span>
+            </span>
+            <span class="cv-num">{format!("{used}/{total}")}</span>
+        </span>
+    }
+}
+
+/// A task chip (a button that opens the task's details).
+pub fn chip(t: &TaskView, current_revision: Option<u32>, open: &Callback<Selection>) -> Html {
+    let starting = t.last_status < TaskStatus::Running && t.desired_status == TaskStatus::Running;
+    let stopping = t.desired_status == TaskStatus::Stopped || t.last_status > TaskStatus::Running;
+    let old = current_revision.is_some_and(|r| t.revision < r);
+    let label = t.service.clone().unwrap_or_else(|| t.group.clone());
+    let status = status_name(t.last_status);
+    let onclick = {
+        let open = open.clone();
+        let id = t.id.clone();
+        Callback::from(move |_: MouseEvent| open.emit(Selection::Task(id.clone())))
+    };
+    html! {
+        <button class={classes!("cv-chip", format!("c{}", colour_slot(&label)), old.then_some("old"), starting.then_some("starting"), stopping.then_some("stopping"), (t.health == "UNHEALTHY").then_some("unhealthy"))}
+              data-testid="task-chip" data-task={t.id.clone()} data-revision={t.revision.to_string()} data-status={status.clone()}
+              aria-label={format!("task {} revision {}, {}{}", t.id, t.revision, status, if t.health == "UNHEALTHY" { ", unhealthy" } else { "" })}
+              {onclick}>
+            {t.id.clone()}
+        </button>
+    }
+}
+
+fn instance_row(i: &InstanceView, tasks: &[&TaskView], current: &dyn Fn(&TaskView) -> Option<u32>, on_command: &Callback<Command>, open: &Callback<Selection>) -> Html {
+    let send = |make: fn(String) -> Command| {
+        let cb = on_command.clone();
+        let id = i.id.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(make(id.clone())))
+    };
+    let draining = i.status == InstanceStatus::Draining;
+    let open_row = {
+        let open = open.clone();
+        let id = i.id.clone();
+        Callback::from(move |_: MouseEvent| open.emit(Selection::Instance(id.clone())))
+    };
+    html! {
+        <tr class={classes!("cv-row", draining.then_some("draining"), (!i.agent_connected).then_some("unreachable"))} data-testid="instance" data-instance={i.id.clone()}
+            data-status={if draining { "DRAINING" } else { "ACTIVE" }}>
+            <th scope="row"><button class="cv-link" onclick={open_row} aria-label={format!("Details of {}", i.id)}>{i.id.clone()}</button></th>
+            <td>{i.instance_type.clone()}</td>
+            <td>
+                { if draining { "DRAINING" } else { "ACTIVE" } }
+                if !i.agent_connected { <span class="cv-badge err">{" unreachable"}</span> }
+            </td>
+            <td>{ meter("CPU", i.registered_cpu - i.remaining_cpu.min(i.registered_cpu), i.registered_cpu, "CPU units") }</td>
+            <td>{ meter("Memory", i.registered_memory - i.remaining_memory.min(i.registered_memory), i.registered_memory, "MiB") }</td>
+            <td class="cv-chips">{ for tasks.iter().map(|t| chip(t, current(t), open)) }</td>
+            <td class="cv-actions">
+                <button class="small" title={format!("Drain {}: no new tasks; its service tasks move elsewhere", i.id)} aria-label={format!("Drain {}", i.id)} disabled={draining} onclick={send(|instance| Command::DrainInstance { instance })}>{"Drain"}</button>
+                <button class="small" title={format!("Spot interruption: {} is reclaimed in two minutes", i.id)} aria-label={format!("Spot-interrupt {}", i.id)} disabled={draining} onclick={send(|instance| Command::SpotInterruption { instance: Some(instance), task: None })}>{"Spot"}</button>
+                <button class="icon" title={format!("Terminate {}", i.id)} aria-label={format!("Terminate {}", i.id)} onclick={send(|instance| Command::TerminateInstance { instance })}>{"✕"}</button>
+            </td>
+        </tr>
+    }
+}
+
+/// The whole table view. `current` gives the revision each service currently deploys.
+pub fn render(s: &Snapshot, on_command: &Callback<Command>, open: &Callback<Selection>) -> Html {
+    let current_of: std::collections::HashMap<&str, u32> =
+        s.services.iter().filter_map(|v| v.task_definition.rsplit(':').next().and_then(|r| r.parse().ok()).map(|r| (v.name.as_str(), r))).collect();
+    let current = |t: &TaskView| t.service.as_deref().and_then(|n| current_of.get(n).copied());
+    let by_id: std::collections::HashMap<&str, &TaskView> = s.tasks.iter().map(|t| (t.id.as_str(), t)).collect();
+    let zones = s.availability_zones.iter().map(|az| {
+        let down = s.down_zones.contains(az);
+        let toggle = {
+            let cb = on_command.clone();
+            let az = az.clone();
+            Callback::from(move |_: MouseEvent| cb.emit(if down { Command::AzRecover { az: az.clone() } } else { Command::AzOutage { az: az.clone() } }))
+        };
+        let rows = s.instances.iter().filter(|i| &i.az == az).map(|i| {
+            let tasks: Vec<&TaskView> = i.tasks.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
+            instance_row(i, &tasks, &current, on_command, open)
+        });
+        let fargate: Vec<&TaskView> = s.tasks.iter().filter(|t| t.instance.is_none() && &t.az == az).collect();
+        let open_pool = {
+            let open = open.clone();
+            let az = az.clone();
+            Callback::from(move |_: MouseEvent| open.emit(Selection::Fargate(az.clone())))
+        };
+        html! {
+            <section class={classes!("cv-az", down.then_some("down"))} data-testid="az" data-az={az.clone()} aria-label={format!("Availability Zone {az}{}", if down { ", down" } else { "" })}>
+                <h3>{az.clone()}
+                    if down { <span class="cv-badge err">{"DOWN"}</span> }
+                    <button class="small" data-testid={format!("az-toggle-{az}")} onclick={toggle} title={if down { "Bring the zone back" } else { "Take the whole zone down: its instances become unreachable" }}>
+                        { if down { "Recover" } else { "Outage" } }
+                    </button>
+                </h3>
+                <table class="cv-table">
+                    <thead><tr><th scope="col">{"instance"}</th><th scope="col">{"type"}</th><th scope="col">{"status"}</th><th scope="col">{"CPU units"}</th><th scope="col">{"memory MiB"}</th><th scope="col">{"tasks"}</th><th scope="col">{"actions"}</th></tr></thead>
+                    <tbody>
+                        { for rows }
+                        if !fargate.is_empty() {
+                            <tr data-testid="fargate-pool">
+                                <th scope="row"><button class="cv-link" onclick={open_pool} aria-label={format!("Details of the Fargate pool in {az}")}>{"Fargate"}</button></th>
+                                <td colspan="4" class="cv-muted">{"one right-sized host per task"}</td>
+                                <td class="cv-chips">{ for fargate.iter().map(|t| chip(t, current(t), open)) }</td>
+                                <td></td>
+                            </tr>
+                        }
+                    </tbody>
+                </table>
+            </section>
+        }
+    });
+    html! { <div class="cv-zones">{ for zones }</div> }
+}

@@ -1,0 +1,424 @@
+//! Cluster view and event log tests in headless Chromium:
+//! `cargo test --target wasm32-unknown-unknown --test wasm_cluster`.
+//!
+//! The view's modules are private to the crate's `ui` module, so they are compiled into this
+//! test crate from their files; `use berth::engine` makes their `crate::engine` paths resolve.
+//!
+//! The frame-time benchmark (500 instances, 5,000 tasks, 16×) is
+//! `frame_time_with_500_instances_and_5000_tasks`; run it with `-- --nocapture` to see the numbers.
+
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+
+use berth::engine;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+#[allow(dead_code)]
+#[path = "../src/ui/cluster_view/mod.rs"]
+mod cluster_view;
+#[allow(dead_code)]
+#[path = "../src/ui/event_log.rs"]
+mod event_log;
+
+use cluster_view::canvas::Anim;
+use cluster_view::layout::{Density, Hit, Layout};
+use cluster_view::why::WhyTable;
+use engine::event::{EventKind, Level};
+use engine::placement::{CandidateReport, Decision, Outcome, Rating, Rejection, StrategyStep, TieBreak};
+use engine::sim::{Command, Engine};
+use engine::snapshot::Snapshot;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn sample() -> Engine {
+    let s = berth::ui::sample::scenario().expect("the sample scenario parses");
+    let mut e = s.start(None);
+    e.run_until(60_000);
+    e
+}
+
+// ---------------------------------------------------------------- layout and hit-testing
+
+/// The sample cluster (3 zones × 2 m5.large, 6 tasks) in a 732 px wide canvas: full detail,
+/// three 237.3 px columns, one card per row, and clicks land on the right things.
+#[wasm_bindgen_test]
+fn sample_layout_and_hit_testing() {
+    let e = sample();
+    let s = e.snapshot();
+    let l = Layout::compute(&s, 732.0, 600.0);
+    assert_eq!(l.density, Density::Full);
+    assert_eq!(l.columns.len(), 3);
+    let col_w = (732.0 - 2.0 * 10.0) / 3.0;
+    for (i, c) in l.columns.iter().enumerate() {
+        assert!((c.rect.w - col_w).abs() < 1e-9, "column {i} is {} wide", c.rect.w);
+        assert!((c.rect.x - i as f64 * (col_w + 10.0)).abs() < 1e-9);
+    }
+    assert_eq!(l.cards.len(), 6);
+    assert_eq!(l.chips.len(), 6);
+    // Card height: 8 pad + 22 header + 2 × (12 + 3) bars + one row of chips (20 + 4) + 8 pad.
+    assert_eq!(l.cards[0].rect.h, 92.0);
+    assert_eq!(l.cards[0].rect, cluster_view::layout::Rect { x: 6.0, y: 72.0, w: col_w - 12.0, h: 92.0 });
+    // i-02 sits under i-01, 8 px apart; the picture is as tall as two cards plus the lane.
+    assert_eq!(l.cards[1].rect.y, 72.0 + 92.0 + 8.0);
+    assert_eq!(l.height, 72.0 + 92.0 + 8.0 + 92.0 + 6.0 + 4.0);
+
+    assert_eq!(l.hit(&s, 46.0, 84.0), Some(Hit::Instance("i-01".into())));
+    assert_eq!(l.hit(&s, 6.0 + col_w - 13.0, 72.0 + 100.0 + 20.0), Some(Hit::Instance("i-02".into())));
+    assert_eq!(l.hit(&s, col_w + 10.0 + 20.0, 84.0), Some(Hit::Instance("i-03".into())));
+    // The first chip of i-01: x 14–34, y 132–152.
+    let on_i01 = s.instances[0].tasks[0].clone();
+    assert_eq!(l.hit(&s, 24.0, 142.0), Some(Hit::Task(on_i01.clone())));
+    assert_eq!(l.hit(&s, 35.5, 142.0), Some(Hit::Task(on_i01)), "within 2 px of a chip still counts");
+    assert_eq!(l.hit(&s, 38.0, 142.0), Some(Hit::Instance("i-01".into())), "further away it is the card");
+    assert_eq!(l.hit(&s, 50.0, 60.0), Some(Hit::Zone("us-east-1a".into())));
+    assert_eq!(l.hit(&s, 3.0, 300.0), None, "between cards and column edge");
+    assert_eq!(l.hit(&s, 100.0, 19.0), None, "an empty pending lane");
+}
+
+/// A snapshot of `n` instances over three zones with `k` tasks each (no engine needed).
+fn synthetic(n: usize, k: usize) -> Snapshot {
+    let mut s = sample().snapshot();
+    let zones = s.availability_zones.clone();
+    let proto_i = s.instances[0].clone();
+    let proto_t = s.tasks[0].clone();
+    s.instances.clear();
+    s.tasks.clear();
+    for i in 0..n {
+        let mut inst = proto_i.clone();
+        inst.id = format!("i-{i:04}");
+        inst.az = zones[i % 3].clone();
+        inst.tasks.clear();
+        for j in 0..k {
+            let mut t = proto_t.clone();
+            t.id = format!("web-{:05}", i * k + j);
+            t.instance = Some(inst.id.clone());
+            t.az = inst.az.clone();
+            inst.tasks.push(t.id.clone());
+            s.tasks.push(t);
+        }
+        s.instances.push(inst);
+    }
+    s
+}
+
+/// 500 instances and 5,000 tasks: the layout shrinks to fit, every task gets a chip inside its
+/// own card, cards in a column never overlap, and it takes milliseconds.
+#[wasm_bindgen_test]
+fn big_cluster_layout_fits_and_is_fast() {
+    let s = synthetic(500, 10);
+    let t0 = js_sys::Date::now();
+    let l = Layout::compute(&s, 900.0, 700.0);
+    let ms = js_sys::Date::now() - t0;
+    assert!(l.height <= 700.0, "{} px tall at density {:?}", l.height, l.density);
+    assert!(l.density > Density::Full);
+    assert_eq!(l.cards.len(), 500);
+    assert_eq!(l.chips.len(), 5000);
+    assert_eq!(l.chip_of.len(), 5000);
+    for c in &l.chips {
+        let card = l.cards[c.card].rect;
+        assert!(c.rect.x >= card.x && c.rect.x + c.rect.w <= card.x + card.w + 1e-9, "chip outside its card");
+        assert!(c.rect.y >= card.y && c.rect.y + c.rect.h <= card.y + card.h + 1e-9);
+        let cluster_view::layout::CardKind::Instance(i) = l.cards[c.card].kind else { panic!("EC2 task in a Fargate pool") };
+        assert_eq!(s.tasks[c.task].instance.as_deref(), Some(s.instances[i].id.as_str()));
+    }
+    let mut cards: Vec<_> = l.cards.iter().map(|c| c.rect).collect();
+    cards.sort_by(|a, b| (a.x, a.y).partial_cmp(&(b.x, b.y)).unwrap());
+    for w in cards.windows(2) {
+        if w[0].x == w[1].x {
+            assert!(w[0].y + w[0].h <= w[1].y, "cards overlap: {:?} {:?}", w[0], w[1]);
+        }
+    }
+    // Hit-testing finds a chip in the middle of the picture.
+    let c = &l.chips[2500];
+    let (x, y) = c.rect.centre();
+    assert_eq!(l.hit(&s, x, y), Some(Hit::Task(s.tasks[c.task].id.clone())));
+    assert!(ms < 100.0, "layout took {ms} ms");
+    // With room to spare the same cluster is drawn in more detail.
+    let roomy = Layout::compute(&s, 900.0, 20_000.0);
+    assert!(roomy.density < l.density);
+}
+
+// ---------------------------------------------------------------- Why here? / Why pending?
+
+fn known_decision() -> Decision {
+    let cand = |instance: &str, az: &str, rejected: Option<(&str, &str)>, passed| CandidateReport {
+        instance: instance.into(),
+        az: az.into(),
+        rejected: rejected.map(|(p, r)| Rejection { plugin: p.into(), reason: r.into() }),
+        passed,
+    };
+    let rating = |instance: &str, key, shown: &str| Rating { instance: instance.into(), key, shown: shown.into() };
+    Decision {
+        task: "web-7".into(),
+        group: "service:web".into(),
+        outcome: Outcome::Placed { instance: "i-04".into(), host_ports: vec![] },
+        candidates: vec![
+            cand("i-01", "us-east-1a", Some(("memory", "needs 3072 MiB, 2048 free")), 2),
+            cand("i-02", "us-east-1a", None, 4),
+            cand("i-03", "us-east-1b", Some(("cpu", "needs 1024 CPU units, 0 free")), 1),
+            cand("i-04", "us-east-1b", None, 4),
+            cand("i-05", "us-east-1c", None, 4),
+        ],
+        steps: vec![
+            StrategyStep {
+                strategy: "spread(attribute:ecs.availability-zone)".into(),
+                ratings: vec![rating("i-02", 2, "2 tasks in us-east-1a"), rating("i-04", 1, "1 task in us-east-1b"), rating("i-05", 1, "1 task in us-east-1c")],
+                kept: vec!["i-04".into(), "i-05".into()],
+            },
+            StrategyStep { strategy: "binpack(memory)".into(), ratings: vec![rating("i-04", 4096, "4096 MiB left"), rating("i-05", 4096, "4096 MiB left")], kept: vec!["i-04".into(), "i-05".into()] },
+        ],
+        tie_break: Some(TieBreak { among: vec!["i-04".into(), "i-05".into()], chose: "i-04".into() }),
+    }
+}
+
+#[wasm_bindgen_test]
+fn why_here_rows_for_a_known_decision() {
+    let t = WhyTable::of(&known_decision());
+    assert_eq!(t.strategies, vec!["spread(attribute:ecs.availability-zone)", "binpack(memory)"]);
+    assert_eq!(t.winner.as_deref(), Some("i-04"));
+    assert_eq!(t.verdict, "placed on i-04");
+    assert_eq!(t.tie_break.as_deref(), Some("seeded tie-break among i-04, i-05 → i-04"));
+    assert_eq!(t.rows.len(), 5);
+    let r1 = &t.rows[0];
+    assert_eq!(r1.rejected, Some(("memory".into(), "needs 3072 MiB, 2048 free".into())));
+    assert_eq!(r1.scores, vec![None, None]);
+    let r2 = &t.rows[1];
+    assert_eq!(r2.rejected, None);
+    assert_eq!(r2.scores, vec![Some(("2 tasks in us-east-1a".into(), false)), None], "dropped by the first strategy");
+    let r4 = &t.rows[3];
+    assert!(r4.winner && r4.in_tie_break && !r4.closest);
+    assert_eq!(r4.scores, vec![Some(("1 task in us-east-1b".into(), true)), Some(("4096 MiB left".into(), true))]);
+    assert_eq!(t.rows.iter().filter(|r| r.winner).count(), 1);
+    assert_eq!(t.tally(), vec![("memory".to_string(), 1), ("cpu".to_string(), 1)]);
+}
+
+#[wasm_bindgen_test]
+fn why_pending_names_the_closest_match() {
+    let mut d = known_decision();
+    d.outcome = Outcome::Unplaced { summary: "no container instance met all of its requirements".into() };
+    d.steps.clear();
+    d.tie_break = None;
+    for c in &mut d.candidates {
+        if c.rejected.is_none() {
+            c.rejected = Some(Rejection { plugin: "ports".into(), reason: "host port 80 is taken".into() });
+            c.passed = 3;
+        }
+    }
+    let t = WhyTable::of(&d);
+    assert_eq!(t.winner, None);
+    assert_eq!(t.rows.iter().filter(|r| r.winner).count(), 0);
+    // i-02 is the first with the most checks passed (3).
+    assert_eq!(t.rows.iter().filter(|r| r.closest).map(|r| r.instance.as_str()).collect::<Vec<_>>(), vec!["i-02"]);
+    assert_eq!(t.tally(), vec![("memory".to_string(), 1), ("ports".to_string(), 3), ("cpu".to_string(), 1)]);
+}
+
+/// The engine's own decision for a sample task: six candidates, the winner is where it runs.
+#[wasm_bindgen_test]
+fn why_here_for_a_real_task() {
+    let e = sample();
+    let s = e.snapshot();
+    let task = &s.tasks[0];
+    let d = e.inspect_task(&task.id).decision.expect("a placement record");
+    let t = WhyTable::of(&d);
+    assert_eq!(t.rows.len(), 6);
+    assert_eq!(t.winner.as_deref(), task.instance.as_deref());
+    assert_eq!(t.strategies, vec!["spread(attribute:ecs.availability-zone)", "spread(instanceId)"]);
+}
+
+// ---------------------------------------------------------------- event filters
+
+#[wasm_bindgen_test]
+fn event_filters() {
+    let mut e = sample();
+    let ev = e.events().to_vec();
+    let f = |service: Option<&str>, kind: Option<&str>, min_level: Option<Level>| event_log::Filter { service: service.map(String::from), kind: kind.map(String::from), min_level };
+    let all = event_log::filtered(&ev, &f(None, None, None), 1000);
+    assert_eq!(all.len(), ev.len());
+    assert!(all.windows(2).all(|w| w[0] > w[1]), "newest first");
+    let placed = event_log::filtered(&ev, &f(None, Some("taskPlaced"), None), 1000);
+    assert_eq!(placed.len(), 6);
+    // Every task event of the sample is about a web task; instance registrations are not.
+    let web = event_log::filtered(&ev, &f(Some("web"), None, None), 1000);
+    let registered = ev.iter().filter(|x| matches!(x.kind, EventKind::InstanceRegistered { .. })).count();
+    assert_eq!(registered, 6);
+    assert!(web.iter().all(|&i| !matches!(ev[i].kind, EventKind::InstanceRegistered { .. } | EventKind::ScenarioStarted { .. })));
+    assert_eq!(web.len(), ev.iter().filter(|x| x.kind.task().is_some() || event_log::service_of(&x.kind, &Default::default()) == Some("web")).count());
+    assert!(event_log::filtered(&ev, &f(Some("nope"), None, None), 1000).is_empty());
+    assert!(event_log::filtered(&ev, &f(None, None, Some(Level::Warning)), 1000).is_empty(), "a calm start");
+    assert_eq!(event_log::filtered(&ev, &f(None, None, None), 5).len(), 5);
+
+    e.apply(Command::TerminateInstance { instance: "i-03".into() }).unwrap();
+    e.run_until(120_000);
+    let ev = e.events().to_vec();
+    let warn = event_log::filtered(&ev, &f(None, None, Some(Level::Warning)), 1000);
+    assert!(warn.iter().any(|&i| ev[i].kind.name() == "instanceTerminated"));
+    assert!(warn.iter().all(|&i| ev[i].kind.level() >= Level::Warning));
+    // The stopped task's events count for web too: its taskPlaced names the service.
+    let stopped = event_log::filtered(&ev, &f(Some("web"), Some("taskStopped"), None), 1000);
+    assert_eq!(stopped.len(), 1);
+}
+
+// ---------------------------------------------------------------- animation state
+
+fn never(_: &str) -> Option<bool> {
+    None
+}
+
+#[wasm_bindgen_test]
+fn new_tasks_fly_stopped_ones_fade_and_reduced_motion_does_neither() {
+    let mut e = sample();
+    let before = Rc::new(e.snapshot());
+    let mut a = Anim::new(before.clone(), 732.0, 600.0);
+    assert!(!a.animating());
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: Some(9), task_definition: None, deployment_configuration: None, force_new_deployment: false }).unwrap();
+    e.run_until(61_000);
+    let grown = Rc::new(e.snapshot());
+    assert_eq!(grown.tasks.len(), 9);
+    a.update(grown.clone(), 732.0, 600.0, &never);
+    assert_eq!(a.flights.len(), 3, "three new tasks fly in");
+    assert_eq!(a.in_flight.iter().filter(|x| **x).count(), 3);
+    assert!(a.fades.is_empty());
+    // The next frames' snapshots differ only in the clock: the flights go on, the layout stays.
+    e.run_until(61_050);
+    let later = Rc::new(e.snapshot());
+    let chips_before = a.layout.chips.clone();
+    a.base_dirty = false;
+    a.update(later, 732.0, 600.0, &never);
+    assert_eq!(a.flights.len(), 3);
+    assert_eq!(a.layout.chips, chips_before);
+    a.tick(1000.0);
+    a.tick(1000.0 + cluster_view::canvas::FLIGHT_MS + 1.0);
+    assert!(a.flights.is_empty() && a.in_flight.iter().all(|x| !x), "landed");
+
+    // Scale in: three tasks leave on request and fade (not failures).
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: Some(6), task_definition: None, deployment_configuration: None, force_new_deployment: false }).unwrap();
+    e.run_until(200_000);
+    let shrunk = Rc::new(e.snapshot());
+    assert_eq!(shrunk.tasks.len(), 6);
+    let history = |id: &str| cluster_view::canvas::stop_was_failure(&e.inspect_task(id).history);
+    a.update(shrunk.clone(), 732.0, 600.0, &history);
+    assert_eq!(a.fades.len(), 3);
+    assert!(a.fades.iter().all(|f| !f.failed));
+
+    // Terminating an instance: its task flashes red.
+    e.apply(Command::TerminateInstance { instance: "i-05".into() }).unwrap();
+    e.run_until(201_000);
+    let lost = Rc::new(e.snapshot());
+    let history = |id: &str| cluster_view::canvas::stop_was_failure(&e.inspect_task(id).history);
+    a.update(lost.clone(), 732.0, 600.0, &history);
+    assert!(a.fades.iter().any(|f| f.failed), "the lost task is a failure");
+
+    // Reduced motion: the same change happens without flights or fades.
+    let mut r = Anim::new(before.clone(), 732.0, 600.0);
+    r.reduced_motion = true;
+    r.update(grown.clone(), 732.0, 600.0, &never);
+    assert!(!r.animating());
+    assert_eq!(r.layout.chips.len(), 9);
+    // Back in time (time travel): no motion either.
+    let mut b = Anim::new(shrunk.clone(), 732.0, 600.0);
+    b.update(before.clone(), 732.0, 600.0, &never);
+    assert!(!b.animating());
+}
+
+// ---------------------------------------------------------------- rollout gauge
+
+#[wasm_bindgen_test]
+fn rollout_gauge_counts_and_limits() {
+    let mut e = sample();
+    let s = e.snapshot();
+    let g = cluster_view::gauge(&s, &s.services[0], Some((50, 200)));
+    assert_eq!((g.desired, g.healthy, g.total, g.min_healthy, g.max_total, g.new, g.old), (6, 6, 6, Some(3), Some(12), 6, 0));
+    let none = cluster_view::gauge(&s, &s.services[0], None);
+    assert_eq!((none.min_healthy, none.max_total), (None, None));
+    // A new revision mid-rollout: some tasks are old, the limits come from deploymentStarted.
+    let td = engine::taskdef::parse_task_definition(&berth::ui::sample::WEB_TASKDEF.replace("\"cpu\": 256,", "\"cpu\": 512,")).task_definition.unwrap();
+    let key = e.register(td);
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: Some(key), deployment_configuration: None, force_new_deployment: false }).unwrap();
+    let limits = cluster_view::deployment_limits(e.events());
+    let (lo, hi) = limits["web"];
+    let (min, max) = engine::deployment::bounds(6, lo, hi);
+    // Watch the rollout instant by instant: the gauge's lines are the limits the scheduler keeps.
+    let mut mixed = 0;
+    let mut log = Vec::new();
+    let mut t = 60_000;
+    loop {
+        t += 50;
+        e.run_until(t);
+        let s = e.snapshot();
+        let g = cluster_view::gauge(&s, &s.services[0], Some((lo, hi)));
+        assert_eq!((g.min_healthy, g.max_total), (Some(min), Some(max)));
+        assert!(g.total <= max, "{g:?} at {t}");
+        assert!(g.healthy >= min, "{g:?} at {t}");
+        log.push(format!("{t}: {g:?} {}", s.services[0].rollout_state));
+        if g.old > 0 && g.new > 0 {
+            mixed += 1;
+        }
+        if s.services[0].rollout_state == "COMPLETED" || t > 600_000 {
+            assert_eq!((g.old, g.new, g.healthy), (0, 6, 6), "{g:?}");
+            break;
+        }
+    }
+    assert!(mixed > 0, "old and new revisions ran side by side: {log:#?}");
+}
+
+// ---------------------------------------------------------------- the component
+
+async fn mount(snapshot: Rc<Snapshot>, engine: Rc<std::cell::RefCell<Engine>>) -> (web_sys::Element, Rc<std::cell::RefCell<Vec<Command>>>) {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    root.set_attribute("style", "width: 900px").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let sent = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let on_command = {
+        let sent = sent.clone();
+        yew::Callback::from(move |c: Command| sent.borrow_mut().push(c))
+    };
+    let inspect = yew::Callback::from(move |id: String| engine.borrow().inspect_task(&id));
+    let props = cluster_view::Props { snapshot, on_command, inspect, events: None };
+    yew::Renderer::<cluster_view::ClusterView>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    (root, sent)
+}
+
+fn click(root: &web_sys::Element, selector: &str) {
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).unchecked_into::<web_sys::HtmlElement>().click();
+}
+
+#[wasm_bindgen_test]
+async fn table_rows_open_details_and_panel_actions_send_commands() {
+    let e = Rc::new(std::cell::RefCell::new(sample()));
+    let snap = Rc::new(e.borrow().snapshot());
+    let (root, sent) = mount(snap.clone(), e.clone()).await;
+    assert_eq!(root.query_selector_all("[data-testid=instance]").unwrap().length(), 6);
+    assert_eq!(root.query_selector_all("[data-testid=task-chip]").unwrap().length(), 6);
+    // The canvas is drawn.
+    let canvas = root.query_selector("canvas.cv-base").unwrap().unwrap().unchecked_into::<web_sys::HtmlCanvasElement>();
+    assert!(canvas.width() > 0 && canvas.height() > 0);
+
+    click(&root, "[data-instance='i-04'] th button");
+    yew::scheduler::flush().await;
+    let title = root.query_selector("[data-testid=details-title]").unwrap().unwrap();
+    assert_eq!(title.text_content().unwrap(), "Instance i-04");
+    assert_eq!(root.query_selector("[data-testid=details-az]").unwrap().unwrap().text_content().unwrap(), "us-east-1b");
+    click(&root, "[data-testid=details-drain]");
+    click(&root, "[data-testid=details-az-toggle]");
+    assert_eq!(*sent.borrow(), vec![Command::DrainInstance { instance: "i-04".into() }, Command::AzOutage { az: "us-east-1b".into() }]);
+
+    // A chip opens the task, with Why here? and the winner marked.
+    let id = snap.tasks[0].id.clone();
+    click(&root, &format!("[data-testid=task-chip][data-task='{id}']"));
+    yew::scheduler::flush().await;
+    assert_eq!(root.query_selector("[data-testid=details-title]").unwrap().unwrap().text_content().unwrap(), format!("Task {id}"));
+    let winners = root.query_selector_all("[data-testid=why-here] [data-winner=true]").unwrap();
+    assert_eq!(winners.length(), 1);
+    let w = winners.item(0).unwrap().unchecked_into::<web_sys::Element>();
+    assert_eq!(w.get_attribute("data-instance"), snap.tasks[0].instance.clone());
+
+    // Esc closes.
+    js_sys::Function::new_no_args("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))").call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    yew::scheduler::flush().await;
+    assert!(root.query_selector("[data-testid=details]").unwrap().is_none());
+    root.remove();
+}
