@@ -67,9 +67,72 @@ pub fn sin(x: f64) -> f64 {
     sum
 }
 
+/// Natural logarithm from `+ − × ÷` only: `x = m·2^k` with `m ∈ [√½, √2)` (read from the bits),
+/// `ln x = k·ln 2 + 2·atanh(s)` with `s = (m − 1)/(m + 1)`, `|s| ≤ 0.172`, summed as a series.
+/// Used by the Kubernetes PodTopologySpread score (`log(domains + 2)`).
+pub fn ln(x: f64) -> f64 {
+    if x.is_nan() || x < 0.0 {
+        return f64::NAN;
+    }
+    if x == 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if x.is_infinite() {
+        return f64::INFINITY;
+    }
+    let mut k: i32 = 0;
+    let mut v = x;
+    if v.to_bits() >> 52 == 0 {
+        // Subnormal: scale by 2^54 (exact) first.
+        v *= f64::from_bits((1023u64 + 54) << 52);
+        k = -54;
+    }
+    let bits = v.to_bits();
+    k += ((bits >> 52) & 0x7ff) as i32 - 1023;
+    let mut m = f64::from_bits((bits & ((1u64 << 52) - 1)) | (1023u64 << 52));
+    if m > std::f64::consts::SQRT_2 {
+        m *= 0.5;
+        k += 1;
+    }
+    let s = (m - 1.0) / (m + 1.0);
+    let s2 = s * s;
+    let mut term = s;
+    let mut sum = 0.0;
+    for n in 0..30 {
+        sum += term / (2 * n + 1) as f64;
+        term *= s2;
+    }
+    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-01;
+    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    let kf = k as f64;
+    kf * LN2_HI + (2.0 * sum + kf * LN2_LO)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ln_matches_libm_closely() {
+        for i in 1..=4000 {
+            let x = i as f64 * 0.0137;
+            let (a, b) = (ln(x), x.ln());
+            assert!((a - b).abs() <= 1e-15 * b.abs().max(1.0), "ln({x}) = {a}, libm {b}");
+        }
+        for x in [1e-300, 3e-310, 1e300, 2.0, 5.0, 7.0, 1000.0] {
+            let (a, b) = (ln(x), f64::ln(x));
+            assert!(((a - b) / b).abs() < 1e-14, "ln({x}) = {a}, libm {b}");
+        }
+        assert_eq!(ln(1.0), 0.0);
+        assert!((ln(std::f64::consts::E) - 1.0).abs() < 1e-15);
+        assert_eq!(ln(0.0), f64::NEG_INFINITY);
+        assert!(ln(-1.0).is_nan());
+        // exp and ln are inverses to within rounding.
+        for i in 1..100 {
+            let x = i as f64 * 0.77;
+            assert!((exp(ln(x)) - x).abs() < 1e-13 * x, "{x}");
+        }
+    }
 
     #[test]
     fn exp_matches_libm_closely() {

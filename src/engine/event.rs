@@ -120,6 +120,40 @@ pub enum EventKind {
     AutoScalingGroupResized { group: String, from: u32, to: u32, cause: String },
     /// A scheduled scaling action set the scalable target's range.
     ScheduledActionRan { service: String, action: String, min_capacity: u32, max_capacity: u32 },
+    /// Kubernetes: a node joined the cluster and is Ready (allocatable as the kubelet reports it).
+    KubeNodeReady { node: String, zone: String, instance_type: String, nodegroup: String, allocatable_cpu: String, allocatable_memory: String, max_pods: i64 },
+    /// Kubernetes: a controller (or `kubectl apply`) created a pod; `owner` is `ReplicaSet/web-7d9f5` or empty.
+    PodCreated { pod: String, namespace: String, owner: String },
+    /// Kubernetes: the API server refused to create a pod (ResourceQuota, LimitRange), with its text.
+    PodCreateFailed { owner: String, namespace: String, message: String },
+    /// Kubernetes: the scheduler bound a pod to a node; `why` names the winning scores.
+    PodScheduled { pod: String, namespace: String, node: String, why: String },
+    /// Kubernetes: no node passed the filters; the kube-scheduler's message.
+    PodFailedScheduling { pod: String, namespace: String, message: String },
+    /// Kubernetes: the pod's containers started (phase Running).
+    PodRunning { pod: String, namespace: String, node: String },
+    /// Kubernetes: the pod became Ready (it receives Service traffic).
+    PodReady { pod: String, namespace: String },
+    /// Kubernetes: the pod stopped being Ready.
+    PodNotReady { pod: String, namespace: String, reason: String },
+    /// Kubernetes: a container is waiting (ErrImagePull, ImagePullBackOff).
+    PodWaiting { pod: String, namespace: String, reason: String, message: String },
+    /// Kubernetes: the kubelet restarted a container (liveness failure, exit, OOM), after `backOffMs`.
+    ContainerRestarted { pod: String, namespace: String, container: String, restart_count: u32, reason: String, exit_code: i32, back_off_ms: u64 },
+    /// Kubernetes: the pod is Terminating (SIGTERM; killed after the grace period).
+    PodTerminating { pod: String, namespace: String, reason: String, grace_ms: u64 },
+    /// Kubernetes: the pod is gone (its resources on `node` are free).
+    PodDeleted { pod: String, namespace: String, node: String },
+    /// Kubernetes: a ReplicaSet's desired replicas changed (`deployment` empty for a bare ReplicaSet).
+    ReplicaSetScaled { replica_set: String, namespace: String, deployment: String, from: i64, to: i64 },
+    /// Kubernetes: a Deployment's rollout changed state (`started`, `complete`, `ProgressDeadlineExceeded`, `rolledBack`, `scaled`).
+    DeploymentRollout { deployment: String, namespace: String, revision: u64, status: String, message: String },
+    /// Kubernetes: `kubectl cordon` / `uncordon` (`unschedulable` is the new value).
+    NodeCordoned { node: String, unschedulable: bool },
+    /// Kubernetes: an eviction was refused (PodDisruptionBudget); kubectl drain retries.
+    EvictionRefused { pod: String, namespace: String, node: String, pdb: String, message: String },
+    /// Kubernetes: `kubectl drain` finished: only DaemonSet pods are left on the node.
+    NodeDrained { node: String },
 }
 
 impl EventKind {
@@ -192,6 +226,23 @@ impl EventKind {
             EventKind::ScalingActivity { .. } => "scalingActivity",
             EventKind::ScheduledActionRan { .. } => "scheduledActionRan",
             EventKind::AutoScalingGroupResized { .. } => "autoScalingGroupResized",
+            EventKind::KubeNodeReady { .. } => "kubeNodeReady",
+            EventKind::PodCreated { .. } => "podCreated",
+            EventKind::PodCreateFailed { .. } => "podCreateFailed",
+            EventKind::PodScheduled { .. } => "podScheduled",
+            EventKind::PodFailedScheduling { .. } => "podFailedScheduling",
+            EventKind::PodRunning { .. } => "podRunning",
+            EventKind::PodReady { .. } => "podReady",
+            EventKind::PodNotReady { .. } => "podNotReady",
+            EventKind::PodWaiting { .. } => "podWaiting",
+            EventKind::ContainerRestarted { .. } => "containerRestarted",
+            EventKind::PodTerminating { .. } => "podTerminating",
+            EventKind::PodDeleted { .. } => "podDeleted",
+            EventKind::ReplicaSetScaled { .. } => "replicaSetScaled",
+            EventKind::DeploymentRollout { .. } => "deploymentRollout",
+            EventKind::NodeCordoned { .. } => "nodeCordoned",
+            EventKind::EvictionRefused { .. } => "evictionRefused",
+            EventKind::NodeDrained { .. } => "nodeDrained",
         }
     }
 
@@ -268,6 +319,32 @@ impl EventKind {
             EventKind::ScalingActivity { service, policy, from, to, cause } => format!("service {service}: {policy} set desired count {from} → {to} ({cause})"),
             EventKind::AutoScalingGroupResized { group, from, to, cause } => format!("Auto Scaling group {group}: desired capacity {from} → {to} ({cause})"),
             EventKind::ScheduledActionRan { service, action, min_capacity, max_capacity } => format!("service {service}: scheduled action {action} set min {min_capacity}, max {max_capacity}"),
+            EventKind::KubeNodeReady { node, zone, instance_type, allocatable_cpu, allocatable_memory, max_pods, .. } => {
+                format!("node {node} ({instance_type}, {zone}) is Ready: allocatable {allocatable_cpu} CPU, {allocatable_memory} memory, {max_pods} pods")
+            }
+            EventKind::PodCreated { pod, namespace, owner } => {
+                if owner.is_empty() { format!("pod {namespace}/{pod} created") } else { format!("{owner}: Created pod: {pod}") }
+            }
+            EventKind::PodCreateFailed { owner, message, .. } => format!("{owner}: Error creating: {message}"),
+            EventKind::PodScheduled { pod, namespace, node, why } => format!("Successfully assigned {namespace}/{pod} to {node} — {why}"),
+            EventKind::PodFailedScheduling { pod, message, .. } => format!("{pod}: FailedScheduling: {message}"),
+            EventKind::PodRunning { pod, node, .. } => format!("{pod} is Running on {node}"),
+            EventKind::PodReady { pod, .. } => format!("{pod} is Ready"),
+            EventKind::PodNotReady { pod, reason, .. } => format!("{pod} is not Ready: {reason}"),
+            EventKind::PodWaiting { pod, reason, message, .. } => format!("{pod} is waiting ({reason}): {message}"),
+            EventKind::ContainerRestarted { pod, container, restart_count, reason, exit_code, back_off_ms, .. } => format!(
+                "{pod}: container {container} restarted ({reason}, exit code {exit_code}); restart count {restart_count}, back-off {}",
+                crate::engine::time::Clock(*back_off_ms)
+            ),
+            EventKind::PodTerminating { pod, reason, grace_ms, .. } => format!("{pod} is Terminating ({reason}); killed after {}", crate::engine::time::Clock(*grace_ms)),
+            EventKind::PodDeleted { pod, namespace, .. } => format!("pod {namespace}/{pod} deleted"),
+            EventKind::ReplicaSetScaled { replica_set, from, to, .. } => {
+                format!("Scaled {} replica set {replica_set} from {from} to {to}", if to >= from { "up" } else { "down" })
+            }
+            EventKind::DeploymentRollout { deployment, revision, status, message, .. } => format!("deployment {deployment} (revision {revision}) {status}: {message}"),
+            EventKind::NodeCordoned { node, unschedulable } => format!("node/{node} {}", if *unschedulable { "cordoned" } else { "uncordoned" }),
+            EventKind::EvictionRefused { message, .. } => message.clone(),
+            EventKind::NodeDrained { node } => format!("node/{node} drained"),
         }
     }
 }

@@ -4,13 +4,22 @@
 //! - [`yaml`]: multi-document YAML into a positioned tree (with input limits).
 //! - [`manifest`]: the tree into typed [`model`] objects, with the API server's checks.
 //! - [`labels`]: label selectors and node selector terms.
+//! - [`sim`]: Kubernetes in the simulation (setup, scheduling loop, snapshot), with
+//!   [`controllers`] (Deployment, ReplicaSet, DaemonSet), [`pods`] (the pod lifecycle),
+//!   [`kubelet`] (probe and back-off arithmetic), [`admission`] (LimitRange, ResourceQuota) and
+//!   [`kubectl`] (the commands).
 //!
 //! See docs/kubernetes.md for what a learner can write and how the scheduler decides.
 
+pub mod admission;
+pub mod controllers;
+pub mod kubectl;
+pub mod kubelet;
 pub mod labels;
 pub mod manifest;
 pub mod model;
 pub mod node;
+pub mod pods;
 pub mod qos;
 pub mod quantity;
 pub mod scheduler;

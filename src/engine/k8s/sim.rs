@@ -1,45 +1,943 @@
 //! Kubernetes in the simulation: nodes, pods and their controllers, driven by the same queue and
-//! virtual clock as ECS. (Wiring placeholder: the hooks below are called by `sim.rs`,
-//! `service.rs`, `snapshot.rs` and `scenario.rs`; the Kubernetes issue fills them in.)
+//! virtual clock as ECS.
+//!
+//! - `kube_setup` reads the scenario's `kubernetes` section (node groups, Fargate profiles,
+//!   manifests, scheduler profile); `kubectl` carries out timeline/UI commands (`kubectl.rs`).
+//! - After every engine step `kube_reconcile` runs the controllers (Deployment → ReplicaSet →
+//!   pods, DaemonSets; `controllers.rs`) and then the scheduler: one scheduling cycle per pending
+//!   pod, oldest first. A pod that fits nowhere keeps the scheduler's message and is retried only
+//!   when something that could help happens (a pod is deleted, a node joins or is uncordoned).
+//! - Pods then follow the kubelet's lifecycle on virtual time (`pods.rs`, arithmetic in
+//!   `kubelet.rs`): image pull, start, probes, restarts with back-off, termination.
+//!
+//! Randomness: two streams of their own, `k8s-tie-break` (the scheduler's `selectHost`) and
+//! `k8s-names` (the five random characters of pod names), so Kubernetes never shifts ECS numbers.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::sim::Engine;
+use crate::engine::event::EventKind;
+use crate::engine::rng::Rng;
+use crate::engine::sim::{Engine, Item};
+use crate::engine::time::Millis;
+
+use super::kubelet::Kill;
+use super::model::*;
+use super::node::{fargate_node, fargate_profile_for, fargate_size, FargateProfile, FargateSelector, Node, Taint, LABEL_ZONE};
+use super::quantity::{fmt_bytes, fmt_milli};
+use super::scheduler::{self, Cluster, Outcome, PlacedPod, Profile, ScheduleResult};
+
+/// The most nodes a scenario may ask for (node groups together).
+pub const MAX_NODES: usize = 1_000;
+/// The most pods the simulation keeps (a runaway controller stops here with an error event).
+pub const MAX_PODS: usize = 5_000;
 
 /// Everything Kubernetes the engine holds.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct KubeState {}
+pub struct KubeState {
+    pub(crate) enabled: bool,
+    /// In the order the scheduler visits them (creation order: zones interleave).
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) node_meta: BTreeMap<String, NodeMeta>,
+    pub(crate) node_groups: Vec<NodeGroup>,
+    pub(crate) fargate_profiles: Vec<FargateProfile>,
+    /// By `namespace/name`.
+    pub(crate) pods: BTreeMap<String, PodState>,
+    pub(crate) deployments: BTreeMap<String, DeploymentState>,
+    pub(crate) replica_sets: BTreeMap<String, RsState>,
+    pub(crate) daemon_sets: BTreeMap<String, DsState>,
+    /// Every other object (Service, PDB, ResourceQuota, LimitRange, ...) by `Kind/namespace/name`.
+    pub(crate) objects: BTreeMap<String, Object>,
+    pub(crate) namespaces: BTreeMap<String, Labels>,
+    pub(crate) profile: Option<Profile>,
+    pub(crate) next_start: usize,
+    pub(crate) rng_tie: Option<Rng>,
+    pub(crate) rng_names: Option<Rng>,
+    /// Creation counter (pods are scheduled oldest first).
+    pub(crate) seq: u64,
+    /// Bumped when capacity may have appeared: unschedulable pods retry.
+    pub(crate) version: u64,
+    /// Nodes being drained → `--force` given.
+    pub(crate) draining: BTreeMap<String, bool>,
+    /// Next host number per AZ index, for node names.
+    pub(crate) hosts: BTreeMap<usize, u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NodeMeta {
+    pub zone: String,
+    pub instance_type: String,
+    pub nodegroup: String,
+    pub capacity_type: String,
+    pub fargate: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NodeGroup {
+    pub name: String,
+    pub instance_type: String,
+    pub min: u32,
+    pub max: u32,
+    pub desired: u32,
+    pub labels: Labels,
+    pub taints: Vec<Taint>,
+    pub spot: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PodPhase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PodState {
+    pub pod: Pod,
+    pub namespace: String,
+    pub seq: u64,
+    pub created: Millis,
+    /// (`ReplicaSet` | `DaemonSet`, name).
+    pub owner: Option<(String, String)>,
+    /// The Deployment revision of the owning ReplicaSet (for behaviours).
+    pub revision: u64,
+    pub node: Option<String>,
+    pub phase: PodPhase,
+    /// kubectl's STATUS column: Pending, ContainerCreating, Running, CrashLoopBackOff, ...
+    pub status: String,
+    pub ready: bool,
+    pub ready_since: Option<Millis>,
+    pub started_at: Option<Millis>,
+    pub restarts: u32,
+    pub backoffs: u32,
+    pub pull_failures: u32,
+    pub gen: u32,
+    pub terminating: bool,
+    pub tried_version: Option<u64>,
+    /// The last FailedScheduling message while Pending.
+    pub message: Option<String>,
+    pub decision: Option<ScheduleResult>,
+}
+
+impl PodState {
+    pub fn name(&self) -> &str {
+        &self.pod.meta.name
+    }
+    pub fn terminal(&self) -> bool {
+        matches!(self.phase, PodPhase::Succeeded | PodPhase::Failed)
+    }
+    /// Counted by controllers (`FilterActivePods`): not terminating, not finished.
+    pub fn active(&self) -> bool {
+        !self.terminating && !self.terminal()
+    }
+    pub fn owned_by(&self, kind: &str, name: &str) -> bool {
+        self.owner.as_ref().is_some_and(|(k, n)| k == kind && n == name)
+    }
+    pub fn available(&self, now: Millis, min_ready_seconds: i64) -> bool {
+        self.ready && self.ready_since.is_some_and(|t| t + (min_ready_seconds.max(0) as Millis) * 1000 <= now)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DeploymentState {
+    pub d: Deployment,
+    pub namespace: String,
+    pub seq: u64,
+    /// Last time the rollout made progress (Progressing condition's lastUpdateTime).
+    pub progress_at: Millis,
+    /// (new RS replicas, old RS replicas, new RS available): a change is progress.
+    pub progress_sig: (i64, i64, i64, String),
+    /// Progressing condition: (status, reason).
+    pub progressing: (bool, String),
+    pub complete_revision: u64,
+    pub deadline_revision: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RsState {
+    pub rs: ReplicaSet,
+    pub namespace: String,
+    pub seq: u64,
+    /// `namespace/name` of the owning Deployment.
+    pub deployment: Option<String>,
+    pub revision: u64,
+    pub hash: String,
+    /// The last pod-creation error and the cluster version it happened at (no retry spam).
+    pub create_error: Option<(String, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DsState {
+    pub ds: DaemonSet,
+    pub namespace: String,
+    pub hash: String,
+}
 
 /// A queued Kubernetes timer (pod start, probe, eviction, ...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum KubeItem {}
+pub enum KubeItem {
+    /// A step of a pod's life, valid while the pod's `gen` is unchanged.
+    Pod { pod: String, gen: u32, step: PodStep },
+    /// Look again (minReadySeconds passed, a progress deadline is due).
+    Wake,
+    /// `kubectl drain` retries refused evictions every 5 s.
+    DrainRetry { node: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum PodStep {
+    /// Images pulled, containers started.
+    Started,
+    /// The image pull failed (bad tag).
+    PullFailed,
+    /// ImagePullBackOff is over: try again.
+    PullRetry,
+    Ready,
+    NotReady,
+    Kill(Kill),
+    /// The app exited after SIGTERM (or the grace period ran out): the pod is gone.
+    Terminated,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The snapshot
+// ---------------------------------------------------------------------------------------------
 
 /// What the snapshot shows of Kubernetes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct KubeView {}
+pub struct KubeView {
+    /// `default-scheduler` or `bin-packing`.
+    pub scheduler: String,
+    pub nodes: Vec<NodeView>,
+    pub pods: Vec<PodView>,
+    pub deployments: Vec<DeploymentView>,
+    pub replica_sets: Vec<ReplicaSetView>,
+    pub daemon_sets: Vec<DaemonSetView>,
+    /// Pending pods no node could take, with the scheduler's message.
+    pub unschedulable: Vec<UnschedulableView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeView {
+    pub name: String,
+    pub zone: String,
+    pub instance_type: String,
+    pub nodegroup: String,
+    /// `ON_DEMAND`, `SPOT` or `FARGATE`.
+    pub capacity_type: String,
+    pub fargate: bool,
+    pub allocatable_cpu_milli: i64,
+    pub allocatable_memory: i64,
+    pub max_pods: i64,
+    /// Σ requests of the pods bound here (what the scheduler subtracts).
+    pub requested_cpu_milli: i64,
+    pub requested_memory: i64,
+    /// `namespace/name` of the pods bound here.
+    pub pods: Vec<String>,
+    /// `key=value:Effect`.
+    pub taints: Vec<String>,
+    pub unschedulable: bool,
+    pub labels: Labels,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodView {
+    pub name: String,
+    pub namespace: String,
+    pub node: Option<String>,
+    pub phase: PodPhase,
+    /// kubectl's STATUS column (ContainerCreating, CrashLoopBackOff, Terminating, ...).
+    pub status: String,
+    pub ready: bool,
+    pub restarts: u32,
+    /// Guaranteed, Burstable or BestEffort.
+    pub qos: String,
+    /// `ReplicaSet/web-5d8f9c7b4`, `DaemonSet/fluent-bit`, or none.
+    pub owner: Option<String>,
+    pub requests_cpu_milli: i64,
+    pub requests_memory: i64,
+    pub labels: Labels,
+    pub created: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionView {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub status: bool,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentView {
+    pub name: String,
+    pub namespace: String,
+    pub desired: i64,
+    /// Active pods of every ReplicaSet.
+    pub replicas: i64,
+    pub ready: i64,
+    pub updated: i64,
+    pub available: i64,
+    pub revision: u64,
+    /// `RollingUpdate 25%/25%` or `Recreate`.
+    pub strategy: String,
+    pub conditions: Vec<ConditionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaSetView {
+    pub name: String,
+    pub namespace: String,
+    pub deployment: Option<String>,
+    pub desired: i64,
+    pub current: i64,
+    pub ready: i64,
+    pub revision: u64,
+    pub pod_template_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DaemonSetView {
+    pub name: String,
+    pub namespace: String,
+    pub desired: i64,
+    pub current: i64,
+    pub ready: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnschedulableView {
+    pub pod: String,
+    pub namespace: String,
+    pub message: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scenario's `kubernetes` section
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SetupSpec {
+    #[serde(default)]
+    node_groups: Vec<serde_json::Value>,
+    #[serde(default)]
+    fargate_profiles: Vec<serde_json::Value>,
+    #[serde(default)]
+    manifests: Vec<serde_json::Value>,
+    #[serde(default)]
+    scheduler: Option<SchedulerSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SchedulerSpec {
+    profile: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NodeGroupSpec {
+    name: String,
+    instance_type: String,
+    desired_size: u32,
+    #[serde(default)]
+    min_size: Option<u32>,
+    #[serde(default)]
+    max_size: Option<u32>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    #[serde(default)]
+    taints: Vec<TaintSpec>,
+    #[serde(default)]
+    capacity_type: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TaintSpec {
+    key: String,
+    #[serde(default)]
+    value: String,
+    effect: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FargateProfileSpec {
+    name: String,
+    selectors: Vec<FargateSelectorSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FargateSelectorSpec {
+    namespace: String,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+}
+
+fn typed<T: serde::de::DeserializeOwned>(v: &serde_json::Value, path: &str) -> Result<T, String> {
+    serde_json::from_value(v.clone()).map_err(|e| format!("{path}: {e}"))
+}
+
+fn parse_effect(s: &str, path: &str) -> Result<TaintEffect, String> {
+    match s {
+        "NoSchedule" | "NO_SCHEDULE" => Ok(TaintEffect::NoSchedule),
+        "PreferNoSchedule" | "PREFER_NO_SCHEDULE" => Ok(TaintEffect::PreferNoSchedule),
+        "NoExecute" | "NO_EXECUTE" => Ok(TaintEffect::NoExecute),
+        _ => Err(format!("{path}: unknown taint effect {s:?}; use NoSchedule, PreferNoSchedule or NoExecute")),
+    }
+}
+
+/// `rand.SafeEncodeString`'s alphabet (no vowels, no 0/1/3: no bad words, no look-alikes).
+const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// FNV-1a, 32-bit (Go's `fnv.New32a`).
+fn fnv32a(bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in bytes {
+        h ^= *b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// The `pod-template-hash` of a template: as the deployment controller's `ComputeHash`, FNV-32a of
+/// the template then `SafeEncodeString` of its decimal digits (kubernetes/kubernetes
+/// `pkg/controller/controller_utils.go`). Upstream hashes Go's `%#v` dump of the object; Berth
+/// hashes its own canonical JSON of the template, so the letters differ from a real cluster's but
+/// are as stable: the same template always gives the same hash.
+pub fn pod_template_hash(t: &PodTemplate) -> String {
+    let json = serde_json::to_string(t).unwrap_or_default();
+    let digits = fnv32a(json.as_bytes()).to_string();
+    digits.bytes().map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char).collect()
+}
+
+pub(crate) fn ns_of(meta: &ObjectMeta) -> String {
+    meta.namespace.clone().unwrap_or_else(|| "default".into())
+}
+
+pub(crate) fn key(ns: &str, name: &str) -> String {
+    format!("{ns}/{name}")
+}
 
 impl Engine {
-    /// Set up the Kubernetes side from the scenario's `kubernetes` section (manifests given as
-    /// files are already inlined as strings by the scenario reader).
-    pub(crate) fn kube_setup(&mut self, _spec: &serde_json::Value) -> Result<(), String> {
-        Err("Kubernetes scenarios are not simulated yet".into())
+    pub(crate) fn k_rng_names(&mut self) -> Rng {
+        self.kube.rng_names.take().unwrap_or_else(|| Rng::derive(self.seed, "k8s-names"))
     }
 
-    /// A `kubectl` action: `apply` (with `manifest`), `scale`, `rollout undo`, `cordon`, `drain`...
-    pub(crate) fn kubectl(&mut self, args: &str, _manifest: Option<&str>) -> Result<(), String> {
-        Err(format!("kubectl {args}: Kubernetes is not simulated yet"))
+    /// Five random characters for a generated pod name, from the `k8s-names` stream.
+    pub(crate) fn k_random_suffix(&mut self) -> String {
+        let mut rng = self.k_rng_names();
+        let s: String = (0..5).map(|_| ALPHANUMS[rng.pick(ALPHANUMS.len())] as char).collect();
+        self.kube.rng_names = Some(rng);
+        s
+    }
+
+    pub(crate) fn k_next_seq(&mut self) -> u64 {
+        self.kube.seq += 1;
+        self.kube.seq
+    }
+
+    /// Set up the Kubernetes side from the scenario's `kubernetes` section (manifests given as
+    /// files are already inlined as strings by the scenario reader).
+    pub(crate) fn kube_setup(&mut self, spec: &serde_json::Value) -> Result<(), String> {
+        let spec: SetupSpec = serde_json::from_value(spec.clone()).map_err(|e| e.to_string())?;
+        self.kube.enabled = true;
+        self.kube.namespaces.entry("default".into()).or_default();
+        self.kube.namespaces.entry("kube-system".into()).or_default();
+        self.kube.profile = Some(match spec.scheduler.as_ref().map(|s| s.profile.as_str()) {
+            None | Some("default-scheduler") => Profile::default_scheduler(),
+            Some("bin-packing") | Some("bin-packing-scheduler") => Profile::bin_packing(),
+            Some(other) => return Err(format!("scheduler.profile: unknown profile {other:?}; use \"default-scheduler\" (LeastAllocated) or \"bin-packing\" (MostAllocated)")),
+        });
+        let mut total = 0usize;
+        for (i, v) in spec.node_groups.iter().enumerate() {
+            let path = format!("nodeGroups[{i}]");
+            let g: NodeGroupSpec = typed(v, &path)?;
+            if crate::engine::catalog::lookup(&g.instance_type).is_none() {
+                return Err(format!("{path}.instanceType: {}", crate::engine::catalog::suggest(&g.instance_type)));
+            }
+            let min = g.min_size.unwrap_or(0);
+            let max = g.max_size.unwrap_or(g.desired_size.max(min));
+            if min > max || g.desired_size < min || g.desired_size > max {
+                return Err(format!("{path}: need minSize ≤ desiredSize ≤ maxSize; got {min} ≤ {} ≤ {max}", g.desired_size));
+            }
+            if self.kube.node_groups.iter().any(|n| n.name == g.name) {
+                return Err(format!("{path}.name: node group {:?} is defined twice", g.name));
+            }
+            total += g.desired_size as usize;
+            if total > MAX_NODES {
+                return Err(format!("{path}.desiredSize: at most {MAX_NODES} nodes in all"));
+            }
+            let spot = match g.capacity_type.as_deref() {
+                None | Some("ON_DEMAND") => false,
+                Some("SPOT") => true,
+                Some(o) => return Err(format!("{path}.capacityType: {o:?} is not ON_DEMAND or SPOT")),
+            };
+            let mut taints = Vec::new();
+            for (j, t) in g.taints.iter().enumerate() {
+                taints.push(Taint { key: t.key.clone(), value: t.value.clone(), effect: parse_effect(&t.effect, &format!("{path}.taints[{j}].effect"))? });
+            }
+            let group = NodeGroup { name: g.name.clone(), instance_type: g.instance_type.clone(), min, max, desired: g.desired_size, labels: g.labels, taints, spot };
+            self.kube.node_groups.push(group.clone());
+            for _ in 0..g.desired_size {
+                self.k_add_node(&group)?;
+            }
+        }
+        for (i, v) in spec.fargate_profiles.iter().enumerate() {
+            let path = format!("fargateProfiles[{i}]");
+            let p: FargateProfileSpec = typed(v, &path)?;
+            if p.selectors.is_empty() || p.selectors.len() > 5 {
+                return Err(format!("{path}.selectors: a Fargate profile has 1 to 5 selectors; got {}", p.selectors.len()));
+            }
+            let zones = if self.config.fargate_azs.is_empty() { self.config.azs.clone() } else { self.config.fargate_azs.clone() };
+            self.kube.fargate_profiles.push(FargateProfile {
+                name: p.name,
+                selectors: p.selectors.into_iter().map(|s| FargateSelector { namespace: s.namespace, labels: s.labels }).collect(),
+                zones,
+            });
+        }
+        for (i, m) in spec.manifests.iter().enumerate() {
+            let text = m.as_str().ok_or_else(|| format!("manifests[{i}]: a manifest is a YAML string or {{\"file\": \"web.yaml\"}}"))?;
+            self.k_apply_text(text, &format!("manifests[{i}]"))?;
+        }
+        self.kube_reconcile();
+        Ok(())
+    }
+
+    /// Adds one node of a group, in the next AZ (round robin), named as EKS names EC2 nodes: the
+    /// private DNS name `ip-10-0-<AZ index + 1>-<host>.ec2.internal` (us-east-1) or
+    /// `....<region>.compute.internal`.
+    pub(crate) fn k_add_node(&mut self, g: &NodeGroup) -> Result<String, String> {
+        let azs = self.config.azs.clone();
+        if azs.is_empty() {
+            return Err("the cluster has no Availability Zones".into());
+        }
+        let in_group = self.kube.node_meta.values().filter(|m| m.nodegroup == g.name).count();
+        let a = in_group % azs.len();
+        let host = self.kube.hosts.entry(a).or_insert(10);
+        let h = *host;
+        *host += 1;
+        let domain = if self.config.region == "us-east-1" { "ec2.internal".to_string() } else { format!("{}.compute.internal", self.config.region) };
+        let name = format!("ip-10-0-{}-{h}.{domain}", a + 1);
+        let zone = azs[a].clone();
+        let mut node = Node::eks(&name, &g.instance_type, &zone, &g.name, g.spot)?;
+        for (k, v) in &g.labels {
+            node.labels.insert(k.clone(), v.clone());
+        }
+        node.taints = g.taints.clone();
+        self.emit(EventKind::KubeNodeReady {
+            node: name.clone(),
+            zone: zone.clone(),
+            instance_type: g.instance_type.clone(),
+            nodegroup: g.name.clone(),
+            allocatable_cpu: fmt_milli(node.allocatable.cpu_milli),
+            allocatable_memory: fmt_bytes(node.allocatable.memory),
+            max_pods: node.allocatable.pods,
+        });
+        self.kube.node_meta.insert(
+            name.clone(),
+            NodeMeta { zone, instance_type: g.instance_type.clone(), nodegroup: g.name.clone(), capacity_type: if g.spot { "SPOT".into() } else { "ON_DEMAND".into() }, fargate: false },
+        );
+        self.kube.nodes.push(node);
+        self.kube.version += 1;
+        Ok(name)
+    }
+
+    /// Parses a manifest and applies every object; errors keep their line:col.
+    pub(crate) fn k_apply_text(&mut self, text: &str, label: &str) -> Result<Vec<String>, String> {
+        let m = super::manifest::parse(text);
+        if m.has_errors() {
+            let lines: Vec<String> = m
+                .errors()
+                .iter()
+                .map(|d| if d.path.is_empty() { format!("{label} {}:{}: {}", d.pos.line, d.pos.col, d.message) } else { format!("{label} {}:{}: {}: {}", d.pos.line, d.pos.col, d.path, d.message) })
+                .collect();
+            return Err(lines.join("\n"));
+        }
+        let objects: Vec<Object> = m.objects.into_iter().map(|p| p.object).collect();
+        self.k_apply(objects)
+    }
+
+    /// `kubectl apply`: namespaces, policies and config first, then workloads, in file order.
+    pub(crate) fn k_apply(&mut self, objects: Vec<Object>) -> Result<Vec<String>, String> {
+        let mut done = Vec::new();
+        let (first, rest): (Vec<Object>, Vec<Object>) = objects.into_iter().partition(|o| {
+            matches!(
+                o,
+                Object::Namespace(_) | Object::ResourceQuota(_) | Object::LimitRange(_) | Object::ConfigMap(_) | Object::Secret(_) | Object::PodDisruptionBudget(_) | Object::Service(_) | Object::NetworkPolicy(_)
+            )
+        });
+        for o in first.into_iter().chain(rest) {
+            let kind = o.kind();
+            let ns = ns_of(o.meta());
+            let name = o.meta().name.clone();
+            if !matches!(o, Object::Namespace(_)) && !self.kube.namespaces.contains_key(&ns) {
+                return Err(format!("Error from server (NotFound): error when creating {kind} {name:?}: namespaces {ns:?} not found"));
+            }
+            match o {
+                Object::Namespace(n) => {
+                    self.kube.namespaces.insert(n.meta.name.clone(), n.meta.labels.clone());
+                }
+                Object::Deployment(d) => self.k_apply_deployment(d, &ns),
+                Object::ReplicaSet(rs) => {
+                    let k = key(&ns, &rs.meta.name);
+                    let hash = pod_template_hash(&rs.template);
+                    let seq = self.k_next_seq();
+                    match self.kube.replica_sets.get_mut(&k) {
+                        Some(existing) => existing.rs = rs,
+                        None => {
+                            self.kube.replica_sets.insert(k, RsState { rs, namespace: ns.clone(), seq, deployment: None, revision: 0, hash, create_error: None });
+                        }
+                    }
+                }
+                Object::DaemonSet(ds) => {
+                    let k = key(&ns, &ds.meta.name);
+                    let hash = pod_template_hash(&ds.template);
+                    self.kube.daemon_sets.insert(k, DsState { ds, namespace: ns.clone(), hash });
+                }
+                Object::Pod(p) => {
+                    let k = key(&ns, &p.meta.name);
+                    if !self.kube.pods.contains_key(&k) {
+                        self.k_create_pod(p, &ns, None, 0).map_err(|e| format!("Error from server (Forbidden): error when creating pod: {e}"))?;
+                    }
+                }
+                other => {
+                    self.kube.objects.insert(format!("{kind}/{ns}/{name}"), other);
+                    // A new quota or limit may unblock a ReplicaSet.
+                    self.kube.version += 1;
+                }
+            }
+            done.push(format!("{}/{name}", kind.to_lowercase()));
+        }
+        Ok(done)
+    }
+
+    fn k_apply_deployment(&mut self, d: Deployment, ns: &str) {
+        let k = key(ns, &d.meta.name);
+        let now = self.now();
+        let seq = self.k_next_seq();
+        match self.kube.deployments.get_mut(&k) {
+            Some(existing) => {
+                if existing.d.template != d.template {
+                    existing.progress_at = now;
+                }
+                existing.d = d;
+            }
+            None => {
+                self.kube.deployments.insert(
+                    k,
+                    DeploymentState { d, namespace: ns.to_string(), seq, progress_at: now, progress_sig: (0, 0, 0, String::new()), progressing: (true, "NewReplicaSetCreated".into()), complete_revision: 0, deadline_revision: 0 },
+                );
+            }
+        }
+    }
+
+    /// Creates a pod through admission (LimitRange defaults, ResourceQuota); returns its name.
+    pub(crate) fn k_create_pod(&mut self, mut pod: Pod, ns: &str, owner: Option<(String, String)>, revision: u64) -> Result<String, String> {
+        if self.kube.pods.len() >= MAX_PODS {
+            return Err(format!("Berth keeps at most {MAX_PODS} pods"));
+        }
+        pod.meta.namespace = Some(ns.to_string());
+        self.k_admit(&mut pod, ns)?;
+        let name = pod.meta.name.clone();
+        let seq = self.k_next_seq();
+        let owner_text = owner.as_ref().map(|(k, n)| format!("{k}/{n}")).unwrap_or_default();
+        let state = PodState {
+            pod,
+            namespace: ns.to_string(),
+            seq,
+            created: self.now(),
+            owner,
+            revision,
+            node: None,
+            phase: PodPhase::Pending,
+            status: "Pending".into(),
+            ready: false,
+            ready_since: None,
+            started_at: None,
+            restarts: 0,
+            backoffs: 0,
+            pull_failures: 0,
+            gen: 0,
+            terminating: false,
+            tried_version: None,
+            message: None,
+            decision: None,
+        };
+        self.kube.pods.insert(key(ns, &name), state);
+        self.emit(EventKind::PodCreated { pod: name.clone(), namespace: ns.to_string(), owner: owner_text });
+        Ok(name)
+    }
+
+    pub(crate) fn k_push(&mut self, after: Millis, item: KubeItem) {
+        let at = self.now() + after;
+        self.push(at, Item::Kube(item));
     }
 
     pub(crate) fn kube_process(&mut self, item: KubeItem) {
-        match item {}
+        match item {
+            KubeItem::Pod { pod, gen, step } => self.k_pod_step(&pod, gen, step),
+            KubeItem::Wake => {}
+            KubeItem::DrainRetry { node } => self.k_drain_pass(&node),
+        }
     }
 
-    /// Called after every step, like the ECS service scheduler.
-    pub(crate) fn kube_reconcile(&mut self) {}
+    /// Called after every step, like the ECS service scheduler: controllers until nothing
+    /// changes (bounded), then the scheduler, then rollout conditions.
+    pub(crate) fn kube_reconcile(&mut self) {
+        if !self.kube.enabled {
+            return;
+        }
+        for _ in 0..32 {
+            let mut changed = self.k_sync_deployments();
+            changed |= self.k_sync_replica_sets();
+            changed |= self.k_sync_daemon_sets();
+            changed |= self.k_schedule_pending();
+            if !changed {
+                break;
+            }
+        }
+        self.k_deployment_status();
+        self.k_drain_check();
+    }
+
+    /// Pods bound to nodes that still hold resources (everything but finished pods).
+    pub(crate) fn k_placed(&self) -> Vec<PlacedPod> {
+        self.kube.pods.values().filter_map(|p| p.node.as_ref().filter(|_| !p.terminal()).map(|n| PlacedPod { pod: p.pod.clone(), node: n.clone() })).collect()
+    }
+
+    /// The selector the system default spread constraints use for a pod: its ReplicaSet's, else
+    /// the first Service that selects it.
+    fn k_default_selector(&self, p: &PodState) -> Option<LabelSelector> {
+        if let Some((kind, name)) = &p.owner {
+            if kind == "ReplicaSet" {
+                return self.kube.replica_sets.get(&key(&p.namespace, name)).map(|r| r.rs.selector.clone());
+            }
+            return None;
+        }
+        self.kube.objects.values().find_map(|o| match o {
+            Object::Service(s) if ns_of(&s.meta) == p.namespace && !s.selector.is_empty() && s.selector.iter().all(|(k, v)| p.pod.meta.labels.get(k) == Some(v)) => {
+                Some(LabelSelector { match_labels: s.selector.clone(), match_expressions: Vec::new() })
+            }
+            _ => None,
+        })
+    }
+
+    /// One scheduling cycle per pending pod, oldest first. Returns true if a pod was bound.
+    fn k_schedule_pending(&mut self) -> bool {
+        let version = self.kube.version;
+        let mut pending: Vec<(u64, String)> = self
+            .kube
+            .pods
+            .iter()
+            .filter(|(_, p)| p.node.is_none() && p.active() && p.tried_version != Some(version))
+            .map(|(k, p)| (p.seq, k.clone()))
+            .collect();
+        if pending.is_empty() {
+            return false;
+        }
+        pending.sort();
+        let profile = self.kube.profile.clone().unwrap_or_else(Profile::default_scheduler);
+        let mut placed = self.k_placed();
+        let mut bound = false;
+        let mut rng = self.kube.rng_tie.take().unwrap_or_else(|| Rng::derive(self.seed, "k8s-tie-break"));
+        for (_, k) in pending {
+            let Some(p) = self.kube.pods.get(&k).cloned() else { continue };
+            // Fargate profiles capture matching pods before the default scheduler sees them.
+            if let Some(fp) = fargate_profile_for(&self.kube.fargate_profiles, &p.namespace, &p.pod.meta.labels).cloned() {
+                match fargate_size(&p.pod) {
+                    Ok(size) => {
+                        let idx = self.kube.node_meta.values().filter(|m| m.fargate).count() + p.seq as usize;
+                        let zone = fp.zones.get(idx % fp.zones.len().max(1)).cloned().unwrap_or_default();
+                        let host = 100 + self.kube.seq;
+                        let name = format!("fargate-ip-10-0-{}-{host}.ec2.internal", (idx % fp.zones.len().max(1)) + 1);
+                        let mut node = fargate_node(&name, &zone, &size);
+                        node.taints.push(Taint::new("eks.amazonaws.com/compute-type", "fargate", TaintEffect::NoSchedule));
+                        self.kube.node_meta.insert(name.clone(), NodeMeta { zone, instance_type: format!("fargate {}", size.explanation.rsplit("size ").next().unwrap_or("")), nodegroup: fp.name.clone(), capacity_type: "FARGATE".into(), fargate: true });
+                        self.emit(EventKind::KubeNodeReady {
+                            node: name.clone(),
+                            zone: node.labels.get(LABEL_ZONE).cloned().unwrap_or_default(),
+                            instance_type: "fargate".into(),
+                            nodegroup: fp.name.clone(),
+                            allocatable_cpu: fmt_milli(node.allocatable.cpu_milli),
+                            allocatable_memory: fmt_bytes(node.allocatable.memory),
+                            max_pods: 1,
+                        });
+                        self.kube.nodes.push(node);
+                        let why = format!("fargate-scheduler, profile {}: {}", fp.name, size.explanation);
+                        self.k_bind(&k, &name, why, None);
+                        placed.push(PlacedPod { pod: p.pod.clone(), node: name });
+                        bound = true;
+                    }
+                    Err(e) => {
+                        if let Some(ps) = self.kube.pods.get_mut(&k) {
+                            ps.tried_version = Some(version);
+                            ps.message = Some(e.clone());
+                        }
+                        self.emit(EventKind::PodFailedScheduling { pod: p.name().to_string(), namespace: p.namespace.clone(), message: e });
+                    }
+                }
+                continue;
+            }
+            let selector = self.k_default_selector(&p);
+            let cluster = Cluster { pods: &placed, namespaces: &self.kube.namespaces, default_spread_selector: selector.as_ref() };
+            let result = scheduler::schedule_from(&p.pod, &self.kube.nodes, &cluster, &profile, self.kube.next_start, &mut rng);
+            self.kube.next_start = result.next_start_index;
+            match result.outcome.clone() {
+                Outcome::Scheduled { node, .. } => {
+                    let why = why_here(&result, &node);
+                    placed.push(PlacedPod { pod: p.pod.clone(), node: node.clone() });
+                    self.k_bind(&k, &node, why, Some(result));
+                    bound = true;
+                }
+                Outcome::Unschedulable { message } => {
+                    if let Some(ps) = self.kube.pods.get_mut(&k) {
+                        ps.tried_version = Some(version);
+                        ps.message = Some(message.clone());
+                        ps.decision = Some(result);
+                    }
+                    self.emit(EventKind::PodFailedScheduling { pod: p.name().to_string(), namespace: p.namespace.clone(), message });
+                }
+            }
+        }
+        self.kube.rng_tie = Some(rng);
+        bound
+    }
+
+    /// Why the scheduler placed a pod where it is (every node's filters and scores), for the UI.
+    /// `name` is `namespace/name` or a pod name (first match in namespace order).
+    pub fn explain_pod(&self, name: &str) -> Option<ScheduleResult> {
+        let p = self.kube.pods.get(name).or_else(|| self.kube.pods.values().find(|p| p.name() == name))?;
+        p.decision.clone()
+    }
 
     /// `None` when the scenario has no Kubernetes.
     pub(crate) fn kube_snapshot(&self) -> Option<KubeView> {
-        None
+        if !self.kube.enabled {
+            return None;
+        }
+        let now = self.now();
+        let k = &self.kube;
+        let nodes = k
+            .nodes
+            .iter()
+            .map(|n| {
+                let meta = k.node_meta.get(&n.name);
+                let here: Vec<&PodState> = k.pods.values().filter(|p| p.node.as_deref() == Some(n.name.as_str()) && !p.terminal()).collect();
+                let (cpu, mem) = here.iter().map(|p| scheduler::pod_requests(&p.pod.spec, false)).fold((0, 0), |(a, b), (c, m)| (a + c, b + m));
+                NodeView {
+                    name: n.name.clone(),
+                    zone: meta.map(|m| m.zone.clone()).unwrap_or_default(),
+                    instance_type: meta.map(|m| m.instance_type.clone()).unwrap_or_default(),
+                    nodegroup: meta.map(|m| m.nodegroup.clone()).unwrap_or_default(),
+                    capacity_type: meta.map(|m| m.capacity_type.clone()).unwrap_or_default(),
+                    fargate: n.fargate,
+                    allocatable_cpu_milli: n.allocatable.cpu_milli,
+                    allocatable_memory: n.allocatable.memory,
+                    max_pods: n.allocatable.pods,
+                    requested_cpu_milli: cpu,
+                    requested_memory: mem,
+                    pods: here.iter().map(|p| key(&p.namespace, p.name())).collect(),
+                    taints: n.taints.iter().map(|t| if t.value.is_empty() { format!("{}:{}", t.key, t.effect.as_str()) } else { format!("{}={}:{}", t.key, t.value, t.effect.as_str()) }).collect(),
+                    unschedulable: n.unschedulable,
+                    labels: n.labels.clone(),
+                }
+            })
+            .collect();
+        let mut pod_list: Vec<&PodState> = k.pods.values().collect();
+        pod_list.sort_by_key(|p| p.seq);
+        let pods = pod_list
+            .iter()
+            .map(|p| {
+                let (cpu, mem) = scheduler::pod_requests(&p.pod.spec, false);
+                PodView {
+                    name: p.name().to_string(),
+                    namespace: p.namespace.clone(),
+                    node: p.node.clone(),
+                    phase: p.phase,
+                    status: p.status.clone(),
+                    ready: p.ready,
+                    restarts: p.restarts,
+                    qos: super::qos::qos_class(&p.pod.spec).as_str().to_string(),
+                    owner: p.owner.as_ref().map(|(k, n)| format!("{k}/{n}")),
+                    requests_cpu_milli: cpu,
+                    requests_memory: mem,
+                    labels: p.pod.meta.labels.clone(),
+                    created: p.created,
+                }
+            })
+            .collect();
+        let deployments = k.deployments.iter().map(|(dk, d)| self.k_deployment_view(dk, d, now)).collect();
+        let mut rs_list: Vec<&RsState> = k.replica_sets.values().collect();
+        rs_list.sort_by_key(|r| r.seq);
+        let replica_sets = rs_list
+            .iter()
+            .map(|r| {
+                let owned: Vec<&PodState> = k.pods.values().filter(|p| p.namespace == r.namespace && p.owned_by("ReplicaSet", &r.rs.meta.name) && p.active()).collect();
+                ReplicaSetView {
+                    name: r.rs.meta.name.clone(),
+                    namespace: r.namespace.clone(),
+                    deployment: r.deployment.as_ref().map(|d| d.rsplit('/').next().unwrap_or(d).to_string()),
+                    desired: r.rs.replicas,
+                    current: owned.len() as i64,
+                    ready: owned.iter().filter(|p| p.ready).count() as i64,
+                    revision: r.revision,
+                    pod_template_hash: r.hash.clone(),
+                }
+            })
+            .collect();
+        let daemon_sets = k
+            .daemon_sets
+            .values()
+            .map(|d| {
+                let owned: Vec<&PodState> = k.pods.values().filter(|p| p.namespace == d.namespace && p.owned_by("DaemonSet", &d.ds.meta.name) && p.active()).collect();
+                DaemonSetView {
+                    name: d.ds.meta.name.clone(),
+                    namespace: d.namespace.clone(),
+                    desired: self.k_daemon_nodes(d).len() as i64,
+                    current: owned.len() as i64,
+                    ready: owned.iter().filter(|p| p.ready).count() as i64,
+                }
+            })
+            .collect();
+        let unschedulable = pod_list
+            .iter()
+            .filter(|p| p.node.is_none() && p.active())
+            .filter_map(|p| p.message.as_ref().map(|m| UnschedulableView { pod: p.name().to_string(), namespace: p.namespace.clone(), message: m.clone() }))
+            .collect();
+        let scheduler = match &k.profile {
+            Some(p) if p.scheduler_name == "bin-packing-scheduler" => "bin-packing".to_string(),
+            _ => "default-scheduler".to_string(),
+        };
+        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable })
     }
+}
+
+/// "score 481 — TaintToleration 3×100, NodeAffinity 2×0, ..." for the podScheduled event.
+fn why_here(result: &ScheduleResult, node: &str) -> String {
+    let feasible = result.nodes.iter().filter(|n| n.feasible).count();
+    let total = result.nodes.len();
+    let Some(r) = result.node(node) else { return String::new() };
+    if r.scores.is_empty() {
+        return format!("the only node of {total} that passed every filter");
+    }
+    let parts: Vec<String> = r.scores.iter().map(|s| format!("{} {}×{}", s.plugin, s.weight, s.normalized)).collect();
+    let mut out = format!("highest score {} of {feasible} feasible node(s) out of {total}: {}", r.total.unwrap_or(0), parts.join(", "));
+    if let Some(tb) = &result.tie_break {
+        out.push_str(&format!("; tied with {} other(s), chosen at random", tb.among.len().saturating_sub(1)));
+    }
+    out
 }

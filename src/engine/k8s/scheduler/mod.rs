@@ -39,6 +39,8 @@ mod taint_toleration;
 
 pub use node_resources_fit::{least_allocated_score, most_allocated_score, requested_to_capacity_ratio_score};
 pub use balanced_allocation::balanced_score;
+pub use node_affinity::required_match;
+pub use taint_toleration::{tolerated, tolerates};
 
 /// `framework.MaxNodeScore`.
 pub const MAX_NODE_SCORE: i64 = 100;

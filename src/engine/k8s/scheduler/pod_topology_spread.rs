@@ -145,7 +145,9 @@ pub(crate) fn score(ctx: &Ctx, nodes: &[&Node]) -> Option<Scored> {
         // Domains present among the scored (non-ignored) nodes.
         let domains: BTreeSet<&str> = nodes.iter().filter(|n| !ignored.contains(n.name.as_str())).filter_map(|n| n.labels.get(&c.topology_key).map(String::as_str)).collect();
         let size = if c.topology_key == LABEL_HOSTNAME { nodes.len() - ignored.len() } else { domains.len() };
-        let weight = ((size + 2) as f64).ln();
+        // `topologyNormalizingWeight`: math.Log(size + 2), here from + − × ÷ only (detmath) so the
+        // score is bit-identical natively and in Wasm.
+        let weight = crate::engine::detmath::ln((size + 2) as f64);
         let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
         if c.topology_key != LABEL_HOSTNAME {
             for n in ctx.nodes.iter().filter(|n| eligible(ctx, c, n, &cs)) {
@@ -156,7 +158,7 @@ pub(crate) fn score(ctx: &Ctx, nodes: &[&Node]) -> Option<Scored> {
                 }
             }
         }
-        raws.push((c.clone(), sel.clone(), weight, counts.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<String, i64>>()));
+        raws.push((c.clone(), sel.clone(), weight, size + 2, counts.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<String, i64>>()));
     }
     let mut raw = Vec::new();
     for n in nodes {
@@ -167,14 +169,14 @@ pub(crate) fn score(ctx: &Ctx, nodes: &[&Node]) -> Option<Scored> {
         }
         let mut s = 0.0;
         let mut p = Vec::new();
-        for (c, sel, w, counts) in &raws {
+        for (c, sel, w, arg, counts) in &raws {
             let cnt = if c.topology_key == LABEL_HOSTNAME {
                 matching_on(ctx, &n.name, sel)
             } else {
                 n.labels.get(&c.topology_key).and_then(|v| counts.get(v)).copied().unwrap_or(0)
             };
             s += cnt as f64 * w + (c.max_skew - 1) as f64;
-            p.push(format!("{}: {cnt} × ln({}) + ({} − 1)", c.topology_key, ((w.exp()).round() as i64), c.max_skew));
+            p.push(format!("{}: {cnt} × ln({arg}) + ({} − 1)", c.topology_key, c.max_skew));
         }
         raw.push(s.round() as i64);
         parts.push(p);

@@ -1,0 +1,251 @@
+//! A pod's life on its node, on virtual time: ContainerCreating (Fargate provisioning, init
+//! containers, image pulls at 50 MB/s with a per-node cache, as ECS), Running, Ready per the
+//! probes (`kubelet::plan`), restarts with CrashLoopBackOff, ErrImagePull / ImagePullBackOff,
+//! Terminating with `terminationGracePeriodSeconds`.
+//!
+//! **Behaviours.** A pod's app behaves as the scenario's `behaviors` say, looked up by, in order:
+//! the first container's image exactly (`"web:2.0"`), then `<deployment>:<revision>` (the
+//! Deployment revision of the pod's ReplicaSet), then the Deployment (or ReplicaSet, DaemonSet,
+//! pod) name; otherwise it behaves well. The behaviour applies to the pod's first container.
+
+use crate::engine::behavior::Behavior;
+use crate::engine::event::EventKind;
+use crate::engine::lifecycle::{CONTAINER_START_MS, FARGATE_PROVISION_MS};
+use crate::engine::sim::Engine;
+use crate::engine::time::{Millis, SECOND};
+
+use super::kubelet::{self, Kill, BACKOFF_RESET_AFTER};
+use super::model::RestartPolicy;
+use super::scheduler::ScheduleResult;
+use super::sim::{key, KubeItem, PodPhase, PodStep};
+
+const MIB: i64 = 1 << 20;
+
+impl Engine {
+    /// The behaviour of a pod's app (see the module doc for the lookup order).
+    pub(crate) fn k_behavior(&self, pod_key: &str) -> Behavior {
+        let Some(p) = self.kube.pods.get(pod_key) else { return Behavior::well_behaved() };
+        if let Some(c) = p.pod.spec.containers.first() {
+            if let Some(b) = self.behaviors.get(&c.image) {
+                return b.clone();
+            }
+        }
+        let family = match &p.owner {
+            Some((kind, rs)) if kind == "ReplicaSet" => {
+                self.kube.replica_sets.get(&key(&p.namespace, rs)).and_then(|r| r.deployment.as_ref()).map(|d| d.rsplit('/').next().unwrap_or(d).to_string()).unwrap_or_else(|| rs.clone())
+            }
+            Some((_, n)) => n.clone(),
+            None => p.name().to_string(),
+        };
+        self.behavior_for(&family, p.revision as u32)
+    }
+
+    /// The scheduler (or the Fargate scheduler) bound the pod: start creating its containers.
+    pub(crate) fn k_bind(&mut self, pod_key: &str, node: &str, why: String, decision: Option<ScheduleResult>) {
+        let b = self.k_behavior(pod_key);
+        let fargate = self.kube.node_meta.get(node).is_some_and(|m| m.fargate);
+        let Some(p) = self.kube.pods.get_mut(pod_key) else { return };
+        p.node = Some(node.to_string());
+        p.status = "ContainerCreating".into();
+        p.message = None;
+        if decision.is_some() {
+            p.decision = decision;
+        }
+        p.gen += 1;
+        let gen = p.gen;
+        let (name, ns) = (p.name().to_string(), p.namespace.clone());
+        let inits = p.pod.spec.init_containers.len() as Millis;
+        let mut images: Vec<String> = p.pod.spec.init_containers.iter().chain(p.pod.spec.containers.iter()).map(|c| c.image.clone()).collect();
+        images.sort();
+        images.dedup();
+        self.emit(EventKind::PodScheduled { pod: name, namespace: ns, node: node.to_string(), why });
+        let cached = self.kube.nodes.iter().find(|n| n.name == node).map(|n| images.iter().all(|i| n.images.contains_key(i))).unwrap_or(false);
+        let prov = if fargate { FARGATE_PROVISION_MS } else { 0 };
+        if b.image_pull_fails && !cached {
+            self.k_push(prov + SECOND, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::PullFailed });
+            return;
+        }
+        let uncached = self.kube.nodes.iter().find(|n| n.name == node).map(|n| images.iter().filter(|i| !n.images.contains_key(*i)).count()).unwrap_or(images.len()) as Millis;
+        let delay = prov + uncached * b.pull_ms(false) + inits * b.init_runs_for + CONTAINER_START_MS;
+        self.k_push(delay, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::Started });
+    }
+
+    pub(crate) fn k_pod_step(&mut self, pod_key: &str, gen: u32, step: PodStep) {
+        let Some(p) = self.kube.pods.get(pod_key) else { return };
+        if p.gen != gen {
+            return;
+        }
+        let (name, ns) = (p.name().to_string(), p.namespace.clone());
+        let now = self.now();
+        match step {
+            PodStep::Started => {
+                let b = self.k_behavior(pod_key);
+                let size = b.image_size_mb as i64 * 1_000_000;
+                let Some(p) = self.kube.pods.get_mut(pod_key) else { return };
+                let node = p.node.clone().unwrap_or_default();
+                let first = p.started_at.is_none();
+                p.phase = PodPhase::Running;
+                p.status = "Running".into();
+                p.started_at = Some(now);
+                let c = p.pod.spec.containers.first().cloned();
+                let images: Vec<String> = p.pod.spec.init_containers.iter().chain(p.pod.spec.containers.iter()).map(|c| c.image.clone()).collect();
+                if let Some(n) = self.kube.nodes.iter_mut().find(|n| n.name == node) {
+                    for i in images {
+                        n.images.entry(i).or_insert(size);
+                    }
+                }
+                if first {
+                    self.emit(EventKind::PodRunning { pod: name, namespace: ns, node });
+                }
+                let Some(c) = c else { return };
+                let limit_mib = (c.resources.limits.memory.unwrap_or(0) / MIB) as u32;
+                let start_mib = b.memory_mib.unwrap_or_else(|| (c.resources.requests.memory.unwrap_or(0) / MIB) as u32 / 2);
+                let plan = kubelet::plan(&b, c.startup_probe.as_ref(), c.readiness_probe.as_ref(), c.liveness_probe.as_ref(), start_mib, limit_mib);
+                if let Some(t) = plan.ready_at {
+                    self.k_push(t, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::Ready });
+                }
+                if let Some(t) = plan.not_ready_at {
+                    self.k_push(t, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::NotReady });
+                }
+                if let Some((t, kill)) = plan.kill {
+                    self.k_push(t, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::Kill(kill) });
+                }
+            }
+            PodStep::Ready => {
+                let min_ready = self.k_min_ready_seconds(pod_key);
+                if let Some(p) = self.kube.pods.get_mut(pod_key) {
+                    p.ready = true;
+                    p.ready_since = Some(now);
+                }
+                self.emit(EventKind::PodReady { pod: name, namespace: ns });
+                if min_ready > 0 {
+                    self.k_push(min_ready as Millis * SECOND, KubeItem::Wake);
+                }
+            }
+            PodStep::NotReady => {
+                if let Some(p) = self.kube.pods.get_mut(pod_key) {
+                    p.ready = false;
+                    p.ready_since = None;
+                }
+                self.emit(EventKind::PodNotReady { pod: name, namespace: ns, reason: "Readiness probe failed".into() });
+            }
+            PodStep::Kill(kill) => self.k_container_died(pod_key, kill),
+            PodStep::PullFailed => {
+                let Some(p) = self.kube.pods.get_mut(pod_key) else { return };
+                p.pull_failures += 1;
+                p.status = "ImagePullBackOff".into();
+                let image = p.pod.spec.containers.first().map(|c| c.image.clone()).unwrap_or_default();
+                let delay = kubelet::restart_backoff(p.pull_failures);
+                self.emit(EventKind::PodWaiting {
+                    pod: name,
+                    namespace: ns,
+                    reason: "ErrImagePull".into(),
+                    message: format!("Failed to pull image \"{image}\": not found; back-off {} before pulling again (ImagePullBackOff)", crate::engine::time::Clock(delay)),
+                });
+                self.k_push(delay, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::PullRetry });
+            }
+            PodStep::PullRetry => {
+                if let Some(p) = self.kube.pods.get_mut(pod_key) {
+                    p.status = "ContainerCreating".into();
+                }
+                self.k_push(SECOND, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::PullFailed });
+            }
+            PodStep::Terminated => self.k_remove_pod(pod_key),
+        }
+    }
+
+    fn k_min_ready_seconds(&self, pod_key: &str) -> i64 {
+        let Some(p) = self.kube.pods.get(pod_key) else { return 0 };
+        match &p.owner {
+            Some((kind, rs)) if kind == "ReplicaSet" => self.kube.replica_sets.get(&key(&p.namespace, rs)).map(|r| r.rs.min_ready_seconds).unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// The container died: restart it after the back-off, or finish the pod (Jobs' policies).
+    fn k_container_died(&mut self, pod_key: &str, kill: Kill) {
+        let now = self.now();
+        let Some(p) = self.kube.pods.get_mut(pod_key) else { return };
+        let (name, ns) = (p.name().to_string(), p.namespace.clone());
+        p.gen += 1;
+        let gen = p.gen;
+        let was_ready = p.ready;
+        p.ready = false;
+        p.ready_since = None;
+        let code = kill.exit_code();
+        let restart = match p.pod.spec.restart_policy {
+            RestartPolicy::Always => true,
+            RestartPolicy::OnFailure => code != 0,
+            RestartPolicy::Never => false,
+        };
+        let container = p.pod.spec.containers.first().map(|c| c.name.clone()).unwrap_or_default();
+        if was_ready {
+            self.emit(EventKind::PodNotReady { pod: name.clone(), namespace: ns.clone(), reason: kill.reason() });
+        }
+        let Some(p) = self.kube.pods.get_mut(pod_key) else { return };
+        if !restart {
+            p.phase = if code == 0 { PodPhase::Succeeded } else { PodPhase::Failed };
+            p.status = if code == 0 { "Completed".into() } else { kill.reason() };
+            self.kube.version += 1;
+            return;
+        }
+        if p.started_at.is_some_and(|s| now.saturating_sub(s) >= BACKOFF_RESET_AFTER) {
+            p.backoffs = 0;
+        }
+        let delay = kubelet::restart_backoff(p.backoffs);
+        p.backoffs += 1;
+        p.restarts += 1;
+        p.status = if delay > 0 { "CrashLoopBackOff".into() } else { "Running".into() };
+        let restarts = p.restarts;
+        self.emit(EventKind::ContainerRestarted { pod: name, namespace: ns, container, restart_count: restarts, reason: kill.reason(), exit_code: code, back_off_ms: delay });
+        self.k_push(delay + CONTAINER_START_MS, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::Started });
+    }
+
+    /// Deletes a pod gracefully: out of endpoints at once, SIGTERM, gone when the app exits
+    /// (`shutdownAfter`, default 1 s) or after `terminationGracePeriodSeconds`. A pod that never
+    /// started goes at once.
+    pub(crate) fn k_delete_pod(&mut self, pod_key: &str, reason: &str) {
+        let b = self.k_behavior(pod_key);
+        let Some(p) = self.kube.pods.get_mut(pod_key) else { return };
+        if p.terminating {
+            return;
+        }
+        if p.started_at.is_none() || p.terminal() {
+            self.k_remove_pod(pod_key);
+            return;
+        }
+        let (name, ns) = (p.name().to_string(), p.namespace.clone());
+        p.terminating = true;
+        p.gen += 1;
+        let gen = p.gen;
+        let was_ready = p.ready;
+        p.ready = false;
+        p.status = "Terminating".into();
+        let grace = (p.pod.spec.termination_grace_period_seconds.max(0) as Millis) * SECOND;
+        let after = b.shutdown_after.min(grace);
+        if was_ready {
+            self.emit(EventKind::PodNotReady { pod: name.clone(), namespace: ns.clone(), reason: "Terminating".into() });
+        }
+        self.emit(EventKind::PodTerminating { pod: name, namespace: ns, reason: reason.to_string(), grace_ms: grace });
+        self.k_push(after, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::Terminated });
+    }
+
+    /// The pod is gone: its requests are free; a Fargate pod's node goes with it.
+    pub(crate) fn k_remove_pod(&mut self, pod_key: &str) {
+        let Some(p) = self.kube.pods.remove(pod_key) else { return };
+        let node = p.node.clone().unwrap_or_default();
+        self.emit(EventKind::PodDeleted { pod: p.name().to_string(), namespace: p.namespace.clone(), node: node.clone() });
+        if self.kube.node_meta.get(&node).is_some_and(|m| m.fargate) {
+            self.kube.nodes.retain(|n| n.name != node);
+            self.kube.node_meta.remove(&node);
+        }
+        self.kube.version += 1;
+    }
+
+    /// Pods of the whole cluster whose phase is `phase` (for tests and lessons).
+    pub fn kube_pod_names(&self) -> Vec<String> {
+        let mut v: Vec<(u64, String)> = self.kube.pods.values().map(|p| (p.seq, key(&p.namespace, p.name()))).collect();
+        v.sort();
+        v.into_iter().map(|(_, k)| k).collect()
+    }
+}
