@@ -102,10 +102,11 @@ pub fn ln(x: f64) -> f64 {
         sum += term / (2 * n + 1) as f64;
         term *= s2;
     }
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-01;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    // fdlibm's ln2_hi / ln2_lo, by their bits.
+    let ln2_hi = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    let ln2_lo = f64::from_bits(0x3dea_39ef_3579_3c76);
     let kf = k as f64;
-    kf * LN2_HI + (2.0 * sum + kf * LN2_LO)
+    kf * ln2_hi + (2.0 * sum + kf * ln2_lo)
 }
 
 #[cfg(test)]

@@ -76,8 +76,8 @@ pub fn apply_limit_range(spec: &mut PodSpec, lr: &LimitRange) -> Result<(), Stri
         }
         for c in spec.containers.iter().chain(spec.init_containers.iter()) {
             let r = &c.resources;
-            let checks: [(&str, Option<i64>, Option<i64>, Option<i64>, Option<i64>); 2] =
-                [("cpu", item.max.cpu_milli, item.min.cpu_milli, r.limits.cpu_milli, r.requests.cpu_milli), ("memory", item.max.memory, item.min.memory, r.limits.memory, r.requests.memory)];
+            // (resource, max, min, the container's limit, its request)
+            let checks = [("cpu", item.max.cpu_milli, item.min.cpu_milli, r.limits.cpu_milli, r.requests.cpu_milli), ("memory", item.max.memory, item.min.memory, r.limits.memory, r.requests.memory)];
             for (res, max, min, limit, request) in checks {
                 if let Some(max) = max {
                     match limit {

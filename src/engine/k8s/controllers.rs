@@ -31,6 +31,10 @@ use super::node::TAINT_UNSCHEDULABLE;
 use super::scheduler::{required_match, tolerated};
 use super::sim::{key, pod_template_hash, ConditionView, DeploymentState, DeploymentView, DsState, KubeItem, PodState, RsState};
 
+/// `ActivePodsWithRanks` order, smallest deleted first: (assigned, phase, ready, −pods of the
+/// ReplicaSet on the node, ready for ms, −restarts, −creation).
+type DeletionRank = (u8, u8, u8, i64, i64, i64, i64);
+
 pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
 pub const REVISION_ANNOTATION: &str = "deployment.kubernetes.io/revision";
 
@@ -400,7 +404,7 @@ impl Engine {
                 }
             } else if diff > 0 {
                 let now = self.now();
-                let mut ranked: Vec<(String, (u8, u8, u8, i64, i64, i64, i64))> = active
+                let mut ranked: Vec<(String, DeletionRank)> = active
                     .iter()
                     .map(|p| {
                         let assigned = u8::from(p.node.is_some());

@@ -84,11 +84,11 @@ impl Args {
 }
 
 /// `deployment/web`, `deploy web`, `deployments.apps/web` → ("deployment", "web").
-fn resource<'a>(words: &'a [String], what: &str) -> Result<(String, String, usize), String> {
+fn resource(words: &[String], what: &str) -> Result<(String, String, usize), String> {
     let first = words.first().ok_or_else(|| format!("error: you must specify the type of resource to {what}"))?;
     let (kind, name, used) = match first.split_once('/') {
         Some((k, n)) => (k.to_string(), n.to_string(), 1),
-        None => (first.clone(), words.get(1).cloned().ok_or_else(|| format!("error: resource(s) were provided, but no name was specified"))?, 2),
+        None => (first.clone(), words.get(1).cloned().ok_or("error: resource(s) were provided, but no name was specified")?, 2),
     };
     let kind = kind.split('.').next().unwrap_or(&kind).to_lowercase();
     let canonical = match kind.as_str() {
@@ -204,7 +204,7 @@ impl Engine {
                 match kind.as_str() {
                     "pod" => {
                         let pk = key(&ns, &name);
-                        if !self.kube.pods.get(&pk).is_some_and(|p| !p.terminating) {
+                        if self.kube.pods.get(&pk).is_none_or(|p| p.terminating) {
                             return Err(format!("Error from server (NotFound): pods \"{name}\" not found"));
                         }
                         self.k_delete_pod(&pk, "Deleted by kubectl");
@@ -371,7 +371,7 @@ impl Engine {
             .kube
             .pods
             .values()
-            .filter(|p| p.node.as_deref() == Some(node) && p.active() && !p.owner.as_ref().is_some_and(|(k, _)| k == "DaemonSet"))
+            .filter(|p| p.node.as_deref() == Some(node) && p.active() && p.owner.as_ref().is_none_or(|(k, _)| k != "DaemonSet"))
             .map(|p| (p.seq, key(&p.namespace, p.name())))
             .collect();
         on.sort();
@@ -401,7 +401,7 @@ impl Engine {
     pub(crate) fn k_drain_check(&mut self) {
         let nodes: Vec<String> = self.kube.draining.keys().cloned().collect();
         for node in nodes {
-            let left = self.kube.pods.values().any(|p| p.node.as_deref() == Some(node.as_str()) && !p.terminal() && !p.owner.as_ref().is_some_and(|(k, _)| k == "DaemonSet"));
+            let left = self.kube.pods.values().any(|p| p.node.as_deref() == Some(node.as_str()) && !p.terminal() && p.owner.as_ref().is_none_or(|(k, _)| k != "DaemonSet"));
             if !left {
                 self.kube.draining.remove(&node);
                 self.emit(EventKind::NodeDrained { node });
