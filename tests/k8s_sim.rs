@@ -431,6 +431,13 @@ fn the_same_seed_gives_the_same_log() {
             json!({}),
             seed,
         );
+        // Bookkeeping holds after every step: no node holds more requests or pods than it can.
+        while e.now() < 600_000 && e.step() {
+            for n in e.snapshot().kube.unwrap().nodes {
+                assert!(n.requested_cpu_milli <= n.allocatable_cpu_milli && n.requested_memory <= n.allocatable_memory, "{n:?}");
+                assert!(n.pods.len() as i64 <= n.max_pods, "{n:?}");
+            }
+        }
         e.run_until(600_000);
         (e.log_hash(), placements(&e))
     };
