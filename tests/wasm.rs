@@ -15,18 +15,25 @@ fn wasm_log_matches_the_native_golden_hash() {
     assert_eq!(e.log_hash(), golden::GOLDEN_HASH.trim());
 }
 
-async fn mount() -> web_sys::Element {
+/// Mounts the whole page. Destroy the handle at the end: a mounted sandbox keeps playing and
+/// autosaving, which would disturb later tests.
+async fn mount() -> (web_sys::Element, yew::AppHandle<berth::ui::App>) {
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<berth::ui::App>::with_root(root.clone()).render();
+    let handle = yew::Renderer::<berth::ui::App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
-    root
+    (root, handle)
+}
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
 #[wasm_bindgen_test]
 async fn app_renders_the_sample_cluster() {
-    let root = mount().await;
+    local_storage().remove_item(berth::ui::storage::KEY).unwrap();
+    let (root, handle) = mount().await;
     let chips = root.query_selector_all("[data-testid=task-chip]").unwrap();
     assert_eq!(chips.length(), 6, "six web tasks");
     let azs = root.query_selector_all("[data-testid=az]").unwrap();
@@ -36,6 +43,7 @@ async fn app_renders_the_sample_cluster() {
     let editor = root.query_selector("[data-testid=taskdef-editor]").unwrap().unwrap();
     let text = editor.unchecked_into::<web_sys::HtmlTextAreaElement>().value();
     assert!(text.contains("\"family\": \"web\""), "{text}");
+    handle.destroy();
 }
 
 use wasm_bindgen::JsCast;
@@ -121,7 +129,7 @@ async fn picker_lists_the_course_and_survives_corrupted_progress() {
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<lessons::LessonsPage>::with_root_and_props(root.clone(), lessons::LessonsProps { nav: yew::Html::default(), open: None }).render();
+    yew::Renderer::<lessons::LessonsPage>::with_root_and_props(root.clone(), lessons::LessonsProps { nav: yew::Html::default(), open: None, present: false }).render();
     yew::scheduler::flush().await;
     assert!(root.query_selector("[data-testid=lesson-picker]").unwrap().is_some());
     assert!(root.query_selector_all("[data-testid=exercise-item]").unwrap().length() >= 17);
@@ -142,7 +150,7 @@ async fn an_exercise_shows_goals_and_disables_switched_off_actions() {
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    let props = lessons::LessonsProps { nav: yew::Html::default(), open: Some("task-definitions/cpu-and-memory".into()) };
+    let props = lessons::LessonsProps { nav: yew::Html::default(), open: Some("task-definitions/cpu-and-memory".into()), present: false };
     yew::Renderer::<lessons::LessonsPage>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
     assert!(root.query_selector("[data-testid=exercise]").unwrap().is_some());
@@ -157,4 +165,135 @@ async fn an_exercise_shows_goals_and_disables_switched_off_actions() {
     assert!(!deploy.has_attribute("disabled"));
     let editor = root.query_selector("[data-testid=taskdef-editor]").unwrap().unwrap().unchecked_into::<web_sys::HtmlTextAreaElement>();
     assert!(editor.value().contains("\"cpu\": 1024"), "seeded from taskDefinitionEditor");
+}
+
+// ---- App shell (src/ui/hooks.rs, timeline.rs, app.rs, storage.rs; src/shell/share.rs) ----
+
+use berth::ui::hooks::{shortcut_for, virtual_ms, Shortcut, SPEEDS};
+
+/// Shortcuts fire from the page and from buttons, never while typing; a slider keeps its arrows
+/// and a button keeps Space.
+#[wasm_bindgen_test]
+fn shortcuts_respect_what_has_focus() {
+    assert_eq!(shortcut_for(" ", "body", false, false), Some(Shortcut::PlayPause));
+    assert_eq!(shortcut_for(" ", "button", false, false), None, "Space presses the focused button");
+    assert_eq!(shortcut_for("ArrowRight", "button", false, false), Some(Shortcut::Step));
+    assert_eq!(shortcut_for("ArrowRight", "input:range", false, false), None, "the scrubber moves");
+    assert_eq!(shortcut_for(" ", "input:range", false, false), Some(Shortcut::PlayPause));
+    for typing in ["textarea", "select", "input:number", "input:text"] {
+        for key in [" ", "ArrowRight", "[", "]", "?"] {
+            assert_eq!(shortcut_for(key, typing, false, false), None, "{key:?} in {typing}");
+        }
+        assert_eq!(shortcut_for("Escape", typing, false, false), Some(Shortcut::Escape));
+    }
+    assert_eq!(shortcut_for("?", "div", true, false), None, "contenteditable");
+    assert_eq!(shortcut_for("]", "body", false, true), None, "Ctrl+] belongs to the browser");
+    assert_eq!(shortcut_for("[", "body", false, false), Some(Shortcut::Slower));
+    assert_eq!(shortcut_for("]", "a", false, false), Some(Shortcut::Faster));
+    assert_eq!(shortcut_for("?", "body", false, false), Some(Shortcut::Help));
+    assert_eq!(shortcut_for("x", "body", false, false), None);
+}
+
+#[wasm_bindgen_test]
+fn speeds_and_frame_arithmetic() {
+    let labels: Vec<&str> = SPEEDS.iter().map(|s| s.label).collect();
+    assert_eq!(labels, ["¼×", "1×", "4×", "16×", "64×", "max"]);
+    // ¼×: four 16 ms frames make 16 virtual ms, the fractions carried from frame to frame.
+    let mut carry = 0.0;
+    let total: u64 = (0..4).map(|_| virtual_ms(0.25, 16.0, &mut carry)).sum();
+    assert_eq!(total, 16);
+    // 64×: one 16.5 ms frame is 1056 virtual ms; a 5 s stall counts as 100 ms at most.
+    let mut carry = 0.0;
+    assert_eq!(virtual_ms(64.0, 16.5, &mut carry), 1056);
+    assert_eq!(virtual_ms(64.0, 5000.0, &mut carry), 6400);
+    assert_eq!(virtual_ms(1.0, -3.0, &mut carry), 0);
+}
+
+#[wasm_bindgen_test]
+fn timeline_maths() {
+    use berth::ui::timeline::{percent, value_to_time};
+    assert_eq!(value_to_time("1500.4", 10_000), Some(1500));
+    assert_eq!(value_to_time("1500.5", 10_000), Some(1501));
+    assert_eq!(value_to_time("99999", 10_000), Some(10_000));
+    assert_eq!(value_to_time("-5", 10_000), Some(0));
+    assert_eq!(value_to_time("", 10_000), None);
+    assert_eq!(value_to_time("NaN", 10_000), None);
+    assert_eq!(percent(2_500, 10_000), 25.0);
+    assert_eq!(percent(0, 0), 100.0);
+    assert_eq!(percent(20_000, 10_000), 100.0);
+}
+
+#[wasm_bindgen_test]
+fn routes_keep_lessons_links_and_the_presenter_flag() {
+    use berth::ui::app::{hash_for, parse_hash, Mode, Route};
+    assert_eq!(parse_hash(""), Route { mode: Mode::Sandbox, link: None, present: false });
+    assert_eq!(parse_hash("#lessons"), Route { mode: Mode::Lessons(None), link: None, present: false });
+    assert_eq!(parse_hash("#lessons/task-definitions/cpu-and-memory&present"), Route { mode: Mode::Lessons(Some("task-definitions/cpu-and-memory".into())), link: None, present: true });
+    assert_eq!(parse_hash("#s=abc-_&present"), Route { mode: Mode::Sandbox, link: Some("abc-_".into()), present: true });
+    assert_eq!(hash_for(&Mode::Lessons(Some("a/b".into())), true), "lessons/a/b&present");
+    assert_eq!(hash_for(&Mode::Sandbox, true), "present");
+    assert_eq!(hash_for(&Mode::Sandbox, false), "");
+}
+
+/// The share link round trip in Wasm: same snapshot and log as the native engine would give.
+#[wasm_bindgen_test]
+fn a_share_link_round_trips_in_wasm() {
+    use berth::engine::history::{History, Input};
+    use berth::engine::sim::Command;
+    use berth::shell::share::{decode_link, encode_link, Scene};
+    let scenario = berth::ui::sample::scenario().unwrap();
+    let mut h = History::new(scenario.start(None));
+    h.advance_to(45_000);
+    h.input(Input::Command(Command::TerminateInstance { instance: "i-03".into() }));
+    h.advance_to(120_000);
+    h.seek(50_000);
+    let files = std::collections::BTreeMap::from([("taskdefs/web.json".to_string(), berth::ui::sample::WEB_TASKDEF.to_string())]);
+    let scene = Scene { journal: h.journal().to_vec(), time: h.now(), furthest: h.furthest(), ..Scene::new(berth::ui::sample::SCENARIO, files, 7, "{}") };
+    let link = encode_link(&scene).unwrap();
+    let (_, opened) = decode_link(&link).unwrap().open().unwrap();
+    assert_eq!(opened.now(), 50_000);
+    assert_eq!(opened.furthest(), 120_000);
+    assert_eq!(opened.engine().log_hash(), h.engine().log_hash());
+    assert!(!opened.engine().instances().contains_key("i-03"));
+}
+
+/// A corrupted saved session is set aside with a notice; the page shows the sample.
+#[wasm_bindgen_test]
+async fn corrupted_saved_session_is_set_aside_with_a_notice() {
+    use berth::ui::storage::{CORRUPT_KEY, KEY};
+    let ls = local_storage();
+    ls.remove_item(CORRUPT_KEY).unwrap();
+    ls.set_item(KEY, "{\"v\": 1, \"scenario\": ").unwrap();
+    let (root, handle) = mount().await;
+    let notice = root.query_selector("[data-testid=notice][data-kind=storage-error]").unwrap().expect("a notice");
+    let text = notice.text_content().unwrap();
+    assert!(text.starts_with("Your saved session could not be read: it is not valid JSON (EOF while parsing a value at line 1 column 21)."), "{text}");
+    assert_eq!(ls.get_item(CORRUPT_KEY).unwrap().as_deref(), Some("{\"v\": 1, \"scenario\": "));
+    assert_eq!(root.query_selector_all("[data-testid=task-chip]").unwrap().length(), 6, "the sample is shown");
+    handle.destroy();
+    ls.remove_item(CORRUPT_KEY).unwrap();
+    ls.remove_item(KEY).unwrap();
+}
+
+/// A saved session comes back: editor text and the journal's effect.
+#[wasm_bindgen_test]
+async fn a_saved_session_is_restored() {
+    use berth::engine::history::{Entry, Input};
+    use berth::engine::sim::Command;
+    use berth::shell::share::{to_saved, Scene};
+    let files = std::collections::BTreeMap::from([("taskdefs/web.json".to_string(), berth::ui::sample::WEB_TASKDEF.to_string())]);
+    let mut scene = Scene::new(berth::ui::sample::SCENARIO, files, 7, "{ \"family\": \"mine\" }");
+    scene.journal = vec![Entry { t: 1_000, input: Input::Command(Command::UpdateService { service: "web".into(), desired_count: Some(2), task_definition: None, deployment_configuration: None, force_new_deployment: false }) }];
+    scene.time = 1_000;
+    scene.furthest = 30_000;
+    local_storage().set_item(berth::ui::storage::KEY, &to_saved(&scene)).unwrap();
+    let (root, handle) = mount().await;
+    let editor = root.query_selector("[data-testid=taskdef-editor]").unwrap().unwrap().unchecked_into::<web_sys::HtmlTextAreaElement>();
+    assert_eq!(editor.value(), "{ \"family\": \"mine\" }");
+    assert_eq!(root.query_selector("[data-testid=clock]").unwrap().unwrap().text_content().unwrap(), "00:00:01");
+    let timeline = root.query_selector("[data-testid=timeline]").unwrap().unwrap();
+    assert_eq!(timeline.get_attribute("data-live").as_deref(), Some("false"), "shown at 1 s of 30 s");
+    assert_eq!(root.query_selector("[data-testid=desired-web]").unwrap().unwrap().unchecked_into::<web_sys::HtmlInputElement>().value(), "2");
+    handle.destroy();
+    local_storage().remove_item(berth::ui::storage::KEY).unwrap();
 }

@@ -1,27 +1,33 @@
-//! The page: top bar, cluster, editor and event log. Holds the engine; every change goes through
-//! an engine command, then the page re-renders from a fresh snapshot.
+//! The page: routing (sandbox or lessons, share links, presenter mode), and the sandbox
+//! playground — top bar, timeline, cluster, editor and event log. The sandbox's engine lives in a
+//! [`History`] (time travel); every learner action goes through [`History::input`], so it is
+//! journaled, replayable, saved and shareable.
 
+use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use gloo::timers::callback::Interval;
+use gloo::events::EventListener;
 use yew::prelude::*;
 
 use super::cluster_view::ClusterView;
+use super::controls::sim_controls;
 use super::editor::Editor;
 use super::event_log::EventLog;
+use super::help::{shortcuts_help, Modal};
+use super::hooks::{use_shortcuts, use_sim_controls, Shortcut};
 use super::lessons::LessonsPage;
-use super::sample;
+use super::share::{page_address, replace_hash, ShareDialog};
+use super::timeline::Timeline;
+use super::{presenter, sample, storage};
 use crate::engine::diag::Diagnostic;
+use crate::engine::history::{History, Input, Outcome};
 use crate::engine::scenario::Scenario;
-use crate::engine::sim::{Command, Engine};
-use crate::engine::taskdef::parse_task_definition;
-use crate::engine::time::Clock;
+use crate::engine::sim::Command;
+use crate::engine::time::{Clock, Millis};
+use crate::shell::share::{decode_link, encode_link, Scene, MAX_TIME};
 
-/// Virtual milliseconds per wall-clock tick (250 ms) at 1×.
-const TICK_MS: u32 = 250;
-const SPEEDS: [u32; 5] = [1, 4, 16, 64, 256];
-
-/// Outcome of the last Deploy press, shown under the editor.
+/// Outcome of the last Deploy press (or a refused command), shown under the editor.
 #[derive(Clone, PartialEq)]
 pub enum DeployStatus {
     None,
@@ -30,229 +36,628 @@ pub enum DeployStatus {
     Failed(String),
 }
 
-/// What the page shows: the free sandbox, or the course (the picker, or one exercise). The
-/// address keeps it across a reload: `#lessons`, `#lessons/<exercise id>`.
-#[derive(Clone, PartialEq)]
-enum Mode {
+// ---------------------------------------------------------------------------------------------
+// Routing: the address's fragment is `&`-separated parts: `lessons` or `lessons/<id>`, `s=<link>`,
+// `present`.
+
+#[derive(Clone, PartialEq, Debug)]
+pub enum Mode {
     Sandbox,
     Lessons(Option<String>),
 }
 
-fn mode_from_hash() -> Mode {
-    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-    let hash = hash.trim_start_matches('#');
-    if hash == "lessons" {
-        Mode::Lessons(None)
-    } else if let Some(id) = hash.strip_prefix("lessons/") {
-        Mode::Lessons(Some(id.to_string()))
-    } else {
-        Mode::Sandbox
+#[derive(Clone, PartialEq, Debug)]
+pub struct Route {
+    pub mode: Mode,
+    /// A share link's payload (after `s=`).
+    pub link: Option<String>,
+    pub present: bool,
+}
+
+pub fn parse_hash(hash: &str) -> Route {
+    let mut route = Route { mode: Mode::Sandbox, link: None, present: false };
+    for part in hash.trim_start_matches('#').split('&') {
+        if part == "lessons" {
+            route.mode = Mode::Lessons(None);
+        } else if let Some(id) = part.strip_prefix("lessons/") {
+            route.mode = Mode::Lessons(Some(id.to_string()));
+        } else if let Some(s) = part.strip_prefix("s=") {
+            route.link = Some(s.to_string());
+        } else if part == "present" || part == "present=1" {
+            route.present = true;
+        }
+    }
+    route
+}
+
+/// The fragment for a mode and the presenter flag (links are never written back).
+pub fn hash_for(mode: &Mode, present: bool) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match mode {
+        Mode::Sandbox => {}
+        Mode::Lessons(None) => parts.push("lessons".into()),
+        Mode::Lessons(Some(id)) => parts.push(format!("lessons/{id}")),
+    }
+    if present {
+        parts.push("present".into());
+    }
+    parts.join("&")
+}
+
+fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+fn set_hash(hash: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(hash);
     }
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let scenario: Rc<Result<Scenario, String>> = use_memo((), |_| sample::scenario());
-    let mode = use_state(mode_from_hash);
+    let route = use_state(|| parse_hash(&current_hash()));
+    // Bumped when a new share link arrives in this tab, so the playground starts over with it.
+    let generation = use_mut_ref(|| Cell::new(0u32));
+    {
+        let route = route.clone();
+        let generation = generation.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| {
+                    let r = parse_hash(&current_hash());
+                    if r.link.is_some() {
+                        let g = generation.borrow();
+                        g.set(g.get() + 1);
+                    }
+                    route.set(r);
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    use_effect_with(route.present, |on| {
+        presenter::apply(*on);
+        || ()
+    });
+
     let switch = |to: Mode| {
-        let mode = mode.clone();
+        let present = route.present;
+        let route = route.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().set_hash(if to == Mode::Sandbox { "" } else { "lessons" });
-            }
-            mode.set(to.clone());
+            set_hash(&hash_for(&to, present));
+            route.set(Route { mode: to.clone(), link: None, present });
         })
     };
-    let in_lessons = matches!(*mode, Mode::Lessons(_));
+    let on_presenter = {
+        let route = route.clone();
+        Callback::from(move |()| {
+            let r = Route { link: None, present: !route.present, mode: route.mode.clone() };
+            replace_hash(&hash_for(&r.mode, r.present));
+            route.set(r);
+        })
+    };
+    let in_lessons = matches!(route.mode, Mode::Lessons(_));
     let nav = html! {
         <nav class="modes" aria-label="Mode">
             <button data-testid="mode-sandbox" aria-pressed={(!in_lessons).to_string()} onclick={switch(Mode::Sandbox)}>{"Sandbox"}</button>
             <button data-testid="mode-lessons" aria-pressed={in_lessons.to_string()} onclick={switch(Mode::Lessons(None))}>{"Lessons"}</button>
         </nav>
     };
-    match (&*mode, scenario.as_ref()) {
-        (Mode::Lessons(open), _) => html! { <LessonsPage nav={nav} open={open.clone()} /> },
-        (Mode::Sandbox, Ok(s)) => html! { <Playground scenario={Rc::new(s.clone())} nav={nav} /> },
-        (Mode::Sandbox, Err(e)) => html! {
-            <main class="fatal" data-testid="fatal">
-                {nav}
-                <h1>{"Berth could not load its sample scenario"}</h1>
-                <pre>{e.clone()}</pre>
-            </main>
+    let generation = generation.borrow().get();
+    match &route.mode {
+        Mode::Lessons(open) => html! { <LessonsPage nav={nav} open={open.clone()} present={route.present} /> },
+        Mode::Sandbox => html! {
+            <Playground key={generation} link={route.link.clone()} nav={nav} present={route.present} {on_presenter} />
         },
     }
 }
 
-#[derive(Properties)]
-struct PlaygroundProps {
-    scenario: Rc<Scenario>,
-    nav: Html,
+// ---------------------------------------------------------------------------------------------
+// Starting the sandbox: a share link, else the saved session, else the sample.
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct Notice {
+    /// `link-error`, `link-opened`, `storage-error`, `save-error`, `past-changed`.
+    pub kind: &'static str,
+    pub error: bool,
+    pub text: String,
+    /// Offer to bring back the session a share link replaced.
+    pub restore: bool,
 }
 
-impl PartialEq for PlaygroundProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.scenario, &other.scenario) && self.nav == other.nav
+struct Boot {
+    scenario: Rc<Scenario>,
+    /// The scene as opened (its scenario text and files are kept for saving and sharing).
+    scene: Scene,
+    history: History,
+    notices: Vec<Notice>,
+    /// False after a bad link: the saved session is not overwritten until the learner acts.
+    autosave: bool,
+    playing: bool,
+}
+
+fn sample_files() -> BTreeMap<String, String> {
+    BTreeMap::from([("taskdefs/web.json".to_string(), sample::WEB_TASKDEF.to_string())])
+}
+
+fn default_scene() -> Result<(Scene, Scenario), String> {
+    let scenario = sample::scenario()?;
+    Ok((Scene::new(sample::SCENARIO, sample_files(), scenario.seed, sample::WEB_TASKDEF), scenario))
+}
+
+fn open_default(notices: Vec<Notice>, autosave: bool) -> Result<Boot, String> {
+    let (scene, scenario) = default_scene()?;
+    let history = History::new(scenario.start(Some(scene.seed)));
+    Ok(Boot { scenario: Rc::new(scenario), scene, history, notices, autosave, playing: true })
+}
+
+fn boot(link: Option<&str>) -> Result<Boot, String> {
+    if let Some(payload) = link {
+        replace_hash(&hash_for(&Mode::Sandbox, parse_hash(&current_hash()).present));
+        return match decode_link(payload).and_then(|scene| scene.open().map(|(s, h)| (scene, s, h))) {
+            Ok((scene, scenario, history)) => {
+                let mut restore = false;
+                if let Some(previous) = storage::get(storage::KEY) {
+                    restore = storage::set(storage::BEFORE_LINK_KEY, &previous).is_ok();
+                }
+                let text = format!("Opened a shared scene at {} (its timeline runs to {}). It is paused: press Play to go on.", Clock(history.now()), Clock(history.furthest()));
+                let text = if restore { format!("{text} Your own session was kept aside.") } else { text };
+                let notice = Notice { kind: "link-opened", error: false, text, restore };
+                Ok(Boot { scenario: Rc::new(scenario), scene, history, notices: vec![notice], autosave: true, playing: false })
+            }
+            Err(e) => {
+                let text = format!("This link could not be opened: {e}. Showing the sample scenario instead; your saved session stays as it was until you change something.");
+                open_default(vec![Notice { kind: "link-error", error: true, text, restore: false }], false)
+            }
+        };
     }
+    match storage::load() {
+        storage::Saved::Nothing => open_default(Vec::new(), true),
+        storage::Saved::Scene(scene) => match scene.open() {
+            Ok((scenario, history)) => {
+                let playing = history.is_live();
+                Ok(Boot { scenario: Rc::new(scenario), scene, history, notices: Vec::new(), autosave: true, playing })
+            }
+            Err(e) => {
+                storage::set_aside(&crate::shell::share::to_saved(&scene));
+                open_default(vec![storage_notice(&e)], true)
+            }
+        },
+        storage::Saved::SetAside(e) => open_default(vec![storage_notice(&e)], true),
+    }
+}
+
+fn storage_notice(e: &str) -> Notice {
+    Notice {
+        kind: "storage-error",
+        error: true,
+        text: format!("Your saved session could not be read: {e}. It was set aside (kept in this browser under \"{}\") and the sample scenario is shown.", storage::CORRUPT_KEY),
+        restore: false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The playground
+
+#[derive(Properties, PartialEq)]
+struct PlaygroundProps {
+    link: Option<String>,
+    nav: Html,
+    present: bool,
+    on_presenter: Callback<()>,
+}
+
+#[derive(Clone, PartialEq)]
+enum Dialog {
+    None,
+    Help,
+    Share(Result<AttrValue, AttrValue>),
+}
+
+/// What the autosave last wrote, to skip identical writes.
+#[derive(Default, PartialEq, Clone)]
+struct SavedMark {
+    text: AttrValue,
+    journal: usize,
+    time: Millis,
+    furthest: Millis,
+    seed: u64,
+    wall: f64,
 }
 
 #[function_component(Playground)]
 fn playground(props: &PlaygroundProps) -> Html {
-    let scenario = props.scenario.clone();
-    let engine = {
-        let scenario = scenario.clone();
-        use_mut_ref(move || scenario.start(None))
+    let booted = {
+        let link = props.link.clone();
+        use_memo((), move |_| boot(link.as_deref()))
     };
-    let redraw = use_force_update();
-    let playing = use_state(|| true);
-    let speed = use_state(|| 4u32);
-    let text = use_state(|| AttrValue::from(sample::WEB_TASKDEF));
-    let status = use_state(|| DeployStatus::None);
+    match booted.as_ref() {
+        Ok(_) => {}
+        Err(e) => {
+            return html! {
+                <main class="fatal" data-testid="fatal">
+                    {props.nav.clone()}
+                    <h1>{"Berth could not load its sample scenario"}</h1>
+                    <pre>{e.clone()}</pre>
+                </main>
+            }
+        }
+    }
+    html! { <Sandbox boot={Rc::new(BootProps(booted.clone()))} nav={props.nav.clone()} present={props.present} on_presenter={props.on_presenter.clone()} /> }
+}
 
-    // The play loop: advance virtual time while playing.
+/// The booted state, shared (and compared by pointer).
+struct BootProps(Rc<Result<Boot, String>>);
+
+impl PartialEq for BootProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SandboxProps {
+    boot: Rc<BootProps>,
+    nav: Html,
+    present: bool,
+    on_presenter: Callback<()>,
+}
+
+#[function_component(Sandbox)]
+fn sandbox(props: &SandboxProps) -> Html {
+    // Playground only renders this with a booted state.
+    let Ok(boot) = props.boot.0.as_ref() else { return html! {} };
+    let scenario = boot.scenario.clone();
+    let base = use_memo((), {
+        let scene = boot.scene.clone();
+        move |_| scene
+    });
+    let sim = {
+        let h = boot.history.clone();
+        use_mut_ref(move || h)
+    };
+    let text = {
+        let editor = boot.scene.editor.clone();
+        use_state(move || AttrValue::from(editor))
+    };
+    let status = use_state(|| DeployStatus::None);
+    let notices = {
+        let n = boot.notices.clone();
+        use_state(move || n)
+    };
+    let dialog = use_state(|| Dialog::None);
+    let show_editor = use_state(|| false);
+    let autosave = use_mut_ref({
+        let on = boot.autosave;
+        move || on
+    });
+    let saved = use_mut_ref(SavedMark::default);
+    let controls = use_sim_controls(sim.clone(), boot.playing, true);
+    let redraw = use_force_update();
+
+    // Keyboard shortcuts.
     {
-        let engine = engine.clone();
-        let redraw = redraw.clone();
-        use_effect_with((*playing, *speed), move |(playing, speed)| {
-            let interval = playing.then(|| {
-                let speed = *speed;
-                Interval::new(TICK_MS, move || {
-                    {
-                        let mut e = engine.borrow_mut();
-                        let t = e.now() + (TICK_MS * speed) as u64;
-                        e.run_until(t);
+        let controls = controls.clone();
+        let dialog = dialog.clone();
+        let show_editor = show_editor.clone();
+        use_shortcuts(Callback::from(move |s: Shortcut| match s {
+            Shortcut::PlayPause => controls.toggle.emit(()),
+            Shortcut::Step => controls.step.emit(()),
+            Shortcut::Slower => controls.slower(),
+            Shortcut::Faster => controls.faster(),
+            Shortcut::Help => dialog.set(Dialog::Help),
+            Shortcut::Escape => {
+                if *dialog != Dialog::None {
+                    dialog.set(Dialog::None);
+                } else if *show_editor {
+                    show_editor.set(false);
+                }
+            }
+        }));
+    }
+
+    let (snap, now, furthest, live, marks, seed, journal_len, log) = {
+        let h = sim.borrow();
+        let (events, total) = super::event_log::newest(h.engine().events());
+        (
+            Rc::new(h.engine().snapshot()),
+            h.now(),
+            h.furthest(),
+            h.is_live(),
+            h.journal().iter().map(|e| e.t).collect::<Vec<_>>(),
+            h.start().seed(),
+            h.journal().len(),
+            (events, total),
+        )
+    };
+
+    // The current scene: what Share encodes, autosave stores and a bug report quotes.
+    let scene_now = {
+        let sim = sim.clone();
+        let base = base.clone();
+        let text = text.clone();
+        move || {
+            let h = sim.borrow();
+            Scene { editor: text.to_string(), seed: h.start().seed(), journal: h.journal().to_vec(), time: h.now(), furthest: h.furthest(), ..(*base).clone() }
+        }
+    };
+
+    {
+        let journal = sim.borrow().journal().iter().rev().take(50).map(|e| serde_json::to_string(e).unwrap_or_default()).collect::<Vec<_>>();
+        super::panic::set_context(format!(
+            "scenario: {}\nseed: {seed}\nvirtual time: {now} ms (furthest {furthest} ms)\njournal ({journal_len} inputs, newest first, at most 50):\n{}\ntask definition in editor:\n{}",
+            snap.scenario,
+            super::panic::excerpt(&journal.join("\n")),
+            super::panic::excerpt(&text)
+        ));
+    }
+
+    // Autosave: at once when the editor or the journal changed, else at most once a second.
+    {
+        let scene_now = scene_now.clone();
+        let saved = saved.clone();
+        let autosave = autosave.clone();
+        let notices = notices.clone();
+        let text = (*text).clone();
+        use_effect(move || {
+            if *autosave.borrow() {
+                let wall = js_sys::Date::now();
+                let last = saved.borrow().clone();
+                let changed = last.text != text || last.journal != journal_len || last.seed != seed;
+                let moved = last.time != now || last.furthest != furthest;
+                if changed || (moved && wall - last.wall >= 1000.0) {
+                    let r = storage::save(&scene_now());
+                    *saved.borrow_mut() = SavedMark { text, journal: journal_len, time: now, furthest, seed, wall };
+                    if let Err(e) = r {
+                        if !notices.iter().any(|n| n.kind == "save-error") {
+                            let mut n = (*notices).clone();
+                            n.push(Notice { kind: "save-error", error: true, text: format!("Your session is not being saved: {e}."), restore: false });
+                            notices.set(n);
+                        }
                     }
-                    redraw.force_update();
+                }
+            }
+            || ()
+        });
+    }
+    // Also save when the page is hidden or closed.
+    {
+        let scene_now = scene_now.clone();
+        let autosave = autosave.clone();
+        let current = use_mut_ref(|| None::<Rc<dyn Fn() -> Scene>>);
+        *current.borrow_mut() = Some(Rc::new(scene_now));
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "pagehide", move |_| {
+                    if *autosave.borrow() {
+                        if let Some(f) = current.borrow().as_ref() {
+                            let _ = storage::save(&f());
+                        }
+                    }
                 })
             });
-            move || drop(interval)
+            move || drop(listener)
         });
     }
 
-    let snap = Rc::new(engine.borrow().snapshot());
-    let inspect = {
-        let engine = engine.clone();
-        Callback::from(move |task: String| engine.borrow().inspect_task(&task))
-    };
-    super::panic::set_context(format!("scenario: {}\nseed: {}\nvirtual time: {} ms\ntask definition in editor:\n{}", snap.scenario, snap.seed, snap.time_ms, super::panic::excerpt(&text)));
-
-    let on_play = {
-        let playing = playing.clone();
-        Callback::from(move |_| playing.set(!*playing))
-    };
-    let on_step = {
-        let engine = engine.clone();
+    // Learner input: journaled; in the past it first forgets the later timeline.
+    let act = {
+        let sim = sim.clone();
+        let notices = notices.clone();
+        let autosave = autosave.clone();
         let redraw = redraw.clone();
-        let playing = playing.clone();
-        Callback::from(move |_| {
-            playing.set(false);
-            {
-                let mut e = engine.borrow_mut();
-                if !e.step() {
-                    let t = e.now() + 1000;
-                    e.run_until(t);
-                }
+        move |input: Input| -> Outcome {
+            *autosave.borrow_mut() = true;
+            let (outcome, forgot) = {
+                let mut h = sim.borrow_mut();
+                let forgot = (!h.is_live()).then(|| (h.now(), h.furthest()));
+                (h.input(input), forgot)
+            };
+            if let (Some((at, end)), true) = (forgot, outcome.reached_engine()) {
+                let mut n: Vec<Notice> = notices.iter().filter(|n| n.kind != "past-changed").cloned().collect();
+                n.push(Notice {
+                    kind: "past-changed",
+                    error: false,
+                    text: format!("You changed the past at {}: the timeline after it (up to {}) was replaced by what happens now.", Clock(at), Clock(end)),
+                    restore: false,
+                });
+                notices.set(n);
             }
             redraw.force_update();
-        })
+            outcome
+        }
     };
-    let on_speed = {
-        let speed = speed.clone();
-        Callback::from(move |e: Event| {
-            let v: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(n) = v.value().parse::<u32>() {
-                speed.set(n);
-            }
-        })
-    };
-    let on_reset = {
-        let engine = engine.clone();
-        let redraw = redraw.clone();
-        let scenario = scenario.clone();
+    let on_command = {
+        let act = act.clone();
         let status = status.clone();
-        Callback::from(move |_| {
-            *engine.borrow_mut() = scenario.start(None);
-            status.set(DeployStatus::None);
-            redraw.force_update();
+        Callback::from(move |cmd: Command| {
+            if let Outcome::Failed(e) = act(Input::Command(cmd)) {
+                status.set(DeployStatus::Failed(e));
+            }
+        })
+    };
+    let on_deploy = {
+        let act = act.clone();
+        let status = status.clone();
+        let text = text.clone();
+        Callback::from(move |()| {
+            status.set(match act(Input::Deploy(text.to_string())) {
+                Outcome::Done => DeployStatus::None,
+                Outcome::Failed(e) => DeployStatus::Failed(e),
+                Outcome::Invalid(d) => DeployStatus::Invalid(d),
+                Outcome::Deployed { key, service, warnings } => DeployStatus::Deployed { key, service, warnings },
+            });
         })
     };
     let on_text = {
         let text = text.clone();
-        Callback::from(move |t: String| text.set(AttrValue::from(t)))
+        let autosave = autosave.clone();
+        Callback::from(move |t: String| {
+            *autosave.borrow_mut() = true;
+            text.set(AttrValue::from(t));
+        })
     };
-    let on_deploy = {
-        let engine = engine.clone();
-        let redraw = redraw.clone();
-        let text = text.clone();
+    let on_reset = {
+        let sim = sim.clone();
+        let scenario = scenario.clone();
         let status = status.clone();
-        Callback::from(move |_| {
-            let result = deploy(&mut engine.borrow_mut(), &text);
-            status.set(result);
+        let redraw = redraw.clone();
+        let autosave = autosave.clone();
+        Callback::from(move |_: MouseEvent| {
+            *autosave.borrow_mut() = true;
+            let seed = sim.borrow().start().seed();
+            *sim.borrow_mut() = History::new(scenario.start(Some(seed)));
+            status.set(DeployStatus::None);
             redraw.force_update();
         })
     };
-    let on_command = {
-        let engine = engine.clone();
+    let inspect = {
+        let sim = sim.clone();
+        Callback::from(move |task: String| sim.borrow().engine().inspect_task(&task))
+    };
+    let on_seek = {
+        let sim = sim.clone();
         let redraw = redraw.clone();
-        let status = status.clone();
-        Callback::from(move |cmd: Command| {
-            if let Err(e) = engine.borrow_mut().apply(cmd) {
-                status.set(DeployStatus::Failed(e));
-            }
+        let pause = controls.set_playing.clone();
+        Callback::from(move |t: Millis| {
+            pause.emit(false);
+            sim.borrow_mut().seek(t);
             redraw.force_update();
         })
+    };
+    let on_live = {
+        let sim = sim.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |()| {
+            sim.borrow_mut().go_live();
+            redraw.force_update();
+        })
+    };
+    let on_resume = {
+        let sim = sim.clone();
+        let redraw = redraw.clone();
+        let autosave = autosave.clone();
+        Callback::from(move |()| {
+            *autosave.borrow_mut() = true;
+            sim.borrow_mut().resume_here();
+            redraw.force_update();
+        })
+    };
+    let on_share = {
+        let dialog = dialog.clone();
+        let scene_now = scene_now.clone();
+        let present = props.present;
+        Callback::from(move |_: MouseEvent| {
+            let link = encode_link(&scene_now())
+                .map(|p| AttrValue::from(format!("{}#s={p}{}", page_address(), if present { "&present" } else { "" })))
+                .map_err(AttrValue::from);
+            dialog.set(Dialog::Share(link));
+        })
+    };
+    let on_help = {
+        let dialog = dialog.clone();
+        Callback::from(move |_: MouseEvent| dialog.set(Dialog::Help))
+    };
+    let close_dialog = {
+        let dialog = dialog.clone();
+        Callback::from(move |()| dialog.set(Dialog::None))
+    };
+    let on_presenter = {
+        let cb = props.on_presenter.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let toggle_editor = {
+        let show_editor = show_editor.clone();
+        Callback::from(move |_: MouseEvent| show_editor.set(!*show_editor))
     };
 
-    let speed_options: Html = SPEEDS
-        .iter()
-        .map(|s| html! { <option value={s.to_string()} selected={*s == *speed}>{format!("{s}×")}</option> })
-        .collect();
+    let notice_list = notices.iter().enumerate().map(|(i, n)| {
+        let dismiss = {
+            let notices = notices.clone();
+            Callback::from(move |_: MouseEvent| {
+                let mut v = (*notices).clone();
+                if i < v.len() {
+                    v.remove(i);
+                }
+                notices.set(v);
+            })
+        };
+        let restore = n.restore.then(|| {
+            Callback::from(|_: MouseEvent| {
+                if let Some(prev) = storage::get(storage::BEFORE_LINK_KEY) {
+                    if storage::set(storage::KEY, &prev).is_ok() {
+                        storage::remove(storage::BEFORE_LINK_KEY);
+                        if let Some(w) = web_sys::window() {
+                            let _ = w.location().reload();
+                        }
+                    }
+                }
+            })
+        });
+        html! {
+            <div class={classes!("notice", if n.error { "error" } else { "info" })} role={if n.error { "alert" } else { "status" }} data-testid="notice" data-kind={n.kind}>
+                <p>{n.text.clone()}</p>
+                if let Some(restore) = restore {
+                    <button data-testid="notice-restore" onclick={restore}>{"Go back to my own session"}</button>
+                }
+                <button class="dismiss" data-testid="notice-dismiss" onclick={dismiss} aria-label="Dismiss this message">{"Dismiss"}</button>
+            </div>
+        }
+    });
+
+    let note = (now >= MAX_TIME).then(|| AttrValue::from(format!("The playground stops at {} of virtual time. Reset to start over.", Clock(MAX_TIME))));
+    let editor_shown = !props.present || *show_editor;
+    let dialog_view = match &*dialog {
+        Dialog::None => html! {},
+        Dialog::Help => html! { <Modal title="Keyboard shortcuts" testid="help-dialog" on_close={close_dialog.clone()}>{shortcuts_help()}</Modal> },
+        Dialog::Share(link) => html! { <ShareDialog link={link.clone()} on_close={close_dialog.clone()} /> },
+    };
+    let (events, total) = log;
 
     html! {
         <div class="app">
+            <div class="chrome">
             <header class="topbar">
                 <h1 class="brand">{"Berth"}</h1>
                 {props.nav.clone()}
                 <span class="scenario-name" title={scenario.description.clone()}>{&snap.scenario}</span>
-                <div class="controls" role="toolbar" aria-label="Simulation controls">
-                    <button data-testid="play" onclick={on_play} aria-pressed={(*playing).to_string()}>{ if *playing { "Pause" } else { "Play" } }</button>
-                    <button data-testid="step" onclick={on_step} title="Process the next event">{"Step"}</button>
-                    <label>{"Speed "}<select data-testid="speed" onchange={on_speed}>{speed_options}</select></label>
-                    <button data-testid="reset" onclick={on_reset}>{"Reset"}</button>
-                </div>
-                <span class="clock" data-testid="clock" aria-label="virtual time">{Clock(snap.time_ms).to_string()}</span>
+                {sim_controls(&controls, None)}
+                <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{clock_text(snap.time_ms, controls.playing)}</span>
                 <span class="seed" data-testid="seed">{format!("seed {}", snap.seed)}</span>
+                <div class="bar-actions" role="group" aria-label="Scene">
+                    <button data-testid="reset" onclick={on_reset} title="Start the scenario over (your editor text stays)">{"Reset"}</button>
+                    <button data-testid="share" onclick={on_share} title="Copy a link to this exact scene">{"Share"}</button>
+                    <button data-testid="presenter" aria-pressed={props.present.to_string()} onclick={on_presenter} title="Larger type and high contrast for a projector">{"Presenter"}</button>
+                    <button data-testid="help" onclick={on_help} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">{"? Help"}</button>
+                </div>
             </header>
+            <Timeline now={now} furthest={furthest} live={live} marks={marks} on_seek={on_seek} on_live={on_live} on_resume={on_resume} note={note} />
+            </div>
+            if !notices.is_empty() {
+                <div class="notices">{ for notice_list }</div>
+            }
             <main class="workspace">
                 <ClusterView snapshot={snap.clone()} on_command={on_command.clone()} {inspect} />
                 <aside class="side">
-                    <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
-                    { { let (events, total) = super::event_log::newest(engine.borrow().events()); html! { <EventLog {events} {total} /> } } }
+                    if props.present {
+                        <button data-testid="toggle-editor" aria-expanded={editor_shown.to_string()} onclick={toggle_editor}>
+                            { if editor_shown { "Hide the editor" } else { "Show the editor" } }
+                        </button>
+                    }
+                    if editor_shown {
+                        <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
+                    }
+                    <EventLog {events} {total} />
                 </aside>
             </main>
+            {dialog_view}
         </div>
     }
 }
 
-/// Validate the editor text; if it is valid, register it and point the service at it.
-fn deploy(engine: &mut Engine, text: &str) -> DeployStatus {
-    let parsed = parse_task_definition(text);
-    let Some(td) = parsed.task_definition else {
-        return DeployStatus::Invalid(parsed.diagnostics);
-    };
-    let warnings = parsed.diagnostics;
-    // The service running this family, else the first service.
-    let service = engine
-        .services()
-        .values()
-        .find(|s| s.task_definition.split(':').next() == Some(td.family.as_str()))
-        .or_else(|| engine.services().values().next())
-        .map(|s| s.name.clone());
-    let key = engine.register(td);
-    let Some(service) = service else {
-        return DeployStatus::Deployed { key, service: String::new(), warnings };
-    };
-    match engine.apply(Command::UpdateService { service: service.clone(), desired_count: None, task_definition: Some(key.clone()), deployment_configuration: None, force_new_deployment: false }) {
-        Ok(()) => DeployStatus::Deployed { key, service, warnings },
-        Err(e) => DeployStatus::Failed(e),
-    }
+/// The top bar's clock: whole seconds while playing (milliseconds would flicker), exact when
+/// paused.
+pub fn clock_text(t: Millis, playing: bool) -> String {
+    Clock(if playing { t - t % 1000 } else { t }).to_string()
 }

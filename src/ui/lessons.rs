@@ -7,25 +7,24 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use gloo::timers::callback::Interval;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::app::DeployStatus;
 use super::cluster_view::ClusterView;
+use super::controls::sim_controls;
 use super::editor::Editor;
 use super::event_log::EventLog;
+use super::help::{shortcuts_help, Modal};
+use super::hooks::{use_shortcuts, use_sim_controls, Shortcut};
 use super::markdown::{self, Block, Inline};
 use crate::engine::lesson::{self, Action, Exercise, Kind, Session};
 use crate::engine::sim::Command;
 use crate::engine::taskdef::{export::export_pretty, parse_task_definition};
-use crate::engine::time::Clock;
 
 include!(concat!(env!("OUT_DIR"), "/lesson_files.rs"));
 
-const TICK_MS: u32 = 250;
-const SPEEDS: [u32; 5] = [1, 4, 16, 64, 256];
 /// The localStorage key holding progress.
 pub const PROGRESS_KEY: &str = "berth.progress";
 
@@ -253,11 +252,14 @@ pub struct LessonsProps {
     /// The exercise to open (from the page's address), if any.
     #[prop_or_default]
     pub open: Option<String>,
+    /// Presenter mode is on (kept in the address when an exercise is opened).
+    #[prop_or_default]
+    pub present: bool,
 }
 
-fn set_hash(hash: &str) {
+fn set_hash(hash: &str, present: bool) {
     if let Some(w) = web_sys::window() {
-        let _ = w.location().set_hash(hash);
+        let _ = w.location().set_hash(&if present { format!("{hash}&present") } else { hash.to_string() });
     }
 }
 
@@ -318,11 +320,15 @@ pub fn lessons_page(props: &LessonsProps) -> Html {
     };
     let open = {
         let selected = selected.clone();
+        let present = props.present;
         Callback::from(move |id: Option<String>| {
-            set_hash(&match &id {
-                Some(id) => format!("lessons/{id}"),
-                None => "lessons".to_string(),
-            });
+            set_hash(
+                &match &id {
+                    Some(id) => format!("lessons/{id}"),
+                    None => "lessons".to_string(),
+                },
+                present,
+            );
             selected.set(id);
         })
     };
@@ -545,8 +551,6 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         use_mut_ref(move || session_for(&ex))
     };
     let redraw = use_force_update();
-    let playing = use_state(|| !is_predict);
-    let speed = use_state(|| 4u32);
     let text = {
         let ex = ex.clone();
         let session = session.clone();
@@ -556,6 +560,22 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let hints_shown = use_state(|| props.progress.hints.min(ex.hints.len() as u32));
     let confirm_reset = use_state(|| false);
     let predict = use_state(|| PredictState { chosen: None, revealed: false });
+    // A prediction is made on the start state: nothing moves until the learner has chosen.
+    let locked = is_predict && !predict.revealed;
+    let controls = use_sim_controls(session.clone(), !is_predict, !locked);
+    let help = use_state(|| false);
+    {
+        let controls = controls.clone();
+        let help = help.clone();
+        use_shortcuts(Callback::from(move |s: Shortcut| match s {
+            Shortcut::PlayPause => controls.toggle.emit(()),
+            Shortcut::Step => controls.step.emit(()),
+            Shortcut::Slower => controls.slower(),
+            Shortcut::Faster => controls.faster(),
+            Shortcut::Help => help.set(true),
+            Shortcut::Escape => help.set(false),
+        }));
+    }
     let add_type = use_state(|| ex.rules.limits.instance_types.as_ref().and_then(|t| t.first().cloned()).unwrap_or_else(|| "t3.medium".to_string()));
     let add_az = use_state(String::new);
     let root = use_node_ref();
@@ -576,26 +596,6 @@ fn exercise_view(props: &ExerciseProps) -> Html {
             }
         }
     };
-
-    // The play loop.
-    {
-        let session = session.clone();
-        let redraw = redraw.clone();
-        use_effect_with((*playing, *speed), move |(playing, speed)| {
-            let interval = playing.then(|| {
-                let speed = *speed;
-                Interval::new(TICK_MS, move || {
-                    {
-                        let mut s = session.borrow_mut();
-                        let t = s.now() + (TICK_MS * speed) as u64;
-                        s.run_until(t);
-                    }
-                    redraw.force_update();
-                })
-            });
-            move || drop(interval)
-        });
-    }
 
     let goal_count = ex.goals.len();
     let statuses = session.borrow().checker.status();
@@ -648,37 +648,8 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         ex.id, snap.scenario, snap.seed, snap.time_ms, super::panic::excerpt(&text)
     ));
 
-    // A prediction is made on the start state: nothing moves until the learner has chosen.
-    let locked = is_predict && !predict.revealed;
     const LOCKED: &str = "Make your prediction first: choose an answer and press \"Run it and reveal\".";
 
-    let on_play = {
-        let playing = playing.clone();
-        Callback::from(move |_| playing.set(!*playing))
-    };
-    let on_step = {
-        let session = session.clone();
-        let redraw = redraw.clone();
-        let playing = playing.clone();
-        Callback::from(move |_| {
-            playing.set(false);
-            {
-                let mut s = session.borrow_mut();
-                let t = s.engine.next_due().unwrap_or(s.now() + 1000);
-                s.run_until(t);
-            }
-            redraw.force_update();
-        })
-    };
-    let on_speed = {
-        let speed = speed.clone();
-        Callback::from(move |e: Event| {
-            let v: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            if let Ok(n) = v.value().parse::<u32>() {
-                speed.set(n);
-            }
-        })
-    };
     let act = {
         let session = session.clone();
         let redraw = redraw.clone();
@@ -753,7 +724,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         let status = status.clone();
         let confirm_reset = confirm_reset.clone();
         let predict = predict.clone();
-        let playing = playing.clone();
+        let set_playing = controls.set_playing.clone();
         let redraw = redraw.clone();
         Callback::from(move |_| {
             let fresh = session_for(&ex);
@@ -761,7 +732,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
             *session.borrow_mut() = fresh;
             status.set(DeployStatus::None);
             predict.set(PredictState { chosen: None, revealed: false });
-            playing.set(!is_predict);
+            set_playing.emit(!is_predict);
             confirm_reset.set(false);
             redraw.force_update();
         })
@@ -792,7 +763,6 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     };
 
     // --- pieces of the page ---
-    let speed_options: Html = SPEEDS.iter().map(|s| html! { <option value={s.to_string()} selected={*s == *speed}>{format!("{s}×")}</option> }).collect();
 
     let goal_list = if goals.is_empty() {
         html! {}
@@ -853,7 +823,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                 let report = report.clone();
                 let progress = progress.clone();
                 let ex = ex.clone();
-                let playing = playing.clone();
+                let set_playing = controls.set_playing.clone();
                 Callback::from(move |_| {
                     let Some(chosen) = predict.chosen else { return };
                     {
@@ -867,7 +837,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     let status = if right || progress.status == Status::Solved { Status::Solved } else { Status::Attempted };
                     report(ExerciseProgress { status, ..progress.clone() });
                     predict.set(PredictState { chosen: Some(chosen), revealed: true });
-                    playing.set(false);
+                    set_playing.emit(false);
                     redraw.force_update();
                 })
             };
@@ -988,6 +958,14 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         _ => html! {},
     };
     let (sym, word) = mark(progress.status);
+    let open_help = {
+        let help = help.clone();
+        Callback::from(move |_: MouseEvent| help.set(true))
+    };
+    let close_help = {
+        let help = help.clone();
+        Callback::from(move |()| help.set(false))
+    };
 
     html! {
         <div class="app">
@@ -998,12 +976,9 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     <button class="link" data-testid="back-to-lessons" onclick={props.on_back.clone()}>{"Lessons"}</button>
                     {format!(" › {} › ", props.chapter)}<span>{&ex.title}</span>
                 </nav>
-                <div class="controls" role="toolbar" aria-label="Simulation controls">
-                    <button data-testid="play" onclick={on_play} disabled={locked} title={locked.then_some(LOCKED)} aria-pressed={(*playing).to_string()}>{ if *playing { "Pause" } else { "Play" } }</button>
-                    <button data-testid="step" onclick={on_step} disabled={locked} title={if locked { LOCKED } else { "Process the next event" }}>{"Step"}</button>
-                    <label>{"Speed "}<select data-testid="speed" onchange={on_speed}>{speed_options}</select></label>
-                </div>
-                <span class="clock" data-testid="clock" aria-label="virtual time">{Clock(snap.time_ms).to_string()}</span>
+                {sim_controls(&controls, locked.then_some(LOCKED))}
+                <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{super::app::clock_text(snap.time_ms, controls.playing)}</span>
+                <button data-testid="help" onclick={open_help} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">{"? Help"}</button>
             </header>
             {props.banner.clone()}
             <main class="exercise" ref={root} data-testid="exercise" data-exercise={ex.id.clone()} data-status={word}>
@@ -1028,6 +1003,9 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     { { let (events, total) = super::event_log::newest(session.borrow().engine.events()); html! { <EventLog {events} {total} /> } } }
                 </aside>
             </main>
+            if *help {
+                <Modal title="Keyboard shortcuts" testid="help-dialog" on_close={close_help}>{shortcuts_help()}</Modal>
+            }
         </div>
     }
 }

@@ -1,14 +1,21 @@
 //! The Yew front end (wasm32 only). Components render engine snapshots and send commands; all
 //! orchestration logic stays in `crate::engine`.
 
-mod app;
+pub mod app;
 mod cluster_view;
+pub mod controls;
 mod editor;
 mod event_log;
+pub mod help;
+pub mod hooks;
 pub mod lessons;
 pub mod markdown;
 pub mod panic;
+pub mod presenter;
 pub mod sample;
+pub mod share;
+pub mod storage;
+pub mod timeline;
 
 pub use app::App;
 

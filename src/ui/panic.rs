@@ -1,5 +1,6 @@
 //! A panic must never leave a frozen page: show what happened, offer a bug report to copy (with
-//! the seed and scenario) and a reload button.
+//! the seed, scenario, time and the learner's journal of actions), a reload button, and "start
+//! fresh" (sets the saved session aside, in case replaying it is what fails).
 
 use std::cell::RefCell;
 
@@ -49,7 +50,9 @@ fn show(report: &str) {
     let Ok(title) = doc.create_element("h2") else { return };
     title.set_text_content(Some("Berth hit a bug and stopped the simulation"));
     let Ok(p) = doc.create_element("p") else { return };
-    p.set_text_content(Some("Your task definition text is kept in this tab. Copy the report below (it has the seed and scenario so we can replay it), then reload."));
+    p.set_text_content(Some(
+        "Your session (editor text and actions) is saved in this browser. Copy the report below (it has the seed, the scenario, the time and your actions, so we can replay it), then reload. If it fails again after reloading, start fresh: your saved session is set aside, not deleted.",
+    ));
     let Ok(pre) = doc.create_element("pre") else { return };
     pre.set_text_content(Some(report));
     let Ok(copy) = doc.create_element("button") else { return };
@@ -71,7 +74,20 @@ fn show(report: &str) {
     });
     reload.add_event_listener_with_callback("click", on_reload.as_ref().unchecked_ref()).ok();
     on_reload.forget();
-    for child in [&title, &p, &pre, &copy, &reload] {
+    let Ok(fresh) = doc.create_element("button") else { return };
+    fresh.set_text_content(Some("Start fresh (set my saved session aside)"));
+    fresh.set_attribute("data-testid", "crash-fresh").ok();
+    let on_fresh = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+        if let Some(text) = super::storage::get(super::storage::KEY) {
+            super::storage::set_aside(&text);
+        }
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    fresh.add_event_listener_with_callback("click", on_fresh.as_ref().unchecked_ref()).ok();
+    on_fresh.forget();
+    for child in [&title, &p, &pre, &copy, &reload, &fresh] {
         overlay.append_child(child).ok();
     }
     if let Some(body) = doc.body() {

@@ -1,0 +1,352 @@
+// The app shell: simulation controls, keyboard, time travel, share links, autosave, presenter mode.
+import { test, expect } from '@playwright/test';
+import { deflateRawSync } from 'node:zlib';
+
+const chips = (page) => page.getByTestId('task-chip');
+const clock = (page) => page.getByTestId('clock');
+
+/** Seconds shown by the clock ("00:01:05" or "00:01:05.250"). */
+async function seconds(page) {
+  const t = (await clock(page).textContent()).trim();
+  const m = t.match(/^(\d+):(\d\d):(\d\d)(?:\.(\d+))?$/);
+  expect(m, `clock text ${t}`).not.toBeNull();
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + (m[4] ? Number(`0.${m[4]}`) : 0);
+}
+
+/** What a learner sees in the cluster: every instance with its tasks (id, status, revision). */
+async function clusterState(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const inst of document.querySelectorAll('[data-testid=instance]')) {
+      const tasks = [...inst.querySelectorAll('[data-testid=task-chip]')].map(
+        (c) => `${c.textContent.trim()}:${c.getAttribute('data-status')}:${c.getAttribute('data-revision')}`,
+      );
+      out[inst.getAttribute('data-instance')] = { status: inst.getAttribute('data-status'), tasks: tasks.sort() };
+    }
+    return out;
+  });
+}
+
+async function snapshot(page) {
+  return {
+    clock: (await clock(page).textContent()).trim(),
+    seed: (await page.getByTestId('seed').textContent()).trim(),
+    cluster: await clusterState(page),
+    events: await page.getByTestId('event').count(),
+    summary: (await page.getByTestId('service-summary').first().textContent()).trim(),
+  };
+}
+
+async function pause(page) {
+  const play = page.getByTestId('play');
+  if ((await play.textContent()).includes('Pause')) await play.click();
+  await expect(play).toContainText('Play');
+}
+
+/** A link payload as Berth writes it: base64url(deflate(JSON)). */
+function pack(obj) {
+  return deflateRawSync(Buffer.from(typeof obj === 'string' ? obj : JSON.stringify(obj))).toString('base64url');
+}
+
+test('play, pause, step and speed', async ({ page }) => {
+  await page.goto('/');
+  await expect(chips(page)).toHaveCount(6);
+  // The page opens playing at 4×.
+  await expect(page.getByTestId('speed')).toHaveValue('2');
+  await expect.poll(() => seconds(page)).toBeGreaterThan(2);
+  await pause(page);
+  const paused = await seconds(page);
+  await page.waitForTimeout(600);
+  expect(await seconds(page)).toBe(paused);
+
+  // Step goes to the next moment something happens (a settled cluster: one second on).
+  await page.getByTestId('step').click();
+  expect(await seconds(page)).toBeGreaterThan(paused);
+  await expect(page.getByTestId('play')).toContainText('Play');
+
+  // 64×: a second of wall time is about a minute of virtual time.
+  await page.getByTestId('speed').selectOption('4');
+  const before = await seconds(page);
+  const wallStart = Date.now();
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(1000);
+  await pause(page);
+  const wall = (Date.now() - wallStart) / 1000;
+  const gained = (await seconds(page)) - before;
+  // Never more than 64 × the wall time; frames may be dropped on a busy machine, so at least half.
+  expect(gained).toBeGreaterThan(32 * wall);
+  expect(gained).toBeLessThanOrEqual(64 * wall);
+
+  // max: much faster than 64×.
+  await page.getByTestId('speed').selectOption('5');
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(1000);
+  await pause(page);
+  expect((await seconds(page)) - before - gained).toBeGreaterThan(600);
+  await page.screenshot({ path: test.info().outputPath('controls.png') });
+});
+
+test('keyboard only: shortcuts, help, focus and dialogs', async ({ page }) => {
+  await page.goto('/');
+  await expect(chips(page)).toHaveCount(6);
+  await page.evaluate(() => document.activeElement?.blur());
+  // Space pauses and plays.
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('play')).toContainText('Play');
+  const t0 = await seconds(page);
+  // → steps.
+  await page.keyboard.press('ArrowRight');
+  expect(await seconds(page)).toBeGreaterThan(t0);
+  // [ and ] change the speed.
+  await page.keyboard.press(']');
+  await expect(page.getByTestId('speed')).toHaveValue('3');
+  await page.keyboard.press('[');
+  await page.keyboard.press('[');
+  await page.keyboard.press('[');
+  await expect(page.getByTestId('speed')).toHaveValue('0');
+  await page.keyboard.press('[');
+  await expect(page.getByTestId('speed')).toHaveValue('0');
+
+  // Shortcuts are off while typing in the editor.
+  const editor = page.getByTestId('taskdef-editor');
+  await editor.focus();
+  await page.keyboard.press('?');
+  await page.keyboard.press(']');
+  await expect(page.getByTestId('help-dialog')).toHaveCount(0);
+  await expect(page.getByTestId('speed')).toHaveValue('0');
+  await expect(editor).toHaveValue(/\?\]/);
+  await editor.press('Escape');
+
+  // ? opens the help; focus moves into it; Esc closes it and focus comes back.
+  await page.getByTestId('help').focus();
+  await page.keyboard.press('?');
+  const help = page.getByTestId('help-dialog');
+  await expect(help).toBeVisible();
+  await expect(help).toHaveAttribute('role', 'dialog');
+  await expect(help.getByTestId('shortcut-table')).toContainText('Space');
+  await expect(help.getByTestId('dialog-close')).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('help.png') });
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+  await expect(page.getByTestId('help')).toBeFocused();
+
+  // Tab reaches every top bar control, each with an accessible name and a visible focus ring.
+  await page.getByTestId('mode-sandbox').focus();
+  const seen = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    const info = await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return {
+        id: el.getAttribute('data-testid'),
+        name: (el.getAttribute('aria-label') || el.textContent || '').trim(),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+      };
+    });
+    seen.push(info.id);
+    expect(info.name, `${info.id} has a name`).not.toBe('');
+    expect(info.outline, `${info.id} shows focus`).toBe(true);
+    if (info.id === 'scrubber') break;
+  }
+  expect(seen).toEqual(['mode-lessons', 'play', 'step', 'speed', 'reset', 'share', 'presenter', 'help', 'scrubber']);
+
+  // Space on the focused Share button presses it (and does not toggle play).
+  await page.getByTestId('share').focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('share-dialog')).toBeVisible();
+  await expect(page.getByTestId('play')).toContainText('Play');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('share-dialog')).toHaveCount(0);
+});
+
+test('time travel: scrub back, see the earlier cluster, go live, resume from the past', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
+  await pause(page);
+  const killedAt = await seconds(page);
+  await page.getByRole('button', { name: 'Terminate i-01' }).click();
+  await expect(page.locator('[data-testid=instance][data-instance="i-01"]')).toHaveCount(0);
+  await page.getByTestId('play').click();
+  await expect.poll(() => seconds(page)).toBeGreaterThan(killedAt + 8);
+  await pause(page);
+  const end = await seconds(page);
+  const live = await snapshot(page);
+  await expect(page.getByTestId('live-badge')).toBeVisible();
+
+  // Scrub to 1 s: six instances, every task still starting, the terminate not yet happened.
+  await page.getByTestId('scrubber').fill('1000');
+  await expect(clock(page)).toHaveText('00:00:01');
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-live', 'false');
+  await expect(page.getByTestId('timeline-status')).toContainText('Viewing the past: 00:00:01 of');
+  await expect(page.getByTestId('instance')).toHaveCount(6);
+  await expect(page.locator('[data-testid=instance][data-instance="i-01"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(0);
+  await expect(page.locator('[data-testid=event][data-kind=instanceTerminated]')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('scrubbed.png') });
+
+  // Forward again past the terminate: it happened, as before.
+  await page.getByTestId('scrubber').fill(String(Math.round((killedAt + 1) * 1000)));
+  await expect(page.locator('[data-testid=instance][data-instance="i-01"]')).toHaveCount(0);
+  await expect(page.locator('[data-testid=event][data-kind=instanceTerminated]')).toHaveCount(1);
+
+  // Back to live: exactly the state we left.
+  await page.getByTestId('go-live').click();
+  await expect(page.getByTestId('live-badge')).toBeVisible();
+  expect(await snapshot(page)).toEqual(live);
+
+  // Resume from 2 s: the terminate is forgotten, the timeline now ends there.
+  await page.getByTestId('scrubber').fill('2000');
+  await page.getByTestId('resume-here').click();
+  await expect(page.getByTestId('live-badge')).toBeVisible();
+  await expect(page.getByTestId('scrubber')).toHaveAttribute('max', '2000');
+  await page.getByTestId('play').click();
+  await expect.poll(() => seconds(page)).toBeGreaterThan(end);
+  await expect(page.locator('[data-testid=instance][data-instance="i-01"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid=event][data-kind=instanceTerminated]')).toHaveCount(0);
+
+  // Acting in the past replaces the future, and says so.
+  await pause(page);
+  await page.getByTestId('scrubber').fill('3000');
+  await page.getByRole('button', { name: 'Drain i-02' }).click();
+  await expect(page.locator('[data-testid=notice][data-kind=past-changed]')).toContainText('You changed the past at 00:00:03');
+  await expect(page.getByTestId('live-badge')).toBeVisible();
+});
+
+test('a share link reopens the identical cluster, clock and timeline', async ({ page, browser }) => {
+  await page.goto('/');
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
+  await page.getByTestId('desired-web').fill('8');
+  await page.getByTestId('desired-web').press('Enter');
+  await page.getByRole('button', { name: 'Terminate i-03' }).click();
+  const editor = page.getByTestId('taskdef-editor');
+  const edited = (await editor.inputValue()).replace('"cpu": 256,', '"cpu": 512,');
+  await editor.fill(edited);
+  await page.getByTestId('deploy').click();
+  await expect(page.getByTestId('deployed')).toContainText('Registered web:2');
+  await expect.poll(() => page.locator('[data-testid=task-chip][data-revision="2"][data-status=RUNNING]').count(), { timeout: 20000 }).toBe(8);
+  await pause(page);
+  // Look at an earlier moment: the link carries the moment shown and the whole timeline.
+  const endSeconds = await seconds(page);
+  await page.getByTestId('scrubber').fill(String(Math.round(endSeconds * 500)));
+  const here = await snapshot(page);
+
+  await page.getByTestId('share').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/(index\.html)?#s=[A-Za-z0-9_-]+$/);
+  await page.screenshot({ path: test.info().outputPath('share-dialog.png') });
+
+  // A fresh browser (no saved session) opens the link.
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(link);
+  await expect(other.locator('[data-testid=notice][data-kind=link-opened]')).toContainText('Opened a shared scene at');
+  await expect(other.getByTestId('play')).toContainText('Play');
+  expect(await snapshot(other)).toEqual(here);
+  await expect(other.getByTestId('taskdef-editor')).toHaveValue(edited);
+  await expect(other.getByTestId('timeline')).toHaveAttribute('data-live', 'false');
+  // The link is removed from the address once opened, so a reload keeps what the learner does.
+  expect(new URL(other.url()).hash).toBe('');
+  // Its future is there too.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('share-dialog')).toHaveCount(0);
+  await other.getByTestId('go-live').click();
+  await page.getByTestId('go-live').click();
+  expect(await snapshot(other)).toEqual(await snapshot(page));
+  await other.screenshot({ path: test.info().outputPath('share-opened.png') });
+  await context.close();
+});
+
+test('reload keeps the editor text, the actions and the position', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
+  const editor = page.getByTestId('taskdef-editor');
+  const edited = (await editor.inputValue()).replace('"nginx"', '"my-nginx"');
+  await editor.fill(edited);
+  await page.getByTestId('desired-web').fill('3');
+  await page.getByTestId('desired-web').press('Enter');
+  await expect(page.getByTestId('service-summary')).toContainText('desired 3');
+  await pause(page);
+  const before = await snapshot(page);
+  await page.reload();
+  await expect(editor).toHaveValue(edited);
+  await expect(page.getByTestId('desired-web')).toHaveValue('3');
+  await pause(page);
+  // Paused sessions come back paused; this one was live, so it played on after the reload until
+  // the pause above: compare the cluster at the saved moment by scrubbing there.
+  const [h, m, s] = before.clock.split(':');
+  await page.getByTestId('scrubber').fill(String(Math.round((Number(h) * 3600 + Number(m) * 60 + Number(s)) * 1000)));
+  expect(await snapshot(page)).toEqual(before);
+});
+
+test('bad links show a clear message and the sample scenario', async ({ page }) => {
+  const cases = [
+    ['garbage!!', "This link could not be opened: it is damaged: character '!' at position 8 does not belong in a link."],
+    [pack({ v: 2, scenario: '{}' }), 'This link could not be opened: it uses format version 2; this Berth reads version 1.'],
+    [pack('{"v": 1, "scenario": '), 'This link could not be opened: it is not valid JSON'],
+    ['A'.repeat(70 * 1024), 'This link could not be opened: it is 70 KiB long; links can be at most 64 KiB.'],
+  ];
+  for (const [payload, message] of cases) {
+    await page.goto(`/#s=${payload}`);
+    const notice = page.locator('[data-testid=notice][data-kind=link-error]');
+    await expect(notice).toContainText(message);
+    await expect(notice).toHaveAttribute('role', 'alert');
+    await expect(chips(page)).toHaveCount(6);
+    await expect(page.getByTestId('seed')).toHaveText('seed 7');
+  }
+  await page.screenshot({ path: test.info().outputPath('bad-link.png') });
+  await page.getByTestId('notice-dismiss').click();
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  // Lesson links still work.
+  await page.goto('/#lessons');
+  await expect(page.getByTestId('lesson-picker')).toBeVisible();
+});
+
+test('corrupted saved data is set aside with a notice, never a blank page', async ({ page }) => {
+  // Put the saved data in place before the page's own scripts run (leaving a page saves it).
+  await page.addInitScript(() => {
+    const v = new URLSearchParams(location.search).get('saved');
+    if (v !== null) localStorage.setItem('berth.sandbox', v);
+  });
+  await page.goto(`/?saved=${encodeURIComponent('{"v": 1, "scenario": 42')}`);
+  const notice = page.locator('[data-testid=notice][data-kind=storage-error]');
+  await expect(notice).toContainText('Your saved session could not be read: it is not valid JSON');
+  await expect(notice).toContainText('berth.sandbox.corrupt');
+  await expect(notice).toHaveAttribute('role', 'alert');
+  await expect(chips(page)).toHaveCount(6);
+  expect(await page.evaluate(() => localStorage.getItem('berth.sandbox.corrupt'))).toBe('{"v": 1, "scenario": 42');
+  await page.screenshot({ path: test.info().outputPath('corrupt-storage.png') });
+  // A newer format is set aside too, with a message about versions.
+  await page.goto(`/?saved=${encodeURIComponent('{"v": 9}')}`);
+  await expect(page.locator('[data-testid=notice][data-kind=storage-error]')).toContainText('it uses format version 9; this Berth reads version 1');
+  expect(await page.evaluate(() => localStorage.getItem('berth.sandbox.corrupt'))).toBe('{"v": 9}');
+  // And a readable one is used, not set aside.
+  await page.goto('/?plain');
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+});
+
+test('presenter mode: big clock, high contrast, editor on request, kept in the address', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/');
+  await expect(chips(page)).toHaveCount(6);
+  const normalClock = await clock(page).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  await page.getByTestId('presenter').click();
+  await expect(page.getByTestId('presenter')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('html')).toHaveClass(/presenter/);
+  expect(new URL(page.url()).hash).toBe('#present');
+  const bigClock = await clock(page).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  expect(bigClock).toBeGreaterThan(normalClock * 2);
+  await expect(page.getByTestId('taskdef-editor')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('presenter.png') });
+  await page.getByTestId('toggle-editor').click();
+  await expect(page.getByTestId('taskdef-editor')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('taskdef-editor')).toHaveCount(0);
+
+  // The flag in the address turns it on directly.
+  await page.goto('/?fresh#present');
+  await expect(page.locator('html')).toHaveClass(/presenter/);
+  await page.getByTestId('presenter').click();
+  await expect(page.locator('html')).not.toHaveClass(/presenter/);
+  await expect(page.getByTestId('taskdef-editor')).toBeVisible();
+});

@@ -1,0 +1,85 @@
+//! The timeline scrubber under the top bar: drag (or arrow keys) to any moment between the start
+//! and the furthest moment reached; the cluster and the event log show that moment exactly
+//! (see `engine::history`). "Back to live" returns to the latest moment; "Resume here" makes the
+//! moment shown the latest one and forgets what came after.
+
+use yew::prelude::*;
+
+use crate::engine::time::{Clock, Millis};
+
+/// The time a scrubber value stands for: a number of milliseconds, rounded, within
+/// `0..=furthest`. Anything unreadable is `None` (the scrubber is left alone).
+pub fn value_to_time(value: &str, furthest: Millis) -> Option<Millis> {
+    let v: f64 = value.trim().parse().ok()?;
+    if !v.is_finite() {
+        return None;
+    }
+    Some((v.round().max(0.0) as Millis).min(furthest))
+}
+
+/// How far along the timeline a moment is, in percent (for the filled part of the track).
+pub fn percent(now: Millis, furthest: Millis) -> f64 {
+    if furthest == 0 {
+        return 100.0;
+    }
+    (now.min(furthest) as f64 / furthest as f64 * 100.0).clamp(0.0, 100.0)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub now: Millis,
+    pub furthest: Millis,
+    pub live: bool,
+    /// Moments learner inputs were made at (marked on the track).
+    pub marks: Vec<Millis>,
+    pub on_seek: Callback<Millis>,
+    pub on_live: Callback<()>,
+    pub on_resume: Callback<()>,
+    /// A note under the timeline (e.g. the time limit reached).
+    #[prop_or_default]
+    pub note: Option<AttrValue>,
+}
+
+#[function_component(Timeline)]
+pub fn timeline(props: &Props) -> Html {
+    let furthest = props.furthest;
+    let oninput = {
+        let cb = props.on_seek.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Some(t) = value_to_time(&input.value(), furthest) {
+                cb.emit(t);
+            }
+        })
+    };
+    let live = props.on_live.clone();
+    let resume = props.on_resume.clone();
+    let now_text = Clock(props.now).to_string();
+    let end_text = Clock(furthest).to_string();
+    let fill = format!("--fill: {:.3}%", percent(props.now, furthest));
+    let marks = props.marks.iter().filter(|_| furthest > 0).map(|t| {
+        let left = format!("left: {:.3}%", percent(*t, furthest));
+        html! { <span class="mark" style={left} title={format!("you acted at {}", Clock(*t))}></span> }
+    });
+    html! {
+        <section class={classes!("timeline", (!props.live).then_some("past"))} aria-label="Timeline" data-testid="timeline" data-live={props.live.to_string()}>
+            <span class="t-start muted" aria-hidden="true">{"00:00:00"}</span>
+            <div class="track" style={fill}>
+                <input type="range" data-testid="scrubber" aria-label="Timeline: the moment shown" min="0" max={furthest.to_string()} step="any"
+                    value={props.now.to_string()} aria-valuetext={format!("{now_text} of {end_text}")} {oninput} disabled={furthest == 0} />
+                <div class="marks" aria-hidden="true">{ for marks }</div>
+            </div>
+            <span class="t-end muted" aria-hidden="true">{end_text.clone()}</span>
+            if props.live {
+                <span class="live-badge" data-testid="live-badge">{"● Live"}</span>
+            } else {
+                <span class="past-status" data-testid="timeline-status" role="status">{format!("Viewing the past: {now_text} of {end_text}")}</span>
+                <button data-testid="go-live" onclick={move |_| live.emit(())} title="Show the latest moment again">{"Back to live"}</button>
+                <button data-testid="resume-here" onclick={move |_| resume.emit(())} title="Continue from this moment; what happened after it is forgotten">{"Resume here"}</button>
+            }
+            if let Some(n) = &props.note {
+                <span class="timeline-note muted" data-testid="timeline-note">{n.clone()}</span>
+            }
+        </section>
+    }
+}
