@@ -632,7 +632,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                     <button data-testid="help" onclick={on_help} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">{"? Help"}</button>
                 </div>
             </header>
-            <Timeline now={now} furthest={furthest} live={live} marks={marks} on_seek={on_seek} on_live={on_live} on_resume={on_resume} note={note} />
+            <Timeline now={now} furthest={furthest} live={live} marks={marks} on_seek={on_seek} on_live={on_live} on_resume={on_resume} note={note} coarse={controls.playing} />
             </div>
             if !notices.is_empty() {
                 <div class="notices">{ for notice_list }</div>

@@ -35,6 +35,9 @@ pub struct Props {
     pub on_seek: Callback<Millis>,
     pub on_live: Callback<()>,
     pub on_resume: Callback<()>,
+    /// Show times to the second (while playing: milliseconds would flicker).
+    #[prop_or_default]
+    pub coarse: bool,
     /// A note under the timeline (e.g. the time limit reached).
     #[prop_or_default]
     pub note: Option<AttrValue>,
@@ -54,8 +57,8 @@ pub fn timeline(props: &Props) -> Html {
     };
     let live = props.on_live.clone();
     let resume = props.on_resume.clone();
-    let now_text = Clock(props.now).to_string();
-    let end_text = Clock(furthest).to_string();
+    let now_text = super::app::clock_text(props.now, props.coarse);
+    let end_text = super::app::clock_text(furthest, props.coarse);
     let fill = format!("--fill: {:.3}%", percent(props.now, furthest));
     let marks = props.marks.iter().filter(|_| furthest > 0).map(|t| {
         let left = format!("left: {:.3}%", percent(*t, furthest));
