@@ -9,6 +9,8 @@
 
 #[path = "../benches/workload.rs"]
 mod workload;
+#[path = "../benches/day.rs"]
+mod day;
 
 use std::time::Duration;
 
@@ -73,4 +75,21 @@ async fn wasm_scan_floor() {
         let (rate, placed) = best_of_3(|| fresh.clone(), |f| f.place_all(1, tasks)).await;
         console_log!("wasm scan-floor/{instances}-instances/{tasks}-tasks: {placed} placements, best of 3: {rate:.0} placements/s");
     }
+}
+
+/// The 24-hour simulation (benches/day.rs), an hour at a time with a yield between hours so no
+/// single stretch nears the renderer timeout. Prints simulated seconds per wall-clock second.
+#[wasm_bindgen_test]
+async fn wasm_simulated_day() {
+    let hours: u64 = 24;
+    let mut e = day::engine();
+    let mut busy_ms = 0.0;
+    for h in 1..=hours {
+        let t = now_ms();
+        e.run_until(h * berth::engine::time::HOUR);
+        busy_ms += now_ms() - t;
+        yew::platform::time::sleep(Duration::from_millis(5)).await;
+    }
+    let secs = (busy_ms / 1000.0).max(1e-3);
+    console_log!("wasm simulation/day: {hours} h simulated in {secs:.2} s = {:.0}× real time; {} events; log {}", (hours * 3600) as f64 / secs, e.events().len(), e.log_hash());
 }

@@ -182,6 +182,8 @@ impl EventKind {
             EventKind::TaskHealthChanged { health, .. } if health == "UNHEALTHY" => Level::Warning,
             EventKind::TargetHealthChanged { state, .. } if state == "unhealthy" => Level::Warning,
             EventKind::AlarmStateChanged { state, .. } if state == "ALARM" => Level::Warning,
+            EventKind::PodFailedScheduling { .. } | EventKind::PodCreateFailed { .. } | EventKind::EvictionRefused { .. } | EventKind::ContainerRestarted { .. } | EventKind::PodWaiting { .. } => Level::Warning,
+            EventKind::DeploymentRollout { status, .. } if status == "ProgressDeadlineExceeded" => Level::Error,
             EventKind::TaskStopped { stop_code, .. } if stop_code != "ServiceSchedulerInitiated" && stop_code != "UserInitiated" => Level::Warning,
             _ => Level::Info,
         }

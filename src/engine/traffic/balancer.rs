@@ -140,11 +140,14 @@ pub struct Target {
     pub failures: u32,
     /// While draining: when deregistration completes.
     pub draining_until: Option<Millis>,
+    /// The target group's health check interval (copied at registration).
+    #[serde(skip)]
+    pub interval_ms: Millis,
 }
 
 impl Target {
     pub fn new(service: &str, address: String, now: Millis) -> Target {
-        Target { service: service.to_string(), address, state: TargetHealth::Initial, registered_at: now, successes: 0, failures: 0, draining_until: None }
+        Target { service: service.to_string(), address, state: TargetHealth::Initial, registered_at: now, successes: 0, failures: 0, draining_until: None, interval_ms: 30 * SECOND }
     }
 
     /// Record one health check; returns the new state if it changed.

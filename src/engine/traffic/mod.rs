@@ -111,6 +111,28 @@ struct MinuteAcc {
     latency: BTreeMap<(u64, u64), f64>,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+struct RosterEntry {
+    id: String,
+    task_definition: String,
+    /// Index into `TrafficState::revisions` (running tasks only).
+    rev: Option<usize>,
+    running: bool,
+    /// RUNNING and healthy by its container health check.
+    serving: bool,
+    started_at: Option<Millis>,
+    vcpu: f64,
+    memory_reserved: f64,
+    target: Option<TargetHealth>,
+    usage: TaskUsage,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct RevisionModel {
+    behavior: crate::engine::behavior::Behavior,
+    working_mib: f64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TrafficState {
     pub(crate) ticking: bool,
@@ -123,7 +145,10 @@ pub struct TrafficState {
     pub(crate) addresses: BTreeMap<String, String>,
     next_ip: u32,
     pub(crate) live: BTreeMap<String, ServiceTraffic>,
-    pub(crate) usage: BTreeMap<String, TaskUsage>,
+    /// Per service, its live tasks as the tick needs them (rebuilt when the log grows).
+    rosters: BTreeMap<String, Vec<RosterEntry>>,
+    revisions: Vec<RevisionModel>,
+    roster_at: Option<usize>,
     acc: BTreeMap<String, MinuteAcc>,
     pub(crate) metrics: MetricStore,
     pub(crate) alarms: Vec<Alarm>,
@@ -158,8 +183,12 @@ impl Engine {
     pub fn targets(&self) -> &BTreeMap<String, Target> {
         &self.traffic.targets
     }
+    /// A task's usage at the last tick (tasks of services with traffic).
     pub fn task_usage(&self, task: &str) -> Option<&TaskUsage> {
-        self.traffic.usage.get(task)
+        let service = self.tasks.get(task)?.service.as_ref()?;
+        let list = self.traffic.rosters.get(service)?;
+        let i = list.binary_search_by(|e| e.id.as_str().cmp(task)).ok()?;
+        list.get(i).filter(|e| e.running && self.traffic.roster_at.is_some()).map(|e| &e.usage)
     }
 
     /// Set (or replace) a service's load generator.
@@ -220,7 +249,9 @@ impl Engine {
             (None, None) => format!("{id}:{port}"),
         };
         let target_group = group.name.clone();
-        self.traffic.targets.insert(id.to_string(), Target::new(&service, address.clone(), self.now()));
+        let mut target = Target::new(&service, address.clone(), self.now());
+        target.interval_ms = group.interval_ms;
+        self.traffic.targets.insert(id.to_string(), target);
         self.emit(EventKind::TargetRegistered { service, task: id.to_string(), target_group, address });
     }
 
@@ -249,7 +280,6 @@ impl Engine {
     /// The task is STOPPED: it is no longer a target, and its address is free.
     pub(crate) fn traffic_on_stopped(&mut self, id: &str) {
         self.traffic.addresses.remove(id);
-        self.traffic.usage.remove(id);
         if let Some(t) = self.traffic.targets.remove(id) {
             self.emit(EventKind::TargetDeregistered { service: t.service, task: id.to_string() });
         }
@@ -286,8 +316,7 @@ impl Engine {
             .traffic
             .targets
             .iter()
-            .filter(|(_, t)| t.state != TargetHealth::Draining)
-            .filter(|(_, t)| self.traffic.groups.get(&t.service).is_some_and(|g| now > t.registered_at && (now - t.registered_at) % g.interval_ms == 0))
+            .filter(|(_, t)| t.state != TargetHealth::Draining && now > t.registered_at && t.interval_ms > 0 && (now - t.registered_at) % t.interval_ms == 0)
             .map(|(id, _)| id.clone())
             .collect();
         for id in due {
@@ -310,39 +339,80 @@ impl Engine {
         }
     }
 
-    fn route_traffic(&mut self) {
-        // Live tasks by service, in id order.
-        let mut by_service: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    /// Rebuild the per-service rosters if anything happened since the last tick (every task or
+    /// target change is an event, so an unchanged log means unchanged rosters).
+    fn refresh_rosters(&mut self) {
+        if self.traffic.roster_at == Some(self.events().len()) {
+            return;
+        }
+        let mut rosters: BTreeMap<String, Vec<RosterEntry>> = self.services.keys().map(|k| (k.clone(), Vec::new())).collect();
+        let mut revisions: Vec<RevisionModel> = Vec::new();
+        let mut rev_index: BTreeMap<&str, usize> = BTreeMap::new();
         for (id, t) in &self.tasks {
             if t.last_status == TaskStatus::Stopped {
                 continue;
             }
-            if let Some(s) = t.service.as_deref() {
-                by_service.entry(s).or_default().push(id.as_str());
-            }
-        }
-        let mut live = BTreeMap::new();
-        let mut usage = BTreeMap::new();
-        let mut acc = std::mem::take(&mut self.traffic.acc);
-        for (name, svc) in &self.services {
-            let tasks = by_service.get(name.as_str()).map(Vec::as_slice).unwrap_or(&[]);
-            let offered = self.traffic.loads.get(name).map(|l| l.rps_at(self.now())).unwrap_or(0.0);
-            let group = self.traffic.groups.get(name);
-            // Who can take requests, by task definition (blue/green splits by it).
-            let candidates: Vec<&str> = match group {
-                Some(_) => {
-                    let regs: Vec<(&str, TargetHealth)> = tasks.iter().filter_map(|id| self.traffic.targets.get(*id).map(|t| (*id, t.state))).collect();
-                    let states: Vec<TargetHealth> = regs.iter().map(|r| r.1).collect();
-                    balancer::routable(&states).into_iter().map(|i| regs[i].0).collect()
-                }
-                None => tasks.iter().copied().filter(|id| self.tasks.get(*id).is_some_and(|t| t.is_healthy()) && self.app_passes(id)).collect(),
+            let Some(list) = t.service.as_ref().and_then(|s| rosters.get_mut(s)) else { continue };
+            let rev = if t.last_status == TaskStatus::Running {
+                Some(*rev_index.entry(t.task_definition.as_str()).or_insert_with(|| {
+                    let b = self.behavior_for(&t.family, t.revision);
+                    let working = self.memory_of(&t.task_definition, &b).map(|(s, _)| s as f64).unwrap_or(0.0);
+                    revisions.push(RevisionModel { behavior: b, working_mib: working });
+                    revisions.len() - 1
+                }))
+            } else {
+                None
             };
-            let healthy = tasks.iter().filter(|id| self.traffic.targets.get(**id).is_some_and(|t| t.state == TargetHealth::Healthy)).count() as u32;
-            let unhealthy = tasks.iter().filter(|id| self.traffic.targets.get(**id).is_some_and(|t| t.state == TargetHealth::Unhealthy)).count() as u32;
-            let splits: Vec<(f64, Vec<&str>)> = match &svc.blue_green {
+            list.push(RosterEntry {
+                id: id.clone(),
+                rev,
+                task_definition: t.task_definition.clone(),
+                running: t.last_status == TaskStatus::Running,
+                serving: t.is_healthy(),
+                started_at: t.started_at,
+                vcpu: t.cpu.max(128) as f64 / 1024.0,
+                memory_reserved: t.memory.max(1) as f64,
+                target: self.traffic.targets.get(id).map(|x| x.state),
+                usage: TaskUsage::default(),
+            });
+        }
+        self.traffic.rosters = rosters;
+        self.traffic.revisions = revisions;
+        self.traffic.roster_at = Some(self.events().len());
+    }
+
+    fn route_traffic(&mut self) {
+        self.refresh_rosters();
+        let now = self.now();
+        let mut rosters = std::mem::take(&mut self.traffic.rosters);
+        let mut acc = std::mem::take(&mut self.traffic.acc);
+        let mut live = BTreeMap::new();
+        let revisions = &self.traffic.revisions;
+        let dt = TICK_MS as f64 / SECOND as f64;
+        for (name, roster) in rosters.iter_mut() {
+            let Some(svc) = self.services.get(name) else { continue };
+            let offered = self.traffic.loads.get(name).map(|l| l.rps_at(now)).unwrap_or(0.0);
+            let group = self.traffic.groups.get(name);
+            let app_ok = |e: &RosterEntry| -> bool {
+                let (Some(started), Some(r)) = (e.started_at, e.rev.and_then(|i| revisions.get(i))) else { return false };
+                let since = now.saturating_sub(started);
+                since >= r.behavior.ready_after && r.behavior.fail_health_check_after.is_none_or(|f| since < f)
+            };
+            // Indexes of the tasks that can take requests.
+            let candidates: Vec<usize> = match group {
+                Some(_) => {
+                    let regs: Vec<usize> = (0..roster.len()).filter(|&i| roster[i].target.is_some()).collect();
+                    let states: Vec<TargetHealth> = regs.iter().filter_map(|&i| roster[i].target).collect();
+                    balancer::routable(&states).into_iter().map(|k| regs[k]).collect()
+                }
+                None => (0..roster.len()).filter(|&i| roster[i].running && roster[i].serving && app_ok(&roster[i])).collect(),
+            };
+            let healthy = roster.iter().filter(|e| e.target == Some(TargetHealth::Healthy)).count() as u32;
+            let unhealthy = roster.iter().filter(|e| e.target == Some(TargetHealth::Unhealthy)).count() as u32;
+            let splits: Vec<(f64, Vec<usize>)> = match &svc.blue_green {
                 Some(bg) => {
                     let green = bg.green_percent as f64 / 100.0;
-                    let (g, b): (Vec<&str>, Vec<&str>) = candidates.iter().partition(|id| self.tasks.get(**id).is_some_and(|t| t.task_definition == bg.green));
+                    let (g, b): (Vec<usize>, Vec<usize>) = candidates.iter().partition(|&&i| roster[i].task_definition == bg.green);
                     vec![(offered * (1.0 - green), b), (offered * green, g)]
                 }
                 None => vec![(offered, candidates.clone())],
@@ -353,44 +423,65 @@ impl Engine {
             a.ticks += 1;
             a.healthy += healthy as f64;
             a.unhealthy += unhealthy as f64;
-            let mut lat: BTreeMap<(u64, u64), f64> = BTreeMap::new();
-            let mut inputs: BTreeMap<&str, f64> = BTreeMap::new();
-            for (rps, ids) in &splits {
-                if ids.is_empty() {
+            let mut inputs = vec![0.0f64; roster.len()];
+            for (rps, idx) in &splits {
+                if idx.is_empty() {
                     st.no_target_rps += rps;
                     continue;
                 }
-                let caps: Vec<f64> = ids.iter().map(|id| self.capacity_of(id)).collect();
-                for (id, share) in ids.iter().zip(balancer::shares(algorithm, ids, &caps)) {
-                    inputs.insert(id, rps * share);
+                let ids: Vec<&str> = idx.iter().map(|&i| roster[i].id.as_str()).collect();
+                let caps: Vec<f64> = idx
+                    .iter()
+                    .map(|&i| roster[i].rev.and_then(|r| revisions.get(r)).map(|r| roster[i].vcpu * 1000.0 / r.behavior.cpu_ms_per_request).unwrap_or(0.0))
+                    .collect();
+                for (&i, share) in idx.iter().zip(balancer::shares(algorithm, &ids, &caps)) {
+                    inputs[i] += rps * share;
                 }
             }
+            let mut lat: BTreeMap<(u64, u64), f64> = BTreeMap::new();
             let (mut cpu_used, mut cpu_res, mut mem_used, mut mem_res) = (0.0, 0.0, 0.0, 0.0);
-            for id in tasks {
-                let Some(t) = self.tasks.get(*id) else { continue };
-                if t.last_status != TaskStatus::Running {
+            // Tasks of one revision with the same share get the same answer: compute it once.
+            let mut last: Option<((usize, u64, u64), queueing::TaskOutput)> = None;
+            let mut lat_last: Option<((u64, u64), f64)> = None;
+            for (i, e) in roster.iter_mut().enumerate() {
+                if !e.running {
                     continue;
                 }
-                let b = self.behavior_for(&t.family, t.revision);
-                let vcpu = t.cpu.max(128) as f64 / 1024.0;
-                let offered_i = inputs.get(id).copied().unwrap_or(0.0);
-                let o = queueing::evaluate(TaskInput { offered_rps: offered_i, vcpu, cpu_ms_per_request: b.cpu_ms_per_request, base_latency_ms: b.base_latency_ms, error_rate: b.error_rate });
+                let Some((ri, r)) = e.rev.and_then(|ri| revisions.get(ri).map(|r| (ri, r))) else { continue };
+                let b = &r.behavior;
+                let key = (ri, e.vcpu.to_bits(), inputs[i].to_bits());
+                let o = match &last {
+                    Some((k, o)) if *k == key => *o,
+                    _ => {
+                        let o = queueing::evaluate(TaskInput { offered_rps: inputs[i], vcpu: e.vcpu, cpu_ms_per_request: b.cpu_ms_per_request, base_latency_ms: b.base_latency_ms, error_rate: b.error_rate });
+                        last = Some((key, o));
+                        o
+                    }
+                };
                 st.served_rps += o.served_rps;
                 st.rejected_rps += o.rejected_rps;
                 st.error_rps += o.error_rps;
                 if o.served_rps > 0.0 {
-                    *lat.entry((o.base_latency_ms.to_bits(), o.mean_wait_ms.to_bits())).or_default() += o.served_rps;
+                    match lat_last.as_mut() {
+                        Some((k, w)) if *k == (o.base_latency_ms.to_bits(), o.mean_wait_ms.to_bits()) => *w += o.served_rps,
+                        _ => {
+                            if let Some((k, w)) = lat_last.take() {
+                                *lat.entry(k).or_default() += w;
+                            }
+                            lat_last = Some(((o.base_latency_ms.to_bits(), o.mean_wait_ms.to_bits()), o.served_rps));
+                        }
+                    }
                 }
-                let started = t.started_at.unwrap_or(0);
-                let working = self.memory_of(&t.task_definition, &b).map(|(s, _)| s as f64).unwrap_or(0.0);
-                let leaked = b.memory_leak_mib_per_minute * (self.now().saturating_sub(started)) as f64 / MINUTE as f64;
-                let mem = working + leaked + o.in_flight * b.memory_per_request_mib;
-                let mem_reserved = t.memory.max(1) as f64;
-                cpu_used += vcpu * o.cpu_percent / 100.0;
-                cpu_res += vcpu;
+                let leaked = b.memory_leak_mib_per_minute * now.saturating_sub(e.started_at.unwrap_or(0)) as f64 / MINUTE as f64;
+                let mem = r.working_mib + leaked + o.in_flight * b.memory_per_request_mib;
+                cpu_used += e.vcpu * o.cpu_percent / 100.0;
+                cpu_res += e.vcpu;
                 mem_used += mem;
-                mem_res += mem_reserved;
-                usage.insert(id.to_string(), TaskUsage { rps: o.served_rps, cpu_percent: o.cpu_percent, memory_mib: mem, memory_percent: 100.0 * mem / mem_reserved });
+                mem_res += e.memory_reserved;
+                e.usage = TaskUsage { rps: o.served_rps, cpu_percent: o.cpu_percent, memory_mib: mem, memory_percent: 100.0 * mem / e.memory_reserved };
+            }
+            if let Some((k, w)) = lat_last.take() {
+                *lat.entry(k).or_default() += w;
             }
             if cpu_res > 0.0 {
                 st.cpu_percent = 100.0 * cpu_used / cpu_res;
@@ -401,7 +492,6 @@ impl Engine {
             st.p50_ms = queueing::mixture_quantile(&parts, LN_P50);
             st.p95_ms = queueing::mixture_quantile(&parts, LN_P95);
             st.p99_ms = queueing::mixture_quantile(&parts, LN_P99);
-            let dt = TICK_MS as f64 / SECOND as f64;
             a.cpu_used += cpu_used * dt;
             a.cpu_reserved += cpu_res * dt;
             a.mem_used += mem_used * dt;
@@ -415,16 +505,9 @@ impl Engine {
             }
             live.insert(name.clone(), st);
         }
+        self.traffic.rosters = rosters;
         self.traffic.acc = acc;
         self.traffic.live = live;
-        self.traffic.usage = usage;
-    }
-
-    /// Requests/s a task answers at 100 % CPU.
-    fn capacity_of(&self, id: &str) -> f64 {
-        let Some(t) = self.tasks.get(id) else { return 0.0 };
-        let b = self.behavior_for(&t.family, t.revision);
-        t.cpu.max(128) as f64 / 1024.0 * 1000.0 / b.cpu_ms_per_request
     }
 
     fn publish_minute(&mut self, now: Millis) {
@@ -442,7 +525,7 @@ impl Engine {
                 put(m, "HTTPCode_Target_5XX_Count", a.target_5xx);
                 put(m, "HTTPCode_ELB_5XX_Count", a.elb_5xx);
                 if a.served > 0.0 {
-                    let parts = latency_parts(&a.latency);
+                    let parts = queueing::merge_close(&latency_parts(&a.latency), 1e-3);
                     put(m, "TargetResponseTime", parts.iter().map(|(w, b, w8)| w * (b + w8)).sum::<f64>() / a.served / 1000.0);
                     for (suffix, lnq) in [("p50", LN_P50), ("p95", LN_P95), ("p99", LN_P99)] {
                         if let Some(q) = queueing::mixture_quantile(&parts, lnq) {

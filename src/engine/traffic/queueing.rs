@@ -83,6 +83,29 @@ pub fn evaluate(i: TaskInput) -> TaskOutput {
     }
 }
 
+/// Merge latency components with the same base whose mean waits differ by less than `rel`
+/// (relative): one component with their total weight and weighted mean wait. Keeps a minute's
+/// percentile (60 per-second distributions that drift slowly) cheap; exact for equal waits.
+pub fn merge_close(parts: &[(f64, f64, f64)], rel: f64) -> Vec<(f64, f64, f64)> {
+    let mut sorted: Vec<(f64, f64, f64)> = parts.iter().copied().filter(|p| p.0 > 0.0).collect();
+    sorted.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)));
+    let mut out: Vec<(f64, f64, f64)> = Vec::new();
+    let mut first_wait = 0.0;
+    for (w, base, wait) in sorted {
+        match out.last_mut() {
+            Some(last) if last.1 == base && wait <= first_wait * (1.0 + rel) => {
+                last.2 = (last.2 * last.0 + wait * w) / (last.0 + w);
+                last.0 += w;
+            }
+            _ => {
+                first_wait = wait;
+                out.push((w, base, wait));
+            }
+        }
+    }
+    out
+}
+
 /// The q-quantile of latency over a mix of tasks, each weighted by the requests it served: the
 /// `x` where `Σ wᵢ · P(Tᵢ > x) = (1 − q) · Σ wᵢ`, found by bisection (each `Tᵢ` is
 /// `baseᵢ + Exp(meanᵢ)`). `None` when nothing was served.
@@ -150,6 +173,15 @@ mod tests {
     fn quantile_constants() {
         assert!((LN_P95 - 20f64.ln()).abs() < 1e-15);
         assert!((LN_P99 - 100f64.ln()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn merging_close_components() {
+        let m = merge_close(&[(1.0, 20.0, 100.0), (3.0, 20.0, 100.05), (1.0, 20.0, 200.0), (0.0, 5.0, 1.0)], 1e-3);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].0, 4.0);
+        assert!((m[0].2 - 100.0375).abs() < 1e-12);
+        assert_eq!(m[1], (1.0, 20.0, 200.0));
     }
 
     #[test]
