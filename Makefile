@@ -24,7 +24,7 @@ SERVE_DIST  ?= target/trunk-serve
 E2E_PORT    ?= 8099
 export E2E_PORT
 # Test targets that contain #[wasm_bindgen_test]s (run in headless Chromium).
-WASM_TEST_ARGS ?= --test wasm
+WASM_TEST_ARGS ?= --test wasm --test wasm_cluster
 CARGO_TEST_ARGS ?=
 PYTHON      := $(CURDIR)/.tools/venv/bin/python
 STAGE       := scripts/stage.sh
@@ -108,6 +108,7 @@ bench: setup
 
 bench-native:
 	BERTH_BENCH_FULL=$(BENCH_FULL) cargo bench --bench placement
+	cargo bench --bench simulation
 
 bench-wasm:
 	WASM_BINDGEN_TEST_TIMEOUT=1800 cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture

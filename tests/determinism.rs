@@ -25,3 +25,11 @@ fn same_seed_same_log_different_seed_different_log() {
     other.run_until(10 * 60 * 1000);
     assert_ne!(a, to_jsonl(other.events()));
 }
+
+#[test]
+fn traffic_and_kubernetes_logs_match_their_golden_hashes() {
+    let lab = golden::run_text(golden::LAB, 90 * 60 * 1000);
+    assert_eq!(lab.log_hash(), golden::LAB_HASH.trim(), "the lab's event log changed; if intended, update tests/golden/autoscaling-lab.hash");
+    let k8s = golden::run_text(golden::K8S, 30 * 60 * 1000);
+    assert_eq!(k8s.log_hash(), golden::K8S_HASH.trim(), "the Kubernetes example's event log changed; if intended, update tests/golden/k8s-deployment.hash");
+}

@@ -13,6 +13,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn wasm_log_matches_the_native_golden_hash() {
     let e = golden::run();
     assert_eq!(e.log_hash(), golden::GOLDEN_HASH.trim());
+    // Traffic (floating point) and Kubernetes too.
+    assert_eq!(golden::run_text(golden::LAB, 90 * 60 * 1000).log_hash(), golden::LAB_HASH.trim());
+    assert_eq!(golden::run_text(golden::K8S, 30 * 60 * 1000).log_hash(), golden::K8S_HASH.trim());
 }
 
 /// Mounts the whole page. Destroy the handle at the end: a mounted sandbox keeps playing and

@@ -269,7 +269,7 @@ pub fn report(s: &Snapshot) -> Value {
             v
         })
         .collect();
-    json!({
+    let mut report = json!({
         "scenario": s.scenario,
         "seed": s.seed,
         "time": s.time,
@@ -278,7 +278,29 @@ pub fn report(s: &Snapshot) -> Value {
         "services": services,
         "unplaced": unplaced,
         "eventLogHash": s.event_log_hash,
-    })
+    });
+    if let Some(k) = &s.kube {
+        let nodes: Vec<Value> = k
+            .nodes
+            .iter()
+            .map(|n| {
+                let pods: Vec<&str> = k.pods.iter().filter(|p| p.node.as_deref() == Some(n.name.as_str())).map(|p| p.name.as_str()).collect();
+                json!({"name": n.name, "zone": n.zone, "type": n.instance_type, "unschedulable": n.unschedulable, "pods": pods})
+            })
+            .collect();
+        let deployments: Vec<Value> = k
+            .deployments
+            .iter()
+            .map(|d| json!({"name": d.name, "namespace": d.namespace, "desired": d.desired, "ready": d.ready, "updated": d.updated, "available": d.available, "revision": d.revision}))
+            .collect();
+        let unschedulable: Vec<Value> = k.unschedulable.iter().map(|u| json!({"pod": u.pod, "message": u.message})).collect();
+        report["kubernetes"] = json!({"nodes": nodes, "deployments": deployments, "unschedulable": unschedulable});
+    }
+    if s.cost.hourly_usd > 0.0 || s.cost.total_usd > 0.0 {
+        let r = |v: f64| (v * 10_000.0).round() / 10_000.0;
+        report["cost"] = json!({"hourlyUsd": r(s.cost.hourly_usd), "totalUsd": r(s.cost.total_usd)});
+    }
+    report
 }
 
 fn cmd_validate(args: &[String], out: &mut Output) -> i32 {
