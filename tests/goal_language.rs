@@ -232,7 +232,7 @@ fn parse_error(goal: &str) -> String {
 
 #[test]
 fn mistakes_in_goals_point_at_their_place() {
-    assert_eq!(parse_error(r#"{"servce": "web"}"#), r#"1:2: servce: unknown goal "servce"; did you mean "service"? Goals: service, tasks, taskOn, tasksPerAz, maxTasksPerAz, tasksPerInstance, maxTasksPerInstance, unplaced, instances, hourlyCost, event, taskDefinition, all, any, not, throughout, eventually"#);
+    assert_eq!(parse_error(r#"{"servce": "web"}"#), r#"1:2: servce: unknown goal "servce"; did you mean "service"? Goals: service, tasks, taskOn, tasksPerAz, maxTasksPerAz, tasksPerInstance, maxTasksPerInstance, unplaced, instances, hourlyCost, metric, event, taskDefinition, all, any, not, throughout, eventually"#);
     assert_eq!(parse_error(r#"{"service": "web", "runing": 3}"#), r#"1:20: runing: unknown field "runing" in service goal; did you mean "running"? (known: label, service, running, pending, placed, desired, unplaced, revision, taskDefinition)"#);
     assert_eq!(parse_error(r#"{"service": "web", "running": {">==": 3}}"#), r#"1:32: running: unknown comparison ">=="; use ==, !=, <, <=, >, >="#);
     assert_eq!(parse_error(r#"{"hourlyCost": {"<": 1}, "instances": {"==": 1}}"#), r#"1:26: : a goal has exactly one key besides "label" (combine goals with "all"); found "hourlyCost", "instances""#);

@@ -471,9 +471,13 @@ fn eval_atom(kind: &GoalKind, o: &Obs) -> Outcome {
             numeric(cmp, n as f64, n.to_string(), clock)
         }
         GoalKind::HourlyCost(cmp) => {
-            let total: f64 = snap.instances.iter().map(|i| i.hourly_usd).sum();
+            let total = snap.cost.hourly_usd;
             numeric(cmp, total, usd(total), clock)
         }
+        GoalKind::Metric { name, cmp } => match o.engine.metrics().latest(name) {
+            Some((_, v)) => numeric(cmp, v, format!("{}", (v * 100.0).round() / 100.0), clock),
+            None => Outcome::new(false, format!("no datapoint of {name} yet at {clock}")),
+        },
         GoalKind::TaskDefinition { family, checks } => eval_task_definition(o.engine, family, checks, clock),
         // Composite kinds are handled in `eval`; a state mismatch cannot happen, but stay panic-free.
         _ => Outcome::new(false, format!("not checked at {clock}")),

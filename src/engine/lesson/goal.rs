@@ -176,8 +176,13 @@ pub enum GoalKind {
         filter: InstanceFilter,
         cmp: Cmp,
     },
-    /// Sum of the instances' on-demand hourly prices.
+    /// What the cluster costs per hour now (EC2 on demand and Spot, Fargate): snapshot `cost`.
     HourlyCost(Cmp),
+    /// The newest one-minute datapoint of a metric (`{"metric": {"name": "web/CPUUtilization", "<": 70}}`).
+    Metric {
+        name: String,
+        cmp: Cmp,
+    },
     /// Events in the log so far whose fields match (`type` is one of them).
     Event {
         fields: Vec<(String, Value)>,
@@ -273,7 +278,7 @@ pub enum TdCheck {
 }
 
 /// The keys that name a goal, for error messages.
-pub const GOAL_KEYS: [&str; 17] = [
+pub const GOAL_KEYS: [&str; 18] = [
     "service",
     "tasks",
     "taskOn",
@@ -284,6 +289,7 @@ pub const GOAL_KEYS: [&str; 17] = [
     "unplaced",
     "instances",
     "hourlyCost",
+    "metric",
     "event",
     "taskDefinition",
     "all",
@@ -433,6 +439,13 @@ pub fn parse_goal(r: &mut Reader, node: &Json, path: &str) -> Option<Goal> {
             }
         }
         "hourlyCost" => GoalKind::HourlyCost(r.cmp_value(value, &sub)?),
+        "metric" => {
+            let mut f = r.fields(value, &sub, &key)?;
+            let name = f.string("name", true)?;
+            let cmp = f.cmp(true)?;
+            f.finish()?;
+            GoalKind::Metric { name: name?, cmp }
+        }
         "event" => {
             let Some(obj) = value.as_object() else {
                 r.error(
@@ -700,6 +713,7 @@ impl Goal {
                 s
             }
             GoalKind::HourlyCost(cmp) => format!("hourly cost {}", cmp.text(false, usd)),
+            GoalKind::Metric { name, cmp } => format!("{name} {}", cmp.text(false, num)),
             GoalKind::Event { fields, times } => {
                 if times.0 == [(Op::Ge, 1.0)] {
                     let text = event_text(fields);
