@@ -89,8 +89,15 @@ impl Session {
     }
 
     /// Lets the simulation run until nothing is queued (at most [`SETTLE_LIMIT`] more), then up
-    /// to the scenario's `runUntil` if that is later. This is where a check ends.
+    /// to the scenario's `runUntil` if that is later; a scenario with traffic runs exactly to
+    /// its `runUntil` (if it has one). This is where a check ends.
     pub fn finish(&mut self) {
+        // With traffic the queue is never empty (a tick every second): such a scenario's
+        // `runUntil` says when the check ends.
+        if let (true, Some(t)) = (self.engine.has_traffic(), self.run_until) {
+            self.run_until(t.max(self.now()));
+            return;
+        }
         let limit = self.now().saturating_add(SETTLE_LIMIT);
         while self.engine.next_due().is_some_and(|due| due <= limit) {
             self.engine.step();

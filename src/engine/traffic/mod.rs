@@ -169,6 +169,12 @@ impl Engine {
         self.push(next, Item::Tick);
     }
 
+    /// Does the traffic tick run (load, load balancers, autoscaling, alarms)? Then the queue is
+    /// never empty.
+    pub fn has_traffic(&self) -> bool {
+        self.traffic.ticking
+    }
+
     /// The metrics recorded so far (one-minute datapoints).
     pub fn metrics(&self) -> &MetricStore {
         &self.traffic.metrics
