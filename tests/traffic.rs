@@ -320,3 +320,37 @@ fn scenarios_without_traffic_never_tick() {
     e.run_until(MINUTE);
     assert_eq!(e.next_due(), None, "nothing queued: no traffic tick");
 }
+
+#[test]
+fn queue_workers_drain_a_backlog_and_scale_on_backlog_per_task() {
+    // Workers of 0.25 vCPU at 50 ms of CPU per message process 5 messages/s each; 20 arrive per
+    // second. Two workers fall behind by 10 per second until target tracking on BacklogPerTask
+    // (target 100 messages per task) adds workers.
+    let s = json!({
+        "berth": 1, "name": "queue", "seed": 4,
+        "cluster": {"availabilityZones": ["us-east-1a", "us-east-1b"], "fargate": true},
+        "taskDefinitions": [{"family": "worker", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+            "containerDefinitions": [{"name": "worker", "image": "example/worker:1", "essential": true}]}],
+        "behaviors": {"worker": {"cpuMsPerRequest": 50}},
+        "services": [{"serviceName": "worker", "taskDefinition": "worker", "desiredCount": 2, "launchType": "FARGATE",
+            "autoScaling": {"minCapacity": 2, "maxCapacity": 12, "targetTracking": [{"name": "backlog", "metric": "BacklogPerTask", "target": 100, "scaleOutCooldown": "60s"}]}}],
+        "queues": [{"name": "jobs", "service": "worker", "arrival": {"shape": "step", "steps": [["0s", 20], ["20m", 0]]}}]
+    });
+    let mut e = start(&s);
+    e.run_until(MINUTE);
+    let running_at = e.events().iter().filter(|ev| matches!(ev.kind, EventKind::TaskRunning { .. })).map(|ev| ev.t).max().unwrap();
+    // Ticks at 1 s … 60 s; both workers process from the first tick at or after they run.
+    let working_ticks = (1..=60u64).filter(|k| k * SECOND >= running_at).count() as f64;
+    let (_, visible) = e.metrics().latest("jobs/ApproximateNumberOfMessagesVisible").unwrap();
+    assert!((visible - (20.0 * 60.0 - 10.0 * working_ticks)).abs() < 1e-6, "{visible}, running at {running_at}");
+    let (_, per_task) = e.metrics().latest("worker/BacklogPerTask").unwrap();
+    assert!((per_task - visible / 2.0).abs() < 1e-9);
+    let (_, cpu) = e.metrics().latest("worker/CPUUtilization").unwrap();
+    assert!(cpu > 90.0, "busy workers: {cpu}");
+    // Scales out on the backlog, then the queue drains after arrivals stop.
+    e.run_until(40 * MINUTE);
+    assert!(scaling(&e).iter().any(|(_, from, to)| to > from), "{:?}", scaling(&e));
+    assert_eq!(e.queues()["jobs"].visible, 0.0);
+    assert_eq!(e.snapshot().queues[0].visible, 0.0);
+    assert_eq!(e.snapshot().services[0].load.as_ref().map(|l| l.rejected_rps), None, "queue workers have no load balancer or load");
+}

@@ -55,6 +55,9 @@ struct File {
     /// Load generators: `{"service": "web", "load": {"shape": "constant", "rps": 100}}`.
     #[serde(default)]
     traffic: Vec<Value>,
+    /// SQS-like queues consumed by services.
+    #[serde(default)]
+    queues: Vec<Value>,
     /// Kubernetes: node groups, Fargate profiles, manifests (see docs/kubernetes.md).
     #[serde(default)]
     kubernetes: Option<Value>,
@@ -434,6 +437,12 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
             }
         }
         setup.push(("kubernetes".into(), Command::KubeSetup(k)));
+    }
+    for (i, v) in file.queues.iter().enumerate() {
+        let idx = i.to_string();
+        if let Some(q) = cx.typed::<crate::engine::traffic::QueueSpec>(v, &["queues", &idx], "queue") {
+            setup.push((format!("queues.{i}"), Command::CreateQueue(q)));
+        }
     }
     for (i, v) in file.traffic.iter().enumerate() {
         let idx = i.to_string();

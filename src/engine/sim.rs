@@ -109,6 +109,8 @@ pub enum Command {
         #[serde(default)]
         manifest: Option<String>,
     },
+    /// Create an SQS-like queue consumed by a service.
+    CreateQueue(crate::engine::traffic::QueueSpec),
     /// Create a CloudWatch alarm on a metric.
     PutMetricAlarm(crate::engine::traffic::metrics::AlarmSpec),
     /// Set a service's load generator (requests per second over time).
@@ -138,6 +140,7 @@ impl Command {
             Command::SpotInterruption { .. } => "spotInterruption",
             Command::SetTraffic { .. } => "setTraffic",
             Command::PutMetricAlarm(_) => "putMetricAlarm",
+            Command::CreateQueue(_) => "createQueue",
             Command::CreateAutoScalingGroup(_) => "createAutoScalingGroup",
             Command::CreateCapacityProvider(_) => "createCapacityProvider",
             Command::SetDesiredCapacity { .. } => "setDesiredCapacity",
@@ -426,6 +429,7 @@ impl Engine {
             Command::SpotInterruption { instance, task } => self.spot_interruption(instance, task),
             Command::SetTraffic { service, load } => self.set_traffic(&service, &load),
             Command::PutMetricAlarm(spec) => self.add_alarm(&spec),
+            Command::CreateQueue(spec) => self.add_queue(&spec),
             Command::CreateAutoScalingGroup(spec) => self.create_asg(&spec),
             Command::CreateCapacityProvider(spec) => self.create_capacity_provider(&spec),
             Command::SetDesiredCapacity { group, desired } => self.set_desired_capacity(&group, desired),

@@ -37,6 +37,9 @@ pub struct Snapshot {
     /// CloudWatch alarms and their states.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<AlarmView>,
+    /// SQS-like queues: messages waiting.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<crate::engine::traffic::Queue>,
     /// Service discovery: DNS name → addresses of healthy tasks.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub dns: std::collections::BTreeMap<String, Vec<String>>,
@@ -300,6 +303,7 @@ impl Engine {
                 .iter()
                 .map(|a| AlarmView { name: a.name.clone(), metric: a.series.clone(), state: a.state.as_str().to_string(), condition: format!("{} {}", a.comparison.symbol(), a.threshold), value: a.latest() })
                 .collect(),
+            queues: self.queues().values().cloned().collect(),
             dns: self.dns_records(),
             kube: self.kube_snapshot(),
             event_log_hash: self.log_hash(),

@@ -48,6 +48,32 @@ pub fn validate_namespace(ns: &str) -> Result<(), String> {
     }
 }
 
+/// An SQS-like queue whose messages a service's tasks process (`queues` in a scenario).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QueueSpec {
+    pub name: String,
+    /// The service whose tasks consume the messages (its revision's `cpuMsPerRequest` is the CPU
+    /// cost of one message).
+    pub service: String,
+    /// Messages arriving per second, as a load shape.
+    pub arrival: load::LoadSpec,
+    /// Messages already waiting at the start.
+    #[serde(default)]
+    pub initial_messages: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Queue {
+    pub name: String,
+    pub service: String,
+    #[serde(skip)]
+    pub arrival: Load,
+    /// `ApproximateNumberOfMessagesVisible`.
+    pub visible: f64,
+}
+
 /// What one service's traffic looked like at the last tick.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -152,6 +178,8 @@ pub struct TrafficState {
     acc: BTreeMap<String, MinuteAcc>,
     pub(crate) metrics: MetricStore,
     pub(crate) alarms: Vec<Alarm>,
+    /// Queues by name.
+    pub(crate) queues: BTreeMap<String, Queue>,
 }
 
 fn latency_parts(map: &BTreeMap<(u64, u64), f64>) -> Vec<(f64, f64, f64)> {
@@ -208,6 +236,29 @@ impl Engine {
         self.emit(EventKind::TrafficChanged { service: service.to_string(), rps: round2(rps) });
         self.ensure_ticking();
         Ok(())
+    }
+
+    pub(crate) fn add_queue(&mut self, spec: &QueueSpec) -> Result<(), String> {
+        if self.traffic.queues.contains_key(&spec.name) {
+            return Err(format!("queue {:?} already exists", spec.name));
+        }
+        if !self.services.contains_key(&spec.service) {
+            return Err(self.unknown_service(&spec.service));
+        }
+        if self.traffic.queues.values().any(|q| q.service == spec.service) {
+            return Err(format!("service {} already consumes a queue", spec.service));
+        }
+        if !(spec.initial_messages.is_finite() && spec.initial_messages >= 0.0) {
+            return Err(format!("initialMessages must be 0 or more; got {}", spec.initial_messages));
+        }
+        let arrival = spec.arrival.resolve().map_err(|e| format!("arrival: {e}"))?;
+        self.traffic.queues.insert(spec.name.clone(), Queue { name: spec.name.clone(), service: spec.service.clone(), arrival, visible: spec.initial_messages });
+        self.ensure_ticking();
+        Ok(())
+    }
+
+    pub fn queues(&self) -> &BTreeMap<String, Queue> {
+        &self.traffic.queues
     }
 
     pub(crate) fn add_alarm(&mut self, spec: &metrics::AlarmSpec) -> Result<(), String> {
@@ -395,9 +446,17 @@ impl Engine {
         let mut live = BTreeMap::new();
         let revisions = &self.traffic.revisions;
         let dt = TICK_MS as f64 / SECOND as f64;
+        // Queue consumers: this second's demand is the backlog plus the arrivals; what the tasks
+        // do not process stays in the queue (no errors).
+        let mut consumed: BTreeMap<String, (String, f64, f64)> = BTreeMap::new();
+        for q in self.traffic.queues.values() {
+            let arrivals = q.arrival.rps_at(now) * dt;
+            consumed.insert(q.service.clone(), (q.name.clone(), q.visible + arrivals, 0.0));
+        }
         for (name, roster) in rosters.iter_mut() {
             let Some(svc) = self.services.get(name) else { continue };
-            let offered = self.traffic.loads.get(name).map(|l| l.rps_at(now)).unwrap_or(0.0);
+            let queue_demand = consumed.get(name).map(|c| c.1 / dt);
+            let offered = queue_demand.unwrap_or_else(|| self.traffic.loads.get(name).map(|l| l.rps_at(now)).unwrap_or(0.0));
             let group = self.traffic.groups.get(name);
             let app_ok = |e: &RosterEntry| -> bool {
                 let (Some(started), Some(r)) = (e.started_at, e.rev.and_then(|i| revisions.get(i))) else { return false };
@@ -489,6 +548,12 @@ impl Engine {
             if let Some((k, w)) = lat_last.take() {
                 *lat.entry(k).or_default() += w;
             }
+            if let Some(c) = consumed.get_mut(name) {
+                // Unprocessed messages wait; nothing is rejected and there is no load balancer.
+                c.2 = st.served_rps * dt;
+                st.rejected_rps = 0.0;
+                st.no_target_rps = 0.0;
+            }
             if cpu_res > 0.0 {
                 st.cpu_percent = 100.0 * cpu_used / cpu_res;
                 st.memory_percent = 100.0 * mem_used / mem_res;
@@ -510,6 +575,11 @@ impl Engine {
                 *a.latency.entry(k).or_default() += v * dt;
             }
             live.insert(name.clone(), st);
+        }
+        for (_, (queue, demand, processed)) in consumed {
+            if let Some(q) = self.traffic.queues.get_mut(&queue) {
+                q.visible = (demand - processed).max(0.0);
+            }
         }
         self.traffic.rosters = rosters;
         self.traffic.acc = acc;
@@ -569,6 +639,15 @@ impl Engine {
             self.traffic.metrics.put(&format!("{s}/RunningTaskCount"), now, running as f64);
             self.traffic.metrics.put(&format!("{s}/PendingTaskCount"), now, pending as f64);
             self.traffic.metrics.put(&format!("{s}/DesiredTaskCount"), now, desired as f64);
+        }
+        let queues: Vec<(String, String, f64)> = self.traffic.queues.values().map(|q| (q.name.clone(), q.service.clone(), q.visible)).collect();
+        for (name, service, visible) in queues {
+            self.traffic.metrics.put(&format!("{name}/ApproximateNumberOfMessagesVisible"), now, visible);
+            let running = self.traffic.metrics.latest(&format!("{service}/RunningTaskCount")).filter(|(t, _)| *t == now).map(|(_, v)| v).unwrap_or(0.0);
+            // AWS's "backlog per task" for scaling queue workers (messages / running tasks).
+            if running > 0.0 {
+                self.traffic.metrics.put(&format!("{service}/BacklogPerTask"), now, visible / running);
+            }
         }
         let (cpu, mem) = self.cluster_reservation();
         if let Some(c) = cpu {
