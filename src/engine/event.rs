@@ -154,6 +154,8 @@ pub enum EventKind {
     EvictionRefused { pod: String, namespace: String, node: String, pdb: String, message: String },
     /// Kubernetes: `kubectl drain` finished: only DaemonSet pods are left on the node.
     NodeDrained { node: String },
+    /// Kubernetes: a HorizontalPodAutoscaler changed its target's replicas (`current`, `target` in % of request).
+    HpaScaled { hpa: String, namespace: String, target_ref: String, from: u32, to: u32, metric: String, current: i64, target: i64, reason: String },
 }
 
 impl EventKind {
@@ -245,6 +247,7 @@ impl EventKind {
             EventKind::NodeCordoned { .. } => "nodeCordoned",
             EventKind::EvictionRefused { .. } => "evictionRefused",
             EventKind::NodeDrained { .. } => "nodeDrained",
+            EventKind::HpaScaled { .. } => "hpaScaled",
         }
     }
 
@@ -347,6 +350,7 @@ impl EventKind {
             EventKind::NodeCordoned { node, unschedulable } => format!("node/{node} {}", if *unschedulable { "cordoned" } else { "uncordoned" }),
             EventKind::EvictionRefused { message, .. } => message.clone(),
             EventKind::NodeDrained { node } => format!("node/{node} drained"),
+            EventKind::HpaScaled { hpa, to, reason, .. } => format!("horizontalpodautoscaler/{hpa}: New size: {to}; reason: {reason}"),
         }
     }
 }

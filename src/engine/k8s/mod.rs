@@ -8,14 +8,18 @@
 //!   [`controllers`] (Deployment, ReplicaSet, DaemonSet), [`pods`] (the pod lifecycle),
 //!   [`kubelet`] (probe and back-off arithmetic), [`admission`] (LimitRange, ResourceQuota) and
 //!   [`kubectl`] (the commands).
+//! - [`load`]: a Deployment's load (`kubernetes.traffic`) as each pod's CPU usage;
+//!   [`horizontal`]: the HorizontalPodAutoscaler controller (15-second sync).
 //!
 //! See docs/kubernetes.md for what a learner can write and how the scheduler decides.
 
 pub mod admission;
 pub mod controllers;
+pub mod horizontal;
 pub mod kubectl;
 pub mod kubelet;
 pub mod labels;
+pub mod load;
 pub mod manifest;
 pub mod model;
 pub mod node;

@@ -62,6 +62,12 @@ pub struct KubeState {
     pub(crate) draining: BTreeMap<String, bool>,
     /// Next host number per AZ index, for node names.
     pub(crate) hosts: BTreeMap<usize, u32>,
+    /// Load generators by Deployment (`namespace/name`): `kubernetes.traffic` (`load.rs`).
+    pub(crate) loads: BTreeMap<String, crate::engine::traffic::load::Load>,
+    /// HorizontalPodAutoscaler controller state by object key (`horizontal.rs`).
+    pub(crate) hpas: BTreeMap<String, super::horizontal::HpaRuntime>,
+    /// The 15-second HPA loop is queued.
+    pub(crate) hpa_ticking: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +190,8 @@ pub enum KubeItem {
     Wake,
     /// `kubectl drain` retries refused evictions every 5 s.
     DrainRetry { node: String },
+    /// The HorizontalPodAutoscaler controller's 15-second sync.
+    HpaSync,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -263,6 +271,9 @@ pub struct PodView {
     pub requests_memory: i64,
     pub labels: Labels,
     pub created: Millis,
+    /// CPU in use, millicores, for pods of a Deployment with a load (`kubernetes.traffic`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_usage_milli: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -337,6 +348,9 @@ struct SetupSpec {
     manifests: Vec<serde_json::Value>,
     #[serde(default)]
     scheduler: Option<SchedulerSpec>,
+    /// Load generators for Deployments: `{"deployment": "web", "load": {...}}` (`load.rs`).
+    #[serde(default)]
+    traffic: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -513,6 +527,7 @@ impl Engine {
             let text = m.as_str().ok_or_else(|| format!("manifests[{i}]: a manifest is a YAML string or {{\"file\": \"web.yaml\"}}"))?;
             self.k_apply_text(text, &format!("manifests[{i}]"))?;
         }
+        self.k_setup_traffic(&spec.traffic)?;
         self.kube_reconcile();
         Ok(())
     }
@@ -618,6 +633,7 @@ impl Engine {
                     self.kube.objects.insert(format!("{kind}/{ns}/{name}"), other);
                     // A new quota or limit may unblock a ReplicaSet.
                     self.kube.version += 1;
+                    self.k_hpa_started();
                 }
             }
             done.push(format!("{}/{name}", kind.to_lowercase()));
@@ -692,6 +708,7 @@ impl Engine {
             KubeItem::Pod { pod, gen, step } => self.k_pod_step(&pod, gen, step),
             KubeItem::Wake => {}
             KubeItem::DrainRetry { node } => self.k_drain_pass(&node),
+            KubeItem::HpaSync => self.k_hpa_sync(),
         }
     }
 
@@ -859,6 +876,7 @@ impl Engine {
             .collect();
         let mut pod_list: Vec<&PodState> = k.pods.values().collect();
         pod_list.sort_by_key(|p| p.seq);
+        let loads = self.k_pod_loads(now);
         let pods = pod_list
             .iter()
             .map(|p| {
@@ -877,6 +895,11 @@ impl Engine {
                     requests_memory: mem,
                     labels: p.pod.meta.labels.clone(),
                     created: p.created,
+                    cpu_usage_milli: if k.loads.is_empty() {
+                        None
+                    } else {
+                        Some(loads.get(&key(&p.namespace, p.name())).map(|l| l.cpu_milli).unwrap_or(0))
+                    },
                 }
             })
             .collect();

@@ -1,0 +1,138 @@
+//! Load on Kubernetes Deployments: the scenario's `kubernetes.traffic` gives a Deployment a
+//! load generator (the same [`LoadSpec`] shapes as ECS services, docs/traffic.md), and this module
+//! turns it into each pod's CPU usage, as the metrics API would report it to the HPA.
+//!
+//! The model (see docs/kubernetes.md, "Load and CPU usage"):
+//! * the Service spreads requests **evenly over the Ready pods** of the Deployment (kube-proxy's
+//!   iptables mode picks an endpoint uniformly at random, so the long-run shares are equal);
+//! * a pod's CPU usage is `served × cpuMsPerRequest` millicores (one request costing 10 ms of one
+//!   CPU, at 20 requests/s, keeps 200 m busy), from the pod's behaviour;
+//! * usage is **capped at the pod's CPU limit** (Σ of its containers' limits; CFS throttling holds
+//!   the container there) — or at the node's allocatable CPU when a container has no limit;
+//! * whole millicores, truncated; only `+ − × ÷` (ARCHITECTURE.md: no f64 transcendentals here).
+//!
+//! Usage is instantaneous (a pure function of virtual time): metrics-server's averaging window
+//! (its `--metric-resolution`, 15 s by default) is not modelled.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::engine::sim::Engine;
+use crate::engine::time::Millis;
+use crate::engine::traffic::load::{Load, LoadSpec};
+
+use super::sim::{key, PodPhase};
+
+/// One entry of the `kubernetes.traffic` list.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct KubeTrafficSpec {
+    pub deployment: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    pub load: LoadSpec,
+}
+
+/// A pod's share of its Deployment's load at one instant.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PodLoad {
+    /// Requests per second sent to the pod.
+    pub rps: f64,
+    /// CPU the pod uses, millicores (capped at its limit).
+    pub cpu_milli: i64,
+    /// The cap that applied (limit, else node allocatable).
+    pub cap_milli: i64,
+}
+
+/// `rps × cpuMsPerRequest` millicores, truncated, at most `cap`.
+pub(crate) fn cpu_milli(rps: f64, cpu_ms_per_request: f64, cap: i64) -> i64 {
+    let m = rps * cpu_ms_per_request;
+    if !m.is_finite() || m <= 0.0 {
+        return 0;
+    }
+    if m >= cap as f64 {
+        return cap.max(0);
+    }
+    m as i64
+}
+
+impl Engine {
+    /// Reads `kubernetes.traffic` (after the manifests, so the Deployments exist).
+    pub(crate) fn k_setup_traffic(&mut self, specs: &[serde_json::Value]) -> Result<(), String> {
+        for (i, v) in specs.iter().enumerate() {
+            let path = format!("traffic[{i}]");
+            let t: KubeTrafficSpec = serde_json::from_value(v.clone()).map_err(|e| format!("{path}: {e}"))?;
+            let ns = t.namespace.clone().unwrap_or_else(|| "default".into());
+            let dkey = key(&ns, &t.deployment);
+            if !self.kube.deployments.contains_key(&dkey) {
+                let known: Vec<String> = self.kube.deployments.values().filter(|d| d.namespace == ns).map(|d| d.d.meta.name.clone()).collect();
+                return Err(format!(
+                    "{path}.deployment: no Deployment {:?} in namespace {ns:?}{}",
+                    t.deployment,
+                    if known.is_empty() { String::new() } else { format!(" (the manifests define: {})", known.join(", ")) }
+                ));
+            }
+            let load = t.load.resolve().map_err(|e| format!("{path}.load: {e}"))?;
+            self.kube.loads.insert(dkey, load);
+        }
+        Ok(())
+    }
+
+    /// Requests per second arriving at a Deployment (`namespace/name`) now; 0 without a load.
+    pub(crate) fn k_deployment_rps(&self, dkey: &str, now: Millis) -> f64 {
+        self.kube.loads.get(dkey).map(|l: &Load| l.rps_at(now)).unwrap_or(0.0)
+    }
+
+    /// Every loaded pod's share now, by pod key. Pods of Deployments without a load, and pods
+    /// that are not Ready, are absent (they use no CPU for requests).
+    pub(crate) fn k_pod_loads(&self, now: Millis) -> BTreeMap<String, PodLoad> {
+        let mut out = BTreeMap::new();
+        for dkey in self.kube.loads.keys() {
+            let rps = self.k_deployment_rps(dkey, now);
+            let ready: Vec<&String> = self
+                .kube
+                .pods
+                .iter()
+                .filter(|(_, p)| p.active() && p.ready && p.phase == PodPhase::Running)
+                .filter(|(_, p)| match &p.owner {
+                    Some((kind, rs)) if kind == "ReplicaSet" => self.kube.replica_sets.get(&key(&p.namespace, rs)).and_then(|r| r.deployment.as_deref()) == Some(dkey.as_str()),
+                    _ => false,
+                })
+                .map(|(k, _)| k)
+                .collect();
+            if ready.is_empty() {
+                continue;
+            }
+            let each = rps / ready.len() as f64;
+            for pk in ready {
+                let Some(p) = self.kube.pods.get(pk) else { continue };
+                let limits: Vec<Option<i64>> = p.pod.spec.containers.iter().map(|c| c.resources.limits.cpu_milli).collect();
+                let cap = if !limits.is_empty() && limits.iter().all(Option::is_some) {
+                    limits.iter().flatten().sum()
+                } else {
+                    p.node.as_ref().and_then(|n| self.kube.nodes.iter().find(|x| &x.name == n)).map(|n| n.allocatable.cpu_milli).unwrap_or(0)
+                };
+                let b = self.k_behavior(pk);
+                out.insert(pk.clone(), PodLoad { rps: each, cpu_milli: cpu_milli(each, b.cpu_ms_per_request, cap), cap_milli: cap });
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cpu_milli;
+
+    #[test]
+    fn usage_is_requests_times_cost_truncated_and_capped() {
+        // 20 requests/s × 10 ms = 200 ms of CPU per second = 200 m.
+        assert_eq!(cpu_milli(20.0, 10.0, 1000), 200);
+        // 12.5 × 7 = 87.5 → 87 (truncated to whole millicores).
+        assert_eq!(cpu_milli(12.5, 7.0, 1000), 87);
+        // 80 × 10 = 800 m but the limit is 500 m: throttled at the limit.
+        assert_eq!(cpu_milli(80.0, 10.0, 500), 500);
+        assert_eq!(cpu_milli(0.0, 10.0, 500), 0);
+    }
+}
