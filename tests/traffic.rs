@@ -354,3 +354,41 @@ fn queue_workers_drain_a_backlog_and_scale_on_backlog_per_task() {
     assert_eq!(e.snapshot().queues[0].visible, 0.0);
     assert_eq!(e.snapshot().services[0].load.as_ref().map(|l| l.rejected_rps), None, "queue workers have no load balancer or load");
 }
+
+#[test]
+fn right_sizing_recommends_peak_times_one_and_a_half() {
+    let mut e = lab();
+    e.run_until(45 * MINUTE);
+    let r = e.recommendation("myapp-service").expect("a known service");
+    assert_eq!((r.current_cpu, r.current_memory_mib), (512, 1024));
+    let (avg_cpu, peak_cpu) = (r.average_cpu_units.unwrap(), r.peak_cpu_units.unwrap());
+    let (avg_mem, peak_mem) = (r.average_memory_mib.unwrap(), r.peak_memory_mib.unwrap());
+    assert!(avg_cpu < peak_cpu && peak_cpu <= 512.0, "{avg_cpu} {peak_cpu}");
+    assert!(avg_mem >= 300.0 && peak_mem > avg_mem, "working set 300 MiB plus requests in flight: {avg_mem} {peak_mem}");
+    assert_eq!(r.cpu_limit, Some((peak_cpu * 1.5).ceil() as u32));
+    assert_eq!(r.memory_limit_mib, Some((peak_mem * 1.5).ceil() as u32));
+    assert_eq!(r.memory_request_mib, Some(avg_mem.ceil() as u32));
+    assert_eq!(r.oom_kills, 0);
+    assert!(e.recommendation("nope").is_none());
+}
+
+#[test]
+fn right_sizing_explains_oom_kills() {
+    // 256 MiB at start, leaking 64 MiB a minute into a 512 MiB limit: killed after 4 minutes.
+    let s = json!({
+        "berth": 1, "name": "leak", "seed": 1,
+        "cluster": {"availabilityZones": ["us-east-1a"], "instances": [{"type": "m5.large"}]},
+        "taskDefinitions": [{"family": "api", "containerDefinitions": [{"name": "api", "image": "example/api:1", "cpu": 256, "memory": 512, "essential": true}]}],
+        "behaviors": {"api": {"memoryMib": 256, "memoryLeakMibPerMinute": 64}},
+        "services": [{"serviceName": "api", "taskDefinition": "api", "desiredCount": 1}]
+    });
+    let mut e = start(&s);
+    e.run_until(10 * MINUTE);
+    let r = e.recommendation("api").unwrap();
+    assert_eq!(r.oom_kills, 2);
+    assert_eq!(r.memory_limit_mib, Some(768));
+    assert_eq!(
+        r.notes,
+        vec!["2 task(s) were killed for running out of memory (exit code 137): they needed more than their 512 MiB limit; give them at least 768 MiB (× 1.5), and if memory keeps growing, look for a leak".to_string()]
+    );
+}

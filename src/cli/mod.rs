@@ -196,16 +196,20 @@ fn cmd_run(args: &[String], out: &mut Output) -> i32 {
             Some(t) => engine.run_until(t),
             None => engine.run_to_quiet(DEFAULT_LIMIT),
         }
-        (engine.snapshot(), to_jsonl(engine.events()))
+        let advice: Vec<_> = engine.recommendations().into_values().filter(|r| r.oom_kills > 0 || r.peak_memory_mib.is_some()).collect();
+        (engine.snapshot(), to_jsonl(engine.events()), advice)
     });
-    let (snap, log) = match result {
+    let (snap, log, advice) = match result {
         Ok(r) => r,
         Err(_) => {
             out.err(&format!("berth: engine failure while running {path} (seed {}); please report this with the scenario", seed.unwrap_or(scenario.seed)));
             return EXIT_ENGINE;
         }
     };
-    let report = report(&snap);
+    let mut report = report(&snap);
+    if !advice.is_empty() {
+        report["rightSizing"] = json!(advice.iter().map(|r| json!({"service": r.service, "notes": r.notes})).collect::<Vec<_>>());
+    }
     out.out(&serde_json::to_string_pretty(&report).unwrap_or_default());
     match f.get("events") {
         None => {}

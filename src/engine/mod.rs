@@ -28,4 +28,5 @@ pub mod traffic;
 pub mod scaling;
 pub mod cost;
 pub mod capacity;
+pub mod rightsizing;
 pub mod k8s;

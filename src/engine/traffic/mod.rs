@@ -180,6 +180,8 @@ pub struct TrafficState {
     pub(crate) alarms: Vec<Alarm>,
     /// Queues by name.
     pub(crate) queues: BTreeMap<String, Queue>,
+    /// Per service, per-task CPU and memory use seen so far (for right-sizing).
+    pub(crate) usage_stats: BTreeMap<String, crate::engine::rightsizing::UsageStats>,
 }
 
 fn latency_parts(map: &BTreeMap<(u64, u64), f64>) -> Vec<(f64, f64, f64)> {
@@ -444,6 +446,7 @@ impl Engine {
         let mut rosters = std::mem::take(&mut self.traffic.rosters);
         let mut acc = std::mem::take(&mut self.traffic.acc);
         let mut live = BTreeMap::new();
+        let mut stats = std::mem::take(&mut self.traffic.usage_stats);
         let revisions = &self.traffic.revisions;
         let dt = TICK_MS as f64 / SECOND as f64;
         // Queue consumers: this second's demand is the backlog plus the arrivals; what the tasks
@@ -506,6 +509,7 @@ impl Engine {
             let mut lat: BTreeMap<(u64, u64), f64> = BTreeMap::new();
             let (mut cpu_used, mut cpu_res, mut mem_used, mut mem_res) = (0.0, 0.0, 0.0, 0.0);
             // Tasks of one revision with the same share get the same answer: compute it once.
+            let stats_for = stats.entry(name.clone()).or_default();
             let mut last: Option<((usize, u64, u64), queueing::TaskOutput)> = None;
             let mut lat_last: Option<((u64, u64), f64)> = None;
             for (i, e) in roster.iter_mut().enumerate() {
@@ -544,6 +548,7 @@ impl Engine {
                 mem_used += mem;
                 mem_res += e.memory_reserved;
                 e.usage = TaskUsage { rps: o.served_rps, cpu_percent: o.cpu_percent, memory_mib: mem, memory_percent: 100.0 * mem / e.memory_reserved };
+                stats_for.record(e.vcpu * 1024.0 * o.cpu_percent / 100.0, mem);
             }
             if let Some((k, w)) = lat_last.take() {
                 *lat.entry(k).or_default() += w;
@@ -581,6 +586,7 @@ impl Engine {
                 q.visible = (demand - processed).max(0.0);
             }
         }
+        self.traffic.usage_stats = stats;
         self.traffic.rosters = rosters;
         self.traffic.acc = acc;
         self.traffic.live = live;
