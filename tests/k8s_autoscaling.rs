@@ -160,3 +160,118 @@ fn traffic_for_an_unknown_deployment_is_refused_with_the_field_path() {
     };
     assert!(err.contains("traffic[0].deployment: no Deployment \\\"api\\\" in namespace \\\"default\\\" (the manifests define: web)"), "{err}");
 }
+
+const API: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+        - name: api
+          image: api:1
+          resources:
+            requests:
+              cpu: 600m
+              memory: 512Mi
+";
+
+fn ca_engine(general_min: u32, timeline: Value) -> Engine {
+    let s = json!({
+        "berth": 1,
+        "name": "cluster autoscaler test",
+        "seed": 5,
+        "cluster": { "availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"] },
+        "kubernetes": {
+            "nodeGroups": [
+                { "name": "general", "instanceType": "m5.large", "desiredSize": 1, "minSize": general_min, "maxSize": 4 },
+                { "name": "compute", "instanceType": "c5.large", "desiredSize": 0, "minSize": 0, "maxSize": 4 }
+            ],
+            "manifests": [API],
+            "clusterAutoscaler": {}
+        },
+        "timeline": timeline,
+    });
+    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: none"))) {
+        Ok(sc) => sc.start(None),
+        Err(d) => panic!("scenario does not load: {d:?}"),
+    }
+}
+
+/// (t in s, text) of the Cluster Autoscaler's events and the node changes they cause.
+fn ca_log(e: &Engine) -> Vec<(u64, String)> {
+    e.events()
+        .iter()
+        .filter(|ev| matches!(ev.kind.name(), "clusterAutoscalerScaleUp" | "clusterAutoscalerScaleDown" | "kubeNodeReady" | "nodeDrained"))
+        .map(|ev| (ev.t / 1000, ev.kind.describe()))
+        .collect()
+}
+
+/// 3 pods of 600m fill the one m5.large (1930m allocatable); scaling to 8 leaves 5 Pending.
+/// Either group needs 2 new nodes (3 pods of 600m per 2-vCPU node). Least waste, on capacity:
+/// CPU (4000 − 3000)/4000 = 25 % for both; memory (2 × 4096 − 5 × 512)/(2 × 4096) = 68.75 % on
+/// c5.large against (2 × 8192 − 2560)/(2 × 8192) = 84.4 % on m5.large: c5.large wins. The nodes
+/// join 90 s later. At 5m the Deployment shrinks to 3 (gone at 301 s). The m5.large keeps one
+/// pod (600m = 31 % of 1930m) and one c5.large is empty from then on: both are unneeded from
+/// the 310 s scan, so at 910 s (10 minutes later; the 10-minute delay after the 60 s scale-up is
+/// long over) the first, in node order, is drained — its pod lands on the empty c5.large, which
+/// is still under 50 % and goes too at the next scan, its pod moving to the last node.
+#[test]
+fn cluster_autoscaler_adds_the_least_waste_group_and_removes_unneeded_nodes() {
+    let mut e = ca_engine(0, json!([
+        { "at": "1m", "action": "kubectl", "args": "scale deployment/api --replicas=8" },
+        { "at": "5m", "action": "kubectl", "args": "scale deployment/api --replicas=3" }
+    ]));
+    e.run_until(20 * 60 * 1000);
+    let want: Vec<(u64, &str)> = vec![
+        (0, "node ip-10-0-1-10.ec2.internal (m5.large, us-east-1a) is Ready: allocatable 1930m CPU, 7518Mi memory, 29 pods"),
+        (60, "cluster-autoscaler: TriggeredScaleUp: node group compute 0 → 2: 5 pod(s) unschedulable; 2 new node(s) fit them; expander least-waste: c5.large leaves 25.0% CPU and 68.8% memory idle (best of 2 groups); joining in 00:01:30"),
+        (150, "node ip-10-0-1-11.ec2.internal (c5.large, us-east-1a) is Ready: allocatable 1930m CPU, 3422Mi memory, 29 pods"),
+        (150, "node ip-10-0-2-10.ec2.internal (c5.large, us-east-1b) is Ready: allocatable 1930m CPU, 3422Mi memory, 29 pods"),
+        (910, "cluster-autoscaler: ScaleDown: removing node ip-10-0-1-10.ec2.internal (node group general 1 → 0): requested CPU 31% and memory 6% of allocatable, below 50%, for 00:10:00; its 1 pod(s) fit on other nodes"),
+        (911, "node/ip-10-0-1-10.ec2.internal drained"),
+        (920, "cluster-autoscaler: ScaleDown: removing node ip-10-0-2-10.ec2.internal (node group compute 2 → 1): requested CPU 31% and memory 14% of allocatable, below 50%, for 00:10:10; its 1 pod(s) fit on other nodes"),
+        (921, "node/ip-10-0-2-10.ec2.internal drained"),
+    ];
+    assert_eq!(ca_log(&e), want.iter().map(|(t, s)| (*t, s.to_string())).collect::<Vec<_>>());
+    let k = e.snapshot().kube.expect("kube");
+    let nodes: Vec<(String, usize)> = k.nodes.iter().map(|n| (n.name.clone(), n.pods.len())).collect();
+    assert_eq!(nodes, vec![("ip-10-0-1-11.ec2.internal".to_string(), 3)]);
+    assert!(k.unschedulable.is_empty());
+}
+
+/// With the general group at its minSize the lone m5.large stays; groups stop at maxSize; pods
+/// that no group can ever take (3 CPUs on 2-vCPU types) trigger nothing.
+#[test]
+fn cluster_autoscaler_respects_max_size_and_ignores_pods_no_group_fits() {
+    let mut e = ca_engine(1, json!([{ "at": "1m", "action": "kubectl", "args": "scale deployment/api --replicas=30" }]));
+    e.run_until(10 * 60 * 1000);
+    let ups: Vec<String> = e.events().iter().filter(|ev| ev.kind.name() == "clusterAutoscalerScaleUp").map(|ev| format!("{} {}", ev.t / 1000, ev.kind.describe())).collect();
+    // 27 pending: compute (least waste) adds its 4 nodes = 12 pods at once; the 15 left then
+    // fill general's room, 3 nodes = 9 pods; 6 stay Pending for good.
+    assert_eq!(ups.len(), 2, "{ups:?}");
+    assert!(ups[0].starts_with("60 cluster-autoscaler: TriggeredScaleUp: node group compute 0 → 4: 12 pod(s)"), "{}", ups[0]);
+    assert!(ups[1].contains("node group general 1 → 4: 9 pod(s)"), "{}", ups[1]);
+    let k = e.snapshot().kube.expect("kube");
+    assert_eq!(k.nodes.len(), 8);
+    assert_eq!(k.unschedulable.len(), 6);
+
+    let big = API.replace("cpu: 600m", "cpu: \"3\"");
+    let s = json!({
+        "berth": 1, "name": "too big", "seed": 1,
+        "cluster": { "availabilityZones": ["us-east-1a"] },
+        "kubernetes": { "nodeGroups": [{ "name": "g", "instanceType": "c5.large", "desiredSize": 1, "minSize": 1, "maxSize": 3 }], "manifests": [big], "clusterAutoscaler": {} },
+    });
+    let mut e = parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: none"))).map(|sc| sc.start(None)).unwrap_or_else(|d| panic!("{d:?}"));
+    e.run_until(5 * 60 * 1000);
+    assert!(e.events().iter().any(|ev| ev.kind.name() == "podFailedScheduling"));
+    assert!(e.events().iter().all(|ev| ev.kind.name() != "clusterAutoscalerScaleUp"));
+}

@@ -156,6 +156,10 @@ pub enum EventKind {
     NodeDrained { node: String },
     /// Kubernetes: a HorizontalPodAutoscaler changed its target's replicas (`current`, `target` in % of request).
     HpaScaled { hpa: String, namespace: String, target_ref: String, from: u32, to: u32, metric: String, current: i64, target: i64, reason: String },
+    /// Kubernetes: the Cluster Autoscaler grew a node group for unschedulable pods (nodes join after the launch delay).
+    ClusterAutoscalerScaleUp { nodegroup: String, from: u32, to: u32, pods: Vec<String>, reason: String },
+    /// Kubernetes: the Cluster Autoscaler removes an unneeded node (drained first) from its node group.
+    ClusterAutoscalerScaleDown { node: String, nodegroup: String, from: u32, to: u32, reason: String },
 }
 
 impl EventKind {
@@ -248,6 +252,8 @@ impl EventKind {
             EventKind::EvictionRefused { .. } => "evictionRefused",
             EventKind::NodeDrained { .. } => "nodeDrained",
             EventKind::HpaScaled { .. } => "hpaScaled",
+            EventKind::ClusterAutoscalerScaleUp { .. } => "clusterAutoscalerScaleUp",
+            EventKind::ClusterAutoscalerScaleDown { .. } => "clusterAutoscalerScaleDown",
         }
     }
 
@@ -351,6 +357,8 @@ impl EventKind {
             EventKind::EvictionRefused { message, .. } => message.clone(),
             EventKind::NodeDrained { node } => format!("node/{node} drained"),
             EventKind::HpaScaled { hpa, to, reason, .. } => format!("horizontalpodautoscaler/{hpa}: New size: {to}; reason: {reason}"),
+            EventKind::ClusterAutoscalerScaleUp { nodegroup, from, to, reason, .. } => format!("cluster-autoscaler: TriggeredScaleUp: node group {nodegroup} {from} → {to}: {reason}"),
+            EventKind::ClusterAutoscalerScaleDown { node, nodegroup, from, to, reason } => format!("cluster-autoscaler: ScaleDown: removing node {node} (node group {nodegroup} {from} → {to}): {reason}"),
         }
     }
 }

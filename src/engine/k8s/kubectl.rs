@@ -311,7 +311,7 @@ impl Engine {
         Ok(())
     }
 
-    fn k_cordon(&mut self, node: &str, on: bool) {
+    pub(crate) fn k_cordon(&mut self, node: &str, on: bool) {
         let Some(n) = self.kube.nodes.iter_mut().find(|n| n.name == node) else { return };
         if n.unschedulable == on {
             return;
@@ -324,7 +324,7 @@ impl Engine {
     }
 
     /// The PodDisruptionBudget that forbids evicting this pod now, if any: (name, message).
-    fn k_eviction_blocked(&self, p: &PodState) -> Option<String> {
+    pub(crate) fn k_eviction_blocked(&self, p: &PodState) -> Option<String> {
         for o in self.kube.objects.values() {
             let Object::PodDisruptionBudget(pdb) = o else { continue };
             if ns_of(&pdb.meta) != p.namespace || !pdb.selector.matches(&p.pod.meta.labels) {

@@ -9,11 +9,13 @@
 //!   [`kubelet`] (probe and back-off arithmetic), [`admission`] (LimitRange, ResourceQuota) and
 //!   [`kubectl`] (the commands).
 //! - [`load`]: a Deployment's load (`kubernetes.traffic`) as each pod's CPU usage;
-//!   [`horizontal`]: the HorizontalPodAutoscaler controller (15-second sync).
+//!   [`horizontal`]: the HorizontalPodAutoscaler controller (15-second sync);
+//!   [`cluster_autoscaler`]: the Cluster Autoscaler for node groups.
 //!
 //! See docs/kubernetes.md for what a learner can write and how the scheduler decides.
 
 pub mod admission;
+pub mod cluster_autoscaler;
 pub mod controllers;
 pub mod horizontal;
 pub mod kubectl;

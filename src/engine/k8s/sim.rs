@@ -68,6 +68,8 @@ pub struct KubeState {
     pub(crate) hpas: BTreeMap<String, super::horizontal::HpaRuntime>,
     /// The 15-second HPA loop is queued.
     pub(crate) hpa_ticking: bool,
+    /// The Cluster Autoscaler, when the scenario has `kubernetes.clusterAutoscaler`.
+    pub(crate) ca: Option<super::cluster_autoscaler::CaState>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -192,6 +194,10 @@ pub enum KubeItem {
     DrainRetry { node: String },
     /// The HorizontalPodAutoscaler controller's 15-second sync.
     HpaSync,
+    /// The Cluster Autoscaler's scan (every `scanInterval`).
+    CaScan,
+    /// A node the Cluster Autoscaler launched joins its group.
+    CaNodeJoin { group: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -351,6 +357,9 @@ struct SetupSpec {
     /// Load generators for Deployments: `{"deployment": "web", "load": {...}}` (`load.rs`).
     #[serde(default)]
     traffic: Vec<serde_json::Value>,
+    /// The Cluster Autoscaler (`cluster_autoscaler.rs`).
+    #[serde(default)]
+    cluster_autoscaler: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -528,6 +537,9 @@ impl Engine {
             self.k_apply_text(text, &format!("manifests[{i}]"))?;
         }
         self.k_setup_traffic(&spec.traffic)?;
+        if let Some(ca) = &spec.cluster_autoscaler {
+            self.k_setup_cluster_autoscaler(ca)?;
+        }
         self.kube_reconcile();
         Ok(())
     }
@@ -709,6 +721,8 @@ impl Engine {
             KubeItem::Wake => {}
             KubeItem::DrainRetry { node } => self.k_drain_pass(&node),
             KubeItem::HpaSync => self.k_hpa_sync(),
+            KubeItem::CaScan => self.k_ca_scan(),
+            KubeItem::CaNodeJoin { group } => self.k_ca_node_join(&group),
         }
     }
 
