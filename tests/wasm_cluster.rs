@@ -4,8 +4,8 @@
 //! The view's modules are private to the crate's `ui` module, so they are compiled into this
 //! test crate from their files; `use berth::engine` makes their `crate::engine` paths resolve.
 //!
-//! The frame-time benchmark (500 instances, 5,000 tasks, 16×) is
-//! `frame_time_with_500_instances_and_5000_tasks`; run it with `-- --nocapture` to see the numbers.
+//! The frame-time benchmark (500 instances, 5,000 tasks, 16×) is a Playwright test,
+//! e2e/perf.spec.mjs: requestAnimationFrame does not run in this test runner's page.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -421,4 +421,120 @@ async fn table_rows_open_details_and_panel_actions_send_commands() {
     yew::scheduler::flush().await;
     assert!(root.query_selector("[data-testid=details]").unwrap().is_none());
     root.remove();
+}
+
+// ---------------------------------------------------------------- the view's cost per frame
+
+/// `3 × per_az` m5.xlarge over three zones and a service of `tasks` tasks (256 CPU units, 512 MiB each).
+fn big_engine(per_az: u32, tasks: u32) -> Engine {
+    let text = format!(
+        r#"{{ "berth": 1, "name": "big", "seed": 7,
+  "cluster": {{ "name": "big", "region": "us-east-1", "availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"],
+    "instances": [{{ "type": "m5.xlarge", "az": "us-east-1a", "count": {per_az} }}, {{ "type": "m5.xlarge", "az": "us-east-1b", "count": {per_az} }}, {{ "type": "m5.xlarge", "az": "us-east-1c", "count": {per_az} }}] }},
+  "taskDefinitions": [{{ "file": "taskdefs/web.json" }}],
+  "services": [{{ "serviceName": "web", "taskDefinition": "web", "desiredCount": {tasks}, "launchType": "EC2" }}] }}"#
+    );
+    let files = |name: &str| if name == "taskdefs/web.json" { Ok(berth::ui::sample::WEB_TASKDEF.to_string()) } else { Err(format!("no {name}")) };
+    engine::scenario::parse_scenario(&text, &files).unwrap_or_else(|d| panic!("{d:?}")).start(None)
+}
+
+fn canvas_of(w: f64, h: f64) -> web_sys::HtmlCanvasElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let c = doc.create_element("canvas").unwrap().unchecked_into::<web_sys::HtmlCanvasElement>();
+    c.set_width(w as u32);
+    c.set_height(h as u32);
+    c
+}
+
+/// What the cluster view does per animation frame with 501 instances and 1,000 tasks at 16×: the
+/// diff of the new snapshot against the last ([`Anim::update`], a re-layout when tasks come or
+/// go), redrawing the base picture when something drawn changed, and the overlay (flights,
+/// fades) every frame. Driven through a rolling deployment of every task, 120 frames of 16.7 ms
+/// at 16×. Prints p50/p95/max. The goal is a whole frame under 16.7 ms at the 95th percentile;
+/// it is not met yet (docs/cluster-view.md has the numbers), so the release check is the
+/// measured level plus a margin, to catch regressions. Debug builds only report.
+#[wasm_bindgen_test]
+async fn view_work_per_frame_with_501_instances() {
+    // Release: 501 instances and 1,000 tasks (5,000 take longer to place than the test runner
+    // waits for a page); debug builds (CI): 60 instances and 150 tasks, report only.
+    let (per_az, n): (u32, u32) = if cfg!(debug_assertions) { (20, 150) } else { (167, option_env!("BERTH_VIEW_TASKS").and_then(|v| v.parse().ok()).unwrap_or(1000)) };
+    let t0 = js_sys::Date::now();
+    let mut e = big_engine(per_az, n);
+    let started = js_sys::Date::now() - t0;
+    let mut t = 0;
+    while t < 60_000 {
+        t += 250;
+        e.run_until(t);
+        yew::platform::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    wasm_bindgen_test::console_log!("start {started:.0} ms, up after {:.0} ms", js_sys::Date::now() - t0);
+    assert_eq!(e.snapshot().tasks.len(), n as usize);
+    let td = engine::taskdef::parse_task_definition(&berth::ui::sample::WEB_TASKDEF.replace("\"memory\": 512,", "\"memory\": 600,")).task_definition.unwrap();
+    let key = e.register(td);
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: Some(key), deployment_configuration: None, force_new_deployment: false }).unwrap();
+
+    let mut anim = Anim::new(Rc::new(e.snapshot()), 1000.0, 600.0);
+    let base = canvas_of(1000.0, 600.0);
+    let over = canvas_of(1000.0, 600.0);
+    let mut work = Vec::new();
+    let mut engine_ms = Vec::new();
+    let mut relayouts = 0;
+    let mut flights = 0;
+    let frame = 1000.0 / 60.0;
+    let mut ts = 0.0;
+    for _ in 0..120 {
+        ts += frame;
+        let t0 = js_sys::Date::now();
+        let to = e.now() + (frame * 16.0) as u64;
+        e.run_until(to);
+        let snap = Rc::new(e.snapshot());
+        let t1 = js_sys::Date::now();
+        let before = anim.layout.chips.len();
+        anim.update(snap, 1000.0, 600.0, &never);
+        if anim.layout.chips.len() != before {
+            relayouts += 1;
+        }
+        flights = flights.max(anim.flights.len());
+        anim.tick(ts);
+        if anim.base_dirty {
+            let ctx = cluster_view::canvas::context(&base, anim.layout.width, anim.layout.height).unwrap();
+            cluster_view::canvas::draw_base(&ctx, &anim);
+            anim.base_dirty = false;
+        }
+        let ctx = cluster_view::canvas::context(&over, anim.layout.width, anim.layout.height).unwrap();
+        cluster_view::canvas::draw_overlay(&ctx, &anim);
+        let t2 = js_sys::Date::now();
+        engine_ms.push(t1 - t0);
+        work.push(t2 - t1);
+        yew::platform::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    let sorted = |v: &mut Vec<f64>| v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    sorted(&mut work);
+    sorted(&mut engine_ms);
+    let s = e.snapshot();
+    let report = format!(
+        "view work per frame ({}): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; engine step + snapshot p50 {:.1} ms, p95 {:.1} ms; {} re-layouts, up to {} flights; density {:?}; at {} the rollout is {} with {} tasks",
+        if cfg!(debug_assertions) { "debug build" } else { "release build" },
+        percentile(&work, 0.5),
+        percentile(&work, 0.95),
+        work[work.len() - 1],
+        percentile(&engine_ms, 0.5),
+        percentile(&engine_ms, 0.95),
+        relayouts,
+        flights,
+        anim.layout.density,
+        s.time,
+        s.services[0].rollout_state,
+        s.tasks.len()
+    );
+    wasm_bindgen_test::console_log!("{report}");
+    assert!(relayouts > 0, "the deployment changed the picture: {report}");
+    if !cfg!(debug_assertions) {
+        assert!(percentile(&work, 0.95) < 25.0, "{report}");
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
 }

@@ -169,9 +169,14 @@ impl Stage {
         let mut guard = self.anim.borrow_mut();
         let Some(a) = guard.as_mut() else { return };
         let (w, h) = (a.layout.width, a.layout.height);
+        // A canvas Yew created afresh is blank: draw it whatever the diff says.
+        if base.get_attribute("data-drawn").is_none() {
+            a.base_dirty = true;
+        }
         if a.base_dirty {
             if let Some(ctx) = canvas::context(&base, w, h) {
                 canvas::draw_base(&ctx, a);
+                let _ = base.set_attribute("data-drawn", "");
             }
             a.base_dirty = false;
         }
@@ -462,8 +467,12 @@ pub fn cluster_view(props: &Props) -> Html {
                 </button>
                 if !show_table { <span class="cv-muted">{format!(" The tables are hidden for speed with {} tasks.", s.tasks.len())}</span> }
             </div>
-            if show_table { { table::render(&s, &on_command, &open) } }
-            { for panel }
+            // Stable wrappers: the children of this section never change in number or kind, so
+            // opening the panel or the tables never makes Yew rebuild (and blank) the canvases.
+            <div class="cv-table-slot">
+                if show_table { { table::render(&s, &on_command, &open) } }
+            </div>
+            <div class="cv-panel-slot">{ panel.unwrap_or_default() }</div>
         </section>
     }
 }
