@@ -37,6 +37,7 @@ help:
 	@echo "make dist    - release build into dist/"
 	@echo "make clean   - remove target/, dist/ and test output"
 	@echo "make bench   - placement benchmarks: native (Criterion) and Wasm in headless Chromium"
+	@echo "make simulate SEEDS=N - the simulation fuzzer: N random clusters under failure storms"
 	@echo "make fuzz    - every fuzz target for FUZZ_SECONDS (default 60) each"
 
 setup:
@@ -100,6 +101,13 @@ distclean: clean
 # Benchmarks (docs/performance.md): Criterion natively, then the same workload compiled to Wasm
 # in headless Chromium. BENCH_FULL=1 also times the full 50,000-task workload natively (~10 min).
 # CI does not run this; timings never fail a build.
+.PHONY: simulate
+SEEDS ?= 1000
+# The simulation fuzzer (tests/simulate.rs): random clusters under failure storms, invariants
+# after every step, each seed run twice and compared.
+simulate:
+	BERTH_SIM_SEEDS=$(SEEDS) cargo test --release --test simulate -- --nocapture
+
 .PHONY: bench bench-native bench-wasm
 BENCH_FULL ?=
 bench: setup
