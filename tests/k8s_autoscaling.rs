@@ -275,3 +275,68 @@ fn cluster_autoscaler_respects_max_size_and_ignores_pods_no_group_fits() {
     assert!(e.events().iter().any(|ev| ev.kind.name() == "podFailedScheduling"));
     assert!(e.events().iter().all(|ev| ev.kind.name() != "clusterAutoscalerScaleUp"));
 }
+
+fn prov_engine(provisioner: Value, timeline: Value) -> Engine {
+    let s = json!({
+        "berth": 1,
+        "name": "provisioner test",
+        "seed": 9,
+        "cluster": { "availabilityZones": ["us-east-1a", "us-east-1b"] },
+        "kubernetes": { "manifests": [API.replace("replicas: 3", "replicas: 5")], "provisioner": provisioner },
+        "timeline": timeline,
+    });
+    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: none"))) {
+        Ok(sc) => sc.start(None),
+        Err(d) => panic!("scenario does not load: {d:?}"),
+    }
+}
+
+fn prov_log(e: &Engine) -> Vec<(u64, String)> {
+    e.events()
+        .iter()
+        .filter(|ev| matches!(ev.kind.name(), "provisionerLaunched" | "provisionerNodeRemoved" | "kubeNodeReady"))
+        .map(|ev| (ev.t / 1000, ev.kind.describe()))
+        .collect()
+}
+
+/// Five pods of 600m (3000m) and no nodes. Only c5.xlarge (4 vCPU, 3920m allocatable) holds all
+/// five on one node; its Spot price is 0.17 × (1 − 0.60) = $0.068/h, below on-demand $0.17. It
+/// joins 60 s after the 10 s scan. Scaled to 0 at 5m, the pods are gone at 301 s; the node is
+/// empty from the 310 s scan and removed 30 s later.
+#[test]
+fn provisioner_launches_the_cheapest_offering_that_fits_all_pending_pods_and_removes_it_when_empty() {
+    let mut e = prov_engine(
+        json!({ "name": "general", "instanceTypes": ["t3.medium", "c5.large", "c5.xlarge", "m5.large"], "capacityTypes": ["spot", "on-demand"] }),
+        json!([{ "at": "5m", "action": "kubectl", "args": "scale deployment/api --replicas=0" }]),
+    );
+    e.run_until(10 * 60 * 1000);
+    let want: Vec<(u64, &str)> = vec![
+        (10, "nodepool general: launching c5.xlarge (spot, $0.0680/h): the cheapest of 2 offering(s) that fit all 5 pending pod(s); joining in 00:01:00"),
+        (70, "node ip-10-0-1-10.ec2.internal (c5.xlarge, us-east-1a) is Ready: allocatable 3920m CPU, 7199Mi memory, 58 pods"),
+        (340, "nodepool general: removing node ip-10-0-1-10.ec2.internal: empty for 00:00:30 (ttlSecondsAfterEmpty 30)"),
+    ];
+    assert_eq!(prov_log(&e), want.iter().map(|(t, s)| (*t, s.to_string())).collect::<Vec<_>>());
+    let placed = e.events().iter().filter(|ev| ev.kind.name() == "podScheduled" && ev.t == 70_000).count();
+    assert_eq!(placed, 5);
+}
+
+/// On-demand only, 2-vCPU types: no node holds all five 600m pods. t3.medium ($0.0416/h) and
+/// c5.large both hold three; t3.medium is cheaper; the other two then fit one more t3.medium.
+#[test]
+fn provisioner_splits_pods_over_the_cheapest_nodes_when_none_holds_them_all() {
+    let mut e = prov_engine(json!({ "instanceTypes": ["c5.large", "t3.medium"], "ttlSecondsAfterEmpty": 60 }), json!([]));
+    e.run_until(3 * 60 * 1000);
+    let launches: Vec<(u64, String)> = prov_log(&e).into_iter().filter(|(_, s)| s.contains("launching")).collect();
+    assert_eq!(
+        launches,
+        vec![
+            (10, "nodepool default: launching t3.medium (on-demand, $0.0416/h): no offering fits all 5 pending pods; the cheapest that fits the most (3); joining in 00:01:00".to_string()),
+            (10, "nodepool default: launching t3.medium (on-demand, $0.0416/h): the cheapest of 2 offering(s) that fit all 2 pending pod(s); joining in 00:01:00".to_string()),
+        ]
+    );
+    let k = e.snapshot().kube.expect("kube");
+    // The plan is not binding: the scheduler places the pods (spread over the two zones, 2 + 3).
+    assert_eq!(k.nodes.iter().map(|n| (n.instance_type.clone(), n.pods.len())).collect::<Vec<_>>(), vec![("t3.medium".to_string(), 2), ("t3.medium".to_string(), 3)]);
+    assert!(k.unschedulable.is_empty());
+    assert_eq!(k.nodes.iter().map(|n| n.labels.get("karpenter.sh/capacity-type").cloned().unwrap_or_default()).collect::<Vec<_>>(), vec!["on-demand", "on-demand"]);
+}

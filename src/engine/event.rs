@@ -160,6 +160,10 @@ pub enum EventKind {
     ClusterAutoscalerScaleUp { nodegroup: String, from: u32, to: u32, pods: Vec<String>, reason: String },
     /// Kubernetes: the Cluster Autoscaler removes an unneeded node (drained first) from its node group.
     ClusterAutoscalerScaleDown { node: String, nodegroup: String, from: u32, to: u32, reason: String },
+    /// Kubernetes: the Karpenter-style provisioner launched a node for pending pods (the cheapest offering that fits them).
+    ProvisionerLaunched { nodepool: String, instance_type: String, capacity_type: String, hourly_usd: String, pods: Vec<String>, reason: String },
+    /// Kubernetes: the provisioner removed a node (empty for `ttlSecondsAfterEmpty`).
+    ProvisionerNodeRemoved { node: String, nodepool: String, reason: String },
 }
 
 impl EventKind {
@@ -254,6 +258,8 @@ impl EventKind {
             EventKind::HpaScaled { .. } => "hpaScaled",
             EventKind::ClusterAutoscalerScaleUp { .. } => "clusterAutoscalerScaleUp",
             EventKind::ClusterAutoscalerScaleDown { .. } => "clusterAutoscalerScaleDown",
+            EventKind::ProvisionerLaunched { .. } => "provisionerLaunched",
+            EventKind::ProvisionerNodeRemoved { .. } => "provisionerNodeRemoved",
         }
     }
 
@@ -359,6 +365,8 @@ impl EventKind {
             EventKind::HpaScaled { hpa, to, reason, .. } => format!("horizontalpodautoscaler/{hpa}: New size: {to}; reason: {reason}"),
             EventKind::ClusterAutoscalerScaleUp { nodegroup, from, to, reason, .. } => format!("cluster-autoscaler: TriggeredScaleUp: node group {nodegroup} {from} → {to}: {reason}"),
             EventKind::ClusterAutoscalerScaleDown { node, nodegroup, from, to, reason } => format!("cluster-autoscaler: ScaleDown: removing node {node} (node group {nodegroup} {from} → {to}): {reason}"),
+            EventKind::ProvisionerLaunched { nodepool, instance_type, capacity_type, hourly_usd, reason, .. } => format!("nodepool {nodepool}: launching {instance_type} ({capacity_type}, ${hourly_usd}/h): {reason}"),
+            EventKind::ProvisionerNodeRemoved { node, nodepool, reason } => format!("nodepool {nodepool}: removing node {node}: {reason}"),
         }
     }
 }

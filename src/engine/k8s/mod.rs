@@ -10,7 +10,8 @@
 //!   [`kubectl`] (the commands).
 //! - [`load`]: a Deployment's load (`kubernetes.traffic`) as each pod's CPU usage;
 //!   [`horizontal`]: the HorizontalPodAutoscaler controller (15-second sync);
-//!   [`cluster_autoscaler`]: the Cluster Autoscaler for node groups.
+//!   [`cluster_autoscaler`]: the Cluster Autoscaler for node groups; [`provisioner`]: a
+//!   Karpenter-style NodePool (cheapest instance type for the pending pods).
 //!
 //! See docs/kubernetes.md for what a learner can write and how the scheduler decides.
 
@@ -26,6 +27,7 @@ pub mod manifest;
 pub mod model;
 pub mod node;
 pub mod pods;
+pub mod provisioner;
 pub mod qos;
 pub mod quantity;
 pub mod scheduler;

@@ -70,6 +70,8 @@ pub struct KubeState {
     pub(crate) hpa_ticking: bool,
     /// The Cluster Autoscaler, when the scenario has `kubernetes.clusterAutoscaler`.
     pub(crate) ca: Option<super::cluster_autoscaler::CaState>,
+    /// The Karpenter-style provisioner, when the scenario has `kubernetes.provisioner`.
+    pub(crate) provisioner: Option<super::provisioner::ProvState>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -198,6 +200,10 @@ pub enum KubeItem {
     CaScan,
     /// A node the Cluster Autoscaler launched joins its group.
     CaNodeJoin { group: String },
+    /// The provisioner's scan (every 10 s).
+    ProvScan,
+    /// A node the provisioner launched joins.
+    ProvNodeJoin { instance_type: String, spot: bool },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -360,6 +366,9 @@ struct SetupSpec {
     /// The Cluster Autoscaler (`cluster_autoscaler.rs`).
     #[serde(default)]
     cluster_autoscaler: Option<serde_json::Value>,
+    /// A Karpenter-style NodePool (`provisioner.rs`).
+    #[serde(default)]
+    provisioner: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -539,6 +548,9 @@ impl Engine {
         self.k_setup_traffic(&spec.traffic)?;
         if let Some(ca) = &spec.cluster_autoscaler {
             self.k_setup_cluster_autoscaler(ca)?;
+        }
+        if let Some(p) = &spec.provisioner {
+            self.k_setup_provisioner(p)?;
         }
         self.kube_reconcile();
         Ok(())
@@ -723,6 +735,8 @@ impl Engine {
             KubeItem::HpaSync => self.k_hpa_sync(),
             KubeItem::CaScan => self.k_ca_scan(),
             KubeItem::CaNodeJoin { group } => self.k_ca_node_join(&group),
+            KubeItem::ProvScan => self.k_prov_scan(),
+            KubeItem::ProvNodeJoin { instance_type, spot } => self.k_prov_join(&instance_type, spot),
         }
     }
 
