@@ -340,3 +340,41 @@ fn provisioner_splits_pods_over_the_cheapest_nodes_when_none_holds_them_all() {
     assert!(k.unschedulable.is_empty());
     assert_eq!(k.nodes.iter().map(|n| n.labels.get("karpenter.sh/capacity-type").cloned().unwrap_or_default()).collect::<Vec<_>>(), vec!["on-demand", "on-demand"]);
 }
+
+/// The manifest's `behavior` replaces the defaults: scale-up at most 1 pod per 60 s and a 60 s
+/// scale-down window. The same jump to 100 requests/s (250 % of request, the calculator asks for
+/// 10) now adds one pod a minute: 2 → 3 at 120 s, → 4 at 180 s, ...; the utilization seen at
+/// each step is 100 rps / n pods × 10 ms over 200m: 2 pods → 500m (the limit) = 250 %, 3 → 333m
+/// = 166 %, 4 → 250m = 125 %, 5 → 100 %, 6 → 83 %, 7 → 71 %, 8 → 62 %, 9 → 111m = 55 % (beyond
+/// the tolerance in float64, so it scales), 10 → 50 %.
+#[test]
+fn hpa_uses_the_manifests_behavior() {
+    let hpa = format!(
+        "{HPA}  behavior:
+    scaleUp:
+      policies:
+        - type: Pods
+          value: 1
+          periodSeconds: 60
+    scaleDown:
+      stabilizationWindowSeconds: 60
+"
+    );
+    let mut e = engine(kube(vec![WEB, &hpa], json!({ "shape": "step", "steps": [["0s", 20], ["2m", 100], ["15m", 20]] })), json!({}));
+    e.run_until(20 * 60 * 1000);
+    let got: Vec<(u64, u32, u32, i64)> = hpa_steps(&e).into_iter().map(|(t, f, to, c, _)| (t, f, to, c)).collect();
+    let want = vec![
+        (120, 2, 3, 250),
+        (180, 3, 4, 166),
+        (240, 4, 5, 125),
+        (300, 5, 6, 100),
+        (360, 6, 7, 83),
+        (420, 7, 8, 71),
+        (480, 8, 9, 62),
+        (540, 9, 10, 55),
+        // 20 rps from 15m: 2 rps × 10 ms = 20m = 10 % → ceil(0.2 × 10) = 2, once the last "10"
+        // recommendation (885 s) has left the 60 s window: at 945 s.
+        (945, 10, 2, 10),
+    ];
+    assert_eq!(got, want);
+}
