@@ -108,6 +108,9 @@ fn hpa_follows_a_ramp_one_pod_at_a_time() {
     assert_eq!((d.desired, d.ready), (9, 9));
     // 90 requests/s over 9 Ready pods: 10 each, 100m each.
     assert!(k.pods.iter().all(|p| p.cpu_usage_milli == Some(100)), "{:?}", k.pods.iter().map(|p| p.cpu_usage_milli).collect::<Vec<_>>());
+    // `kubectl get hpa`: TARGETS 50%/50%, MINPODS 2, MAXPODS 10, REPLICAS 9.
+    let h = k.hpas.first().expect("one HPA");
+    assert_eq!((h.reference.as_str(), h.current_utilization, h.target_utilization, h.min_replicas, h.max_replicas, h.replicas), ("Deployment/web", Some(50), Some(50), 2, 10, 9));
 }
 
 /// A jump from 20 to 100 requests/s at 2m: each pod hits its 500m limit (250 % of the request),

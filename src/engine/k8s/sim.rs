@@ -238,6 +238,26 @@ pub struct KubeView {
     pub daemon_sets: Vec<DaemonSetView>,
     /// Pending pods no node could take, with the scheduler's message.
     pub unschedulable: Vec<UnschedulableView>,
+    /// HorizontalPodAutoscalers as `kubectl get hpa` shows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hpas: Vec<HpaView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HpaView {
+    pub name: String,
+    pub namespace: String,
+    /// `Deployment/web`.
+    pub reference: String,
+    /// CPU utilization target, % of request (none without a CPU utilization metric).
+    pub target_utilization: Option<i64>,
+    /// The utilization the last sync saw (none before the first successful sync).
+    pub current_utilization: Option<i64>,
+    pub min_replicas: i64,
+    pub max_replicas: i64,
+    /// The target's `spec.replicas` now.
+    pub replicas: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -973,7 +993,28 @@ impl Engine {
             Some(p) if p.scheduler_name == "bin-packing-scheduler" => "bin-packing".to_string(),
             _ => "default-scheduler".to_string(),
         };
-        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable })
+        let hpas = k
+            .objects
+            .iter()
+            .filter_map(|(ok, o)| match o {
+                Object::HorizontalPodAutoscaler(h) => Some((ok, h)),
+                _ => None,
+            })
+            .map(|(ok, h)| {
+                let ns = ns_of(&h.meta);
+                HpaView {
+                    name: h.meta.name.clone(),
+                    namespace: ns.clone(),
+                    reference: format!("{}/{}", h.scale_target_ref.kind, h.scale_target_ref.name),
+                    target_utilization: super::horizontal::cpu_target(h),
+                    current_utilization: k.hpas.get(ok).and_then(|r| r.last).map(|(u, _)| u).filter(|u| *u >= 0),
+                    min_replicas: h.min_replicas,
+                    max_replicas: h.max_replicas,
+                    replicas: k.deployments.get(&key(&ns, &h.scale_target_ref.name)).map(|d| d.d.replicas).unwrap_or(0),
+                }
+            })
+            .collect();
+        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas })
     }
 }
 
