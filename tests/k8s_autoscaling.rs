@@ -381,3 +381,27 @@ fn hpa_uses_the_manifests_behavior() {
     ];
     assert_eq!(got, want);
 }
+
+/// `kubectl set load` (Berth's own command) changes the load on the timeline: the same 20 → 100
+/// → 10 requests/s as the step test above, so the same HPA steps at the same times.
+#[test]
+fn kubectl_set_load_changes_a_deployments_load_on_the_timeline() {
+    let s = json!({
+        "berth": 1, "name": "set load", "seed": 3,
+        "cluster": { "availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"] },
+        "kubernetes": kube(vec![WEB, HPA], json!({ "shape": "constant", "rps": 20 })),
+        "timeline": [
+            { "at": "2m", "action": "kubectl", "args": "set load deployment/web --rps=100" },
+            { "at": "20m", "action": "kubectl", "args": "set load deployment/web", "manifest": "{\"shape\": \"constant\", \"rps\": 10}" }
+        ],
+    });
+    let mut e = parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: none"))).map(|sc| sc.start(None)).unwrap_or_else(|d| panic!("{d:?}"));
+    e.run_until(30 * 60 * 1000);
+    let got: Vec<(u64, u32, u32, i64)> = hpa_steps(&e).into_iter().map(|(t, f, to, c, _)| (t, f, to, c)).collect();
+    assert_eq!(got, vec![(120, 2, 6, 250), (135, 6, 10, 83), (1485, 10, 2, 5)]);
+
+    let mut err = |args: &str| e.apply(berth::engine::sim::Command::Kubectl { args: args.into(), manifest: None }).err().unwrap_or_default();
+    assert_eq!(err("set load deployment/api --rps=5"), "Error from server (NotFound): deployments.apps \"api\" not found");
+    assert_eq!(err("set load deployment/web --rps=lots"), "error: invalid argument \"lots\" for \"--rps\" flag: a number of requests per second");
+    assert_eq!(err("set load deployment/web --rps=-3"), "error: set load: rps must be a number of requests per second, 0 or more; got -3");
+}

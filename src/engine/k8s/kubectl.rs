@@ -130,9 +130,10 @@ impl Engine {
                 }
                 self.k_scale(&kind, &ns, &name, n)
             }
+            "set" if rest.first().map(String::as_str) == Some("load") => self.k_set_load(&rest[1..], &ns, a.flag("rps"), manifest),
             "set" => {
                 if rest.first().map(String::as_str) != Some("image") {
-                    return Err("error: Berth understands `kubectl set image deployment/NAME CONTAINER=IMAGE`".into());
+                    return Err("error: Berth understands `kubectl set image deployment/NAME CONTAINER=IMAGE` (and its own `kubectl set load deployment/NAME --rps=N`)".into());
                 }
                 let (kind, name, used) = resource(&rest[1..], "set image")?;
                 if kind != "deployment" {
@@ -407,6 +408,33 @@ impl Engine {
                 self.emit(EventKind::NodeDrained { node });
             }
         }
+    }
+
+    /// `kubectl set load deployment/NAME --rps=N` — not a real kubectl command but Berth's way to
+    /// change a Deployment's load on the timeline: a constant rate, or any load shape given as
+    /// JSON in the action's `manifest` field (`{"shape": "ramp", ...}`, docs/traffic.md).
+    fn k_set_load(&mut self, words: &[String], ns: &str, rps: Option<Option<&str>>, manifest: Option<&str>) -> Result<(), String> {
+        let (kind, name, _) = resource(words, "set load")?;
+        if kind != "deployment" {
+            return Err(format!("error: set load: Berth gives load to deployments, not {kind}"));
+        }
+        let dkey = key(ns, &name);
+        if !self.kube.deployments.contains_key(&dkey) {
+            return Err(format!("Error from server (NotFound): deployments.apps \"{name}\" not found"));
+        }
+        let spec: crate::engine::traffic::load::LoadSpec = match (rps, manifest) {
+            (Some(Some(v)), None) => {
+                let r: f64 = v.parse().map_err(|_| format!("error: invalid argument {v:?} for \"--rps\" flag: a number of requests per second"))?;
+                crate::engine::traffic::load::LoadSpec::Constant { rps: r }
+            }
+            (Some(None), _) => return Err("error: flag needs an argument: --rps".into()),
+            (None, Some(text)) => serde_json::from_str(text).map_err(|e| format!("error: set load: the manifest field is not a load shape: {e}"))?,
+            (Some(_), Some(_)) => return Err("error: set load: give --rps or a load shape in the manifest field, not both".into()),
+            (None, None) => return Err("error: set load: give --rps=N or a load shape (JSON) in the action's manifest field".into()),
+        };
+        let load = spec.resolve().map_err(|e| format!("error: set load: {e}"))?;
+        self.kube.loads.insert(dkey, load);
+        Ok(())
     }
 
     /// `scale nodegroup NAME --nodes=N` (eksctl): add nodes, or remove the newest ones.
