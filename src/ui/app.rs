@@ -10,6 +10,7 @@ use std::rc::Rc;
 use gloo::events::EventListener;
 use yew::prelude::*;
 
+use super::charts::{chart_data, Charts};
 use super::cluster_view::ClusterView;
 use super::controls::sim_controls;
 use super::editor::Editor;
@@ -333,6 +334,11 @@ fn sandbox(props: &SandboxProps) -> Html {
         move || on
     });
     let saved = use_mut_ref(SavedMark::default);
+    // The side panel's tab (editor or charts), the charted service, and the page's samples of
+    // the hourly cost (the engine keeps no cost series): (virtual time, dollars per hour).
+    let tab = use_state_eq(|| SideTab::Editor);
+    let chart_service = use_state_eq(String::new);
+    let cost_log = use_mut_ref(Vec::<(Millis, f64)>::new);
     let controls = use_sim_controls(sim.clone(), boot.playing, true);
     let redraw = use_force_update();
 
@@ -371,6 +377,27 @@ fn sandbox(props: &SandboxProps) -> Html {
             (events, total),
         )
     };
+
+    // Sample the hourly cost while live: at most one point per 1/1000 of the time so far (and
+    // per second); a past that was rewritten drops its later samples.
+    {
+        let mut log = cost_log.borrow_mut();
+        log.retain(|(t, _)| *t <= furthest);
+        if live {
+            let step = (now / 1000).max(1000);
+            if log.last().is_none_or(|(t, _)| now >= t + step) {
+                log.push((now, snap.cost.hourly_usd));
+            }
+        }
+    }
+    let service_names: Vec<String> = snap.services.iter().map(|s| s.name.clone()).collect();
+    let charted = if service_names.contains(&chart_service) {
+        (*chart_service).clone()
+    } else {
+        // Default: the first service with traffic, else the first.
+        snap.services.iter().find(|s| s.load.is_some()).or(snap.services.first()).map(|s| s.name.clone()).unwrap_or_default()
+    };
+    let charts_data = (*tab == SideTab::Charts).then(|| Rc::new(chart_data(sim.borrow().engine(), &scenario, &charted, &cost_log.borrow())));
 
     // The current scene: what Share encodes, autosave stores and a bug report quotes.
     let scene_now = {
@@ -504,10 +531,12 @@ fn sandbox(props: &SandboxProps) -> Html {
         let status = status.clone();
         let redraw = redraw.clone();
         let autosave = autosave.clone();
+        let cost_log = cost_log.clone();
         Callback::from(move |_: MouseEvent| {
             *autosave.borrow_mut() = true;
             let seed = sim.borrow().start().seed();
             *sim.borrow_mut() = History::new(scenario.start(Some(seed)));
+            cost_log.borrow_mut().clear();
             status.set(DeployStatus::None);
             redraw.force_update();
         })
@@ -570,6 +599,30 @@ fn sandbox(props: &SandboxProps) -> Html {
     let toggle_editor = {
         let show_editor = show_editor.clone();
         Callback::from(move |_: MouseEvent| show_editor.set(!*show_editor))
+    };
+
+    let on_chart_service = {
+        let chart_service = chart_service.clone();
+        Callback::from(move |s: String| chart_service.set(s))
+    };
+    // Arrow keys move between the tabs (the WAI-ARIA tabs pattern; automatic activation).
+    let on_tab_key = {
+        let tab = tab.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let next = match e.key().as_str() {
+                "ArrowLeft" | "ArrowRight" | "Home" | "End" => Some(if *tab == SideTab::Editor { SideTab::Charts } else { SideTab::Editor }),
+                _ => None,
+            };
+            if let Some(t) = next {
+                e.prevent_default();
+                tab.set(t);
+                if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("tab-{}", t.id()))) {
+                    if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                        let _ = el.focus();
+                    }
+                }
+            }
+        })
     };
 
     let notice_list = notices.iter().enumerate().map(|(i, n)| {
@@ -645,14 +698,52 @@ fn sandbox(props: &SandboxProps) -> Html {
                             { if editor_shown { "Hide the editor" } else { "Show the editor" } }
                         </button>
                     }
-                    if editor_shown {
-                        <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
-                    }
+                    <div class="side-tabs" role="tablist" aria-label="Side panel" onkeydown={on_tab_key}>
+                        { for [SideTab::Editor, SideTab::Charts].into_iter().map(|t| {
+                            let selected = *tab == t;
+                            let onclick = { let tab = tab.clone(); Callback::from(move |_: MouseEvent| tab.set(t)) };
+                            html! {
+                                <button role="tab" id={format!("tab-{}", t.id())} data-testid={format!("tab-{}", t.id())} aria-selected={selected.to_string()}
+                                    aria-controls={format!("panel-{}", t.id())} tabindex={if selected { "0" } else { "-1" }} {onclick}>{t.label()}</button>
+                            }
+                        }) }
+                    </div>
+                    <div role="tabpanel" id={format!("panel-{}", tab.id())} aria-labelledby={format!("tab-{}", tab.id())} class="side-panel">
+                        if *tab == SideTab::Charts {
+                            if let Some(data) = charts_data {
+                                <Charts snapshot={snap.clone()} {data} services={service_names} on_select={on_chart_service} on_command={on_command.clone()} />
+                            }
+                        } else if editor_shown {
+                            <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
+                        }
+                    </div>
                     <EventLog {events} {total} />
                 </aside>
             </main>
             {dialog_view}
         </div>
+    }
+}
+
+/// The sandbox side panel's tabs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum SideTab {
+    Editor,
+    Charts,
+}
+
+impl SideTab {
+    fn id(self) -> &'static str {
+        match self {
+            SideTab::Editor => "editor",
+            SideTab::Charts => "charts",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            SideTab::Editor => "Editor",
+            SideTab::Charts => "Charts",
+        }
     }
 }
 

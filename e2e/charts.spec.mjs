@@ -1,0 +1,90 @@
+// The Charts tab: plotters canvases of the selected service's metrics, the live summary for
+// screen readers, the traffic control (journaled like any learner action) and the shared time
+// axis that follows the timeline's scrubber.
+import { test, expect } from '@playwright/test';
+
+// Pixels of a canvas that are not (near) white.
+const inked = (page, id) =>
+  page.getByTestId(id).evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 230 || d[i + 1] < 230 || d[i + 2] < 230) n++;
+    return n;
+  });
+
+const cpuOf = async (page) => {
+  const text = await page.getByTestId('charts-summary').textContent();
+  const m = /CPU (\d+(?:\.\d+)?) %/.exec(text || '');
+  return m ? Number(m[1]) : null;
+};
+
+test('charts: a load from the slider raises CPU, the charts draw it, the axis follows scrubbing', async ({ page }) => {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); });
+  await page.goto('/');
+  await expect(page.getByTestId('task-chip')).toHaveCount(6);
+
+  // The tabs: Editor first (the editor is there), Charts by click; arrow keys switch back.
+  await expect(page.getByTestId('tab-editor')).toHaveAttribute('aria-selected', 'true');
+  await page.getByTestId('tab-charts').click();
+  await expect(page.getByTestId('tab-charts')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('charts')).toBeVisible();
+  await expect(page.getByTestId('charts-service')).toHaveValue('web');
+  await expect(page.getByTestId('charts-summary')).toContainText('web at');
+  await expect(page.getByTestId('charts-summary')).toContainText('no traffic yet');
+  await expect(page.locator('canvas[data-testid^=chart-]')).toHaveCount(5);
+
+  // 50 requests/s on six 0.25-vCPU tasks (25 requests/s each at 10 ms a request): CPU 33.3 %.
+  await page.getByTestId('rps-slider').fill('50');
+  await expect(page.getByTestId('rps-value')).toHaveText('50');
+  await expect(page.getByTestId('charts-summary')).toContainText('CPU 33.3 %', { timeout: 15_000 });
+  await expect(page.getByTestId('charts-summary')).toContainText('50.0 requests/s offered');
+  const low = await cpuOf(page);
+
+  // Up to 120 requests/s at max speed: CPU 80 %.
+  await page.getByTestId('speed').selectOption('5');
+  await page.getByTestId('rps-slider').fill('120');
+  await expect(page.getByTestId('charts-summary')).toContainText('CPU 80.0 %', { timeout: 15_000 });
+  expect(await cpuOf(page)).toBeGreaterThan(low);
+  // Both loads are journal marks on the timeline (recorded learner actions).
+  await expect.poll(async () => Number((await page.getByTestId('clock').textContent()).slice(3, 5)), { timeout: 20_000 }).toBeGreaterThanOrEqual(20);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toContainText('Play');
+
+  for (let i = 0; i < 5; i++) expect(await inked(page, `chart-${i}`)).toBeGreaterThan(500);
+  await page.screenshot({ path: test.info().outputPath('charts-live.png'), fullPage: true });
+  const liveAxis = await page.getByTestId('charts-axis').textContent();
+  const livePixels = await page.getByTestId('chart-0').evaluate((c) => c.toDataURL());
+
+  // Scrub back to 00:05:00: the axis ends there and the charts are redrawn with less data.
+  await page.getByTestId('scrubber').fill('300000');
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-live', 'false');
+  await expect(page.getByTestId('charts-axis')).toHaveText('Time axis: 00:00 to 00:05:00 (virtual).');
+  expect(liveAxis).not.toContain('00:05:00');
+  await expect.poll(() => page.getByTestId('chart-0').evaluate((c) => c.toDataURL())).not.toBe(livePixels);
+  await expect(page.getByTestId('charts-summary')).toContainText('web at 00:05:00;');
+  await page.screenshot({ path: test.info().outputPath('charts-scrubbed.png'), fullPage: true });
+
+  // Keyboard: ArrowLeft on the focused tab goes back to the editor.
+  await page.getByTestId('tab-charts').focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('tab-editor')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-editor')).toBeFocused();
+  await expect(page.getByTestId('taskdef-editor')).toBeVisible();
+  expect(errors.filter((e) => e.includes('chart'))).toEqual([]);
+});
+
+test('charts: a spike preset is applied as a recorded action', async ({ page }) => {
+  await page.goto('/');
+  await page.getByTestId('tab-charts').click();
+  await page.getByTestId('rps-slider').fill('100');
+  await page.getByTestId('load-preset').selectOption('spike');
+  const marks = await page.locator('[data-testid=timeline] .mark').count();
+  await page.getByTestId('apply-load').click();
+  // Base 10 requests/s until the spike a minute later.
+  await expect(page.getByTestId('charts-summary')).toContainText('10.0 requests/s offered', { timeout: 15_000 });
+  await expect(page.locator('[data-testid=timeline] .mark')).toHaveCount(marks + 1);
+  // A minute later the spike: 100 requests/s for 5 minutes.
+  await page.getByTestId('speed').selectOption('4'); // 64×: the minute passes in about a second
+  await expect(page.getByTestId('charts-summary')).toContainText('100.0 requests/s offered', { timeout: 15_000 });
+});

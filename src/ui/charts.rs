@@ -1,0 +1,385 @@
+//! The sandbox's Charts panel: one service's metrics drawn with plotters on canvases (CPU and
+//! memory utilisation against the target-tracking targets, desired/running/pending tasks,
+//! requests and 5xx per second, p95 latency, the hourly cost), all on the same time axis
+//! 0 .. the time shown (so time travel shows only what had happened by then), a text summary of
+//! the live values for screen readers, and the traffic control that sets the service's load
+//! through the page's command path (journaled, so time travel and share links replay it).
+
+use std::rc::Rc;
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::engine::scenario::Scenario;
+use crate::engine::sim::{Command, Engine};
+use crate::engine::snapshot::Snapshot;
+use crate::engine::time::Millis;
+use crate::engine::traffic::load::LoadSpec;
+
+/// Time series of one service, cut at the time shown.
+#[derive(Clone, PartialEq, Default, Debug)]
+pub struct ChartData {
+    pub service: String,
+    /// The right edge of every chart (the time shown).
+    pub now: Millis,
+    pub cpu: Vec<(Millis, f64)>,
+    pub memory: Vec<(Millis, f64)>,
+    pub desired: Vec<(Millis, f64)>,
+    pub running: Vec<(Millis, f64)>,
+    pub pending: Vec<(Millis, f64)>,
+    /// Requests per second (the minute's RequestCount / 60).
+    pub requests: Vec<(Millis, f64)>,
+    /// 5xx per second (target and load balancer 5xx over the minute / 60).
+    pub errors: Vec<(Millis, f64)>,
+    /// p95 response time, ms.
+    pub p95: Vec<(Millis, f64)>,
+    /// Dollars per hour of the whole cluster, as sampled by the page.
+    pub cost: Vec<(Millis, f64)>,
+    /// Target-tracking targets: (label, metric is CPU, target %).
+    pub targets: Vec<(String, bool, f64)>,
+}
+
+/// The target-tracking policies on CPU and memory of `service`, from the scenario's service
+/// definition (the snapshot carries only the policy names).
+pub fn targets(scenario: &Scenario, service: &str) -> Vec<(String, bool, f64)> {
+    let specs = scenario.setup.iter().map(|(_, c)| c).chain(scenario.timeline.iter().map(|(_, _, c)| c));
+    let mut out = Vec::new();
+    for c in specs {
+        if let Command::CreateService(spec) = c {
+            if spec.service_name != service {
+                continue;
+            }
+            out.clear();
+            for t in spec.auto_scaling.iter().flat_map(|a| a.target_tracking.iter()) {
+                let cpu = t.metric == "ECSServiceAverageCPUUtilization" || t.metric == "CPUUtilization";
+                let mem = t.metric == "ECSServiceAverageMemoryUtilization" || t.metric == "MemoryUtilization";
+                if cpu || mem {
+                    let label = t.name.clone().unwrap_or_else(|| t.metric.clone());
+                    out.push((label, cpu, t.target));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What the charts show for `service` at the engine's time; `cost` is the page's samples of the
+/// hourly cost (only those up to now are kept).
+pub fn chart_data(engine: &Engine, scenario: &Scenario, service: &str, cost: &[(Millis, f64)]) -> ChartData {
+    let now = engine.now();
+    let m = engine.metrics();
+    let get = |name: &str, scale: f64| -> Vec<(Millis, f64)> { m.series(&format!("{service}/{name}")).filter(|(t, _)| *t <= now).map(|(t, v)| (t, v * scale)).collect() };
+    let target5 = get("HTTPCode_Target_5XX_Count", 1.0 / 60.0);
+    let elb5 = get("HTTPCode_ELB_5XX_Count", 1.0 / 60.0);
+    // Both series are published for the same minutes; sum them by time.
+    let mut errors = target5;
+    for (t, v) in elb5 {
+        match errors.binary_search_by_key(&t, |(x, _)| *x) {
+            Ok(i) => {
+                if let Some(e) = errors.get_mut(i) {
+                    e.1 += v;
+                }
+            }
+            Err(i) => errors.insert(i, (t, v)),
+        }
+    }
+    ChartData {
+        service: service.to_string(),
+        now,
+        cpu: get("CPUUtilization", 1.0),
+        memory: get("MemoryUtilization", 1.0),
+        desired: get("DesiredTaskCount", 1.0),
+        running: get("RunningTaskCount", 1.0),
+        pending: get("PendingTaskCount", 1.0),
+        requests: get("RequestCount", 1.0 / 60.0),
+        errors,
+        p95: get("TargetResponseTime:p95", 1000.0),
+        cost: cost.iter().copied().filter(|(t, _)| *t <= now).collect(),
+        targets: targets(scenario, service),
+    }
+}
+
+/// An axis label for virtual time: `mm:ss` under an hour of range, else `1h05` (hours and
+/// minutes, so it cannot be mistaken for minutes and seconds).
+pub fn time_label(t_ms: f64, range_ms: f64) -> String {
+    let s = (t_ms.max(0.0) / 1000.0).round() as u64;
+    if range_ms < 3_600_000.0 {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    } else {
+        format!("{}h{:02}", s / 3600, (s / 60) % 60)
+    }
+}
+
+/// The load a preset sends: `rps` constant; a spike to `rps` for 5 minutes from a minute from
+/// now over a tenth of it; a ramp from the current load to `rps` over 10 minutes from now.
+pub fn preset_load(preset: &str, rps: f64, current: f64, now: Millis) -> LoadSpec {
+    let at = |ms: Millis| format!("{}s", ms / 1000);
+    match preset {
+        "spike" => LoadSpec::Spike { base: (rps / 10.0).round(), peak: rps, at: at(now + 60_000), duration: "5m".into() },
+        "ramp" => LoadSpec::Ramp { from: current.round(), to: rps, start: Some(at(now)), duration: "10m".into() },
+        _ => LoadSpec::Constant { rps },
+    }
+}
+
+pub const PRESETS: [(&str, &str); 3] = [("constant", "Constant"), ("spike", "Spike (5 min, in 1 min)"), ("ramp", "Ramp over 10 min")];
+pub const MAX_SLIDER_RPS: u32 = 1000;
+
+struct Line<'a> {
+    label: &'a str,
+    color: RGBColor,
+    points: &'a [(Millis, f64)],
+}
+
+const BLUE_: RGBColor = RGBColor(0x1f, 0x6f, 0xd1);
+const ORANGE_: RGBColor = RGBColor(0xd9, 0x6c, 0x00);
+/// Lighter shades for the targets' flat lines.
+const BLUE_TARGET: RGBColor = RGBColor(0x8f, 0xb7, 0xe8);
+const ORANGE_TARGET: RGBColor = RGBColor(0xec, 0xb5, 0x7f);
+const GREEN_: RGBColor = RGBColor(0x1a, 0x7f, 0x37);
+const RED_: RGBColor = RGBColor(0xc4, 0x1e, 0x3a);
+const GREY_: RGBColor = RGBColor(0x6b, 0x6b, 0x6b);
+const PURPLE_: RGBColor = RGBColor(0x7a, 0x3e, 0xb1);
+
+/// Draw one chart: `lines` against time 0 .. `now`, `hlines` as horizontal reference lines.
+fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines: &[(String, RGBColor, f64)], y_min_top: f64, unit: &str) -> Result<(), String> {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
+    let x_max = (now.max(60_000)) as f64;
+    let top = lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).chain(hlines.iter().map(|h| h.2)).fold(y_min_top, f64::max) * 1.1;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(6)
+        .x_label_area_size(20)
+        .y_label_area_size(44)
+        .build_cartesian_2d(0f64..x_max, 0f64..top)
+        .map_err(|e| format!("{e:?}"))?;
+    let fmt_x = move |x: &f64| time_label(*x, x_max);
+    let unit = unit.to_string();
+    let fmt_y = move |y: &f64| if *y >= 100.0 || *y == 0.0 { format!("{y:.0}{unit}") } else if *y >= 1.0 { format!("{y:.1}{unit}") } else { format!("{y:.2}{unit}") };
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(4)
+        .x_label_formatter(&fmt_x)
+        .y_label_formatter(&fmt_y)
+        .light_line_style(RGBColor(0xee, 0xee, 0xee))
+        .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
+        .label_style(("sans-serif", 11).into_font().color(&RGBColor(0x33, 0x33, 0x33)))
+        .draw()
+        .map_err(|e| format!("{e:?}"))?;
+    for (label, color, y) in hlines {
+        let c = *color;
+        chart
+            .draw_series(LineSeries::new(vec![(0.0, *y), (x_max, *y)], c.stroke_width(1)))
+            .map_err(|e| format!("{e:?}"))?
+            .label(label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], c));
+    }
+    for l in lines {
+        let c = l.color;
+        chart
+            .draw_series(LineSeries::new(l.points.iter().map(|(t, v)| (*t as f64, *v)), c.stroke_width(2)))
+            .map_err(|e| format!("{e:?}"))?
+            .label(l.label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], c.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(0xcc, 0xcc, 0xcc))
+        .label_font(("sans-serif", 11))
+        .draw()
+        .map_err(|e| format!("{e:?}"))?;
+    root.present().map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}
+
+/// The accessible summary of the live values (the last traffic second) of `service`.
+pub fn summary(snap: &Snapshot, service: &str, targets: &[(String, bool, f64)]) -> String {
+    let Some(v) = snap.services.iter().find(|s| s.name == service) else {
+        return format!("There is no service {service} at {}.", crate::engine::time::Clock(snap.time_ms));
+    };
+    let mut parts = vec![format!("{} at {}", v.name, crate::engine::time::Clock(snap.time_ms - snap.time_ms % 1000))];
+    let target_text = |cpu: bool| {
+        let t: Vec<String> = targets.iter().filter(|t| t.1 == cpu).map(|t| format!("{:.0} %", t.2)).collect();
+        if t.is_empty() {
+            String::new()
+        } else {
+            format!(" (target {})", t.join(", "))
+        }
+    };
+    match &v.load {
+        Some(l) => {
+            parts.push(format!("CPU {:.1} %{}", l.cpu_percent, target_text(true)));
+            parts.push(format!("memory {:.1} %{}", l.memory_percent, target_text(false)));
+        }
+        None => parts.push("no traffic yet".into()),
+    }
+    parts.push(format!("tasks {} desired, {} running, {} pending", v.desired, v.running, v.pending));
+    if let Some(l) = &v.load {
+        parts.push(format!("{:.1} requests/s offered, {:.1} served, {:.1} 5xx/s", l.offered_rps, l.served_rps, l.rejected_rps + l.error_rps + l.no_target_rps));
+        if let Some(p) = l.p95_ms {
+            parts.push(format!("p95 latency {p:.0} ms"));
+        }
+    }
+    if let Some(s) = &v.scaling {
+        parts.push(format!("autoscaling {}–{} tasks", s.min, s.max));
+    }
+    parts.push(format!("cluster cost ${:.3}/hour (${:.2} so far)", snap.cost.hourly_usd, snap.cost.total_usd));
+    format!("{}.", parts.join("; "))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    pub snapshot: Rc<Snapshot>,
+    pub data: Rc<ChartData>,
+    /// Services to choose from.
+    pub services: Vec<String>,
+    pub on_select: Callback<String>,
+    pub on_command: Callback<Command>,
+}
+
+#[function_component(Charts)]
+pub fn charts(props: &ChartsProps) -> Html {
+    let refs: [NodeRef; 5] = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
+    let rps = use_state_eq(|| 100u32);
+    let preset = use_state_eq(|| "constant".to_string());
+    let d = props.data.clone();
+
+    // Redraw when the data or the time bucket changes (time moves every frame; redrawing five
+    // charts once per ~0.5 % of the range is enough).
+    {
+        let refs = refs.clone();
+        let bucket = d.now / (d.now / 200).max(1000);
+        let points = (d.cpu.len(), d.desired.len(), d.cost.len(), d.now < 1000);
+        let key = (d.service.clone(), bucket, points, d.targets.len());
+        let d = d.clone();
+        use_effect_with(key, move |_| {
+            let canvases: Vec<Option<web_sys::HtmlCanvasElement>> = refs.iter().map(|r| r.cast::<web_sys::HtmlCanvasElement>()).collect();
+            let now = d.now;
+            let t_lines: Vec<(String, RGBColor, f64)> = d.targets.iter().map(|(n, cpu, t)| (format!("{n} {t:.0} %"), if *cpu { BLUE_TARGET } else { ORANGE_TARGET }, *t)).collect();
+            let specs: [(Vec<Line>, Vec<(String, RGBColor, f64)>, f64, &str); 5] = [
+                (vec![Line { label: "CPU", color: BLUE_, points: &d.cpu }, Line { label: "memory", color: ORANGE_, points: &d.memory }], t_lines, 100.0 / 1.1, " %"),
+                (vec![Line { label: "desired", color: GREY_, points: &d.desired }, Line { label: "running", color: GREEN_, points: &d.running }, Line { label: "pending", color: ORANGE_, points: &d.pending }], vec![], 1.0, ""),
+                (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }, Line { label: "5xx/s", color: RED_, points: &d.errors }], vec![], 1.0, ""),
+                (vec![Line { label: "p95", color: PURPLE_, points: &d.p95 }], vec![], 10.0, " ms"),
+                (vec![Line { label: "cluster $/hour", color: GREEN_, points: &d.cost }], vec![], 0.01, ""),
+            ];
+            for (canvas, (lines, hlines, min_top, unit)) in canvases.iter().zip(specs.iter()) {
+                if let Some(c) = canvas {
+                    if let Err(e) = draw(c, now, lines, hlines, *min_top, unit) {
+                        web_sys::console::warn_1(&format!("chart: {e}").into());
+                    }
+                }
+            }
+            || ()
+        });
+    }
+
+    let on_service = {
+        let cb = props.on_select.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                cb.emit(s.value());
+            }
+        })
+    };
+    let on_preset = {
+        let preset = preset.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                preset.set(s.value());
+            }
+        })
+    };
+    let on_rps = {
+        let rps = rps.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                if let Ok(v) = i.value().parse::<u32>() {
+                    rps.set(v.min(MAX_SLIDER_RPS));
+                }
+            }
+        })
+    };
+    let current = props.snapshot.services.iter().find(|s| s.name == d.service).and_then(|s| s.load.as_ref()).map_or(0.0, |l| l.offered_rps);
+    let send = {
+        let cb = props.on_command.clone();
+        let service = d.service.clone();
+        let now = props.snapshot.time_ms;
+        let preset = (*preset).clone();
+        move |preset_now: Option<&str>, rps: u32| {
+            if !service.is_empty() {
+                let p = preset_now.unwrap_or(&preset);
+                cb.emit(Command::SetTraffic { service: service.clone(), load: preset_load(p, rps as f64, current, now) });
+            }
+        }
+    };
+    // Releasing the slider (or its arrow keys) applies a constant load at once. The value is
+    // read from the slider: its `change` comes before the re-render of its `input`.
+    let on_rps_change = {
+        let send = send.clone();
+        let constant = *preset == "constant";
+        let rps = rps.clone();
+        Callback::from(move |e: Event| {
+            let Some(v) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|i| i.value().parse::<u32>().ok()) else { return };
+            let v = v.min(MAX_SLIDER_RPS);
+            rps.set(v);
+            if constant {
+                send(Some("constant"), v);
+            }
+        })
+    };
+    let on_apply = {
+        let rps = *rps;
+        Callback::from(move |_: MouseEvent| send(None, rps))
+    };
+
+    let summary_text = summary(&props.snapshot, &d.service, &d.targets);
+    let titles = [
+        ("CPU and memory utilisation", "Per-minute CPU and memory utilisation of the service, percent, with the target-tracking targets as flat lines"),
+        ("Tasks", "Desired, running and pending task counts at the end of each minute"),
+        ("Requests and 5xx per second", "Requests per second arriving and 5xx responses per second, per-minute averages"),
+        ("p95 latency", "95th percentile response time per minute, milliseconds"),
+        ("Hourly cost", "What the whole cluster costs per hour, dollars"),
+    ];
+    html! {
+        <section class="charts" data-testid="charts" aria-label="Charts">
+            <div class="charts-controls">
+                <label>{"Service "}
+                    <select data-testid="charts-service" onchange={on_service}>
+                        { for props.services.iter().map(|s| html! { <option value={s.clone()} selected={*s == d.service}>{s.clone()}</option> }) }
+                    </select>
+                </label>
+            </div>
+            <fieldset class="traffic-control" data-testid="traffic-control">
+                <legend>{"Load on "}{d.service.clone()}</legend>
+                <label class="rps">
+                    <span>{"Requests/s "}<output data-testid="rps-value">{*rps}</output></span>
+                    <input type="range" min="0" max={MAX_SLIDER_RPS.to_string()} step="10" value={rps.to_string()} data-testid="rps-slider"
+                        aria-valuetext={format!("{} requests per second", *rps)} oninput={on_rps} onchange={on_rps_change} />
+                </label>
+                <label>{"Shape "}
+                    <select data-testid="load-preset" onchange={on_preset}>
+                        { for PRESETS.iter().map(|(v, l)| html! { <option value={*v} selected={*preset == *v}>{*l}</option> }) }
+                    </select>
+                </label>
+                <button data-testid="apply-load" onclick={on_apply}>{"Apply load"}</button>
+                <p class="hint">{"A constant load applies when you release the slider. Loads are recorded like any other action: time travel and share links replay them."}</p>
+            </fieldset>
+            <p class="charts-summary" data-testid="charts-summary" role="status" aria-live="off">{summary_text}</p>
+            <div class="chart-grid">
+                { for refs.iter().zip(titles.iter()).enumerate().map(|(i, (r, (title, desc)))| html! {
+                    <figure class="chart">
+                        <figcaption>{*title}</figcaption>
+                        <canvas ref={r.clone()} width="440" height="150" role="img" aria-label={*desc} data-testid={format!("chart-{i}")}></canvas>
+                    </figure>
+                }) }
+            </div>
+            <p class="charts-axis" data-testid="charts-axis">{format!("Time axis: 00:00 to {} (virtual).", crate::engine::time::Clock(d.now - d.now % 1000))}</p>
+        </section>
+    }
+}
