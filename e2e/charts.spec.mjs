@@ -88,3 +88,26 @@ test('charts: a spike preset is applied as a recorded action', async ({ page }) 
   await page.getByTestId('speed').selectOption('4'); // 64×: the minute passes in about a second
   await expect(page.getByTestId('charts-summary')).toContainText('100.0 requests/s offered', { timeout: 15_000 });
 });
+
+test('charts: the Autoscaling lab sample shows the 70 % target and scales out under its ramp', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto('/');
+  await page.getByTestId('tab-charts').click();
+  await page.getByTestId('open-lab').click();
+  await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'link-opened');
+  await expect(page.locator('.scenario-name')).toContainText('Lab: target tracking');
+  await page.getByTestId('tab-charts').click();
+  await expect(page.getByTestId('open-lab')).toHaveCount(0);
+  await page.getByTestId('speed').selectOption('4'); // 64×: a virtual minute a second
+  await page.getByTestId('play').click();
+  const summary = page.getByTestId('charts-summary');
+  await expect(summary).toContainText('(target 70 %)', { timeout: 15_000 });
+  await expect(summary).toContainText('(target 80 %)');
+  await expect(summary).toContainText('autoscaling 2–10 tasks');
+  // The ramp to 250 requests/s pushes desired above the initial 3.
+  await expect.poll(async () => Number(/tasks (\d+) desired/.exec(await summary.textContent())?.[1] ?? 0), { timeout: 40_000 }).toBeGreaterThan(3);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toContainText('Play');
+  for (let i = 0; i < 5; i++) expect(await inked(page, `chart-${i}`)).toBeGreaterThan(500);
+  await page.screenshot({ path: test.info().outputPath('charts-lab.png'), fullPage: true });
+});

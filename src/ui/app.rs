@@ -601,6 +601,19 @@ fn sandbox(props: &SandboxProps) -> Html {
         Callback::from(move |_: MouseEvent| show_editor.set(!*show_editor))
     };
 
+    // The second sample opens as a share link would (the first session is kept aside, with a
+    // "Go back" notice), through the address's fragment.
+    let on_open_lab = {
+        let notices = notices.clone();
+        Callback::from(move |_: MouseEvent| match sample::lab_scene().and_then(|scene| encode_link(&scene)) {
+            Ok(p) => set_hash(&format!("s={p}")),
+            Err(e) => {
+                let mut n = (*notices).clone();
+                n.push(Notice { kind: "link-error", error: true, text: format!("The Autoscaling lab could not be opened: {e}."), restore: false });
+                notices.set(n);
+            }
+        })
+    };
     let on_chart_service = {
         let chart_service = chart_service.clone();
         Callback::from(move |s: String| chart_service.set(s))
@@ -712,6 +725,12 @@ fn sandbox(props: &SandboxProps) -> Html {
                         if *tab == SideTab::Charts {
                             if let Some(data) = charts_data {
                                 <Charts snapshot={snap.clone()} {data} services={service_names} on_select={on_chart_service} on_command={on_command.clone()} />
+                            }
+                            if !scenario.name.starts_with("Lab: target tracking") {
+                                <p class="open-lab">
+                                    <button data-testid="open-lab" onclick={on_open_lab}>{"Open the Autoscaling lab"}</button>
+                                    {" A second sample with a load balancer, target tracking at 70 % CPU and a load ramp. It opens like a share link: your session is kept aside and can be brought back."}
+                                </p>
                             }
                         } else if editor_shown {
                             <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />

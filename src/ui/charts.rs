@@ -152,7 +152,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines
     let mut chart = ChartBuilder::on(&root)
         .margin(6)
         .x_label_area_size(20)
-        .y_label_area_size(44)
+        .y_label_area_size(54)
         .build_cartesian_2d(0f64..x_max, 0f64..top)
         .map_err(|e| format!("{e:?}"))?;
     let fmt_x = move |x: &f64| time_label(*x, x_max);
