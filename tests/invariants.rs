@@ -155,3 +155,21 @@ proptest! {
         prop_assert_eq!(a.events(), b.events());
     }
 }
+
+#[test]
+fn only_the_newest_placement_explanations_are_kept() {
+    use berth::engine::sim::KEPT_DECISIONS;
+    let mut e = Engine::new(ClusterConfig { name: "p".into(), region: "us-east-1".into(), azs: vec!["us-east-1a".into()], fargate_azs: vec![], epoch_unix: 0 }, 1, "kept");
+    e.register(parse_task_definition(TASKDEFS[0]).task_definition.expect("valid"));
+    e.apply(Command::AddInstances { instance_type: "m5.4xlarge".into(), az: None, count: 40, attributes: BTreeMap::new(), ids: vec![], reserved_memory: 0 }).unwrap();
+    e.apply(Command::RunTask(berth::engine::task::RunTaskSpec { task_definition: "web".into(), count: 10, group: None, launch_type: LaunchType::Ec2, placement_strategy: None, placement_constraints: vec![] })).unwrap();
+    for _ in 0..((KEPT_DECISIONS as u32 + 40) / 10) {
+        e.apply(Command::RunTask(berth::engine::task::RunTaskSpec { task_definition: "web".into(), count: 10, group: None, launch_type: LaunchType::Ec2, placement_strategy: None, placement_constraints: vec![] })).unwrap();
+    }
+    let placed: Vec<&String> = e.tasks().keys().collect();
+    assert!(placed.len() > KEPT_DECISIONS);
+    let kept = e.tasks().keys().filter(|t| e.decision(t).is_some()).count();
+    assert_eq!(kept, KEPT_DECISIONS);
+    let newest = e.tasks().values().max_by_key(|t| (t.created_at, t.id.len(), t.id.clone())).unwrap();
+    assert!(e.decision(&newest.id).is_some());
+}

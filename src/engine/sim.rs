@@ -20,6 +20,11 @@ use crate::engine::time::Millis;
 
 /// Most container instances one cluster may hold (the ECS default quota is 5,000 per cluster).
 pub const MAX_INSTANCES: usize = 5_000;
+/// Placement explanations kept: the newest this many placements (each lists every candidate
+/// instance, so keeping all of them would cost O(tasks × instances) memory — and time-travel
+/// checkpoints copy the engine).
+pub const KEPT_DECISIONS: usize = 256;
+
 /// Most tasks a service may ask for (the ECS quota for tasks per service is 5,000).
 pub const MAX_DESIRED: u32 = 5_000;
 
@@ -203,6 +208,8 @@ pub struct Engine {
     pub(crate) tasks: BTreeMap<String, Task>,
     /// Why each live task is where it is.
     pub(crate) decisions: BTreeMap<String, Decision>,
+    /// Task ids in the order their decisions were kept (oldest first), to bound `decisions`.
+    decision_order: std::collections::VecDeque<String>,
     /// RunTask calls whose tasks did not fit: (group, count, decision).
     pub(crate) run_task_failures: Vec<(String, u32, Decision)>,
     family_counters: BTreeMap<String, u32>,
@@ -239,6 +246,7 @@ impl Engine {
             services: BTreeMap::new(),
             tasks: BTreeMap::new(),
             decisions: BTreeMap::new(),
+            decision_order: std::collections::VecDeque::new(),
             run_task_failures: Vec::new(),
             family_counters: BTreeMap::new(),
             traffic: Default::default(),
@@ -280,7 +288,7 @@ impl Engine {
     pub fn services(&self) -> &BTreeMap<String, Service> {
         &self.services
     }
-    /// Why a live task was placed where it is.
+    /// Why a live task was placed where it is (kept for the newest [`KEPT_DECISIONS`] placements).
     pub fn decision(&self, task: &str) -> Option<&Decision> {
         self.decisions.get(task)
     }
@@ -721,7 +729,13 @@ impl Engine {
             self.begin_lifecycle(&id, td);
             let mut d = decision;
             d.task = id.clone();
-            self.decisions.insert(id, d.clone());
+            self.decisions.insert(id.clone(), d.clone());
+            self.decision_order.push_back(id);
+            while self.decision_order.len() > KEPT_DECISIONS {
+                if let Some(old) = self.decision_order.pop_front() {
+                    self.decisions.remove(&old);
+                }
+            }
             return d;
         }
         decision
