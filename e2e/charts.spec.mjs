@@ -2,6 +2,9 @@
 // screen readers, the traffic control (journaled like any learner action) and the shared time
 // axis that follows the timeline's scrubber.
 import { test, expect } from '@playwright/test';
+import { createRequire } from 'node:module';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 // Pixels of a canvas that are not (near) white.
 const inked = (page, id) =>
@@ -110,4 +113,23 @@ test('charts: the Autoscaling lab sample shows the 70 % target and scales out un
   await expect(page.getByTestId('play')).toContainText('Play');
   for (let i = 0; i < 5; i++) expect(await inked(page, `chart-${i}`)).toBeGreaterThan(500);
   await page.screenshot({ path: test.info().outputPath('charts-lab.png'), fullPage: true });
+});
+
+test.describe('accessibility', () => {
+  // axe is injected as a script, which the page's Content-Security-Policy forbids.
+  test.use({ bypassCSP: true });
+  test('the Charts tab has no serious accessibility violations', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByTestId('task-chip')).toHaveCount(6);
+    await page.getByTestId('tab-charts').click();
+    await page.getByTestId('rps-slider').fill('60');
+    await expect(page.getByTestId('charts-summary')).toContainText('60.0 requests/s offered');
+    await page.getByTestId('play').click();
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target}`);
+    });
+    expect(violations).toEqual([]);
+  });
 });
