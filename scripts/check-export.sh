@@ -10,7 +10,7 @@ out=target/export-check
 rm -rf "$out"
 mkdir -p "$out/taskdefs" "$out/scenarios"
 cargo build --quiet --bin berth
-berth=target/debug/berth
+berth="${CARGO_TARGET_DIR:-target}/debug/berth"
 for f in docs/examples/taskdefs/*.json docs/examples/scenarios/taskdefs/*.json; do
   "$berth" export "$f" > "$out/taskdefs/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
