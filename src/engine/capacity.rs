@@ -26,7 +26,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::autoscaling::capacity_provider::{self, ManagedScaling};
-use crate::engine::cluster::InstanceStatus;
 use crate::engine::event::EventKind;
 use crate::engine::sim::{Engine, Item};
 use crate::engine::time::{parse_duration, Millis, SECOND};
@@ -388,15 +387,7 @@ impl Engine {
 
     /// CPU and memory reservation of one group's ACTIVE instances, percent.
     pub fn group_reservation(&self, group: &str) -> (Option<f64>, Option<f64>) {
-        let (mut rc, mut uc, mut rm, mut um) = (0u64, 0u64, 0u64, 0u64);
-        for i in self.instances.values().filter(|i| i.status == InstanceStatus::Active && i.attributes.get("aws:autoscaling:groupName").is_some_and(|g| g == group)) {
-            rc += i.registered.cpu as u64;
-            rm += i.registered.memory as u64;
-            uc += (i.registered.cpu - i.remaining.cpu.min(i.registered.cpu)) as u64;
-            um += (i.registered.memory - i.remaining.memory.min(i.registered.memory)) as u64;
-        }
-        let pct = |u: u64, r: u64| (r > 0).then(|| 100.0 * u as f64 / r as f64);
-        (pct(uc, rc), pct(um, rm))
+        self.reservation_where(|i| i.attributes.get("aws:autoscaling:groupName").is_some_and(|g| g == group))
     }
 
     /// Extra instances of `instance_type` the waiting tasks of services using `provider` need:

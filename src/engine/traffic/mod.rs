@@ -667,8 +667,14 @@ impl Engine {
     /// CPUReservation and MemoryReservation of the cluster's EC2 capacity, percent: reserved by
     /// running tasks / registered, over ACTIVE instances (ECS's cluster metrics).
     pub fn cluster_reservation(&self) -> (Option<f64>, Option<f64>) {
+        self.reservation_where(|i| i.agent_connected)
+    }
+
+    /// CPU and memory reserved by tasks / registered, percent, over the ACTIVE instances that
+    /// `keep` selects (`None` when they register nothing).
+    pub(crate) fn reservation_where(&self, keep: impl Fn(&crate::engine::cluster::ContainerInstance) -> bool) -> (Option<f64>, Option<f64>) {
         let (mut rc, mut uc, mut rm, mut um) = (0u64, 0u64, 0u64, 0u64);
-        for i in self.instances.values().filter(|i| i.status == crate::engine::cluster::InstanceStatus::Active && i.agent_connected) {
+        for i in self.instances.values().filter(|i| i.status == crate::engine::cluster::InstanceStatus::Active && keep(i)) {
             rc += i.registered.cpu as u64;
             rm += i.registered.memory as u64;
             uc += (i.registered.cpu - i.remaining.cpu.min(i.registered.cpu)) as u64;

@@ -208,11 +208,8 @@ pub struct NodeReport {
     pub total: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TieBreak {
-    pub among: Vec<String>,
-    pub chose: String,
-}
+/// The same record as ECS placement's tie-break: who tied, and who the seeded draw chose.
+pub use crate::engine::placement::TieBreak;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "result", rename_all = "lowercase")]
