@@ -7,16 +7,9 @@ use berth::engine::sim::{Command, Engine};
 use berth::engine::time::{MINUTE, SECOND};
 use serde_json::{json, Value};
 
-fn no_files(n: &str) -> Result<String, String> {
-    Err(format!("{n}: no files in this test"))
-}
-
-fn start(v: &Value) -> Engine {
-    match parse_scenario(&v.to_string(), &no_files) {
-        Ok(s) => s.start(None),
-        Err(d) => panic!("scenario does not parse: {d:?}"),
-    }
-}
+#[path = "common/start.rs"]
+mod common_start;
+use common_start::{no_files, start};
 
 fn example() -> Engine {
     let text = std::fs::read_to_string("docs/examples/scenarios/cluster-autoscaling.json").expect("committed");
