@@ -145,6 +145,13 @@ pub struct ServiceView {
     pub load: Option<crate::engine::traffic::ServiceTraffic>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scaling: Option<ScalingView>,
+    /// The deployment settings the page's service panel edits (not in reports: they repeat the
+    /// scenario).
+    #[serde(skip)]
+    pub deployment: crate::engine::deployment::DeploymentConfiguration,
+    /// `ECS` (rolling update) or `CODE_DEPLOY` (blue/green).
+    #[serde(skip)]
+    pub controller: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -251,6 +258,11 @@ impl Engine {
                     other => other.to_uppercase(),
                 };
                 ServiceView {
+                    deployment: s.config.clone(),
+                    controller: match s.controller {
+                        crate::engine::bluegreen::ControllerType::CodeDeploy => "CODE_DEPLOY".to_string(),
+                        _ => "ECS".to_string(),
+                    },
                     load: self.traffic().get(&s.name).cloned().filter(|_| self.traffic.loads.contains_key(&s.name) || self.traffic.groups.contains_key(&s.name)),
                     scaling: self.scaler(&s.name).map(|sc| ScalingView { min: sc.min, max: sc.max, policies: sc.policy_names() }),
                     traffic,

@@ -15,6 +15,7 @@ use super::cluster_view::ClusterView;
 use super::controls::sim_controls;
 use super::editor::Editor;
 use super::event_log::EventLog;
+use super::service_panel::ServicePanel;
 use super::help::{shortcuts_help, Modal};
 use super::hooks::{use_shortcuts, use_sim_controls, Shortcut};
 use super::lessons::LessonsPage;
@@ -504,6 +505,13 @@ fn sandbox(props: &SandboxProps) -> Html {
             }
         })
     };
+    let on_panel_command = {
+        let act = act.clone();
+        Callback::from(move |cmd: Command| match act(Input::Command(cmd)) {
+            Outcome::Failed(e) => Err(e),
+            _ => Ok(()),
+        })
+    };
     let on_deploy = {
         let act = act.clone();
         let status = status.clone();
@@ -623,7 +631,10 @@ fn sandbox(props: &SandboxProps) -> Html {
         let tab = tab.clone();
         Callback::from(move |e: KeyboardEvent| {
             let next = match e.key().as_str() {
-                "ArrowLeft" | "ArrowRight" | "Home" | "End" => Some(if *tab == SideTab::Editor { SideTab::Charts } else { SideTab::Editor }),
+                "ArrowRight" => Some(tab.next()),
+                "ArrowLeft" => Some(tab.prev()),
+                "Home" => Some(SideTab::ALL[0]),
+                "End" => Some(SideTab::ALL[SideTab::ALL.len() - 1]),
                 _ => None,
             };
             if let Some(t) = next {
@@ -698,7 +709,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                     <button data-testid="help" onclick={on_help} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">{"? Help"}</button>
                 </div>
             </header>
-            <Timeline now={now} furthest={furthest} live={live} marks={marks} on_seek={on_seek} on_live={on_live} on_resume={on_resume} note={note} coarse={controls.playing} />
+            <Timeline now={now} furthest={furthest} live={live} marks={marks} on_seek={on_seek.clone()} on_live={on_live} on_resume={on_resume} note={note} coarse={controls.playing} />
             </div>
             if !notices.is_empty() {
                 <div class="notices">{ for notice_list }</div>
@@ -712,7 +723,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                         </button>
                     }
                     <div class="side-tabs" role="tablist" aria-label="Side panel" onkeydown={on_tab_key}>
-                        { for [SideTab::Editor, SideTab::Charts].into_iter().map(|t| {
+                        { for SideTab::ALL.into_iter().map(|t| {
                             let selected = *tab == t;
                             let onclick = { let tab = tab.clone(); Callback::from(move |_: MouseEvent| tab.set(t)) };
                             html! {
@@ -732,11 +743,13 @@ fn sandbox(props: &SandboxProps) -> Html {
                                     {" A second sample with a load balancer, target tracking at 70 % CPU and a load ramp. It opens like a share link: your session is kept aside and can be brought back."}
                                 </p>
                             }
+                        } else if *tab == SideTab::Services {
+                            <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} />
                         } else if editor_shown {
                             <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
                         }
                     </div>
-                    <EventLog {events} {total} />
+                    <EventLog {events} {total} on_select={Some(on_seek)} />
                 </aside>
             </main>
             {dialog_view}
@@ -748,19 +761,32 @@ fn sandbox(props: &SandboxProps) -> Html {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum SideTab {
     Editor,
+    Services,
     Charts,
 }
 
 impl SideTab {
+    const ALL: [SideTab; 3] = [SideTab::Editor, SideTab::Services, SideTab::Charts];
+    fn index(self) -> usize {
+        SideTab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+    fn next(self) -> SideTab {
+        SideTab::ALL[(self.index() + 1) % SideTab::ALL.len()]
+    }
+    fn prev(self) -> SideTab {
+        SideTab::ALL[(self.index() + SideTab::ALL.len() - 1) % SideTab::ALL.len()]
+    }
     fn id(self) -> &'static str {
         match self {
             SideTab::Editor => "editor",
+            SideTab::Services => "services",
             SideTab::Charts => "charts",
         }
     }
     fn label(self) -> &'static str {
         match self {
             SideTab::Editor => "Editor",
+            SideTab::Services => "Services",
             SideTab::Charts => "Charts",
         }
     }

@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod panic;
 pub mod presenter;
 pub mod sample;
+mod service_panel;
 pub mod share;
 pub mod storage;
 pub mod timeline;

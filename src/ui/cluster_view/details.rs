@@ -9,6 +9,7 @@ use super::{colour_slot, Selection};
 use crate::engine::cluster::InstanceStatus;
 use crate::engine::sim::Command;
 use crate::engine::snapshot::{Snapshot, TaskInspection, TaskView};
+use crate::engine::task::TaskStatus;
 use crate::engine::time::Clock;
 
 pub struct Ctx<'a> {
@@ -163,9 +164,28 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
             </section>
         },
     };
+    // Actions for a task that is still wanted: stop it (a service starts a replacement), or a
+    // Fargate Spot interruption.
+    let actions = t.filter(|t| t.desired_status != TaskStatus::Stopped).map(|t| {
+        let send = |cmd: Command| {
+            let cb = c.on_command.clone();
+            Callback::from(move |_: MouseEvent| cb.emit(cmd.clone()))
+        };
+        let stop = send(Command::StopTask { task: t.id.clone(), reason: None });
+        let note = if t.service.is_some() { "Stop it: its service starts a replacement" } else { "Stop this standalone task: nothing replaces it" };
+        html! {
+            <div class="cv-actions" role="group" aria-label="Task actions">
+                <button data-testid="details-stop-task" class="danger" onclick={stop} title={note}>{"Stop task"}</button>
+                if t.instance.is_none() {
+                    <button data-testid="details-spot-task" onclick={send(Command::SpotInterruption { instance: None, task: Some(t.id.clone()) })} title="A Fargate Spot interruption: two-minute warning, then the task stops">{"Spot interruption"}</button>
+                }
+            </div>
+        }
+    });
     let body = html! {
         <>
             { facts }
+            { for actions }
             { why }
             <h3>{"Lifecycle"}</h3>
             <ol class="cv-history" data-testid="details-history">{ for history }</ol>
