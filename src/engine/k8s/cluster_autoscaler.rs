@@ -410,9 +410,7 @@ impl Engine {
             for pk in left {
                 self.k_remove_pod(&pk);
             }
-            self.kube.nodes.retain(|n| n.name != node);
-            self.kube.node_meta.remove(&node);
-            self.kube.draining.remove(&node);
+            self.k_forget_node(&node);
             ca.removing.remove(&node);
         }
     }

@@ -457,9 +457,7 @@ impl Engine {
                 for pk in pods {
                     self.k_remove_pod(&pk);
                 }
-                self.kube.nodes.retain(|x| x.name != *node);
-                self.kube.node_meta.remove(node);
-                self.kube.draining.remove(node);
+                self.k_forget_node(node);
             }
         }
         if let Some(gr) = self.kube.node_groups.iter_mut().find(|x| x.name == name) {

@@ -236,8 +236,7 @@ impl Engine {
         let node = p.node.clone().unwrap_or_default();
         self.emit(EventKind::PodDeleted { pod: p.name().to_string(), namespace: p.namespace.clone(), node: node.clone() });
         if self.kube.node_meta.get(&node).is_some_and(|m| m.fargate) {
-            self.kube.nodes.retain(|n| n.name != node);
-            self.kube.node_meta.remove(&node);
+            self.k_forget_node(&node);
         }
         self.kube.version += 1;
     }

@@ -243,8 +243,7 @@ impl Engine {
             for pk in left {
                 self.k_remove_pod(&pk);
             }
-            self.kube.nodes.retain(|x| x.name != n);
-            self.kube.node_meta.remove(&n);
+            self.k_forget_node(&n);
             p.nodes.remove(&n);
             p.empty_since.remove(&n);
             self.emit(EventKind::ProvisionerNodeRemoved { node: n, nodepool: p.name.clone(), reason: format!("empty for {} (ttlSecondsAfterEmpty {})", Clock(empty_for), p.ttl_empty / SECOND) });

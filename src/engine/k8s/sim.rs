@@ -81,6 +81,9 @@ pub(crate) struct NodeMeta {
     pub nodegroup: String,
     pub capacity_type: String,
     pub fargate: bool,
+    /// When the node was launched (billing starts), and its price per hour (`cost.rs`).
+    pub launched_at: Millis,
+    pub hourly_usd: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -606,13 +609,25 @@ impl Engine {
             allocatable_memory: fmt_bytes(node.allocatable.memory),
             max_pods: node.allocatable.pods,
         });
+        let purchase = if g.spot { crate::engine::pricing::Purchase::Spot } else { crate::engine::pricing::Purchase::OnDemand };
+        let hourly_usd = crate::engine::pricing::ec2_hourly(&g.instance_type, purchase).unwrap_or(0.0);
+        let launched_at = self.now();
         self.kube.node_meta.insert(
             name.clone(),
-            NodeMeta { zone, instance_type: g.instance_type.clone(), nodegroup: g.name.clone(), capacity_type: if g.spot { "SPOT".into() } else { "ON_DEMAND".into() }, fargate: false },
+            NodeMeta { zone, instance_type: g.instance_type.clone(), nodegroup: g.name.clone(), capacity_type: if g.spot { "SPOT".into() } else { "ON_DEMAND".into() }, fargate: false, launched_at, hourly_usd },
         );
         self.kube.nodes.push(node);
         self.kube.version += 1;
         Ok(name)
+    }
+
+    /// A node leaves the cluster (its pods must already be gone): its bill is closed
+    /// (`cost.rs`) and every trace of it is removed.
+    pub(crate) fn k_forget_node(&mut self, name: &str) {
+        self.bill_kube_node_end(name);
+        self.kube.nodes.retain(|n| n.name != name);
+        self.kube.node_meta.remove(name);
+        self.kube.draining.remove(name);
     }
 
     /// Parses a manifest and applies every object; errors keep their line:col.
@@ -777,6 +792,9 @@ impl Engine {
         }
         self.k_deployment_status();
         self.k_drain_check();
+        // `cluster/HourlyCost` datapoints for the minutes this step passed (traffic/metrics.rs),
+        // with the rate after everything this step changed.
+        self.catch_up_hourly_cost();
     }
 
     /// Pods bound to nodes that still hold resources (everything but finished pods).
@@ -831,7 +849,7 @@ impl Engine {
                         let name = format!("fargate-ip-10-0-{}-{host}.ec2.internal", (idx % fp.zones.len().max(1)) + 1);
                         let mut node = fargate_node(&name, &zone, &size);
                         node.taints.push(Taint::new("eks.amazonaws.com/compute-type", "fargate", TaintEffect::NoSchedule));
-                        self.kube.node_meta.insert(name.clone(), NodeMeta { zone, instance_type: format!("fargate {}", size.explanation.rsplit("size ").next().unwrap_or("")), nodegroup: fp.name.clone(), capacity_type: "FARGATE".into(), fargate: true });
+                        self.kube.node_meta.insert(name.clone(), NodeMeta { zone, instance_type: format!("fargate {}", size.explanation.rsplit("size ").next().unwrap_or("")), nodegroup: fp.name.clone(), capacity_type: "FARGATE".into(), fargate: true, launched_at: self.now(), hourly_usd: crate::engine::pricing::fargate_hourly(size.cpu_units, size.memory_mib, crate::engine::pricing::Purchase::OnDemand) });
                         self.emit(EventKind::KubeNodeReady {
                             node: name.clone(),
                             zone: node.labels.get(LABEL_ZONE).cloned().unwrap_or_default(),

@@ -22,7 +22,13 @@ pub const KEEP_POINTS: usize = 24 * 60;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MetricStore {
     series: BTreeMap<String, VecDeque<(Millis, f64)>>,
+    /// (time of the last step, the hourly cost after it), for `cluster/HourlyCost` datapoints
+    /// at minute boundaries the engine stepped over.
+    cost_mark: Option<(Millis, f64)>,
 }
+
+/// The whole scenario's cost rate, dollars per hour (`cost.rs`), one datapoint a minute.
+pub const HOURLY_COST: &str = "cluster/HourlyCost";
 
 impl MetricStore {
     pub fn put(&mut self, name: &str, t: Millis, v: f64) {
@@ -44,6 +50,49 @@ impl MetricStore {
     /// Datapoints with `from < t ≤ to`.
     pub fn window(&self, name: &str, from: Millis, to: Millis) -> Vec<f64> {
         self.series(name).filter(|(t, _)| *t > from && *t <= to).map(|(_, v)| v).collect()
+    }
+}
+
+impl crate::engine::sim::Engine {
+    /// The `cluster/HourlyCost` datapoint at a minute boundary `now`, with the rate after
+    /// everything that happened at `now` (for a once-a-minute publisher such as the traffic
+    /// tick). A minute that already has its datapoint is left alone. Kubernetes scenarios get
+    /// their datapoints from [`Self::catch_up_hourly_cost`]; ECS-only scenarios need the traffic
+    /// tick's `publish_minute` to call this.
+    #[allow(dead_code)]
+    pub(crate) fn publish_hourly_cost(&mut self, now: Millis) {
+        let rate = self.hourly_rate();
+        let m = &mut self.traffic.metrics;
+        if now > 0 && now % MINUTE == 0 && m.latest(HOURLY_COST).is_none_or(|(t, _)| t < now) {
+            m.put(HOURLY_COST, now, rate);
+        }
+        m.cost_mark = Some((now, rate));
+    }
+
+    /// Called after every step: a `cluster/HourlyCost` datapoint for each minute boundary passed
+    /// since the previous step. The rate only changes when a step runs (capacity starts or
+    /// stops), so a boundary between two steps gets the rate after the earlier step, and a
+    /// boundary at this very instant the rate now. The datapoint at `t` is the rate at `t`
+    /// (not an average over the minute), in dollars per hour.
+    pub(crate) fn catch_up_hourly_cost(&mut self) {
+        let now = self.now();
+        let rate = self.hourly_rate();
+        let m = &mut self.traffic.metrics;
+        let (last_t, last_rate) = m.cost_mark.unwrap_or((now, rate));
+        let mut t = (last_t / MINUTE + 1) * MINUTE;
+        // Past the retention window nothing would be kept anyway.
+        let oldest = now.saturating_sub(KEEP_POINTS as Millis * MINUTE);
+        if t < oldest {
+            t = (oldest / MINUTE + 1) * MINUTE;
+        }
+        let newest = m.latest(HOURLY_COST).map(|(x, _)| x);
+        while t <= now {
+            if newest.is_none_or(|x| x < t) {
+                m.put(HOURLY_COST, t, if t == now { rate } else { last_rate });
+            }
+            t += MINUTE;
+        }
+        m.cost_mark = Some((now, rate));
     }
 }
 
