@@ -232,7 +232,7 @@ fn parse_error(goal: &str) -> String {
 
 #[test]
 fn mistakes_in_goals_point_at_their_place() {
-    assert_eq!(parse_error(r#"{"servce": "web"}"#), r#"1:2: servce: unknown goal "servce"; did you mean "service"? Goals: service, tasks, taskOn, tasksPerAz, maxTasksPerAz, tasksPerInstance, maxTasksPerInstance, unplaced, instances, hourlyCost, metric, event, taskDefinition, all, any, not, throughout, eventually"#);
+    assert_eq!(parse_error(r#"{"servce": "web"}"#), r#"1:2: servce: unknown goal "servce"; did you mean "service"? Goals: service, tasks, taskOn, tasksPerAz, maxTasksPerAz, tasksPerInstance, maxTasksPerInstance, unplaced, instances, hourlyCost, metric, event, taskDefinition, deployment, pods, podOn, podsPerNode, maxPodsPerNode, podsPerZone, maxPodsPerZone, nodes, all, any, not, throughout, eventually"#);
     assert_eq!(parse_error(r#"{"service": "web", "runing": 3}"#), r#"1:20: runing: unknown field "runing" in service goal; did you mean "running"? (known: label, service, running, pending, placed, desired, unplaced, revision, taskDefinition)"#);
     assert_eq!(parse_error(r#"{"service": "web", "running": {">==": 3}}"#), r#"1:32: running: unknown comparison ">=="; use ==, !=, <, <=, >, >="#);
     assert_eq!(parse_error(r#"{"hourlyCost": {"<": 1}, "instances": {"==": 1}}"#), r#"1:26: : a goal has exactly one key besides "label" (combine goals with "all"); found "hourlyCost", "instances""#);
@@ -246,7 +246,7 @@ fn mistakes_in_goals_point_at_their_place() {
 
 #[test]
 fn actions_follow_the_exercise_rules() {
-    let rules = Rules { disabled: vec!["terminateInstance".into()], limits: Limits { max_instances: Some(4), max_desired_count: Some(5), instance_types: Some(vec!["t3.small".into(), "t3.medium".into()]) } };
+    let rules = Rules { disabled: vec!["terminateInstance".into()], limits: Limits { max_instances: Some(4), max_desired_count: Some(5), instance_types: Some(vec!["t3.small".into(), "t3.medium".into()]), kubectl: None } };
     let mut s = session(&[], rules);
     let act = |s: &mut Session, a: &str| s.act(&parse_action_text(a).unwrap()).map_err(|e| e.message);
     assert_eq!(act(&mut s, r#"{"action": "terminateInstance", "instance": "i-01"}"#), Err("terminateInstance is not available in this exercise".into()));
@@ -283,4 +283,145 @@ fn mistakes_in_actions_point_at_their_place() {
     let e = parse_action_text(r#"{"action": "addInstances", "type": "t3.small", "cont": 2}"#).unwrap_err();
     assert_eq!(e[0].pos.col, 48);
     assert!(e[0].message.contains("unknown field `cont`"), "{}", e[0].message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes goals. The cluster: node group ng-1 (three t3.medium, one per zone) and node group
+// spot (one m5.large, SPOT, tainted spot=true:NoSchedule, in us-east-1a); a Deployment web of
+// three pods (250m, 256Mi, limits equal: Guaranteed), which the default spread puts one per
+// t3.medium node (the Spot node's taint keeps them off it); and a bare pod big asking for 8 CPUs,
+// which no node has: Pending with "Insufficient cpu".
+
+const KUBE: &str = r#"{
+  "berth": 1,
+  "name": "goal language, Kubernetes",
+  "seed": 1,
+  "cluster": { "availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"] },
+  "kubernetes": {
+    "nodeGroups": [
+      { "name": "ng-1", "instanceType": "t3.medium", "desiredSize": 3, "minSize": 1, "maxSize": 5 },
+      { "name": "spot", "instanceType": "m5.large", "desiredSize": 1, "minSize": 0, "maxSize": 3, "capacityType": "SPOT",
+        "taints": [{ "key": "spot", "value": "true", "effect": "NoSchedule" }] }
+    ],
+    "manifests": ["apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n        resources:\n          requests:\n            cpu: 250m\n            memory: 256Mi\n          limits:\n            cpu: 250m\n            memory: 256Mi\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: big\n  labels:\n    app: big\nspec:\n  containers:\n  - name: big\n    image: nginx:1.27\n    resources:\n      requests:\n        cpu: '8'\n"]
+  },
+  "runUntil": "2m"
+}
+"#;
+
+fn kube_check(goals: &[&str], actions: &[&str], until: &str) -> Vec<GoalStatus> {
+    let sc = parse_scenario(KUBE, &|_| Err("no files".into())).unwrap();
+    let goals = goals.iter().map(|g| parse_goal_text(g).unwrap_or_else(|e| panic!("{g}: {e:?}"))).collect();
+    let mut s = Session::start(&sc, goals, Rules::default());
+    for a in actions {
+        let action = parse_action_text(a).unwrap_or_else(|e| panic!("{a}: {e:?}"));
+        s.act(&action).unwrap_or_else(|e| panic!("{a}: {e}"));
+    }
+    s.run_until(parse_duration(until).unwrap());
+    s.checker.status()
+}
+
+fn kube(goal: &str) -> (bool, String) {
+    let st = kube_check(&[goal], &[], "1m").remove(0);
+    (st.ok, st.message)
+}
+
+fn kpass(goal: &str, message: &str) {
+    assert_eq!(kube(goal), (true, message.to_string()), "{goal}");
+}
+
+fn kfail(goal: &str, message: &str) {
+    assert_eq!(kube(goal), (false, message.to_string()), "{goal}");
+}
+
+#[test]
+fn kubernetes_deployment_goals() {
+    kpass(r#"{"deployment": "web", "ready": 3}"#, "3 ready pods of deployment web: 3 at 00:01:00");
+    kfail(r#"{"deployment": "web", "available": {">=": 4}}"#, "expected ≥ 4 available pods of deployment web; 3 at 00:01:00");
+    kpass(
+        r#"{"deployment": "web", "namespace": "default", "desired": 3, "replicas": 3, "updated": 3, "revision": 1}"#,
+        "desired replicas of deployment web (namespace default) = 3 and 3 pods of deployment web (namespace default) and 3 updated pods of deployment web (namespace default) and deployment web (namespace default) on revision 1: desired 3, replicas 3, updated 3, revision 1 at 00:01:00",
+    );
+    kfail(r#"{"deployment": "api", "ready": 1}"#, "expected 1 ready pod of deployment api; there is no deployment api at 00:01:00");
+    kfail(r#"{"deployment": "web", "namespace": "shop", "ready": 3}"#, "expected 3 ready pods of deployment web (namespace shop); there is no deployment web in namespace shop at 00:01:00");
+    // At t = 0 the pods are still being created.
+    let st = kube_check(&[r#"{"deployment": "web", "ready": 3}"#], &[], "0s").remove(0);
+    assert_eq!((st.ok, st.message.as_str()), (false, "expected 3 ready pods of deployment web; 0 at 00:00:00"));
+    // kubectl scale: the desired count follows at once.
+    let st = kube_check(&[r#"{"deployment": "web", "desired": 5, "ready": 5}"#], &[r#"{"action": "kubectl", "args": "scale deployment/web --replicas=5"}"#], "1m").remove(0);
+    assert_eq!((st.ok, st.message.as_str()), (true, "desired replicas of deployment web = 5 and 5 ready pods of deployment web: desired 5, ready 5 at 00:01:00"));
+}
+
+#[test]
+fn kubernetes_pod_counts() {
+    kpass(r#"{"pods": {"deployment": "web", "==": 3}}"#, "3 pods of deployment web: 3 at 00:01:00");
+    kpass(r#"{"pods": {"labels": "app=web", "ready": true, "qos": "Guaranteed", "==": 3}}"#, "3 ready Guaranteed pods with app=web: 3 at 00:01:00");
+    kpass(r#"{"pods": {"deployment": "web", "zone": "us-east-1a", "nodegroup": "ng-1", "==": 1}}"#, "1 pod of deployment web in us-east-1a in node group ng-1: 1 at 00:01:00");
+    kpass(r#"{"pods": {"labels": "app=web", "capacityType": "SPOT", "==": 0}}"#, "0 pods with app=web on SPOT capacity: 0 at 00:01:00");
+    kfail(r#"{"pods": {"phase": "Running", ">=": 4}}"#, "expected ≥ 4 running pods; 3 at 00:01:00");
+    kpass(r#"{"pods": {"pod": "big", "phase": "Pending", "qos": "Burstable", "==": 1}}"#, "1 pending Burstable pod big: 1 at 00:01:00");
+    kpass(r#"{"pods": {"unschedulable": "Insufficient cpu", "==": 1}}"#, "1 unschedulable pod (\"Insufficient cpu\"): 1 at 00:01:00");
+    kfail(r#"{"pods": {"unschedulable": "Insufficient memory", ">=": 1}}"#, "expected ≥ 1 unschedulable pod (\"Insufficient memory\"); 0 at 00:01:00");
+    kpass(r#"{"pods": {"unschedulable": true, "labels": "app=web", "==": 0}}"#, "0 unschedulable pods with app=web: 0 at 00:01:00");
+    // A deleted pod no longer counts.
+    let st = kube_check(&[r#"{"pods": {"pod": "big", "==": 0}}"#], &[r#"{"action": "runFor", "duration": "30s"}"#, r#"{"action": "kubectl", "args": "delete pod big"}"#], "30s").remove(0);
+    assert_eq!((st.ok, st.message.as_str()), (true, "0 pods big: 0 at 00:00:30"));
+}
+
+#[test]
+fn kubernetes_pod_on_and_per_place() {
+    kpass(r#"{"podOn": {"deployment": "web", "nodegroup": "ng-1"}}"#, "every pod of deployment web in node group ng-1: 3 pods at 00:01:00");
+    kfail(r#"{"podOn": {"labels": "app=web", "zone": "us-east-1a"}}"#, "expected every pod with app=web in us-east-1a; web-866679f4b8-w28n2 is on ip-10-0-2-10.ec2.internal (ng-1, t3.medium, ON_DEMAND, us-east-1b) at 00:01:00");
+    kfail(r#"{"podOn": {"pod": "big", "fargate": false}}"#, "expected pod big not on Fargate; big is Pending: 0/4 nodes are available: 1 node(s) had untolerated taint {spot: true}, 3 Insufficient cpu. preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod. at 00:01:00");
+    kfail(r#"{"podOn": {"deployment": "api", "zone": "us-east-1a"}}"#, "expected every pod of deployment api in us-east-1a; there is no pod of deployment api at 00:01:00");
+    kpass(r#"{"maxPodsPerNode": {"deployment": "web", "max": 1}}"#, "≤ 1 pod of deployment web on every node: ip-10-0-1-10.ec2.internal 1, ip-10-0-2-10.ec2.internal 1, ip-10-0-3-10.ec2.internal 1, ip-10-0-1-11.ec2.internal 0 at 00:01:00");
+    kfail(r#"{"podsPerNode": {"deployment": "web", ">=": 1}}"#, "expected ≥ 1 pod of deployment web on every node; ip-10-0-1-11.ec2.internal has 0 at 00:01:00");
+    kpass(r#"{"podsPerZone": {"labels": "app=web", "==": 1}}"#, "1 pod with app=web in every zone: us-east-1a 1, us-east-1b 1, us-east-1c 1 at 00:01:00");
+    // Scaled to 5, some zone holds two.
+    let st = kube_check(&[r#"{"maxPodsPerZone": {"deployment": "web", "max": 1}}"#], &[r#"{"action": "kubectl", "args": "scale deployment/web --replicas=5"}"#], "1m").remove(0);
+    assert!(!st.ok && st.message.starts_with("expected ≤ 1 pod of deployment web in every zone; us-east-1"), "{}", st.message);
+    assert!(st.message.ends_with(" has 2 at 00:01:00"), "{}", st.message);
+}
+
+#[test]
+fn kubernetes_nodes() {
+    kpass(r#"{"nodes": {"==": 4}}"#, "4 nodes: 4 at 00:01:00");
+    kpass(r#"{"nodes": {"nodegroup": "spot", "capacityType": "SPOT", "empty": true, "==": 1}}"#, "1 node of node group spot on SPOT capacity with no pods: 1 at 00:01:00");
+    kfail(r#"{"nodes": {"zone": "us-east-1a", "instanceType": "t3.medium", ">=": 2}}"#, "expected ≥ 2 nodes of type t3.medium in us-east-1a; 1 at 00:01:00");
+    let st = kube_check(&[r#"{"nodes": {"cordoned": true, "==": 1}}"#], &[r#"{"action": "kubectl", "args": "cordon ip-10-0-2-10.ec2.internal"}"#], "1m").remove(0);
+    assert_eq!((st.ok, st.message.as_str()), (true, "1 node, cordoned: 1 at 00:01:00"));
+    // In an ECS scenario, a Kubernetes goal finds nothing.
+    fail(r#"{"nodes": {">=": 1}}"#, "expected ≥ 1 node; 0 at 00:05:00");
+    fail(r#"{"podOn": {"deployment": "web", "zone": "us-east-1a"}}"#, "expected every pod of deployment web in us-east-1a; there is no Kubernetes cluster at 00:05:00");
+}
+
+#[test]
+fn kubernetes_goal_mistakes() {
+    assert_eq!(parse_error(r#"{"deployment": "web", "redy": 3}"#), r#"1:23: redy: unknown field "redy" in deployment goal; did you mean "ready"? (known: label, deployment, namespace, desired, replicas, ready, available, updated, revision)"#);
+    assert_eq!(parse_error(r#"{"deployment": "web"}"#), r#"1:1: : a deployment goal needs a check: desired, replicas, ready, available, updated or revision"#);
+    assert_eq!(parse_error(r#"{"pods": {"labels": "app", "==": 1}}"#), r#"1:21: pods.labels: labels is a selector such as "app=web" or "app=web,tier=front"; found "app""#);
+    assert_eq!(parse_error(r#"{"pods": {"unschedulable": false, "==": 1}}"#), r#"1:28: pods.unschedulable: unschedulable is true (any pod the scheduler could not place) or text its FailedScheduling message contains, such as "Insufficient cpu"; found a boolean false"#);
+    assert_eq!(parse_error(r#"{"podOn": {"deployment": "web"}}"#), r#"1:11: podOn: podOn needs which pods (pod, deployment or labels) and where (node, zone, nodegroup, instanceType, capacityType or fargate)"#);
+    assert_eq!(parse_error(r#"{"maxPodsPerZone": {"deployment": "web", "zone": "us-east-1a", "max": 1}}"#), r#"1:20: maxPodsPerZone: maxPodsPerZone needs which pods (pod, deployment or labels) and no place (it looks at every zone)"#);
+    assert_eq!(parse_error(r#"{"maxPodsPerNode": {"deployment": "web"}}"#), r#"1:20: maxPodsPerNode: maxPodsPerNode needs "max""#);
+    assert_eq!(parse_error(r#"{"nodes": {"nodegroup": "ng-1"}}"#), r#"1:11: nodes: nodes needs a comparison such as ">=": 1 (operators: ==, !=, <, <=, >, >=)"#);
+    assert_eq!(parse_error(r#"{"pods": {"deploymnet": "web", "==": 1}}"#), r#"1:11: pods.deploymnet: unknown field "deploymnet" in pods; did you mean "deployment"? (known: labels, unschedulable, namespace, pod, deployment, phase, status, ready, qos, node, zone, nodegroup, instanceType, capacityType, fargate, ==)"#);
+}
+
+#[test]
+fn kubectl_limits_name_the_allowed_commands() {
+    use berth::engine::lesson::action::kubectl_verb;
+    assert_eq!(kubectl_verb("scale deployment/web --replicas=3"), "scale");
+    assert_eq!(kubectl_verb("kubectl -n shop set image deployment/web web=nginx:1.26"), "set image");
+    assert_eq!(kubectl_verb("scale nodegroup ng-1 --nodes=4"), "scale nodegroup");
+    assert_eq!(kubectl_verb("rollout undo deployment/web"), "rollout undo");
+    let sc = parse_scenario(KUBE, &|_| Err("no files".into())).unwrap();
+    let rules = Rules { disabled: vec![], limits: Limits { kubectl: Some(vec!["apply".into(), "cordon".into()]), ..Limits::default() } };
+    let mut s = Session::start(&sc, vec![], rules);
+    let act = |s: &mut Session, a: &str| s.act(&parse_action_text(a).unwrap()).map_err(|e| e.message);
+    assert_eq!(act(&mut s, r#"{"action": "kubectl", "args": "scale deployment/web --replicas=9"}"#), Err("this exercise allows kubectl apply, cordon; asked for kubectl scale".into()));
+    assert_eq!(act(&mut s, r#"{"action": "kubectl", "args": "cordon ip-10-0-1-10.ec2.internal"}"#), Ok(()));
+    // A kubectl error is the step's error, in kubectl's words.
+    let err = act(&mut s, r#"{"action": "kubectl", "args": "cordon ip-10-9-9-9.ec2.internal"}"#).unwrap_err();
+    assert!(err.contains("ip-10-9-9-9.ec2.internal"), "{err}");
 }

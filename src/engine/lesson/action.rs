@@ -31,7 +31,7 @@ pub enum Action {
 
 /// The usual learner actions, as written in `"action"` and `disabledActions`. Every other
 /// engine command (`drainInstance`, `azOutage`, ...) is accepted too: see [`is_action_name`].
-pub const LEARNER_ACTIONS: [&str; 8] = [
+pub const LEARNER_ACTIONS: [&str; 9] = [
     "editTaskDefinition",
     "registerTaskDefinition",
     "createService",
@@ -40,6 +40,7 @@ pub const LEARNER_ACTIONS: [&str; 8] = [
     "stopTask",
     "addInstances",
     "terminateInstance",
+    "kubectl",
 ];
 
 /// `true` for `editTaskDefinition` and every engine command name (asked of the engine's own
@@ -92,6 +93,7 @@ impl Action {
                     None => format!("addInstances {count} × {instance_type}"),
                 },
                 Command::TerminateInstance { instance } => format!("terminateInstance {instance}"),
+                Command::Kubectl { args, .. } => format!("kubectl {args}"),
                 other => other.name().to_string(),
             },
             Action::Register { .. } => "registerTaskDefinition".to_string(),
@@ -119,6 +121,35 @@ pub struct Limits {
     pub max_desired_count: Option<u32>,
     /// Instance types `addInstances` may use.
     pub instance_types: Option<Vec<String>>,
+    /// kubectl commands a `kubectl` action may use, by their first word (`apply`, `cordon`) or
+    /// first two (`set image`, `scale nodegroup`); `None`: any.
+    pub kubectl: Option<Vec<String>>,
+}
+
+/// A kubectl command line's verb as `limits.kubectl` names it: `scale nodegroup` and `set
+/// image`/`set load` by two words, the rest by the first (`-n NS` options skipped).
+pub fn kubectl_verb(args: &str) -> String {
+    let mut words = Vec::new();
+    let mut skip_next = false;
+    for w in args.split_whitespace() {
+        if skip_next {
+            skip_next = false;
+        } else if w == "-n" || w == "--namespace" {
+            skip_next = true;
+        } else if !w.starts_with('-') {
+            words.push(w);
+        }
+    }
+    if words.first() == Some(&"kubectl") {
+        words.remove(0);
+    }
+    match words.as_slice() {
+        ["scale", second, ..] if second.starts_with("nodegroup") => "scale nodegroup".to_string(),
+        ["set", second, ..] => format!("set {second}"),
+        ["rollout", second, ..] => format!("rollout {second}"),
+        [first, ..] => first.to_string(),
+        [] => String::new(),
+    }
 }
 
 /// Why an action was refused or failed.
@@ -223,6 +254,12 @@ fn check_rules(engine: &Engine, action: &Action, rules: &Rules) -> Result<(), Ac
     if let (Some(n), Some(max)) = (desired, l.max_desired_count) {
         if n > max {
             return Err(ActionError::plain(format!("this exercise allows a desired count of at most {max}; asked for {n}")));
+        }
+    }
+    if let (Action::Command(Command::Kubectl { args, .. }), Some(allowed)) = (action, &l.kubectl) {
+        let verb = kubectl_verb(args);
+        if !allowed.iter().any(|a| a == &verb) {
+            return Err(ActionError::plain(format!("this exercise allows kubectl {}; asked for kubectl {verb}", allowed.join(", "))));
         }
     }
     if let Action::Command(Command::AddInstances { instance_type, count, .. }) = action {

@@ -8,7 +8,8 @@
 
 use serde_json::Value;
 
-use super::goal::{usd, Cmp, Direction, Goal, GoalKind, InstanceFilter, Metric, ServiceCheck, TaskFilter, TdCheck};
+use super::goal::{usd, Cmp, DeploymentMetric, Direction, Goal, GoalKind, InstanceFilter, Metric, NodeFilter, PodFilter, ServiceCheck, TaskFilter, TdCheck};
+use crate::engine::k8s::sim::{KubeView, NodeView, PodView};
 use crate::engine::sim::Engine;
 use crate::engine::snapshot::{Snapshot, TaskView};
 use crate::engine::task::TaskStatus;
@@ -479,6 +480,62 @@ fn eval_atom(kind: &GoalKind, o: &Obs) -> Outcome {
             None => Outcome::new(false, format!("no datapoint of {name} yet at {clock}")),
         },
         GoalKind::TaskDefinition { family, checks } => eval_task_definition(o.engine, family, checks, clock),
+        GoalKind::Deployment { name, namespace, checks } => eval_deployment(snap.kube.as_ref(), name, namespace.as_deref(), checks, clock),
+        GoalKind::Pods { filter, cmp } => {
+            let n = snap.kube.as_ref().map_or(0, |kv| kv.pods.iter().filter(|p| pod_selected(filter, kv, p) && pod_placed(filter, kv, p)).count());
+            numeric(cmp, n as f64, n.to_string(), clock)
+        }
+        GoalKind::PodOn { filter } => {
+            let Some(kv) = snap.kube.as_ref() else {
+                return Outcome::new(false, format!("there is no Kubernetes cluster at {clock}"));
+            };
+            let mine: Vec<&PodView> = kv.pods.iter().filter(|p| pod_selected(filter, kv, p)).collect();
+            if mine.is_empty() {
+                return Outcome::new(false, format!("there is no pod{} at {clock}", super::goal::pod_selection_text(filter)));
+            }
+            match mine.iter().find(|p| !pod_placed(filter, kv, p)) {
+                Some(p) => Outcome::new(false, format!("{} at {clock}", pod_where(kv, p))),
+                None if mine.len() == 1 => Outcome::new(true, format!("{} at {clock}", pod_where(kv, mine[0]))),
+                None => Outcome::new(true, format!("{} pods at {clock}", mine.len())),
+            }
+        }
+        GoalKind::PodsPerNode { filter, cmp } => {
+            let Some(kv) = snap.kube.as_ref() else {
+                return Outcome::new(false, format!("there is no Kubernetes cluster at {clock}"));
+            };
+            let counts: Vec<(String, usize)> = kv
+                .nodes
+                .iter()
+                .map(|n| (n.name.clone(), kv.pods.iter().filter(|p| p.node.as_deref() == Some(n.name.as_str()) && pod_selected(filter, kv, p)).count()))
+                .collect();
+            if counts.is_empty() {
+                return Outcome::new(true, format!("no nodes at {clock}"));
+            }
+            per_place(cmp, &counts, clock)
+        }
+        GoalKind::PodsPerZone { filter, cmp } => {
+            let Some(kv) = snap.kube.as_ref() else {
+                return Outcome::new(false, format!("there is no Kubernetes cluster at {clock}"));
+            };
+            let mut zones: Vec<String> = snap.availability_zones.clone();
+            for n in &kv.nodes {
+                if !n.zone.is_empty() && !zones.contains(&n.zone) {
+                    zones.push(n.zone.clone());
+                }
+            }
+            let counts: Vec<(String, usize)> = zones
+                .iter()
+                .map(|z| {
+                    let n = kv.pods.iter().filter(|p| pod_selected(filter, kv, p) && node_of(kv, p).is_some_and(|n| &n.zone == z)).count();
+                    (z.clone(), n)
+                })
+                .collect();
+            per_place(cmp, &counts, clock)
+        }
+        GoalKind::Nodes { filter, cmp } => {
+            let n = snap.kube.as_ref().map_or(0, |kv| kv.nodes.iter().filter(|n| node_matches(filter, n)).count());
+            numeric(cmp, n as f64, n.to_string(), clock)
+        }
         // Composite kinds are handled in `eval`; a state mismatch cannot happen, but stay panic-free.
         _ => Outcome::new(false, format!("not checked at {clock}")),
     }
@@ -571,4 +628,122 @@ fn eval_task_definition(engine: &Engine, family: &str, checks: &[TdCheck], clock
     let size = format!("{} CPU units, {} MiB", td.reserved_cpu(), td.reserved_memory());
     let launch = if td.is_fargate() { ", Fargate" } else { "" };
     Outcome::new(true, format!("{key} ({size}{launch}) at {clock}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes
+
+fn eval_deployment(kv: Option<&KubeView>, name: &str, namespace: Option<&str>, checks: &[(DeploymentMetric, Cmp)], clock: &str) -> Outcome {
+    let d = kv.and_then(|kv| kv.deployments.iter().find(|d| d.name == name && namespace.is_none_or(|ns| d.namespace == ns)));
+    let Some(d) = d else {
+        let where_ = namespace.map(|ns| format!(" in namespace {ns}")).unwrap_or_default();
+        return Outcome::new(false, format!("there is no deployment {name}{where_} at {clock}"));
+    };
+    let mut parts = Vec::new();
+    let mut first_fail: Option<Outcome> = None;
+    for (m, cmp) in checks {
+        let v = match m {
+            DeploymentMetric::Desired => d.desired,
+            DeploymentMetric::Replicas => d.replicas,
+            DeploymentMetric::Ready => d.ready,
+            DeploymentMetric::Available => d.available,
+            DeploymentMetric::Updated => d.updated,
+            DeploymentMetric::Revision => d.revision as i64,
+        };
+        let out = numeric(cmp, v as f64, v.to_string(), clock);
+        if checks.len() == 1 {
+            return out;
+        }
+        let key = DeploymentMetric::ALL.iter().find(|(_, x)| x == m).map_or("", |(k, _)| k);
+        parts.push(format!("{key} {v}"));
+        if !out.ok && first_fail.is_none() {
+            first_fail = Some(out);
+        }
+    }
+    let actual = format!("{} at {clock}", parts.join(", "));
+    match first_fail {
+        Some(f) => Outcome { ok: false, actual, measured: f.measured },
+        None => Outcome::new(true, actual),
+    }
+}
+
+fn phase_name(p: &PodView) -> String {
+    match serde_json::to_value(p.phase) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// The Deployment owning a pod through its ReplicaSet.
+fn deployment_of<'a>(kv: &'a KubeView, p: &PodView) -> Option<&'a str> {
+    let rs = p.owner.as_deref()?.strip_prefix("ReplicaSet/")?;
+    kv.replica_sets.iter().find(|r| r.name == rs && r.namespace == p.namespace).and_then(|r| r.deployment.as_deref())
+}
+
+fn node_of<'a>(kv: &'a KubeView, p: &PodView) -> Option<&'a NodeView> {
+    let name = p.node.as_deref()?;
+    kv.nodes.iter().find(|n| n.name == name)
+}
+
+/// Which pods count: those the filter selects; without `status`, only pods that are Pending
+/// or Running (or of the `phase` given) and not terminating.
+fn pod_selected(f: &PodFilter, kv: &KubeView, p: &PodView) -> bool {
+    let lifecycle = match &f.status {
+        Some(_) => one_of(&f.status, Some(&p.status)),
+        None => {
+            let phase = phase_name(p);
+            let phase_ok = match &f.phase {
+                Some(list) => list.iter().any(|x| x.eq_ignore_ascii_case(&phase)),
+                None => phase == "Pending" || phase == "Running",
+            };
+            phase_ok && p.status != "Terminating"
+        }
+    };
+    lifecycle
+        && f.namespace.as_ref().is_none_or(|ns| &p.namespace == ns)
+        && f.pod.as_ref().is_none_or(|n| &p.name == n)
+        && f.deployment.as_ref().is_none_or(|d| deployment_of(kv, p) == Some(d.as_str()))
+        && f.labels.as_ref().is_none_or(|ls| ls.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
+        && f.ready.is_none_or(|r| p.ready == r)
+        && f.qos.as_ref().is_none_or(|q| q.iter().any(|x| x.eq_ignore_ascii_case(&p.qos)))
+        && f.unschedulable.as_ref().is_none_or(|text| {
+            kv.unschedulable.iter().any(|u| u.pod == p.name && u.namespace == p.namespace && u.message.contains(text.as_str()))
+        })
+}
+
+/// Where a pod is, against the filter's place fields (a pod on no node matches none).
+fn pod_placed(f: &PodFilter, kv: &KubeView, p: &PodView) -> bool {
+    if !f.has_place() {
+        return true;
+    }
+    let Some(n) = node_of(kv, p) else { return false };
+    one_of(&f.node, Some(&n.name))
+        && one_of(&f.zone, Some(&n.zone))
+        && one_of(&f.nodegroup, Some(&n.nodegroup))
+        && one_of(&f.instance_type, Some(&n.instance_type))
+        && f.capacity_type.as_ref().is_none_or(|c| c.iter().any(|x| x.eq_ignore_ascii_case(&n.capacity_type)))
+        && f.fargate.is_none_or(|b| n.fargate == b)
+}
+
+/// `web-7c9-abcde is on ip-10-0-1-10.ec2.internal (ng-1, t3.medium, us-east-1a)`, or why it is
+/// on no node.
+fn pod_where(kv: &KubeView, p: &PodView) -> String {
+    match node_of(kv, p) {
+        Some(n) if n.fargate => format!("{} is on {} (Fargate, {})", p.name, n.name, n.zone),
+        Some(n) => format!("{} is on {} ({}, {}, {}, {})", p.name, n.name, n.nodegroup, n.instance_type, n.capacity_type, n.zone),
+        None => match kv.unschedulable.iter().find(|u| u.pod == p.name && u.namespace == p.namespace) {
+            Some(u) => format!("{} is Pending: {}", p.name, u.message),
+            None => format!("{} is {} on no node", p.name, p.status),
+        },
+    }
+}
+
+fn node_matches(f: &NodeFilter, n: &NodeView) -> bool {
+    one_of(&f.nodegroup, Some(&n.nodegroup))
+        && one_of(&f.zone, Some(&n.zone))
+        && one_of(&f.instance_type, Some(&n.instance_type))
+        && f.capacity_type.as_ref().is_none_or(|c| c.iter().any(|x| x.eq_ignore_ascii_case(&n.capacity_type)))
+        && f.fargate.is_none_or(|b| n.fargate == b)
+        && f.cordoned.is_none_or(|b| n.unschedulable == b)
+        && f.empty.is_none_or(|b| n.pods.is_empty() == b)
 }

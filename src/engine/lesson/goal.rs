@@ -193,6 +193,124 @@ pub enum GoalKind {
         family: String,
         checks: Vec<TdCheck>,
     },
+    /// Kubernetes: `{"deployment": "web", "ready": 3}`, a Deployment's counts as `kubectl get
+    /// deployment` shows them.
+    Deployment {
+        name: String,
+        namespace: Option<String>,
+        checks: Vec<(DeploymentMetric, Cmp)>,
+    },
+    /// Kubernetes: `{"pods": {"deployment": "web", "zone": "us-east-1a", "==": 2}}`: how many
+    /// pods match.
+    Pods {
+        filter: PodFilter,
+        cmp: Cmp,
+    },
+    /// Kubernetes: every matching pod is on a matching node (and there is at least one such pod).
+    PodOn {
+        filter: PodFilter,
+    },
+    /// Kubernetes: every node holds a number of the matching pods that satisfies `cmp`.
+    PodsPerNode {
+        filter: PodFilter,
+        cmp: Cmp,
+    },
+    /// Kubernetes: every zone of the cluster holds a number of the matching pods that satisfies
+    /// `cmp` (zones with none count as 0).
+    PodsPerZone {
+        filter: PodFilter,
+        cmp: Cmp,
+    },
+    /// Kubernetes: how many nodes match.
+    Nodes {
+        filter: NodeFilter,
+        cmp: Cmp,
+    },
+}
+
+/// A Deployment's numbers (`kubectl get deployment`: READY, UP-TO-DATE, AVAILABLE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeploymentMetric {
+    /// `spec.replicas`.
+    Desired,
+    /// Active pods of every ReplicaSet.
+    Replicas,
+    Ready,
+    Available,
+    Updated,
+    Revision,
+}
+
+impl DeploymentMetric {
+    pub const ALL: [(&'static str, DeploymentMetric); 6] = [
+        ("desired", DeploymentMetric::Desired),
+        ("replicas", DeploymentMetric::Replicas),
+        ("ready", DeploymentMetric::Ready),
+        ("available", DeploymentMetric::Available),
+        ("updated", DeploymentMetric::Updated),
+        ("revision", DeploymentMetric::Revision),
+    ];
+}
+
+/// Which pods a Kubernetes goal looks at (`pod`, `deployment`, `labels`, `namespace`, `phase`,
+/// `status`, `ready`, `qos`, `unschedulable`) and where they are (`node`, `zone`, `nodegroup`,
+/// `instanceType`, `capacityType`, `fargate`). Every field given must match; lists mean "any
+/// of these".
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PodFilter {
+    pub namespace: Option<String>,
+    /// A pod's name.
+    pub pod: Option<String>,
+    /// Pods of this Deployment (through their ReplicaSet).
+    pub deployment: Option<String>,
+    /// `app=web,tier=front`: every pair must be among the pod's labels.
+    pub labels: Option<Vec<(String, String)>>,
+    /// `Pending`, `Running`, `Succeeded`, `Failed` (terminating pods are left out).
+    pub phase: Option<Vec<String>>,
+    /// kubectl's STATUS column (`CrashLoopBackOff`, `Terminating`, ...): replaces the default rule.
+    pub status: Option<Vec<String>>,
+    pub ready: Option<bool>,
+    /// `Guaranteed`, `Burstable`, `BestEffort`.
+    pub qos: Option<Vec<String>>,
+    /// Pending pods the scheduler could not place: `Some("")` any, else ones whose
+    /// FailedScheduling message contains this text.
+    pub unschedulable: Option<String>,
+    pub node: Option<Vec<String>>,
+    pub zone: Option<Vec<String>>,
+    pub nodegroup: Option<Vec<String>>,
+    pub instance_type: Option<Vec<String>>,
+    /// `ON_DEMAND`, `SPOT`, `FARGATE`.
+    pub capacity_type: Option<Vec<String>>,
+    pub fargate: Option<bool>,
+}
+
+impl PodFilter {
+    /// Fields saying *which* pods (the rest say *where*).
+    pub fn has_selector(&self) -> bool {
+        self.pod.is_some() || self.deployment.is_some() || self.labels.is_some()
+    }
+    pub fn has_place(&self) -> bool {
+        self.node.is_some()
+            || self.zone.is_some()
+            || self.nodegroup.is_some()
+            || self.instance_type.is_some()
+            || self.capacity_type.is_some()
+            || self.fargate.is_some()
+    }
+}
+
+/// Which Kubernetes nodes a `nodes` goal counts.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NodeFilter {
+    pub nodegroup: Option<Vec<String>>,
+    pub zone: Option<Vec<String>>,
+    pub instance_type: Option<Vec<String>>,
+    pub capacity_type: Option<Vec<String>>,
+    pub fargate: Option<bool>,
+    /// `true`: cordoned (`spec.unschedulable`).
+    pub cordoned: Option<bool>,
+    /// `true`: no pods bound (DaemonSet pods count as pods).
+    pub empty: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,7 +396,7 @@ pub enum TdCheck {
 }
 
 /// The keys that name a goal, for error messages.
-pub const GOAL_KEYS: [&str; 18] = [
+pub const GOAL_KEYS: [&str; 26] = [
     "service",
     "tasks",
     "taskOn",
@@ -292,6 +410,14 @@ pub const GOAL_KEYS: [&str; 18] = [
     "metric",
     "event",
     "taskDefinition",
+    "deployment",
+    "pods",
+    "podOn",
+    "podsPerNode",
+    "maxPodsPerNode",
+    "podsPerZone",
+    "maxPodsPerZone",
+    "nodes",
     "all",
     "any",
     "not",
@@ -334,6 +460,10 @@ pub fn parse_goal(r: &mut Reader, node: &Json, path: &str) -> Option<Goal> {
     // A service goal spreads its checks over several keys.
     if node.get("service").is_some() {
         return parse_service(r, node, path).map(|kind| Goal { label, kind });
+    }
+    // So does a Deployment goal.
+    if node.get("deployment").is_some() {
+        return parse_deployment(r, node, path).map(|kind| Goal { label, kind });
     }
     let [key] = keys.as_slice() else {
         if keys.is_empty() {
@@ -541,6 +671,57 @@ pub fn parse_goal(r: &mut Reader, node: &Json, path: &str) -> Option<Goal> {
             }
             GoalKind::TaskDefinition { family: family?, checks }
         }
+        "pods" => {
+            let (filter, cmp) = parse_pod_filter(r, value, &sub, "pods", true)?;
+            GoalKind::Pods { filter, cmp: cmp.flatten()? }
+        }
+        "podOn" => {
+            let (filter, _) = parse_pod_filter(r, value, &sub, "podOn", false)?;
+            if !filter.has_selector() || !filter.has_place() {
+                r.error(
+                    value.pos,
+                    &sub,
+                    "lesson-goal",
+                    "podOn needs which pods (pod, deployment or labels) and where (node, zone, nodegroup, instanceType, capacityType or fargate)",
+                );
+                return None;
+            }
+            GoalKind::PodOn { filter }
+        }
+        "podsPerNode" | "podsPerZone" | "maxPodsPerNode" | "maxPodsPerZone" => {
+            let (filter, cmp) = parse_pod_filter(r, value, &sub, &key, true)?;
+            if !filter.has_selector() || filter.has_place() {
+                r.error(
+                    value.pos,
+                    &sub,
+                    "lesson-goal",
+                    format!("{key} needs which pods (pod, deployment or labels) and no place (it looks at every {})", if key.ends_with("Node") { "node" } else { "zone" }),
+                );
+                return None;
+            }
+            // For maxPodsPer*, parse_pod_filter read `max` into the comparison.
+            let cmp = cmp.flatten()?;
+            if key.ends_with("Node") {
+                GoalKind::PodsPerNode { filter, cmp }
+            } else {
+                GoalKind::PodsPerZone { filter, cmp }
+            }
+        }
+        "nodes" => {
+            let mut f = r.fields(value, &sub, &key)?;
+            let filter = NodeFilter {
+                nodegroup: f.strings("nodegroup")?,
+                zone: f.strings("zone")?,
+                instance_type: f.strings("instanceType")?,
+                capacity_type: f.strings("capacityType")?,
+                fargate: f.boolean("fargate")?,
+                cordoned: f.boolean("cordoned")?,
+                empty: f.boolean("empty")?,
+            };
+            let cmp = f.cmp(true)?;
+            f.finish()?;
+            GoalKind::Nodes { filter, cmp }
+        }
         other => {
             let hint = did_you_mean(other, &GOAL_KEYS).map(|s| format!("; did you mean {s:?}?")).unwrap_or_default();
             r.error(k.pos, &sub, "lesson-goal", format!("unknown goal {other:?}{hint} Goals: {}", GOAL_KEYS.join(", ")));
@@ -574,6 +755,108 @@ fn parse_service(r: &mut Reader, node: &Json, path: &str) -> Option<GoalKind> {
         return None;
     }
     Some(GoalKind::Service { service: service?, checks })
+}
+
+fn parse_deployment(r: &mut Reader, node: &Json, path: &str) -> Option<GoalKind> {
+    let mut f = r.fields(node, path, "deployment goal")?;
+    f.skip("label");
+    let name = f.string("deployment", true)?;
+    let namespace = f.string("namespace", false)?;
+    let mut checks = Vec::new();
+    for (key, metric) in DeploymentMetric::ALL {
+        if let Some(c) = f.cmp_field(key)? {
+            checks.push((metric, c));
+        }
+    }
+    f.finish()?;
+    if checks.is_empty() {
+        r.error(
+            node.pos,
+            path,
+            "lesson-goal",
+            "a deployment goal needs a check: desired, replicas, ready, available, updated or revision",
+        );
+        return None;
+    }
+    Some(GoalKind::Deployment { name: name?, namespace, checks })
+}
+
+/// `app=web,tier=front` → pairs.
+fn parse_labels(text: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for part in text.split(',') {
+        let part = part.trim();
+        match part.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => out.push((k.trim().to_string(), v.trim().to_string())),
+            _ => return Err(format!("labels is a selector such as \"app=web\" or \"app=web,tier=front\"; found {text:?}")),
+        }
+    }
+    Ok(out)
+}
+
+/// Pod filter fields. `kind` is the goal's key; `pods` and `podsPer*` take a comparison
+/// (`with_cmp`), `maxPodsPer*` a `max` (returned as `Some(Some(≤ max))`).
+fn parse_pod_filter(r: &mut Reader, value: &Json, path: &str, kind: &str, with_cmp: bool) -> Option<(PodFilter, Option<Option<Cmp>>)> {
+    let mut f = r.fields(value, path, kind)?;
+    let labels = match f.string("labels", false)? {
+        None => None,
+        Some(text) => match parse_labels(&text) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                let pos = value.get("labels").map_or(value.pos, |n| n.pos);
+                let sub = crate::engine::json::join_path(path, "labels");
+                drop(f);
+                r.error(pos, &sub, "lesson-goal", e);
+                return None;
+            }
+        },
+    };
+    let unschedulable = match f.get("unschedulable") {
+        None => None,
+        Some(v) => match (&v.kind, v.as_str()) {
+            (JsonKind::Bool(true), _) => Some(String::new()),
+            (_, Some(s)) if !s.is_empty() => Some(s.to_string()),
+            _ => {
+                let (pos, desc) = (v.pos, v.describe());
+                let sub = crate::engine::json::join_path(path, "unschedulable");
+                drop(f);
+                r.error(
+                    pos,
+                    &sub,
+                    "lesson-goal",
+                    format!("unschedulable is true (any pod the scheduler could not place) or text its FailedScheduling message contains, such as \"Insufficient cpu\"; found {desc}"),
+                );
+                return None;
+            }
+        },
+    };
+    let filter = PodFilter {
+        namespace: f.string("namespace", false)?,
+        pod: f.string("pod", false)?,
+        deployment: f.string("deployment", false)?,
+        labels,
+        phase: f.strings("phase")?,
+        status: f.strings("status")?,
+        ready: f.boolean("ready")?,
+        qos: f.strings("qos")?,
+        unschedulable,
+        node: f.strings("node")?,
+        zone: f.strings("zone")?,
+        nodegroup: f.strings("nodegroup")?,
+        instance_type: f.strings("instanceType")?,
+        capacity_type: f.strings("capacityType")?,
+        fargate: f.boolean("fargate")?,
+    };
+    let cmp = if kind.starts_with("max") {
+        let max = f.number("max")?;
+        Some(Some(Cmp(vec![(Op::Le, max)])))
+    } else if with_cmp {
+        Some(Some(f.cmp(true)?))
+    } else {
+        None
+    };
+    f.finish()?;
+    Some((filter, cmp))
 }
 
 /// Task filter fields, plus a comparison when `with_cmp`.
@@ -742,8 +1025,158 @@ impl Goal {
                     .collect();
                 format!("task definition {family}: {}", parts.join(", "))
             }
+            GoalKind::Deployment { name, namespace, checks } => {
+                checks.iter().map(|(m, c)| deployment_check_text(name, namespace.as_deref(), *m, c)).collect::<Vec<_>>().join(" and ")
+            }
+            GoalKind::Pods { filter, cmp } => {
+                format!("{} {}{}{}{}", cmp.text(true, num), pod_adjectives(filter), pods_word(cmp), pod_selection_text(filter), pod_place_text(filter))
+            }
+            GoalKind::PodOn { filter } => {
+                let adj = pod_adjectives(filter);
+                match (&filter.pod, filter.deployment.is_some() || filter.labels.is_some()) {
+                    (Some(_), false) => format!("{adj}pod{}{}", pod_selection_text(filter), pod_place_text(filter)),
+                    _ => format!("every {adj}pod{}{}", pod_selection_text(filter), pod_place_text(filter)),
+                }
+            }
+            GoalKind::PodsPerNode { filter, cmp } => {
+                format!("{} {}{}{} on every node", cmp.text(true, num), pod_adjectives(filter), pods_word(cmp), pod_selection_text(filter))
+            }
+            GoalKind::PodsPerZone { filter, cmp } => {
+                format!("{} {}{}{} in every zone", cmp.text(true, num), pod_adjectives(filter), pods_word(cmp), pod_selection_text(filter))
+            }
+            GoalKind::Nodes { filter, cmp } => {
+                let mut s = format!("{} {}", cmp.text(true, num), if cmp.is_one() { "node" } else { "nodes" });
+                if let Some(g) = &filter.nodegroup {
+                    s.push_str(&format!(" of node group {}", list(g)));
+                }
+                if let Some(t) = &filter.instance_type {
+                    s.push_str(&format!(" of type {}", list(t)));
+                }
+                if let Some(z) = &filter.zone {
+                    s.push_str(&format!(" in {}", list(z)));
+                }
+                if let Some(c) = &filter.capacity_type {
+                    s.push_str(&format!(" on {} capacity", list(c)));
+                }
+                match filter.fargate {
+                    Some(true) => s.push_str(" on Fargate"),
+                    Some(false) => s.push_str(" not on Fargate"),
+                    None => {}
+                }
+                match filter.cordoned {
+                    Some(true) => s.push_str(", cordoned"),
+                    Some(false) => s.push_str(", not cordoned"),
+                    None => {}
+                }
+                match filter.empty {
+                    Some(true) => s.push_str(" with no pods"),
+                    Some(false) => s.push_str(" with pods"),
+                    None => {}
+                }
+                s
+            }
         }
     }
+}
+
+fn pods_word(cmp: &Cmp) -> &'static str {
+    if cmp.is_one() {
+        "pod"
+    } else {
+        "pods"
+    }
+}
+
+/// "deployment web", "deployment web (namespace shop)".
+fn deployment_name(name: &str, namespace: Option<&str>) -> String {
+    match namespace {
+        Some(ns) => format!("deployment {name} (namespace {ns})"),
+        None => format!("deployment {name}"),
+    }
+}
+
+pub fn deployment_check_text(name: &str, namespace: Option<&str>, m: DeploymentMetric, cmp: &Cmp) -> String {
+    let d = deployment_name(name, namespace);
+    let w = pods_word(cmp);
+    match m {
+        DeploymentMetric::Desired => format!("desired replicas of {d} {}", cmp.text(false, num)),
+        DeploymentMetric::Replicas => format!("{} {w} of {d}", cmp.text(true, num)),
+        DeploymentMetric::Ready => format!("{} ready {w} of {d}", cmp.text(true, num)),
+        DeploymentMetric::Available => format!("{} available {w} of {d}", cmp.text(true, num)),
+        DeploymentMetric::Updated => format!("{} updated {w} of {d}", cmp.text(true, num)),
+        DeploymentMetric::Revision => format!("{d} on revision {}", cmp.text(true, num)),
+    }
+}
+
+/// "pending ", "ready ", "CrashLoopBackOff ", "Guaranteed ", "unschedulable ".
+fn pod_adjectives(f: &PodFilter) -> String {
+    let mut s = String::new();
+    if let Some(st) = &f.status {
+        s.push_str(&format!("{} ", st.join(" or ")));
+    }
+    if let Some(p) = &f.phase {
+        s.push_str(&format!("{} ", p.iter().map(|x| x.to_lowercase()).collect::<Vec<_>>().join(" or ")));
+    }
+    match f.ready {
+        Some(true) => s.push_str("ready "),
+        Some(false) => s.push_str("unready "),
+        None => {}
+    }
+    if let Some(q) = &f.qos {
+        s.push_str(&format!("{} ", q.join(" or ")));
+    }
+    if f.unschedulable.is_some() {
+        s.push_str("unschedulable ");
+    }
+    s
+}
+
+/// " web-1", " of deployment web", " with app=web", " in namespace batch".
+pub fn pod_selection_text(f: &PodFilter) -> String {
+    let mut s = String::new();
+    if let Some(p) = &f.pod {
+        s.push_str(&format!(" {p}"));
+    }
+    if let Some(d) = &f.deployment {
+        s.push_str(&format!(" of deployment {d}"));
+    }
+    if let Some(l) = &f.labels {
+        s.push_str(&format!(" with {}", l.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")));
+    }
+    if let Some(ns) = &f.namespace {
+        s.push_str(&format!(" in namespace {ns}"));
+    }
+    s
+}
+
+/// " on node ip-…", " in us-east-1a", " in node group spot", " on SPOT capacity", " on Fargate",
+/// and the FailedScheduling text an `unschedulable` filter looks for.
+pub fn pod_place_text(f: &PodFilter) -> String {
+    let mut s = String::new();
+    if let Some(n) = &f.node {
+        s.push_str(&format!(" on node {}", list(n)));
+    }
+    if let Some(t) = &f.instance_type {
+        s.push_str(&format!(" on {}", list(t)));
+    }
+    if let Some(z) = &f.zone {
+        s.push_str(&format!(" in {}", list(z)));
+    }
+    if let Some(g) = &f.nodegroup {
+        s.push_str(&format!(" in node group {}", list(g)));
+    }
+    if let Some(c) = &f.capacity_type {
+        s.push_str(&format!(" on {} capacity", list(c)));
+    }
+    match f.fargate {
+        Some(true) => s.push_str(" on Fargate"),
+        Some(false) => s.push_str(" not on Fargate"),
+        None => {}
+    }
+    if let Some(m) = f.unschedulable.as_deref().filter(|m| !m.is_empty()) {
+        s.push_str(&format!(" (\"{m}\")"));
+    }
+    s
 }
 
 pub fn service_check_text(service: &str, c: &ServiceCheck) -> String {

@@ -436,11 +436,13 @@ fn read_limits(r: &mut Reader, node: &Json) -> Option<Limits> {
     let max_instances = f.count("maxInstances")?;
     let max_desired_count = f.count("maxDesiredCount")?;
     let instance_types = f.strings("instanceTypes")?;
+    let kubectl = f.strings("kubectl")?;
     f.finish()?;
     Some(Limits {
         max_instances,
         max_desired_count,
         instance_types,
+        kubectl,
     })
 }
 
