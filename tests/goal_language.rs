@@ -238,7 +238,7 @@ fn mistakes_in_goals_point_at_their_place() {
     assert_eq!(parse_error(r#"{"hourlyCost": {"<": 1}, "instances": {"==": 1}}"#), r#"1:26: : a goal has exactly one key besides "label" (combine goals with "all"); found "hourlyCost", "instances""#);
     assert_eq!(parse_error(r#"{"unplaced": {"service": "web"}}"#), r#"1:14: unplaced: unplaced needs a comparison such as ">=": 1 (operators: ==, !=, <, <=, >, >=)"#);
     assert_eq!(parse_error(r#"{"event": {"task": "web-1"}}"#), r#"1:11: event: "event" needs "type", an event type such as "taskStopped" (see docs/cli.md for the list)"#);
-    assert_eq!(parse_error(r#"{"taskOn": {"service": "web"}}"#), r#"1:12: taskOn: taskOn needs which tasks (service, task, family or taskDefinition) and where (instance, instanceType, az or launchType)"#);
+    assert_eq!(parse_error(r#"{"taskOn": {"service": "web"}}"#), r#"1:12: taskOn: taskOn needs which tasks (service, task, family or taskDefinition) and where (instance, instanceType, az, launchType or capacityProvider)"#);
     assert_eq!(parse_error(r#"{"all": []}"#), r#"1:9: all: "all" needs at least one goal"#);
     assert_eq!(parse_error("[1]"), r#"1:1: : a goal is an object such as {"service": "web", "running": {">=": 6}}; found an array"#);
     assert_eq!(parse_error(r#"{"throughout": {"instances": {"==": "two"}}}"#), r#"1:37: throughout.instances.==: == must be a number; found a string "two""#);
@@ -424,4 +424,38 @@ fn kubectl_limits_name_the_allowed_commands() {
     // A kubectl error is the step's error, in kubectl's words.
     let err = act(&mut s, r#"{"action": "kubectl", "args": "cordon ip-10-9-9-9.ec2.internal"}"#).unwrap_err();
     assert!(err.contains("ip-10-9-9-9.ec2.internal"), "{err}");
+}
+
+const CAPACITY: &str = r#"{
+  "berth": 1, "name": "capacity goals", "seed": 2,
+  "cluster": {
+    "availabilityZones": ["us-east-1a", "us-east-1b"], "fargate": true,
+    "autoScalingGroups": [{ "name": "asg-spot", "instanceType": "t3.medium", "desiredCapacity": 2, "spot": true }]
+  },
+  "taskDefinitions": [{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+    "containerDefinitions": [{"name": "app", "image": "example/web:1", "essential": true}]}],
+  "services": [{"serviceName": "web", "taskDefinition": "web", "desiredCount": 4, "launchType": "FARGATE",
+    "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "base": 1, "weight": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 2}]}]
+}"#;
+
+#[test]
+fn capacity_providers_auto_scaling_groups_and_spot() {
+    let sc = parse_scenario(CAPACITY, &|_| Err("no files".into())).unwrap();
+    let goals = [
+        r#"{"tasks": {"service": "web", "capacityProvider": "FARGATE_SPOT", "==": 2}}"#,
+        r#"{"taskOn": {"service": "web", "capacityProvider": "FARGATE"}}"#,
+        r#"{"instances": {"autoScalingGroup": "asg-spot", "spot": true, "==": 2}}"#,
+        r#"{"instances": {"spot": false, ">=": 1}}"#,
+    ];
+    let goals = goals.iter().map(|g| parse_goal_text(g).unwrap()).collect();
+    let mut s = Session::start(&sc, goals, Rules::default());
+    s.run_until(parse_duration("1m").unwrap());
+    let st: Vec<(bool, String)> = s.checker.status().into_iter().map(|g| (g.ok, g.message)).collect();
+    // Base 1 on FARGATE, the other 3 split 1:2.
+    assert_eq!(st[0], (true, "2 tasks of web on capacity provider FARGATE_SPOT: 2 at 00:01:00".to_string()));
+    assert!(!st[1].0, "{}", st[1].1);
+    assert!(st[1].1.starts_with("expected every task of web on capacity provider FARGATE; web-"), "{}", st[1].1);
+    assert!(st[1].1.ends_with(" is on FARGATE in us-east-1a at 00:01:00") || st[1].1.ends_with(" is on FARGATE in us-east-1b at 00:01:00"), "{}", st[1].1);
+    assert_eq!(st[2], (true, "2 instances of group asg-spot on Spot: 2 at 00:01:00".to_string()));
+    assert_eq!(st[3], (false, "expected ≥ 1 instance on demand; 0 at 00:01:00".to_string()));
 }

@@ -339,8 +339,9 @@ fn kept(t: &TaskView) -> bool {
     t.desired_status == TaskStatus::Running
 }
 
-fn placed_as(f: &TaskFilter, snap: &Snapshot, t: &TaskView) -> bool {
-    one_of(&f.instance, t.instance.as_deref())
+fn placed_as(f: &TaskFilter, engine: &Engine, snap: &Snapshot, t: &TaskView) -> bool {
+    one_of(&f.capacity_provider, engine.tasks().get(&t.id).and_then(|x| x.capacity_provider.as_deref()))
+        && one_of(&f.instance, t.instance.as_deref())
         && one_of(&f.instance_type, instance_type_of(snap, t))
         && one_of(&f.az, Some(&t.az))
         && f.launch_type.as_ref().is_none_or(|l| l.eq_ignore_ascii_case(&t.launch_type))
@@ -365,6 +366,12 @@ fn instance_matches(f: &InstanceFilter, snap: &Snapshot, i: &crate::engine::snap
             .as_ref()
             .is_none_or(|s| i.tasks.iter().any(|id| snap.tasks.iter().any(|t| &t.id == id && t.service.as_deref() == Some(s.as_str()) && kept(t))))
         && f.empty.is_none_or(|e| e == i.tasks.is_empty())
+        && one_of(&f.group, attribute(i, "aws:autoscaling:groupName"))
+        && f.spot.is_none_or(|s| s == (attribute(i, "lifecycle") == Some("spot")))
+}
+
+fn attribute<'a>(i: &'a crate::engine::snapshot::InstanceView, name: &str) -> Option<&'a str> {
+    i.attributes.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
 fn eval_atom(kind: &GoalKind, o: &Obs) -> Outcome {
@@ -417,7 +424,7 @@ fn eval_atom(kind: &GoalKind, o: &Obs) -> Outcome {
             }
         }
         GoalKind::Tasks { filter, cmp } => {
-            let n = snap.tasks.iter().filter(|t| selected(filter, t) && placed_as(filter, snap, t)).count();
+            let n = snap.tasks.iter().filter(|t| selected(filter, t) && placed_as(filter, o.engine, snap, t)).count();
             numeric(cmp, n as f64, n.to_string(), clock)
         }
         GoalKind::TaskOn { filter } => {
@@ -431,7 +438,7 @@ fn eval_atom(kind: &GoalKind, o: &Obs) -> Outcome {
                 };
                 return Outcome::new(false, format!("{who} at {clock}"));
             }
-            match mine.iter().find(|t| !placed_as(filter, snap, t)) {
+            match mine.iter().find(|t| !placed_as(filter, o.engine, snap, t)) {
                 Some(t) => Outcome::new(false, format!("{} at {clock}", where_is(snap, t))),
                 None if mine.len() == 1 => Outcome::new(true, format!("{} at {clock}", where_is(snap, mine[0]))),
                 None => Outcome::new(true, format!("{} tasks at {clock}", mine.len())),

@@ -357,6 +357,9 @@ pub struct TaskFilter {
     pub az: Option<Vec<String>>,
     /// `EC2` or `FARGATE`.
     pub launch_type: Option<String>,
+    /// The capacity provider that runs the task (`FARGATE`, `FARGATE_SPOT`, an Auto Scaling
+    /// group provider).
+    pub capacity_provider: Option<Vec<String>>,
 }
 
 impl TaskFilter {
@@ -365,7 +368,7 @@ impl TaskFilter {
         self.service.is_some() || self.task.is_some() || self.family.is_some() || self.task_definition.is_some()
     }
     pub fn has_place(&self) -> bool {
-        self.instance.is_some() || self.instance_type.is_some() || self.az.is_some() || self.launch_type.is_some()
+        self.instance.is_some() || self.instance_type.is_some() || self.az.is_some() || self.launch_type.is_some() || self.capacity_provider.is_some()
     }
 }
 
@@ -377,6 +380,10 @@ pub struct InstanceFilter {
     pub service: Option<String>,
     /// `true`: instances with no tasks; `false`: instances with some.
     pub empty: Option<bool>,
+    /// Instances of this Auto Scaling group (attribute `aws:autoscaling:groupName`).
+    pub group: Option<Vec<String>>,
+    /// `true`: Spot instances (attribute `lifecycle=spot`); `false`: on-demand.
+    pub spot: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -524,7 +531,7 @@ pub fn parse_goal(r: &mut Reader, node: &Json, path: &str) -> Option<Goal> {
                     value.pos,
                     &sub,
                     "lesson-goal",
-                    "taskOn needs which tasks (service, task, family or taskDefinition) and where (instance, instanceType, az or launchType)",
+                    "taskOn needs which tasks (service, task, family or taskDefinition) and where (instance, instanceType, az, launchType or capacityProvider)",
                 );
                 return None;
             }
@@ -561,10 +568,12 @@ pub fn parse_goal(r: &mut Reader, node: &Json, path: &str) -> Option<Goal> {
             let az = f.strings("az")?;
             let service = f.string("service", false)?;
             let empty = f.boolean("empty")?;
+            let group = f.strings("autoScalingGroup")?;
+            let spot = f.boolean("spot")?;
             let cmp = f.cmp(true)?;
             f.finish()?;
             GoalKind::Instances {
-                filter: InstanceFilter { instance_type, az, service, empty },
+                filter: InstanceFilter { instance_type, az, service, empty, group, spot },
                 cmp,
             }
         }
@@ -873,6 +882,7 @@ fn parse_task_filter(r: &mut Reader, value: &Json, path: &str, with_cmp: bool) -
         instance_type: f.strings("instanceType")?,
         az: f.strings("az")?,
         launch_type: f.string("launchType", false)?,
+        capacity_provider: f.strings("capacityProvider")?,
     };
     let cmp = if with_cmp { Some(f.cmp(true)?) } else { None };
     f.finish()?;
@@ -931,6 +941,9 @@ pub fn place_text(f: &TaskFilter) -> String {
     if let Some(l) = &f.launch_type {
         s.push_str(&format!(" on {l}"));
     }
+    if let Some(c) = &f.capacity_provider {
+        s.push_str(&format!(" on capacity provider {}", list(c)));
+    }
     s
 }
 
@@ -984,6 +997,14 @@ impl Goal {
                 }
                 if let Some(a) = &filter.az {
                     s.push_str(&format!(" in {}", list(a)));
+                }
+                if let Some(g) = &filter.group {
+                    s.push_str(&format!(" of group {}", list(g)));
+                }
+                match filter.spot {
+                    Some(true) => s.push_str(" on Spot"),
+                    Some(false) => s.push_str(" on demand"),
+                    None => {}
                 }
                 if let Some(svc) = &filter.service {
                     s.push_str(&format!(" running tasks of {svc}"));
