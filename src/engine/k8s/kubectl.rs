@@ -98,6 +98,7 @@ fn resource(words: &[String], what: &str) -> Result<(String, String, usize), Str
         "node" | "nodes" | "no" => "node",
         "daemonset" | "daemonsets" | "ds" => "daemonset",
         "nodegroup" | "nodegroups" | "ng" => "nodegroup",
+        "service" | "services" | "svc" => "service",
         other => return Err(format!("error: the server doesn't have a resource type \"{other}\"")),
     };
     Ok((canonical.to_string(), name, used))
@@ -237,7 +238,8 @@ impl Engine {
                         }
                         Ok(())
                     }
-                    other => Err(format!("error: delete {other}: Berth deletes pods, deployments, replicasets and daemonsets")),
+                    "service" => self.k_delete_service(&ns, &name),
+                    other => Err(format!("error: delete {other}: Berth deletes pods, deployments, replicasets, daemonsets and services")),
                 }
             }
             "" => Err("error: no kubectl command given".into()),
@@ -415,11 +417,14 @@ impl Engine {
     /// JSON in the action's `manifest` field (`{"shape": "ramp", ...}`, docs/traffic.md).
     fn k_set_load(&mut self, words: &[String], ns: &str, rps: Option<Option<&str>>, manifest: Option<&str>) -> Result<(), String> {
         let (kind, name, _) = resource(words, "set load")?;
-        if kind != "deployment" {
-            return Err(format!("error: set load: Berth gives load to deployments, not {kind}"));
+        if kind != "deployment" && kind != "service" {
+            return Err(format!("error: set load: Berth gives load to deployments and services, not {kind}"));
         }
         let dkey = key(ns, &name);
-        if !self.kube.deployments.contains_key(&dkey) {
+        if kind == "service" && !self.kube.objects.contains_key(&format!("Service/{dkey}")) {
+            return Err(format!("Error from server (NotFound): services \"{name}\" not found"));
+        }
+        if kind == "deployment" && !self.kube.deployments.contains_key(&dkey) {
             return Err(format!("Error from server (NotFound): deployments.apps \"{name}\" not found"));
         }
         let spec: crate::engine::traffic::load::LoadSpec = match (rps, manifest) {
@@ -433,7 +438,11 @@ impl Engine {
             (None, None) => return Err("error: set load: give --rps=N or a load shape (JSON) in the action's manifest field".into()),
         };
         let load = spec.resolve().map_err(|e| format!("error: set load: {e}"))?;
-        self.kube.loads.insert(dkey, load);
+        if kind == "service" {
+            self.kube.service_loads.insert(dkey, load);
+        } else {
+            self.kube.loads.insert(dkey, load);
+        }
         Ok(())
     }
 

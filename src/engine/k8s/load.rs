@@ -28,7 +28,12 @@ use super::sim::{key, PodPhase};
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct KubeTrafficSpec {
-    pub deployment: String,
+    /// The Deployment whose Ready pods share the load...
+    #[serde(default)]
+    pub deployment: Option<String>,
+    /// ...or the Service whose ready endpoints share it (what kube-proxy does).
+    #[serde(default)]
+    pub service: Option<String>,
     #[serde(default)]
     pub namespace: Option<String>,
     pub load: LoadSpec,
@@ -64,17 +69,38 @@ impl Engine {
             let path = format!("traffic[{i}]");
             let t: KubeTrafficSpec = serde_json::from_value(v.clone()).map_err(|e| format!("{path}: {e}"))?;
             let ns = t.namespace.clone().unwrap_or_else(|| "default".into());
-            let dkey = key(&ns, &t.deployment);
-            if !self.kube.deployments.contains_key(&dkey) {
-                let known: Vec<String> = self.kube.deployments.values().filter(|d| d.namespace == ns).map(|d| d.d.meta.name.clone()).collect();
-                return Err(format!(
-                    "{path}.deployment: no Deployment {:?} in namespace {ns:?}{}",
-                    t.deployment,
-                    if known.is_empty() { String::new() } else { format!(" (the manifests define: {})", known.join(", ")) }
-                ));
-            }
             let load = t.load.resolve().map_err(|e| format!("{path}.load: {e}"))?;
-            self.kube.loads.insert(dkey, load);
+            match (&t.deployment, &t.service) {
+                (Some(d), None) => {
+                    let dkey = key(&ns, d);
+                    if !self.kube.deployments.contains_key(&dkey) {
+                        let known: Vec<String> = self.kube.deployments.values().filter(|x| x.namespace == ns).map(|x| x.d.meta.name.clone()).collect();
+                        return Err(format!(
+                            "{path}.deployment: no Deployment {d:?} in namespace {ns:?}{}",
+                            if known.is_empty() { String::new() } else { format!(" (the manifests define: {})", known.join(", ")) }
+                        ));
+                    }
+                    self.kube.loads.insert(dkey, load);
+                }
+                (None, Some(sv)) => {
+                    let skey = key(&ns, sv);
+                    match self.kube.objects.get(&format!("Service/{skey}")) {
+                        Some(super::model::Object::Service(x)) if x.service_type == super::model::ServiceType::ExternalName => {
+                            return Err(format!("{path}.service: Service {sv:?} is an ExternalName Service: it has no endpoints to send requests to"));
+                        }
+                        Some(_) => {}
+                        None => {
+                            let known: Vec<String> = self.k_services().into_iter().filter(|(k, _)| k.starts_with(&format!("{ns}/"))).map(|(_, x)| x.meta.name.clone()).collect();
+                            return Err(format!(
+                                "{path}.service: no Service {sv:?} in namespace {ns:?}{}",
+                                if known.is_empty() { String::new() } else { format!(" (the manifests define: {})", known.join(", ")) }
+                            ));
+                        }
+                    }
+                    self.kube.service_loads.insert(skey, load);
+                }
+                _ => return Err(format!("{path}: give either \"deployment\" or \"service\" (the load goes to that Deployment's Ready pods or that Service's ready endpoints)")),
+            }
         }
         Ok(())
     }
@@ -84,10 +110,27 @@ impl Engine {
         self.kube.loads.get(dkey).map(|l: &Load| l.rps_at(now)).unwrap_or(0.0)
     }
 
+    /// Is there any load on the cluster (a Deployment's or a Service's)?
+    pub(crate) fn k_has_loads(&self) -> bool {
+        !self.kube.loads.is_empty() || !self.kube.service_loads.is_empty()
+    }
+
     /// Every loaded pod's share now, by pod key. Pods of Deployments without a load, and pods
-    /// that are not Ready, are absent (they use no CPU for requests).
+    /// that are not Ready, are absent (they use no CPU for requests). A pod that gets requests
+    /// from several sources (its Deployment's load and a Service's) serves their sum.
     pub(crate) fn k_pod_loads(&self, now: Millis) -> BTreeMap<String, PodLoad> {
-        let mut out = BTreeMap::new();
+        let mut rps_by_pod: BTreeMap<String, f64> = BTreeMap::new();
+        // A Service's requests go to its ready endpoints, evenly (kube-proxy).
+        for (skey, load) in &self.kube.service_loads {
+            let ready = self.k_ready_endpoint_pods(skey);
+            if ready.is_empty() {
+                continue;
+            }
+            let each = load.rps_at(now) / ready.len() as f64;
+            for pk in ready {
+                *rps_by_pod.entry(pk).or_default() += each;
+            }
+        }
         for dkey in self.kube.loads.keys() {
             let rps = self.k_deployment_rps(dkey, now);
             let ready: Vec<&String> = self
@@ -106,14 +149,20 @@ impl Engine {
             }
             let each = rps / ready.len() as f64;
             for pk in ready {
-                let Some(p) = self.kube.pods.get(pk) else { continue };
+                *rps_by_pod.entry(pk.clone()).or_default() += each;
+            }
+        }
+        let mut out = BTreeMap::new();
+        for (pk, each) in rps_by_pod {
+            {
+                let Some(p) = self.kube.pods.get(&pk) else { continue };
                 let limits: Vec<Option<i64>> = p.pod.spec.containers.iter().map(|c| c.resources.limits.cpu_milli).collect();
                 let cap = if !limits.is_empty() && limits.iter().all(Option::is_some) {
                     limits.iter().flatten().sum()
                 } else {
                     p.node.as_ref().and_then(|n| self.kube.nodes.iter().find(|x| &x.name == n)).map(|n| n.allocatable.cpu_milli).unwrap_or(0)
                 };
-                let b = self.k_behavior(pk);
+                let b = self.k_behavior(&pk);
                 out.insert(pk.clone(), PodLoad { rps: each, cpu_milli: cpu_milli(each, b.cpu_ms_per_request, cap), cap_milli: cap });
             }
         }

@@ -11,7 +11,8 @@
 //! - [`load`]: a Deployment's load (`kubernetes.traffic`) as each pod's CPU usage;
 //!   [`horizontal`]: the HorizontalPodAutoscaler controller (15-second sync);
 //!   [`cluster_autoscaler`]: the Cluster Autoscaler for node groups; [`provisioner`]: a
-//!   Karpenter-style NodePool (cheapest instance type for the pending pods).
+//!   Karpenter-style NodePool (cheapest instance type for the pending pods, consolidation);
+//!   [`services`]: Services (cluster IP, node ports, load balancers, quotas) and their endpoints.
 //!
 //! See docs/kubernetes.md for what a learner can write and how the scheduler decides.
 
@@ -31,6 +32,7 @@ pub mod provisioner;
 pub mod qos;
 pub mod quantity;
 pub mod scheduler;
+pub mod services;
 pub mod sim;
 mod reader;
 pub mod yaml;

@@ -72,6 +72,10 @@ pub struct KubeState {
     pub(crate) ca: Option<super::cluster_autoscaler::CaState>,
     /// The Karpenter-style provisioner, when the scenario has `kubernetes.provisioner`.
     pub(crate) provisioner: Option<super::provisioner::ProvState>,
+    /// Services: allocations, endpoints, endpoint changes (`services.rs`).
+    pub(crate) services: super::services::ServicesState,
+    /// Load generators by Service (`namespace/name`): `kubernetes.traffic` with `service`.
+    pub(crate) service_loads: BTreeMap<String, crate::engine::traffic::load::Load>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -244,6 +248,13 @@ pub struct KubeView {
     /// HorizontalPodAutoscalers as `kubectl get hpa` shows them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hpas: Vec<HpaView>,
+    /// Services with their endpoints (`kubectl get svc`, `kubectl get endpointslices`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<super::services::ServiceView>,
+    /// The newest changes of Service endpoints (a pod added, ready, not ready, terminating,
+    /// removed), oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub endpoint_changes: Vec<super::services::EndpointChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -682,6 +693,11 @@ impl Engine {
                     let hash = pod_template_hash(&ds.template);
                     self.kube.daemon_sets.insert(k, DsState { ds, namespace: ns.clone(), hash });
                 }
+                Object::Service(svc) => {
+                    self.k_apply_service(svc, &ns)?;
+                    // A new selector changes the default topology spread of matching pods.
+                    self.kube.version += 1;
+                }
                 Object::Pod(p) => {
                     let k = key(&ns, &p.meta.name);
                     if !self.kube.pods.contains_key(&k) {
@@ -792,6 +808,7 @@ impl Engine {
         }
         self.k_deployment_status();
         self.k_drain_check();
+        self.k_track_endpoints();
         // `cluster/HourlyCost` datapoints for the minutes this step passed (traffic/metrics.rs),
         // with the rate after everything this step changed.
         self.catch_up_hourly_cost();
@@ -961,7 +978,7 @@ impl Engine {
                     requests_memory: mem,
                     labels: p.pod.meta.labels.clone(),
                     created: p.created,
-                    cpu_usage_milli: if k.loads.is_empty() {
+                    cpu_usage_milli: if !self.k_has_loads() {
                         None
                     } else {
                         Some(loads.get(&key(&p.namespace, p.name())).map(|l| l.cpu_milli).unwrap_or(0))
@@ -1032,7 +1049,9 @@ impl Engine {
                 }
             })
             .collect();
-        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas })
+        let services = self.k_service_views();
+        let endpoint_changes = k.services.changes.iter().cloned().collect();
+        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes })
     }
 }
 
