@@ -405,3 +405,80 @@ fn kubectl_set_load_changes_a_deployments_load_on_the_timeline() {
     assert_eq!(err("set load deployment/web --rps=lots"), "error: invalid argument \"lots\" for \"--rps\" flag: a number of requests per second");
     assert_eq!(err("set load deployment/web --rps=-3"), "error: set load: rps must be a number of requests per second, 0 or more; got -3");
 }
+
+/// An autoscaling/v2 HPA with two metrics: memory utilization (60 % of the 128Mi request) and a
+/// Pods metric, requests per second per pod (average 10). Each pod's memory is 32 MiB + the
+/// requests in flight (requests/s × 1 s latency) × 4 MiB. The HPA takes the larger proposal.
+#[test]
+fn hpa_takes_the_largest_of_memory_and_requests_per_second() {
+    let web = WEB.replace("cpu: 200m\n              memory: 128Mi\n            limits:\n              cpu: 500m\n", "cpu: 100m\n              memory: 128Mi\n");
+    let hpa = "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: web
+  minReplicas: 2
+  maxReplicas: 20
+  metrics:
+    - type: Resource
+      resource:
+        name: memory
+        target:
+          type: Utilization
+          averageUtilization: 60
+    - type: Pods
+      pods:
+        metric:
+          name: requests_per_second
+        target:
+          type: AverageValue
+          averageValue: \"10\"
+  behavior:
+    scaleDown:
+      stabilizationWindowSeconds: 0
+";
+    let mut e = engine(
+        json!({
+            "nodeGroups": [{ "name": "ng", "instanceType": "m5.large", "desiredSize": 2 }],
+            "manifests": [web, hpa],
+            "traffic": [{ "deployment": "web", "load": { "shape": "constant", "rps": 20 } }]
+        }),
+        json!({ "web": { "memoryMib": 32, "baseLatencyMs": 1000, "memoryPerRequestMib": 4 } }),
+    );
+    e.run_until(50_000);
+    // 20 requests/s on 2 pods: 10 each → 32 + 10 × 4 = 72 MiB = 56 % of 128Mi (ratio 0.93,
+    // within the tolerance: 2); 10 requests/s per pod is the target (2). Nothing moves.
+    assert_eq!(hpa_steps(&e), vec![]);
+    e.apply(berth::engine::sim::Command::Kubectl { args: "set load deployment/web --rps=100".into(), manifest: None }).unwrap_or_else(|m| panic!("{m}"));
+    e.run_until(110_000);
+    e.apply(berth::engine::sim::Command::Kubectl { args: "set load deployment/web --rps=30".into(), manifest: None }).unwrap_or_else(|m| panic!("{m}"));
+    e.run_until(200_000);
+    let metrics: Vec<(u64, u32, u32, String, i64, i64)> = e
+        .events()
+        .iter()
+        .filter_map(|ev| match &ev.kind {
+            EventKind::HpaScaled { from, to, metric, current, target, .. } => Some((ev.t / 1000, *from, *to, metric.clone(), *current, *target)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        metrics,
+        vec![
+            // 60 s: 50 requests/s per pod → ratio 5 → 10 (memory: 232 MiB = 181 % → 7); the
+            // scale-up policy allows max(2 × 2, 2 + 4) = 6.
+            (60, 2, 6, "pods/requests_per_second".to_string(), 50, 10),
+            // 75 s: 100/6 = 16.666 per pod → ceil(1.6666 × 6) = 10 (memory: 98.7 MiB = 77 % → 8).
+            (75, 6, 10, "pods/requests_per_second".to_string(), 16, 10),
+            // 120 s (load 30 since 110 s): 3 per pod → 3; memory 44 MiB = 34 % → ceil(0.566 × 10) = 6.
+            (120, 10, 6, "memory".to_string(), 34, 60),
+            // 135 s: 5 per pod → 3; memory 52 MiB = 40 % → ceil(0.666 × 6) = 4.
+            (135, 6, 4, "memory".to_string(), 40, 60),
+        ]
+    );
+    let reasons: Vec<String> = hpa_steps(&e).into_iter().map(|s| s.4).collect();
+    assert_eq!(reasons, vec!["pods metric requests_per_second above target", "pods metric requests_per_second above target", "All metrics below target", "All metrics below target"]);
+}

@@ -13,6 +13,12 @@
 //!
 //! Usage is instantaneous (a pure function of virtual time): metrics-server's averaging window
 //! (its `--metric-resolution`, 15 s by default) is not modelled.
+//!
+//! Memory (for an HPA on memory, [`Engine::k_pod_memory`]): a running pod's working set is its
+//! behaviour's `memoryMib` (default: half its first container's memory request, as the kubelet
+//! model in `pods.rs` starts it), plus `memoryLeakMibPerMinute` × minutes since the container
+//! started, plus the requests in flight (requests/s × `baseLatencyMs` / 1000, Little's law) ×
+//! `memoryPerRequestMib` — the same parts as an ECS task's memory in the traffic model.
 
 use std::collections::BTreeMap;
 
@@ -108,6 +114,32 @@ impl Engine {
     /// Requests per second arriving at a Deployment (`namespace/name`) now; 0 without a load.
     pub(crate) fn k_deployment_rps(&self, dkey: &str, now: Millis) -> f64 {
         self.kube.loads.get(dkey).map(|l: &Load| l.rps_at(now)).unwrap_or(0.0)
+    }
+
+    /// A running pod's memory working set now, bytes (`None` before its container started or
+    /// after it finished). `rps`: the requests/s it serves.
+    pub(crate) fn k_pod_memory(&self, pod_key: &str, now: Millis, rps: f64) -> Option<i64> {
+        let p = self.kube.pods.get(pod_key)?;
+        if p.terminal() || p.phase != PodPhase::Running {
+            return None;
+        }
+        let started = p.started_at?;
+        let b = self.k_behavior(pod_key);
+        let c = p.pod.spec.containers.first()?;
+        let mib: i64 = 1 << 20;
+        let start = b.memory_mib.map(|m| m as f64).unwrap_or_else(|| ((c.resources.requests.memory.unwrap_or(0) / mib) / 2) as f64);
+        let minutes = now.saturating_sub(started) as f64 / 60_000.0;
+        let in_flight = rps * b.base_latency_ms / 1000.0;
+        let total = start + b.memory_leak_mib_per_minute * minutes + in_flight * b.memory_per_request_mib;
+        if !total.is_finite() || total <= 0.0 {
+            return Some(0);
+        }
+        Some((total * mib as f64) as i64)
+    }
+
+    /// Requests per second arriving at a Service (`namespace/name`) now; 0 without a load.
+    pub(crate) fn k_service_rps(&self, skey: &str, now: Millis) -> f64 {
+        self.kube.service_loads.get(skey).map(|l| l.rps_at(now)).unwrap_or(0.0)
     }
 
     /// Is there any load on the cluster (a Deployment's or a Service's)?

@@ -1119,7 +1119,17 @@ fn read_hpa(r: &mut Reader, meta: ObjectMeta, spec: &Node, api: &str) -> Horizon
                     "object" => "Object",
                     _ => "External",
                 };
-                metrics.push(HpaMetric::Other { metric_type: metric_type.into(), name: name.unwrap_or_default(), target });
+                let text = |n: Option<&Node>| {
+                    n.and_then(|x| match x.scalar() {
+                        Some(Scalar::Str(s)) => Some(s.to_string()),
+                        _ => None,
+                    })
+                };
+                let object = body.get("describedObject").map(|d| (text(d.get("kind")).unwrap_or_default(), text(d.get("name")).unwrap_or_default()));
+                if ty == "object" && object.is_none() {
+                    r.required(body, &bp, "describedObject");
+                }
+                metrics.push(HpaMetric::Other { metric_type: metric_type.into(), name: name.unwrap_or_default(), target, object });
             }
         }
     }

@@ -560,8 +560,9 @@ pub enum HpaMetric {
     Resource { name: String, target: MetricTarget },
     /// `type: ContainerResource`.
     ContainerResource { name: String, container: String, target: MetricTarget },
-    /// `Pods`, `Object` and `External` metrics: kept by name only.
-    Other { metric_type: String, name: String, target: MetricTarget },
+    /// `Pods`, `Object` and `External` metrics, by name; `object` is an Object metric's
+    /// `describedObject` (kind, name).
+    Other { metric_type: String, name: String, target: MetricTarget, object: Option<(String, String)> },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
