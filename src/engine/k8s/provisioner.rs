@@ -17,8 +17,28 @@
 //!   `karpenter.sh/capacity-type`. A node of the pool with no pods but DaemonSet pods for
 //!   `ttlSecondsAfterEmpty` (30 s) is removed.
 //!
-//! Not modelled: consolidation of under-used (non-empty) nodes, drift, expiry, Spot interruption,
-//! the pool's CPU/memory `limits` (only a node count), pod topology across zones when choosing.
+//! * **Consolidation** (`consolidationPolicy: WhenEmptyOrUnderutilized`), after Karpenter's
+//!   documented disruption flow (<https://karpenter.sh/docs/concepts/disruption/>: "Identify a
+//!   list of prioritized candidates ... Execute a scheduling simulation with the pods on the node
+//!   to find if any replacement nodes are needed ... Pre-spin any replacement nodes needed ...
+//!   and wait for them to become ready ... Delete the node(s)") and its design
+//!   (kubernetes-sigs/karpenter `designs/consolidation.md`: *node deletion* "if all of the pods
+//!   can schedule against existing nodes, the node can be deleted"; *node replacement* "if ...
+//!   a single new cheaper node ... can support all of the pods, then we can launch the new cheaper
+//!   node and *when it is ready* delete the existing more expensive node"; "the disruption cost
+//!   here is calculated from the number of pods"). Every scan with nothing launching and no
+//!   consolidation under way, the pool's nodes whose pods have not changed for `consolidateAfter`
+//!   are candidates, fewest pods first (least disruption), then the most expensive, then by
+//!   name. A candidate is skipped if a pod on it has no controller or may not be evicted now
+//!   (PodDisruptionBudget). **Delete** if the scheduler places all its pods (DaemonSet pods
+//!   aside) on the other nodes; else **replace** if the cheapest offering that holds all its pods
+//!   by itself costs less than the node: launch it, and when it joins, drain the old node.
+//!   Draining is `kubectl drain`'s (cordon, evictions honouring budgets, retries every 5 s); the
+//!   node goes when only DaemonSet pods are left. One action at a time.
+//!
+//! Not modelled: multi-node consolidation (several nodes into one), drift, expiry, Spot
+//! interruption, disruption budgets of the NodePool, the pool's CPU/memory `limits` (only a node
+//! count), pod topology across zones when choosing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,6 +72,24 @@ pub(crate) struct ProvisionerSpec {
     launch_delay: Option<String>,
     #[serde(default)]
     max_nodes: Option<u32>,
+    /// `WhenEmpty` (default: only empty nodes go, after `ttlSecondsAfterEmpty`) or
+    /// `WhenEmptyOrUnderutilized` (also delete or replace under-used nodes).
+    #[serde(default)]
+    consolidation_policy: Option<String>,
+    /// How long a node's pods must stay unchanged before it is considered (default `30s`).
+    #[serde(default)]
+    consolidate_after: Option<String>,
+}
+
+/// A consolidation under way.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Consolidation {
+    /// The node being consolidated.
+    pub node: String,
+    /// The reason, for the removal event.
+    pub reason: String,
+    /// Waiting for its replacement to join (then the node is drained).
+    pub awaiting_replacement: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +110,12 @@ pub(crate) struct ProvState {
     pub triggered: BTreeSet<String>,
     pub nodes: BTreeSet<String>,
     pub empty_since: BTreeMap<String, Millis>,
+    /// `WhenEmptyOrUnderutilized`.
+    pub underutilized: bool,
+    pub consolidate_after: Millis,
+    /// Per node: its pods (sorted) and since when they have been these.
+    pub pods_since: BTreeMap<String, (Vec<String>, Millis)>,
+    pub consolidating: Option<Consolidation>,
 }
 
 pub const SCAN_INTERVAL: Millis = 10 * SECOND;
@@ -105,6 +149,15 @@ impl Engine {
             None => 60 * SECOND,
             Some(d) => parse_duration(d).map_err(|e| format!("provisioner.launchDelay: {e}"))?,
         };
+        let underutilized = match s.consolidation_policy.as_deref() {
+            None | Some("WhenEmpty") => false,
+            Some("WhenEmptyOrUnderutilized") => true,
+            Some(o) => return Err(format!("provisioner.consolidationPolicy: {o:?} is not \"WhenEmpty\" or \"WhenEmptyOrUnderutilized\"")),
+        };
+        let consolidate_after = match &s.consolidate_after {
+            None => 30 * SECOND,
+            Some(d) => parse_duration(d).map_err(|e| format!("provisioner.consolidateAfter: {e}"))?,
+        };
         self.kube.provisioner = Some(ProvState {
             name: s.name.unwrap_or_else(|| "default".into()),
             offerings,
@@ -115,6 +168,10 @@ impl Engine {
             triggered: BTreeSet::new(),
             nodes: BTreeSet::new(),
             empty_since: BTreeMap::new(),
+            underutilized,
+            consolidate_after,
+            pods_since: BTreeMap::new(),
+            consolidating: None,
         });
         self.k_push(SCAN_INTERVAL, KubeItem::ProvScan);
         Ok(())
@@ -125,6 +182,21 @@ impl Engine {
         labels.insert(LABEL_NODEPOOL.into(), p.name.clone());
         labels.insert(LABEL_KARPENTER_CAPACITY.into(), if o.spot { "spot".into() } else { "on-demand".into() });
         NodeGroup { name: p.name.clone(), instance_type: o.instance_type.clone(), min: 0, max: p.max_nodes, desired: 0, labels, taints: Vec::new(), spot: o.spot }
+    }
+
+    /// A replacement node launched by consolidation is Ready: drain the node it replaces.
+    pub(crate) fn k_prov_replacement_join(&mut self, instance_type: &str, spot: bool, replaces: &str) {
+        self.k_prov_join(instance_type, spot);
+        let Some(mut p) = self.kube.provisioner.take() else { return };
+        if let Some(c) = p.consolidating.as_mut().filter(|c| c.node == replaces) {
+            c.awaiting_replacement = false;
+            self.k_cordon(replaces, true);
+            self.kube.draining.insert(replaces.to_string(), false);
+            self.kube.provisioner = Some(p);
+            self.k_drain_pass(replaces);
+            return;
+        }
+        self.kube.provisioner = Some(p);
     }
 
     /// A launched node is Ready.
@@ -228,6 +300,9 @@ impl Engine {
         let mut remove = Vec::new();
         let nodes: Vec<String> = p.nodes.iter().cloned().collect();
         for n in nodes {
+            if p.consolidating.as_ref().is_some_and(|c| c.node == n) {
+                continue;
+            }
             let busy = self.kube.pods.values().any(|ps| ps.node.as_deref() == Some(n.as_str()) && !ps.terminal() && ps.owner.as_ref().is_none_or(|(k, _)| k != "DaemonSet"));
             if busy {
                 p.empty_since.remove(&n);
@@ -248,7 +323,137 @@ impl Engine {
             p.empty_since.remove(&n);
             self.emit(EventKind::ProvisionerNodeRemoved { node: n, nodepool: p.name.clone(), reason: format!("empty for {} (ttlSecondsAfterEmpty {})", Clock(empty_for), p.ttl_empty / SECOND) });
         }
+        if p.underutilized {
+            self.k_prov_consolidate(&mut p, now, &profile);
+        }
         self.kube.provisioner = Some(p);
         self.k_push(SCAN_INTERVAL, KubeItem::ProvScan);
+    }
+
+    /// The pool's non-DaemonSet pods on a node that still hold resources, oldest first.
+    fn k_prov_pods_on(&self, node: &str) -> Vec<String> {
+        let mut v: Vec<(u64, String)> = self
+            .kube
+            .pods
+            .iter()
+            .filter(|(_, ps)| ps.node.as_deref() == Some(node) && !ps.terminal() && ps.owner.as_ref().is_none_or(|(k, _)| k != "DaemonSet"))
+            .map(|(k, ps)| (ps.seq, k.clone()))
+            .collect();
+        v.sort();
+        v.into_iter().map(|(_, k)| k).collect()
+    }
+
+    /// One consolidation decision (see the module docs).
+    fn k_prov_consolidate(&mut self, p: &mut ProvState, now: Millis, profile: &Profile) {
+        // A node being consolidated goes once only DaemonSet pods are left on it.
+        if let Some(c) = p.consolidating.clone() {
+            if c.awaiting_replacement {
+                return;
+            }
+            if !self.k_prov_pods_on(&c.node).is_empty() {
+                return;
+            }
+            let left: Vec<String> = self.kube.pods.values().filter(|ps| ps.node.as_deref() == Some(c.node.as_str())).map(|ps| key(&ps.namespace, ps.name())).collect();
+            for pk in left {
+                self.k_remove_pod(&pk);
+            }
+            self.k_forget_node(&c.node);
+            p.nodes.remove(&c.node);
+            p.empty_since.remove(&c.node);
+            p.pods_since.remove(&c.node);
+            p.consolidating = None;
+            self.emit(EventKind::ProvisionerNodeRemoved { node: c.node.clone(), nodepool: p.name.clone(), reason: c.reason });
+            return;
+        }
+        // Track how long each node's pods have been the same.
+        let nodes: Vec<String> = p.nodes.iter().cloned().collect();
+        p.pods_since.retain(|n, _| nodes.contains(n));
+        for n in &nodes {
+            let pods = self.k_prov_pods_on(n);
+            match p.pods_since.get(n) {
+                Some((prev, _)) if *prev == pods => {}
+                _ => {
+                    p.pods_since.insert(n.clone(), (pods, now));
+                }
+            }
+        }
+        if p.launching > 0 {
+            return;
+        }
+        // Candidates: fewest pods, then the most expensive, then by name.
+        let mut candidates: Vec<(usize, f64, String)> = nodes
+            .iter()
+            .filter_map(|n| {
+                let (pods, since) = p.pods_since.get(n)?;
+                if pods.is_empty() || since + p.consolidate_after > now || self.kube.nodes.iter().any(|x| &x.name == n && x.unschedulable) {
+                    return None;
+                }
+                let price = self.kube.node_meta.get(n).map(|m| m.hourly_usd).unwrap_or(0.0);
+                Some((pods.len(), price, n.clone()))
+            })
+            .collect();
+        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let mut scratch = Rng::derive(self.seed, "k8s-provisioner-sim");
+        for (count, price, node) in candidates {
+            let pods = self.k_prov_pods_on(&node);
+            // Pods that cannot be evicted keep the node.
+            let blocked = pods.iter().filter_map(|pk| self.kube.pods.get(pk)).any(|ps| ps.owner.is_none() || self.k_eviction_blocked(ps).is_some() || ps.terminating);
+            if blocked {
+                continue;
+            }
+            // Deletion: would the scheduler place every pod on the other nodes?
+            let others: Vec<Node> = self.kube.nodes.iter().filter(|n| n.name != node && !n.unschedulable).cloned().collect();
+            let mut placed: Vec<scheduler::PlacedPod> = self.k_placed().into_iter().filter(|x| x.node != node).collect();
+            let mut fits = true;
+            for pk in &pods {
+                let Some(ps) = self.kube.pods.get(pk) else { continue };
+                let cluster = Cluster { pods: &placed, namespaces: &self.kube.namespaces, default_spread_selector: None };
+                match scheduler::schedule_from(&ps.pod, &others, &cluster, profile, 0, &mut scratch).outcome {
+                    Outcome::Scheduled { node: to, .. } => placed.push(scheduler::PlacedPod { pod: ps.pod.clone(), node: to }),
+                    Outcome::Unschedulable { .. } => {
+                        fits = false;
+                        break;
+                    }
+                }
+            }
+            let it = self.kube.node_meta.get(&node).map(|m| format!("{} {}", m.instance_type, m.capacity_type.to_lowercase().replace('_', "-"))).unwrap_or_default();
+            if fits {
+                let reason = format!("consolidation (delete): its {count} pod(s) fit on the other nodes; saves ${price:.4}/h ({it})");
+                p.consolidating = Some(Consolidation { node: node.clone(), reason, awaiting_replacement: false });
+                self.k_cordon(&node, true);
+                self.kube.draining.insert(node.clone(), false);
+                self.k_drain_pass(&node);
+                return;
+            }
+            // Replacement: the cheapest offering that holds all the pods by itself, if cheaper.
+            let best = p
+                .offerings
+                .iter()
+                .filter(|o| o.hourly_usd < price)
+                .filter(|o| self.k_prov_fit(p, o, &pods, profile, &mut scratch).len() == pods.len())
+                .min_by(|a, b| a.hourly_usd.total_cmp(&b.hourly_usd))
+                .cloned();
+            let Some(o) = best else { continue };
+            let cap = if o.spot { "spot" } else { "on-demand" };
+            let reason = format!(
+                "consolidation (replace): its {count} pod(s) fit on one {} {cap} node at ${:.4}/h instead of ${price:.4}/h ({it}); saves ${:.4}/h",
+                o.instance_type,
+                o.hourly_usd,
+                price - o.hourly_usd
+            );
+            p.consolidating = Some(Consolidation { node: node.clone(), reason: format!("{reason}; replaced"), awaiting_replacement: true });
+            p.launching += 1;
+            self.k_push(p.launch_delay, KubeItem::ProvReplacementJoin { instance_type: o.instance_type.clone(), spot: o.spot, replaces: node.clone() });
+            let names: Vec<String> = pods.iter().map(|k| k.rsplit('/').next().unwrap_or(k).to_string()).collect();
+            self.emit(EventKind::ProvisionerLaunched {
+                nodepool: p.name.clone(),
+                instance_type: o.instance_type.clone(),
+                capacity_type: cap.into(),
+                hourly_usd: format!("{:.4}", o.hourly_usd),
+                pods: names,
+                reason: format!("{reason}; replacing {node}, joining in {}", Clock(p.launch_delay)),
+            });
+            return;
+        }
     }
 }

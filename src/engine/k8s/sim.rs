@@ -211,6 +211,8 @@ pub enum KubeItem {
     ProvScan,
     /// A node the provisioner launched joins.
     ProvNodeJoin { instance_type: String, spot: bool },
+    /// A cheaper node the provisioner launched to replace `replaces` (consolidation) joins.
+    ProvReplacementJoin { instance_type: String, spot: bool, replaces: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -788,6 +790,7 @@ impl Engine {
             KubeItem::CaNodeJoin { group } => self.k_ca_node_join(&group),
             KubeItem::ProvScan => self.k_prov_scan(),
             KubeItem::ProvNodeJoin { instance_type, spot } => self.k_prov_join(&instance_type, spot),
+            KubeItem::ProvReplacementJoin { instance_type, spot, replaces } => self.k_prov_replacement_join(&instance_type, spot, &replaces),
         }
     }
 
