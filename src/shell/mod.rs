@@ -1,5 +1,6 @@
 //! Pure pieces of the web shell that build natively (so they are tested by `cargo test`): the
-//! share-link and autosave format, and the service forms. Nothing here touches the browser.
+//! share-link and autosave format, the service forms and course progress. Nothing here touches the browser.
 
 pub mod forms;
+pub mod progress;
 pub mod share;

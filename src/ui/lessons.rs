@@ -4,10 +4,8 @@
 //! localStorage. Goals are checked by the engine's `lesson::Session`, the same checker
 //! `berth lesson check` runs.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -128,51 +126,7 @@ pub fn load_course() -> Result<Course, String> {
 // ---------------------------------------------------------------------------------------------
 // Progress
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    #[default]
-    NotStarted,
-    Attempted,
-    Solved,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct ExerciseProgress {
-    #[serde(default)]
-    pub status: Status,
-    /// How many hints the learner has revealed.
-    #[serde(default)]
-    pub hints: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Progress {
-    pub version: u32,
-    #[serde(default)]
-    pub exercises: BTreeMap<String, ExerciseProgress>,
-}
-
-impl Default for Progress {
-    fn default() -> Self {
-        Progress { version: 1, exercises: BTreeMap::new() }
-    }
-}
-
-impl Progress {
-    pub fn of(&self, id: &str) -> ExerciseProgress {
-        self.exercises.get(id).cloned().unwrap_or_default()
-    }
-}
-
-/// Reads stored progress. Anything unexpected is an error with a message, never a panic.
-pub fn parse_progress(text: &str) -> Result<Progress, String> {
-    let p: Progress = serde_json::from_str(text).map_err(|e| format!("the saved progress is not readable ({e})"))?;
-    if p.version != 1 {
-        return Err(format!("the saved progress has version {}, this Berth reads version 1", p.version));
-    }
-    Ok(p)
-}
+pub use crate::shell::progress::{parse_progress, ExerciseProgress, Progress, Status};
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
@@ -279,6 +233,8 @@ pub fn lessons_page(props: &LessonsProps) -> Html {
         let open = props.open.clone();
         use_state(move || open)
     };
+    // The outcome of the last "Import progress": (is an error, message).
+    let import_said = use_state(|| None::<(bool, String)>);
 
     let course = match course.as_ref() {
         Ok(c) => c,
@@ -316,6 +272,24 @@ pub fn lessons_page(props: &LessonsProps) -> Html {
             save_progress(&fresh);
             progress.set(fresh);
             storage_error.set(None);
+        })
+    };
+    let on_import = {
+        let progress = progress.clone();
+        let storage_error = storage_error.clone();
+        let said = import_said.clone();
+        let known: Vec<String> = course.chapters.iter().flat_map(|c| c.exercises.iter().map(|e| e.id())).collect();
+        Callback::from(move |text: Result<String, String>| {
+            let outcome = text.and_then(|t| crate::shell::progress::import_progress(&t, &progress, &known));
+            match outcome {
+                Ok((merged, summary)) => {
+                    save_progress(&merged);
+                    said.set(Some((false, summary.message(merged.solved()))));
+                    progress.set(merged);
+                    storage_error.set(None);
+                }
+                Err(e) => said.set(Some((true, format!("Nothing was imported: {e}.")))),
+            }
         })
     };
     let open = {
@@ -371,7 +345,7 @@ pub fn lessons_page(props: &LessonsProps) -> Html {
                     <span class="scenario-name">{&course.title}</span>
                 </header>
                 {banner}
-                <Picker course={Rc::new(course.clone())} progress={(*progress).clone()} on_open={open.reform(Some)} />
+                <Picker course={Rc::new(course.clone())} progress={(*progress).clone()} on_open={open.reform(Some)} {on_import} import_said={(*import_said).clone()} />
             </div>
         },
     }
@@ -401,12 +375,28 @@ struct PickerProps {
     course: Rc<Course>,
     progress: Progress,
     on_open: Callback<String>,
+    /// The text of a file chosen with "Import progress" (or why it could not be read).
+    on_import: Callback<Result<String, String>>,
+    import_said: Option<(bool, String)>,
 }
 
 impl PartialEq for PickerProps {
     fn eq(&self, o: &Self) -> bool {
-        self.progress == o.progress
+        self.progress == o.progress && self.import_said == o.import_said
     }
+}
+
+/// Offers `text` as a file download (an object URL on a temporary link; nothing leaves the page).
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let blob = gloo::file::Blob::new_with_options(text, Some("application/json"));
+    let url = gloo::file::ObjectUrl::from(blob);
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a = doc.create_element("a").map_err(|_| "cannot create a link")?;
+    a.set_attribute("href", &url).map_err(|_| "cannot set the link")?;
+    a.set_attribute("download", name).map_err(|_| "cannot set the file name")?;
+    let a: web_sys::HtmlElement = a.dyn_into().map_err(|_| "not an element")?;
+    a.click();
+    Ok(())
 }
 
 #[function_component(Picker)]
@@ -447,10 +437,44 @@ fn picker(props: &PickerProps) -> Html {
     });
     let total: usize = props.course.chapters.iter().map(|c| c.exercises.len()).sum();
     let solved = props.progress.exercises.values().filter(|p| p.status == Status::Solved).count();
+    let on_export = {
+        let progress = props.progress.clone();
+        Callback::from(move |_: MouseEvent| {
+            let _ = download("berth-progress.json", &crate::shell::progress::export_progress(&progress));
+        })
+    };
+    // The reader must live until it calls back.
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let on_file = {
+        let cb = props.on_import.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            let file = gloo::file::File::from(file);
+            if file.size() > crate::shell::progress::MAX_IMPORT_BYTES as u64 {
+                cb.emit(Err(format!("the file is {} kB; a progress file is at most {} kB", file.size() / 1024, crate::shell::progress::MAX_IMPORT_BYTES / 1024)));
+                return;
+            }
+            let cb = cb.clone();
+            *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |r| {
+                cb.emit(r.map_err(|e| format!("the file could not be read ({e})")));
+            }));
+        })
+    };
     html! {
         <main class="picker" data-testid="lesson-picker">
             <p class="muted">{format!("{solved} of {total} exercises solved. Pick one to start; your progress is kept in this browser. ")}
                 {"○ not started · ◐ attempted · ✓ solved"}</p>
+            <div class="progress-file" role="group" aria-label="Progress file">
+                <button data-testid="progress-export" onclick={on_export} title="Save your progress as a file (to move it to another browser or hand it in)">{"Export progress"}</button>
+                <label class="button-like">{"Import progress…"}
+                    <input type="file" accept=".json,application/json" data-testid="progress-import" class="visually-hidden" onchange={on_file} />
+                </label>
+                if let Some((error, text)) = &props.import_said {
+                    <p class={if *error { "error" } else { "ok" }} role={if *error { "alert" } else { "status" }} data-testid="progress-import-result">{text.clone()}</p>
+                }
+            </div>
             { for chapters }
         </main>
     }
@@ -580,7 +604,9 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let add_az = use_state(String::new);
     let root = use_node_ref();
 
-    // Progress helpers.
+    // Progress helpers. `actions`: what the learner did in this attempt (deploys and commands;
+    // letting time pass is free), the exercise's solution size when it is solved.
+    let actions = use_mut_ref(|| 0u32);
     let progress = props.progress.clone();
     let report = {
         let cb = props.on_progress.clone();
@@ -602,13 +628,18 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let goals: Vec<_> = statuses[..goal_count.min(statuses.len())].to_vec();
     let all_ok = !goals.is_empty() && goals.iter().all(|g| g.ok);
 
-    // Solved: every goal holds (do, fix, sandbox with goals). Recorded once.
+    // Solved: every goal holds (do, fix, sandbox with goals), with the number of actions taken.
     {
         let report = report.clone();
         let progress = progress.clone();
+        let actions = actions.clone();
         use_effect_with(all_ok, move |ok| {
-            if *ok && progress.status != Status::Solved {
-                report(ExerciseProgress { status: Status::Solved, ..progress });
+            if *ok {
+                // Solved now: record it, and the solution size if it beats the best so far.
+                let solved = progress.solved_with(*actions.borrow());
+                if solved != progress {
+                    report(solved);
+                }
             }
         });
     }
@@ -655,14 +686,17 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         let redraw = redraw.clone();
         let status = status.clone();
         let attempted = attempted.clone();
+        let actions = actions.clone();
         Callback::from(move |a: Action| {
             if locked {
                 status.set(DeployStatus::Failed(LOCKED.to_string()));
                 return;
             }
             attempted();
-            if let Err(e) = session.borrow_mut().act(&a) {
-                status.set(DeployStatus::Failed(e.message));
+            match session.borrow_mut().act(&a) {
+                Err(e) => status.set(DeployStatus::Failed(e.message)),
+                Ok(()) if !matches!(a, Action::RunFor(_) | Action::RunUntil(_)) => *actions.borrow_mut() += 1,
+                Ok(()) => {}
             }
             redraw.force_update();
         })
@@ -678,6 +712,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         let text = text.clone();
         let status = status.clone();
         let attempted = attempted.clone();
+        let actions = actions.clone();
         Callback::from(move |_| {
             if locked {
                 status.set(DeployStatus::Failed(LOCKED.to_string()));
@@ -689,6 +724,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                 let mut s = session.borrow_mut();
                 match s.act(&Action::EditTaskDefinition { text: t.clone(), service: None }) {
                     Ok(()) => {
+                        *actions.borrow_mut() += 1;
                         let parsed = parse_task_definition(&t);
                         let family = parsed.task_definition.as_ref().map(|td| td.family.clone()).unwrap_or_default();
                         let key = s.engine.task_definitions(&family).last().map(|td| td.key()).unwrap_or(family.clone());
@@ -726,7 +762,9 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         let predict = predict.clone();
         let set_playing = controls.set_playing.clone();
         let redraw = redraw.clone();
+        let actions = actions.clone();
         Callback::from(move |_| {
+            *actions.borrow_mut() = 0;
             let fresh = session_for(&ex);
             text.set(AttrValue::from(editor_text(&ex, &fresh)));
             *session.borrow_mut() = fresh;
@@ -746,7 +784,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
             let k = (*hints_shown + 1).min(n);
             hints_shown.set(k);
             let status = if progress.status == Status::NotStarted { Status::Attempted } else { progress.status };
-            report(ExerciseProgress { status, hints: progress.hints.max(k) });
+            report(ExerciseProgress { status, hints: progress.hints.max(k), ..progress.clone() });
         })
     };
     let on_add = {
@@ -783,6 +821,9 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                 if all_ok || progress.status == Status::Solved {
                     <p class="solved" data-testid="solved" role="status">
                         { if all_ok { "✓ Solved: every goal holds." } else { "✓ You have solved this exercise before." } }
+                        if let Some(b) = progress.best {
+                            <span class="muted" data-testid="best">{format!(" Your best solution: {b} action{}.", if b == 1 { "" } else { "s" })}</span>
+                        }
                     </p>
                 }
             </section>

@@ -174,7 +174,7 @@ pub fn service_panel(props: &Props) -> Html {
 
             <details class="svc-form" data-testid="create-service" open={s.services.is_empty()}>
                 <summary>{"Create service"}</summary>
-                <form onsubmit={on_create} aria-label="Create service">
+                <form onsubmit={on_create} aria-label="Create service" novalidate=true>
                     <label class="field">{"Service name "}
                         <input type="text" data-testid="create-service-name" value={create_form.name.clone()} oninput={typed(&create, |f, v| f.name = v)} disabled={off("createService")} required=true />
                     </label>
@@ -198,7 +198,7 @@ pub fn service_panel(props: &Props) -> Html {
 
             <details class="svc-form" data-testid="run-task">
                 <summary>{"Run task (standalone)"}</summary>
-                <form onsubmit={on_run} aria-label="Run task">
+                <form onsubmit={on_run} aria-label="Run task" novalidate=true>
                     {select("run-task-taskdef", "Task definition", td_options, &run_form.task_definition, field(&run, |f, v| f.task_definition = v), off("runTask") || no_tds)}
                     <label class="field">{"Count (1–10) "}
                         <input type="number" min="1" max="10" data-testid="run-task-count" value={run_form.count.clone()} oninput={typed(&run, |f, v| f.count = v)} disabled={off("runTask")} />
