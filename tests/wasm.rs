@@ -79,7 +79,7 @@ fn the_bundled_course_loads_every_exercise() {
 #[wasm_bindgen_test]
 fn stored_progress_round_trips_and_garbage_is_an_error() {
     let mut p = lessons::Progress::default();
-    p.exercises.insert("a/b".into(), lessons::ExerciseProgress { status: lessons::Status::Solved, hints: 2 });
+    p.exercises.insert("a/b".into(), lessons::ExerciseProgress { status: lessons::Status::Solved, hints: 2, best: Some(3) });
     let text = serde_json::to_string(&p).unwrap();
     assert_eq!(lessons::parse_progress(&text).unwrap(), p);
     for bad in ["", "{", "null", "[]", "{\"version\": 2}", "{\"version\": 1, \"exercises\": {\"x\": {\"status\": \"done\"}}}"] {
