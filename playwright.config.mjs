@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 
 const PORT = Number(process.env.E2E_PORT || 8099);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+// The release build to test (make test-e2e E2E_DIST=... for a build of your own).
+const DIST = process.env.E2E_DIST || 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -39,7 +41,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory dist`,
+    command: `python3 -m http.server ${PORT} --bind 127.0.0.1 --directory ${DIST}`,
     url: `${BASE_URL}/index.html`,
     reuseExistingServer: false,
     timeout: 30_000,

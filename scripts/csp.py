@@ -4,6 +4,10 @@
 Trunk inlines a small module script that loads the Wasm; its SHA-256 goes into script-src, so
 no other inline script can run. Debug builds (`make serve`) are left alone: trunk serve adds a
 live-reload script and websocket that a strict policy would block.
+
+First it runs scripts/offline.py (service worker precache list and registration script), so the
+registration script is hashed too. Trunk runs one stage's hooks concurrently: keep this the only
+post_build hook that edits index.html.
 """
 import base64
 import hashlib
@@ -11,12 +15,18 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in scripts/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import offline  # noqa: E402
+
 if os.environ.get("TRUNK_PROFILE") != "release":
     sys.exit(0)
 
 path = os.path.join(os.environ["TRUNK_STAGING_DIR"], "index.html")
 with open(path, encoding="utf-8") as f:
     html = f.read()
+
+html = offline.apply(os.environ["TRUNK_STAGING_DIR"], html)
 
 hashes = []
 for body in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, flags=re.S):
