@@ -1,7 +1,7 @@
 # Berth: build, serve and test.
 #   make serve   install what is missing, then serve the web app at http://127.0.0.1:8080
 #   make test    install what is missing, then run every test stage (fails on the first failure)
-#   make dist    release build of the web app into dist/
+#   make dist    release build of the web app into dist/ (host it anywhere, any sub-path: docs/hosting.md)
 #   make clean   remove build output (target/, dist/, test results)
 
 SHELL := bash
@@ -23,17 +23,21 @@ SERVE_PORT  ?= 8080
 SERVE_DIST  ?= target/trunk-serve
 E2E_PORT    ?= 8099
 export E2E_PORT
+# The release build's folder (make dist, make test-e2e); DIST=target/x keeps a build of your own.
+DIST        ?= dist
+export E2E_DIST := $(DIST)
 # Test targets that contain #[wasm_bindgen_test]s (run in headless Chromium).
 WASM_TEST_ARGS ?= --test wasm --test wasm_cluster
 CARGO_TEST_ARGS ?=
 PYTHON      := $(CURDIR)/.tools/venv/bin/python
 STAGE       := scripts/stage.sh
 
-.PHONY: help setup serve test test-native test-export test-wasm test-e2e dist clean distclean
+.PHONY: help setup serve test test-native test-deps test-export test-wasm test-e2e dist clean distclean
 
 help:
 	@echo "make serve   - serve the web app at http://$(SERVE_ADDR):$(SERVE_PORT) (live reload)"
-	@echo "make test    - native tests, export check, wasm tests, release build, Playwright e2e"
+	@echo "make test    - native tests, dependency policy, export check, wasm tests, release build, Playwright e2e"
+	@echo "make audit   - RustSec advisories for every dependency (needs the network: docs/security.md)"
 	@echo "make dist    - release build into dist/"
 	@echo "make clean   - remove target/, dist/ and test output"
 	@echo "make bench   - placement benchmarks: native (Criterion) and Wasm in headless Chromium"
@@ -45,12 +49,13 @@ setup:
 
 serve: setup
 	@echo "Berth is at http://$(SERVE_ADDR):$(SERVE_PORT)"
-	trunk serve $(HTML) --address $(SERVE_ADDR) --port $(SERVE_PORT) --dist $(SERVE_DIST)
+	trunk serve $(HTML) --address $(SERVE_ADDR) --port $(SERVE_PORT) --dist $(SERVE_DIST) --public-url /
 
 # Stages run in order; each prints its duration, the first failure stops the run.
 test: setup
 	@rm -f .tools/stage-times
 	@$(STAGE) native-tests  $(MAKE) test-native
+	@$(STAGE) deps-policy   $(MAKE) test-deps
 	@$(STAGE) export-check  $(MAKE) test-export
 	@$(STAGE) wasm-tests    $(MAKE) test-wasm
 	@$(STAGE) trunk-release $(MAKE) dist-build
@@ -59,6 +64,15 @@ test: setup
 
 test-native:
 	cargo test $(CARGO_TEST_ARGS)
+
+# Dependency policy (deny.toml, docs/security.md): licences, banned crates, sources; offline.
+# Advisories need the RustSec database from the network: `make audit` where that is reachable.
+test-deps:
+	cargo deny --offline check --hide-inclusion-graph licenses bans sources
+
+.PHONY: audit
+audit:
+	cargo deny check advisories
 
 test-export:
 	@if [[ -f scripts/check-export.sh ]]; then \
@@ -81,12 +95,13 @@ dist: setup
 
 .PHONY: dist-build
 dist-build:
-	trunk build $(HTML) --release
-	@test -f dist/index.html || { echo "error: trunk did not produce dist/index.html" >&2; exit 1; }
-	@ls -l dist/*.wasm | awk '{ printf "dist: %s %d bytes\n", $$NF, $$5 }'
+	trunk build $(HTML) --release --dist $(DIST)
+	@test -f $(DIST)/index.html || { echo "error: trunk did not produce $(DIST)/index.html" >&2; exit 1; }
+	@grep -q "serviceWorker" $(DIST)/index.html || { echo "error: $(DIST)/index.html does not register the service worker (scripts/offline.py)" >&2; exit 1; }
+	@ls -l $(DIST)/*.wasm | awk '{ printf "dist: %s %d bytes\n", $$NF, $$5 }'
 
 test-e2e:
-	@test -f dist/index.html || { echo "error: dist/index.html missing; run make dist first" >&2; exit 1; }
+	@test -f $(DIST)/index.html || { echo "error: $(DIST)/index.html missing; run make dist first" >&2; exit 1; }
 	rm -rf test-results
 	playwright test
 

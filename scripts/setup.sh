@@ -14,6 +14,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 TRUNK_VERSION="0.21.14"
+# Licence/ban/source checks (deny.toml, docs/security.md). 0.20 needs rustc >= 1.88.
+CARGO_DENY_VERSION="0.20.2"
 BINARYEN_MIN=117
 PY_REQUIREMENTS="$ROOT/scripts/python-requirements.txt"
 TOOLS_DIR="$ROOT/.tools"
@@ -135,6 +137,21 @@ else
   fi
 fi
 
+# --- 4b. cargo-deny (dependency policy: licences, bans, sources; docs/security.md) --------
+CURRENT_STEP="cargo-deny $CARGO_DENY_VERSION"
+have_deny="$(cargo-deny --version 2>/dev/null || true)"
+if [[ "$have_deny" == "cargo-deny $CARGO_DENY_VERSION" ]]; then
+  info "cargo-deny $CARGO_DENY_VERSION present"
+else
+  wait_for "cargo install.*cargo-deny" "'cargo install cargo-deny'"
+  have_deny="$(cargo-deny --version 2>/dev/null || true)"
+  if [[ "$have_deny" != "cargo-deny $CARGO_DENY_VERSION" ]]; then
+    step "installing cargo-deny $CARGO_DENY_VERSION (found: '${have_deny:-none}'; builds from crates.io, ~4-6 min on 2 cores)"
+    cargo install --locked "cargo-deny@$CARGO_DENY_VERSION" \
+      || die "cargo install cargo-deny@$CARGO_DENY_VERSION failed" "see the compiler output above"
+  fi
+fi
+
 # --- 5. Chromium + chromedriver from Debian ------------------------------------
 CURRENT_STEP="chromium"
 if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
@@ -210,5 +227,5 @@ elapsed_ms=$(( ($(date +%s%N) - START_NS) / 1000000 ))
 if (( did_something )); then
   say "done: all tools installed ($(printf '%d.%03d' $((elapsed_ms / 1000)) $((elapsed_ms % 1000))) s)"
 else
-  say "all tools present (trunk $TRUNK_VERSION, wasm-bindgen $WB_VERSION, wasm-opt $wasm_opt_version, chromium, playwright, python venv) in $(printf '%d.%03d' $((elapsed_ms / 1000)) $((elapsed_ms % 1000))) s"
+  say "all tools present (trunk $TRUNK_VERSION, wasm-bindgen $WB_VERSION, cargo-deny $CARGO_DENY_VERSION, wasm-opt $wasm_opt_version, chromium, playwright, python venv) in $(printf '%d.%03d' $((elapsed_ms / 1000)) $((elapsed_ms % 1000))) s"
 fi
