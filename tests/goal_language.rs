@@ -232,7 +232,7 @@ fn parse_error(goal: &str) -> String {
 
 #[test]
 fn mistakes_in_goals_point_at_their_place() {
-    assert_eq!(parse_error(r#"{"servce": "web"}"#), r#"1:2: servce: unknown goal "servce"; did you mean "service"? Goals: service, tasks, taskOn, tasksPerAz, maxTasksPerAz, tasksPerInstance, maxTasksPerInstance, unplaced, instances, hourlyCost, metric, event, taskDefinition, deployment, pods, podOn, podsPerNode, maxPodsPerNode, podsPerZone, maxPodsPerZone, nodes, all, any, not, throughout, eventually"#);
+    assert_eq!(parse_error(r#"{"servce": "web"}"#), r#"1:2: servce: unknown goal "servce"; did you mean "service"? Goals: service, tasks, taskOn, tasksPerAz, maxTasksPerAz, tasksPerInstance, maxTasksPerInstance, unplaced, instances, hourlyCost, metric, event, taskDefinition, deployment, pods, podOn, podsPerNode, maxPodsPerNode, podsPerZone, maxPodsPerZone, nodes, endpoints, all, any, not, throughout, eventually"#);
     assert_eq!(parse_error(r#"{"service": "web", "runing": 3}"#), r#"1:20: runing: unknown field "runing" in service goal; did you mean "running"? (known: label, service, running, pending, placed, desired, unplaced, revision, taskDefinition)"#);
     assert_eq!(parse_error(r#"{"service": "web", "running": {">==": 3}}"#), r#"1:32: running: unknown comparison ">=="; use ==, !=, <, <=, >, >="#);
     assert_eq!(parse_error(r#"{"hourlyCost": {"<": 1}, "instances": {"==": 1}}"#), r#"1:26: : a goal has exactly one key besides "label" (combine goals with "all"); found "hourlyCost", "instances""#);
@@ -393,6 +393,23 @@ fn kubernetes_nodes() {
     // In an ECS scenario, a Kubernetes goal finds nothing.
     fail(r#"{"nodes": {">=": 1}}"#, "expected ≥ 1 node; 0 at 00:05:00");
     fail(r#"{"podOn": {"deployment": "web", "zone": "us-east-1a"}}"#, "expected every pod of deployment web in us-east-1a; there is no Kubernetes cluster at 00:05:00");
+}
+
+#[test]
+fn kubernetes_service_endpoints() {
+    let svc = |selector: &str| format!(r#"{{"action": "kubectl", "args": "apply", "manifest": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: {selector}\n  ports:\n  - port: 80\n"}}"#);
+    let good = svc("web");
+    let goals = [r#"{"endpoints": {"service": "web", "ready": true, "==": 3}}"#, r#"{"endpoints": {"service": "web", "namespace": "default", ">=": 1}}"#, r#"{"endpoints": {"service": "web", "ready": false, "==": 0}}"#];
+    let st = kube_check(&goals, &[good.as_str()], "1m");
+    assert_eq!((st[0].ok, st[0].message.as_str()), (true, "3 ready endpoints of Service web: 3 at 00:01:00"));
+    assert_eq!((st[1].ok, st[1].message.as_str()), (true, "≥ 1 endpoint of Service web (namespace default): 3 at 00:01:00"));
+    assert_eq!((st[2].ok, st[2].message.as_str()), (true, "0 unready endpoints of Service web: 0 at 00:01:00"));
+    // A selector typo: no pod matches, and the message says so.
+    let typo = svc("wbe");
+    let st = kube_check(&[goals[0]], &[typo.as_str()], "1m").remove(0);
+    assert_eq!((st.ok, st.message.as_str()), (false, "expected 3 ready endpoints of Service web; 0 at 00:01:00 (its selector app=wbe matches no pod)"));
+    kfail(goals[0], "expected 3 ready endpoints of Service web; there is no Service web at 00:01:00");
+    assert_eq!(parse_error(r#"{"endpoints": {"ready": true, "==": 1}}"#), r#"1:15: endpoints: endpoints needs "service""#);
 }
 
 #[test]

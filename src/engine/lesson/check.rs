@@ -539,6 +539,21 @@ fn eval_atom(kind: &GoalKind, o: &Obs) -> Outcome {
                 .collect();
             per_place(cmp, &counts, clock)
         }
+        GoalKind::Endpoints { service, namespace, ready, cmp } => {
+            let found = snap.kube.as_ref().and_then(|kv| kv.services.iter().find(|s| &s.name == service && namespace.as_ref().is_none_or(|ns| &s.namespace == ns)));
+            let Some(sv) = found else {
+                let ns = namespace.as_ref().map(|n| format!(" in namespace {n}")).unwrap_or_default();
+                return Outcome::new(false, format!("there is no Service {service}{ns} at {clock}"));
+            };
+            let n = sv.endpoints.iter().filter(|e| ready.is_none_or(|r| e.ready == r)).count();
+            let mut out = numeric(cmp, n as f64, n.to_string(), clock);
+            if n == 0 && sv.endpoints.is_empty() && !out.ok {
+                // Say why: a selector that matches no pod is the usual mistake.
+                let sel: Vec<String> = sv.selector.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                out.actual = format!("0 at {clock} (its selector {} matches no pod)", if sel.is_empty() { "(none)".to_string() } else { sel.join(",") });
+            }
+            out
+        }
         GoalKind::Nodes { filter, cmp } => {
             let n = snap.kube.as_ref().map_or(0, |kv| kv.nodes.iter().filter(|n| node_matches(filter, n)).count());
             numeric(cmp, n as f64, n.to_string(), clock)

@@ -226,6 +226,14 @@ pub enum GoalKind {
         filter: NodeFilter,
         cmp: Cmp,
     },
+    /// Kubernetes: how many endpoints a Service has (`ready`: only those kube-proxy routes to,
+    /// or only those it does not).
+    Endpoints {
+        service: String,
+        namespace: Option<String>,
+        ready: Option<bool>,
+        cmp: Cmp,
+    },
 }
 
 /// A Deployment's numbers (`kubectl get deployment`: READY, UP-TO-DATE, AVAILABLE).
@@ -403,7 +411,7 @@ pub enum TdCheck {
 }
 
 /// The keys that name a goal, for error messages.
-pub const GOAL_KEYS: [&str; 26] = [
+pub const GOAL_KEYS: [&str; 27] = [
     "service",
     "tasks",
     "taskOn",
@@ -425,6 +433,7 @@ pub const GOAL_KEYS: [&str; 26] = [
     "podsPerZone",
     "maxPodsPerZone",
     "nodes",
+    "endpoints",
     "all",
     "any",
     "not",
@@ -730,6 +739,15 @@ pub fn parse_goal(r: &mut Reader, node: &Json, path: &str) -> Option<Goal> {
             let cmp = f.cmp(true)?;
             f.finish()?;
             GoalKind::Nodes { filter, cmp }
+        }
+        "endpoints" => {
+            let mut f = r.fields(value, &sub, &key)?;
+            let service = f.string("service", true)?;
+            let namespace = f.string("namespace", false)?;
+            let ready = f.boolean("ready")?;
+            let cmp = f.cmp(true)?;
+            f.finish()?;
+            GoalKind::Endpoints { service: service?, namespace, ready, cmp }
         }
         other => {
             let hint = did_you_mean(other, &GOAL_KEYS).map(|s| format!("; did you mean {s:?}?")).unwrap_or_default();
@@ -1065,6 +1083,7 @@ impl Goal {
             GoalKind::PodsPerZone { filter, cmp } => {
                 format!("{} {}{}{} in every zone", cmp.text(true, num), pod_adjectives(filter), pods_word(cmp), pod_selection_text(filter))
             }
+            GoalKind::Endpoints { service, namespace, ready, cmp } => endpoints_text(service, namespace.as_deref(), *ready, cmp),
             GoalKind::Nodes { filter, cmp } => {
                 let mut s = format!("{} {}", cmp.text(true, num), if cmp.is_one() { "node" } else { "nodes" });
                 if let Some(g) = &filter.nodegroup {
@@ -1098,6 +1117,17 @@ impl Goal {
             }
         }
     }
+}
+
+fn endpoints_text(service: &str, namespace: Option<&str>, ready: Option<bool>, cmp: &Cmp) -> String {
+    let adj = match ready {
+        Some(true) => "ready ",
+        Some(false) => "unready ",
+        None => "",
+    };
+    let word = if cmp.is_one() { "endpoint" } else { "endpoints" };
+    let ns = namespace.map(|n| format!(" (namespace {n})")).unwrap_or_default();
+    format!("{} {adj}{word} of Service {service}{ns}", cmp.text(true, num))
 }
 
 fn pods_word(cmp: &Cmp) -> &'static str {
