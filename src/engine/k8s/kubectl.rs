@@ -99,6 +99,7 @@ fn resource(words: &[String], what: &str) -> Result<(String, String, usize), Str
         "daemonset" | "daemonsets" | "ds" => "daemonset",
         "nodegroup" | "nodegroups" | "ng" => "nodegroup",
         "service" | "services" | "svc" => "service",
+        "job" | "jobs" => "job",
         other => return Err(format!("error: the server doesn't have a resource type \"{other}\"")),
     };
     Ok((canonical.to_string(), name, used))
@@ -239,7 +240,8 @@ impl Engine {
                         Ok(())
                     }
                     "service" => self.k_delete_service(&ns, &name),
-                    other => Err(format!("error: delete {other}: Berth deletes pods, deployments, replicasets, daemonsets and services")),
+                    "job" => self.k_delete_job(&ns, &name),
+                    other => Err(format!("error: delete {other}: Berth deletes pods, deployments, replicasets, daemonsets, services and jobs")),
                 }
             }
             "" => Err("error: no kubectl command given".into()),

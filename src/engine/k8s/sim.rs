@@ -74,6 +74,8 @@ pub struct KubeState {
     pub(crate) provisioner: Option<super::provisioner::ProvState>,
     /// Services: allocations, endpoints, endpoint changes (`services.rs`).
     pub(crate) services: super::services::ServicesState,
+    /// Jobs by `namespace/name` (`jobs.rs`).
+    pub(crate) jobs: BTreeMap<String, super::jobs::JobState>,
     /// Load generators by Service (`namespace/name`): `kubernetes.traffic` with `service`.
     pub(crate) service_loads: BTreeMap<String, crate::engine::traffic::load::Load>,
 }
@@ -257,6 +259,9 @@ pub struct KubeView {
     /// removed), oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub endpoint_changes: Vec<super::services::EndpointChange>,
+    /// Jobs as `kubectl get jobs` shows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub jobs: Vec<super::jobs::JobView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -695,6 +700,7 @@ impl Engine {
                     let hash = pod_template_hash(&ds.template);
                     self.kube.daemon_sets.insert(k, DsState { ds, namespace: ns.clone(), hash });
                 }
+                Object::Job(job) => self.k_apply_job(job, &ns),
                 Object::Service(svc) => {
                     self.k_apply_service(svc, &ns)?;
                     // A new selector changes the default topology spread of matching pods.
@@ -804,6 +810,7 @@ impl Engine {
             let mut changed = self.k_sync_deployments();
             changed |= self.k_sync_replica_sets();
             changed |= self.k_sync_daemon_sets();
+            changed |= self.k_sync_jobs();
             changed |= self.k_schedule_pending();
             if !changed {
                 break;
@@ -1054,7 +1061,8 @@ impl Engine {
             .collect();
         let services = self.k_service_views();
         let endpoint_changes = k.services.changes.iter().cloned().collect();
-        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes })
+        let jobs = self.k_job_views();
+        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes, jobs })
     }
 }
 
