@@ -59,6 +59,12 @@ impl Engine {
         self.behaviors.get(&format!("{family}:{revision}")).or_else(|| self.behaviors.get(family)).cloned().unwrap_or_else(Behavior::well_behaved)
     }
 
+    /// [`Self::behavior_for`] a task's own revision (its `task_definition` is `family:revision`),
+    /// without building the key.
+    pub(crate) fn behavior_of_task(&self, t: &crate::engine::task::Task) -> Behavior {
+        self.behaviors.get(&t.task_definition).or_else(|| self.behaviors.get(&t.family)).cloned().unwrap_or_else(Behavior::well_behaved)
+    }
+
     fn schedule_timer(&mut self, task: &str, after: Millis, timer: Timer) {
         let gen = self.tasks.get(task).map(|t| t.gen).unwrap_or(0);
         self.push(self.now() + after, Item::Task { task: task.to_string(), gen, timer });

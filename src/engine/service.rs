@@ -188,6 +188,11 @@ impl Engine {
         t.task_definition != primary.task_definition || self.on_draining_instance(&t.instance) || (primary.forced && t.deployment != Some(primary.id))
     }
 
+    /// [`Self::is_old`], given whether any instance is DRAINING at all (if none is, no task is on one).
+    fn is_old_with(&self, t: &crate::engine::task::Task, primary: &Deployment, any_draining: bool) -> bool {
+        t.task_definition != primary.task_definition || (any_draining && self.on_draining_instance(&t.instance)) || (primary.forced && t.deployment != Some(primary.id))
+    }
+
     fn on_draining_instance(&self, instance: &Option<String>) -> bool {
         instance.as_ref().and_then(|i| self.instances.get(i)).is_some_and(|i| i.status == InstanceStatus::Draining)
     }
@@ -202,44 +207,18 @@ impl Engine {
             return;
         }
 
-        // Replace tasks whose container health check failed (after the grace period).
-        let unhealthy: Vec<String> = self
-            .tasks
-            .values()
-            .filter(|t| t.service.as_deref() == Some(name) && t.is_live() && t.health == HealthStatus::Unhealthy)
-            .filter(|t| now.saturating_sub(t.started_at.unwrap_or(now)) >= svc.grace_ms)
-            .map(|t| t.id.clone())
-            .collect();
-        for id in unhealthy {
-            self.request_stop(&id, "ServiceSchedulerInitiated", "Task failed container health checks");
+        // One pass over the service's tasks: replace those whose container health check failed
+        // (after the grace period), then count the rest (a second pass only if something was
+        // stopped, so the counts see the stops).
+        let any_draining = self.instances.values().any(|i| i.status == InstanceStatus::Draining);
+        let mut scan = self.scan_service(name, &primary, now, svc.grace_ms, any_draining);
+        if !scan.unhealthy.is_empty() {
+            for id in std::mem::take(&mut scan.unhealthy) {
+                self.request_stop(&id, "ServiceSchedulerInitiated", "Task failed container health checks");
+            }
+            scan = self.scan_service(name, &primary, now, svc.grace_ms, any_draining);
         }
-
-        let mut old_healthy = Vec::new();
-        let mut old_other = Vec::new();
-        let (mut new_healthy, mut new_other) = (0u32, 0u32);
-        let mut starting = false;
-        let mut stopping = false;
-        for t in self.tasks.values().filter(|t| t.service.as_deref() == Some(name)) {
-            if t.last_status == TaskStatus::Stopped {
-                continue;
-            }
-            if !t.is_live() {
-                stopping = true;
-                continue;
-            }
-            let old = self.is_old(t, &primary);
-            match (old, t.is_healthy()) {
-                (true, true) => old_healthy.push(t.id.clone()),
-                (true, false) => old_other.push(t.id.clone()),
-                (false, true) => new_healthy += 1,
-                (false, false) => {
-                    new_other += 1;
-                    if t.last_status != TaskStatus::Running || t.health == HealthStatus::Unknown {
-                        starting = true;
-                    }
-                }
-            }
-        }
+        let ServiceScan { old_healthy, old_other, new_healthy, new_other, starting, stopping, .. } = scan;
         let can_launch = primary.rollout_state != RolloutState::Failed && now >= svc.next_launch_at;
         if now < svc.next_launch_at {
             self.push(svc.next_launch_at, Item::ServiceRetry(name.to_string()));
@@ -247,6 +226,7 @@ impl Engine {
         let desired = svc.desired_count;
         let mut to_start = 0u32;
         let mut stopped = 0u32;
+        let mut scaled_in = 0u32;
         if old_healthy.is_empty() && old_other.is_empty() {
             let live = new_healthy + new_other;
             if live < desired {
@@ -255,6 +235,7 @@ impl Engine {
                 for _ in 0..(live - desired) {
                     let Some(victim) = self.choose_victim(name, &svc, |_| true) else { break };
                     self.request_stop(&victim, "ServiceSchedulerInitiated", &format!("Scale-in: desired count lowered to {desired}"));
+                    scaled_in += 1;
                 }
             }
         } else {
@@ -318,7 +299,40 @@ impl Engine {
         if (started > 0 || stopped > 0) && !(old_healthy.is_empty() && old_other.is_empty()) {
             self.emit_progress(name, primary.id, started, stopped);
         }
-        self.after_reconcile(name, unplaced, failure);
+        // Nothing was stopped or placed since the count: the task counts still hold.
+        let unchanged = stopped == 0 && scaled_in == 0 && !(to_start > 0 && can_launch);
+        let counted = unchanged.then(|| (new_healthy, stopping || !old_healthy.is_empty() || !old_other.is_empty() || new_other > 0));
+        self.after_reconcile(name, unplaced, failure, counted);
+    }
+
+    /// The service's non-STOPPED tasks, classified against the primary deployment.
+    fn scan_service(&self, name: &str, primary: &Deployment, now: Millis, grace_ms: Millis, any_draining: bool) -> ServiceScan {
+        let mut scan = ServiceScan::default();
+        for t in self.tasks.values().filter(|t| t.service.as_deref() == Some(name)) {
+            if t.last_status == TaskStatus::Stopped {
+                continue;
+            }
+            if !t.is_live() {
+                scan.stopping = true;
+                continue;
+            }
+            if t.health == HealthStatus::Unhealthy && now.saturating_sub(t.started_at.unwrap_or(now)) >= grace_ms {
+                scan.unhealthy.push(t.id.clone());
+            }
+            let old = self.is_old_with(t, primary, any_draining);
+            match (old, t.is_healthy()) {
+                (true, true) => scan.old_healthy.push(t.id.clone()),
+                (true, false) => scan.old_other.push(t.id.clone()),
+                (false, true) => scan.new_healthy += 1,
+                (false, false) => {
+                    scan.new_other += 1;
+                    if t.last_status != TaskStatus::Running || t.health == HealthStatus::Unknown {
+                        scan.starting = true;
+                    }
+                }
+            }
+        }
+        scan
     }
 
     fn emit_progress(&mut self, name: &str, deployment: u32, started: u32, stopped: u32) {
@@ -340,8 +354,9 @@ impl Engine {
         self.emit(EventKind::DeploymentProgress { service: name.to_string(), deployment, started, stopped, old_running: or, old_healthy: oh, new_running: nr, new_healthy: nh });
     }
 
-    /// Unplaced reporting, deployment completion and steady state.
-    fn after_reconcile(&mut self, name: &str, unplaced: u32, failure: Option<placement::Decision>) {
+    /// Unplaced reporting, deployment completion and steady state. `counted`: (new healthy tasks,
+    /// any other non-STOPPED task) when the caller's count of the tasks is still current.
+    fn after_reconcile(&mut self, name: &str, unplaced: u32, failure: Option<placement::Decision>, counted: Option<(u32, bool)>) {
         let reason = failure.as_ref().and_then(|d| match &d.outcome {
             Outcome::Unplaced { summary } => Some(summary.clone()),
             Outcome::Placed { .. } => None,
@@ -369,16 +384,22 @@ impl Engine {
         }
         let Some(svc) = self.services.get(name) else { return };
         let Some(primary) = svc.primary().cloned() else { return };
-        let mut all_new_healthy = 0u32;
-        let mut any_other = false;
-        for t in self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.last_status != TaskStatus::Stopped) {
-            let old = self.is_old(t, &primary);
-            if !old && t.is_healthy() {
-                all_new_healthy += 1;
-            } else {
-                any_other = true;
+        let (all_new_healthy, any_other) = match counted {
+            Some(c) => c,
+            None => {
+                let mut all_new_healthy = 0u32;
+                let mut any_other = false;
+                for t in self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.last_status != TaskStatus::Stopped) {
+                    let old = self.is_old(t, &primary);
+                    if !old && t.is_healthy() {
+                        all_new_healthy += 1;
+                    } else {
+                        any_other = true;
+                    }
+                }
+                (all_new_healthy, any_other)
             }
-        }
+        };
         let steady = all_new_healthy == svc.desired_count && !any_other && svc.unplaced == 0;
         let mut events = Vec::new();
         if let Some(s) = self.services.get_mut(name) {
@@ -596,6 +617,21 @@ impl Engine {
             _ => Err("spotInterruption needs exactly one of \"instance\" or \"task\"".into()),
         }
     }
+}
+
+/// One pass over a service's tasks (see `Engine::scan_service`).
+#[derive(Default)]
+struct ServiceScan {
+    /// Live tasks failing their container health check past the grace period.
+    unhealthy: Vec<String>,
+    old_healthy: Vec<String>,
+    old_other: Vec<String>,
+    new_healthy: u32,
+    new_other: u32,
+    /// A new task is still starting (not RUNNING, or its health is not known yet).
+    starting: bool,
+    /// A task is on its way to STOPPED.
+    stopping: bool,
 }
 
 /// Make `td` the PRIMARY deployment; earlier ones become ACTIVE (until their tasks are gone).

@@ -182,6 +182,40 @@ pub struct TrafficState {
     pub(crate) queues: BTreeMap<String, Queue>,
     /// Per service, per-task CPU and memory use seen so far (for right-sizing).
     pub(crate) usage_stats: BTreeMap<String, crate::engine::rightsizing::UsageStats>,
+    /// Target ids by the next time their health check may be due (a superset: each tick re-checks
+    /// the exact rule in [`health_check_due`], so this only saves scanning every target).
+    check_schedule: BTreeMap<Millis, Vec<String>>,
+}
+
+/// Is a health check of target `t` due at `now`? (Every `interval` after registration, never
+/// while draining.)
+fn health_check_due(t: &Target, now: Millis) -> bool {
+    t.state != TargetHealth::Draining && now > t.registered_at && t.interval_ms > 0 && (now - t.registered_at) % t.interval_ms == 0
+}
+
+/// The first time after `after` at which [`health_check_due`] can hold for `t`.
+fn next_check_after(t: &Target, after: Millis) -> Option<Millis> {
+    if t.interval_ms == 0 || t.state == TargetHealth::Draining {
+        return None;
+    }
+    let from = after.max(t.registered_at);
+    Some(t.registered_at + ((from - t.registered_at) / t.interval_ms + 1) * t.interval_ms)
+}
+
+/// `map[key]`, inserting the default first if absent (without allocating a key when present).
+fn slot<'a, V: Default>(map: &'a mut BTreeMap<String, V>, key: &str) -> &'a mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), V::default());
+    }
+    map.get_mut(key).map_or_else(|| unreachable!("inserted above"), |v| v)
+}
+
+/// `lat[key] += w` on a short list of latency components (usually one).
+fn add_latency(lat: &mut Vec<((u64, u64), f64)>, key: (u64, u64), w: f64) {
+    match lat.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, v)) => *v += w,
+        None => lat.push((key, 0.0 + w)),
+    }
 }
 
 fn latency_parts(map: &BTreeMap<(u64, u64), f64>) -> Vec<(f64, f64, f64)> {
@@ -310,6 +344,9 @@ impl Engine {
         let target_group = group.name.clone();
         let mut target = Target::new(&service, address.clone(), self.now());
         target.interval_ms = group.interval_ms;
+        if let Some(at) = next_check_after(&target, target.registered_at) {
+            self.traffic.check_schedule.entry(at).or_default().push(id.to_string());
+        }
         self.traffic.targets.insert(id.to_string(), target);
         self.emit(EventKind::TargetRegistered { service, task: id.to_string(), target_group, address });
     }
@@ -353,7 +390,7 @@ impl Engine {
         }
         let Some(started) = t.started_at else { return false };
         let since = self.now().saturating_sub(started);
-        let b = self.behavior_for(&t.family, t.revision);
+        let b = self.behavior_of_task(t);
         since >= b.ready_after && b.fail_health_check_after.is_none_or(|f| since < f)
     }
 
@@ -371,13 +408,26 @@ impl Engine {
     }
 
     fn health_checks(&mut self, now: Millis) {
-        let due: Vec<String> = self
-            .traffic
-            .targets
-            .iter()
-            .filter(|(_, t)| t.state != TargetHealth::Draining && now > t.registered_at && t.interval_ms > 0 && (now - t.registered_at) % t.interval_ms == 0)
-            .map(|(id, _)| id.clone())
-            .collect();
+        // The targets whose check is due now, in id order (as a scan of `targets` finds them);
+        // each scheduled target that still exists is scheduled again for its next check.
+        let mut due: Vec<String> = Vec::new();
+        while let Some(entry) = self.traffic.check_schedule.first_entry() {
+            if *entry.key() > now {
+                break;
+            }
+            for id in entry.remove() {
+                let Some(t) = self.traffic.targets.get(&id) else { continue };
+                let next = next_check_after(t, now);
+                if health_check_due(t, now) {
+                    due.push(id.clone());
+                }
+                if let Some(at) = next {
+                    self.traffic.check_schedule.entry(at).or_default().push(id);
+                }
+            }
+        }
+        due.sort_unstable();
+        due.dedup();
         for id in due {
             let passed = self.app_passes(&id);
             let Some(t) = self.traffic.targets.get_mut(&id) else { continue };
@@ -407,11 +457,17 @@ impl Engine {
         let mut rosters: BTreeMap<String, Vec<RosterEntry>> = self.services.keys().map(|k| (k.clone(), Vec::new())).collect();
         let mut revisions: Vec<RevisionModel> = Vec::new();
         let mut rev_index: BTreeMap<&str, usize> = BTreeMap::new();
+        // The previous rosters, to reuse their id and revision strings: tasks, targets and every
+        // roster are in task id order, so one walk along each finds the matches without lookups.
+        let mut previous: BTreeMap<String, std::iter::Peekable<std::vec::IntoIter<RosterEntry>>> =
+            std::mem::take(&mut self.traffic.rosters).into_iter().map(|(k, v)| (k, v.into_iter().peekable())).collect();
+        let mut targets = self.traffic.targets.iter().peekable();
         for (id, t) in &self.tasks {
             if t.last_status == TaskStatus::Stopped {
                 continue;
             }
-            let Some(list) = t.service.as_ref().and_then(|s| rosters.get_mut(s)) else { continue };
+            let Some(service) = t.service.as_ref() else { continue };
+            let Some(list) = rosters.get_mut(service) else { continue };
             let rev = if t.last_status == TaskStatus::Running {
                 Some(*rev_index.entry(t.task_definition.as_str()).or_insert_with(|| {
                     let b = self.behavior_for(&t.family, t.revision);
@@ -422,16 +478,30 @@ impl Engine {
             } else {
                 None
             };
+            while targets.peek().is_some_and(|(k, _)| k.as_str() < id.as_str()) {
+                targets.next();
+            }
+            let target = targets.peek().filter(|(k, _)| *k == id).map(|(_, x)| x.state);
+            let mut reused = None;
+            if let Some(old) = previous.get_mut(service) {
+                while old.peek().is_some_and(|e| e.id.as_str() < id.as_str()) {
+                    old.next();
+                }
+                if old.peek().is_some_and(|e| e.id == *id && e.task_definition == t.task_definition) {
+                    reused = old.next().map(|e| (e.id, e.task_definition));
+                }
+            }
+            let (id, task_definition) = reused.unwrap_or_else(|| (id.clone(), t.task_definition.clone()));
             list.push(RosterEntry {
-                id: id.clone(),
+                id,
                 rev,
-                task_definition: t.task_definition.clone(),
+                task_definition,
                 running: t.last_status == TaskStatus::Running,
                 serving: t.is_healthy(),
                 started_at: t.started_at,
                 vcpu: t.cpu.max(128) as f64 / 1024.0,
                 memory_reserved: t.memory.max(1) as f64,
-                target: self.traffic.targets.get(id).map(|x| x.state),
+                target,
                 usage: TaskUsage::default(),
             });
         }
@@ -445,7 +515,8 @@ impl Engine {
         let now = self.now();
         let mut rosters = std::mem::take(&mut self.traffic.rosters);
         let mut acc = std::mem::take(&mut self.traffic.acc);
-        let mut live = BTreeMap::new();
+        let mut live = std::mem::take(&mut self.traffic.live);
+        let mut processed = 0usize;
         let mut stats = std::mem::take(&mut self.traffic.usage_stats);
         let revisions = &self.traffic.revisions;
         let dt = TICK_MS as f64 / SECOND as f64;
@@ -466,35 +537,57 @@ impl Engine {
                 let since = now.saturating_sub(started);
                 since >= r.behavior.ready_after && r.behavior.fail_health_check_after.is_none_or(|f| since < f)
             };
-            // Indexes of the tasks that can take requests.
+            // Indexes of the tasks that can take requests: behind a load balancer the healthy
+            // targets, or (fail open) every registered target that is not draining when none is
+            // healthy (`balancer::routable`).
+            let (mut healthy, mut unhealthy) = (0u32, 0u32);
             let candidates: Vec<usize> = match group {
                 Some(_) => {
-                    let regs: Vec<usize> = (0..roster.len()).filter(|&i| roster[i].target.is_some()).collect();
-                    let states: Vec<TargetHealth> = regs.iter().filter_map(|&i| roster[i].target).collect();
-                    balancer::routable(&states).into_iter().map(|k| regs[k]).collect()
+                    let mut routable = Vec::with_capacity(roster.len());
+                    for (i, e) in roster.iter().enumerate() {
+                        match e.target {
+                            Some(TargetHealth::Healthy) => {
+                                healthy += 1;
+                                routable.push(i);
+                            }
+                            Some(TargetHealth::Unhealthy) => unhealthy += 1,
+                            _ => {}
+                        }
+                    }
+                    if routable.is_empty() {
+                        routable.extend((0..roster.len()).filter(|&i| roster[i].target.is_some_and(|s| s != TargetHealth::Draining)));
+                    }
+                    routable
                 }
                 None => (0..roster.len()).filter(|&i| roster[i].running && roster[i].serving && app_ok(&roster[i])).collect(),
             };
-            let healthy = roster.iter().filter(|e| e.target == Some(TargetHealth::Healthy)).count() as u32;
-            let unhealthy = roster.iter().filter(|e| e.target == Some(TargetHealth::Unhealthy)).count() as u32;
-            let splits: Vec<(f64, Vec<usize>)> = match &svc.blue_green {
+            let blue_green_split;
+            let splits: Vec<(f64, &[usize])> = match &svc.blue_green {
                 Some(bg) => {
                     let green = bg.green_percent as f64 / 100.0;
-                    let (g, b): (Vec<usize>, Vec<usize>) = candidates.iter().partition(|&&i| roster[i].task_definition == bg.green);
-                    vec![(offered * (1.0 - green), b), (offered * green, g)]
+                    blue_green_split = candidates.iter().partition::<Vec<usize>, _>(|&&i| roster[i].task_definition == bg.green);
+                    vec![(offered * (1.0 - green), blue_green_split.1.as_slice()), (offered * green, blue_green_split.0.as_slice())]
                 }
-                None => vec![(offered, candidates.clone())],
+                None => vec![(offered, candidates.as_slice())],
             };
             let algorithm = group.map(|g| g.algorithm).unwrap_or_default();
             let mut st = ServiceTraffic { offered_rps: offered, routable_targets: candidates.len() as u32, healthy_targets: healthy, ..Default::default() };
-            let a = acc.entry(name.clone()).or_default();
+            let a = slot(&mut acc, name);
             a.ticks += 1;
             a.healthy += healthy as f64;
             a.unhealthy += unhealthy as f64;
             let mut inputs = vec![0.0f64; roster.len()];
-            for (rps, idx) in &splits {
+            for &(rps, idx) in &splits {
                 if idx.is_empty() {
                     st.no_target_rps += rps;
+                    continue;
+                }
+                if algorithm == balancer::Algorithm::RoundRobin {
+                    // `balancer::shares` gives every target the same 1/n.
+                    let share = 1.0 / idx.len() as f64;
+                    for &i in idx {
+                        inputs[i] += rps * share;
+                    }
                     continue;
                 }
                 let ids: Vec<&str> = idx.iter().map(|&i| roster[i].id.as_str()).collect();
@@ -506,10 +599,11 @@ impl Engine {
                     inputs[i] += rps * share;
                 }
             }
-            let mut lat: BTreeMap<(u64, u64), f64> = BTreeMap::new();
+            // Served requests by latency distribution (base bits, wait bits), in key order below.
+            let mut lat: Vec<((u64, u64), f64)> = Vec::new();
             let (mut cpu_used, mut cpu_res, mut mem_used, mut mem_res) = (0.0, 0.0, 0.0, 0.0);
             // Tasks of one revision with the same share get the same answer: compute it once.
-            let stats_for = stats.entry(name.clone()).or_default();
+            let stats_for = slot(&mut stats, name);
             let mut last: Option<((usize, u64, u64), queueing::TaskOutput)> = None;
             let mut lat_last: Option<((u64, u64), f64)> = None;
             for (i, e) in roster.iter_mut().enumerate() {
@@ -535,7 +629,7 @@ impl Engine {
                         Some((k, w)) if *k == (o.base_latency_ms.to_bits(), o.mean_wait_ms.to_bits()) => *w += o.served_rps,
                         _ => {
                             if let Some((k, w)) = lat_last.take() {
-                                *lat.entry(k).or_default() += w;
+                                add_latency(&mut lat, k, w);
                             }
                             lat_last = Some(((o.base_latency_ms.to_bits(), o.mean_wait_ms.to_bits()), o.served_rps));
                         }
@@ -551,8 +645,9 @@ impl Engine {
                 stats_for.record(e.vcpu * 1024.0 * o.cpu_percent / 100.0, mem);
             }
             if let Some((k, w)) = lat_last.take() {
-                *lat.entry(k).or_default() += w;
+                add_latency(&mut lat, k, w);
             }
+            lat.sort_unstable_by_key(|(k, _)| *k);
             if let Some(c) = consumed.get_mut(name) {
                 // Unprocessed messages wait; nothing is rejected and there is no load balancer.
                 c.2 = st.served_rps * dt;
@@ -563,7 +658,7 @@ impl Engine {
                 st.cpu_percent = 100.0 * cpu_used / cpu_res;
                 st.memory_percent = 100.0 * mem_used / mem_res;
             }
-            let parts = latency_parts(&lat);
+            let parts: Vec<(f64, f64, f64)> = lat.iter().map(|((b, w), n)| (*n, f64::from_bits(*b), f64::from_bits(*w))).collect();
             st.mean_latency_ms = (st.served_rps > 0.0).then(|| parts.iter().map(|(w, b, m)| w * (b + m)).sum::<f64>() / st.served_rps);
             st.p50_ms = queueing::mixture_quantile(&parts, LN_P50);
             st.p95_ms = queueing::mixture_quantile(&parts, LN_P95);
@@ -579,7 +674,17 @@ impl Engine {
             for (k, v) in lat {
                 *a.latency.entry(k).or_default() += v * dt;
             }
-            live.insert(name.clone(), st);
+            match live.get_mut(name) {
+                Some(slot) => *slot = st,
+                None => {
+                    live.insert(name.clone(), st);
+                }
+            }
+            processed += 1;
+        }
+        if live.len() != processed {
+            // A service left the rosters: keep only this tick's services, as a fresh map would.
+            live.retain(|k, _| rosters.contains_key(k) && self.services.contains_key(k));
         }
         for (_, (queue, demand, processed)) in consumed {
             if let Some(q) = self.traffic.queues.get_mut(&queue) {
