@@ -21,6 +21,7 @@ pub mod taskdef;
 pub mod time;
 pub mod placement;
 pub mod lesson;
+pub mod demo;
 pub mod autoscaling;
 pub mod pricing;
 pub mod detmath;
