@@ -48,6 +48,36 @@ pub struct Snapshot {
     pub kube: Option<crate::engine::k8s::sim::KubeView>,
     /// FNV-1a of the event log so far.
     pub event_log_hash: String,
+    /// Auto Scaling groups (for the page's capacity controls; reports carry them elsewhere).
+    #[serde(skip)]
+    pub groups: Vec<GroupView>,
+    /// ECS capacity providers backed by Auto Scaling groups.
+    #[serde(skip)]
+    pub capacity_providers: Vec<ProviderView>,
+}
+
+/// An Auto Scaling group as the page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupView {
+    pub name: String,
+    pub instance_type: String,
+    pub min: u32,
+    pub max: u32,
+    pub desired: u32,
+    /// Launched, not yet registered.
+    pub launching: u32,
+    pub spot: bool,
+}
+
+/// A capacity provider as the page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderView {
+    pub name: String,
+    pub group: String,
+    /// Managed scaling's target capacity, percent (`None`: not managed).
+    pub target_capacity: Option<u32>,
+    /// The last CapacityProviderReservation, percent.
+    pub reservation: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -319,6 +349,24 @@ impl Engine {
             dns: self.dns_records(),
             kube: self.kube_snapshot(),
             event_log_hash: self.log_hash(),
+            groups: self
+                .auto_scaling_groups()
+                .values()
+                .map(|g| GroupView {
+                    name: g.name.clone(),
+                    instance_type: g.instance_type.clone(),
+                    min: g.min,
+                    max: g.max,
+                    desired: g.desired,
+                    launching: g.launching,
+                    spot: g.attributes.get("lifecycle").is_some_and(|v| v == "spot"),
+                })
+                .collect(),
+            capacity_providers: self
+                .capacity_providers()
+                .values()
+                .map(|p| ProviderView { name: p.name.clone(), group: p.group.clone(), target_capacity: p.managed.as_ref().map(|m| m.target_capacity), reservation: p.reservation })
+                .collect(),
         }
     }
 }
