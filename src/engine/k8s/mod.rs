@@ -12,6 +12,7 @@
 //!   [`horizontal`]: the HorizontalPodAutoscaler controller (15-second sync);
 //!   [`cluster_autoscaler`]: the Cluster Autoscaler for node groups; [`provisioner`]: a
 //!   Karpenter-style NodePool (cheapest instance type for the pending pods, consolidation);
+//!   [`disruption`]: AZ outages and Spot interruptions on nodes;
 //!   [`jobs`]: the Job controller (completions, parallelism, backoffLimit, deadlines);
 //!   [`services`]: Services (cluster IP, node ports, load balancers, quotas) and their endpoints.
 //!
@@ -20,6 +21,7 @@
 pub mod admission;
 pub mod cluster_autoscaler;
 pub mod controllers;
+pub mod disruption;
 pub mod horizontal;
 pub mod jobs;
 pub mod kubectl;

@@ -74,6 +74,8 @@ pub struct KubeState {
     pub(crate) provisioner: Option<super::provisioner::ProvState>,
     /// Services: allocations, endpoints, endpoint changes (`services.rs`).
     pub(crate) services: super::services::ServicesState,
+    /// Availability Zones that are down (`disruption.rs`).
+    pub(crate) down_zones: std::collections::BTreeSet<String>,
     /// Jobs by `namespace/name` (`jobs.rs`).
     pub(crate) jobs: BTreeMap<String, super::jobs::JobState>,
     /// Load generators by Service (`namespace/name`): `kubernetes.traffic` with `service`.
@@ -213,6 +215,10 @@ pub enum KubeItem {
     ProvScan,
     /// A node the provisioner launched joins.
     ProvNodeJoin { instance_type: String, spot: bool },
+    /// Taint-based eviction of the pods on an unreachable node (300 s after the taint).
+    TaintEviction { node: String },
+    /// A Spot node's two-minute notice is over: the instance is reclaimed.
+    SpotReclaim { node: String },
     /// A cheaper node the provisioner launched to replace `replaces` (consolidation) joins.
     ProvReplacementJoin { instance_type: String, spot: bool, replaces: String },
 }
@@ -797,6 +803,8 @@ impl Engine {
             KubeItem::ProvScan => self.k_prov_scan(),
             KubeItem::ProvNodeJoin { instance_type, spot } => self.k_prov_join(&instance_type, spot),
             KubeItem::ProvReplacementJoin { instance_type, spot, replaces } => self.k_prov_replacement_join(&instance_type, spot, &replaces),
+            KubeItem::TaintEviction { node } => self.k_taint_eviction(&node),
+            KubeItem::SpotReclaim { node } => self.k_spot_reclaim(&node),
         }
     }
 
