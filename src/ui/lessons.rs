@@ -17,6 +17,7 @@ use super::event_log::EventLog;
 use super::help::{shortcuts_help, Modal};
 use super::hooks::{use_shortcuts, use_sim_controls, Shortcut};
 use super::markdown::{self, Block, Inline};
+use super::service_panel::ServicePanel;
 use crate::engine::lesson::{self, Action, Exercise, Kind, Session};
 use crate::engine::sim::Command;
 use crate::engine::taskdef::{export::export_pretty, parse_task_definition};
@@ -534,7 +535,13 @@ fn selectors_for(action: &str) -> &'static [&'static str] {
         "drainInstance" => &["button[aria-label^='Drain ']"],
         "spotInterruption" => &["button[aria-label^='Spot-interrupt ']"],
         "azOutage" | "azRecover" => &["button[data-testid^='az-toggle-']"],
-        "updateService" => &["input[data-testid^='desired-']"],
+        "updateService" => &["input[data-testid^='desired-']", "[data-testid^='svc-']"],
+        "createService" => &["[data-testid^='create-service-']"],
+        "runTask" => &["[data-testid^='run-task-']"],
+        "stopTask" => &["[data-testid=details-stop-task]"],
+        "setDesiredCapacity" => &["[data-testid^='asg-']"],
+        "createCapacityProvider" => &["[data-testid^='create-cp-']"],
+        "kubectl" => &["[data-testid^='kubectl-']"],
         "editTaskDefinition" => &["[data-testid=deploy]", "[data-testid=taskdef-editor]"],
         "addInstances" => &["[data-testid=add-instance]", "[data-testid=add-instance-type]", "[data-testid=add-instance-az]"],
         _ => &[],
@@ -702,6 +709,25 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         })
     };
     let on_command = act.reform(Action::Command);
+    // The Services panel's forms want the outcome back (to say what happened under the form).
+    let on_panel_command = {
+        let session = session.clone();
+        let redraw = redraw.clone();
+        let attempted = attempted.clone();
+        let actions = actions.clone();
+        Callback::from(move |cmd: Command| -> Result<(), String> {
+            if locked {
+                return Err(LOCKED.to_string());
+            }
+            attempted();
+            let r = session.borrow_mut().act(&Action::Command(cmd)).map_err(|e| e.message);
+            if r.is_ok() {
+                *actions.borrow_mut() += 1;
+            }
+            redraw.force_update();
+            r
+        })
+    };
     let on_text = {
         let text = text.clone();
         Callback::from(move |t: String| text.set(AttrValue::from(t)))
@@ -1041,6 +1067,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                 </div>
                 <aside class="side">
                     <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
+                    <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} disabled={ex.rules.disabled.clone()} />
                     { { let (events, total) = super::event_log::newest(session.borrow().engine.events()); html! { <EventLog {events} {total} /> } } }
                 </aside>
             </main>
