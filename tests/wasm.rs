@@ -236,6 +236,8 @@ fn routes_keep_lessons_links_and_the_presenter_flag() {
     assert_eq!(hash_for(&Mode::Lessons(Some("a/b".into())), true), "lessons/a/b&present");
     assert_eq!(hash_for(&Mode::Sandbox, true), "present");
     assert_eq!(hash_for(&Mode::Sandbox, false), "");
+    assert_eq!(parse_hash("#demo/self-healing&present"), Route { mode: Mode::Demo("self-healing".into()), link: None, present: true });
+    assert_eq!(hash_for(&Mode::Demo("rolling-updates".into()), true), "demo/rolling-updates&present");
 }
 
 /// The share link round trip in Wasm: same snapshot and log as the native engine would give.

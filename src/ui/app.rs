@@ -46,6 +46,8 @@ pub enum DeployStatus {
 pub enum Mode {
     Sandbox,
     Lessons(Option<String>),
+    /// A chapter's presenter demo (`demo/<chapter id>`).
+    Demo(String),
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -63,6 +65,8 @@ pub fn parse_hash(hash: &str) -> Route {
             route.mode = Mode::Lessons(None);
         } else if let Some(id) = part.strip_prefix("lessons/") {
             route.mode = Mode::Lessons(Some(id.to_string()));
+        } else if let Some(c) = part.strip_prefix("demo/") {
+            route.mode = Mode::Demo(c.to_string());
         } else if let Some(s) = part.strip_prefix("s=") {
             route.link = Some(s.to_string());
         } else if part == "present" || part == "present=1" {
@@ -79,6 +83,7 @@ pub fn hash_for(mode: &Mode, present: bool) -> String {
         Mode::Sandbox => {}
         Mode::Lessons(None) => parts.push("lessons".into()),
         Mode::Lessons(Some(id)) => parts.push(format!("lessons/{id}")),
+        Mode::Demo(c) => parts.push(format!("demo/{c}")),
     }
     if present {
         parts.push("present".into());
@@ -139,7 +144,7 @@ pub fn app() -> Html {
             route.set(r);
         })
     };
-    let in_lessons = matches!(route.mode, Mode::Lessons(_));
+    let in_lessons = matches!(route.mode, Mode::Lessons(_) | Mode::Demo(_));
     let nav = html! {
         <nav class="modes" aria-label="Mode">
             <button data-testid="mode-sandbox" aria-pressed={(!in_lessons).to_string()} onclick={switch(Mode::Sandbox)}>{"Sandbox"}</button>
@@ -149,6 +154,7 @@ pub fn app() -> Html {
     let generation = generation.borrow().get();
     match &route.mode {
         Mode::Lessons(open) => html! { <LessonsPage nav={nav} open={open.clone()} present={route.present} /> },
+        Mode::Demo(chapter) => html! { <super::demo::DemoPage chapter={chapter.clone()} nav={nav} /> },
         Mode::Sandbox => html! {
             <Playground key={generation} link={route.link.clone()} nav={nav} present={route.present} {on_presenter} />
         },

@@ -432,6 +432,10 @@ fn picker(props: &PickerProps) -> Html {
                 if !c.intro.is_empty() {
                     <details class="intro"><summary>{"Read the introduction"}</summary>{render_markdown(&c.intro)}</details>
                 }
+                if super::demo::has_demo(&c.id) {
+                    <p class="chapter-demo"><a href={format!("#demo/{}&present", c.id)} data-testid="chapter-demo">{"▶ Presenter demo"}</a>
+                        <span class="muted">{" a scripted walk-through for the projector: one key per step"}</span></p>
+                }
                 <ol class="exercise-list">{ for items }</ol>
             </section>
         }

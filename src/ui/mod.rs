@@ -5,6 +5,7 @@ pub mod app;
 pub mod charts;
 mod cluster_view;
 pub mod controls;
+mod demo;
 mod editor;
 mod event_log;
 pub mod help;
