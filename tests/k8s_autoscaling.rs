@@ -479,6 +479,9 @@ spec:
             (135, 6, 4, "memory".to_string(), 40, 60),
         ]
     );
+    // kubectl's TARGETS column after the last sync (4 pods, 7.5 requests/s each: 62 MiB = 48 %).
+    let targets = e.snapshot().kube.map(|k| k.hpas.iter().flat_map(|h| h.targets.clone()).collect::<Vec<_>>()).unwrap_or_default();
+    assert_eq!(targets, vec!["memory: 48%/60%".to_string(), "pods/requests_per_second: 7/10".to_string()]);
     let reasons: Vec<String> = hpa_steps(&e).into_iter().map(|s| s.4).collect();
     assert_eq!(reasons, vec!["pods metric requests_per_second above target", "pods metric requests_per_second above target", "All metrics below target", "All metrics below target"]);
 }

@@ -53,12 +53,15 @@ pub(crate) struct HpaRuntime {
     pub behavior: HpaBehavior,
     /// The last observed utilization (% of request) and desired replicas, for the snapshot.
     pub last: Option<(i64, u32)>,
+    /// kubectl's TARGETS column at the last sync, one entry per metric (`memory: 40%/60%`,
+    /// `pods/requests_per_second: 16/10`, `<unknown>` when Berth could not supply it).
+    pub targets: Vec<String>,
 }
 
 impl PartialEq for HpaRuntime {
     fn eq(&self, other: &Self) -> bool {
         // `HpaBehavior` keeps its history private; its Debug text shows all of it.
-        self.spec == other.spec && self.last == other.last && format!("{:?}", self.behavior) == format!("{:?}", other.behavior)
+        self.spec == other.spec && self.last == other.last && self.targets == other.targets && format!("{:?}", self.behavior) == format!("{:?}", other.behavior)
     }
 }
 
@@ -340,9 +343,9 @@ impl Engine {
             let ns = ns_of(&h.meta);
             let min = h.min_replicas.clamp(0, u32::MAX as i64) as u32;
             let max = h.max_replicas.clamp(0, u32::MAX as i64) as u32;
-            let rt = self.kube.hpas.entry(hk.clone()).or_insert_with(|| HpaRuntime { spec: h.clone(), behavior: HpaBehavior::new(min, max, h.scale_up.clone(), h.scale_down.clone()), last: None });
+            let rt = self.kube.hpas.entry(hk.clone()).or_insert_with(|| HpaRuntime { spec: h.clone(), behavior: HpaBehavior::new(min, max, h.scale_up.clone(), h.scale_down.clone()), last: None, targets: Vec::new() });
             if rt.spec != h {
-                *rt = HpaRuntime { spec: h.clone(), behavior: HpaBehavior::new(min, max, h.scale_up.clone(), h.scale_down.clone()), last: None };
+                *rt = HpaRuntime { spec: h.clone(), behavior: HpaBehavior::new(min, max, h.scale_up.clone(), h.scale_down.clone()), last: None, targets: Vec::new() };
             }
             if h.scale_target_ref.kind != "Deployment" {
                 continue;
@@ -360,11 +363,20 @@ impl Engine {
             } else {
                 // computeReplicasForMetrics: the largest valid proposal; none valid → no change.
                 let mut best: Option<Proposal> = None;
+                let mut targets = Vec::new();
                 for m in &h.metrics {
-                    let Ok(p) = self.k_hpa_metric(m, &ns, &dkey, current, &loads) else { continue };
+                    let unit = if matches!(m, HpaMetric::Resource { target: MetricTarget::Utilization(_), .. }) { "%" } else { "" };
+                    let Ok(p) = self.k_hpa_metric(m, &ns, &dkey, current, &loads) else {
+                        targets.push(format!("{}: <unknown>/{}{unit}", metric_label(m), target_of(m)));
+                        continue;
+                    };
+                    targets.push(format!("{}: {}{unit}/{}{unit}", p.metric, p.current, p.target));
                     if best.as_ref().is_none_or(|b| p.replicas > b.replicas) {
                         best = Some(p);
                     }
+                }
+                if let Some(rt) = self.kube.hpas.get_mut(&hk) {
+                    rt.targets = targets;
                 }
                 let Some(best) = best else { continue };
                 let reason = if best.replicas > current { format!("{} above target", best.reason_name) } else { "All metrics below target".to_string() };

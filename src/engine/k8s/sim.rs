@@ -285,6 +285,10 @@ pub struct HpaView {
     pub max_replicas: i64,
     /// The target's `spec.replicas` now.
     pub replicas: i64,
+    /// kubectl's TARGETS column, one entry per metric, at the last sync: `cpu: 56%/50%`,
+    /// `pods/requests_per_second: 16/10`, `memory: <unknown>/60%`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1064,6 +1068,7 @@ impl Engine {
                     min_replicas: h.min_replicas,
                     max_replicas: h.max_replicas,
                     replicas: k.deployments.get(&key(&ns, &h.scale_target_ref.name)).map(|d| d.d.replicas).unwrap_or(0),
+                    targets: k.hpas.get(ok).map(|r| r.targets.clone()).unwrap_or_default(),
                 }
             })
             .collect();
