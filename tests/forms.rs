@@ -4,7 +4,8 @@
 use berth::engine::sim::Command;
 use berth::engine::task::TaskStatus;
 use berth::engine::time::MINUTE;
-use berth::shell::forms::{self, DeploymentForm, RunTaskForm, ServiceForm};
+use berth::engine::event::EventKind;
+use berth::shell::forms::{self, CapacityProviderForm, DeploymentForm, KubectlForm, RunTaskForm, ServiceForm, StrategyRow};
 use serde_json::json;
 
 #[path = "common/start.rs"]
@@ -135,4 +136,213 @@ fn deployment_settings_change_the_rolling_update_bounds() {
     assert_eq!(bad("101", "200", false, false), Err("Minimum healthy percent: 101 is more than the 100 Berth allows".into()));
     assert_eq!(bad("100", "90", false, false), Err("Maximum percent: must be at least 100; got 90".into()));
     assert_eq!(bad("100", "200", false, true), Err("Rollback: needs the circuit breaker turned on".into()));
+}
+
+/// An exercise's JSON (scenario and reference solution) from lessons/.
+fn exercise(path: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(format!("{}/lessons/{path}", env!("CARGO_MANIFEST_DIR"))).expect("lesson file");
+    serde_json::from_str(&text).expect("lesson JSON")
+}
+
+fn row(provider: &str, base: &str, weight: &str) -> StrategyRow {
+    StrategyRow { provider: provider.into(), base: base.into(), weight: weight.into() }
+}
+
+fn instances_of(e: &berth::engine::sim::Engine, group: &str) -> Vec<String> {
+    e.instances().values().filter(|i| i.attributes.get("aws:autoscaling:groupName").is_some_and(|g| g == group)).map(|i| i.id.clone()).collect()
+}
+
+fn running_on(e: &berth::engine::sim::Engine, instance: &str) -> usize {
+    e.tasks().values().filter(|t| t.last_status == TaskStatus::Running && t.instance.as_deref() == Some(instance)).count()
+}
+
+#[test]
+fn capacity_provider_and_strategy_forms_solve_the_target_capacity_exercise() {
+    // Chapter 11's "Managed scaling with one instance of headroom", done with the page's forms.
+    let ex = exercise("11-cluster-capacity/02-target-capacity.json");
+    let cp = forms::create_capacity_provider(&CapacityProviderForm {
+        name: "cp-web".into(),
+        group: "asg-web".into(),
+        managed_scaling: true,
+        target_capacity: "75".into(),
+        termination_protection: false,
+    })
+    .expect("valid");
+    let svc = forms::create_service(&ServiceForm {
+        desired: "6".into(),
+        launch_type: "FARGATE".into(), // ignored: a strategy replaces the launch type
+        strategy: "binpack-memory".into(),
+        capacity_providers: vec![row("cp-web", "", "1")],
+        ..form()
+    })
+    .expect("valid");
+    // The same commands as the exercise's reference solution.
+    let solution: Vec<Command> = ex["solution"].as_array().expect("solution")[1..].iter().map(|a| serde_json::from_value(a.clone()).expect("command")).collect();
+    assert_eq!(vec![cp.clone(), svc.clone()], solution);
+
+    let mut e = start(&ex["scenario"]);
+    e.run_until(10_000);
+    e.apply(cp).expect("provider accepted");
+    e.apply(svc).expect("service accepted");
+    // Scale-out overshoots while tasks wait; scale-in follows 15 minutes later.
+    e.run_until(25 * MINUTE);
+    assert_eq!(e.snapshot().services[0].running, 6);
+    let group = instances_of(&e, "asg-web");
+    // 3 / 4 × 100 = 75: three busy m5.large (two 1-vCPU tasks each) and one kept empty.
+    let mut per_instance: Vec<usize> = group.iter().map(|i| running_on(&e, i)).collect();
+    per_instance.sort();
+    assert_eq!(per_instance, vec![0, 2, 2, 2]);
+    let snap = e.snapshot();
+    assert_eq!(snap.capacity_providers[0].target_capacity, Some(75));
+    assert_eq!(snap.groups[0].desired, 4);
+}
+
+#[test]
+fn a_fargate_strategy_splits_base_then_weights() {
+    let cmd = forms::create_service(&ServiceForm { desired: "8".into(), capacity_providers: vec![row("FARGATE", "2", "1"), row("FARGATE_SPOT", "", "1")], ..form() }).expect("valid");
+    let expected: Command = serde_json::from_value(json!({
+        "action": "createService", "serviceName": "web", "taskDefinition": "web", "desiredCount": 8, "launchType": "FARGATE",
+        "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "base": 2, "weight": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+    }))
+    .expect("reference command");
+    assert_eq!(cmd, expected);
+    // On the Fargate Spot exercise's cluster: the base 2 plus half of the other six on FARGATE.
+    let ex = exercise("11-cluster-capacity/03-fargate-spot.json");
+    let mut e = start(&ex["scenario"]);
+    e.apply(cmd).expect("accepted");
+    e.run_until(3 * MINUTE);
+    let live: Vec<_> = e.tasks().values().filter(|t| t.last_status == TaskStatus::Running).collect();
+    assert_eq!(live.len(), 8);
+    let on_provider = |p: &str| live.iter().filter(|t| t.capacity_provider.as_deref() == Some(p)).count();
+    assert_eq!((on_provider("FARGATE"), on_provider("FARGATE_SPOT")), (5, 3));
+}
+
+#[test]
+fn strategy_grace_period_and_load_balancer_messages() {
+    let rows = |r: Vec<StrategyRow>| forms::create_service(&ServiceForm { capacity_providers: r, ..form() }).map_err(|e| e.to_string());
+    assert_eq!(rows(vec![row("", "", "1")]), Err("Capacity provider strategy: row 1: choose a capacity provider".into()));
+    assert_eq!(rows(vec![row("cp-web", "two", "1")]), Err("Capacity provider strategy: row 1: base \"two\" is not a whole number".into()));
+    assert_eq!(rows(vec![row("FARGATE", "", "1"), row("FARGATE_SPOT", "", "1001")]), Err("Capacity provider strategy: row 2: weight must be 0–1000; got 1001".into()));
+    assert_eq!(
+        rows(vec![row("FARGATE", "1", "1"), row("FARGATE_SPOT", "1", "1")]),
+        Err("Capacity provider strategy: only one capacity provider in a strategy can have a base; FARGATE, FARGATE_SPOT do".into())
+    );
+    assert_eq!(
+        rows(vec![row("FARGATE", "2", "0"), row("FARGATE_SPOT", "", "0")]),
+        Err("Capacity provider strategy: at least one capacity provider must have a weight greater than 0; with all weights 0, RunTask and CreateService fail".into())
+    );
+    assert_eq!(
+        rows(vec![row("cp-web", "", "1"), row("FARGATE_SPOT", "", "1")]),
+        Err("Capacity provider strategy: a strategy can't mix Fargate (FARGATE_SPOT) and Auto Scaling group (cp-web) capacity providers".into())
+    );
+    assert_eq!(rows(vec![row("cp-web", "", "1"), row("cp-web", "", "2")]), Err("Capacity provider strategy: capacity provider \"cp-web\" appears twice in the strategy".into()));
+    let grace = |g: &str| forms::create_service(&ServiceForm { grace_period: g.into(), ..form() }).map_err(|e| e.to_string());
+    assert_eq!(grace("soon"), Err("Health check grace period: \"soon\" is not a whole number".into()));
+    assert_eq!(grace("3000000000"), Err("Health check grace period: 3000000000 is more than the 2147483647 Berth allows".into()));
+
+    // Grace period and a load balancer with default settings: the target group web-tg gets
+    // every task, and failed checks are ignored for 120 s.
+    let cmd = forms::create_service(&ServiceForm { grace_period: " 120 ".into(), load_balancer: true, ..form() }).expect("valid");
+    let expected: Command = serde_json::from_value(json!({
+        "action": "createService", "serviceName": "web", "taskDefinition": "web", "desiredCount": 4, "launchType": "EC2",
+        "healthCheckGracePeriodSeconds": 120, "loadBalancer": {}
+    }))
+    .expect("reference command");
+    assert_eq!(cmd, expected);
+    let mut e = cluster();
+    e.apply(cmd).expect("accepted");
+    e.run_until(2 * MINUTE);
+    assert_eq!(e.services()["web"].grace_ms, 120_000);
+    let registered: Vec<&str> = e.events().iter().filter_map(|ev| match &ev.kind { EventKind::TargetRegistered { target_group, .. } => Some(target_group.as_str()), _ => None }).collect();
+    assert_eq!(registered, vec!["web-tg"; 4]);
+}
+
+#[test]
+fn set_desired_capacity_solves_the_resize_exercise() {
+    let ex = exercise("11-cluster-capacity/01-resize-the-group.json");
+    let mut e = start(&ex["scenario"]);
+    e.run_until(30_000);
+    let group = e.snapshot().groups[0].clone();
+    assert_eq!((group.name.as_str(), group.min, group.desired, group.max), ("asg-web", 1, 2, 6));
+    let set = |t: &str| forms::set_desired_capacity(&group, t).map_err(|e| e.to_string());
+    assert_eq!(set("7"), Err("Desired capacity: 7 is outside asg-web's range 1–6 (minimum–maximum size)".into()));
+    assert_eq!(set("0"), Err("Desired capacity: 0 is outside asg-web's range 1–6 (minimum–maximum size)".into()));
+    assert_eq!(set("three"), Err("Desired capacity: \"three\" is not a whole number".into()));
+    assert_eq!(set(""), Err("Desired capacity: is empty; enter a whole number".into()));
+    let cmd = forms::set_desired_capacity(&group, "3").expect("valid");
+    assert_eq!(cmd, Command::SetDesiredCapacity { group: "asg-web".into(), desired: 3 });
+    e.apply(cmd).expect("accepted");
+    // The page shows the instance launching until it registers 90 s later.
+    assert_eq!((e.snapshot().groups[0].desired, e.snapshot().groups[0].launching), (3, 1));
+    e.run_until(30_000 + 89_000);
+    assert_eq!(instances_of(&e, "asg-web").len(), 2);
+    e.run_until(5 * MINUTE);
+    assert_eq!(instances_of(&e, "asg-web").len(), 3);
+    assert_eq!(e.snapshot().groups[0].launching, 0);
+    assert_eq!((e.snapshot().services[0].running, e.snapshot().services[0].unplaced), (6, 0));
+}
+
+#[test]
+fn create_capacity_provider_names_the_wrong_field() {
+    let ok = CapacityProviderForm { name: "cp-web".into(), group: "asg-web".into(), managed_scaling: true, target_capacity: "100".into(), termination_protection: true };
+    let cases: Vec<(CapacityProviderForm, &str)> = vec![
+        (CapacityProviderForm { name: " ".into(), ..ok.clone() }, "Capacity provider name: is empty"),
+        (CapacityProviderForm { name: "cp web".into(), ..ok.clone() }, "Capacity provider name: ' ' is not allowed: use letters, digits, hyphens and underscores"),
+        (CapacityProviderForm { name: "ECS-web".into(), ..ok.clone() }, "Capacity provider name: can't start with \"ecs\" (reserved by AWS)"),
+        (CapacityProviderForm { name: "fargate2".into(), ..ok.clone() }, "Capacity provider name: can't start with \"fargate\" (reserved by AWS)"),
+        (CapacityProviderForm { group: "".into(), ..ok.clone() }, "Auto Scaling group: choose the group this provider scales"),
+        (CapacityProviderForm { target_capacity: "0".into(), ..ok.clone() }, "Target capacity: must be 1–100; got 0"),
+        (CapacityProviderForm { target_capacity: "101".into(), ..ok.clone() }, "Target capacity: 101 is more than the 100 Berth allows"),
+        (CapacityProviderForm { managed_scaling: false, ..ok.clone() }, "Managed termination protection: needs managed scaling turned on (without it, protection does not work)"),
+    ];
+    for (f, want) in cases {
+        assert_eq!(forms::create_capacity_provider(&f).map_err(|e| e.to_string()), Err(want.to_string()), "{f:?}");
+    }
+    // Without managed scaling the target is not read.
+    let plain = forms::create_capacity_provider(&CapacityProviderForm { managed_scaling: false, termination_protection: false, target_capacity: "junk".into(), ..ok.clone() }).expect("valid");
+    let expected: Command = serde_json::from_value(json!({"action": "createCapacityProvider", "name": "cp-web", "autoScalingGroup": "asg-web"})).expect("reference");
+    assert_eq!(plain, expected);
+    // The engine's own refusals come back as its message (the group is unknown here).
+    let mut e = cluster();
+    assert_eq!(e.apply(forms::create_capacity_provider(&ok).expect("valid")), Err("capacity provider cp-web: Auto Scaling group \"asg-web\" does not exist".to_string()));
+}
+
+const WEB: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.25\n          resources:\n            requests:\n              cpu: 250m\n              memory: 256Mi\n";
+
+fn kube() -> berth::engine::sim::Engine {
+    start(&json!({
+        "berth": 1, "name": "kubectl", "seed": 3,
+        "cluster": {"availabilityZones": ["us-east-1a", "us-east-1b", "us-east-1c"]},
+        "kubernetes": {"nodeGroups": [{"name": "ng-1", "instanceType": "t3.medium", "desiredSize": 3, "minSize": 1, "maxSize": 5}], "manifests": [WEB]}
+    }))
+}
+
+fn deployment(e: &berth::engine::sim::Engine, name: &str) -> Option<(i64, i64)> {
+    e.snapshot().kube?.deployments.iter().find(|d| d.name == name).map(|d| (d.desired, d.ready))
+}
+
+#[test]
+fn kubectl_console_commands() {
+    let k = |args: &str, manifest: &str| forms::kubectl(&KubectlForm { args: args.into(), manifest: manifest.into() }).map_err(|e| e.to_string());
+    assert_eq!(k("  ", ""), Err("kubectl: is empty: type a command such as `scale deployment/web --replicas=5`".into()));
+    assert_eq!(k("kubectl", ""), Err("kubectl: is empty: type a command such as `scale deployment/web --replicas=5`".into()));
+    assert_eq!(k("apply -f web.yaml", WEB), Err("kubectl: -f web.yaml: the page has no files; use `-f -` and paste the YAML into the manifest box".into()));
+    assert_eq!(k("apply -f", WEB), Err("kubectl: -f needs a value: use `-f -` to read the manifest box".into()));
+    assert_eq!(k("kubectl apply -f -", " \n"), Err("Manifest: is empty: `kubectl apply -f -` reads the YAML from the manifest box".into()));
+    // The prefix is optional and dropped; only apply/create send the manifest.
+    assert_eq!(k("kubectl  scale deployment/web   --replicas=5", WEB), Ok(Command::Kubectl { args: "scale deployment/web --replicas=5".into(), manifest: None }));
+    assert_eq!(k("apply -f -", WEB), Ok(Command::Kubectl { args: "apply -f -".into(), manifest: Some(WEB.into()) }));
+
+    let mut e = kube();
+    e.run_until(2 * MINUTE);
+    assert_eq!(deployment(&e, "web"), Some((3, 3)));
+    e.apply(forms::kubectl(&KubectlForm { args: "kubectl scale deployment/web --replicas=5".into(), manifest: String::new() }).expect("valid")).expect("accepted");
+    let api = WEB.replace("name: web", "name: api").replace("app: web", "app: api").replace("replicas: 3", "replicas: 2");
+    e.apply(forms::kubectl(&KubectlForm { args: "apply -f -".into(), manifest: api }).expect("valid")).expect("accepted");
+    e.run_until(4 * MINUTE);
+    assert_eq!(deployment(&e, "web"), Some((5, 5)));
+    assert_eq!(deployment(&e, "api"), Some((2, 2)));
+    // What the engine refuses comes back in kubectl's words (the console shows it).
+    let missing = forms::kubectl(&KubectlForm { args: "scale deployment/nope --replicas=2".into(), manifest: String::new() }).expect("valid");
+    assert_eq!(e.apply(missing), Err("Error from server (NotFound): deployments.apps \"nope\" not found".to_string()));
 }

@@ -1,11 +1,16 @@
-//! The page's service forms, as pure functions: what the learner typed into "Create service",
-//! "Run task" and a service's deployment settings becomes an engine [`Command`], or a message
-//! naming the field that is wrong and why. The Yew panel (`ui::service_panel`) only collects
+//! The page's service forms, as pure functions: what the learner typed into "Create service"
+//! (with a capacity provider strategy, grace period and load balancer), "Run task", a service's
+//! deployment settings, an Auto Scaling group's desired capacity, "Create capacity provider" and
+//! the kubectl console becomes an engine [`Command`], or a message naming the field that is
+//! wrong and why. The Yew panel (`ui::service_panel`) only collects
 //! the strings; everything checkable is checked here, natively tested.
 
 use crate::engine::deployment::{CircuitBreakerConfig, DeploymentConfiguration, DeploymentConfigurationPatch};
+use crate::engine::autoscaling::capacity_provider::{self, StrategyItem};
+use crate::engine::capacity::{CapacityProviderSpec, ManagedScalingSpec};
 use crate::engine::placement::cql;
 use crate::engine::sim::Command;
+use crate::engine::snapshot::GroupView;
 
 /// A form field that is wrong: `field` is the label the learner sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +81,58 @@ pub struct ServiceForm {
     pub distinct_instance: bool,
     /// A cluster query language expression, or empty.
     pub member_of: String,
+    /// Capacity provider strategy rows; when there is any, the launch type is not used.
+    pub capacity_providers: Vec<StrategyRow>,
+    /// Health check grace period in seconds, or empty (0).
+    pub grace_period: String,
+    /// Put the service behind an Application Load Balancer with default settings.
+    pub load_balancer: bool,
+}
+
+/// One row of "Create service"'s capacity provider strategy.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StrategyRow {
+    pub provider: String,
+    /// Empty means 0.
+    pub base: String,
+    /// Empty means 0 (the ECS default).
+    pub weight: String,
+}
+
+/// The longest health check grace period ECS accepts: 2,147,483,647 seconds ("about 69 years",
+/// `healthCheckGracePeriodSeconds`, ECS API reference, CreateService / UpdateService).
+pub const MAX_GRACE_SECONDS: u32 = 2_147_483_647;
+
+/// The strategy rows → `capacityProviderStrategy` items, checked with the ECS rules
+/// (`engine::autoscaling::capacity_provider::validate`: one base at most, weights 0–1000, at
+/// most 6 providers, no mixing of Fargate and Auto Scaling group providers).
+pub fn strategy_items(rows: &[StrategyRow]) -> Result<Vec<StrategyItem>, FieldError> {
+    const FIELD: &str = "Capacity provider strategy";
+    let number = |row: usize, what: &str, text: &str, max: u32| -> Result<u32, FieldError> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Ok(0);
+        }
+        match t.parse::<u32>() {
+            Ok(n) if n <= max => Ok(n),
+            Ok(n) => err(FIELD, format!("row {row}: {what} must be 0–{max}; got {n}")),
+            Err(_) => err(FIELD, format!("row {row}: {what} {t:?} is not a whole number")),
+        }
+    };
+    let mut items = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let provider = r.provider.trim();
+        if provider.is_empty() {
+            return err(FIELD, format!("row {}: choose a capacity provider", i + 1));
+        }
+        let base = number(i + 1, "base", &r.base, capacity_provider::MAX_BASE)?;
+        let weight = number(i + 1, "weight", &r.weight, capacity_provider::MAX_WEIGHT)?;
+        items.push(StrategyItem::new(provider, base, weight));
+    }
+    if !items.is_empty() {
+        capacity_provider::validate(&items).or_else(|e| err(FIELD, e))?;
+    }
+    Ok(items)
 }
 
 /// Service names: up to 255 letters, digits, hyphens and underscores (the ECS rule).
@@ -125,12 +182,24 @@ fn task_definition(text: &str) -> Result<String, FieldError> {
 }
 
 /// "Create service" → `createService`. The engine still checks what needs the cluster (the task
-/// definition exists, the name is free, Fargate is enabled).
+/// definition exists, the name is free, Fargate is enabled, the providers exist).
+///
+/// ECS: "If a capacityProviderStrategy is specified, the launchType parameter must be omitted"
+/// (CreateService, ECS API reference). So with strategy rows the form's launch type is ignored;
+/// Berth's service model still records one, the one the providers imply (FARGATE for
+/// `FARGATE`/`FARGATE_SPOT`, EC2 for Auto Scaling group providers), which is what the lessons'
+/// reference solutions send.
 pub fn create_service(f: &ServiceForm) -> Result<Command, FieldError> {
     let name = service_name(&f.name)?;
     let td = task_definition(&f.task_definition)?;
     let desired = whole("Desired count", &f.desired, 1000)?;
-    let launch = launch_type(&f.launch_type)?;
+    let items = strategy_items(&f.capacity_providers)?;
+    let launch = match items.first() {
+        Some(first) if first.is_fargate() => "FARGATE",
+        Some(_) => "EC2",
+        None => launch_type(&f.launch_type)?,
+    };
+    let grace = if f.grace_period.trim().is_empty() { 0 } else { whole("Health check grace period", &f.grace_period, MAX_GRACE_SECONDS)? };
     let mut spec = serde_json::json!({
         "serviceName": name,
         "taskDefinition": td,
@@ -140,6 +209,17 @@ pub fn create_service(f: &ServiceForm) -> Result<Command, FieldError> {
     });
     if let Some(s) = strategy_json(&f.strategy)? {
         spec["placementStrategy"] = s;
+    }
+    if !items.is_empty() {
+        spec["capacityProviderStrategy"] = serde_json::to_value(&items).or_else(|e| err("Capacity provider strategy", e.to_string()))?;
+    }
+    if grace > 0 {
+        spec["healthCheckGracePeriodSeconds"] = grace.into();
+    }
+    if f.load_balancer {
+        // An empty spec: target group `<service>-tg`, round robin, health check `/` every 30 s,
+        // 5 healthy / 2 unhealthy, 300 s deregistration delay (`traffic::balancer`).
+        spec["loadBalancer"] = serde_json::json!({});
     }
     let mut cmd = serde_json::json!({"action": "createService"});
     if let (Some(obj), Some(fields)) = (cmd.as_object_mut(), spec.as_object()) {
@@ -223,4 +303,117 @@ pub fn bounds_text(desired: u32, f: &DeploymentForm) -> Option<String> {
     let max = f.maximum_percent.trim().parse::<u32>().ok()?;
     let (lower, upper) = crate::engine::deployment::bounds(desired, min, max);
     Some(format!("with {desired} desired: at least {lower} healthy, at most {upper} running or pending during a deployment"))
+}
+
+/// "Auto Scaling groups" → `setDesiredCapacity`: a whole number within the group's
+/// `minSize`–`maxSize` (Auto Scaling refuses a desired capacity outside them).
+pub fn set_desired_capacity(group: &GroupView, text: &str) -> Result<Command, FieldError> {
+    let n = whole("Desired capacity", text, crate::engine::sim::MAX_INSTANCES as u32)?;
+    if !(group.min..=group.max).contains(&n) {
+        return err("Desired capacity", format!("{n} is outside {}'s range {}–{} (minimum–maximum size)", group.name, group.min, group.max));
+    }
+    Ok(Command::SetDesiredCapacity { group: group.name.clone(), desired: n })
+}
+
+/// What "Create capacity provider" collects.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CapacityProviderForm {
+    pub name: String,
+    /// An Auto Scaling group's name.
+    pub group: String,
+    pub managed_scaling: bool,
+    /// Managed scaling's target capacity, percent (1–100).
+    pub target_capacity: String,
+    pub termination_protection: bool,
+}
+
+/// "Create capacity provider" → `createCapacityProvider`. Rules from CreateCapacityProvider (ECS
+/// API reference): the name has up to 255 letters, digits, underscores and hyphens and "can't be
+/// prefixed with aws, ecs, or fargate"; `targetCapacity` is greater than 0 and at most 100. The
+/// ECS Developer Guide: "When using managed termination protection, managed scaling must also be
+/// used otherwise managed termination protection doesn't work" — the form refuses that pair.
+pub fn create_capacity_provider(f: &CapacityProviderForm) -> Result<Command, FieldError> {
+    let name = f.name.trim();
+    if name.is_empty() {
+        return err("Capacity provider name", "is empty");
+    }
+    if name.len() > 255 {
+        return err("Capacity provider name", "is longer than 255 characters");
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        return err("Capacity provider name", format!("{c:?} is not allowed: use letters, digits, hyphens and underscores"));
+    }
+    let lower = name.to_ascii_lowercase();
+    if let Some(p) = ["aws", "ecs", "fargate"].iter().find(|p| lower.starts_with(*p)) {
+        return err("Capacity provider name", format!("can't start with {p:?} (reserved by AWS)"));
+    }
+    let group = f.group.trim();
+    if group.is_empty() {
+        return err("Auto Scaling group", "choose the group this provider scales");
+    }
+    let managed_scaling = if f.managed_scaling {
+        let t = whole("Target capacity", &f.target_capacity, 100)?;
+        if t == 0 {
+            return err("Target capacity", "must be 1–100; got 0");
+        }
+        Some(ManagedScalingSpec { target_capacity: t, minimum_scaling_step_size: 1, maximum_scaling_step_size: 10_000 })
+    } else {
+        None
+    };
+    if f.termination_protection && !f.managed_scaling {
+        return err("Managed termination protection", "needs managed scaling turned on (without it, protection does not work)");
+    }
+    Ok(Command::CreateCapacityProvider(CapacityProviderSpec {
+        name: name.to_string(),
+        auto_scaling_group: group.to_string(),
+        managed_scaling,
+        managed_termination_protection: f.termination_protection,
+    }))
+}
+
+/// What the Kubernetes console collects: a kubectl command line and, for `apply`, the YAML.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KubectlForm {
+    pub args: String,
+    pub manifest: String,
+}
+
+/// The kubectl console → `kubectl`. The `kubectl` prefix is optional. `apply` (and `create`)
+/// read the manifest box, so they take `-f -` (or no `-f`); a file name is refused because the
+/// page has no files. Everything else (unknown verbs, missing objects) is the engine's to say,
+/// in kubectl's own words.
+pub fn kubectl(f: &KubectlForm) -> Result<Command, FieldError> {
+    let mut words: Vec<&str> = f.args.split_whitespace().collect();
+    if words.first() == Some(&"kubectl") {
+        words.remove(0);
+    }
+    if words.is_empty() {
+        return err("kubectl", "is empty: type a command such as `scale deployment/web --replicas=5`");
+    }
+    let args = words.join(" ");
+    let verb = words.iter().find(|w| !w.starts_with('-')).copied().unwrap_or("");
+    if !matches!(verb, "apply" | "create") {
+        return Ok(Command::Kubectl { args, manifest: None });
+    }
+    let mut file: Option<&str> = None;
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        if w == "-f" || w == "--filename" {
+            file = Some(words.get(i + 1).copied().unwrap_or(""));
+            i += 1;
+        } else if let Some(v) = w.strip_prefix("--filename=").or_else(|| w.strip_prefix("-f=")) {
+            file = Some(v);
+        }
+        i += 1;
+    }
+    match file {
+        Some("-") | None => {}
+        Some("") => return err("kubectl", "-f needs a value: use `-f -` to read the manifest box"),
+        Some(other) => return err("kubectl", format!("-f {other}: the page has no files; use `-f -` and paste the YAML into the manifest box")),
+    }
+    if f.manifest.trim().is_empty() {
+        return err("Manifest", format!("is empty: `kubectl {verb} -f -` reads the YAML from the manifest box"));
+    }
+    Ok(Command::Kubectl { args, manifest: Some(f.manifest.clone()) })
 }
