@@ -1,7 +1,9 @@
-//! The Services tab: each service's deployment settings (minimum healthy and maximum percent,
-//! the circuit breaker, a forced redeploy), "Create service" and "Run task". The fields are
-//! turned into commands by `shell::forms` (pure, tested natively); this component only keeps
-//! what the learner is typing and shows what happened.
+//! The Services tab: the kubectl console (Kubernetes scenarios), each service's deployment
+//! settings (minimum healthy and maximum percent, the circuit breaker, a forced redeploy),
+//! Auto Scaling groups (set desired capacity) and capacity providers ("Create capacity
+//! provider"), "Create service" (with a capacity provider strategy, grace period and load
+//! balancer) and "Run task". The fields are turned into commands by `shell::forms` (pure, tested
+//! natively); this component only keeps what the learner is typing and shows what happened.
 
 use std::rc::Rc;
 
@@ -9,8 +11,8 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::sim::Command;
-use crate::engine::snapshot::{ServiceView, Snapshot};
-use crate::shell::forms::{self, DeploymentForm, RunTaskForm, ServiceForm, STRATEGIES};
+use crate::engine::snapshot::{GroupView, ServiceView, Snapshot};
+use crate::shell::forms::{self, CapacityProviderForm, DeploymentForm, KubectlForm, RunTaskForm, ServiceForm, StrategyRow, STRATEGIES};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -61,6 +63,40 @@ fn field<F: Clone + 'static>(state: &UseStateHandle<F>, set: fn(&mut F, String))
 /// The same, for text and number fields (every keystroke, so Enter submits what was typed).
 fn typed<F: Clone + 'static>(state: &UseStateHandle<F>, set: fn(&mut F, String)) -> Callback<InputEvent> {
     field(state, set).reform(Event::from)
+}
+
+/// `field` with a closure (for rows addressed by index).
+fn field_with<F: Clone + 'static>(state: &UseStateHandle<F>, set: impl Fn(&mut F, String) + 'static) -> Callback<Event> {
+    let state = state.clone();
+    Callback::from(move |e: Event| {
+        if let Some(v) = value_of(&e) {
+            let mut f = (*state).clone();
+            set(&mut f, v);
+            state.set(f);
+        }
+    })
+}
+
+/// A textarea's text as the learner types.
+fn textarea_input<F: Clone + 'static>(state: &UseStateHandle<F>, set: fn(&mut F, String)) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |e: InputEvent| {
+        if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+            let mut f = (*state).clone();
+            set(&mut f, t.value());
+            state.set(f);
+        }
+    })
+}
+
+/// Providers a service's strategy can name: the cluster's, then Fargate's when it has Fargate.
+fn provider_options(s: &Snapshot) -> Vec<String> {
+    let mut out: Vec<String> = s.capacity_providers.iter().map(|p| p.name.clone()).collect();
+    if !s.fargate_zones.is_empty() {
+        out.push("FARGATE".into());
+        out.push("FARGATE_SPOT".into());
+    }
+    out
 }
 
 /// Task definitions a form can name: each family (its latest revision) and every revision.
@@ -159,6 +195,16 @@ pub fn service_panel(props: &Props) -> Html {
             });
         })
     };
+    let providers = provider_options(s);
+    let add_row = {
+        let create = create.clone();
+        let first = providers.first().cloned().unwrap_or_default();
+        Callback::from(move |_: MouseEvent| {
+            let mut f = (*create).clone();
+            f.capacity_providers.push(StrategyRow { provider: first.clone(), base: String::new(), weight: "1".into() });
+            create.set(f);
+        })
+    };
     let strategy_options = || STRATEGIES.iter().map(|(k, t)| (k.to_string(), t.to_string())).collect::<Vec<_>>();
     let td_options = tds.iter().map(|t| (t.clone(), if t.contains(':') { t.clone() } else { format!("{t} (latest)") })).collect::<Vec<_>>();
     let launch_options = launches.iter().map(|l| (l.to_string(), l.to_string())).collect::<Vec<_>>();
@@ -167,10 +213,17 @@ pub fn service_panel(props: &Props) -> Html {
     html! {
         <section class="service-panel" aria-label="Services" data-testid="service-panel">
             <h2>{"Services"}</h2>
+            if let Some(k) = &s.kube {
+                <KubectlConsole deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
+            }
             if s.services.is_empty() {
                 <p class="muted">{"No services yet. Create one below, or run standalone tasks."}</p>
             }
             { for s.services.iter().map(|v| html! { <ServiceSettings key={v.name.clone()} view={v.clone()} on_command={props.on_command.clone()} disabled={off("updateService")} /> }) }
+
+            if !s.groups.is_empty() {
+                <Capacity snapshot={s.clone()} on_command={props.on_command.clone()} resize_off={off("setDesiredCapacity")} create_off={off("createCapacityProvider")} />
+            }
 
             <details class="svc-form" data-testid="create-service" open={s.services.is_empty()}>
                 <summary>{"Create service"}</summary>
@@ -182,7 +235,28 @@ pub fn service_panel(props: &Props) -> Html {
                     <label class="field">{"Desired count "}
                         <input type="number" min="0" max="1000" data-testid="create-service-desired" value={create_form.desired.clone()} oninput={typed(&create, |f, v| f.desired = v)} disabled={off("createService")} />
                     </label>
-                    {select("create-service-launch", "Launch type", launch_options.clone(), &create_form.launch_type, field(&create, |f, v| f.launch_type = v), off("createService"))}
+                    if create_form.capacity_providers.is_empty() {
+                        {select("create-service-launch", "Launch type", launch_options.clone(), &create_form.launch_type, field(&create, |f, v| f.launch_type = v), off("createService"))}
+                    } else {
+                        <p class="muted" data-testid="create-service-launch-note">{"Launch type: omitted. A service uses a launch type or a capacity provider strategy, not both; the strategy below decides."}</p>
+                    }
+                    <fieldset class="cps" data-testid="create-service-cps">
+                        <legend>{"Capacity provider strategy (optional)"}</legend>
+                        if providers.is_empty() {
+                            <p class="muted">{"This cluster has no capacity providers: create one for an Auto Scaling group below (Fargate clusters offer FARGATE and FARGATE_SPOT)."}</p>
+                        }
+                        { for create_form.capacity_providers.iter().enumerate().map(|(i, r)| cps_row(i, r, &providers, &create, off("createService"))) }
+                        if !providers.is_empty() && create_form.capacity_providers.len() < 6 {
+                            <button type="button" data-testid="create-service-cps-add" onclick={add_row} disabled={off("createService")}>{"Add provider"}</button>
+                        }
+                        if create_form.capacity_providers.len() > 1 {
+                            <p class="muted">{"Only one provider may have a base; beyond the bases, tasks split by weight."}</p>
+                        }
+                    </fieldset>
+                    <label class="field">{"Health check grace period (seconds, optional) "}
+                        <input type="number" min="0" data-testid="create-service-grace" value={create_form.grace_period.clone()} oninput={typed(&create, |f, v| f.grace_period = v)} disabled={off("createService")} />
+                    </label>
+                    <label class="field check"><input type="checkbox" data-testid="create-service-lb" checked={create_form.load_balancer} onchange={field(&create, |f, v| f.load_balancer = v == "true")} disabled={off("createService")} />{" Behind a load balancer (target group <name>-tg, health check / every 30 s)"}</label>
                     {select("create-service-strategy", "Placement strategy", strategy_options(), &create_form.strategy, field(&create, |f, v| f.strategy = v), off("createService"))}
                     <label class="field check"><input type="checkbox" data-testid="create-service-distinct" checked={create_form.distinct_instance} onchange={field(&create, |f, v| f.distinct_instance = v == "true")} disabled={off("createService")} />{" distinctInstance (at most one task per instance)"}</label>
                     <label class="field wide">{"memberOf expression (optional) "}
@@ -279,5 +353,278 @@ fn service_settings(props: &SettingsProps) -> Html {
             </div>
             {said(&result, "service-settings-result")}
         </details>
+    }
+}
+
+/// One capacity provider strategy row of "Create service".
+fn cps_row(i: usize, r: &StrategyRow, providers: &[String], create: &UseStateHandle<ServiceForm>, disabled: bool) -> Html {
+    let mut options: Vec<String> = providers.to_vec();
+    if !r.provider.is_empty() && !options.contains(&r.provider) {
+        options.insert(0, r.provider.clone());
+    }
+    let remove = {
+        let create = create.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut f = (*create).clone();
+            if i < f.capacity_providers.len() {
+                f.capacity_providers.remove(i);
+            }
+            create.set(f);
+        })
+    };
+    let set = move |which: u8| {
+        field_with(create, move |f: &mut ServiceForm, v| {
+            if let Some(row) = f.capacity_providers.get_mut(i) {
+                match which {
+                    0 => row.provider = v,
+                    1 => row.base = v,
+                    _ => row.weight = v,
+                }
+            }
+        })
+    };
+    html! {
+        <div class="cps-row" role="group" aria-label={format!("Capacity provider {}", i + 1)}>
+            <label class="field">{"Provider "}
+                <select data-testid={format!("create-service-cps-provider-{i}")} onchange={set(0)} {disabled}>
+                    { for options.into_iter().map(|p| html! { <option value={p.clone()} selected={p == r.provider}>{p.clone()}</option> }) }
+                </select>
+            </label>
+            <label class="field">{"Base "}
+                <input type="number" min="0" max="100000" data-testid={format!("create-service-cps-base-{i}")} value={r.base.clone()} oninput={set(1).reform(Event::from)} {disabled} />
+            </label>
+            <label class="field">{"Weight "}
+                <input type="number" min="0" max="1000" data-testid={format!("create-service-cps-weight-{i}")} value={r.weight.clone()} oninput={set(2).reform(Event::from)} {disabled} />
+            </label>
+            <button type="button" data-testid={format!("create-service-cps-remove-{i}")} onclick={remove} {disabled} aria-label={format!("Remove provider {}", i + 1)}>{"Remove"}</button>
+        </div>
+    }
+}
+
+const EXAMPLE_MANIFEST: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+        - name: api
+          image: nginx:1.25
+          resources:
+            requests:
+              cpu: 250m
+              memory: 256Mi";
+
+#[derive(Properties, PartialEq)]
+struct KubectlProps {
+    /// `web 3/3` (ready/desired) per Deployment.
+    deployments: Vec<String>,
+    nodes: Vec<String>,
+    on_command: Callback<Command, Result<(), String>>,
+    disabled: bool,
+}
+
+/// The kubectl console: a command line and, for `apply -f -`, a manifest box.
+#[function_component(KubectlConsole)]
+fn kubectl_console(props: &KubectlProps) -> Html {
+    let form = use_state(KubectlForm::default);
+    let result = use_state(|| Said::Nothing);
+    let on_run = {
+        let cb = props.on_command.clone();
+        let form = form.clone();
+        let result = result.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            result.set(match forms::kubectl(&form) {
+                Err(e) => Said::Wrong(e.to_string()),
+                Ok(cmd) => {
+                    let line = match &cmd {
+                        Command::Kubectl { args, .. } => format!("kubectl {args}"),
+                        _ => String::new(),
+                    };
+                    match cb.emit(cmd) {
+                        Ok(()) => Said::Done(format!("{line}: done.")),
+                        Err(e) => Said::Wrong(e),
+                    }
+                }
+            });
+        })
+    };
+    let d = props.disabled;
+    html! {
+        <details class="svc-form kubectl-console" data-testid="kubectl-console" open=true>
+            <summary>{"Kubernetes: kubectl"}</summary>
+            <form onsubmit={on_run} aria-label="kubectl" novalidate=true>
+                <label class="field wide">{"Command ("}<code>{"kubectl"}</code>{" is optional) "}
+                    <input type="text" data-testid="kubectl-args" placeholder="scale deployment/web --replicas=5" value={form.args.clone()} oninput={typed(&form, |f, v| f.args = v)} disabled={d} autocomplete="off" spellcheck="false" />
+                </label>
+                <label class="field wide">{"Manifest for "}<code>{"apply -f -"}</code>{" (YAML) "}
+                    <textarea data-testid="kubectl-manifest" rows="8" placeholder={EXAMPLE_MANIFEST} value={form.manifest.clone()} oninput={textarea_input(&form, |f, v| f.manifest = v)} disabled={d} spellcheck="false" />
+                </label>
+                <button type="submit" class="primary" data-testid="kubectl-run" disabled={d}>{"Run"}</button>
+                <p class="muted">{"Understood: apply -f -, scale deployment/NAME --replicas=N, set image, rollout undo|restart, cordon, uncordon, drain NODE, delete pod NAME."}</p>
+                {said(&result, "kubectl-result")}
+            </form>
+            <p class="muted" data-testid="kubectl-objects">
+                {format!("Deployments (ready/desired): {}", if props.deployments.is_empty() { "none".to_string() } else { props.deployments.join(", ") })}
+                <br />
+                {format!("Nodes: {}", if props.nodes.is_empty() { "none".to_string() } else { props.nodes.join(", ") })}
+            </p>
+        </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CapacityProps {
+    snapshot: Rc<Snapshot>,
+    on_command: Callback<Command, Result<(), String>>,
+    resize_off: bool,
+    create_off: bool,
+}
+
+/// Auto Scaling groups (one row each, with a desired capacity to set), the capacity providers,
+/// and "Create capacity provider".
+#[function_component(Capacity)]
+fn capacity(props: &CapacityProps) -> Html {
+    let s = &props.snapshot;
+    let form = use_state(|| CapacityProviderForm { managed_scaling: true, target_capacity: "100".into(), ..Default::default() });
+    let result = use_state(|| Said::Nothing);
+    // Default group: the first one no provider uses yet.
+    let free: Vec<String> = s.groups.iter().filter(|g| !s.capacity_providers.iter().any(|p| p.group == g.name)).map(|g| g.name.clone()).collect();
+    let current = {
+        let mut f = (*form).clone();
+        if f.group.is_empty() || !s.groups.iter().any(|g| g.name == f.group) {
+            f.group = free.first().or(s.groups.first().map(|g| &g.name)).cloned().unwrap_or_default();
+        }
+        f
+    };
+    let on_create = {
+        let cb = props.on_command.clone();
+        let result = result.clone();
+        let f = current.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            result.set(match forms::create_capacity_provider(&f) {
+                Err(e) => Said::Wrong(e.to_string()),
+                Ok(cmd) => match cb.emit(cmd) {
+                    Ok(()) => Said::Done(if f.managed_scaling {
+                        format!("Created capacity provider {} for {}: managed scaling keeps its reservation at {} %.", f.name.trim(), f.group, f.target_capacity.trim())
+                    } else {
+                        format!("Created capacity provider {} for {} (no managed scaling: resize the group yourself).", f.name.trim(), f.group)
+                    }),
+                    Err(e) => Said::Wrong(format!("Not created: {e}")),
+                },
+            });
+        })
+    };
+    let d = props.create_off;
+    html! {
+        <section class="capacity" aria-label="Auto Scaling groups and capacity providers" data-testid="capacity">
+            <h3>{"Auto Scaling groups"}</h3>
+            <table class="asg-table">
+                <thead><tr><th scope="col">{"Group"}</th><th scope="col">{"Type"}</th><th scope="col">{"Min / desired / max"}</th><th scope="col">{"Launching"}</th><th scope="col">{"Set desired"}</th></tr></thead>
+                <tbody>
+                    { for s.groups.iter().map(|g| html! { <GroupRow key={g.name.clone()} view={g.clone()} on_command={props.on_command.clone()} disabled={props.resize_off} /> }) }
+                </tbody>
+            </table>
+            if !s.capacity_providers.is_empty() {
+                <ul class="cp-list" data-testid="capacity-providers">
+                    { for s.capacity_providers.iter().map(|p| html! {
+                        <li data-testid={format!("cp-{}", p.name)}>
+                            <strong>{p.name.clone()}</strong>
+                            {format!(" → {}", p.group)}
+                            {match p.target_capacity {
+                                Some(t) => format!(" · managed scaling, target {t} %"),
+                                None => " · no managed scaling".to_string(),
+                            }}
+                            {p.reservation.map(|r| format!(" · reservation {r:.0} %")).unwrap_or_default()}
+                        </li>
+                    }) }
+                </ul>
+            }
+            <details class="svc-form" data-testid="create-cp">
+                <summary>{"Create capacity provider"}</summary>
+                <form onsubmit={on_create} aria-label="Create capacity provider" novalidate=true>
+                    <label class="field">{"Name "}
+                        <input type="text" data-testid="create-cp-name" placeholder="cp-web" value={current.name.clone()} oninput={typed(&form, |f, v| f.name = v)} disabled={d} />
+                    </label>
+                    {select("create-cp-group", "Auto Scaling group", s.groups.iter().map(|g| (g.name.clone(), g.name.clone())).collect(), &current.group, field(&form, |f, v| f.group = v), d)}
+                    <label class="field check"><input type="checkbox" data-testid="create-cp-managed" checked={current.managed_scaling} onchange={field(&form, |f, v| f.managed_scaling = v == "true")} disabled={d} />{" Managed scaling"}</label>
+                    <label class="field">{"Target capacity % (1–100) "}
+                        <input type="number" min="1" max="100" data-testid="create-cp-target" value={current.target_capacity.clone()} oninput={typed(&form, |f, v| f.target_capacity = v)} disabled={d || !current.managed_scaling} />
+                    </label>
+                    <label class="field check"><input type="checkbox" data-testid="create-cp-protection" checked={current.termination_protection} onchange={field(&form, |f, v| f.termination_protection = v == "true")} disabled={d} />{" Managed termination protection (instances running tasks are not scaled in)"}</label>
+                    <button type="submit" class="primary" data-testid="create-cp-submit" disabled={d}>{"Create capacity provider"}</button>
+                    <p class="muted">{"Managed scaling sets the group's desired size so that CapacityProviderReservation = M / N × 100 stays at the target. Services use a provider through their capacity provider strategy."}</p>
+                    {said(&result, "create-cp-result")}
+                </form>
+            </details>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GroupProps {
+    view: GroupView,
+    on_command: Callback<Command, Result<(), String>>,
+    disabled: bool,
+}
+
+/// One Auto Scaling group: its sizes and a desired capacity to set.
+#[function_component(GroupRow)]
+fn group_row(props: &GroupProps) -> Html {
+    let g = &props.view;
+    let draft = {
+        let d = g.desired.to_string();
+        use_state(move || d)
+    };
+    let result = use_state(|| Said::Nothing);
+    {
+        let draft = draft.clone();
+        use_effect_with(g.desired, move |d| draft.set(d.to_string()));
+    }
+    let on_set = {
+        let cb = props.on_command.clone();
+        let draft = draft.clone();
+        let result = result.clone();
+        let view = g.clone();
+        Callback::from(move |_: MouseEvent| {
+            result.set(match forms::set_desired_capacity(&view, &draft) {
+                Err(e) => Said::Wrong(e.to_string()),
+                Ok(cmd) => match cb.emit(cmd) {
+                    Ok(()) => Said::Done(format!("{} desired capacity set to {}.", view.name, draft.trim())),
+                    Err(e) => Said::Wrong(format!("Not set: {e}")),
+                },
+            });
+        })
+    };
+    let oninput = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                draft.set(i.value());
+            }
+        })
+    };
+    html! {
+        <tr data-testid={format!("asg-{}", g.name)}>
+            <th scope="row">{g.name.clone()}</th>
+            <td>{g.instance_type.clone()}{if g.spot { " (Spot)" } else { "" }}</td>
+            <td data-testid={format!("asg-sizes-{}", g.name)}>{format!("{} / {} / {}", g.min, g.desired, g.max)}</td>
+            <td data-testid={format!("asg-launching-{}", g.name)}>{g.launching}</td>
+            <td>
+                <input type="number" min={g.min.to_string()} max={g.max.to_string()} aria-label={format!("Desired capacity of {}", g.name)} data-testid={format!("asg-desired-{}", g.name)} value={(*draft).clone()} {oninput} disabled={props.disabled} />
+                <button data-testid={format!("asg-set-{}", g.name)} onclick={on_set} disabled={props.disabled}>{"Set"}</button>
+                {said(&result, "asg-result")}
+            </td>
+        </tr>
     }
 }
