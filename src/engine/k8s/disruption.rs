@@ -271,6 +271,33 @@ spec:
     }
 
     #[test]
+    fn fargate_pods_in_a_lost_zone_come_back_in_another() {
+        let s = serde_json::json!({
+            "berth": 1, "name": "k8s fargate outage", "seed": 9,
+            "cluster": { "availabilityZones": ["us-east-1a", "us-east-1b"] },
+            "kubernetes": { "fargateProfiles": [{ "name": "fp", "selectors": [{ "namespace": "default" }] }], "manifests": [WEB] },
+        });
+        let mut e = match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files"))) {
+            Ok(sc) => sc.start(None),
+            Err(d) => panic!("{d:?}"),
+        };
+        e.run_until(60_000);
+        let zones = |e: &Engine| {
+            let k = e.snapshot().kube.unwrap_or_else(|| panic!("no kube"));
+            let mut z: Vec<String> = k.nodes.iter().map(|n| n.zone.clone()).collect();
+            z.sort();
+            z
+        };
+        assert_eq!(zones(&e), vec!["us-east-1a", "us-east-1a", "us-east-1b", "us-east-1b"]);
+        assert_eq!(e.k_az_outage("us-east-1a"), Vec::<String>::new(), "no EC2 node there");
+        // What the engine does after every action: the controllers run.
+        e.kube_reconcile();
+        e.run_until(120_000);
+        // The two Fargate pods in us-east-1a are gone at once; their replacements run in us-east-1b.
+        assert_eq!(zones(&e), vec!["us-east-1b", "us-east-1b", "us-east-1b", "us-east-1b"]);
+    }
+
+    #[test]
     fn spot_interruption_drains_then_reclaims_and_the_group_replaces_the_node() {
         let mut e = engine();
         e.run_until(60_000);

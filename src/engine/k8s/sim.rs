@@ -883,9 +883,12 @@ impl Engine {
                 match fargate_size(&p.pod) {
                     Ok(size) => {
                         let idx = self.kube.node_meta.values().filter(|m| m.fargate).count() + p.seq as usize;
-                        let zone = fp.zones.get(idx % fp.zones.len().max(1)).cloned().unwrap_or_default();
+                        // Zones that are down (disruption.rs) get no new Fargate pods.
+                        let up: Vec<usize> = (0..fp.zones.len()).filter(|i| fp.zones.get(*i).is_some_and(|z| !self.kube.down_zones.contains(z))).collect();
+                        let zi = if up.len() == fp.zones.len() { idx % fp.zones.len().max(1) } else { up.get(idx % up.len().max(1)).copied().unwrap_or(0) };
+                        let zone = fp.zones.get(zi).cloned().unwrap_or_default();
                         let host = 100 + self.kube.seq;
-                        let name = format!("fargate-ip-10-0-{}-{host}.ec2.internal", (idx % fp.zones.len().max(1)) + 1);
+                        let name = format!("fargate-ip-10-0-{}-{host}.ec2.internal", zi + 1);
                         let mut node = fargate_node(&name, &zone, &size);
                         node.taints.push(Taint::new("eks.amazonaws.com/compute-type", "fargate", TaintEffect::NoSchedule));
                         self.kube.node_meta.insert(name.clone(), NodeMeta { zone, instance_type: format!("fargate {}", size.explanation.rsplit("size ").next().unwrap_or("")), nodegroup: fp.name.clone(), capacity_type: "FARGATE".into(), fargate: true, launched_at: self.now(), hourly_usd: crate::engine::pricing::fargate_hourly(size.cpu_units, size.memory_mib, crate::engine::pricing::Purchase::OnDemand) });
