@@ -68,8 +68,11 @@ test('charts: a load from the slider raises CPU, the charts draw it, the axis fo
   await expect(page.getByTestId('charts-summary')).toContainText('web at 00:05:00;');
   await page.screenshot({ path: test.info().outputPath('charts-scrubbed.png'), fullPage: true });
 
-  // Keyboard: ArrowLeft on the focused tab goes back to the editor.
+  // Keyboard: ArrowLeft on the focused tab goes to the previous tab (Services), then the editor.
   await page.getByTestId('tab-charts').focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('tab-services')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-services')).toBeFocused();
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByTestId('tab-editor')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('tab-editor')).toBeFocused();
