@@ -114,7 +114,7 @@ fn demo_player(props: &PlayerProps) -> Html {
             redraw.force_update();
         })
     };
-    // N, Page Down and Enter (outside fields) advance: what a presentation clicker sends.
+    // N and Page Down (outside text fields and menus) advance: what a presentation clicker sends.
     {
         let next = next.clone();
         use_effect_with((), move |_| {
@@ -124,7 +124,7 @@ fn demo_player(props: &PlayerProps) -> Html {
                     let in_field = e
                         .target()
                         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"));
+                        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
                     if in_field || e.ctrl_key() || e.meta_key() || e.alt_key() {
                         return;
                     }

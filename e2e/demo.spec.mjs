@@ -1,0 +1,52 @@
+// The presenter's demo player: a chapter's scripted demo advanced one step at a time with the
+// button or the keyboard (N / Page Down), the clock stopping at each step's end.
+import { test, expect } from '@playwright/test';
+
+const running = (page) => page.locator('[data-testid=task-chip][data-status=RUNNING]');
+
+test('the self-healing demo: start, lose an instance, heal, one key per step', async ({ page }) => {
+  await page.goto('/#lessons');
+  const link = page.locator('[data-chapter=self-healing] [data-testid=chapter-demo]');
+  await expect(link).toHaveText('▶ Presenter demo');
+  await link.click();
+  await expect(page).toHaveURL(/#demo\/self-healing&present$/);
+  await expect(page.getByTestId('demo-caption')).toContainText('4 steps. Press "Next step"');
+  await expect(page.getByTestId('demo-progress')).toHaveText('Step 0 of 4');
+  await expect(page.getByTestId('clock')).toContainText('00:00:00');
+
+  await page.getByTestId('demo-next').click();
+  await expect(page.getByTestId('demo-caption')).toContainText('Three t3.medium instances');
+  await expect(page.getByTestId('demo-progress')).toHaveText('Step 1 of 4 · plays to 00:01:00');
+  await page.getByTestId('speed').selectOption({ label: 'max' });
+  // The step plays to its end and the clock stops there.
+  await expect(page.getByTestId('clock')).toHaveText('00:01:00', { timeout: 20_000 });
+  await expect(running(page)).toHaveCount(6);
+
+  await page.getByTestId('demo-progress').click(); // leave the speed menu: keys in a field are the field's
+  await page.keyboard.press('n');
+  await expect(page.getByTestId('demo-caption')).toContainText('i-01 in us-east-1a fails');
+  await expect(page.getByTestId('clock')).toHaveText('00:02:00', { timeout: 20_000 });
+  await expect(running(page)).toHaveCount(4);
+  await page.screenshot({ path: test.info().outputPath('demo-step-2.png') });
+
+  await page.keyboard.press('PageDown');
+  await expect(page.getByTestId('demo-caption')).toContainText('Add capacity in us-east-1a');
+  await expect(page.getByTestId('clock')).toHaveText('00:03:00', { timeout: 20_000 });
+  await expect(running(page)).toHaveCount(6);
+
+  await page.getByTestId('demo-next').click();
+  await expect(page.getByTestId('demo-progress')).toHaveText('Step 4 of 4 · plays to 00:04:00');
+  await expect(page.getByTestId('demo-next')).toBeDisabled();
+  await expect(page.getByTestId('clock')).toHaveText('00:04:00', { timeout: 20_000 });
+  await expect(running(page)).toHaveCount(6);
+
+  await page.getByTestId('demo-restart').click();
+  await expect(page.getByTestId('demo-progress')).toHaveText('Step 0 of 4');
+  await expect(page.getByTestId('clock')).toContainText('00:00:00');
+});
+
+test('a chapter without a demo says so, with a way back', async ({ page }) => {
+  await page.goto('/#demo/no-such-chapter');
+  await expect(page.getByTestId('demo-error')).toContainText('chapter "no-such-chapter" has no presenter demo');
+  await expect(page.getByRole('link', { name: 'Back to the lessons' })).toBeVisible();
+});
