@@ -48,6 +48,8 @@ pub enum Mode {
     Lessons(Option<String>),
     /// A chapter's presenter demo (`demo/<chapter id>`).
     Demo(String),
+    /// A chapter's printable summary (`summary/<chapter id>`).
+    Summary(String),
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -65,6 +67,8 @@ pub fn parse_hash(hash: &str) -> Route {
             route.mode = Mode::Lessons(None);
         } else if let Some(id) = part.strip_prefix("lessons/") {
             route.mode = Mode::Lessons(Some(id.to_string()));
+        } else if let Some(c) = part.strip_prefix("summary/") {
+            route.mode = Mode::Summary(c.to_string());
         } else if let Some(c) = part.strip_prefix("demo/") {
             route.mode = Mode::Demo(c.to_string());
         } else if let Some(s) = part.strip_prefix("s=") {
@@ -84,6 +88,7 @@ pub fn hash_for(mode: &Mode, present: bool) -> String {
         Mode::Lessons(None) => parts.push("lessons".into()),
         Mode::Lessons(Some(id)) => parts.push(format!("lessons/{id}")),
         Mode::Demo(c) => parts.push(format!("demo/{c}")),
+        Mode::Summary(c) => parts.push(format!("summary/{c}")),
     }
     if present {
         parts.push("present".into());
@@ -144,7 +149,7 @@ pub fn app() -> Html {
             route.set(r);
         })
     };
-    let in_lessons = matches!(route.mode, Mode::Lessons(_) | Mode::Demo(_));
+    let in_lessons = matches!(route.mode, Mode::Lessons(_) | Mode::Demo(_) | Mode::Summary(_));
     let nav = html! {
         <nav class="modes" aria-label="Mode">
             <button data-testid="mode-sandbox" aria-pressed={(!in_lessons).to_string()} onclick={switch(Mode::Sandbox)}>{"Sandbox"}</button>
@@ -155,6 +160,7 @@ pub fn app() -> Html {
     match &route.mode {
         Mode::Lessons(open) => html! { <LessonsPage nav={nav} open={open.clone()} present={route.present} /> },
         Mode::Demo(chapter) => html! { <super::demo::DemoPage chapter={chapter.clone()} nav={nav} /> },
+        Mode::Summary(chapter) => html! { <super::lessons::SummaryPage chapter={chapter.clone()} nav={nav} /> },
         Mode::Sandbox => html! {
             <Playground key={generation} link={route.link.clone()} nav={nav} present={route.present} {on_presenter} />
         },

@@ -74,6 +74,8 @@ pub struct ChapterEntry {
     pub id: String,
     pub title: String,
     pub intro: String,
+    /// The printable one-page summary (`summary.md` next to the intro), if the chapter has one.
+    pub summary: Option<String>,
     pub exercises: Vec<Entry>,
 }
 
@@ -113,10 +115,13 @@ pub fn load_course() -> Result<Course, String> {
                     Entry { path: path.clone(), exercise }
                 })
                 .collect();
+            let folder = c.intro.as_deref().or(c.exercises.first().map(String::as_str)).and_then(|p| p.rsplit_once('/')).map(|(d, _)| d.to_string());
+            let summary = folder.and_then(|f| bundled(&format!("{f}/summary.md")).ok());
             ChapterEntry {
                 id: c.id.clone(),
                 title: c.title.clone(),
                 intro,
+                summary,
                 exercises,
             }
         })
@@ -431,6 +436,10 @@ fn picker(props: &PickerProps) -> Html {
                 <h2>{format!("{}. {}", n + 1, c.title)}<span class="muted chapter-count">{format!(" {solved}/{} solved", c.exercises.len())}</span></h2>
                 if !c.intro.is_empty() {
                     <details class="intro"><summary>{"Read the introduction"}</summary>{render_markdown(&c.intro)}</details>
+                }
+                if c.summary.is_some() {
+                    <p class="chapter-summary"><a href={format!("#summary/{}", c.id)} data-testid="chapter-summary">{"🖨 One-page summary"}</a>
+                        <span class="muted">{" the concepts and formulas, ready to print"}</span></p>
                 }
                 if super::demo::has_demo(&c.id) {
                     <p class="chapter-demo"><a href={format!("#demo/{}&present", c.id)} data-testid="chapter-demo">{"▶ Presenter demo"}</a>
@@ -1064,6 +1073,13 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     {goal_list}
                     {hints}
                     <div class="exercise-actions">{reset}{" "}{next}</div>
+                    <details class="class-link">
+                        <summary>{"Class link"}</summary>
+                        <p class="muted">{"Give this address to your class: it opens this exercise for everyone (each student keeps their own progress)."}</p>
+                        <input type="text" readonly=true data-testid="class-link" aria-label="Class link to this exercise"
+                            value={format!("{}#lessons/{}", super::share::page_address(), ex.id)}
+                            onfocus={Callback::from(|e: FocusEvent| { if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { i.select(); } })} />
+                    </details>
                 </aside>
                 <div class="exercise-cluster">
                     <ClusterView snapshot={snap.clone()} on_command={on_command.clone()} {inspect} />
@@ -1078,6 +1094,50 @@ fn exercise_view(props: &ExerciseProps) -> Html {
             if *help {
                 <Modal title="Keyboard shortcuts" testid="help-dialog" on_close={close_help}>{shortcuts_help()}</Modal>
             }
+        </div>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A chapter's printable summary (`#summary/<chapter>`)
+
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    pub chapter: String,
+    pub nav: Html,
+}
+
+/// One page with a chapter's concepts and formulas; the print style sheet drops the page's
+/// chrome, so "Print" gives a clean handout.
+#[function_component(SummaryPage)]
+pub fn summary_page(props: &SummaryProps) -> Html {
+    let course: Rc<Result<Course, String>> = use_memo((), |_| load_course());
+    let found = match course.as_ref() {
+        Err(e) => Err(e.clone()),
+        Ok(c) => match c.chapters.iter().find(|ch| ch.id == props.chapter) {
+            None => Err(format!("there is no chapter {:?} in this course", props.chapter)),
+            Some(ch) => ch.summary.clone().map(|s| (ch.title.clone(), s)).ok_or_else(|| format!("chapter {:?} has no summary yet", ch.title)),
+        },
+    };
+    let print = Callback::from(|_: MouseEvent| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    });
+    html! {
+        <div class="app summary-page">
+            <header class="topbar no-print">
+                <h1 class="brand">{"Berth"}</h1>
+                {props.nav.clone()}
+                <a href="#lessons" data-testid="summary-back">{"← Lessons"}</a>
+                if found.is_ok() {
+                    <button data-testid="summary-print" onclick={print}>{"🖨 Print"}</button>
+                }
+            </header>
+            { match found {
+                Ok((_, text)) => html! { <main class="summary" data-testid="summary">{render_markdown(&text)}</main> },
+                Err(e) => html! { <main class="fatal" data-testid="summary-error"><h2>{"No summary to show"}</h2><p>{format!("{e}.")}</p></main> },
+            } }
         </div>
     }
 }
