@@ -111,6 +111,39 @@ fn fargate_spot_strategy_splits_tasks_and_bills_spot() {
 }
 
 #[test]
+fn a_new_deployment_keeps_the_strategy_base() {
+    // Base 2 on FARGATE, weight 1:3 for the rest. A new deployment must end with the same split
+    // as the first one: its new tasks are split on their own, not counted together with the old
+    // ones being replaced.
+    let s = json!({
+        "berth": 1, "name": "spot-deploy", "seed": 2,
+        "cluster": {"availabilityZones": ["us-east-1a", "us-east-1b"], "fargate": true},
+        "taskDefinitions": [{"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+            "containerDefinitions": [{"name": "app", "image": "example/web:1", "essential": true}]},
+            {"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+            "containerDefinitions": [{"name": "app", "image": "example/web:2", "essential": true}]}],
+        "services": [{"serviceName": "web", "taskDefinition": "web:1", "desiredCount": 4, "launchType": "FARGATE",
+            "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "base": 2, "weight": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 3}]}]
+    });
+    let per = |e: &Engine| {
+        let mut m: std::collections::BTreeMap<String, u32> = Default::default();
+        for t in e.tasks().values().filter(|t| t.is_live()) {
+            *m.entry(t.capacity_provider.clone().unwrap_or_default()).or_default() += 1;
+        }
+        m
+    };
+    let mut e = start(&s);
+    e.run_until(MINUTE);
+    let before = per(&e);
+    assert_eq!(before.values().sum::<u32>(), 4);
+    assert!(before.get("FARGATE").copied().unwrap_or(0) >= 2, "{before:?}");
+    e.apply(serde_json::from_value(json!({"action": "updateService", "service": "web", "taskDefinition": "web:2"})).expect("command")).expect("accepted");
+    e.run_until(10 * MINUTE);
+    assert!(e.tasks().values().filter(|t| t.is_live()).all(|t| t.task_definition == "web:2"));
+    assert_eq!(per(&e), before);
+}
+
+#[test]
 fn strategy_errors_name_the_provider() {
     let base = |strategy: Value, lt: &str| {
         json!({"berth": 1, "name": "x", "cluster": {"availabilityZones": ["us-east-1a"], "fargate": true},

@@ -415,6 +415,8 @@ impl Engine {
 
     /// Which provider of a service's strategy takes its next task: the one the split of
     /// `live + 1` tasks gives one more than it runs now (see `capacity_provider::split`).
+    /// Only the service's current task definition counts: a deployment's new tasks are split on
+    /// their own, so when the old ones are gone the base and weights hold for what is left.
     pub(crate) fn next_provider(&self, service: &str) -> Option<String> {
         let s = self.services.get(service)?;
         if s.capacity_provider_strategy.is_empty() {
@@ -422,7 +424,7 @@ impl Engine {
         }
         let mut have: BTreeMap<&str, u32> = BTreeMap::new();
         let mut live = 0;
-        for t in self.tasks.values().filter(|t| t.service.as_deref() == Some(service) && t.is_live()) {
+        for t in self.tasks.values().filter(|t| t.service.as_deref() == Some(service) && t.is_live() && t.task_definition == s.task_definition) {
             live += 1;
             if let Some(p) = t.capacity_provider.as_deref() {
                 *have.entry(p).or_default() += 1;
