@@ -153,6 +153,20 @@ struct RosterEntry {
     usage: TaskUsage,
 }
 
+/// What the traffic tick computes once for a run of tasks of one revision with the same vCPU and
+/// the same offered requests (they get the same answer).
+struct SameTasks {
+    key: (usize, u64, u64),
+    o: queueing::TaskOutput,
+    /// `vcpu × cpu% / 100` and `vcpu × 1024 × cpu% / 100`.
+    cpu_used: f64,
+    cpu_units: f64,
+    /// Memory in use, when the revision does not leak (then it does not depend on the task).
+    mem: Option<f64>,
+    /// (memory bits, reserved bits, percent) of the last task.
+    mem_percent: Option<(u64, u64, f64)>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct RevisionModel {
     behavior: crate::engine::behavior::Behavior,
@@ -430,10 +444,12 @@ impl Engine {
         due.dedup();
         for id in due {
             let passed = self.app_passes(&id);
-            let Some(t) = self.traffic.targets.get_mut(&id) else { continue };
-            let Some(g) = self.traffic.groups.get(&t.service) else { continue };
-            let (tg_name, service) = (g.name.clone(), t.service.clone());
+            let traffic = &mut self.traffic;
+            let Some(t) = traffic.targets.get_mut(&id) else { continue };
+            let Some(g) = traffic.groups.get(&t.service) else { continue };
+            // Names are copied only when the state changes (most checks change nothing).
             if let Some(state) = t.check(passed, g) {
+                let (tg_name, service) = (g.name.clone(), t.service.clone());
                 self.emit(EventKind::TargetHealthChanged { service: service.clone(), task: id.clone(), state: state.as_str().to_string() });
                 if state == TargetHealth::Unhealthy {
                     // ECS replaces a task its load balancer reports unhealthy, once the service's
@@ -604,7 +620,8 @@ impl Engine {
             let (mut cpu_used, mut cpu_res, mut mem_used, mut mem_res) = (0.0, 0.0, 0.0, 0.0);
             // Tasks of one revision with the same share get the same answer: compute it once.
             let stats_for = slot(&mut stats, name);
-            let mut last: Option<((usize, u64, u64), queueing::TaskOutput)> = None;
+            // (Each value below is computed with exactly the expression it would have per task.)
+            let mut last: Option<SameTasks> = None;
             let mut lat_last: Option<((u64, u64), f64)> = None;
             for (i, e) in roster.iter_mut().enumerate() {
                 if !e.running {
@@ -613,14 +630,12 @@ impl Engine {
                 let Some((ri, r)) = e.rev.and_then(|ri| revisions.get(ri).map(|r| (ri, r))) else { continue };
                 let b = &r.behavior;
                 let key = (ri, e.vcpu.to_bits(), inputs[i].to_bits());
-                let o = match &last {
-                    Some((k, o)) if *k == key => *o,
-                    _ => {
-                        let o = queueing::evaluate(TaskInput { offered_rps: inputs[i], vcpu: e.vcpu, cpu_ms_per_request: b.cpu_ms_per_request, base_latency_ms: b.base_latency_ms, error_rate: b.error_rate });
-                        last = Some((key, o));
-                        o
-                    }
-                };
+                if !last.as_ref().is_some_and(|d| d.key == key) {
+                    let o = queueing::evaluate(TaskInput { offered_rps: inputs[i], vcpu: e.vcpu, cpu_ms_per_request: b.cpu_ms_per_request, base_latency_ms: b.base_latency_ms, error_rate: b.error_rate });
+                    last = Some(SameTasks { key, o, cpu_used: e.vcpu * o.cpu_percent / 100.0, cpu_units: e.vcpu * 1024.0 * o.cpu_percent / 100.0, mem: None, mem_percent: None });
+                }
+                let Some(d) = last.as_mut() else { continue };
+                let o = d.o;
                 st.served_rps += o.served_rps;
                 st.rejected_rps += o.rejected_rps;
                 st.error_rps += o.error_rps;
@@ -635,14 +650,34 @@ impl Engine {
                         }
                     }
                 }
-                let leaked = b.memory_leak_mib_per_minute * now.saturating_sub(e.started_at.unwrap_or(0)) as f64 / MINUTE as f64;
-                let mem = r.working_mib + leaked + o.in_flight * b.memory_per_request_mib;
-                cpu_used += e.vcpu * o.cpu_percent / 100.0;
+                // Without a leak the leaked term is +0.0 for every task, so the memory is the same
+                // for every task with the same key.
+                let leak_free = b.memory_leak_mib_per_minute == 0.0;
+                let mem = match d.mem {
+                    Some(m) if leak_free => m,
+                    _ => {
+                        let leaked = b.memory_leak_mib_per_minute * now.saturating_sub(e.started_at.unwrap_or(0)) as f64 / MINUTE as f64;
+                        let m = r.working_mib + leaked + o.in_flight * b.memory_per_request_mib;
+                        if leak_free {
+                            d.mem = Some(m);
+                        }
+                        m
+                    }
+                };
+                cpu_used += d.cpu_used;
                 cpu_res += e.vcpu;
                 mem_used += mem;
                 mem_res += e.memory_reserved;
-                e.usage = TaskUsage { rps: o.served_rps, cpu_percent: o.cpu_percent, memory_mib: mem, memory_percent: 100.0 * mem / e.memory_reserved };
-                stats_for.record(e.vcpu * 1024.0 * o.cpu_percent / 100.0, mem);
+                let memory_percent = match d.mem_percent {
+                    Some((m, reserved, p)) if m == mem.to_bits() && reserved == e.memory_reserved.to_bits() => p,
+                    _ => {
+                        let p = 100.0 * mem / e.memory_reserved;
+                        d.mem_percent = Some((mem.to_bits(), e.memory_reserved.to_bits(), p));
+                        p
+                    }
+                };
+                e.usage = TaskUsage { rps: o.served_rps, cpu_percent: o.cpu_percent, memory_mib: mem, memory_percent };
+                stats_for.record(d.cpu_units, mem);
             }
             if let Some((k, w)) = lat_last.take() {
                 add_latency(&mut lat, k, w);
