@@ -96,6 +96,8 @@ fn backoff_limit_exceeded() {
     assert_eq!(timeline(&e), vec![(0, "created".into()), (4, "running".into()), (34, "created".into()), (35, "running".into()), (75, "created".into()), (76, "running".into())]);
     assert_eq!(status(&e), vec![("Failed".to_string(), "0/1".to_string(), 0, 0, 3, Some(("BackoffLimitExceeded".to_string(), 96)))]);
     assert_eq!(jobs(&e)[0].end.as_ref().map(|x| x.message.clone()), Some("Job has reached the specified backoff limit".to_string()));
+    let finished: Vec<(u64, String)> = e.events().iter().filter(|ev| ev.kind.name() == "jobFinished").map(|ev| (ev.t / 1000, ev.kind.describe())).collect();
+    assert_eq!(finished, vec![(96, "job flaky Failed (BackoffLimitExceeded): Job has reached the specified backoff limit".to_string())]);
 }
 
 #[test]

@@ -252,6 +252,15 @@ fn a_pod_leaves_the_endpoints_when_its_readiness_probe_fails() {
             (181000, "canary".into(), "removed".into(), 2),
         ]
     );
+    // The event log says it too, as a warning a learner sees in the page.
+    let ev = e
+        .events()
+        .iter()
+        .find(|ev| matches!(&ev.kind, berth::engine::event::EventKind::EndpointsChanged { change, .. } if change == "notReady"))
+        .expect("an endpointsChanged event");
+    assert_eq!(ev.t, 84000);
+    assert_eq!(ev.kind.level(), berth::engine::event::Level::Warning);
+    assert_eq!(ev.kind.describe(), "service web: endpoint canary no longer receives traffic (not ready); 2 ready endpoint(s)");
 }
 
 #[test]

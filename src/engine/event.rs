@@ -136,6 +136,11 @@ pub enum EventKind {
     PodReady { pod: String, namespace: String },
     /// Kubernetes: the pod stopped being Ready.
     PodNotReady { pod: String, namespace: String, reason: String },
+    /// Kubernetes: a Service's endpoints changed (`change`: ready, notReady, added, terminating,
+    /// removed); `readyEndpoints` is how many now receive traffic.
+    EndpointsChanged { service: String, namespace: String, pod: String, change: String, ready_endpoints: usize },
+    /// Kubernetes: a Job finished (`condition` Complete or Failed, with the reason).
+    JobFinished { job: String, namespace: String, condition: String, reason: String, message: String },
     /// Kubernetes: a container is waiting (ErrImagePull, ImagePullBackOff).
     PodWaiting { pod: String, namespace: String, reason: String, message: String },
     /// Kubernetes: the kubelet restarted a container (liveness failure, exit, OOM), after `backOffMs`.
@@ -194,6 +199,8 @@ impl EventKind {
             EventKind::AlarmStateChanged { state, .. } if state == "ALARM" => Level::Warning,
             EventKind::PodFailedScheduling { .. } | EventKind::PodCreateFailed { .. } | EventKind::EvictionRefused { .. } | EventKind::ContainerRestarted { .. } | EventKind::PodWaiting { .. } => Level::Warning,
             EventKind::DeploymentRollout { status, .. } if status == "ProgressDeadlineExceeded" => Level::Error,
+            EventKind::EndpointsChanged { change, .. } if change == "notReady" => Level::Warning,
+            EventKind::JobFinished { condition, .. } if condition == "Failed" => Level::Error,
             EventKind::TaskStopped { stop_code, .. } if stop_code != "ServiceSchedulerInitiated" && stop_code != "UserInitiated" => Level::Warning,
             _ => Level::Info,
         }
@@ -246,6 +253,8 @@ impl EventKind {
             EventKind::PodRunning { .. } => "podRunning",
             EventKind::PodReady { .. } => "podReady",
             EventKind::PodNotReady { .. } => "podNotReady",
+            EventKind::EndpointsChanged { .. } => "endpointsChanged",
+            EventKind::JobFinished { .. } => "jobFinished",
             EventKind::PodWaiting { .. } => "podWaiting",
             EventKind::ContainerRestarted { .. } => "containerRestarted",
             EventKind::PodTerminating { .. } => "podTerminating",
@@ -348,6 +357,18 @@ impl EventKind {
             EventKind::PodRunning { pod, node, .. } => format!("{pod} is Running on {node}"),
             EventKind::PodReady { pod, .. } => format!("{pod} is Ready"),
             EventKind::PodNotReady { pod, reason, .. } => format!("{pod} is not Ready: {reason}"),
+            EventKind::EndpointsChanged { service, pod, change, ready_endpoints, .. } => {
+                let what = match change.as_str() {
+                    "ready" => "receives traffic (ready)",
+                    "notReady" => "no longer receives traffic (not ready)",
+                    "added" => "was added, not ready yet",
+                    "terminating" => "is terminating",
+                    "removed" => "was removed",
+                    other => other,
+                };
+                format!("service {service}: endpoint {pod} {what}; {ready_endpoints} ready endpoint(s)")
+            }
+            EventKind::JobFinished { job, condition, reason, message, .. } => format!("job {job} {condition} ({reason}): {message}"),
             EventKind::PodWaiting { pod, reason, message, .. } => format!("{pod} is waiting ({reason}): {message}"),
             EventKind::ContainerRestarted { pod, container, restart_count, reason, exit_code, back_off_ms, .. } => format!(
                 "{pod}: container {container} restarted ({reason}, exit code {exit_code}); restart count {restart_count}, back-off {}",

@@ -21,6 +21,8 @@
 //! A pod's fate comes from its behaviour (`exitAfter`, `exitCode`; looked up by image, then by the
 //! Job's name): with `restartPolicy: Never` an exit ends the pod Succeeded (code 0) or Failed.
 
+use crate::engine::event::EventKind;
+use crate::engine::k8s::sim::ns_of;
 use serde::Serialize;
 
 use crate::engine::sim::Engine;
@@ -170,6 +172,7 @@ impl Engine {
                     s.failures_seen = s.failures_seen.max(failures);
                     s.end = Some(JobEnd { condition: condition.into(), reason: reason.into(), message: message.into(), at: now });
                 }
+                self.emit(EventKind::JobFinished { job: j.job.meta.name.clone(), namespace: ns_of(&j.job.meta), condition: condition.into(), reason: reason.into(), message: message.into() });
                 if let Some(t) = ttl {
                     self.k_push((t.max(0) as Millis) * SECOND, KubeItem::Wake);
                 }

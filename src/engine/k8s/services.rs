@@ -29,6 +29,7 @@
 //!   added, ready, not ready, terminating, removed) is kept (newest 200) for the snapshot's
 //!   `kube.endpointChanges`.
 
+use crate::engine::event::EventKind;
 use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
@@ -353,6 +354,9 @@ impl Engine {
                 }
             }
             next.insert(skey.clone(), eps);
+        }
+        for c in &changes {
+            self.emit(EventKind::EndpointsChanged { service: c.service.clone(), namespace: c.namespace.clone(), pod: c.pod.clone(), change: c.change.clone(), ready_endpoints: c.ready_endpoints });
         }
         let st = &mut self.kube.services;
         st.last = next;
