@@ -37,6 +37,9 @@ USAGE:
     berth export FILE.json [--out DIR]
         Print register-task-definition JSON for a task definition, or for every task
         definition of a scenario (one file per family with --out).
+    berth export --k8s SCENARIO.json [--out DIR]
+        Print the scenario's Kubernetes objects as kubectl-appliable YAML (--out writes
+        DIR/SCENARIO.yaml).
     berth lesson check PATH... [--events]
         Check lessons: run each exercise's reference solution headlessly and report every
         goal; PATH is an exercise file, a chapter folder or lessons/index.json. --events
@@ -354,7 +357,10 @@ fn cmd_validate_scenario(args: &[String], out: &mut Output) -> i32 {
 }
 
 fn cmd_export(args: &[String], out: &mut Output) -> i32 {
-    let f = match flags(args, &["out"]) {
+    // `--k8s` takes no value, so it is taken out before the other flags are read.
+    let k8s = args.iter().any(|a| a == "--k8s");
+    let args: Vec<String> = args.iter().filter(|a| *a != "--k8s").cloned().collect();
+    let f = match flags(&args, &["out"]) {
         Ok(f) => f,
         Err(e) => {
             out.err(&format!("berth export: {e}\n\n{USAGE}"));
@@ -372,6 +378,9 @@ fn cmd_export(args: &[String], out: &mut Output) -> i32 {
             return EXIT_USAGE;
         }
     };
+    if k8s {
+        return export_k8s(path, f.get("out"), out);
+    }
     // A scenario has "berth": 1 at the top; anything else is read as a task definition.
     let is_scenario = serde_json::from_str::<Value>(&text).ok().and_then(|v| v.get("berth").cloned()).is_some();
     let exports: Vec<(String, Value)> = if is_scenario {
@@ -415,6 +424,47 @@ fn cmd_export(args: &[String], out: &mut Output) -> i32 {
                 out.out(&serde_json::to_string_pretty(&all).unwrap_or_default());
             }
         }
+    }
+    EXIT_OK
+}
+
+/// `berth export --k8s`: the scenario's Kubernetes objects as multi-document YAML, on standard
+/// output or in `DIR/<scenario file name>.yaml`.
+fn export_k8s(path: &str, dir: Option<&str>, out: &mut Output) -> i32 {
+    use crate::engine::k8s::export::{export_manifests, scenario_manifests};
+    let s = match load_scenario(path) {
+        Ok(s) => s,
+        Err((c, msg)) => {
+            out.err(&msg);
+            return c;
+        }
+    };
+    let Some(manifests) = scenario_manifests(&s) else {
+        out.err(&format!("{path}: the scenario has no \"kubernetes\" section, so there is nothing to export with --k8s"));
+        return EXIT_INVALID;
+    };
+    let yaml = match export_manifests(&manifests) {
+        Ok(y) => y,
+        Err((i, diags)) => {
+            print_diags(out, &format!("{path}: kubernetes.manifests[{i}]"), &diags);
+            return EXIT_INVALID;
+        }
+    };
+    match dir {
+        Some(dir) => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                out.err(&format!("berth: cannot create {dir}: {e}"));
+                return EXIT_USAGE;
+            }
+            let stem = Path::new(path).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
+            let file = Path::new(dir).join(format!("{stem}.yaml"));
+            if let Err(e) = std::fs::write(&file, &yaml) {
+                out.err(&format!("berth: cannot write {}: {e}", file.display()));
+                return EXIT_USAGE;
+            }
+            out.out(&file.display().to_string());
+        }
+        None => out.out(&yaml),
     }
     EXIT_OK
 }

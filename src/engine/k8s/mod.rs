@@ -22,6 +22,7 @@ pub mod admission;
 pub mod cluster_autoscaler;
 pub mod controllers;
 pub mod disruption;
+pub mod export;
 pub mod horizontal;
 pub mod jobs;
 pub mod kubectl;
