@@ -25,3 +25,12 @@ echo "exported ${#files[@]} task definitions to $out"
 # The example scenarios must match the published JSON Schema.
 mapfile -t scenarios < <(ls docs/examples/scenarios/*.json | grep -v '\.report\.json$')
 "$PYTHON" tests/scenario_schema.py "${scenarios[@]}"
+
+# `berth export --k8s` of every Kubernetes example scenario must load into the official
+# Kubernetes Python client's models (tests/export_k8s.py).
+rm -rf "$out/k8s"
+for f in docs/examples/scenarios/k8s-*.json; do
+  case "$f" in *.report.json) continue ;; esac
+  "$berth" export --k8s "$f" --out "$out/k8s" > /dev/null
+done
+"$PYTHON" tests/export_k8s.py "$out/k8s"

@@ -423,6 +423,10 @@ spec:
 #[test]
 fn every_kind_round_trips_through_the_manifest_parser() {
     let yaml = round_trip(EVERY_KIND);
+    // Also written for the Kubernetes client check: `python3 tests/export_k8s.py target/export-k8s`.
+    let dir = std::path::PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into())).join("export-k8s");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("every-kind.yaml"), &yaml);
     assert_eq!(yaml.matches("---\n").count(), 20, "21 documents");
     // Strings YAML would misread come out quoted; the rest plain.
     for want in [
