@@ -2,5 +2,6 @@
 //! share-link and autosave format, the service forms and course progress. Nothing here touches the browser.
 
 pub mod forms;
+pub mod kube_view;
 pub mod progress;
 pub mod share;

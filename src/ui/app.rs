@@ -727,7 +727,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                 <div class="notices">{ for notice_list }</div>
             }
             <main class="workspace">
-                <ClusterView snapshot={snap.clone()} on_command={on_command.clone()} {inspect} />
+                <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap.clone() }} on_command={on_command.clone()} {inspect} />
                 <aside class="side">
                     if props.present {
                         <button data-testid="toggle-editor" aria-expanded={editor_shown.to_string()} onclick={toggle_editor}>

@@ -183,7 +183,7 @@ fn demo_player(props: &PlayerProps) -> Html {
                 }
             </section>
             <main class="workspace">
-                <ClusterView snapshot={snap} {on_command} {inspect} />
+                <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap }} {on_command} {inspect} />
                 <aside class="side"><EventLog {events} total={count} /></aside>
             </main>
         </div>

@@ -1082,7 +1082,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     </details>
                 </aside>
                 <div class="exercise-cluster">
-                    <ClusterView snapshot={snap.clone()} on_command={on_command.clone()} {inspect} />
+                    <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap.clone() }} on_command={on_command.clone()} {inspect} />
                     {add_instance}
                 </div>
                 <aside class="side">

@@ -160,7 +160,7 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
         Some(d) => why::render(&WhyTable::of(d), "Why here?", "why-here", open_instance),
         None => html! {
             <section class="cv-why" data-testid="why-here"><h3>{"Why here?"}</h3>
-                <p class="cv-muted">{ if t.is_some_and(|t| t.instance.is_none()) { "Fargate tasks are not placed on your instances: Fargate spreads a service's tasks across the Availability Zones it may use." } else { "Only the newest 256 placements keep their full explanation (each lists every instance); this task was placed before those. Its placement event in the log still says which rule decided." } }</p>
+                <p class="cv-muted">{ if s.kube.as_ref().is_some_and(|k| k.pods.iter().any(|p| p.name == id)) { "A Kubernetes pod: the kube-scheduler placed it. Its podScheduled event in the log names the node and the winning scores (see docs/kubernetes.md)." } else if t.is_some_and(|t| t.instance.is_none()) { "Fargate tasks are not placed on your instances: Fargate spreads a service's tasks across the Availability Zones it may use." } else { "Only the newest 256 placements keep their full explanation (each lists every instance); this task was placed before those. Its placement event in the log still says which rule decided." } }</p>
             </section>
         },
     };

@@ -1,0 +1,141 @@
+//! Kubernetes in the cluster view: the page draws nodes and pods with the same canvas as ECS
+//! instances and tasks. [`as_cluster`] maps a snapshot's `kube` part into instance cards (EC2
+//! nodes), chips (pods, coloured by their Deployment / DaemonSet / Job, shaded by ReplicaSet
+//! revision), Fargate pods in their zone's Fargate pool, and Pending pods in the pending lane with
+//! the scheduler's message. Pure, natively tested; the page only calls it.
+
+use std::collections::BTreeMap;
+
+use crate::engine::cluster::InstanceStatus;
+use crate::engine::k8s::sim::{KubeView, PodPhase, PodView};
+use crate::engine::snapshot::{InstanceView, Snapshot, TaskView, UnplacedView};
+use crate::engine::task::TaskStatus;
+
+/// Millicores → CPU units (1 vCPU = 1000 m = 1024 units).
+fn units(milli: i64) -> u32 {
+    (milli.max(0) as u64 * 1024 / 1000).min(u32::MAX as u64) as u32
+}
+
+/// Bytes → MiB.
+fn mib(bytes: i64) -> u32 {
+    (bytes.max(0) as u64 / (1024 * 1024)).min(u32::MAX as u64) as u32
+}
+
+/// The workload a pod belongs to: its Deployment (from the ReplicaSet), DaemonSet or Job, else
+/// the pod's own name.
+fn workload(pod: &PodView, kube: &KubeView) -> String {
+    match pod.owner.as_deref().and_then(|o| o.split_once('/')) {
+        Some(("ReplicaSet", rs)) => kube
+            .replica_sets
+            .iter()
+            .find(|r| r.name == rs && r.namespace == pod.namespace)
+            .and_then(|r| r.deployment.clone())
+            .unwrap_or_else(|| rs.to_string()),
+        Some((_, name)) => name.to_string(),
+        None => pod.name.clone(),
+    }
+}
+
+/// The ReplicaSet revision of a pod (1 when it has none), so old and new pods of a rollout get
+/// different shades.
+fn revision(pod: &PodView, kube: &KubeView) -> u32 {
+    match pod.owner.as_deref().and_then(|o| o.strip_prefix("ReplicaSet/")) {
+        Some(rs) => kube.replica_sets.iter().find(|r| r.name == rs && r.namespace == pod.namespace).map_or(1, |r| r.revision.max(1) as u32),
+        None => 1,
+    }
+}
+
+fn status(pod: &PodView) -> (TaskStatus, TaskStatus) {
+    let terminating = pod.status == "Terminating";
+    let last = match pod.phase {
+        PodPhase::Pending if pod.node.is_some() => TaskStatus::Activating,
+        PodPhase::Pending => TaskStatus::Pending,
+        PodPhase::Running if terminating => TaskStatus::Stopping,
+        PodPhase::Running if pod.ready => TaskStatus::Running,
+        PodPhase::Running => TaskStatus::Activating,
+        PodPhase::Succeeded | PodPhase::Failed => TaskStatus::Stopped,
+    };
+    let desired = if terminating || matches!(pod.phase, PodPhase::Succeeded | PodPhase::Failed) { TaskStatus::Stopped } else { TaskStatus::Running };
+    (last, desired)
+}
+
+/// The snapshot with its Kubernetes nodes and pods added as instances, tasks and pending groups.
+/// A snapshot without Kubernetes is returned as it is.
+pub fn as_cluster(s: &Snapshot) -> Snapshot {
+    let Some(kube) = &s.kube else { return s.clone() };
+    let mut out = s.clone();
+    let node_zone: BTreeMap<&str, (&str, bool)> = kube.nodes.iter().map(|n| (n.name.as_str(), (n.zone.as_str(), n.fargate))).collect();
+    for n in &kube.nodes {
+        if !n.zone.is_empty() && !out.availability_zones.contains(&n.zone) {
+            out.availability_zones.push(n.zone.clone());
+        }
+    }
+    for n in kube.nodes.iter().filter(|n| !n.fargate) {
+        let mut attributes: Vec<(String, String)> = n.labels.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        attributes.extend(n.taints.iter().map(|t| ("taint".to_string(), t.clone())));
+        attributes.push(("nodegroup".to_string(), n.nodegroup.clone()));
+        attributes.push(("capacity-type".to_string(), n.capacity_type.clone()));
+        out.instances.push(InstanceView {
+            id: n.name.clone(),
+            instance_type: n.instance_type.clone(),
+            az: n.zone.clone(),
+            status: if n.unschedulable { InstanceStatus::Draining } else { InstanceStatus::Active },
+            agent_connected: !s.down_zones.contains(&n.zone),
+            registered_cpu: units(n.allocatable_cpu_milli),
+            registered_memory: mib(n.allocatable_memory),
+            remaining_cpu: units(n.allocatable_cpu_milli - n.requested_cpu_milli),
+            remaining_memory: mib(n.allocatable_memory - n.requested_memory),
+            used_ports: Vec::new(),
+            tasks: n.pods.iter().map(|p| p.rsplit('/').next().unwrap_or(p).to_string()).collect(),
+            attributes,
+            hourly_usd: 0.0,
+        });
+    }
+    let mut waiting: BTreeMap<String, (u32, String)> = BTreeMap::new();
+    for p in &kube.pods {
+        let name = workload(p, kube);
+        let (last, desired) = status(p);
+        if last == TaskStatus::Stopped {
+            continue;
+        }
+        if p.node.is_none() {
+            let message = kube.unschedulable.iter().find(|u| u.pod == p.name && u.namespace == p.namespace).map(|u| u.message.clone()).unwrap_or_default();
+            let e = waiting.entry(name.clone()).or_insert((0, message.clone()));
+            e.0 += 1;
+            if e.1.is_empty() {
+                e.1 = message;
+            }
+        }
+        let (az, fargate) = p.node.as_deref().and_then(|n| node_zone.get(n).copied()).map_or((String::new(), false), |(z, f)| (z.to_string(), f));
+        out.tasks.push(TaskView {
+            id: p.name.clone(),
+            task_definition: format!("{name}:{}", revision(p, kube)),
+            revision: revision(p, kube),
+            group: name.clone(),
+            service: Some(name),
+            launch_type: if fargate { "FARGATE".to_string() } else { "EC2".to_string() },
+            instance: if fargate { None } else { p.node.clone() },
+            az,
+            last_status: last,
+            desired_status: desired,
+            health: if p.ready { "HEALTHY".to_string() } else { "UNKNOWN".to_string() },
+            cpu: units(p.requests_cpu_milli),
+            memory: mib(p.requests_memory),
+            host_ports: Vec::new(),
+            usage: None,
+            target: None,
+            ip: None,
+        });
+    }
+    for (name, (count, reason)) in waiting {
+        let reason = if reason.is_empty() { "waiting for the scheduler".to_string() } else { reason };
+        out.unplaced.push(UnplacedView { service: Some(name.clone()), group: name, count, reason, decision: None });
+    }
+    // Fargate pods run in their zone's Fargate pool, as Fargate tasks do.
+    for n in kube.nodes.iter().filter(|n| n.fargate) {
+        if !out.fargate_zones.contains(&n.zone) {
+            out.fargate_zones.push(n.zone.clone());
+        }
+    }
+    out
+}

@@ -1,0 +1,69 @@
+//! Kubernetes drawn by the cluster view (src/shell/kube_view.rs): nodes become cards, pods chips, Pending pods wait in the pending lane with the scheduler's
+//! message.
+
+use berth::engine::scenario::parse_scenario;
+use berth::engine::sim::Command;
+use berth::engine::task::TaskStatus;
+use berth::engine::time::MINUTE;
+use berth::shell::kube_view::as_cluster;
+
+fn example() -> berth::engine::sim::Engine {
+    let text = std::fs::read_to_string("docs/examples/scenarios/k8s-deployment.json").expect("committed");
+    let files = |n: &str| std::fs::read_to_string(std::path::Path::new("docs/examples/scenarios").join(n)).map_err(|e| e.to_string());
+    parse_scenario(&text, &files).expect("parses").start(None)
+}
+
+#[test]
+fn nodes_are_cards_and_pods_are_chips_on_them() {
+    let mut e = example();
+    e.run_until(2 * MINUTE);
+    let s = e.snapshot();
+    let kube = s.kube.clone().expect("a Kubernetes scenario");
+    let c = as_cluster(&s);
+    let ec2: Vec<_> = kube.nodes.iter().filter(|n| !n.fargate).collect();
+    assert_eq!(c.instances.len(), s.instances.len() + ec2.len());
+    for n in &ec2 {
+        let card = c.instances.iter().find(|i| i.id == n.name).expect("a card per node");
+        assert_eq!(card.az, n.zone);
+        assert_eq!(card.registered_cpu as i64, n.allocatable_cpu_milli * 1024 / 1000);
+        assert_eq!(card.registered_cpu - card.remaining_cpu, ((n.allocatable_cpu_milli * 1024 / 1000) - ((n.allocatable_cpu_milli - n.requested_cpu_milli) * 1024 / 1000)) as u32);
+        assert_eq!(card.tasks.len(), n.pods.len());
+    }
+    let bound: Vec<_> = kube.pods.iter().filter(|p| p.node.is_some()).collect();
+    for p in &bound {
+        let chip = c.tasks.iter().find(|t| t.id == p.name).expect("a chip per pod");
+        assert_eq!(chip.instance, p.node.clone().filter(|n| ec2.iter().any(|x| &x.name == n)));
+        assert_eq!(chip.last_status == TaskStatus::Running, p.ready && p.status != "Terminating");
+    }
+    // Chips are grouped (coloured) by Deployment.
+    for d in &kube.deployments {
+        let mine = c.tasks.iter().filter(|t| t.service.as_deref() == Some(d.name.as_str())).count();
+        assert!(mine > 0, "deployment {} has chips", d.name);
+    }
+}
+
+#[test]
+fn pending_pods_wait_in_the_lane_with_the_schedulers_reason() {
+    let mut e = example();
+    e.run_until(2 * MINUTE);
+    // Scale far beyond the nodes: the extra pods wait, with the scheduler's message.
+    let d = e.snapshot().kube.expect("kube").deployments[0].name.clone();
+    e.apply(Command::Kubectl { args: format!("scale deployment/{d} --replicas=200"), manifest: None }).expect("scaled");
+    e.run_until(3 * MINUTE);
+    let s = e.snapshot();
+    let c = as_cluster(&s);
+    let waiting = c.unplaced.iter().find(|u| u.service.as_deref() == Some(d.as_str())).expect("pending pods wait in the lane");
+    let pending_pods = s.kube.as_ref().expect("kube").pods.iter().filter(|p| p.node.is_none()).count() as u32;
+    assert_eq!(waiting.count, pending_pods);
+    assert!(waiting.reason.contains("Insufficient") || waiting.reason.contains("nodes are available"), "{}", waiting.reason);
+}
+
+#[test]
+fn an_ecs_snapshot_is_unchanged() {
+    let text = std::fs::read_to_string("docs/examples/scenarios/first-page.json").expect("committed");
+    let files = |n: &str| std::fs::read_to_string(std::path::Path::new("docs/examples/scenarios").join(n)).map_err(|e| e.to_string());
+    let mut e = parse_scenario(&text, &files).expect("parses").start(None);
+    e.run_until(MINUTE);
+    let s = e.snapshot();
+    assert_eq!(as_cluster(&s), s);
+}
