@@ -39,6 +39,13 @@ fn round_trip(text: &str) -> String {
     yaml
 }
 
+/// Also written for the Kubernetes client check: `python3 tests/export_k8s.py target/export-k8s`.
+fn write_for_python_check(name: &str, yaml: &str) {
+    let dir = std::path::PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into())).join("export-k8s");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join(name), yaml);
+}
+
 fn example_scenarios() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir("docs/examples/scenarios")
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path().display().to_string()).collect())
@@ -423,10 +430,7 @@ spec:
 #[test]
 fn every_kind_round_trips_through_the_manifest_parser() {
     let yaml = round_trip(EVERY_KIND);
-    // Also written for the Kubernetes client check: `python3 tests/export_k8s.py target/export-k8s`.
-    let dir = std::path::PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into())).join("export-k8s");
-    let _ = std::fs::create_dir_all(&dir);
-    let _ = std::fs::write(dir.join("every-kind.yaml"), &yaml);
+    write_for_python_check("every-kind.yaml", &yaml);
     assert_eq!(yaml.matches("---\n").count(), 20, "21 documents");
     // Strings YAML would misread come out quoted; the rest plain.
     for want in [
@@ -495,4 +499,32 @@ fn cli_rejects_a_scenario_without_kubernetes_and_bad_usage() {
     assert!(out.stderr.starts_with("berth export: expected one file"), "{}", out.stderr);
     let (code, _) = berth(&["export", "--k8s", "no/such/file.json"]);
     assert_eq!(code, EXIT_USAGE);
+}
+
+#[test]
+fn tricky_strings_come_back_unchanged() {
+    let values = [
+        "", "yes", "No", "ON", "off", "true", "False", "null", "~", "=", "<<", "512", "0x1F", "1e3", "1:20", "-1", "+1", ".5", ".inf",
+        "a: b", "a #b", "#c", "- x", "x:", " lead", "trail ", "*ref", "&a", "!tag", "{}", "[x]", "%d", "@x", "`x`", "'q", "\"q", "back\\slash",
+        "tab\there", "line\nbreak", "bell\u{7}", "héllo wörld", "emoji 🚀", "nginx:1.25", "plain words",
+    ];
+    let mut pod = match parse("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: i}]\n").objects.pop().map(|p| p.object) {
+        Some(Object::Pod(p)) => p,
+        other => panic!("{other:?}"),
+    };
+    for (i, v) in values.iter().enumerate() {
+        pod.meta.annotations.insert(format!("k{i:02}"), v.to_string());
+    }
+    // Keys YAML would misread, too.
+    pod.meta.annotations.insert("on".into(), "off".into());
+    pod.meta.annotations.insert("123".into(), "x".into());
+    let yaml = export_objects(&[Object::Pod(pod.clone())]);
+    write_for_python_check("tricky-strings.yaml", &yaml);
+    let back = parse(&yaml);
+    assert!(back.diagnostics.is_empty(), "{:?}\n{yaml}", back.diagnostics);
+    match back.objects.first().map(|p| &p.object) {
+        Some(Object::Pod(p)) => assert_eq!(p.meta.annotations, pod.meta.annotations, "{yaml}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(yaml.contains("\n    \"123\": x\n") && yaml.contains("\n    \"on\": \"off\"\n"), "{yaml}");
 }

@@ -690,7 +690,8 @@ fn block(v: &Value, indent: usize, lines: &mut Vec<String>) {
                     let start = lines.len();
                     block(item, indent + 2, lines);
                     if let Some(first) = lines.get_mut(start) {
-                        *first = format!("{pad}- {}", &first[indent + 2..]);
+                        let rest = first.get(indent + 2..).unwrap_or(first.as_str()).to_string();
+                        *first = format!("{pad}- {rest}");
                     }
                 } else {
                     lines.push(format!("{pad}- {}", scalar(item)));
