@@ -20,7 +20,19 @@ use serde_json::{json, Value};
 
 /// The fuzz targets, by name (the names of `fuzz/fuzz_targets/*.rs` and of the folders of
 /// `tests/fixtures/fuzz/`).
-pub const TARGETS: [(&str, fn(&[u8])); 5] = [("taskdef", taskdef), ("json", json_value), ("cql", cql_expr), ("scenario", scenario), ("engine", engine)];
+pub const TARGETS: [(&str, fn(&[u8])); 11] = [
+    ("taskdef", taskdef),
+    ("json", json_value),
+    ("cql", cql_expr),
+    ("scenario", scenario),
+    ("engine", engine),
+    ("k8s_yaml", k8s_yaml),
+    ("quantity", quantity),
+    ("lesson", lesson),
+    ("share_link", share_link),
+    ("progress", progress),
+    ("demo", demo),
+];
 
 fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
@@ -140,14 +152,10 @@ pub const SCENARIO_TASKDEF: &str = r#"{"family":"web","containerDefinitions":[{"
 /// Largest setup (instances, tasks) a fuzzed scenario is also run with; bigger ones are only parsed.
 const SCENARIO_RUN_LIMIT: u32 = 64;
 
-/// `parse_scenario` never panics; a small scenario it accepts starts and runs for up to a virtual
-/// day with the bookkeeping invariants holding after every event.
-pub fn scenario(data: &[u8]) {
-    let Some(text) = text(data) else { return };
-    let files = |name: &str| if name.ends_with(".json") { Ok(SCENARIO_TASKDEF.to_string()) } else { Err(format!("{name}: no such file")) };
-    let Ok(s) = parse_scenario(text, &files) else { return };
-    let size: u32 = s
-        .setup
+/// Instances and tasks a scenario's setup and timeline ask for, in all (the `count` and
+/// `desiredCount` of its commands).
+fn scenario_size(s: &berth::engine::scenario::Scenario) -> u32 {
+    s.setup
         .iter()
         .map(|(_, c)| c)
         .chain(s.timeline.iter().map(|(_, _, c)| c))
@@ -155,8 +163,16 @@ pub fn scenario(data: &[u8]) {
             Ok(v) => ["count", "desiredCount"].iter().filter_map(|k| v.get(*k).and_then(Value::as_u64)).sum::<u64>().min(u32::MAX as u64) as u32,
             Err(_) => 0,
         })
-        .fold(0u32, u32::saturating_add);
-    if size > SCENARIO_RUN_LIMIT {
+        .fold(0u32, u32::saturating_add)
+}
+
+/// `parse_scenario` never panics; a small scenario it accepts starts and runs for up to a virtual
+/// day with the bookkeeping invariants holding after every event.
+pub fn scenario(data: &[u8]) {
+    let Some(text) = text(data) else { return };
+    let files = |name: &str| if name.ends_with(".json") { Ok(SCENARIO_TASKDEF.to_string()) } else { Err(format!("{name}: no such file")) };
+    let Ok(s) = parse_scenario(text, &files) else { return };
+    if scenario_size(&s) > SCENARIO_RUN_LIMIT {
         return;
     }
     let mut e = s.start(None);
@@ -371,4 +387,206 @@ fn engine_run(data: &[u8]) -> String {
 pub fn engine(data: &[u8]) {
     let first = engine_run(data);
     assert_eq!(first, engine_run(data), "the same commands gave a different event log");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes manifests, quantities, lessons, share links, progress files, demos (issue 8)
+
+/// Kubernetes manifests (multi-document YAML) → `k8s::manifest::parse`: never panics, every
+/// diagnostic renders, and the objects it accepts export (`k8s::export::export_objects`, what
+/// `berth export` writes) to YAML that parses again with no error into objects that export to
+/// the same YAML.
+pub fn k8s_yaml(data: &[u8]) {
+    use berth::engine::k8s::{export, manifest};
+    let Some(text) = text(data) else { return };
+    let m = manifest::parse(text);
+    for d in &m.diagnostics {
+        let _ = d.render("fuzz.yaml");
+    }
+    if m.objects.is_empty() {
+        return;
+    }
+    let objects: Vec<_> = m.objects.iter().map(|p| p.object.clone()).collect();
+    let exported = export::export_objects(&objects);
+    let again = manifest::parse(&exported);
+    let errors: Vec<String> = again.errors().iter().map(|d| d.render("export.yaml")).collect();
+    assert!(errors.is_empty(), "the export of accepted objects is rejected: {errors:?}\n--- input\n{text}\n--- export\n{exported}");
+    // The objects carry source positions, so compare what they export to: exporting what the
+    // export reads back as must give the same text.
+    let back: Vec<_> = again.objects.iter().map(|p| p.object.clone()).collect();
+    assert_eq!(back.len(), objects.len(), "the export reads back as another number of objects\n--- input\n{text}\n--- export\n{exported}");
+    let twice = export::export_objects(&back);
+    assert_eq!(twice, exported, "the export reads back as other objects\n--- input\n{text}");
+}
+
+/// Kubernetes quantities → `k8s::quantity::parse`: never panics; the error message renders and a
+/// suggested spelling (`512Mb` → `512Mi`) is itself a quantity; an accepted quantity printed
+/// (`Display`, what `kubectl describe` shows) parses back to exactly the same value, and
+/// `value()` / `milli_value()` round up as documented.
+pub fn quantity(data: &[u8]) {
+    use berth::engine::k8s::quantity;
+    let Some(text) = text(data) else { return };
+    match quantity::parse(text) {
+        Err(e) => {
+            assert!(!e.message().is_empty());
+            if let Some(s) = &e.suggestion {
+                assert!(quantity::parse(s).is_ok(), "{text:?}: the suggestion {s:?} is not a quantity either");
+            }
+        }
+        Ok(q) => {
+            let shown = q.to_string();
+            match quantity::parse(&shown) {
+                Ok(again) => assert_eq!(again.nanos, q.nanos, "{text:?} prints as {shown:?}, which is another value"),
+                Err(e) => panic!("{text:?} prints as {shown:?}, which does not parse: {}", e.message()),
+            }
+            // value() = ceil(q) and milli_value() = ceil(q × 1000), away from zero, in i64.
+            let ceil = |div: i128| -> i128 {
+                let (d, r) = (q.nanos / div, q.nanos % div);
+                (d + r.signum()).clamp(i64::MIN as i128, i64::MAX as i128)
+            };
+            assert_eq!(q.value() as i128, ceil(1_000_000_000), "{text:?}: value()");
+            assert_eq!(q.milli_value() as i128, ceil(1_000_000), "{text:?}: milli_value()");
+        }
+    }
+}
+
+/// The files a fuzzed lesson or demo names: prose (`.md`) reads as a short text, any other
+/// `.json` as [`SCENARIO_TASKDEF`], everything else is missing.
+fn lesson_files(name: &str) -> Result<String, String> {
+    if name.ends_with(".md") {
+        Ok("# Prose\n\nSome text.\n".to_string())
+    } else if name.ends_with(".json") {
+        Ok(SCENARIO_TASKDEF.to_string())
+    } else {
+        Err(format!("{name}: no such file"))
+    }
+}
+
+/// Lesson files → `lesson::parse_exercise` (files as [`lesson_files`], and once with every file
+/// missing) and the course index → `lesson::parse_index`: never panic, every diagnostic renders.
+pub fn lesson(data: &[u8]) {
+    use berth::engine::lesson;
+    let Some(text) = text(data) else { return };
+    let missing = |name: &str| -> Result<String, String> { Err(format!("{name}: no such file")) };
+    for files in [&lesson_files as &dyn Fn(&str) -> Result<String, String>, &missing] {
+        if let Err(diags) = lesson::parse_exercise(text, files) {
+            assert!(!diags.is_empty(), "parse_exercise failed without saying why");
+            for d in &diags {
+                let _ = d.render("fuzz.json");
+            }
+        }
+    }
+    if let Err(diags) = lesson::parse_index(text) {
+        assert!(!diags.is_empty(), "parse_index failed without saying why");
+        for d in &diags {
+            let _ = d.render("index.json");
+        }
+    }
+    let _ = lesson::looks_like_exercise(text);
+    let _ = lesson::looks_like_index(text);
+}
+
+/// A raw-deflate stream of stored (uncompressed) blocks holding `bytes` (RFC 1951 §3.2.4), so the
+/// fuzzer's JSON reaches the scene reader without having to invent valid deflate data.
+fn stored_deflate(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 5 * (bytes.len() / 65_535 + 1));
+    let mut chunks: Vec<&[u8]> = bytes.chunks(65_535).collect();
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    let last = chunks.len() - 1;
+    for (i, c) in chunks.into_iter().enumerate() {
+        out.push(u8::from(i == last));
+        let len = c.len() as u16;
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(&(!len).to_le_bytes());
+        out.extend_from_slice(c);
+    }
+    out
+}
+
+/// Largest journal and timeline a decoded fuzzed scene is also opened (replayed) with.
+const SHARE_OPEN_JOURNAL: usize = 16;
+const SHARE_OPEN_TIME: u64 = 2 * 3_600_000;
+
+/// Share links → `shell::share::decode_link`. An input starting with `{` is a scene's JSON and is
+/// packed into a link first (base64url of a stored deflate stream); anything else is the link
+/// payload itself. Never panics; a scene it accepts encodes (`encode_link`) to a link that
+/// decodes to the same scene, and a small one opens (parses its scenario and replays its journal)
+/// without a panic.
+pub fn share_link(data: &[u8]) {
+    use berth::shell::share;
+    let Some(text) = text(data) else { return };
+    let payload = if text.starts_with('{') { share::base64url_encode(&stored_deflate(text.as_bytes())) } else { text.to_string() };
+    let Ok(scene) = share::decode_link(&payload) else { return };
+    if let Ok(link) = share::encode_link(&scene) {
+        match share::decode_link(&link) {
+            Ok(again) => assert_eq!(again, scene, "encode_link then decode_link gives another scene"),
+            Err(e) => panic!("the link encode_link made does not decode: {e}"),
+        }
+    }
+    let saved = share::to_saved(&scene);
+    match share::parse_scene(&saved) {
+        Ok(again) => assert_eq!(again, scene, "to_saved then parse_scene gives another scene"),
+        Err(e) => panic!("the saved session does not read back: {e}"),
+    }
+    if scene.journal.len() <= SHARE_OPEN_JOURNAL && scene.furthest <= SHARE_OPEN_TIME {
+        // Open only scenes whose scenario is small (as the scenario target runs only small ones).
+        let files = |name: &str| scene.files.get(name).cloned().ok_or_else(|| format!("{name} is not included"));
+        if parse_scenario(&scene.scenario, &files).is_ok_and(|s| scenario_size(&s) <= SCENARIO_RUN_LIMIT) {
+            let _ = scene.open();
+        }
+    }
+}
+
+/// Progress files → `shell::progress::import_progress` into empty progress: never panics; what
+/// it accepts exports (`export_progress`) to a file that imports back to the same progress, and
+/// importing that file again into the result changes nothing.
+pub fn progress(data: &[u8]) {
+    use berth::shell::progress::{export_progress, import_progress, parse_progress, Progress};
+    let Some(text) = text(data) else { return };
+    let _ = parse_progress(text);
+    let known = vec!["self-healing/retire-instance".to_string(), "placement/binpack".to_string()];
+    let Ok((merged, summary)) = import_progress(text, &Progress::default(), &known) else { return };
+    assert!(summary.improved <= summary.read && summary.unknown.len() <= summary.read, "{summary:?}");
+    let _ = summary.message(merged.solved());
+    let file = export_progress(&merged);
+    match import_progress(&file, &Progress::default(), &known) {
+        Ok((again, _)) => assert_eq!(again, merged, "export then import gives other progress\n{file}"),
+        Err(e) => panic!("the exported progress does not import: {e}\n{file}"),
+    }
+    match import_progress(&file, &merged, &known) {
+        Ok((again, s)) => {
+            assert_eq!(again, merged, "importing the same progress twice changes it");
+            assert_eq!(s.improved, 0, "importing the same progress twice 'improves' {} record(s)", s.improved);
+        }
+        Err(e) => panic!("the exported progress does not import into itself: {e}"),
+    }
+}
+
+/// The exercises the course's demos start from, as `files` gives them to a fuzzed demo.
+const DEMO_EXERCISES: [(&str, &str); 2] = [
+    ("05-self-healing/01-retire-instance.json", include_str!("../lessons/05-self-healing/01-retire-instance.json")),
+    ("07-rolling-updates/03-predict-minimum-50.json", include_str!("../lessons/07-rolling-updates/03-predict-minimum-50.json")),
+];
+
+/// Presenter demos → `demo::parse_demo`, `startFrom` reading the course's real exercises
+/// ([`DEMO_EXERCISES`]) and every other file as [`lesson_files`]: never panics, every diagnostic
+/// renders; a demo it accepts has at least one step.
+pub fn demo(data: &[u8]) {
+    use berth::engine::demo::parse_demo;
+    let Some(text) = text(data) else { return };
+    let files = |name: &str| match DEMO_EXERCISES.iter().find(|(n, _)| *n == name) {
+        Some((_, t)) => Ok(t.to_string()),
+        None => lesson_files(name),
+    };
+    match parse_demo(text, &files) {
+        Ok(d) => assert!(!d.steps.is_empty(), "a demo without steps was accepted"),
+        Err(diags) => {
+            assert!(!diags.is_empty(), "parse_demo failed without saying why");
+            for d in &diags {
+                let _ = d.render("demo.json");
+            }
+        }
+    }
 }

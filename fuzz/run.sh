@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export RUSTC_BOOTSTRAP=1
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-taskdef json cql scenario engine}
+TARGETS=${FUZZ_TARGETS:-taskdef json cql scenario engine k8s_yaml quantity lesson share_link progress demo}
 EXTRA=${FUZZ_ARGS:-}
 if ! command -v cargo-fuzz >/dev/null; then
   echo "cargo-fuzz is missing: cargo install cargo-fuzz --locked" >&2
@@ -24,7 +24,10 @@ for t in $TARGETS; do
   dict=
   case $t in
     cql) dict=-dict=fuzz/dicts/cql.dict ;;
-    json|taskdef|scenario) dict=-dict=fuzz/dicts/json.dict ;;
+    json|taskdef|scenario|share_link) dict=-dict=fuzz/dicts/json.dict ;;
+    lesson|demo|progress) dict=-dict=fuzz/dicts/lesson.dict ;;
+    k8s_yaml) dict=-dict=fuzz/dicts/k8s_yaml.dict ;;
+    quantity) dict=-dict=fuzz/dicts/quantity.dict ;;
   esac
   mkdir -p "fuzz/work/$t" "fuzz/artifacts/$t"
   log="fuzz/logs/$t.log"
