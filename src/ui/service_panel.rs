@@ -209,6 +209,8 @@ pub fn service_panel(props: &Props) -> Html {
     let td_options = tds.iter().map(|t| (t.clone(), if t.contains(':') { t.clone() } else { format!("{t} (latest)") })).collect::<Vec<_>>();
     let launch_options = launches.iter().map(|l| (l.to_string(), l.to_string())).collect::<Vec<_>>();
     let no_tds = tds.is_empty();
+    // A Kubernetes-only scenario (no task definitions, no services) shows just the console.
+    let ecs_shown = s.kube.is_none() || !s.task_definitions.is_empty() || !s.services.is_empty();
 
     html! {
         <section class="service-panel" aria-label="Services" data-testid="service-panel">
@@ -216,7 +218,7 @@ pub fn service_panel(props: &Props) -> Html {
             if let Some(k) = &s.kube {
                 <KubectlConsole deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
             }
-            if s.services.is_empty() {
+            if ecs_shown && s.services.is_empty() {
                 <p class="muted">{"No services yet. Create one below, or run standalone tasks."}</p>
             }
             { for s.services.iter().map(|v| html! { <ServiceSettings key={v.name.clone()} view={v.clone()} on_command={props.on_command.clone()} disabled={off("updateService")} /> }) }
@@ -225,65 +227,67 @@ pub fn service_panel(props: &Props) -> Html {
                 <Capacity snapshot={s.clone()} on_command={props.on_command.clone()} resize_off={off("setDesiredCapacity")} create_off={off("createCapacityProvider")} />
             }
 
-            <details class="svc-form" data-testid="create-service" open={s.services.is_empty()}>
-                <summary>{"Create service"}</summary>
-                <form onsubmit={on_create} aria-label="Create service" novalidate=true>
-                    <label class="field">{"Service name "}
-                        <input type="text" data-testid="create-service-name" value={create_form.name.clone()} oninput={typed(&create, |f, v| f.name = v)} disabled={off("createService")} required=true />
-                    </label>
-                    {select("create-service-taskdef", "Task definition", td_options.clone(), &create_form.task_definition, field(&create, |f, v| f.task_definition = v), off("createService") || no_tds)}
-                    <label class="field">{"Desired count "}
-                        <input type="number" min="0" max="1000" data-testid="create-service-desired" value={create_form.desired.clone()} oninput={typed(&create, |f, v| f.desired = v)} disabled={off("createService")} />
-                    </label>
-                    if create_form.capacity_providers.is_empty() {
-                        {select("create-service-launch", "Launch type", launch_options.clone(), &create_form.launch_type, field(&create, |f, v| f.launch_type = v), off("createService"))}
-                    } else {
-                        <p class="muted" data-testid="create-service-launch-note">{"Launch type: omitted. A service uses a launch type or a capacity provider strategy, not both; the strategy below decides."}</p>
-                    }
-                    <fieldset class="cps" data-testid="create-service-cps">
-                        <legend>{"Capacity provider strategy (optional)"}</legend>
-                        if providers.is_empty() {
-                            <p class="muted">{"This cluster has no capacity providers: create one for an Auto Scaling group below (Fargate clusters offer FARGATE and FARGATE_SPOT)."}</p>
+            if ecs_shown {
+                <details class="svc-form" data-testid="create-service" open={s.services.is_empty()}>
+                    <summary>{"Create service"}</summary>
+                    <form onsubmit={on_create} aria-label="Create service" novalidate=true>
+                        <label class="field">{"Service name "}
+                            <input type="text" data-testid="create-service-name" value={create_form.name.clone()} oninput={typed(&create, |f, v| f.name = v)} disabled={off("createService")} required=true />
+                        </label>
+                        {select("create-service-taskdef", "Task definition", td_options.clone(), &create_form.task_definition, field(&create, |f, v| f.task_definition = v), off("createService") || no_tds)}
+                        <label class="field">{"Desired count "}
+                            <input type="number" min="0" max="1000" data-testid="create-service-desired" value={create_form.desired.clone()} oninput={typed(&create, |f, v| f.desired = v)} disabled={off("createService")} />
+                        </label>
+                        if create_form.capacity_providers.is_empty() {
+                            {select("create-service-launch", "Launch type", launch_options.clone(), &create_form.launch_type, field(&create, |f, v| f.launch_type = v), off("createService"))}
+                        } else {
+                            <p class="muted" data-testid="create-service-launch-note">{"Launch type: omitted. A service uses a launch type or a capacity provider strategy, not both; the strategy below decides."}</p>
                         }
-                        { for create_form.capacity_providers.iter().enumerate().map(|(i, r)| cps_row(i, r, &providers, &create, off("createService"))) }
-                        if !providers.is_empty() && create_form.capacity_providers.len() < 6 {
-                            <button type="button" data-testid="create-service-cps-add" onclick={add_row} disabled={off("createService")}>{"Add provider"}</button>
+                        <fieldset class="cps" data-testid="create-service-cps">
+                            <legend>{"Capacity provider strategy (optional)"}</legend>
+                            if providers.is_empty() {
+                                <p class="muted">{"This cluster has no capacity providers: create one for an Auto Scaling group below (Fargate clusters offer FARGATE and FARGATE_SPOT)."}</p>
+                            }
+                            { for create_form.capacity_providers.iter().enumerate().map(|(i, r)| cps_row(i, r, &providers, &create, off("createService"))) }
+                            if !providers.is_empty() && create_form.capacity_providers.len() < 6 {
+                                <button type="button" data-testid="create-service-cps-add" onclick={add_row} disabled={off("createService")}>{"Add provider"}</button>
+                            }
+                            if create_form.capacity_providers.len() > 1 {
+                                <p class="muted">{"Only one provider may have a base; beyond the bases, tasks split by weight."}</p>
+                            }
+                        </fieldset>
+                        <label class="field">{"Health check grace period (seconds, optional) "}
+                            <input type="number" min="0" data-testid="create-service-grace" value={create_form.grace_period.clone()} oninput={typed(&create, |f, v| f.grace_period = v)} disabled={off("createService")} />
+                        </label>
+                        <label class="field check"><input type="checkbox" data-testid="create-service-lb" checked={create_form.load_balancer} onchange={field(&create, |f, v| f.load_balancer = v == "true")} disabled={off("createService")} />{" Behind a load balancer (target group <name>-tg, health check / every 30 s)"}</label>
+                        {select("create-service-strategy", "Placement strategy", strategy_options(), &create_form.strategy, field(&create, |f, v| f.strategy = v), off("createService"))}
+                        <label class="field check"><input type="checkbox" data-testid="create-service-distinct" checked={create_form.distinct_instance} onchange={field(&create, |f, v| f.distinct_instance = v == "true")} disabled={off("createService")} />{" distinctInstance (at most one task per instance)"}</label>
+                        <label class="field wide">{"memberOf expression (optional) "}
+                            <input type="text" data-testid="create-service-memberof" placeholder="attribute:ecs.instance-type =~ t3.*" value={create_form.member_of.clone()} oninput={typed(&create, |f, v| f.member_of = v)} disabled={off("createService")} />
+                        </label>
+                        <button type="submit" class="primary" data-testid="create-service-submit" disabled={off("createService") || no_tds}>{"Create service"}</button>
+                        if no_tds {
+                            <p class="muted">{"Deploy a task definition from the Editor tab first."}</p>
                         }
-                        if create_form.capacity_providers.len() > 1 {
-                            <p class="muted">{"Only one provider may have a base; beyond the bases, tasks split by weight."}</p>
-                        }
-                    </fieldset>
-                    <label class="field">{"Health check grace period (seconds, optional) "}
-                        <input type="number" min="0" data-testid="create-service-grace" value={create_form.grace_period.clone()} oninput={typed(&create, |f, v| f.grace_period = v)} disabled={off("createService")} />
-                    </label>
-                    <label class="field check"><input type="checkbox" data-testid="create-service-lb" checked={create_form.load_balancer} onchange={field(&create, |f, v| f.load_balancer = v == "true")} disabled={off("createService")} />{" Behind a load balancer (target group <name>-tg, health check / every 30 s)"}</label>
-                    {select("create-service-strategy", "Placement strategy", strategy_options(), &create_form.strategy, field(&create, |f, v| f.strategy = v), off("createService"))}
-                    <label class="field check"><input type="checkbox" data-testid="create-service-distinct" checked={create_form.distinct_instance} onchange={field(&create, |f, v| f.distinct_instance = v == "true")} disabled={off("createService")} />{" distinctInstance (at most one task per instance)"}</label>
-                    <label class="field wide">{"memberOf expression (optional) "}
-                        <input type="text" data-testid="create-service-memberof" placeholder="attribute:ecs.instance-type =~ t3.*" value={create_form.member_of.clone()} oninput={typed(&create, |f, v| f.member_of = v)} disabled={off("createService")} />
-                    </label>
-                    <button type="submit" class="primary" data-testid="create-service-submit" disabled={off("createService") || no_tds}>{"Create service"}</button>
-                    if no_tds {
-                        <p class="muted">{"Deploy a task definition from the Editor tab first."}</p>
-                    }
-                    {said(&create_said, "create-service-result")}
-                </form>
-            </details>
+                        {said(&create_said, "create-service-result")}
+                    </form>
+                </details>
 
-            <details class="svc-form" data-testid="run-task">
-                <summary>{"Run task (standalone)"}</summary>
-                <form onsubmit={on_run} aria-label="Run task" novalidate=true>
-                    {select("run-task-taskdef", "Task definition", td_options, &run_form.task_definition, field(&run, |f, v| f.task_definition = v), off("runTask") || no_tds)}
-                    <label class="field">{"Count (1–10) "}
-                        <input type="number" min="1" max="10" data-testid="run-task-count" value={run_form.count.clone()} oninput={typed(&run, |f, v| f.count = v)} disabled={off("runTask")} />
-                    </label>
-                    {select("run-task-launch", "Launch type", launch_options, &run_form.launch_type, field(&run, |f, v| f.launch_type = v), off("runTask"))}
-                    {select("run-task-strategy", "Placement strategy", strategy_options(), &run_form.strategy, field(&run, |f, v| f.strategy = v), off("runTask"))}
-                    <button type="submit" class="primary" data-testid="run-task-submit" disabled={off("runTask") || no_tds}>{"Run task"}</button>
-                    <p class="muted">{"Standalone tasks are not replaced when they stop: that is what services are for."}</p>
-                    {said(&run_said, "run-task-result")}
-                </form>
-            </details>
+                <details class="svc-form" data-testid="run-task">
+                    <summary>{"Run task (standalone)"}</summary>
+                    <form onsubmit={on_run} aria-label="Run task" novalidate=true>
+                        {select("run-task-taskdef", "Task definition", td_options, &run_form.task_definition, field(&run, |f, v| f.task_definition = v), off("runTask") || no_tds)}
+                        <label class="field">{"Count (1–10) "}
+                            <input type="number" min="1" max="10" data-testid="run-task-count" value={run_form.count.clone()} oninput={typed(&run, |f, v| f.count = v)} disabled={off("runTask")} />
+                        </label>
+                        {select("run-task-launch", "Launch type", launch_options, &run_form.launch_type, field(&run, |f, v| f.launch_type = v), off("runTask"))}
+                        {select("run-task-strategy", "Placement strategy", strategy_options(), &run_form.strategy, field(&run, |f, v| f.strategy = v), off("runTask"))}
+                        <button type="submit" class="primary" data-testid="run-task-submit" disabled={off("runTask") || no_tds}>{"Run task"}</button>
+                        <p class="muted">{"Standalone tasks are not replaced when they stop: that is what services are for."}</p>
+                        {said(&run_said, "run-task-result")}
+                    </form>
+                </details>
+            }
         </section>
     }
 }
