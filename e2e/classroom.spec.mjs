@@ -9,7 +9,7 @@ test('a chapter summary opens from the picker, prints without the page chrome, a
   await expect(link).toBeVisible();
   await link.click();
   await expect(page).toHaveURL(/#summary\/task-definitions$/);
-  await expect(page.getByTestId('summary').locator('h1')).toContainText('summary');
+  await expect(page.getByTestId('summary').getByRole('heading').first()).toHaveText('Task definitions — summary');
   await expect(page.getByTestId('summary-print')).toBeVisible();
   await page.emulateMedia({ media: 'print' });
   await expect(page.locator('header.topbar')).toBeHidden();

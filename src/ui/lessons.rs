@@ -438,7 +438,7 @@ fn picker(props: &PickerProps) -> Html {
                     <details class="intro"><summary>{"Read the introduction"}</summary>{render_markdown(&c.intro)}</details>
                 }
                 if c.summary.is_some() {
-                    <p class="chapter-summary"><a href={format!("#summary/{}", c.id)} data-testid="chapter-summary">{"🖨 One-page summary"}</a>
+                    <p class="chapter-summary"><a href={format!("#summary/{}", c.id)} data-testid="chapter-summary">{"One-page summary"}</a>
                         <span class="muted">{" the concepts and formulas, ready to print"}</span></p>
                 }
                 if super::demo::has_demo(&c.id) {
@@ -1131,7 +1131,7 @@ pub fn summary_page(props: &SummaryProps) -> Html {
                 {props.nav.clone()}
                 <a href="#lessons" data-testid="summary-back">{"← Lessons"}</a>
                 if found.is_ok() {
-                    <button data-testid="summary-print" onclick={print}>{"🖨 Print"}</button>
+                    <button data-testid="summary-print" onclick={print}>{"Print"}</button>
                 }
             </header>
             { match found {
