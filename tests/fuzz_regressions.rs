@@ -99,3 +99,23 @@ fn share_link_seeds_decode_to_their_scenes() {
     let (_, history) = scene.open().unwrap_or_else(|e| panic!("seed-link-1 does not open: {e}"));
     assert_eq!((history.now(), history.furthest(), history.journal().len()), (60_000, 120_000, 2));
 }
+
+/// Fuzz finding (`quantity`, 2026-11-23): a quantity longer than 256 bytes is refused (as
+/// upstream's regular expression would take it but Berth caps the length), yet the "did you mean"
+/// spelling offered for it is just as long and refused too. Found as
+/// `"220.0000066666000…0005532525867497979625Ki\t\t"` (259 bytes, the suggestion drops the tabs);
+/// shrunk by hand to 255 digits and `kb`. Open until `quantity::suggest` stops suggesting
+/// spellings `quantity::parse` refuses (see docs/fuzzing.md, Results).
+#[test]
+#[ignore = "open fuzz finding: quantity suggestions longer than 256 bytes; see docs/fuzzing.md"]
+fn quantity_suggestion_is_a_quantity_even_for_long_input() {
+    use berth::engine::k8s::quantity;
+    for input in [format!("{}kb", "1".repeat(255)), format!("{} Ki", "1".repeat(255))] {
+        let err = quantity::parse(&input).expect_err("longer than 256 bytes");
+        if let Some(s) = &err.suggestion {
+            assert!(quantity::parse(s).is_ok(), "{} bytes: suggests {} bytes, which is no quantity: {}", input.len(), s.len(), err.message());
+        }
+        // And through the fuzz harness, as the fuzzer found it.
+        assert!(std::panic::catch_unwind(|| harness::quantity(input.as_bytes())).is_ok());
+    }
+}
