@@ -171,6 +171,8 @@ test('the kubectl console scales, applies manifests and shows kubectl errors', a
   const objects = page.getByTestId('kubectl-objects');
   await expect(objects).toContainText('web 3/3');
   await expect(page.getByTestId('kubectl-manifest')).toHaveAttribute('placeholder', /kind: Deployment/);
+  // No task definitions and no services: the ECS forms stay out of the way.
+  await expect(page.getByTestId('create-service')).toHaveCount(0);
 
   await page.getByTestId('kubectl-args').fill('kubectl scale deployment/web --replicas=5');
   await page.getByTestId('kubectl-args').press('Enter');
