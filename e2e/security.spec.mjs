@@ -44,11 +44,52 @@ test('the Content-Security-Policy is in place and blocks injected inline scripts
 test('a 1 MB paste is refused with a clear message, quickly', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('task-chip')).toHaveCount(6);
+  const editor = page.getByTestId('taskdef-editor');
+  const original = await editor.inputValue();
+  // Measured in the page from the paste's input event: until the error is in the page (the
+  // editor writes it in the input event itself; budget 200 ms), and until the next frame with it is painted (that frame also runs the
+  // simulation and draws the cluster, so on a loaded 2-core machine it varies; with the megabyte
+  // laid out in the textarea it took 800 ms or more).
+  await page.evaluate(() => {
+    const area = document.querySelector('[data-testid=taskdef-editor]');
+    window.__pasteAnswered = new Promise((resolve) => {
+      area.addEventListener(
+        'input',
+        () => {
+          const t0 = performance.now();
+          const seen = () => document.querySelector('[data-testid=diag-error]')?.textContent.includes('1 MiB');
+          new MutationObserver((_, obs) => {
+            if (seen()) {
+              obs.disconnect();
+              const shown = performance.now() - t0;
+              requestAnimationFrame(() => setTimeout(() => resolve({ shown, painted: performance.now() - t0 }), 0));
+            }
+          }).observe(document.body, { childList: true, subtree: true, characterData: true });
+        },
+        { once: true, capture: true },
+      );
+    });
+  });
   const big = '{"family": "' + 'x'.repeat(1024 * 1024) + '"}';
-  await page.getByTestId('taskdef-editor').fill(big);
   const started = Date.now();
+  await editor.fill(big);
+  const { shown, painted } = await page.evaluate(() => window.__pasteAnswered);
+  const error = page.getByTestId('diag-error').first();
+  await expect(error).toContainText(`input is 1.0 MiB (${big.length} bytes); Berth accepts at most 1 MiB (1048576 bytes) of JSON`);
+  const overall = Date.now() - started;
+  console.log(
+    `1 MB paste: error in the page ${shown.toFixed(0)} ms and painted ${painted.toFixed(0)} ms after the input event (${overall} ms including Playwright's fill)`,
+  );
+  expect(shown).toBeLessThan(200);
+  expect(painted).toBeLessThan(500);
+  await expect(page.getByTestId('paste-refused')).toContainText('The editor still holds your previous text.');
+  // The paste never reached the editor or the app: the previous text is there, nothing deployed.
+  await expect(editor).toHaveValue(original);
+  await expect(page.getByTestId('deployed')).toHaveCount(0);
+  // Editing goes on as before: the error goes with the next edit, and Deploy works.
+  await editor.fill(original.replace('"cpu": 256,', '"cpu": 512,'));
+  await expect(page.getByTestId('diag-error')).toHaveCount(0);
+  await expect(page.getByTestId('paste-refused')).toBeHidden();
   await page.getByTestId('deploy').click();
-  await expect(page.getByTestId('diag-error').first()).toContainText('1 MiB', { timeout: 5000 });
-  // Reported, not timed: the budget (200 ms in the issue) is checked in the benchmarks.
-  console.log(`1 MB paste answered in ${Date.now() - started} ms`);
+  await expect(page.getByTestId('deployed')).toContainText('Registered web:2');
 });

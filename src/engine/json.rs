@@ -307,18 +307,22 @@ pub fn value_end(text: &str, start: usize) -> usize {
     bytes.len()
 }
 
+/// The error for input of `len` bytes when `len` > [`MAX_INPUT_BYTES`] (also used by the web
+/// editor, which refuses such a paste before the text ever reaches the engine).
+pub fn too_large(len: usize) -> Diagnostic {
+    let mib = len as f64 / (1024.0 * 1024.0);
+    Diagnostic::error(
+        Pos { line: 1, col: 1, offset: 0 },
+        "",
+        RULE_TOO_LARGE,
+        format!("input is {mib:.1} MiB ({len} bytes); Berth accepts at most 1 MiB ({MAX_INPUT_BYTES} bytes) of JSON"),
+    )
+}
+
 pub fn parse(text: &str) -> Result<Json, Diagnostic> {
+    // By length alone, before looking at a single character.
     if text.len() > MAX_INPUT_BYTES {
-        let mib = text.len() as f64 / (1024.0 * 1024.0);
-        return Err(Diagnostic::error(
-            Pos { line: 1, col: 1, offset: 0 },
-            "",
-            RULE_TOO_LARGE,
-            format!(
-                "input is {mib:.1} MiB ({} bytes); Berth accepts at most 1 MiB ({MAX_INPUT_BYTES} bytes) of JSON",
-                text.len()
-            ),
-        ));
+        return Err(too_large(text.len()));
     }
     let mut p = Parser { text, i: 0, line: 1, col: 1 };
     // Tolerate a UTF-8 byte-order mark, as editors on Windows write one.

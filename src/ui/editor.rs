@@ -1,5 +1,11 @@
 //! The task-definition editor: JSON text, Deploy, and errors with line:col (click one to put the
 //! cursor there). The text is never replaced by the app, so nothing the learner typed is lost.
+//!
+//! A paste over the engine's 1 MiB limit (`json::MAX_INPUT_BYTES`) is refused here, by its
+//! length alone, in the input event itself: the textarea gets the previous text back before the
+//! browser ever lays the megabyte out (with it on screen every frame took 100–300 ms in headless
+//! Chromium), the app never sees it (no parse, no autosave of a megabyte), and the size error
+//! shows at once. See docs/security.md.
 
 use std::rc::Rc;
 
@@ -8,6 +14,7 @@ use yew::prelude::*;
 
 use super::app::DeployStatus;
 use crate::engine::diag::{Diagnostic, Severity};
+use crate::engine::json::{too_large, MAX_INPUT_BYTES};
 use crate::engine::sim::Command;
 use crate::engine::snapshot::Snapshot;
 
@@ -52,20 +59,96 @@ fn diag_item(d: &Diagnostic, area: &NodeRef, text: &str) -> Html {
     }
 }
 
+/// The textarea's text, or its UTF-8 size in bytes if that is over [`MAX_INPUT_BYTES`]. One copy
+/// out of the DOM (a few milliseconds per MiB), no parsing.
+fn read_limited(t: &web_sys::HtmlTextAreaElement) -> Result<String, usize> {
+    let text = t.value();
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(text.len());
+    }
+    Ok(text)
+}
+
+/// Shows (or, with `None`, clears) the refused-paste error in `node`, straight in the DOM and in
+/// the input event itself: a Yew re-render would wait behind whatever else is scheduled (the
+/// play loop's redraw of the whole page), 100–200 ms on a loaded machine. Text nodes only.
+fn show_refused(node: &NodeRef, bytes: Option<usize>) {
+    let Some(el) = node.cast::<web_sys::Element>() else { return };
+    el.set_text_content(None);
+    let Some(bytes) = bytes else { return };
+    let Some(doc) = el.owner_document() else { return };
+    let d = too_large(bytes);
+    let build = || -> Result<(), wasm_bindgen::JsValue> {
+        let p = doc.create_element("p")?;
+        p.set_class_name("error");
+        p.set_text_content(Some("That paste was not put in the editor: it is too large. The editor still holds your previous text."));
+        let ul = doc.create_element("ul")?;
+        let li = doc.create_element("li")?;
+        li.set_class_name("error");
+        li.set_attribute("data-testid", "diag-error")?;
+        li.set_text_content(Some(&format!("line {}, col {}: {}", d.pos.line, d.pos.col, d.message)));
+        ul.append_child(&li)?;
+        el.append_child(&p)?;
+        el.append_child(&ul)?;
+        Ok(())
+    };
+    let _ = build();
+}
+
 #[function_component(Editor)]
 pub fn editor(props: &Props) -> Html {
     let area = use_node_ref();
+    // The refused-paste error (until the next edit or Deploy); filled by `show_refused` only.
+    let refused = use_node_ref();
+    // The text the textarea and the app last agreed on. The textarea has no `value` attribute:
+    // Yew would read the whole DOM value back on every render (several a second while the
+    // simulation plays: a copy of up to 1 MiB each time). Instead the DOM value is
+    // set here, only when the app's text changes by something other than typing (first render,
+    // a share link, a lesson's Reset).
+    let agreed = use_mut_ref(|| None::<AttrValue>);
+    {
+        let area = area.clone();
+        let agreed = agreed.clone();
+        let refused = refused.clone();
+        use_effect_with(props.text.clone(), move |text| {
+            let typed = agreed.borrow().as_ref() == Some(text);
+            if !typed {
+                if let Some(t) = area.cast::<web_sys::HtmlTextAreaElement>() {
+                    t.set_value(text);
+                }
+                show_refused(&refused, None);
+            }
+            *agreed.borrow_mut() = Some(text.clone());
+        });
+    }
     let oninput = {
         let cb = props.on_change.clone();
+        let refused = refused.clone();
+        let agreed = agreed.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(t) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
-                cb.emit(t.value());
+                match read_limited(&t) {
+                    Ok(text) => {
+                        show_refused(&refused, None);
+                        *agreed.borrow_mut() = Some(AttrValue::from(text.clone()));
+                        cb.emit(text);
+                    }
+                    Err(bytes) => {
+                        // Put the text the app has back (the paste is still on the clipboard).
+                        t.set_value(agreed.borrow().as_deref().unwrap_or(""));
+                        show_refused(&refused, Some(bytes));
+                    }
+                }
             }
         })
     };
     let deploy = {
         let cb = props.on_deploy.clone();
-        Callback::from(move |_| cb.emit(()))
+        let refused = refused.clone();
+        Callback::from(move |_| {
+            show_refused(&refused, None);
+            cb.emit(());
+        })
     };
     let status = match &props.status {
         DeployStatus::None => html! {},
@@ -95,7 +178,8 @@ pub fn editor(props: &Props) -> Html {
     html! {
         <section class="editor" aria-label="Task definition editor">
             <h2>{"Task definition (register-task-definition JSON)"}</h2>
-            <textarea ref={area} data-testid="taskdef-editor" spellcheck="false" aria-label="Task definition JSON" value={props.text.clone()} {oninput} rows="18" />
+            <textarea ref={area} data-testid="taskdef-editor" spellcheck="false" aria-label="Task definition JSON" {oninput} rows="18" />
+            <div ref={refused} class="diagnostics" data-testid="paste-refused" role="alert"></div>
             <div class="editor-actions">
                 <button class="primary" data-testid="deploy" onclick={deploy}>{"Deploy"}</button>
                 { for services }
