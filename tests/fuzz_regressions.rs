@@ -107,7 +107,6 @@ fn share_link_seeds_decode_to_their_scenes() {
 /// shrunk by hand to 255 digits and `kb`. Open until `quantity::suggest` stops suggesting
 /// spellings `quantity::parse` refuses (see docs/fuzzing.md, Results).
 #[test]
-#[ignore = "open fuzz finding: quantity suggestions longer than 256 bytes; see docs/fuzzing.md"]
 fn quantity_suggestion_is_a_quantity_even_for_long_input() {
     use berth::engine::k8s::quantity;
     for input in [format!("{}kb", "1".repeat(255)), format!("{} Ki", "1".repeat(255))] {

@@ -397,6 +397,10 @@ pub fn suggest(s: &str) -> Option<String> {
 }
 
 fn parse_plain(s: &str) -> Option<Quantity> {
+    // The same length cap `parse` applies, so a suggestion is always itself a quantity.
+    if s.is_empty() || s.len() > 256 {
+        return None;
+    }
     let p = split(s).ok()?;
     interpret(p.suffix)?;
     Some(Quantity { nanos: 0, format: Format::DecimalSI })
