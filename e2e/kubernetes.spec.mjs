@@ -12,3 +12,25 @@ test('an EKS exercise shows its three nodes, one per zone', async ({ page }) => 
   await expect(page.getByTestId('task-chip')).toHaveCount(0);
   await page.getByTestId('cluster-canvas').screenshot({ path: test.info().outputPath('eks-nodes.png') });
 });
+
+test('solve the first EKS exercise with the kubectl console: pods become chips, goals tick', async ({ page }) => {
+  await page.goto('/#lessons/kubernetes/first-deployment');
+  await expect(page.getByTestId('instance')).toHaveCount(3);
+  const manifest = [
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  replicas: 3',
+    '  selector:', '    matchLabels:', '      app: web', '  template:', '    metadata:', '      labels:', '        app: web',
+    '    spec:', '      containers:', '      - name: web', '        image: nginx:1.27', '        resources:', '          requests:',
+    '            cpu: 250m', '            memory: 256Mi', '',
+  ].join('\n');
+  await page.getByTestId('kubectl-args').fill('kubectl apply -f -');
+  await page.getByTestId('kubectl-manifest').fill(manifest);
+  await page.getByTestId('kubectl-run').click();
+  await expect(page.getByTestId('kubectl-result')).not.toHaveClass(/error/);
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(3, { timeout: 20_000 });
+  for (const az of ['us-east-1a', 'us-east-1b', 'us-east-1c']) {
+    await expect(page.locator(`[data-testid=az][data-az="${az}"] [data-testid=task-chip]`)).toHaveCount(1);
+  }
+  await expect(page.locator('[data-testid=goal][data-ok=true]')).toHaveCount(3, { timeout: 20_000 });
+  await expect(page.getByTestId('solved')).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('eks-solved.png') });
+});

@@ -24,9 +24,9 @@ use crate::engine::snapshot::{Snapshot, TaskView};
 use crate::engine::task::TaskStatus;
 
 /// Service colours by slot (same hues as the `.c0`–`.c7` classes in the stylesheets).
-pub const SVC: [&str; 8] = ["#1f6feb", "#8250df", "#bf3989", "#a45200", "#1a7f37", "#0a7c86", "#9a6700", "#57606a"];
+pub const SVC: [&str; 8] = ["#1f6feb", "#8250df", "#bf3989", "#a45200", "#1a7f37", "#0a7c86", "#000048", "#57606a"];
 /// The same hues mixed 55 % with white: older revisions during a rolling update.
-pub const SVC_OLD: [&str; 8] = ["#9dbef7", "#c6aaef", "#e3a3c8", "#d6ae8c", "#93c4a0", "#8ac2c6", "#d0b78c", "#b0b4b9"];
+pub const SVC_OLD: [&str; 8] = ["#9dbef7", "#c6aaef", "#e3a3c8", "#d6ae8c", "#93c4a0", "#8ac2c6", "#8c8cad", "#b0b4b9"];
 
 const INK: &str = "#1f2328";
 const MUTED: &str = "#57606a";
