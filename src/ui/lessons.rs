@@ -1086,7 +1086,10 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     {add_instance}
                 </div>
                 <aside class="side">
-                    <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
+                    // A Kubernetes-only exercise has no task definition to edit: kubectl is in the Services panel.
+                    if !(snap.kube.is_some() && snap.task_definitions.is_empty() && text.is_empty()) {
+                        <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
+                    }
                     <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} disabled={ex.rules.disabled.clone()} />
                     { { let (events, total) = super::event_log::newest(session.borrow().engine.events()); html! { <EventLog {events} {total} /> } } }
                 </aside>
