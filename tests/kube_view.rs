@@ -67,3 +67,24 @@ fn an_ecs_snapshot_is_unchanged() {
     let s = e.snapshot();
     assert_eq!(as_cluster(&s), s);
 }
+
+#[test]
+fn an_az_outage_command_reaches_kubernetes_nodes_and_their_pods_move() {
+    let mut e = example();
+    e.run_until(2 * MINUTE);
+    let s = e.snapshot();
+    let kube = s.kube.expect("kube");
+    let zone = kube.nodes.iter().find(|n| !n.fargate && !n.pods.is_empty()).map(|n| n.zone.clone()).expect("a node with pods");
+    e.apply(Command::AzOutage { az: zone.clone() }).expect("outage");
+    // Pods on unreachable nodes are evicted after the 300 s toleration and replaced elsewhere.
+    e.run_until(10 * MINUTE);
+    let after = e.snapshot().kube.expect("kube");
+    let down: Vec<&str> = after.nodes.iter().filter(|n| n.zone == zone).map(|n| n.name.as_str()).collect();
+    let ready_elsewhere = after.pods.iter().filter(|p| p.ready && p.node.as_deref().is_some_and(|n| !down.contains(&n))).count();
+    let ready_in_zone = after.pods.iter().filter(|p| p.ready && p.node.as_deref().is_some_and(|n| down.contains(&n))).count();
+    assert_eq!(ready_in_zone, 0, "no pod in {zone} is ready");
+    assert!(ready_elsewhere > 0);
+    for d in &after.deployments {
+        assert_eq!(after.pods.iter().filter(|p| p.ready && p.owner.as_deref().is_some_and(|o| o.starts_with(&format!("ReplicaSet/{}-", d.name))) && p.node.as_deref().is_some_and(|n| !down.contains(&n))).count() as i64, d.desired, "deployment {} is whole again outside {zone}", d.name);
+    }
+}

@@ -573,6 +573,8 @@ impl Engine {
         for t in fargate {
             self.stop_now(&t, "TerminationNotice", &format!("Fargate capacity in {az} is unavailable: Availability Zone {az} is down"), None);
         }
+        // Kubernetes nodes (and Fargate pods) in the zone too (k8s/disruption.rs).
+        self.k_az_outage(az);
         Ok(())
     }
 
@@ -583,6 +585,7 @@ impl Engine {
         for i in self.instances.values_mut().filter(|i| i.az == az) {
             i.agent_connected = true;
         }
+        self.k_az_recover(az);
         self.emit(EventKind::AzRecovered { az: az.to_string() });
         Ok(())
     }
@@ -591,6 +594,9 @@ impl Engine {
         let stop_at = self.now() + SPOT_WARNING_MS;
         match (instance, task) {
             (Some(id), None) => {
+                if self.kube.node_meta.contains_key(&id) {
+                    return self.k_spot_interruption(&id);
+                }
                 let inst = self.instances.get_mut(&id).ok_or_else(|| format!("no container instance {id:?}"))?;
                 // ECS_ENABLE_SPOT_INSTANCE_DRAINING: the agent sets the instance to DRAINING.
                 inst.status = InstanceStatus::Draining;

@@ -25,8 +25,7 @@
 //! These are entry points for the engine's `azOutage`, `azRecover` and `spotInterruption`
 //! actions: `service.rs` (not part of the Kubernetes code) calls them — `k_az_outage` /
 //! `k_az_recover` from `az_outage` / `az_recover`, and `k_spot_interruption` when
-//! `spotInterruption`'s `instance` names a Kubernetes node. Until that call is in place they are
-//! reached only from the tests below (hence `allow(dead_code)`).
+//! `spotInterruption`'s `instance` names a Kubernetes node.
 
 use crate::engine::event::EventKind;
 use crate::engine::sim::Engine;
@@ -47,7 +46,6 @@ pub const TAINT_UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 
 impl Engine {
     /// The EC2 nodes of a zone stop reporting (see the module docs). Returns the nodes hit.
-    #[allow(dead_code)]
     pub(crate) fn k_az_outage(&mut self, az: &str) -> Vec<String> {
         if !self.kube.enabled || !self.kube.down_zones.insert(az.to_string()) {
             return Vec::new();
@@ -119,7 +117,6 @@ impl Engine {
     }
 
     /// The zone is back (see the module docs).
-    #[allow(dead_code)]
     pub(crate) fn k_az_recover(&mut self, az: &str) {
         if !self.kube.down_zones.remove(az) {
             return;
@@ -149,7 +146,6 @@ impl Engine {
     }
 
     /// A Spot interruption notice for a node (see the module docs).
-    #[allow(dead_code)]
     pub(crate) fn k_spot_interruption(&mut self, node: &str) -> Result<(), String> {
         let meta = self.kube.node_meta.get(node).ok_or_else(|| format!("Error from server (NotFound): nodes {node:?} not found"))?;
         if meta.fargate {
