@@ -385,3 +385,16 @@ fn right_sizing_explains_oom_kills() {
         vec!["2 task(s) were killed for running out of memory (exit code 137): they needed more than their 512 MiB limit; give them at least 768 MiB (× 1.5), and if memory keeps growing, look for a leak".to_string()]
     );
 }
+
+#[test]
+fn the_bill_is_a_metric_in_ecs_scenarios_too() {
+    // cluster/HourlyCost: one datapoint a minute, the rate the cost view shows at that moment.
+    let mut e = lab();
+    for minute in 1..=12u64 {
+        e.run_until(minute * 60_000);
+        let (t, v) = e.metrics().latest("cluster/HourlyCost").expect("a datapoint");
+        assert_eq!(t, minute * 60_000);
+        assert!((v - e.snapshot().cost.hourly_usd).abs() < 1e-12, "minute {minute}: metric {v}, cost view {}", e.snapshot().cost.hourly_usd);
+    }
+    assert_eq!(e.metrics().series("cluster/HourlyCost").count(), 12);
+}

@@ -59,7 +59,6 @@ impl crate::engine::sim::Engine {
     /// tick). A minute that already has its datapoint is left alone. Kubernetes scenarios get
     /// their datapoints from [`Self::catch_up_hourly_cost`]; ECS-only scenarios need the traffic
     /// tick's `publish_minute` to call this.
-    #[allow(dead_code)]
     pub(crate) fn publish_hourly_cost(&mut self, now: Millis) {
         let rate = self.hourly_rate();
         let m = &mut self.traffic.metrics;

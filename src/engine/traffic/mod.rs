@@ -802,6 +802,8 @@ impl Engine {
         if let Some(m) = mem {
             self.traffic.metrics.put("cluster/MemoryReservation", now, m);
         }
+        // The bill as a metric, so charts, alarms and lesson goals can use it (traffic/metrics.rs).
+        self.publish_hourly_cost(now);
     }
 
     /// CPUReservation and MemoryReservation of the cluster's EC2 capacity, percent: reserved by
