@@ -36,6 +36,11 @@ test('break the JSON, see the error with its line, fix it, deploy, see the new p
   const error = page.getByTestId('diag-error').first();
   await expect(error).toContainText('line 10, col 7');
   await expect(error).toContainText("expected ',' or '}'");
+  // The line is marked in the editor's gutter too, with the message as its tooltip.
+  const mark = page.getByTestId('gutter-ln-err');
+  await expect(mark).toHaveCount(1);
+  await expect(mark).toHaveAttribute('data-line', '10');
+  await expect(mark).toHaveAttribute('title', /expected ',' or '\}'/);
   await expect(editor).toHaveValue(broken); // nothing lost
   await expect(chips(page)).toHaveCount(6); // the cluster is untouched
   await expect(page.locator('[data-testid=task-chip][data-revision="2"]')).toHaveCount(0);

@@ -302,3 +302,22 @@ async fn a_saved_session_is_restored() {
     handle.destroy();
     local_storage().remove_item(berth::ui::storage::KEY).unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn the_editor_gutter_numbers_lines_and_marks_errors_and_warnings() {
+    use berth::ui::editor::gutter;
+    let marks = vec![(2u32, true, "col 7: expected ',' or '}'".to_string()), (4, false, "col 1: a warning".to_string()), (4, true, "col 3: and an error".to_string())];
+    let root = mount_html(yew::html! { <pre>{gutter(5, &marks)}</pre> }).await;
+    assert_eq!(root.text_content().unwrap(), "1\n✖2\n3\n✖4\n5\n");
+    let err = root.query_selector_all("mark.ln-err").unwrap();
+    assert_eq!(err.length(), 2, "line 4 has an error too: the error wins");
+    let first = root.query_selector("mark.ln-err").unwrap().unwrap();
+    assert_eq!(first.get_attribute("data-line").as_deref(), Some("2"));
+    assert_eq!(first.get_attribute("title").as_deref(), Some("col 7: expected ',' or '}'"));
+    let second = root.query_selector("mark[data-line='4']").unwrap().unwrap();
+    assert_eq!(second.get_attribute("title").as_deref(), Some("col 1: a warning\ncol 3: and an error"));
+    // Warnings only: marked, not as errors.
+    let root = mount_html(yew::html! { <pre>{gutter(3, &[(3, false, "w".to_string())])}</pre> }).await;
+    assert_eq!(root.text_content().unwrap(), "1\n2\n▲3\n");
+    assert!(root.query_selector("mark.ln-warn").unwrap().is_some());
+}

@@ -95,6 +95,37 @@ fn show_refused(node: &NodeRef, bytes: Option<usize>) {
     let _ = build();
 }
 
+/// Most lines the gutter numbers (a 1 MiB paste is refused anyway; beyond this the gutter stops).
+const GUTTER_LINES: usize = 20_000;
+
+/// The line-number gutter beside the text: one text run of numbers, with the lines that have an
+/// error (or a warning) marked, their messages as tooltips. Few nodes however long the text.
+pub fn gutter(lines: usize, marks: &[(u32, bool, String)]) -> Html {
+    let lines = lines.clamp(1, GUTTER_LINES);
+    let mut out: Vec<Html> = Vec::new();
+    let mut run = String::new();
+    for n in 1..=lines {
+        let here: Vec<&(u32, bool, String)> = marks.iter().filter(|(l, _, _)| *l as usize == n).collect();
+        if here.is_empty() {
+            run.push_str(&n.to_string());
+            run.push('\n');
+            continue;
+        }
+        if !run.is_empty() {
+            out.push(html! { {std::mem::take(&mut run)} });
+        }
+        let error = here.iter().any(|(_, e, _)| *e);
+        let title = here.iter().map(|(_, _, m)| m.as_str()).collect::<Vec<_>>().join("\n");
+        let (class, sign) = if error { ("ln-err", "✖") } else { ("ln-warn", "▲") };
+        out.push(html! { <mark class={class} data-testid={format!("gutter-{class}")} data-line={n.to_string()} {title}>{format!("{sign}{n}")}</mark> });
+        out.push(html! { {"\n"} });
+    }
+    if !run.is_empty() {
+        out.push(html! { {run} });
+    }
+    html! { <>{ for out }</> }
+}
+
 #[function_component(Editor)]
 pub fn editor(props: &Props) -> Html {
     let area = use_node_ref();
@@ -171,6 +202,22 @@ pub fn editor(props: &Props) -> Html {
         },
         DeployStatus::Failed(msg) => html! { <div class="diagnostics" data-testid="failed" role="alert"><p class="error">{msg.clone()}</p></div> },
     };
+    // The gutter: line numbers, errors and warnings of the last Deploy marked on their lines.
+    let marks: Vec<(u32, bool, String)> = match &props.status {
+        DeployStatus::Invalid(diags) => diags.iter().map(|d| (d.pos.line, d.is_error(), format!("col {}: {}", d.pos.col, d.message))).collect(),
+        DeployStatus::Deployed { warnings, .. } => warnings.iter().map(|d| (d.pos.line, false, format!("col {}: {}", d.pos.col, d.message))).collect(),
+        _ => Vec::new(),
+    };
+    let line_count = props.text.lines().count() + usize::from(props.text.ends_with('\n'));
+    let gutter_ref = use_node_ref();
+    let onscroll = {
+        let g = gutter_ref.clone();
+        Callback::from(move |e: Event| {
+            if let (Some(t), Some(g)) = (e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()), g.cast::<web_sys::Element>()) {
+                g.set_scroll_top(t.scroll_top());
+            }
+        })
+    };
     // Service settings: desired count.
     let services = props.snapshot.services.iter().map(|s| {
         html! { <DesiredCount key={s.name.clone()} service={s.name.clone()} desired={s.desired} on_command={props.on_command.clone()} /> }
@@ -178,7 +225,10 @@ pub fn editor(props: &Props) -> Html {
     html! {
         <section class="editor" aria-label="Task definition editor">
             <h2>{"Task definition (register-task-definition JSON)"}</h2>
-            <textarea ref={area} data-testid="taskdef-editor" spellcheck="false" aria-label="Task definition JSON" {oninput} rows="18" />
+            <div class="editor-body">
+                <pre class="gutter" ref={gutter_ref} aria-hidden="true" data-testid="editor-gutter">{gutter(line_count, &marks)}</pre>
+                <textarea ref={area} data-testid="taskdef-editor" spellcheck="false" wrap="off" aria-label="Task definition JSON" {oninput} {onscroll} rows="18" />
+            </div>
             <div ref={refused} class="diagnostics" data-testid="paste-refused" role="alert"></div>
             <div class="editor-actions">
                 <button class="primary" data-testid="deploy" onclick={deploy}>{"Deploy"}</button>

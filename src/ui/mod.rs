@@ -6,7 +6,7 @@ pub mod charts;
 mod cluster_view;
 pub mod controls;
 mod demo;
-mod editor;
+pub mod editor;
 mod event_log;
 pub mod help;
 pub mod hooks;
