@@ -157,10 +157,17 @@ test('with deuteranopia the old and the new revision still look different (colou
   await expect(page.getByTestId('play')).toContainText('Play');
   expect(await running(2).count()).toBeGreaterThanOrEqual(2);
   expect(await running(1).count()).toBeGreaterThanOrEqual(2);
-  await page.waitForTimeout(300); // let the canvas settle (chips fly in)
-
-  const chips = await chipsOnCanvas(page);
-  const fills = [...new Set(chips.map((c) => c.fill.join(',')))].map((s) => s.split(',').map(Number));
+  // Let the canvas settle (new chips fly in and get their fill): on a loaded machine that takes
+  // longer than a few frames, so wait until both fills are drawn (at most 10 s).
+  let chips = [];
+  const distinctFills = () => [...new Set(chips.map((c) => c.fill.join(',')))];
+  await expect
+    .poll(async () => {
+      chips = await chipsOnCanvas(page);
+      return distinctFills().length;
+    }, { timeout: 10_000 })
+    .toBe(2);
+  const fills = distinctFills().map((s) => s.split(',').map(Number));
   // Two fills: the new revision's saturated colour and the old revision's light tint.
   expect(fills.length, `chip fills found: ${fills.map(hex).join(' ')}`).toBe(2);
   const [newFill, oldFill] = [...fills].sort((a, b) => lab(a)[0] - lab(b)[0]); // the tint is lighter
