@@ -121,3 +121,53 @@ fn a_broken_demo_says_where() {
         assert!(all.contains(want), "{text}\n→ {all}\nwanted {want:?}");
     }
 }
+
+#[test]
+fn the_placement_demo_packs_then_balances() {
+    let mut run = load("placement-strategies.json");
+    run.next_step().expect("step 1");
+    play(&mut run, |_| {});
+    let on = |run: &DemoRun, svc: &str| {
+        let mut m = std::collections::BTreeMap::<(String, String), usize>::new();
+        for t in run.session.engine.tasks().values().filter(|t| t.service.as_deref() == Some(svc) && t.last_status == TaskStatus::Running) {
+            let i = t.instance.clone().unwrap_or_default();
+            let az = run.session.engine.instances()[&i].az.clone();
+            *m.entry((az, i)).or_default() += 1;
+        }
+        m.into_values().collect::<Vec<_>>()
+    };
+    assert_eq!(on(&run, "packed"), vec![3], "binpack: all three on one instance");
+    run.next_step().expect("step 2");
+    play(&mut run, |_| {});
+    let per_zone = |run: &DemoRun| {
+        let mut m = std::collections::BTreeMap::<String, usize>::new();
+        for t in run.session.engine.tasks().values().filter(|t| t.service.as_deref() == Some("balanced") && t.last_status == TaskStatus::Running) {
+            *m.entry(t.az.clone()).or_default() += 1;
+        }
+        m.into_values().collect::<Vec<_>>()
+    };
+    assert_eq!(per_zone(&run), vec![2, 2]);
+}
+
+#[test]
+fn the_failures_demo_moves_the_lost_zones_tasks_to_the_zone_with_room() {
+    let mut run = load("failures.json");
+    run.next_step().expect("step 1");
+    play(&mut run, |_| {});
+    run.next_step().expect("step 2: us-east-1b is down");
+    play(&mut run, |_| {});
+    let per_zone = |run: &DemoRun| {
+        let mut m = std::collections::BTreeMap::<String, usize>::new();
+        for t in run.session.engine.tasks().values().filter(|t| t.last_status == TaskStatus::Running && t.desired_status == TaskStatus::Running) {
+            *m.entry(t.az.clone()).or_default() += 1;
+        }
+        m
+    };
+    let m = per_zone(&run);
+    assert_eq!(m.get("us-east-1a"), Some(&4));
+    assert_eq!(m.get("us-east-1b"), None);
+    assert_eq!(m.get("us-east-1c"), Some(&2));
+    run.next_step().expect("step 3: recovered");
+    play(&mut run, |_| {});
+    assert_eq!(per_zone(&run), m, "nothing moves back by itself");
+}
