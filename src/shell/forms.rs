@@ -201,6 +201,7 @@ pub fn create_service(f: &ServiceForm) -> Result<Command, FieldError> {
     };
     let grace = if f.grace_period.trim().is_empty() { 0 } else { whole("Health check grace period", &f.grace_period, MAX_GRACE_SECONDS)? };
     let mut spec = serde_json::json!({
+        "action": "createService",
         "serviceName": name,
         "taskDefinition": td,
         "desiredCount": desired,
@@ -221,11 +222,7 @@ pub fn create_service(f: &ServiceForm) -> Result<Command, FieldError> {
         // 5 healthy / 2 unhealthy, 300 s deregistration delay (`traffic::balancer`).
         spec["loadBalancer"] = serde_json::json!({});
     }
-    let mut cmd = serde_json::json!({"action": "createService"});
-    if let (Some(obj), Some(fields)) = (cmd.as_object_mut(), spec.as_object()) {
-        obj.extend(fields.clone());
-    }
-    serde_json::from_value(cmd).or_else(|e| err("Service", e.to_string()))
+    serde_json::from_value(spec).or_else(|e| err("Service", e.to_string()))
 }
 
 /// What "Run task" collects.

@@ -107,10 +107,11 @@ pub fn as_cluster(s: &Snapshot) -> Snapshot {
             }
         }
         let (az, fargate) = p.node.as_deref().and_then(|n| node_zone.get(n).copied()).map_or((String::new(), false), |(z, f)| (z.to_string(), f));
+        let rev = revision(p, kube);
         out.tasks.push(TaskView {
             id: p.name.clone(),
-            task_definition: format!("{name}:{}", revision(p, kube)),
-            revision: revision(p, kube),
+            task_definition: format!("{name}:{rev}"),
+            revision: rev,
             group: name.clone(),
             service: Some(name),
             launch_type: if fargate { "FARGATE".to_string() } else { "EC2".to_string() },

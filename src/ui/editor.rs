@@ -209,6 +209,8 @@ pub fn editor(props: &Props) -> Html {
         _ => Vec::new(),
     };
     let line_count = props.text.lines().count() + usize::from(props.text.ends_with('\n'));
+    // Built again only when the line count or the marks change (the page re-renders every frame).
+    let gutter_html = use_memo((line_count, marks), |(n, m)| gutter(*n, m));
     let gutter_ref = use_node_ref();
     let onscroll = {
         let g = gutter_ref.clone();
@@ -226,7 +228,7 @@ pub fn editor(props: &Props) -> Html {
         <section class="editor" aria-label="Task definition editor">
             <h2>{"Task definition (register-task-definition JSON)"}</h2>
             <div class="editor-body">
-                <pre class="gutter" ref={gutter_ref} aria-hidden="true" data-testid="editor-gutter">{gutter(line_count, &marks)}</pre>
+                <pre class="gutter" ref={gutter_ref} aria-hidden="true" data-testid="editor-gutter">{(*gutter_html).clone()}</pre>
                 <textarea ref={area} data-testid="taskdef-editor" spellcheck="false" wrap="off" aria-label="Task definition JSON" {oninput} {onscroll} rows="18" />
             </div>
             <div ref={refused} class="diagnostics" data-testid="paste-refused" role="alert"></div>
