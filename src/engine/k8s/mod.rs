@@ -14,7 +14,9 @@
 //!   Karpenter-style NodePool (cheapest instance type for the pending pods, consolidation);
 //!   [`disruption`]: AZ outages and Spot interruptions on nodes;
 //!   [`jobs`]: the Job controller (completions, parallelism, backoffLimit, deadlines);
-//!   [`services`]: Services (cluster IP, node ports, load balancers, quotas) and their endpoints.
+//!   [`services`]: Services (cluster IP, node ports, load balancers, quotas) and their endpoints;
+//!   [`netpol`]: NetworkPolicy evaluation (may one pod reach another), used by the calls between
+//!   Services (`load.rs`); [`pressure`]: the kubelet's node-pressure eviction.
 //!
 //! See docs/kubernetes.md for what a learner can write and how the scheduler decides.
 
@@ -31,6 +33,7 @@ pub mod labels;
 pub mod load;
 pub mod manifest;
 pub mod model;
+pub mod netpol;
 pub mod node;
 pub mod pods;
 pub mod provisioner;
