@@ -44,6 +44,9 @@ fn every_demo_loads_names_a_chapter_and_every_step_changes_something() {
     let mut count = 0;
     for entry in std::fs::read_dir("lessons/demos").expect("lessons/demos") {
         let path = entry.expect("entry").path();
+        if path.is_dir() {
+            continue; // demos/scenarios/: start scenarios named by `"scenario": {"file": ...}`
+        }
         let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_string();
         let mut run = load(&name);
         assert!(index.contains(&format!("\"id\": \"{}\"", run.demo.chapter)), "{name}: chapter {} is not in lessons/index.json", run.demo.chapter);
@@ -170,4 +173,196 @@ fn the_failures_demo_moves_the_lost_zones_tasks_to_the_zone_with_room() {
     run.next_step().expect("step 3: recovered");
     play(&mut run, |_| {});
     assert_eq!(per_zone(&run), m, "nothing moves back by itself");
+}
+
+/// Live (RUNNING, not being stopped) tasks of a task-definition family, counted per instance.
+fn per_instance(e: &Engine, family: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut m = std::collections::BTreeMap::new();
+    for t in e.tasks().values().filter(|t| t.last_status == TaskStatus::Running && t.desired_status == TaskStatus::Running) {
+        if t.task_definition.rsplit_once(':').map_or(t.task_definition.as_str(), |(f, _)| f) == family {
+            *m.entry(t.instance.clone().unwrap_or_else(|| "fargate".to_string())).or_default() += 1;
+        }
+    }
+    m
+}
+
+/// Live tasks of a family counted per Availability Zone.
+fn per_zone(e: &Engine, family: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut m = std::collections::BTreeMap::new();
+    for t in e.tasks().values().filter(|t| t.last_status == TaskStatus::Running && t.desired_status == TaskStatus::Running) {
+        if t.task_definition.rsplit_once(':').map_or(t.task_definition.as_str(), |(f, _)| f) == family {
+            *m.entry(t.az.clone()).or_default() += 1;
+        }
+    }
+    m
+}
+
+fn counts(pairs: &[(&str, usize)]) -> std::collections::BTreeMap<String, usize> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+/// Plays the next step to its end.
+fn next(run: &mut DemoRun) {
+    let step = run.done + 1;
+    run.next_step().unwrap_or_else(|e| panic!("step {step}: {e}"));
+    play(run, |_| {});
+}
+
+#[test]
+fn the_task_definition_demo_shows_memory_deciding_then_soft_limits() {
+    let mut run = load("task-definitions.json");
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(per_instance(e, "web"), counts(&[("i-01", 1), ("i-02", 1)]), "1536 MiB: one per t3.small");
+    assert_eq!(e.snapshot().services[0].unplaced, 2);
+    let i01 = &e.snapshot().instances[0];
+    assert_eq!((i01.remaining_cpu, i01.remaining_memory), (1024, 512), "CPU left over, memory not");
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(running(e, "web:2"), 4);
+    assert_eq!(per_instance(e, "web"), counts(&[("i-01", 2), ("i-02", 2)]));
+    assert_eq!(e.snapshot().services[0].unplaced, 0);
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(per_instance(e, "shop"), counts(&[("i-01", 1), ("i-02", 1)]), "the soft limits (384 MiB) fit in 512 MiB");
+    let s = e.snapshot();
+    assert_eq!(s.tasks.iter().find(|t| t.id == "shop-1").map(|t| (t.cpu, t.memory)), Some((384, 384)));
+    assert!(s.instances.iter().all(|i| (i.remaining_cpu, i.remaining_memory) == (640, 128)));
+
+    next(&mut run);
+    let s = run.session.engine.snapshot();
+    assert_eq!(per_instance(&run.session.engine, "shop").values().sum::<usize>(), 2);
+    let refused = s.unplaced.iter().find(|u| u.group == "family:shop").expect("the third shop task is refused");
+    assert!(refused.reason.contains("rejected by memory (needs 384 MiB, 128 MiB free)"), "{}", refused.reason);
+}
+
+#[test]
+fn the_clusters_demo_shows_unplaced_tasks_a_new_zone_a_port_limit_and_fargate() {
+    let mut run = load("clusters.json");
+    next(&mut run);
+    let s = run.session.engine.snapshot();
+    assert_eq!(per_instance(&run.session.engine, "web"), counts(&[("i-01", 2), ("i-02", 2)]));
+    assert!(s.unplaced.iter().any(|u| u.count == 2 && u.reason.contains("rejected by cpu (needs 1024 CPU units, 0 free)")), "{:?}", s.unplaced);
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(e.instances()["i-03"].az, "us-east-1c", "the zone with the fewest instances");
+    assert_eq!(per_instance(e, "web"), counts(&[("i-01", 2), ("i-02", 2), ("i-03", 2)]));
+    assert!((e.snapshot().cost.hourly_usd - 3.0 * 0.0416).abs() < 1e-9);
+
+    next(&mut run);
+    let s = run.session.engine.snapshot();
+    assert_eq!(per_instance(&run.session.engine, "edge"), counts(&[("i-01", 1), ("i-02", 1), ("i-03", 1)]), "one port 80 per instance");
+    let edge = s.unplaced.iter().find(|u| u.service.as_deref() == Some("edge")).expect("the fourth edge task waits");
+    assert_eq!(edge.count, 1);
+    assert!(edge.reason.contains("rejected by ports (host port 80/tcp is already used by") && edge.reason.contains("ports: 3"), "{}", edge.reason);
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(per_zone(e, "api"), counts(&[("us-east-1a", 1), ("us-east-1b", 1), ("us-east-1c", 1)]));
+    let s = e.snapshot();
+    let api: Vec<_> = s.tasks.iter().filter(|t| t.service.as_deref() == Some("api")).collect();
+    assert!(api.iter().all(|t| t.instance.is_none() && t.launch_type == "FARGATE" && t.ip.is_some()), "{api:?}");
+    assert_eq!(s.instances.len(), 3, "Fargate adds no instance");
+    // Fargate in us-east-1: $0.04048 per vCPU-hour and $0.004445 per GB-hour; 3 × (0.5 vCPU + 1 GB).
+    assert!((s.cost.fargate_hourly_usd - 3.0 * (0.5 * 0.04048 + 0.004445)).abs() < 1e-9, "{}", s.cost.fargate_hourly_usd);
+}
+
+#[test]
+fn the_constraints_demo_filters_before_spreading_and_shows_unplaced_reasons() {
+    let mut run = load("placement-constraints.json");
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(per_zone(e, "web"), counts(&[("us-east-1a", 2), ("us-east-1c", 2)]), "2, 0, 2: spread cannot overrule memberOf");
+    assert_eq!(per_instance(e, "web"), counts(&[("i-01", 2), ("i-05", 2)]), "only the t3.medium instances");
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(per_instance(e, "quorum"), counts(&[("i-01", 1), ("i-02", 1), ("i-03", 1), ("i-04", 1), ("i-05", 1)]));
+    let s = e.snapshot();
+    let q = s.unplaced.iter().find(|u| u.service.as_deref() == Some("quorum")).expect("the sixth waits");
+    assert_eq!(q.count, 1);
+    assert!(q.reason.contains("distinctInstance: 5"), "{}", q.reason);
+
+    next(&mut run);
+    let s = run.session.engine.snapshot();
+    let r = s.unplaced.iter().find(|u| u.service.as_deref() == Some("reports")).expect("all reports wait");
+    assert_eq!(r.count, 3);
+    assert!(r.reason.contains("attribute:ecs.availability-zone is us-east-1a, not us-east-1") && r.reason.contains("memberOf: 5"), "{}", r.reason);
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(running(e, "reports:2"), 3);
+    let zones = per_zone(e, "reports");
+    assert_eq!(zones.get("us-east-1c"), None, "{zones:?}");
+    assert_eq!(zones.values().sum::<usize>(), 3);
+    assert!(!e.snapshot().unplaced.iter().any(|u| u.service.as_deref() == Some("reports")));
+}
+
+/// Not a check: `DEMO=cost.json cargo test --test demos dump -- --ignored --nocapture` prints
+/// what each step of a demo leaves on screen, for writing its captions and tests.
+#[test]
+#[ignore]
+fn dump() {
+    let Ok(name) = std::env::var("DEMO") else { return };
+    let mut run = load(&name);
+    while !run.finished() {
+        let from = run.session.engine.events().len();
+        run.next_step().unwrap_or_else(|e| panic!("{e}"));
+        play(&mut run, |_| {});
+        let s = run.session.engine.snapshot();
+        println!("=== {} · {}", run.progress_text(), run.caption().unwrap_or(""));
+        for i in &s.instances {
+            let tasks: Vec<String> = i.tasks.iter().map(|t| {
+                let v = s.tasks.iter().find(|x| &x.id == t);
+                v.map(|v| format!("{}({} {:?} {})", v.id, v.task_definition, v.last_status, v.health)).unwrap_or_default()
+            }).collect();
+            println!("  {} {} {} {:?} free {}u/{}MiB ${:.4}/h: {}", i.id, i.instance_type, i.az, i.status, i.remaining_cpu, i.remaining_memory, i.hourly_usd, tasks.join(" "));
+        }
+        for t in s.tasks.iter().filter(|t| t.instance.is_none()) {
+            println!("  (no instance) {} {} {} {:?}/{:?} {}", t.id, t.task_definition, t.az, t.last_status, t.desired_status, t.health);
+        }
+        for v in &s.services {
+            println!("  svc {} td {} desired {} running {} pending {} unplaced {} rollout {} traffic {:?} scaling {:?}", v.name, v.task_definition, v.desired, v.running, v.pending, v.unplaced, v.rollout_state, v.traffic, v.scaling.as_ref().map(|x| (x.min, x.max)));
+        }
+        for g in &s.groups {
+            println!("  asg {} {} desired {} launching {} min {} max {}", g.name, g.instance_type, g.desired, g.launching, g.min, g.max);
+        }
+        for p in &s.capacity_providers {
+            println!("  cp {} target {:?} reservation {:?}", p.name, p.target_capacity, p.reservation);
+        }
+        for a in &s.alarms {
+            println!("  alarm {} {} {:?}", a.name, a.state, a.value);
+        }
+        println!("  cost ${:.4}/h (ec2 {:.4} spot {:.4} fargate {:.4} eks {:.4} idle {:.4}) total ${:.4} by {:?}", s.cost.hourly_usd, s.cost.ec2_on_demand_hourly_usd, s.cost.ec2_spot_hourly_usd, s.cost.fargate_hourly_usd, s.cost.eks_control_plane_hourly_usd, s.cost.idle_hourly_usd, s.cost.total_usd, s.cost.by_service);
+        if let Some(k) = &s.kube {
+            for n in &k.nodes {
+                println!("  node {} {} {} {} req {}m/{} alloc {}m/{} unsched {} pods {:?}", n.name, n.instance_type, n.zone, n.capacity_type, n.requested_cpu_milli, n.requested_memory, n.allocatable_cpu_milli, n.allocatable_memory, n.unschedulable, n.pods);
+            }
+            for p in k.pods.iter().filter(|p| p.node.is_none()) {
+                println!("  pod {} {}", p.name, p.status);
+            }
+            for d in &k.deployments {
+                println!("  deploy {} desired {} ready {} updated {} available {}", d.name, d.desired, d.ready, d.updated, d.available);
+            }
+            for h in &k.hpas {
+                println!("  hpa {} {:?} replicas {}", h.name, h.current_utilization, h.replicas);
+            }
+            for u in &k.unschedulable {
+                println!("  unschedulable {u:?}");
+            }
+        }
+        let n = s.unplaced.len();
+        for u in &s.unplaced {
+            println!("  unplaced {:?} {} {}", u.service, u.count, u.reason);
+        }
+        let ev = run.session.engine.events();
+        let _ = n;
+        let limit: usize = std::env::var("EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(60);
+        for e in ev.iter().skip(from).take(limit) {
+            println!("    {}", serde_json::to_string(e).unwrap_or_default().chars().take(220).collect::<String>());
+        }
+    }
 }
