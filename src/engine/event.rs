@@ -169,6 +169,18 @@ pub enum EventKind {
     ProvisionerLaunched { nodepool: String, instance_type: String, capacity_type: String, hourly_usd: String, pods: Vec<String>, reason: String },
     /// Kubernetes: the provisioner removed a node (empty for `ttlSecondsAfterEmpty`).
     ProvisionerNodeRemoved { node: String, nodepool: String, reason: String },
+    /// Kubernetes: calls from `from` (a Deployment or Service in `namespace`) to the Service `to`
+    /// at `port` are (partly) dropped by NetworkPolicies: `blocked` of `pairs` (caller pod,
+    /// endpoint) pairs; `message` names the policy situation of the first blocked pair.
+    TrafficBlocked { from: String, namespace: String, to: String, to_namespace: String, port: i64, blocked: usize, pairs: usize, message: String },
+    /// Kubernetes: calls from `from` to `to` at `port` are no longer dropped by any NetworkPolicy.
+    TrafficAllowed { from: String, namespace: String, to: String, to_namespace: String, port: i64 },
+    /// Kubernetes: a node condition changed (`MemoryPressure`), with the kubelet's message.
+    NodeCondition { node: String, condition: String, status: bool, message: String },
+    /// Kubernetes: the kubelet evicted a pod under node pressure (reason `Evicted`, its message).
+    PodEvicted { pod: String, namespace: String, node: String, reason: String, message: String },
+    /// Kubernetes: the scheduler preempts `victims` on `node` so that `pod` fits (nominatedNodeName).
+    PodPreempted { pod: String, namespace: String, node: String, victims: Vec<String>, message: String },
 }
 
 impl EventKind {
@@ -198,6 +210,8 @@ impl EventKind {
             EventKind::TargetHealthChanged { state, .. } if state == "unhealthy" => Level::Warning,
             EventKind::AlarmStateChanged { state, .. } if state == "ALARM" => Level::Warning,
             EventKind::PodFailedScheduling { .. } | EventKind::PodCreateFailed { .. } | EventKind::EvictionRefused { .. } | EventKind::ContainerRestarted { .. } | EventKind::PodWaiting { .. } => Level::Warning,
+            EventKind::TrafficBlocked { .. } | EventKind::PodEvicted { .. } | EventKind::PodPreempted { .. } => Level::Warning,
+            EventKind::NodeCondition { status: true, .. } => Level::Warning,
             EventKind::DeploymentRollout { status, .. } if status == "ProgressDeadlineExceeded" => Level::Error,
             EventKind::EndpointsChanged { change, .. } if change == "notReady" => Level::Warning,
             EventKind::JobFinished { condition, .. } if condition == "Failed" => Level::Error,
@@ -269,6 +283,11 @@ impl EventKind {
             EventKind::ClusterAutoscalerScaleDown { .. } => "clusterAutoscalerScaleDown",
             EventKind::ProvisionerLaunched { .. } => "provisionerLaunched",
             EventKind::ProvisionerNodeRemoved { .. } => "provisionerNodeRemoved",
+            EventKind::TrafficBlocked { .. } => "trafficBlocked",
+            EventKind::TrafficAllowed { .. } => "trafficAllowed",
+            EventKind::NodeCondition { .. } => "nodeCondition",
+            EventKind::PodEvicted { .. } => "podEvicted",
+            EventKind::PodPreempted { .. } => "podPreempted",
         }
     }
 
@@ -388,6 +407,11 @@ impl EventKind {
             EventKind::ClusterAutoscalerScaleDown { node, nodegroup, from, to, reason } => format!("cluster-autoscaler: ScaleDown: removing node {node} (node group {nodegroup} {from} → {to}): {reason}"),
             EventKind::ProvisionerLaunched { nodepool, instance_type, capacity_type, hourly_usd, reason, .. } => format!("nodepool {nodepool}: launching {instance_type} ({capacity_type}, ${hourly_usd}/h): {reason}"),
             EventKind::ProvisionerNodeRemoved { node, nodepool, reason } => format!("nodepool {nodepool}: removing node {node}: {reason}"),
+            EventKind::TrafficBlocked { from, to, port, message, .. } => format!("{from} → {to}:{port} blocked: {message}"),
+            EventKind::TrafficAllowed { from, to, port, .. } => format!("{from} → {to}:{port}: no NetworkPolicy blocks the calls any more"),
+            EventKind::NodeCondition { node, condition, status, message } => format!("node/{node} {condition}={}: {message}", if *status { "True" } else { "False" }),
+            EventKind::PodEvicted { pod, reason, message, .. } => format!("{pod}: {reason}: {message}"),
+            EventKind::PodPreempted { message, .. } => message.clone(),
         }
     }
 }

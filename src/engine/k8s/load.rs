@@ -42,7 +42,12 @@ pub(crate) struct KubeTrafficSpec {
     pub service: Option<String>,
     #[serde(default)]
     pub namespace: Option<String>,
-    pub load: LoadSpec,
+    /// Requests from outside the cluster; none for a Deployment that is only called by others.
+    #[serde(default)]
+    pub load: Option<LoadSpec>,
+    /// Calls each request these pods serve makes to other Services (`calls.rs`).
+    #[serde(default)]
+    pub calls: Vec<super::calls::CallSpec>,
 }
 
 /// A pod's share of its Deployment's load at one instant.
@@ -54,6 +59,11 @@ pub(crate) struct PodLoad {
     pub cpu_milli: i64,
     /// The cap that applied (limit, else node allocatable).
     pub cap_milli: i64,
+    /// What the requests would use without a cap, millicores.
+    pub demand_milli: i64,
+    /// The demand is above the pod's CPU limit: CFS throttling holds it at the limit (requests
+    /// queue and slow down).
+    pub throttled: bool,
 }
 
 /// `rps × cpuMsPerRequest` millicores, truncated, at most `cap`.
@@ -75,7 +85,16 @@ impl Engine {
             let path = format!("traffic[{i}]");
             let t: KubeTrafficSpec = serde_json::from_value(v.clone()).map_err(|e| format!("{path}: {e}"))?;
             let ns = t.namespace.clone().unwrap_or_else(|| "default".into());
-            let load = t.load.resolve().map_err(|e| format!("{path}.load: {e}"))?;
+            let load = match &t.load {
+                Some(l) => Some(l.resolve().map_err(|e| format!("{path}.load: {e}"))?),
+                None if t.calls.is_empty() => return Err(format!("{path}: give a \"load\", \"calls\" or both")),
+                None => None,
+            };
+            let caller = match (&t.deployment, &t.service) {
+                (Some(d), None) => super::calls::Caller::Deployment(key(&ns, d)),
+                (None, Some(sv)) => super::calls::Caller::Service(key(&ns, sv)),
+                _ => return Err(format!("{path}: give either \"deployment\" or \"service\" (the load goes to that Deployment's Ready pods or that Service's ready endpoints)")),
+            };
             match (&t.deployment, &t.service) {
                 (Some(d), None) => {
                     let dkey = key(&ns, d);
@@ -86,7 +105,9 @@ impl Engine {
                             if known.is_empty() { String::new() } else { format!(" (the manifests define: {})", known.join(", ")) }
                         ));
                     }
-                    self.kube.loads.insert(dkey, load);
+                    if let Some(load) = load {
+                        self.kube.loads.insert(dkey, load);
+                    }
                 }
                 (None, Some(sv)) => {
                     let skey = key(&ns, sv);
@@ -103,9 +124,15 @@ impl Engine {
                             ));
                         }
                     }
-                    self.kube.service_loads.insert(skey, load);
+                    if let Some(load) = load {
+                        self.kube.service_loads.insert(skey, load);
+                    }
                 }
                 _ => return Err(format!("{path}: give either \"deployment\" or \"service\" (the load goes to that Deployment's Ready pods or that Service's ready endpoints)")),
+            }
+            for (j, c) in t.calls.iter().enumerate() {
+                let route = self.k_call_route(&caller, &ns, c, &format!("{path}.calls[{j}]"))?;
+                self.kube.calls.push(route);
             }
         }
         Ok(())
@@ -144,13 +171,49 @@ impl Engine {
 
     /// Is there any load on the cluster (a Deployment's or a Service's)?
     pub(crate) fn k_has_loads(&self) -> bool {
-        !self.kube.loads.is_empty() || !self.kube.service_loads.is_empty()
+        !self.kube.loads.is_empty() || !self.kube.service_loads.is_empty() || !self.kube.calls.is_empty()
     }
 
     /// Every loaded pod's share now, by pod key. Pods of Deployments without a load, and pods
     /// that are not Ready, are absent (they use no CPU for requests). A pod that gets requests
     /// from several sources (its Deployment's load and a Service's) serves their sum.
     pub(crate) fn k_pod_loads(&self, now: Millis) -> BTreeMap<String, PodLoad> {
+        let rps_by_pod = self.k_flows(now).served;
+        let mut out = BTreeMap::new();
+        for (pk, each) in rps_by_pod {
+            {
+                let Some(p) = self.kube.pods.get(&pk) else { continue };
+                let limits: Vec<Option<i64>> = p.pod.spec.containers.iter().map(|c| c.resources.limits.cpu_milli).collect();
+                let limited = !limits.is_empty() && limits.iter().all(Option::is_some);
+                let cap = if limited {
+                    limits.iter().flatten().sum()
+                } else {
+                    p.node.as_ref().and_then(|n| self.kube.nodes.iter().find(|x| &x.name == n)).map(|n| n.allocatable.cpu_milli).unwrap_or(0)
+                };
+                let b = self.k_behavior(&pk);
+                let demand = cpu_milli(each, b.cpu_ms_per_request, i64::MAX);
+                out.insert(pk.clone(), PodLoad { rps: each, cpu_milli: cpu_milli(each, b.cpu_ms_per_request, cap), cap_milli: cap, demand_milli: demand, throttled: limited && demand > cap });
+            }
+        }
+        out
+    }
+
+    /// The Ready, running pods of a Deployment (`namespace/name`), by pod key.
+    pub(crate) fn k_deployment_ready_pods(&self, dkey: &str) -> Vec<String> {
+        self.kube
+            .pods
+            .iter()
+            .filter(|(_, p)| p.active() && p.ready && p.phase == PodPhase::Running)
+            .filter(|(_, p)| match &p.owner {
+                Some((kind, rs)) if kind == "ReplicaSet" => self.kube.replica_sets.get(&key(&p.namespace, rs)).and_then(|r| r.deployment.as_deref()) == Some(dkey),
+                _ => false,
+            })
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Requests/s each pod receives from outside the cluster now (Deployment and Service loads).
+    pub(crate) fn k_external_rps(&self, now: Millis) -> BTreeMap<String, f64> {
         let mut rps_by_pod: BTreeMap<String, f64> = BTreeMap::new();
         // A Service's requests go to its ready endpoints, evenly (kube-proxy).
         for (skey, load) in &self.kube.service_loads {
@@ -165,40 +228,16 @@ impl Engine {
         }
         for dkey in self.kube.loads.keys() {
             let rps = self.k_deployment_rps(dkey, now);
-            let ready: Vec<&String> = self
-                .kube
-                .pods
-                .iter()
-                .filter(|(_, p)| p.active() && p.ready && p.phase == PodPhase::Running)
-                .filter(|(_, p)| match &p.owner {
-                    Some((kind, rs)) if kind == "ReplicaSet" => self.kube.replica_sets.get(&key(&p.namespace, rs)).and_then(|r| r.deployment.as_deref()) == Some(dkey.as_str()),
-                    _ => false,
-                })
-                .map(|(k, _)| k)
-                .collect();
+            let ready = self.k_deployment_ready_pods(dkey);
             if ready.is_empty() {
                 continue;
             }
             let each = rps / ready.len() as f64;
             for pk in ready {
-                *rps_by_pod.entry(pk.clone()).or_default() += each;
+                *rps_by_pod.entry(pk).or_default() += each;
             }
         }
-        let mut out = BTreeMap::new();
-        for (pk, each) in rps_by_pod {
-            {
-                let Some(p) = self.kube.pods.get(&pk) else { continue };
-                let limits: Vec<Option<i64>> = p.pod.spec.containers.iter().map(|c| c.resources.limits.cpu_milli).collect();
-                let cap = if !limits.is_empty() && limits.iter().all(Option::is_some) {
-                    limits.iter().flatten().sum()
-                } else {
-                    p.node.as_ref().and_then(|n| self.kube.nodes.iter().find(|x| &x.name == n)).map(|n| n.allocatable.cpu_milli).unwrap_or(0)
-                };
-                let b = self.k_behavior(&pk);
-                out.insert(pk.clone(), PodLoad { rps: each, cpu_milli: cpu_milli(each, b.cpu_ms_per_request, cap), cap_milli: cap });
-            }
-        }
-        out
+        rps_by_pod
     }
 }
 

@@ -21,6 +21,7 @@
 //! See docs/kubernetes.md for what a learner can write and how the scheduler decides.
 
 pub mod admission;
+pub mod calls;
 pub mod cluster_autoscaler;
 pub mod controllers;
 pub mod disruption;

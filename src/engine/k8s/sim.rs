@@ -80,6 +80,10 @@ pub struct KubeState {
     pub(crate) jobs: BTreeMap<String, super::jobs::JobState>,
     /// Load generators by Service (`namespace/name`): `kubernetes.traffic` with `service`.
     pub(crate) service_loads: BTreeMap<String, crate::engine::traffic::load::Load>,
+    /// Calls between Services (`calls.rs`), in scenario order.
+    pub(crate) calls: Vec<super::calls::CallRoute>,
+    /// The policy situations blocking each call route at the last check (by route index).
+    pub(crate) calls_blocked: BTreeMap<usize, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -268,6 +272,10 @@ pub struct KubeView {
     /// Jobs as `kubectl get jobs` shows them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<super::jobs::JobView>,
+    /// Calls between Services now (`kubernetes.traffic[].calls`): rates, timeouts from
+    /// NetworkPolicies, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<super::calls::CallView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -831,6 +839,7 @@ impl Engine {
         self.k_deployment_status();
         self.k_drain_check();
         self.k_track_endpoints();
+        self.k_check_calls();
         // `cluster/HourlyCost` datapoints for the minutes this step passed (traffic/metrics.rs),
         // with the rate after everything this step changed.
         self.catch_up_hourly_cost();
@@ -1078,7 +1087,8 @@ impl Engine {
         let services = self.k_service_views();
         let endpoint_changes = k.services.changes.iter().cloned().collect();
         let jobs = self.k_job_views();
-        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes, jobs })
+        let calls = self.k_call_views(now);
+        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes, jobs, calls })
     }
 }
 
