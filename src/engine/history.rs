@@ -58,6 +58,16 @@ impl Outcome {
     }
 }
 
+/// The service a deploy of `family` points at: the one running that family, else the first.
+pub fn deploy_target(engine: &Engine, family: &str) -> Option<String> {
+    engine
+        .services()
+        .values()
+        .find(|s| s.task_definition.split(':').next() == Some(family))
+        .or_else(|| engine.services().values().next())
+        .map(|s| s.name.clone())
+}
+
 /// Validate a task definition text; if it is valid, register it and point the service running
 /// its family (else the first service) at the new revision.
 pub fn deploy(engine: &mut Engine, text: &str) -> Outcome {
@@ -66,12 +76,7 @@ pub fn deploy(engine: &mut Engine, text: &str) -> Outcome {
         return Outcome::Invalid(parsed.diagnostics);
     };
     let warnings = parsed.diagnostics;
-    let service = engine
-        .services()
-        .values()
-        .find(|s| s.task_definition.split(':').next() == Some(td.family.as_str()))
-        .or_else(|| engine.services().values().next())
-        .map(|s| s.name.clone());
+    let service = deploy_target(engine, &td.family);
     let key = engine.register(td);
     let Some(service) = service else {
         return Outcome::Deployed { key, service: String::new(), warnings };

@@ -1,6 +1,7 @@
 //! Pure pieces of the web shell that build natively (so they are tested by `cargo test`): the
 //! share-link and autosave format, the service forms and course progress. Nothing here touches the browser.
 
+pub mod builder;
 pub mod forms;
 pub mod kube_view;
 pub mod progress;

@@ -142,29 +142,41 @@ pub fn base64url_decode(text: &str) -> Result<Vec<u8>, String> {
 pub fn encode_link(scene: &Scene) -> Result<String, String> {
     scene.check()?;
     let json = serde_json::to_vec(scene).map_err(|e| format!("it could not be written ({e})"))?;
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    pack(&json).map_err(|e| format!("{e} (a very long editor text or timeline)"))
+}
+
+/// base64url(deflate(bytes)), refused when longer than [`MAX_LINK_BYTES`]. Share links and
+/// lesson links (src/shell/builder.rs) both use it.
+pub fn pack(bytes: &[u8]) -> Result<String, String> {
+    let packed = miniz_oxide::deflate::compress_to_vec(bytes, 9);
     let text = base64url_encode(&packed);
     if text.len() > MAX_LINK_BYTES {
-        return Err(format!("the link would be {} KiB; links can be at most {} KiB (a very long editor text or timeline)", text.len().div_ceil(1024), MAX_LINK_BYTES / 1024));
+        return Err(format!("the link would be {} KiB; links can be at most {} KiB", text.len().div_ceil(1024), MAX_LINK_BYTES / 1024));
     }
     Ok(text)
 }
 
-/// Reads a link payload (the text after `s=`). The error completes "This link could not be
-/// opened: …".
-pub fn decode_link(payload: &str) -> Result<Scene, String> {
+/// The text a [`pack`]ed payload holds; `prefix` (`s=`, `lesson=`) names the link part in
+/// messages. Every way a payload can be damaged is an `Err` sentence.
+pub fn unpack(payload: &str, prefix: &str) -> Result<String, String> {
     if payload.len() > MAX_LINK_BYTES {
         return Err(format!("it is {} KiB long; links can be at most {} KiB", payload.len().div_ceil(1024), MAX_LINK_BYTES / 1024));
     }
     if payload.is_empty() {
-        return Err("it is empty after \"s=\" (it was probably cut off)".to_string());
+        return Err(format!("it is empty after \"{prefix}\" (it was probably cut off)"));
     }
     let packed = base64url_decode(payload).map_err(|e| format!("it is damaged: {e}"))?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON_BYTES).map_err(|e| match e.status {
         miniz_oxide::inflate::TINFLStatus::HasMoreOutput => format!("it unpacks to more than {} KiB", MAX_JSON_BYTES / 1024),
         _ => "it is damaged: the compressed data is incomplete or corrupt (was it cut off?)".to_string(),
     })?;
-    let text = String::from_utf8(json).map_err(|_| "it is damaged: the unpacked data is not text".to_string())?;
+    String::from_utf8(json).map_err(|_| "it is damaged: the unpacked data is not text".to_string())
+}
+
+/// Reads a link payload (the text after `s=`). The error completes "This link could not be
+/// opened: …".
+pub fn decode_link(payload: &str) -> Result<Scene, String> {
+    let text = unpack(payload, "s=")?;
     parse_scene(&text)
 }
 

@@ -298,6 +298,25 @@ pub fn lessons_page(props: &LessonsProps) -> Html {
             }
         })
     };
+    // "Open a lesson file": read it, then open it as a lesson link (one way in for both).
+    let lesson_file_said = use_state(|| None::<String>);
+    let on_lesson_file = {
+        let said = lesson_file_said.clone();
+        let present = props.present;
+        Callback::from(move |r: Result<(String, String), String>| {
+            let opened = r.and_then(|(name, text)| {
+                crate::shell::builder::open_lesson(&text, &name)?;
+                crate::shell::builder::encode_lesson_link(&text).map_err(|e| format!("{name} is too big to open in the page: {e}"))
+            });
+            match opened {
+                Ok(payload) => {
+                    said.set(None);
+                    set_hash(&format!("lesson={payload}"), present);
+                }
+                Err(e) => said.set(Some(format!("This lesson file could not be opened:\n{e}"))),
+            }
+        })
+    };
     let open = {
         let selected = selected.clone();
         let present = props.present;
@@ -351,7 +370,8 @@ pub fn lessons_page(props: &LessonsProps) -> Html {
                     <span class="scenario-name">{&course.title}</span>
                 </header>
                 {banner}
-                <Picker course={Rc::new(course.clone())} progress={(*progress).clone()} on_open={open.reform(Some)} {on_import} import_said={(*import_said).clone()} />
+                <Picker course={Rc::new(course.clone())} progress={(*progress).clone()} on_open={open.reform(Some)} {on_import} import_said={(*import_said).clone()}
+                    {on_lesson_file} lesson_file_said={(*lesson_file_said).clone()} />
             </div>
         },
     }
@@ -384,16 +404,19 @@ struct PickerProps {
     /// The text of a file chosen with "Import progress" (or why it could not be read).
     on_import: Callback<Result<String, String>>,
     import_said: Option<(bool, String)>,
+    /// A lesson file chosen with "Open a lesson file" (its name and text, or why it could not be read).
+    on_lesson_file: Callback<Result<(String, String), String>>,
+    lesson_file_said: Option<String>,
 }
 
 impl PartialEq for PickerProps {
     fn eq(&self, o: &Self) -> bool {
-        self.progress == o.progress && self.import_said == o.import_said
+        self.progress == o.progress && self.import_said == o.import_said && self.lesson_file_said == o.lesson_file_said
     }
 }
 
 /// Offers `text` as a file download (an object URL on a temporary link; nothing leaves the page).
-fn download(name: &str, text: &str) -> Result<(), String> {
+pub fn download(name: &str, text: &str) -> Result<(), String> {
     let blob = gloo::file::Blob::new_with_options(text, Some("application/json"));
     let url = gloo::file::ObjectUrl::from(blob);
     let doc = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
@@ -476,8 +499,36 @@ fn picker(props: &PickerProps) -> Html {
             }));
         })
     };
+    let lesson_reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let on_lesson_file = {
+        let cb = props.on_lesson_file.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            let file = gloo::file::File::from(file);
+            let name = file.name();
+            if file.size() > crate::shell::builder::MAX_LESSON_BYTES as u64 {
+                cb.emit(Err(format!("{name} is {} KiB; a lesson file can be at most {} KiB", file.size().div_ceil(1024), crate::shell::builder::MAX_LESSON_BYTES / 1024)));
+                return;
+            }
+            let cb = cb.clone();
+            *lesson_reader.borrow_mut() = Some(gloo::file::callbacks::read_as_text(&file, move |r| {
+                cb.emit(r.map(|t| (name.clone(), t)).map_err(|e| format!("the file could not be read ({e})")));
+            }));
+        })
+    };
     html! {
         <main class="picker" data-testid="lesson-picker">
+            <div class="lesson-file" role="group" aria-label="Lesson file">
+                <label class="button-like">{"Open a lesson file…"}
+                    <input type="file" accept=".json,application/json" data-testid="lesson-file-open" class="visually-hidden" onchange={on_lesson_file} />
+                </label>
+                <span class="muted">{" a lesson a teacher wrote or made with the sandbox's Lesson builder; it opens here, nothing is uploaded."}</span>
+                if let Some(e) = &props.lesson_file_said {
+                    <pre class="error" role="alert" data-testid="lesson-file-error">{e.clone()}</pre>
+                }
+            </div>
             <p class="muted">{format!("{solved} of {total} exercises solved. Pick one to start; your progress is kept in this browser. ")}
                 {"○ not started · ◐ attempted · ✓ solved"}</p>
             <div class="progress-file" role="group" aria-label="Progress file">
@@ -495,6 +546,57 @@ fn picker(props: &PickerProps) -> Html {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A lesson from a link (`#lesson=<payload>`) or a file
+
+#[derive(Properties, PartialEq)]
+pub struct LinkedLessonProps {
+    /// The text after `lesson=`.
+    pub payload: String,
+    pub nav: Html,
+    #[prop_or_default]
+    pub present: bool,
+}
+
+/// A lesson carried in the address (made by the Lesson builder, or a file opened from the
+/// picker). Its progress lives as long as the page: it is not part of the course.
+#[function_component(LinkedLesson)]
+pub fn linked_lesson(props: &LinkedLessonProps) -> Html {
+    let opened = {
+        let payload = props.payload.clone();
+        use_memo(props.payload.clone(), move |_| {
+            crate::shell::builder::decode_lesson_link(&payload)
+                .and_then(|text| crate::shell::builder::open_lesson(&text, "the lesson"))
+                .map(Rc::new)
+        })
+    };
+    let progress = use_state(ExerciseProgress::default);
+    let on_progress = {
+        let progress = progress.clone();
+        Callback::from(move |(_, p): (String, ExerciseProgress)| progress.set(p))
+    };
+    let present = props.present;
+    let back = Callback::from(move |_: MouseEvent| set_hash("lessons", present));
+    match opened.as_ref() {
+        Ok(ex) => html! {
+            <ExerciseView key={props.payload.clone()} exercise={ex.clone()} chapter={"Shared lesson".to_string()} progress={(*progress).clone()}
+                {on_progress} on_back={back} on_next={None::<Callback<MouseEvent>>} next_title={String::new()} nav={props.nav.clone()}
+                banner={html! { <p class="notice" data-testid="linked-lesson-notice">{"A lesson from a link or file: your progress on it lasts until you close the page."}</p> }}
+                class_link={Some(format!("{}#lesson={}", super::share::page_address(), props.payload))} />
+        },
+        Err(e) => html! {
+            <div class="app">
+                <header class="topbar"><h1 class="brand">{"Berth"}</h1>{props.nav.clone()}</header>
+                <main class="fatal" data-testid="linked-lesson-error">
+                    <h2>{"This lesson link could not be opened"}</h2>
+                    <pre role="alert">{e.clone()}</pre>
+                    <p><a href="#lessons">{"Go to the lessons"}</a>{" or ask for the link again (it may have been cut off)."}</p>
+                </main>
+            </div>
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // One exercise
 
 #[derive(Properties)]
@@ -508,6 +610,9 @@ struct ExerciseProps {
     next_title: String,
     nav: Html,
     banner: Html,
+    /// The class link, when it is not `#lessons/<id>` (a lesson opened from a file or link).
+    #[prop_or_default]
+    class_link: Option<String>,
 }
 
 impl PartialEq for ExerciseProps {
@@ -522,7 +627,7 @@ fn session_for(ex: &Exercise) -> Session {
     if let Some(p) = &ex.predict {
         goals.extend(p.choices.iter().map(|c| c.goal.clone()));
     }
-    Session::start(&ex.scenario, goals, ex.rules.clone())
+    Session::for_exercise(ex, None, goals)
 }
 
 /// The editor's starting text: the exercise's, else the task definition the first service runs
@@ -1077,7 +1182,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                         <summary>{"Class link"}</summary>
                         <p class="muted">{"Give this address to your class: it opens this exercise for everyone (each student keeps their own progress)."}</p>
                         <input type="text" readonly=true data-testid="class-link" aria-label="Class link to this exercise"
-                            value={format!("{}#lessons/{}", super::share::page_address(), ex.id)}
+                            value={props.class_link.clone().unwrap_or_else(|| format!("{}#lessons/{}", super::share::page_address(), ex.id))}
                             onfocus={Callback::from(|e: FocusEvent| { if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { i.select(); } })} />
                     </details>
                 </aside>

@@ -5,6 +5,7 @@ pub mod app;
 pub mod charts;
 mod cluster_view;
 pub mod controls;
+pub mod builder;
 mod demo;
 pub mod editor;
 mod event_log;

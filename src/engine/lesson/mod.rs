@@ -105,6 +105,10 @@ pub struct Exercise {
     pub task_definition_editor: Option<String>,
     pub goals: Vec<Goal>,
     pub hints: Vec<String>,
+    /// Actions carried out before the learner takes over (the lesson builder records the
+    /// sandbox's history here): the exercise opens at the time they reach. Refused commands are
+    /// kept, as the sandbox journal keeps them, and change nothing.
+    pub setup: Vec<action::Action>,
     /// The reference solution (for predict: the actions the reveal performs).
     pub solution: Vec<action::Action>,
     pub rules: Rules,
@@ -144,11 +148,13 @@ pub fn parse_exercise(text: &str, files: &dyn Fn(&str) -> Result<String, String>
     let title = f.string("title", true).flatten();
     let kind_node = f.get("kind");
     let prose_file = f.string("prose", false).flatten();
+    let prose_inline = f.string("proseMarkdown", false).flatten();
     let scenario_node = f.get("scenario");
     let editor_node = f.get("taskDefinitionEditor");
     let goals_node = f.get("goals");
     let hints = f.string_list("hints");
     let solution_node = f.get("solution");
+    let setup_node = f.get("setup");
     let disabled = f.string_list("disabledActions");
     let limits_node = f.get("limits");
     let predict_node = f.get("predict");
@@ -182,9 +188,15 @@ pub fn parse_exercise(text: &str, files: &dyn Fn(&str) -> Result<String, String>
         }
     }
 
-    let prose = match &prose_file {
-        None => String::new(),
-        Some(p) => match files(p) {
+    let prose = match (&prose_file, prose_inline) {
+        (Some(_), Some(_)) => {
+            let pos = root.get("proseMarkdown").map_or(root_pos, |n| n.pos);
+            r.error(pos, "proseMarkdown", "lesson-shape", "give the prose once: \"prose\" (a Markdown file) or \"proseMarkdown\" (the text itself), not both");
+            String::new()
+        }
+        (None, Some(text)) => text,
+        (None, None) => String::new(),
+        (Some(p), None) => match files(p) {
             Ok(t) => t,
             Err(e) => {
                 let pos = root.get("prose").map_or(root_pos, |n| n.pos);
@@ -245,6 +257,21 @@ pub fn parse_exercise(text: &str, files: &dyn Fn(&str) -> Result<String, String>
                 .collect(),
             None => {
                 r.error(n.pos, "solution", "lesson-shape", format!("solution is a list of actions; found {}", n.describe()));
+                Vec::new()
+            }
+        },
+    };
+
+    let setup = match setup_node {
+        None => Vec::new(),
+        Some(n) => match n.as_array() {
+            Some(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| action::parse_action(&mut r, a, text, &format!("setup[{i}]"), files))
+                .collect(),
+            None => {
+                r.error(n.pos, "setup", "lesson-shape", format!("setup is a list of actions; found {}", n.describe()));
                 Vec::new()
             }
         },
@@ -360,6 +387,7 @@ pub fn parse_exercise(text: &str, files: &dyn Fn(&str) -> Result<String, String>
         task_definition_editor: editor,
         goals,
         hints: hints.unwrap_or_default(),
+        setup,
         solution,
         rules: Rules { disabled, limits },
         predict,

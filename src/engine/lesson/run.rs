@@ -46,6 +46,21 @@ impl Session {
         s
     }
 
+    /// An exercise's start: its scenario (with `seed` instead of the scenario's, if given), then
+    /// its `setup` actions (the rules do not apply to them; a refused command stays refused, as
+    /// it was in the sandbox the setup was recorded in). The goals observe from there on, so a
+    /// "throughout" goal is about what the learner does, not about the setup.
+    pub fn for_exercise(ex: &Exercise, seed: Option<u64>, goals: Vec<Goal>) -> Self {
+        let mut s = Self::start_with_seed(&ex.scenario, seed, Vec::new(), Rules::default());
+        for a in &ex.setup {
+            let _ = s.act(a);
+        }
+        s.rules = ex.rules.clone();
+        s.checker = Checker::new(goals);
+        s.checker.observe(&s.engine);
+        s
+    }
+
     pub fn now(&self) -> Millis {
         self.engine.now()
     }
@@ -264,7 +279,7 @@ pub fn check_exercise(ex: &Exercise) -> ExerciseReport {
     let all_goals: Vec<Goal> = ex.goals.iter().cloned().chain(choice_goals.iter().cloned()).collect();
 
     // The reference run.
-    let mut s = Session::start(&ex.scenario, all_goals, ex.rules.clone());
+    let mut s = Session::for_exercise(ex, None, all_goals);
     let mut steps = Vec::new();
     for (i, a) in ex.solution.iter().enumerate() {
         let at = s.now();
@@ -314,7 +329,7 @@ pub fn check_exercise(ex: &Exercise) -> ExerciseReport {
                 for k in 1..=OTHER_SEEDS {
                     let seed = ex.scenario.seed.wrapping_add(k);
                     let goals: Vec<Goal> = p.choices.iter().map(|c| c.goal.clone()).collect();
-                    let mut sk = Session::start_with_seed(&ex.scenario, Some(seed), goals, ex.rules.clone());
+                    let mut sk = Session::for_exercise(ex, Some(seed), goals);
                     for a in &ex.solution {
                         let _ = sk.act(a);
                     }
@@ -332,7 +347,7 @@ pub fn check_exercise(ex: &Exercise) -> ExerciseReport {
                     }
                 }
                 if let Some(i) = p.answer_index() {
-                    let s0 = Session::start(&ex.scenario, vec![p.choices[i].goal.clone()], ex.rules.clone());
+                    let s0 = Session::for_exercise(ex, None, vec![p.choices[i].goal.clone()]);
                     let st = s0.checker.status().remove(0);
                     if st.ok {
                         defects.push(format!("the answer can be read off the start state, before the reveal: {}", st.message));
@@ -342,14 +357,14 @@ pub fn check_exercise(ex: &Exercise) -> ExerciseReport {
             }
         }
         Kind::Do | Kind::Fix => {
-            let mut s0 = Session::start(&ex.scenario, ex.goals.clone(), ex.rules.clone());
+            let mut s0 = Session::for_exercise(ex, None, ex.goals.clone());
             s0.run_until(end);
             start_goals = s0.checker.status();
             if !start_goals.is_empty() && start_goals.iter().all(|g| g.ok) {
                 defects.push(format!("the start state already meets every goal (no actions, run to {})", Clock(end)));
             }
             if let Some(text) = &ex.task_definition_editor {
-                let mut s1 = Session::start(&ex.scenario, ex.goals.clone(), ex.rules.clone());
+                let mut s1 = Session::for_exercise(ex, None, ex.goals.clone());
                 let deployed = s1.act(&Action::EditTaskDefinition { text: text.clone(), service: None });
                 s1.finish();
                 if s1.now() < end {
@@ -366,7 +381,7 @@ pub fn check_exercise(ex: &Exercise) -> ExerciseReport {
     }
     let mut wrong = Vec::new();
     for w in &ex.wrong_solutions {
-        let mut sw = Session::start(&ex.scenario, ex.goals.clone(), ex.rules.clone());
+        let mut sw = Session::for_exercise(ex, None, ex.goals.clone());
         for a in &w.solution {
             // A step the rules refuse is part of the mistake; the run goes on.
             let _ = sw.act(a);

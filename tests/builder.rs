@@ -1,0 +1,234 @@
+//! The lesson builder (src/shell/builder.rs): a sandbox session recorded as a lesson replays
+//! exactly, its suggested goals read the cluster, and files and links read back with messages.
+
+use std::collections::BTreeMap;
+
+use berth::engine::history::{History, Input};
+use berth::engine::lesson::run::Session;
+use berth::engine::sim::Command;
+use berth::engine::time::parse_duration;
+use berth::shell::builder::{
+    check, decode_lesson_link, duration_text, encode_lesson_link, goal_from_text, lesson_text, open_lesson, parse_draft, start_recording, stop_recording,
+    suggest_goals, to_saved, Draft,
+};
+use berth::shell::share::Scene;
+use serde_json::json;
+
+const SCENARIO: &str = include_str!("../docs/examples/scenarios/first-page.json");
+const WEB: &str = include_str!("../docs/examples/scenarios/taskdefs/web.json");
+
+fn base() -> Scene {
+    let files: BTreeMap<String, String> = [("taskdefs/web.json".to_string(), WEB.to_string())].into();
+    Scene::new(SCENARIO, files, 7, WEB)
+}
+
+fn history(scene: &Scene) -> History {
+    let (_, h) = scene.open().expect("the sample opens");
+    h
+}
+
+fn scene_of(base: &Scene, h: &History) -> Scene {
+    Scene { journal: h.journal().to_vec(), time: h.now(), furthest: h.furthest(), ..base.clone() }
+}
+
+fn update(desired: u32) -> Input {
+    Input::Command(serde_json::from_value::<Command>(json!({"action": "updateService", "service": "web", "desiredCount": desired})).unwrap())
+}
+
+/// The v2 of the sample's task definition: more memory.
+fn v2() -> String {
+    WEB.replacen("\"memory\": 512", "\"memory\": 768", 1)
+}
+
+/// A sandbox session: terminate an instance before recording; record scaling to 9 and a deploy.
+fn recorded_draft() -> (Draft, History, String, String) {
+    let b = base();
+    let mut h = history(&b);
+    h.advance_to(60_000);
+    h.input(Input::Command(serde_json::from_value(json!({"action": "terminateInstance", "instance": "i-01"})).unwrap()));
+    h.advance_to(90_000);
+    let mut d = Draft { title: "Scale and ship".into(), id: "my-lessons/scale-and-ship".into(), ..Draft::default() };
+    start_recording(&mut d, &scene_of(&b, &h)).unwrap();
+    let at_start = h.engine().log_hash();
+    h.advance_to(120_000);
+    h.input(update(9));
+    h.advance_to(150_500);
+    h.input(Input::Deploy(v2()));
+    h.advance_to(600_000);
+    stop_recording(&mut d, &scene_of(&b, &h)).unwrap();
+    let at_end = h.engine().log_hash();
+    (d, h, at_start, at_end)
+}
+
+#[test]
+fn durations_are_written_as_the_lesson_format_reads_them() {
+    assert_eq!(duration_text(0), "0s");
+    assert_eq!(duration_text(90_000), "1m30s");
+    assert_eq!(duration_text(3_723_450), "1h2m3s450ms");
+    for ms in [1, 999, 60_000, 3_600_001, 86_400_000] {
+        assert_eq!(parse_duration(&duration_text(ms)), Ok(ms));
+    }
+}
+
+#[test]
+fn a_recording_becomes_setup_and_solution_with_the_times_and_the_deploy_target() {
+    let (d, _, _, _) = recorded_draft();
+    let rec = d.recorded.as_ref().unwrap();
+    assert!(d.recording.is_none(), "stopping ends the recording");
+    assert_eq!((rec.start, rec.end), (90_000, 600_000));
+    assert_eq!(
+        rec.setup,
+        vec![
+            json!({"action": "runUntil", "at": "1m"}),
+            json!({"action": "terminateInstance", "instance": "i-01"}),
+            json!({"action": "runUntil", "at": "1m30s"}),
+        ]
+    );
+    assert_eq!(rec.solution.len(), 5);
+    assert_eq!(rec.solution[0], json!({"action": "runUntil", "at": "2m"}));
+    assert_eq!(rec.solution[1]["action"], "updateService");
+    assert_eq!(rec.solution[1]["desiredCount"], 9);
+    assert_eq!(rec.solution[2], json!({"action": "runUntil", "at": "2m30s500ms"}));
+    assert_eq!(rec.solution[3], json!({"action": "editTaskDefinition", "text": v2(), "service": "web"}));
+    assert_eq!(rec.solution[4], json!({"action": "runUntil", "at": "10m"}));
+    // The scenario is self-contained: the task definition file is inlined, the seed is the sandbox's.
+    assert_eq!(rec.scenario["taskDefinitions"][0]["family"], "web");
+    assert_eq!(rec.scenario["seed"], 7);
+}
+
+#[test]
+fn the_lesson_replays_exactly_what_the_sandbox_showed() {
+    let (mut d, _, at_start, at_end) = recorded_draft();
+    d.goals.push(json!({"service": "web", "running": 9}));
+    let text = lesson_text(&d).unwrap();
+    let ex = open_lesson(&text, "lesson.json").unwrap();
+    // After the setup the learner sees the sandbox as it was when recording started...
+    let mut s = Session::for_exercise(&ex, None, ex.goals.clone());
+    assert_eq!(s.now(), 90_000);
+    assert_eq!(s.engine.log_hash(), at_start);
+    // ...and the reference solution ends where the author stopped, event for event.
+    for a in &ex.solution {
+        s.act(a).unwrap();
+    }
+    assert_eq!(s.now(), 600_000);
+    assert_eq!(s.engine.log_hash(), at_end);
+}
+
+#[test]
+fn suggested_goals_read_the_cluster_and_a_good_pick_passes_the_check() {
+    let (mut d, h, _, _) = recorded_draft();
+    let suggestions = suggest_goals(h.engine(), 90_000);
+    let labels: Vec<&str> = suggestions.iter().map(|s| s.label.as_str()).collect();
+    let find = |goal: serde_json::Value| suggestions.iter().find(|s| s.goal == goal).unwrap_or_else(|| panic!("{goal} not in {labels:#?}")).clone();
+    let running = find(json!({"service": "web", "running": 9}));
+    let revision = find(json!({"service": "web", "taskDefinition": "web:2"}));
+    find(json!({"maxTasksPerAz": {"service": "web", "max": 3}}));
+    find(json!({"instances": {"<=": 5}}));
+    find(json!({"event": {"type": "deploymentCompleted", "service": "web", "taskDefinition": "web:2"}}));
+    // The termination happened before the recording: not offered.
+    assert!(!suggestions.iter().any(|s| s.goal["event"]["type"] == "instanceTerminated"), "{labels:#?}");
+    assert!(running.label.contains("web") && running.label.contains('9'), "{}", running.label);
+
+    d.goals = vec![running.goal, revision.goal];
+    d.hints = vec!["Scale first.".into(), "Then deploy the new memory size.".into()];
+    let report = check(&d).unwrap();
+    assert!(report.passed(), "{}", report.render());
+}
+
+#[test]
+fn a_goal_already_true_at_the_start_is_reported_by_the_check() {
+    let (mut d, _, _, _) = recorded_draft();
+    // Five instances remain after the setup terminated one: true before the learner does anything.
+    d.goals = vec![json!({"instances": {"<=": 5}})];
+    let report = check(&d).unwrap();
+    assert!(!report.passed());
+    assert!(report.render().contains("the start state already meets every goal"), "{}", report.render());
+}
+
+#[test]
+fn stopping_refuses_a_sandbox_that_changed_under_the_recording() {
+    let b = base();
+    let mut h = history(&b);
+    h.advance_to(30_000);
+    let mut d = Draft::default();
+    assert_eq!(stop_recording(&mut d, &scene_of(&b, &h)).unwrap_err(), "nothing is being recorded: press Start recording first");
+    start_recording(&mut d, &scene_of(&b, &h)).unwrap();
+    // Another seed: the sandbox was reset.
+    let other = Scene { seed: 8, ..scene_of(&b, &h) };
+    assert!(stop_recording(&mut d, &other).unwrap_err().contains("another scenario or seed"));
+    // The timeline moved back before the start.
+    let mut back = scene_of(&b, &h);
+    back.time = 10_000;
+    assert_eq!(
+        stop_recording(&mut d, &back).unwrap_err(),
+        "the clock shows 00:00:10, before the recording started at 00:00:30: move the timeline to the end of what you recorded, then stop"
+    );
+    // History before the start was rewritten.
+    let mut rewritten = scene_of(&b, &h);
+    rewritten.journal.insert(0, berth::engine::history::Entry { t: 5_000, input: update(3) });
+    rewritten.time = 40_000;
+    rewritten.furthest = 40_000;
+    let mut d2 = d.clone();
+    d2.recording.as_mut().unwrap().journal.push(berth::engine::history::Entry { t: 1_000, input: update(4) });
+    assert!(stop_recording(&mut d2, &rewritten).unwrap_err().contains("the history before 00:00:30 was changed"));
+    assert!(d.recording.is_some(), "a refused stop keeps recording");
+}
+
+#[test]
+fn a_lesson_needs_a_recording_first() {
+    assert_eq!(
+        lesson_text(&Draft::default()).unwrap_err(),
+        "record the reference solution first: press Start recording, do what the learner should do, then Stop recording"
+    );
+}
+
+#[test]
+fn lesson_links_round_trip_and_damaged_ones_say_why() {
+    let (mut d, _, _, _) = recorded_draft();
+    d.goals = vec![json!({"service": "web", "running": 9})];
+    d.prose = "# Scale and ship\n\nScale **web** to 9, then deploy v2.".into();
+    let text = lesson_text(&d).unwrap();
+    let link = encode_lesson_link(&text).unwrap();
+    assert_eq!(decode_lesson_link(&link).unwrap(), text);
+    let ex = open_lesson(&decode_lesson_link(&link).unwrap(), "link").unwrap();
+    assert_eq!(ex.title, "Scale and ship");
+    assert!(ex.prose.starts_with("# Scale and ship"));
+    assert_eq!(decode_lesson_link("").unwrap_err(), "it is empty after \"lesson=\" (it was probably cut off)");
+    assert!(decode_lesson_link("ab*c").unwrap_err().contains("character '*' at position 3"));
+    assert!(decode_lesson_link(&link[..link.len() / 2]).unwrap_err().contains("damaged"));
+}
+
+#[test]
+fn a_lesson_from_a_file_must_stand_alone_and_errors_have_positions() {
+    let (d, _, _, _) = recorded_draft();
+    let mut v: serde_json::Value = serde_json::from_str(&lesson_text(&Draft { goals: vec![json!({"service": "web", "running": 9})], prose: "Scale web.".into(), ..d }).unwrap()).unwrap();
+    v["prose"] = json!("intro.md");
+    let e = open_lesson(&serde_json::to_string_pretty(&v).unwrap(), "mine.json").unwrap_err();
+    assert!(e.contains("give the prose once"), "{e}");
+    v.as_object_mut().unwrap().remove("proseMarkdown");
+    let e = open_lesson(&serde_json::to_string_pretty(&v).unwrap(), "mine.json").unwrap_err();
+    assert!(e.starts_with("mine.json:"), "{e}");
+    assert!(e.contains("must be one file") && e.contains("proseMarkdown"), "{e}");
+    let e = open_lesson("{\"lesson\": 1,\n \"id\": 5}", "x.json").unwrap_err();
+    assert!(e.contains("x.json:2:"), "{e}");
+    let big = " ".repeat(1024 * 1024 + 1);
+    assert_eq!(open_lesson(&big, "big.json").unwrap_err(), "big.json is 1025 KiB; a lesson file can be at most 1024 KiB");
+}
+
+#[test]
+fn typed_goals_are_checked_with_line_and_column() {
+    assert_eq!(goal_from_text("{\"service\": \"web\", \"running\": 6}").unwrap(), json!({"service": "web", "running": 6}));
+    let e = goal_from_text("{\"service\": \"web\",\n \"runing\": 6}").unwrap_err();
+    assert!(e.starts_with("goal:2:"), "{e}");
+    assert!(e.contains("running"), "{e}");
+    assert!(goal_from_text("  ").unwrap_err().starts_with("write a goal first"));
+}
+
+#[test]
+fn drafts_are_stored_with_a_version() {
+    let (d, _, _, _) = recorded_draft();
+    assert_eq!(parse_draft(&to_saved(&d)).unwrap(), d);
+    assert_eq!(parse_draft("{\"v\": 2}").unwrap_err(), "it uses format version 2; this Berth reads version 1");
+    assert!(parse_draft("[").unwrap_err().starts_with("it is not valid JSON"));
+    assert_eq!(parse_draft("{}").unwrap_err(), "it has no format version (\"v\")");
+}
