@@ -301,6 +301,111 @@ fn the_constraints_demo_filters_before_spreading_and_shows_unplaced_reasons() {
     assert!(!e.snapshot().unplaced.iter().any(|u| u.service.as_deref() == Some("reports")));
 }
 
+/// The health a task shows now (HEALTHY, UNHEALTHY, UNKNOWN).
+fn health(e: &Engine, task: &str) -> String {
+    e.snapshot().tasks.iter().find(|t| t.id == task).map(|t| t.health.clone()).unwrap_or_default()
+}
+
+/// Times (ms) of events of one type, optionally for one task.
+fn event_times(e: &Engine, kind: &str, task: Option<&str>) -> Vec<u64> {
+    e.events()
+        .iter()
+        .filter_map(|ev| {
+            let v = serde_json::to_value(ev).ok()?;
+            let ok = v["type"] == kind && task.is_none_or(|t| v["task"] == t);
+            ok.then(|| v["t"].as_u64()).flatten()
+        })
+        .collect()
+}
+
+#[test]
+fn the_health_check_demo_shows_the_replacement_loop_a_task_nobody_replaces_and_the_start_period() {
+    let mut run = load("health-checks.json");
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(e.tasks()["api-1"].last_status, TaskStatus::Stopped);
+    assert_eq!(e.tasks()["api-1"].stopped_reason.as_deref(), Some("Task failed container health checks"));
+    assert_eq!(event_times(e, "taskRunning", Some("api-1")), vec![4_000]);
+    assert_eq!(event_times(e, "taskHealthChanged", Some("api-1")), vec![34_000], "RUNNING + 10 s × 3");
+    assert_eq!(running(e, "api:1"), 2, "replacements run");
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(e.tasks()["api-5"].service, None);
+    assert_eq!(e.tasks()["api-5"].last_status, TaskStatus::Running);
+    assert_eq!(health(e, "api-5"), "UNHEALTHY", "nobody replaces a standalone task");
+    assert!(event_times(e, "taskStopped", None).len() >= 4, "the service's tasks keep being replaced");
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(running(e, "api:2"), 2);
+    assert_eq!(health(e, "api-8"), "HEALTHY");
+    assert_eq!(e.snapshot().services[0].rollout_state, "COMPLETED");
+    assert_eq!(event_times(e, "taskHealthChanged", Some("api-8")), vec![161_000], "no failure counted inside the 90 s start period");
+    assert_eq!(health(e, "api-5"), "HEALTHY", "one pass is enough");
+}
+
+/// Events of one type as JSON values.
+fn events_of(e: &Engine, kind: &str) -> Vec<serde_json::Value> {
+    e.events().iter().filter_map(|ev| serde_json::to_value(ev).ok()).filter(|v| v["type"] == kind).collect()
+}
+
+fn service<'a>(s: &'a berth::engine::snapshot::Snapshot, name: &str) -> &'a berth::engine::snapshot::ServiceView {
+    s.services.iter().find(|v| v.name == name).unwrap_or_else(|| panic!("no service {name}"))
+}
+
+fn traffic(s: &berth::engine::snapshot::Snapshot, name: &str) -> Vec<(String, u32)> {
+    service(s, name).traffic.clone()
+}
+
+#[test]
+fn the_safe_deployment_demo_trips_the_breaker_then_catches_a_bad_canary_at_5_percent() {
+    let mut run = load("safe-deployments.json");
+    next(&mut run);
+    run.next_step().expect("step 2: deploy web:2 with the breaker on");
+    let mut fewest = usize::MAX;
+    play(&mut run, |e| fewest = fewest.min(running(e, "web:1")));
+    let e = &run.session.engine;
+    let failed = events_of(e, "deploymentFailed");
+    assert_eq!(failed.len(), 1);
+    assert_eq!((failed[0]["failedTasks"].as_u64(), failed[0]["threshold"].as_u64()), (Some(3), Some(3)));
+    let rollback = events_of(e, "deploymentStarted").into_iter().find(|v| v["rollback"] == true).expect("a rollback deployment");
+    assert_eq!(rollback["taskDefinition"], "web:1");
+    let s = e.snapshot();
+    assert_eq!((service(&s, "web").task_definition.as_str(), service(&s, "web").rollout_state.as_str()), ("web:1", "COMPLETED"));
+    assert_eq!(fewest, 4, "the old tasks never stopped");
+    assert_eq!(running(e, "web:2"), 0);
+
+    next(&mut run);
+    let s = run.session.engine.snapshot();
+    assert_eq!(running(&run.session.engine, "shop:2"), 4, "a full green task set");
+    assert_eq!(running(&run.session.engine, "shop:1"), 4, "next to blue");
+    assert_eq!(traffic(&s, "shop"), vec![("shop:1".to_string(), 95), ("shop:2".to_string(), 5)]);
+
+    next(&mut run);
+    let e = &run.session.engine;
+    let s = e.snapshot();
+    assert_eq!(traffic(&s, "shop"), vec![("shop:1".to_string(), 100)]);
+    assert_eq!(running(e, "shop:2"), 0, "green stopped");
+    assert_eq!(events_of(e, "deploymentRolledBack").len(), 1);
+    let shares: Vec<u64> = events_of(e, "trafficShifted").iter().filter_map(|v| v["greenPercent"].as_u64()).collect();
+    assert_eq!(shares, vec![5, 0], "never more than the first 5 %");
+
+    next(&mut run);
+    let e = &run.session.engine;
+    let shares: Vec<u64> = events_of(e, "trafficShifted").iter().filter(|v| v["deployment"] == 3).filter_map(|v| v["greenPercent"].as_u64()).collect();
+    assert_eq!(shares, vec![5, 25, 50, 100]);
+    assert_eq!(running(e, "shop:1"), 4, "blue waits out the termination wait");
+    assert_eq!(service(&e.snapshot(), "shop").rollout_state, "IN_PROGRESS");
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!((running(e, "shop:1"), running(e, "shop:3")), (0, 4));
+    let s = e.snapshot();
+    assert_eq!(service(&s, "shop").rollout_state, "COMPLETED");
+    assert_eq!(traffic(&s, "shop"), vec![("shop:3".to_string(), 100)]);
+}
+
 /// Not a check: `DEMO=cost.json cargo test --test demos dump -- --ignored --nocapture` prints
 /// what each step of a demo leaves on screen, for writing its captions and tests.
 #[test]
