@@ -50,6 +50,8 @@ pub enum Mode {
     Demo(String),
     /// A chapter's printable summary (`summary/<chapter id>`).
     Summary(String),
+    /// A lesson carried in the address (`lesson=<payload>`, made by the Lesson builder).
+    Lesson(String),
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -71,6 +73,8 @@ pub fn parse_hash(hash: &str) -> Route {
             route.mode = Mode::Summary(c.to_string());
         } else if let Some(c) = part.strip_prefix("demo/") {
             route.mode = Mode::Demo(c.to_string());
+        } else if let Some(p) = part.strip_prefix("lesson=") {
+            route.mode = Mode::Lesson(p.to_string());
         } else if let Some(s) = part.strip_prefix("s=") {
             route.link = Some(s.to_string());
         } else if part == "present" || part == "present=1" {
@@ -89,6 +93,7 @@ pub fn hash_for(mode: &Mode, present: bool) -> String {
         Mode::Lessons(Some(id)) => parts.push(format!("lessons/{id}")),
         Mode::Demo(c) => parts.push(format!("demo/{c}")),
         Mode::Summary(c) => parts.push(format!("summary/{c}")),
+        Mode::Lesson(p) => parts.push(format!("lesson={p}")),
     }
     if present {
         parts.push("present".into());
@@ -149,7 +154,7 @@ pub fn app() -> Html {
             route.set(r);
         })
     };
-    let in_lessons = matches!(route.mode, Mode::Lessons(_) | Mode::Demo(_) | Mode::Summary(_));
+    let in_lessons = matches!(route.mode, Mode::Lessons(_) | Mode::Demo(_) | Mode::Summary(_) | Mode::Lesson(_));
     let nav = html! {
         <nav class="modes" aria-label="Mode">
             <button data-testid="mode-sandbox" aria-pressed={(!in_lessons).to_string()} onclick={switch(Mode::Sandbox)}>{"Sandbox"}</button>
@@ -161,6 +166,7 @@ pub fn app() -> Html {
         Mode::Lessons(open) => html! { <LessonsPage nav={nav} open={open.clone()} present={route.present} /> },
         Mode::Demo(chapter) => html! { <super::demo::DemoPage chapter={chapter.clone()} nav={nav} /> },
         Mode::Summary(chapter) => html! { <super::lessons::SummaryPage chapter={chapter.clone()} nav={nav} /> },
+        Mode::Lesson(payload) => html! { <super::lessons::LinkedLesson payload={payload.clone()} nav={nav} present={route.present} /> },
         Mode::Sandbox => html! {
             <Playground key={generation} link={route.link.clone()} nav={nav} present={route.present} {on_presenter} />
         },
@@ -745,6 +751,9 @@ fn sandbox(props: &SandboxProps) -> Html {
                                     {" A second sample with a load balancer, target tracking at 70 % CPU and a load ramp. It opens like a share link: your session is kept aside and can be brought back."}
                                 </p>
                             }
+                        } else if *tab == SideTab::Builder {
+                            <super::builder::Builder scene={{ let f = scene_now.clone(); Callback::from(move |()| f()) }} now={now}
+                                suggest={{ let sim = sim.clone(); Callback::from(move |since| crate::shell::builder::suggest_goals(sim.borrow().engine(), since)) }} />
                         } else if *tab == SideTab::Services {
                             <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} />
                         } else if editor_shown {
@@ -765,10 +774,11 @@ enum SideTab {
     Editor,
     Services,
     Charts,
+    Builder,
 }
 
 impl SideTab {
-    const ALL: [SideTab; 3] = [SideTab::Editor, SideTab::Services, SideTab::Charts];
+    const ALL: [SideTab; 4] = [SideTab::Editor, SideTab::Services, SideTab::Charts, SideTab::Builder];
     fn index(self) -> usize {
         SideTab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }
@@ -783,6 +793,7 @@ impl SideTab {
             SideTab::Editor => "editor",
             SideTab::Services => "services",
             SideTab::Charts => "charts",
+            SideTab::Builder => "builder",
         }
     }
     fn label(self) -> &'static str {
@@ -790,6 +801,7 @@ impl SideTab {
             SideTab::Editor => "Editor",
             SideTab::Services => "Services",
             SideTab::Charts => "Charts",
+            SideTab::Builder => "Lesson builder",
         }
     }
 }
