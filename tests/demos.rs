@@ -406,6 +406,100 @@ fn the_safe_deployment_demo_trips_the_breaker_then_catches_a_bad_canary_at_5_per
     assert_eq!(traffic(&s, "shop"), vec![("shop:3".to_string(), 100)]);
 }
 
+/// (offered, served, rejected) requests per second of a service now, to 0.1.
+fn load_of(e: &Engine, name: &str) -> (f64, f64, f64) {
+    let s = e.snapshot();
+    let l = service(&s, name).load.clone().unwrap_or_else(|| panic!("{name} has no traffic"));
+    let r = |x: f64| (x * 10.0).round() / 10.0;
+    (r(l.offered_rps), r(l.served_rps), r(l.rejected_rps))
+}
+
+#[test]
+fn the_load_balancing_demo_shows_ports_target_health_fail_open_draining_and_capacity() {
+    let mut run = load("load-balancing.json");
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(per_instance(e, "web"), counts(&[("i-01", 1), ("i-02", 1)]));
+    let addresses: Vec<String> = events_of(e, "targetRegistered").iter().filter_map(|v| v["address"].as_str().map(str::to_string)).collect();
+    assert_eq!(addresses, vec!["i-01:80", "i-02:80"]);
+    assert_eq!(load_of(e, "web"), (160.0, 100.0, 60.0), "two tasks of 50 requests a second");
+
+    run.next_step().expect("step 2: dynamic ports");
+    let mut failed_open = false;
+    play(&mut run, |e| {
+        let s = e.snapshot();
+        if let Some(l) = &service(&s, "web").load {
+            failed_open |= l.routable_targets == 4 && l.healthy_targets == 0 && l.served_rps == 160.0;
+        }
+    });
+    assert!(failed_open, "no healthy target: the load balancer used all four");
+    let e = &run.session.engine;
+    assert_eq!(per_instance(e, "web"), counts(&[("i-01", 2), ("i-02", 2)]));
+    let s = e.snapshot();
+    let mut ports: Vec<u16> = s.tasks.iter().filter(|t| t.instance.as_deref() == Some("i-01") && t.last_status == TaskStatus::Running).flat_map(|t| t.host_ports.clone()).collect();
+    ports.sort();
+    assert_eq!(ports, vec![32768, 32769]);
+    let drained: Vec<u64> = events_of(e, "targetDraining").iter().filter_map(|v| v["until"].as_u64()).collect();
+    assert_eq!(drained, vec![71_000, 71_000], "30 s deregistration delay from 41 s");
+    assert_eq!(e.tasks()["web-1"].last_status, TaskStatus::Stopped);
+    assert_eq!(load_of(e, "web"), (160.0, 160.0, 0.0));
+    let l = service(&s, "web").load.clone().expect("load");
+    assert_eq!((l.routable_targets, l.healthy_targets), (4, 4));
+
+    run.next_step().expect("step 3: scale in to 3");
+    let mut draining_but_running = false;
+    play(&mut run, |e| {
+        let t = &e.tasks()["web-3"];
+        draining_but_running |= t.desired_status == TaskStatus::Stopped && t.last_status != TaskStatus::Stopped && e.now() > 150_000;
+    });
+    assert!(draining_but_running, "the task is still there while its target drains");
+    let e = &run.session.engine;
+    assert_eq!(e.tasks()["web-3"].last_status, TaskStatus::Stopped);
+    assert_eq!(running(e, "web:2"), 3);
+    assert_eq!(load_of(e, "web"), (160.0, 150.0, 10.0));
+
+    next(&mut run);
+    assert_eq!(load_of(&run.session.engine, "web"), (120.0, 120.0, 0.0));
+}
+
+/// (time, from, to) of every scaling activity.
+fn scaling(e: &Engine) -> Vec<(u64, u64, u64)> {
+    events_of(e, "scalingActivity").iter().filter_map(|v| Some((v["t"].as_u64()?, v["from"].as_u64()?, v["to"].as_u64()?))).collect()
+}
+
+#[test]
+fn the_autoscaling_demo_scales_out_3_5_7_9_then_in_one_task_per_cooldown() {
+    let mut run = load("autoscaling.json");
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(load_of(e, "web"), (60.0, 60.0, 0.0));
+    assert_eq!(service(&e.snapshot(), "web").load.as_ref().map(|l| l.cpu_percent.round()), Some(40.0));
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(scaling(e), vec![(300_000, 3, 5)], "three datapoints above 70 %: ⌈3 × 100 ÷ 70⌉");
+    assert_eq!(service(&e.snapshot(), "web").desired, 5);
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(scaling(e), vec![(300_000, 3, 5), (360_000, 5, 7), (420_000, 7, 9)]);
+    assert_eq!(running(e, "web:1"), 9);
+    assert_eq!(load_of(e, "web"), (280.0, 280.0, 0.0));
+    assert_eq!(service(&e.snapshot(), "web").load.as_ref().map(|l| l.cpu_percent.round()), Some(62.0));
+
+    run.next_step().expect("step 4: load drops");
+    let mut nine_until = 0;
+    play(&mut run, |e| {
+        if service(&e.snapshot(), "web").desired == 9 {
+            nine_until = e.now();
+        }
+    });
+    assert!(nine_until >= 22 * 60_000, "still 9 tasks 14 minutes after the drop ({nine_until} ms)");
+    let e = &run.session.engine;
+    assert_eq!(scaling(e)[3..], [(1_380_000, 9, 8), (1_680_000, 8, 7)], "one task, then one per 5-minute cooldown");
+    assert_eq!(running(e, "web:1"), 7);
+}
+
 /// Not a check: `DEMO=cost.json cargo test --test demos dump -- --ignored --nocapture` prints
 /// what each step of a demo leaves on screen, for writing its captions and tests.
 #[test]
@@ -416,7 +510,16 @@ fn dump() {
     while !run.finished() {
         let from = run.session.engine.events().len();
         run.next_step().unwrap_or_else(|e| panic!("{e}"));
-        play(&mut run, |_| {});
+        let every: u64 = std::env::var("EVERY").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+        play(&mut run, |e| {
+            if every > 0 && e.now() % every == 0 {
+                for v in e.snapshot().services {
+                    if let Some(l) = &v.load {
+                        println!("  {} {} offered {:.1} served {:.1} rejected {:.1} no-target {:.1} targets {}/{} healthy desired {}", berth::engine::time::Clock(e.now()), v.name, l.offered_rps, l.served_rps, l.rejected_rps, l.no_target_rps, l.routable_targets, l.healthy_targets, v.desired);
+                    }
+                }
+            }
+        });
         let s = run.session.engine.snapshot();
         println!("=== {} · {}", run.progress_text(), run.caption().unwrap_or(""));
         for i in &s.instances {
@@ -431,6 +534,9 @@ fn dump() {
         }
         for v in &s.services {
             println!("  svc {} td {} desired {} running {} pending {} unplaced {} rollout {} traffic {:?} scaling {:?}", v.name, v.task_definition, v.desired, v.running, v.pending, v.unplaced, v.rollout_state, v.traffic, v.scaling.as_ref().map(|x| (x.min, x.max)));
+            if let Some(l) = &v.load {
+                println!("    load offered {:.1} served {:.1} rejected {:.1} errors {:.1} no-target {:.1} cpu {:.1}% targets {}/{} healthy", l.offered_rps, l.served_rps, l.rejected_rps, l.error_rps, l.no_target_rps, l.cpu_percent, l.routable_targets, l.healthy_targets);
+            }
         }
         for g in &s.groups {
             println!("  asg {} {} desired {} launching {} min {} max {}", g.name, g.instance_type, g.desired, g.launching, g.min, g.max);
