@@ -478,7 +478,15 @@ impl Engine {
                 let mut aff = pod.spec.affinity.clone().unwrap_or_default();
                 aff.node_affinity = Some(NodeAffinity { required: Some(vec![term]), preferred: aff.node_affinity.map(|n| n.preferred).unwrap_or_default() });
                 pod.spec.affinity = Some(aff);
-                for (k, effect) in [(TAINT_UNSCHEDULABLE, TaintEffect::NoSchedule), ("node.kubernetes.io/not-ready", TaintEffect::NoExecute), ("node.kubernetes.io/unreachable", TaintEffect::NoExecute)] {
+                // As upstream's AddOrUpdateDaemonPodTolerations (pkg/controller/daemon/util).
+                for (k, effect) in [
+                    (TAINT_UNSCHEDULABLE, TaintEffect::NoSchedule),
+                    ("node.kubernetes.io/not-ready", TaintEffect::NoExecute),
+                    ("node.kubernetes.io/unreachable", TaintEffect::NoExecute),
+                    ("node.kubernetes.io/disk-pressure", TaintEffect::NoSchedule),
+                    ("node.kubernetes.io/memory-pressure", TaintEffect::NoSchedule),
+                    ("node.kubernetes.io/pid-pressure", TaintEffect::NoSchedule),
+                ] {
                     pod.spec.tolerations.push(Toleration { key: k.into(), operator: TolerationOp::Exists, value: String::new(), effect: Some(effect), toleration_seconds: None });
                 }
                 match self.k_create_pod(pod, &d.namespace, Some(("DaemonSet".into(), name.clone())), 0) {

@@ -37,6 +37,7 @@ pub mod model;
 pub mod netpol;
 pub mod node;
 pub mod pods;
+pub mod pressure;
 pub mod provisioner;
 pub mod qos;
 pub mod quantity;

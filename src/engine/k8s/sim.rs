@@ -84,6 +84,10 @@ pub struct KubeState {
     pub(crate) calls: Vec<super::calls::CallRoute>,
     /// The policy situations blocking each call route at the last check (by route index).
     pub(crate) calls_blocked: BTreeMap<usize, Vec<String>>,
+    /// Nodes under MemoryPressure (`pressure.rs`).
+    pub(crate) pressure: BTreeMap<String, super::pressure::NodePressure>,
+    /// The kubelet's 10-second housekeeping tick is queued.
+    pub(crate) pressure_ticking: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -225,6 +229,8 @@ pub enum KubeItem {
     SpotReclaim { node: String },
     /// A cheaper node the provisioner launched to replace `replaces` (consolidation) joins.
     ProvReplacementJoin { instance_type: String, spot: bool, replaces: String },
+    /// The kubelets' housekeeping (eviction manager) every 10 s, while memory can run short.
+    KubeletHousekeeping,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -321,6 +327,13 @@ pub struct NodeView {
     pub taints: Vec<String>,
     pub unschedulable: bool,
     pub labels: Labels,
+    /// Node conditions that are True besides Ready (`MemoryPressure`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
+    /// `memory.available` as the kubelet's eviction manager sees it, bytes (scenarios where pods
+    /// can use more memory than they request: `pressure.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_available: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -345,6 +358,12 @@ pub struct PodView {
     /// CPU in use, millicores, for pods of a Deployment with a load (`kubernetes.traffic`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_usage_milli: Option<i64>,
+    /// Why the pod's CPU is throttled now (its requests need more than its CPU limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_throttled: Option<String>,
+    /// The pod's memory working set, bytes (when the scenario can put nodes under pressure).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_working_set: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -817,6 +836,8 @@ impl Engine {
             KubeItem::ProvReplacementJoin { instance_type, spot, replaces } => self.k_prov_replacement_join(&instance_type, spot, &replaces),
             KubeItem::TaintEviction { node } => self.k_taint_eviction(&node),
             KubeItem::SpotReclaim { node } => self.k_spot_reclaim(&node),
+            // The check itself runs in `kube_reconcile`, after this step.
+            KubeItem::KubeletHousekeeping => self.kube.pressure_ticking = false,
         }
     }
 
@@ -826,6 +847,8 @@ impl Engine {
         if !self.kube.enabled {
             return;
         }
+        // The kubelets' eviction managers first: evicted pods are replaced in this same pass.
+        self.k_pressure_check();
         for _ in 0..32 {
             let mut changed = self.k_sync_deployments();
             changed |= self.k_sync_replica_sets();
@@ -965,6 +988,8 @@ impl Engine {
         }
         let now = self.now();
         let k = &self.kube;
+        let pressure_possible = self.k_pressure_possible();
+        let node_memory = if pressure_possible { self.k_node_memory(now) } else { BTreeMap::new() };
         let nodes = k
             .nodes
             .iter()
@@ -988,6 +1013,8 @@ impl Engine {
                     taints: n.taints.iter().map(|t| if t.value.is_empty() { format!("{}:{}", t.key, t.effect.as_str()) } else { format!("{}={}:{}", t.key, t.value, t.effect.as_str()) }).collect(),
                     unschedulable: n.unschedulable,
                     labels: n.labels.clone(),
+                    conditions: if k.pressure.contains_key(&n.name) { vec!["MemoryPressure".to_string()] } else { Vec::new() },
+                    memory_available: node_memory.get(&n.name).map(|m| m.available),
                 }
             })
             .collect();
@@ -1016,6 +1043,21 @@ impl Engine {
                         None
                     } else {
                         Some(loads.get(&key(&p.namespace, p.name())).map(|l| l.cpu_milli).unwrap_or(0))
+                    },
+                    cpu_throttled: loads.get(&key(&p.namespace, p.name())).filter(|l| l.throttled).map(|l| {
+                        format!(
+                            "CPU throttled: {:.1} requests/s need {}, the CPU limit is {} (CFS quota): the container gets {} and its requests queue",
+                            l.rps,
+                            fmt_milli(l.demand_milli),
+                            fmt_milli(l.cap_milli),
+                            fmt_milli(l.cap_milli)
+                        )
+                    }),
+                    memory_working_set: if pressure_possible {
+                        let pk = key(&p.namespace, p.name());
+                        self.k_pod_memory(&pk, now, loads.get(&pk).map(|l| l.rps).unwrap_or(0.0))
+                    } else {
+                        None
                     },
                 }
             })
