@@ -143,22 +143,74 @@ pub struct Target {
     /// The target group's health check interval (copied at registration).
     #[serde(skip)]
     pub interval_ms: Millis,
+    /// The target group's thresholds (copied at registration).
+    #[serde(skip)]
+    pub healthy_threshold: u32,
+    #[serde(skip)]
+    pub unhealthy_threshold: u32,
+    /// What a health check asks of the task, copied from it so that a check needs no lookups:
+    /// is it RUNNING (kept in sync by the lifecycle's `set_status`), since when, and when its
+    /// revision's app answers (`readyAfter`) and stops answering (`failHealthCheckAfter`).
+    #[serde(skip)]
+    pub task_running: bool,
+    #[serde(skip)]
+    pub started_at: Option<Millis>,
+    #[serde(skip)]
+    pub ready_after: Millis,
+    #[serde(skip)]
+    pub fail_after: Option<Millis>,
+    /// The last time this target was checked (a target is checked at most once per instant).
+    #[serde(skip)]
+    pub checked_at: Option<Millis>,
 }
 
 impl Target {
     pub fn new(service: &str, address: String, now: Millis) -> Target {
-        Target { service: service.to_string(), address, state: TargetHealth::Initial, registered_at: now, successes: 0, failures: 0, draining_until: None, interval_ms: 30 * SECOND }
+        Target {
+            service: service.to_string(),
+            address,
+            state: TargetHealth::Initial,
+            registered_at: now,
+            successes: 0,
+            failures: 0,
+            draining_until: None,
+            interval_ms: 30 * SECOND,
+            healthy_threshold: 5,
+            unhealthy_threshold: 2,
+            task_running: false,
+            started_at: None,
+            ready_after: 0,
+            fail_after: None,
+            checked_at: None,
+        }
     }
 
-    /// Record one health check; returns the new state if it changed.
+    /// Does the app behind this target answer its health check at `now`? (The same rule as the
+    /// container health check: RUNNING, ready after `readyAfter`, failing from
+    /// `failHealthCheckAfter`.)
+    pub fn app_passes(&self, now: Millis) -> bool {
+        let Some(started) = self.started_at.filter(|_| self.task_running) else { return false };
+        let since = now.saturating_sub(started);
+        since >= self.ready_after && self.fail_after.is_none_or(|f| since < f)
+    }
+
+    /// Record one health check against `tg`'s thresholds; returns the new state if it changed.
     pub fn check(&mut self, passed: bool, tg: &TargetGroup) -> Option<TargetHealth> {
+        self.healthy_threshold = tg.healthy_threshold;
+        self.unhealthy_threshold = tg.unhealthy_threshold;
+        self.check_copied(passed)
+    }
+
+    /// Record one health check against the thresholds copied at registration; returns the new
+    /// state if it changed.
+    pub fn check_copied(&mut self, passed: bool) -> Option<TargetHealth> {
         if self.state == TargetHealth::Draining {
             return None;
         }
         if passed {
             self.failures = 0;
             self.successes = self.successes.saturating_add(1);
-            if self.state != TargetHealth::Healthy && self.successes >= tg.healthy_threshold {
+            if self.state != TargetHealth::Healthy && self.successes >= self.healthy_threshold {
                 self.state = TargetHealth::Healthy;
                 return Some(self.state);
             }
@@ -166,7 +218,7 @@ impl Target {
             self.successes = 0;
             self.failures = self.failures.saturating_add(1);
             // A new target fails over to unhealthy after the unhealthy threshold too.
-            if self.state != TargetHealth::Unhealthy && self.failures >= tg.unhealthy_threshold {
+            if self.state != TargetHealth::Unhealthy && self.failures >= self.unhealthy_threshold {
                 self.state = TargetHealth::Unhealthy;
                 return Some(self.state);
             }

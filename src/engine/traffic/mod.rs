@@ -358,6 +358,16 @@ impl Engine {
         let target_group = group.name.clone();
         let mut target = Target::new(&service, address.clone(), self.now());
         target.interval_ms = group.interval_ms;
+        target.healthy_threshold = group.healthy_threshold;
+        target.unhealthy_threshold = group.unhealthy_threshold;
+        if let Some(t) = self.tasks.get(id) {
+            // The behaviours are set once, before the first task starts (`set_behaviors`).
+            let b = self.behavior_of_task(t);
+            target.task_running = t.last_status == TaskStatus::Running;
+            target.started_at = t.started_at;
+            target.ready_after = b.ready_after;
+            target.fail_after = b.fail_health_check_after;
+        }
         if let Some(at) = next_check_after(&target, target.registered_at) {
             self.traffic.check_schedule.entry(at).or_default().push(id.to_string());
         }
@@ -395,19 +405,6 @@ impl Engine {
         }
     }
 
-    /// Is the app in this task answering (its health endpoint passes)? The same rule as the
-    /// container health check: ready after `readyAfter`, failing from `failHealthCheckAfter`.
-    fn app_passes(&self, id: &str) -> bool {
-        let Some(t) = self.tasks.get(id) else { return false };
-        if t.last_status != TaskStatus::Running {
-            return false;
-        }
-        let Some(started) = t.started_at else { return false };
-        let since = self.now().saturating_sub(started);
-        let b = self.behavior_of_task(t);
-        since >= b.ready_after && b.fail_health_check_after.is_none_or(|f| since < f)
-    }
-
     pub(crate) fn on_tick(&mut self) {
         let now = self.now();
         self.health_checks(now);
@@ -422,43 +419,56 @@ impl Engine {
     }
 
     fn health_checks(&mut self, now: Millis) {
-        // The targets whose check is due now, in id order (as a scan of `targets` finds them);
-        // each scheduled target that still exists is scheduled again for its next check.
-        let mut due: Vec<String> = Vec::new();
-        while let Some(entry) = self.traffic.check_schedule.first_entry() {
+        // Every target whose check is due now is checked (each target carries what its check
+        // needs, so this is one lookup per check); each scheduled target that still exists is
+        // scheduled again for its next check. Checks are independent of each other, so the
+        // results are then acted on in task id order (as a scan of `targets` finds them).
+        let mut noteworthy: Vec<(String, Option<TargetHealth>)> = Vec::new();
+        let traffic = &mut self.traffic;
+        while let Some(entry) = traffic.check_schedule.first_entry() {
             if *entry.key() > now {
                 break;
             }
             for id in entry.remove() {
-                let Some(t) = self.traffic.targets.get(&id) else { continue };
+                let Some(t) = traffic.targets.get_mut(&id) else { continue };
+                if t.checked_at == Some(now) {
+                    continue;
+                }
                 let next = next_check_after(t, now);
                 if health_check_due(t, now) {
-                    due.push(id.clone());
+                    t.checked_at = Some(now);
+                    let changed = t.check_copied(t.app_passes(now));
+                    if changed.is_some() {
+                        noteworthy.push((id.clone(), changed));
+                    }
                 }
                 if let Some(at) = next {
-                    self.traffic.check_schedule.entry(at).or_default().push(id);
+                    traffic.check_schedule.entry(at).or_default().push(id);
                 }
             }
         }
-        due.sort_unstable();
-        due.dedup();
-        for id in due {
-            let passed = self.app_passes(&id);
-            let traffic = &mut self.traffic;
-            let Some(t) = traffic.targets.get_mut(&id) else { continue };
-            let Some(g) = traffic.groups.get(&t.service) else { continue };
-            // Names are copied only when the state changes (most checks change nothing).
-            if let Some(state) = t.check(passed, g) {
-                let (tg_name, service) = (g.name.clone(), t.service.clone());
+        if noteworthy.is_empty() {
+            return;
+        }
+        noteworthy.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (id, changed) in noteworthy {
+            let Some(t) = self.traffic.targets.get(&id) else { continue };
+            let (service, started, unhealthy) = (t.service.clone(), t.started_at.unwrap_or(0), changed == Some(TargetHealth::Unhealthy));
+            if let Some(state) = changed {
                 self.emit(EventKind::TargetHealthChanged { service: service.clone(), task: id.clone(), state: state.as_str().to_string() });
-                if state == TargetHealth::Unhealthy {
-                    // ECS replaces a task its load balancer reports unhealthy, once the service's
-                    // health check grace period since the task started has passed.
-                    let grace = self.services.get(&service).map(|s| s.grace_ms).unwrap_or(0);
-                    let started = self.tasks.get(&id).and_then(|t| t.started_at).unwrap_or(0);
-                    if now >= started + grace {
-                        self.request_stop(&id, "ServiceSchedulerInitiated", &format!("Task failed ELB health checks in (target-group {tg_name})"));
-                    }
+            }
+            // ECS replaces a task its load balancer reports unhealthy once the service's health
+            // check grace period since the task started has passed: "the period of time, in
+            // seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load
+            // Balancing […] health checks after a task has first started" (ECS API reference,
+            // CreateService `healthCheckGracePeriodSeconds`). So a target that turned unhealthy
+            // inside the grace period is replaced at its first check after the period, if it is
+            // still unhealthy then.
+            if unhealthy {
+                let grace = self.services.get(&service).map(|s| s.grace_ms).unwrap_or(0);
+                if now >= started + grace {
+                    let tg_name = self.traffic.groups.get(&service).map(|g| g.name.clone()).unwrap_or_default();
+                    self.request_stop(&id, "ServiceSchedulerInitiated", &format!("Task failed ELB health checks in (target-group {tg_name})"));
                 }
             }
         }
