@@ -500,6 +500,69 @@ fn the_autoscaling_demo_scales_out_3_5_7_9_then_in_one_task_per_cooldown() {
     assert_eq!(running(e, "web:1"), 7);
 }
 
+fn group_desired(e: &Engine, name: &str) -> u32 {
+    e.snapshot().groups.iter().find(|g| g.name == name).map(|g| g.desired).unwrap_or_else(|| panic!("no group {name}"))
+}
+
+/// (time, from, to) of every Auto Scaling group resize.
+fn resizes(e: &Engine) -> Vec<(u64, u64, u64)> {
+    events_of(e, "autoScalingGroupResized").iter().filter_map(|v| Some((v["t"].as_u64()?, v["from"].as_u64()?, v["to"].as_u64()?))).collect()
+}
+
+#[test]
+fn the_cluster_capacity_demo_keeps_headroom_scales_in_late_and_splits_fargate_by_base_and_weight() {
+    let mut run = load("cluster-capacity.json");
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(resizes(e), vec![(60_000, 1, 4)], "M/N = 3/1, ⌈3 × 100 ÷ 75⌉ = 4");
+    assert_eq!(running(e, "web:1"), 6);
+    let busy = e.instances().values().filter(|i| !i.tasks.is_empty()).count();
+    assert_eq!((e.instances().len(), busy), (4, 3), "one spare instance");
+
+    run.next_step().expect("step 2: scale to 8");
+    let mut all_running_at = None;
+    play(&mut run, |e| {
+        if all_running_at.is_none() && running(e, "web:1") == 8 {
+            all_running_at = Some(e.now());
+        }
+    });
+    let e = &run.session.engine;
+    assert!(all_running_at.is_some_and(|t| t <= 250_000), "the spare instance takes them within seconds: {all_running_at:?}");
+    assert_eq!(resizes(e)[1..], [(300_000, 4, 6)], "then headroom again: ⌈4 × 100 ÷ 75⌉ = 6");
+    assert_eq!(group_desired(e, "asg-web"), 6);
+
+    run.next_step().expect("step 3: scale to 2");
+    let mut six_until = 0;
+    play(&mut run, |e| {
+        if group_desired(e, "asg-web") == 6 {
+            six_until = e.now();
+        }
+    });
+    let e = &run.session.engine;
+    assert!(six_until >= 420_000 + 14 * 60_000, "15 minutes of too many before scale-in ({six_until})");
+    assert_eq!(resizes(e)[2..], [(1_320_000, 6, 2)]);
+    assert_eq!(e.instances().len(), 2);
+    assert_eq!(running(e, "web:1"), 2, "the tasks on a terminated instance started again");
+
+    next(&mut run);
+    let e = &run.session.engine;
+    let mut split = std::collections::BTreeMap::<String, usize>::new();
+    for t in e.tasks().values().filter(|t| t.family == "worker" && t.last_status == TaskStatus::Running) {
+        *split.entry(t.capacity_provider.clone().unwrap_or_default()).or_default() += 1;
+    }
+    assert_eq!(split, counts(&[("FARGATE", 4), ("FARGATE_SPOT", 6)]), "base 2, then 8 shared 1 : 3");
+    let fargate = e.snapshot().cost.fargate_hourly_usd;
+    // 0.5 vCPU + 1 GB = $0.024685/h; Fargate Spot is 70 % off.
+    assert!((fargate - (4.0 * 0.024685 + 6.0 * 0.024685 * 0.3)).abs() < 1e-6, "{fargate}");
+
+    assert_eq!(e.tasks()["worker-3"].capacity_provider.as_deref(), Some("FARGATE_SPOT"), "the demo interrupts a Spot task");
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(e.tasks()["worker-3"].last_status, TaskStatus::Stopped);
+    assert_eq!(e.tasks()["worker-3"].stopped_reason.as_deref(), Some("Your Spot Task was interrupted."));
+    assert_eq!(running(e, "worker:1"), 10, "replaced");
+}
+
 /// Not a check: `DEMO=cost.json cargo test --test demos dump -- --ignored --nocapture` prints
 /// what each step of a demo leaves on screen, for writing its captions and tests.
 #[test]
@@ -530,7 +593,8 @@ fn dump() {
             println!("  {} {} {} {:?} free {}u/{}MiB ${:.4}/h: {}", i.id, i.instance_type, i.az, i.status, i.remaining_cpu, i.remaining_memory, i.hourly_usd, tasks.join(" "));
         }
         for t in s.tasks.iter().filter(|t| t.instance.is_none()) {
-            println!("  (no instance) {} {} {} {:?}/{:?} {}", t.id, t.task_definition, t.az, t.last_status, t.desired_status, t.health);
+            let cp = run.session.engine.tasks().get(&t.id).and_then(|t| t.capacity_provider.clone());
+            println!("  (no instance) {} {} {} {:?}/{:?} {} {:?}", t.id, t.task_definition, t.az, t.last_status, t.desired_status, t.health, cp);
         }
         for v in &s.services {
             println!("  svc {} td {} desired {} running {} pending {} unplaced {} rollout {} traffic {:?} scaling {:?}", v.name, v.task_definition, v.desired, v.running, v.pending, v.unplaced, v.rollout_state, v.traffic, v.scaling.as_ref().map(|x| (x.min, x.max)));
