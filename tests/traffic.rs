@@ -174,6 +174,37 @@ fn an_app_failing_its_health_endpoint_is_replaced_after_the_grace_period() {
 }
 
 #[test]
+fn a_target_still_unhealthy_when_the_grace_period_ends_is_replaced_at_the_next_check() {
+    // Checks every 10 s after registration, unhealthy after 2 failures: the target turns
+    // unhealthy 20 s after the task started, inside the 65 s grace period, so ECS ignores it then.
+    // The first check after the grace period (70 s; the one at 60 s is still inside it) finds it
+    // still unhealthy, and the service replaces the task.
+    let s = fargate(
+        1,
+        json!({"healthCheckGracePeriodSeconds": 65, "loadBalancer": {"healthCheck": {"interval": "10s", "healthyThreshold": 2, "unhealthyThreshold": 2}, "deregistrationDelay": "30s"}}),
+        json!({"behaviors": {"web": {"readyAfter": "2h"}}}),
+    );
+    let mut e = start(&s);
+    e.run_until(5 * MINUTE);
+    let at = |pred: &dyn Fn(&EventKind) -> bool| e.events().iter().find(|ev| pred(&ev.kind)).map(|ev| ev.t);
+    let running = at(&|k| matches!(k, EventKind::TaskRunning { task } if task == "web-1")).expect("web-1 runs");
+    let unhealthy = at(&|k| matches!(k, EventKind::TargetHealthChanged { task, state, .. } if task == "web-1" && state == "unhealthy"));
+    assert_eq!(unhealthy, Some(running + 20 * SECOND));
+    let stopping: Vec<(u64, String)> = e
+        .events()
+        .iter()
+        .filter_map(|ev| match &ev.kind {
+            EventKind::TaskStopping { task, reason, .. } if task == "web-1" => Some(((ev.t - running) / SECOND, reason.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stopping, vec![(70, "Task failed ELB health checks in (target-group web-tg)".to_string())]);
+    let draining = at(&|k| matches!(k, EventKind::TargetDraining { task, .. } if task == "web-1"));
+    assert_eq!(draining, Some(running + 70 * SECOND));
+    assert!(e.tasks().contains_key("web-2"), "and replaced");
+}
+
+#[test]
 fn fail_open_when_no_target_is_healthy() {
     // The app never passes its health check: targets go unhealthy, yet the ALB still sends
     // them requests (fail open) rather than answering 503 itself. A long grace period keeps

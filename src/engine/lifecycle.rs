@@ -78,9 +78,7 @@ impl Engine {
             t.last_status = status;
         }
         // A load-balancer target mirrors whether its task is RUNNING (its health check reads it).
-        if let Some(target) = self.traffic.targets.get_mut(task) {
-            target.task_running = status == TaskStatus::Running;
-        }
+        self.traffic_on_status(task, status == TaskStatus::Running);
         let name = format!("{status:?}").to_uppercase();
         self.emit(EventKind::TaskStatus { task: task.to_string(), status: name });
     }

@@ -159,6 +159,9 @@ pub struct Target {
     pub ready_after: Millis,
     #[serde(skip)]
     pub fail_after: Option<Millis>,
+    /// The service's health check grace period (copied at registration).
+    #[serde(skip)]
+    pub grace_ms: Millis,
     /// The last time this target was checked (a target is checked at most once per instant).
     #[serde(skip)]
     pub checked_at: Option<Millis>,
@@ -181,6 +184,7 @@ impl Target {
             started_at: None,
             ready_after: 0,
             fail_after: None,
+            grace_ms: 0,
             checked_at: None,
         }
     }
@@ -207,16 +211,18 @@ impl Target {
         if self.state == TargetHealth::Draining {
             return None;
         }
+        // The counters count consecutive results up to the threshold that acts on them (a
+        // healthy target's passes or an unhealthy one's failures change nothing beyond it).
         if passed {
             self.failures = 0;
-            self.successes = self.successes.saturating_add(1);
+            self.successes = self.successes.saturating_add(1).min(self.healthy_threshold.max(1));
             if self.state != TargetHealth::Healthy && self.successes >= self.healthy_threshold {
                 self.state = TargetHealth::Healthy;
                 return Some(self.state);
             }
         } else {
             self.successes = 0;
-            self.failures = self.failures.saturating_add(1);
+            self.failures = self.failures.saturating_add(1).min(self.unhealthy_threshold.max(1));
             // A new target fails over to unhealthy after the unhealthy threshold too.
             if self.state != TargetHealth::Unhealthy && self.failures >= self.unhealthy_threshold {
                 self.state = TargetHealth::Unhealthy;

@@ -144,6 +144,8 @@ struct RosterEntry {
     /// Index into `TrafficState::revisions` (running tasks only).
     rev: Option<usize>,
     running: bool,
+    /// Desired RUNNING (not being stopped): with `running`, what `Task::is_live` says.
+    desired_running: bool,
     /// RUNNING and healthy by its container health check.
     serving: bool,
     started_at: Option<Millis>,
@@ -214,6 +216,32 @@ fn next_check_after(t: &Target, after: Millis) -> Option<Millis> {
     }
     let from = after.max(t.registered_at);
     Some(t.registered_at + ((from - t.registered_at) / t.interval_ms + 1) * t.interval_ms)
+}
+
+/// When target `t` (just checked, or looked at, at `now`) must next be checked. Usually its next
+/// check; but while the checks in between can change nothing, the first check at which something
+/// can: a healthy target whose app keeps passing (counters at their caps) next matters when the
+/// app starts failing (`failHealthCheckAfter`); an unhealthy one whose app keeps failing, when the
+/// app becomes ready or the grace period ends (the service then replaces it). A task leaving
+/// RUNNING re-schedules its target ([`Engine::traffic_on_status`]). Skipping those checks is
+/// exact: each would have left the target as it was.
+fn next_wanted_check(t: &Target, now: Millis) -> Option<Millis> {
+    if t.interval_ms == 0 || t.state == TargetHealth::Draining {
+        return None;
+    }
+    let first_from = |x: Millis| next_check_after(t, x.max(now + 1) - 1);
+    let passes = t.app_passes(now);
+    let started = t.started_at.unwrap_or(0);
+    if passes && t.state == TargetHealth::Healthy && t.failures == 0 && t.successes >= t.healthy_threshold {
+        return t.fail_after.and_then(|f| first_from(started + f));
+    }
+    if !passes && t.state == TargetHealth::Unhealthy && t.successes == 0 && t.failures >= t.unhealthy_threshold {
+        let grace_end = first_from(started + t.grace_ms);
+        let becomes_ready = t.task_running && t.started_at.is_some() && now.saturating_sub(started) < t.ready_after && t.fail_after.is_none_or(|f| t.ready_after < f);
+        let ready = if becomes_ready { first_from(started + t.ready_after) } else { None };
+        return [grace_end, ready].into_iter().flatten().min();
+    }
+    next_check_after(t, now)
 }
 
 /// `map[key]`, inserting the default first if absent (without allocating a key when present).
@@ -368,6 +396,7 @@ impl Engine {
             target.ready_after = b.ready_after;
             target.fail_after = b.fail_health_check_after;
         }
+        target.grace_ms = self.services.get(&service).map(|s| s.grace_ms).unwrap_or(0);
         if let Some(at) = next_check_after(&target, target.registered_at) {
             self.traffic.check_schedule.entry(at).or_default().push(id.to_string());
         }
@@ -395,6 +424,20 @@ impl Engine {
         let service = t.service.clone();
         self.emit(EventKind::TargetDraining { service, task: id.to_string(), until: now + delay });
         Some(delay)
+    }
+
+    /// A task's status changed: its target's health check reads whether it is RUNNING, so the
+    /// target is looked at again from now on (see [`next_wanted_check`]).
+    pub(crate) fn traffic_on_status(&mut self, id: &str, running: bool) {
+        let Some(t) = self.traffic.targets.get_mut(id) else { return };
+        if t.task_running == running {
+            return;
+        }
+        t.task_running = running;
+        if t.state != TargetHealth::Draining {
+            let now = self.now();
+            self.traffic.check_schedule.entry(now).or_default().push(id.to_string());
+        }
     }
 
     /// The task is STOPPED: it is no longer a target, and its address is free.
@@ -434,14 +477,14 @@ impl Engine {
                 if t.checked_at == Some(now) {
                     continue;
                 }
-                let next = next_check_after(t, now);
                 if health_check_due(t, now) {
                     t.checked_at = Some(now);
                     let changed = t.check_copied(t.app_passes(now));
-                    if changed.is_some() {
+                    if changed.is_some() || (t.state == TargetHealth::Unhealthy && now >= t.started_at.unwrap_or(0) + t.grace_ms) {
                         noteworthy.push((id.clone(), changed));
                     }
                 }
+                let next = next_wanted_check(t, now);
                 if let Some(at) = next {
                     traffic.check_schedule.entry(at).or_default().push(id);
                 }
@@ -453,7 +496,7 @@ impl Engine {
         noteworthy.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (id, changed) in noteworthy {
             let Some(t) = self.traffic.targets.get(&id) else { continue };
-            let (service, started, unhealthy) = (t.service.clone(), t.started_at.unwrap_or(0), changed == Some(TargetHealth::Unhealthy));
+            let (service, started, grace, unhealthy) = (t.service.clone(), t.started_at.unwrap_or(0), t.grace_ms, t.state == TargetHealth::Unhealthy);
             if let Some(state) = changed {
                 self.emit(EventKind::TargetHealthChanged { service: service.clone(), task: id.clone(), state: state.as_str().to_string() });
             }
@@ -463,9 +506,8 @@ impl Engine {
             // Balancing […] health checks after a task has first started" (ECS API reference,
             // CreateService `healthCheckGracePeriodSeconds`). So a target that turned unhealthy
             // inside the grace period is replaced at its first check after the period, if it is
-            // still unhealthy then.
+            // still unhealthy then (a check while unhealthy after the period replaces the task).
             if unhealthy {
-                let grace = self.services.get(&service).map(|s| s.grace_ms).unwrap_or(0);
                 if now >= started + grace {
                     let tg_name = self.traffic.groups.get(&service).map(|g| g.name.clone()).unwrap_or_default();
                     self.request_stop(&id, "ServiceSchedulerInitiated", &format!("Task failed ELB health checks in (target-group {tg_name})"));
@@ -480,27 +522,49 @@ impl Engine {
         if self.traffic.roster_at == Some(self.events().len()) {
             return;
         }
-        let mut rosters: BTreeMap<String, Vec<RosterEntry>> = self.services.keys().map(|k| (k.clone(), Vec::new())).collect();
+        // Services by position (one name lookup per task, none when it has the previous task's
+        // service); the previous rosters, to reuse their id and revision strings: tasks, targets
+        // and every roster are in task id order, so one walk along each finds the matches.
+        let mut old = std::mem::take(&mut self.traffic.rosters);
+        let names: Vec<&String> = self.services.keys().collect();
+        let position: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        let mut lists: Vec<Vec<RosterEntry>> = names.iter().map(|n| Vec::with_capacity(old.get(n.as_str()).map_or(0, Vec::len))).collect();
+        let mut previous: Vec<std::iter::Peekable<std::vec::IntoIter<RosterEntry>>> =
+            names.iter().map(|n| old.remove(n.as_str()).unwrap_or_default().into_iter().peekable()).collect();
         let mut revisions: Vec<RevisionModel> = Vec::new();
         let mut rev_index: BTreeMap<&str, usize> = BTreeMap::new();
-        // The previous rosters, to reuse their id and revision strings: tasks, targets and every
-        // roster are in task id order, so one walk along each finds the matches without lookups.
-        let mut previous: BTreeMap<String, std::iter::Peekable<std::vec::IntoIter<RosterEntry>>> =
-            std::mem::take(&mut self.traffic.rosters).into_iter().map(|(k, v)| (k, v.into_iter().peekable())).collect();
+        let mut last_service: Option<(&str, usize)> = None;
+        let mut last_rev: Option<(&str, usize)> = None;
         let mut targets = self.traffic.targets.iter().peekable();
         for (id, t) in &self.tasks {
             if t.last_status == TaskStatus::Stopped {
                 continue;
             }
-            let Some(service) = t.service.as_ref() else { continue };
-            let Some(list) = rosters.get_mut(service) else { continue };
+            let Some(service) = t.service.as_deref() else { continue };
+            let si = match last_service {
+                Some((name, i)) if name == service => i,
+                _ => {
+                    let Some(&i) = position.get(service) else { continue };
+                    last_service = Some((service, i));
+                    i
+                }
+            };
+            let (Some(list), Some(old)) = (lists.get_mut(si), previous.get_mut(si)) else { continue };
             let rev = if t.last_status == TaskStatus::Running {
-                Some(*rev_index.entry(t.task_definition.as_str()).or_insert_with(|| {
-                    let b = self.behavior_for(&t.family, t.revision);
-                    let working = self.memory_of(&t.task_definition, &b).map(|(s, _)| s as f64).unwrap_or(0.0);
-                    revisions.push(RevisionModel { behavior: b, working_mib: working });
-                    revisions.len() - 1
-                }))
+                let key = t.task_definition.as_str();
+                Some(match last_rev {
+                    Some((k, r)) if k == key => r,
+                    _ => {
+                        let r = *rev_index.entry(key).or_insert_with(|| {
+                            let b = self.behavior_for(&t.family, t.revision);
+                            let working = self.memory_of(&t.task_definition, &b).map(|(s, _)| s as f64).unwrap_or(0.0);
+                            revisions.push(RevisionModel { behavior: b, working_mib: working });
+                            revisions.len() - 1
+                        });
+                        last_rev = Some((key, r));
+                        r
+                    }
+                })
             } else {
                 None
             };
@@ -508,21 +572,17 @@ impl Engine {
                 targets.next();
             }
             let target = targets.peek().filter(|(k, _)| *k == id).map(|(_, x)| x.state);
-            let mut reused = None;
-            if let Some(old) = previous.get_mut(service) {
-                while old.peek().is_some_and(|e| e.id.as_str() < id.as_str()) {
-                    old.next();
-                }
-                if old.peek().is_some_and(|e| e.id == *id && e.task_definition == t.task_definition) {
-                    reused = old.next().map(|e| (e.id, e.task_definition));
-                }
+            while old.peek().is_some_and(|e| e.id.as_str() < id.as_str()) {
+                old.next();
             }
+            let reused = if old.peek().is_some_and(|e| e.id == *id && e.task_definition == t.task_definition) { old.next().map(|e| (e.id, e.task_definition)) } else { None };
             let (id, task_definition) = reused.unwrap_or_else(|| (id.clone(), t.task_definition.clone()));
             list.push(RosterEntry {
                 id,
                 rev,
                 task_definition,
                 running: t.last_status == TaskStatus::Running,
+                desired_running: t.desired_status == TaskStatus::Running,
                 serving: t.is_healthy(),
                 started_at: t.started_at,
                 vcpu: t.cpu.max(128) as f64 / 1024.0,
@@ -531,6 +591,7 @@ impl Engine {
                 usage: TaskUsage::default(),
             });
         }
+        let rosters: BTreeMap<String, Vec<RosterEntry>> = names.into_iter().cloned().zip(lists).collect();
         self.traffic.rosters = rosters;
         self.traffic.revisions = revisions;
         self.traffic.roster_at = Some(self.events().len());
@@ -630,36 +691,29 @@ impl Engine {
             let (mut cpu_used, mut cpu_res, mut mem_used, mut mem_res) = (0.0, 0.0, 0.0, 0.0);
             // Tasks of one revision with the same share get the same answer: compute it once.
             let stats_for = slot(&mut stats, name);
-            // (Each value below is computed with exactly the expression it would have per task.)
+            // (Each value below is computed with exactly the expression it would have per task,
+            // and every sum still adds each task's value in task order, so the results are
+            // bit-identical to a task-by-task loop; a run of tasks with the same answer only
+            // adds its values in a tight loop.)
             let mut last: Option<SameTasks> = None;
             let mut lat_last: Option<((u64, u64), f64)> = None;
-            for (i, e) in roster.iter_mut().enumerate() {
+            let n = roster.len();
+            let mut i = 0;
+            while i < n {
+                let e = &roster[i];
+                i += 1;
                 if !e.running {
                     continue;
                 }
                 let Some((ri, r)) = e.rev.and_then(|ri| revisions.get(ri).map(|r| (ri, r))) else { continue };
                 let b = &r.behavior;
-                let key = (ri, e.vcpu.to_bits(), inputs[i].to_bits());
+                let key = (ri, e.vcpu.to_bits(), inputs[i - 1].to_bits());
                 if !last.as_ref().is_some_and(|d| d.key == key) {
-                    let o = queueing::evaluate(TaskInput { offered_rps: inputs[i], vcpu: e.vcpu, cpu_ms_per_request: b.cpu_ms_per_request, base_latency_ms: b.base_latency_ms, error_rate: b.error_rate });
+                    let o = queueing::evaluate(TaskInput { offered_rps: inputs[i - 1], vcpu: e.vcpu, cpu_ms_per_request: b.cpu_ms_per_request, base_latency_ms: b.base_latency_ms, error_rate: b.error_rate });
                     last = Some(SameTasks { key, o, cpu_used: e.vcpu * o.cpu_percent / 100.0, cpu_units: e.vcpu * 1024.0 * o.cpu_percent / 100.0, mem: None, mem_percent: None });
                 }
                 let Some(d) = last.as_mut() else { continue };
                 let o = d.o;
-                st.served_rps += o.served_rps;
-                st.rejected_rps += o.rejected_rps;
-                st.error_rps += o.error_rps;
-                if o.served_rps > 0.0 {
-                    match lat_last.as_mut() {
-                        Some((k, w)) if *k == (o.base_latency_ms.to_bits(), o.mean_wait_ms.to_bits()) => *w += o.served_rps,
-                        _ => {
-                            if let Some((k, w)) = lat_last.take() {
-                                add_latency(&mut lat, k, w);
-                            }
-                            lat_last = Some(((o.base_latency_ms.to_bits(), o.mean_wait_ms.to_bits()), o.served_rps));
-                        }
-                    }
-                }
                 // Without a leak the leaked term is +0.0 for every task, so the memory is the same
                 // for every task with the same key.
                 let leak_free = b.memory_leak_mib_per_minute == 0.0;
@@ -674,20 +728,70 @@ impl Engine {
                         m
                     }
                 };
-                cpu_used += d.cpu_used;
-                cpu_res += e.vcpu;
-                mem_used += mem;
-                mem_res += e.memory_reserved;
+                let (vcpu, reserved) = (e.vcpu, e.memory_reserved);
                 let memory_percent = match d.mem_percent {
-                    Some((m, reserved, p)) if m == mem.to_bits() && reserved == e.memory_reserved.to_bits() => p,
+                    Some((m, res, p)) if m == mem.to_bits() && res == reserved.to_bits() => p,
                     _ => {
-                        let p = 100.0 * mem / e.memory_reserved;
-                        d.mem_percent = Some((mem.to_bits(), e.memory_reserved.to_bits(), p));
+                        let p = 100.0 * mem / reserved;
+                        d.mem_percent = Some((mem.to_bits(), reserved.to_bits(), p));
                         p
                     }
                 };
-                e.usage = TaskUsage { rps: o.served_rps, cpu_percent: o.cpu_percent, memory_mib: mem, memory_percent };
-                stats_for.record(d.cpu_units, mem);
+                let usage = TaskUsage { rps: o.served_rps, cpu_percent: o.cpu_percent, memory_mib: mem, memory_percent };
+                // The run: this task and the following running ones with the same answer
+                // (same revision, vCPU, offered requests and reserved memory, and no leak).
+                let first = i - 1;
+                let mut members = 1usize;
+                if leak_free {
+                    while i < n {
+                        let f = &roster[i];
+                        if f.running {
+                            if !(f.rev == Some(ri) && f.vcpu.to_bits() == key.1 && inputs[i].to_bits() == key.2 && f.memory_reserved.to_bits() == reserved.to_bits()) {
+                                break;
+                            }
+                            members += 1;
+                        }
+                        i += 1;
+                    }
+                }
+                let (mut served, mut rejected, mut errors) = (st.served_rps, st.rejected_rps, st.error_rps);
+                let (mut cpu_sum, mut mem_sum) = (stats_for.cpu_units_sum, stats_for.memory_mib_sum);
+                for _ in 0..members {
+                    served += o.served_rps;
+                    rejected += o.rejected_rps;
+                    errors += o.error_rps;
+                    cpu_used += d.cpu_used;
+                    cpu_res += vcpu;
+                    mem_used += mem;
+                    mem_res += reserved;
+                    cpu_sum += d.cpu_units;
+                    mem_sum += mem;
+                }
+                (st.served_rps, st.rejected_rps, st.error_rps) = (served, rejected, errors);
+                (stats_for.cpu_units_sum, stats_for.memory_mib_sum) = (cpu_sum, mem_sum);
+                // `UsageStats::record` once per task: the peaks are the same after one.
+                stats_for.samples += members as u64;
+                stats_for.cpu_units_peak = stats_for.cpu_units_peak.max(d.cpu_units);
+                stats_for.memory_mib_peak = stats_for.memory_mib_peak.max(mem);
+                if o.served_rps > 0.0 {
+                    let lk = (o.base_latency_ms.to_bits(), o.mean_wait_ms.to_bits());
+                    let mut added = 0;
+                    if !lat_last.is_some_and(|(k, _)| k == lk) {
+                        if let Some((k, w)) = lat_last.take() {
+                            add_latency(&mut lat, k, w);
+                        }
+                        lat_last = Some((lk, o.served_rps));
+                        added = 1;
+                    }
+                    if let Some((_, w)) = lat_last.as_mut() {
+                        for _ in added..members {
+                            *w += o.served_rps;
+                        }
+                    }
+                }
+                for f in roster[first..i].iter_mut().filter(|f| f.running) {
+                    f.usage = usage.clone();
+                }
             }
             if let Some((k, w)) = lat_last.take() {
                 add_latency(&mut lat, k, w);
@@ -775,15 +879,23 @@ impl Engine {
                 }
             }
         }
-        // Task counts, sampled at the end of the minute.
+        // Task counts, sampled at the end of the minute: from the rosters when they are current
+        // (they list every service's tasks that are not STOPPED), else from all tasks.
         let mut counts: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
-        for t in self.tasks.values() {
-            if let (Some(s), true) = (t.service.as_deref(), t.is_live()) {
-                let c = counts.entry(s).or_default();
-                if t.last_status == TaskStatus::Running {
-                    c.0 += 1;
-                } else {
-                    c.1 += 1;
+        if self.traffic.roster_at == Some(self.events().len()) {
+            for (service, roster) in &self.traffic.rosters {
+                let c = roster.iter().filter(|e| e.desired_running).fold((0, 0), |c, e| if e.running { (c.0 + 1, c.1) } else { (c.0, c.1 + 1) });
+                counts.insert(service.as_str(), c);
+            }
+        } else {
+            for t in self.tasks.values() {
+                if let (Some(s), true) = (t.service.as_deref(), t.is_live()) {
+                    let c = counts.entry(s).or_default();
+                    if t.last_status == TaskStatus::Running {
+                        c.0 += 1;
+                    } else {
+                        c.1 += 1;
+                    }
                 }
             }
         }
