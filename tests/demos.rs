@@ -563,6 +563,108 @@ fn the_cluster_capacity_demo_keeps_headroom_scales_in_late_and_splits_fargate_by
     assert_eq!(running(e, "worker:1"), 10, "replaced");
 }
 
+/// Pods per node (`name` prefix of the pods counted), for a Kubernetes demo.
+fn pods_per_node(e: &Engine, prefix: &str) -> Vec<(String, usize)> {
+    let s = e.snapshot();
+    let k = s.kube.as_ref().expect("kubernetes");
+    k.nodes
+        .iter()
+        .map(|n| (n.name.clone(), n.pods.iter().filter(|p| p.split('/').nth(1).is_some_and(|p| p.starts_with(prefix))).count()))
+        .filter(|(_, c)| *c > 0)
+        .collect()
+}
+
+#[test]
+fn the_kubernetes_demo_shows_endpoints_pending_pods_fargate_nodes_and_the_hpa() {
+    let mut run = load("kubernetes.json");
+    next(&mut run);
+    let e = &run.session.engine;
+    let one_each: Vec<(String, usize)> = ["ip-10-0-1-10.ec2.internal", "ip-10-0-2-10.ec2.internal", "ip-10-0-3-10.ec2.internal"].iter().map(|n| (n.to_string(), 1)).collect();
+    assert_eq!(pods_per_node(e, "web-"), one_each, "one web pod per node");
+    let s = e.snapshot();
+    let k = s.kube.as_ref().expect("kubernetes");
+    assert_eq!(k.services.iter().find(|v| v.name == "web").map(|v| v.ready_endpoints), Some(3));
+    assert!(k.nodes.iter().all(|n| n.allocatable_cpu_milli == 1930), "2000m − 70m");
+    assert!((s.cost.eks_control_plane_hourly_usd - 0.10).abs() < 1e-9);
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(pods_per_node(e, "crunch-"), one_each, "one 1-CPU pod fits beside each web pod");
+    let s = e.snapshot();
+    let k = s.kube.as_ref().expect("kubernetes");
+    assert_eq!(k.unschedulable.len(), 1);
+    assert!(k.unschedulable[0].message.starts_with("0/3 nodes are available: 3 Insufficient cpu."), "{}", k.unschedulable[0].message);
+    assert_eq!(k.pods.iter().filter(|p| p.node.is_none()).count(), 1);
+
+    next(&mut run);
+    let s = run.session.engine.snapshot();
+    let k = s.kube.as_ref().expect("kubernetes");
+    let fargate: Vec<_> = k.nodes.iter().filter(|n| n.fargate).collect();
+    assert_eq!(fargate.len(), 2);
+    assert!(fargate.iter().all(|n| n.name.starts_with("fargate-ip-") && n.pods.len() == 1 && n.pods[0].starts_with("batch/report-") && n.instance_type == "fargate 0.5 vCPU / 2 GB"), "{fargate:?}");
+    // 500m + 1Gi (+ 256 MiB) → 0.5 vCPU / 2 GB: 0.5 × $0.04048 + 2 × $0.004445 per pod-hour.
+    assert!((s.cost.fargate_hourly_usd - 2.0 * (0.5 * 0.04048 + 2.0 * 0.004445)).abs() < 1e-9, "{}", s.cost.fargate_hourly_usd);
+
+    next(&mut run);
+    let e = &run.session.engine;
+    let scaled: Vec<(i64, i64)> = events_of(e, "hpaScaled").iter().filter_map(|v| Some((v["from"].as_i64()?, v["to"].as_i64()?))).collect();
+    assert_eq!(scaled, vec![(3, 7)], "⌈3 × 120 ÷ 50⌉ = 8, at most +4 per sync");
+    let s = e.snapshot();
+    let k = s.kube.as_ref().expect("kubernetes");
+    assert_eq!(k.hpas.first().map(|h| (h.replicas, h.current_utilization)), Some((7, Some(51))));
+    assert_eq!(k.deployments.iter().find(|d| d.name == "web").map(|d| d.ready), Some(7));
+    assert_eq!(k.services.iter().find(|v| v.name == "web").map(|v| v.ready_endpoints), Some(7));
+}
+
+/// Pods of a prefix on nodes of each capacity type (ON_DEMAND, SPOT, FARGATE).
+fn pods_by_capacity(e: &Engine, prefix: &str) -> std::collections::BTreeMap<String, usize> {
+    let s = e.snapshot();
+    let k = s.kube.as_ref().expect("kubernetes");
+    let mut m = std::collections::BTreeMap::new();
+    for n in &k.nodes {
+        let c = n.pods.iter().filter(|p| p.split('/').nth(1).is_some_and(|p| p.starts_with(prefix))).count();
+        if c > 0 {
+            *m.entry(n.capacity_type.clone()).or_default() += c;
+        }
+    }
+    m
+}
+
+#[test]
+fn the_kubernetes_scheduling_demo_shows_taints_tolerations_selectors_and_a_paced_drain() {
+    let mut run = load("kubernetes-scheduling.json");
+    next(&mut run);
+    assert_eq!(pods_by_capacity(&run.session.engine, "batch-"), counts(&[("ON_DEMAND", 4)]), "the taint keeps them off Spot");
+
+    next(&mut run);
+    assert_eq!(pods_by_capacity(&run.session.engine, "batch-"), counts(&[("ON_DEMAND", 2), ("SPOT", 2)]), "tolerated, not attracted");
+
+    next(&mut run);
+    assert_eq!(pods_by_capacity(&run.session.engine, "batch-"), counts(&[("SPOT", 4)]), "toleration + nodeSelector");
+
+    next(&mut run);
+    let two_each: Vec<(String, usize)> = ["ip-10-0-1-10.ec2.internal", "ip-10-0-2-10.ec2.internal", "ip-10-0-3-10.ec2.internal"].iter().map(|n| (n.to_string(), 2)).collect();
+    assert_eq!(pods_per_node(&run.session.engine, "web-"), two_each);
+
+    run.next_step().expect("step 5: drain");
+    let mut fewest_ready = i64::MAX;
+    play(&mut run, |e| {
+        let s = e.snapshot();
+        let ready = s.kube.as_ref().and_then(|k| k.pods.iter().filter(|p| p.name.starts_with("web-") && p.ready).count().try_into().ok()).unwrap_or(0);
+        fewest_ready = fewest_ready.min(ready);
+    });
+    assert_eq!(fewest_ready, 5, "minAvailable 5: never two down at once");
+    let e = &run.session.engine;
+    let refused: Vec<u64> = events_of(e, "evictionRefused").iter().filter_map(|v| v["t"].as_u64()).collect();
+    assert_eq!(refused, vec![130_000], "the second eviction waits");
+    assert_eq!(event_times(e, "nodeDrained", None), vec![136_000], "retried 5 s later");
+    let s = e.snapshot();
+    let k = s.kube.as_ref().expect("kubernetes");
+    let drained = k.nodes.iter().find(|n| n.name == "ip-10-0-1-10.ec2.internal").expect("node");
+    assert!(drained.unschedulable && drained.pods.is_empty());
+    assert_eq!(k.deployments.iter().find(|d| d.name == "web").map(|d| d.ready), Some(6));
+}
+
 /// Not a check: `DEMO=cost.json cargo test --test demos dump -- --ignored --nocapture` prints
 /// what each step of a demo leaves on screen, for writing its captions and tests.
 #[test]
