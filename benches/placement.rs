@@ -5,11 +5,15 @@
 //! `binpack(memory)` and `memberOf(attribute:ecs.instance-type =~ m5.*)`. The full size is
 //! 50,000 tasks (ten services of 5,000, the engine's per-service cap).
 //!
-//! * Criterion groups time slices of that workload, each from a fresh cluster: `direct` is
-//!   `placement::place` plus the engine's instance bookkeeping (what every placement costs);
-//!   `engine` is `Engine::apply(CreateService)`, which also keeps each task's full `Decision`.
-//! * `BERTH_BENCH_FULL=1` also runs the whole 50,000-task workload once through `direct`, after
-//!   Criterion, and prints placements per second (the number in docs/performance.md).
+//! * Criterion groups time slices of that workload, each from a fresh cluster: `indexed` is the
+//!   placement index (`placement::index::Placer`) plus the engine's instance bookkeeping — what
+//!   the engine now does per EC2 placement; `engine` is `Engine::apply(CreateService)`, with
+//!   everything the engine does per task; `direct` is the full pipeline (`placement::place`, a
+//!   `Decision` listing every instance) plus the same bookkeeping — what every placement cost
+//!   before the index, and what rebuilding one explanation costs now.
+//! * After Criterion, the whole 50,000-task workload runs once through `indexed` and once through
+//!   `engine` and prints placements per second (the numbers in docs/performance.md);
+//!   `BERTH_BENCH_FULL=1` also runs it through `direct` (about 10 minutes).
 //!
 //! Numbers and the machine they came from: docs/performance.md.
 
@@ -18,6 +22,19 @@ mod workload;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, BatchSize, Criterion, Throughput};
+
+fn indexed(c: &mut Criterion) {
+    let mut g = c.benchmark_group("indexed");
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(10));
+    for (instances, tasks) in [(5_000, 5_000), (500, 2_000)] {
+        let fresh = workload::Indexed::new(instances, 1);
+        g.throughput(Throughput::Elements(tasks as u64));
+        g.bench_function(format!("{instances}-instances/{tasks}-tasks"), |b| {
+            b.iter_batched(|| fresh.clone(), |mut d| d.place_all(1, tasks), BatchSize::PerIteration)
+        });
+    }
+    g.finish();
+}
 
 fn direct(c: &mut Criterion) {
     let mut g = c.benchmark_group("direct");
@@ -35,7 +52,7 @@ fn direct(c: &mut Criterion) {
 fn engine(c: &mut Criterion) {
     let mut g = c.benchmark_group("engine");
     g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(20));
-    for (instances, tasks) in [(5_000, 200), (500, 2_000)] {
+    for (instances, tasks) in [(5_000, 5_000), (500, 2_000)] {
         g.throughput(Throughput::Elements(tasks as u64));
         g.bench_function(format!("{instances}-instances/{tasks}-tasks"), |b| {
             b.iter_batched(|| workload::cluster(instances, 1), |mut e| workload::place_all(&mut e, 1, tasks), BatchSize::PerIteration)
@@ -59,15 +76,31 @@ fn scan_floor(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, direct, engine, scan_floor);
+criterion_group!(benches, indexed, engine, direct, scan_floor);
 
-/// The full workload once, 50,000 tasks onto 5,000 instances.
-fn full() {
-    let mut d = workload::Direct::new(workload::INSTANCES, 1);
-    let start = Instant::now();
-    let (placed, _) = d.place_all(workload::SERVICES, workload::TASKS_PER_SERVICE);
-    let secs = start.elapsed().as_secs_f64();
-    println!("full: {placed} tasks onto {} instances in {secs:.1} s = {:.0} placements/s", workload::INSTANCES, placed as f64 / secs);
+/// The full workload once, 50,000 tasks onto 5,000 instances, through `path`.
+fn full(path: &str) {
+    let (placed, secs) = match path {
+        "indexed" => {
+            let mut d = workload::Indexed::new(workload::INSTANCES, 1);
+            let start = Instant::now();
+            let (placed, _) = d.place_all(workload::SERVICES, workload::TASKS_PER_SERVICE);
+            (placed, start.elapsed().as_secs_f64())
+        }
+        "engine" => {
+            let mut e = workload::cluster(workload::INSTANCES, 1);
+            let start = Instant::now();
+            let placed = workload::place_all(&mut e, workload::SERVICES, workload::TASKS_PER_SERVICE);
+            (placed, start.elapsed().as_secs_f64())
+        }
+        _ => {
+            let mut d = workload::Direct::new(workload::INSTANCES, 1);
+            let start = Instant::now();
+            let (placed, _) = d.place_all(workload::SERVICES, workload::TASKS_PER_SERVICE);
+            (placed, start.elapsed().as_secs_f64())
+        }
+    };
+    println!("full/{path}: {placed} tasks onto {} instances in {secs:.2} s = {:.0} placements/s", workload::INSTANCES, placed as f64 / secs);
 }
 
 fn main() {
@@ -80,10 +113,15 @@ fn main() {
     let mut f = workload::ScanFloor::new(300, 1);
     f.place_all(2, 400);
     assert_eq!(f.layout(), d.layout(), "the scan floor places differently from the engine");
+    let mut x = workload::Indexed::new(300, 1);
+    x.place_all(2, 400);
+    assert_eq!(x.layout(), d.layout(), "the index places differently from the full pipeline");
 
     benches();
     Criterion::default().configure_from_args().final_summary();
+    full("indexed");
+    full("engine");
     if std::env::var("BERTH_BENCH_FULL").is_ok_and(|v| !v.is_empty() && v != "0") {
-        full();
+        full("direct");
     }
 }

@@ -11,7 +11,8 @@
 
 use std::collections::BTreeMap;
 
-use berth::engine::cluster::ContainerInstance;
+use berth::engine::cluster::{ContainerInstance, Instances};
+use berth::engine::placement::index::{Placement, Placer};
 use berth::engine::placement::{self, BinpackField, Constraint, Outcome, PlacementRng, Request, Strategy};
 use berth::engine::rng::Rng;
 use berth::engine::sim::{ClusterConfig, Command, Engine};
@@ -63,22 +64,26 @@ pub fn cluster(instances: usize, seed: u64) -> Engine {
 /// controller places every task before `apply` returns. Returns the number of tasks placed.
 pub fn place_all(e: &mut Engine, services: usize, per_service: u32) -> usize {
     for s in 0..services {
-        // Through serde, so fields added to CreateService later take their defaults here too.
-        let spec: ServiceSpec = serde_json::from_value(serde_json::json!({
-            "serviceName": format!("web{s}"),
-            "taskDefinition": "web",
-            "desiredCount": per_service,
-            "launchType": "EC2",
-            "placementStrategy": strategies(),
-            "placementConstraints": constraints(),
-        }))
-        .expect("the benchmark service spec deserialises");
-        e.apply(Command::CreateService(spec))
-        .expect("service is created");
+        place_service(e, s, per_service);
     }
     let placed = e.tasks().len();
     assert_eq!(placed, services * per_service as usize, "every task was placed");
     placed
+}
+
+/// Create service `web{s}` with `per_service` tasks (placed before `apply` returns).
+pub fn place_service(e: &mut Engine, s: usize, per_service: u32) {
+    // Through serde, so fields added to CreateService later take their defaults here too.
+    let spec: ServiceSpec = serde_json::from_value(serde_json::json!({
+        "serviceName": format!("web{s}"),
+        "taskDefinition": "web",
+        "desiredCount": per_service,
+        "launchType": "EC2",
+        "placementStrategy": strategies(),
+        "placementConstraints": constraints(),
+    }))
+    .expect("the benchmark service spec deserialises");
+    e.apply(Command::CreateService(spec)).expect("service is created");
 }
 
 /// The same placements without the engine around them: a `Request` per task, exactly as
@@ -162,6 +167,68 @@ impl Direct {
     }
 
     /// Where each task ended up: instance id → its tasks, in placement order.
+    pub fn layout(&self) -> Vec<(String, Vec<String>)> {
+        self.instances.values().map(|i| (i.id.clone(), i.tasks.clone())).collect()
+    }
+}
+
+/// What the engine now does for each EC2 placement, without the engine around it: the same
+/// `Request` as [`Direct`], answered by the placement index (`placement::index::Placer`, which
+/// gives the same instance, ports, random draws and `why` as `placement::place`), then the same
+/// instance bookkeeping through the journaled `Instances` (`Instances::place_task`).
+#[derive(Clone)]
+pub struct Indexed {
+    pub instances: Instances,
+    pub epoch_unix: i64,
+    placer: Placer,
+    rng_random: Rng,
+    rng_tie: Rng,
+    td: TaskDefinition,
+    next_task: u32,
+}
+
+impl Indexed {
+    pub fn new(instances: usize, seed: u64) -> Indexed {
+        let d = Direct::new(instances, seed);
+        Indexed { instances: Instances::from(d.instances), epoch_unix: d.epoch_unix, placer: Placer::new(), rng_random: d.rng_random, rng_tie: d.rng_tie, td: d.td, next_task: 0 }
+    }
+
+    /// As [`Direct::place_all`].
+    pub fn place_all(&mut self, services: usize, per_service: u32) -> (usize, u64) {
+        let mut placed = 0;
+        let mut sum = 0u64;
+        for s in 0..services {
+            let group = format!("service:web{s}");
+            for _ in 0..per_service {
+                self.next_task += 1;
+                let task = format!("{}-{}", self.td.family, self.next_task);
+                let mut all_constraints = constraints();
+                for c in &self.td.placement_constraints {
+                    all_constraints.push(Constraint::MemberOf { expression: c.expression.clone() });
+                }
+                let request = Request {
+                    task: task.clone(),
+                    group: group.clone(),
+                    cpu: self.td.reserved_cpu(),
+                    memory: self.td.reserved_memory(),
+                    host_ports: self.td.host_ports(),
+                    needs_eni: self.td.network_mode == NetworkMode::Awsvpc,
+                    constraints: all_constraints,
+                    strategies: strategies(),
+                };
+                let p = self.placer.place(&request, &self.instances, self.epoch_unix, PlacementRng { random_strategy: &mut self.rng_random, tie_break: &mut self.rng_tie });
+                let Placement::Placed { instance, host_ports, why } = p else { panic!("{task} was not placed: {p:?}") };
+                self.instances.place_task(&instance, &task, &group, request.cpu, request.memory, &host_ports, request.needs_eni);
+                // The journal only has to reach back to where the index last looked.
+                let keep = self.placer.oldest_cursor().unwrap_or(self.instances.seq());
+                self.instances.forget_before(keep);
+                sum = sum.wrapping_mul(31).wrapping_add(why.len() as u64);
+                placed += 1;
+            }
+        }
+        (placed, sum)
+    }
+
     pub fn layout(&self) -> Vec<(String, Vec<String>)> {
         self.instances.values().map(|i| (i.id.clone(), i.tasks.clone())).collect()
     }

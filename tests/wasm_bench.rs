@@ -48,6 +48,39 @@ fn wasm_places_as_the_engine_does() {
     let mut f = workload::ScanFloor::new(300, 1);
     f.place_all(2, 400);
     assert_eq!(f.layout(), d.layout());
+    let mut x = workload::Indexed::new(300, 1);
+    x.place_all(2, 400);
+    assert_eq!(x.layout(), d.layout());
+}
+
+/// The full workload through the placement index: 50,000 tasks onto 5,000 instances.
+#[wasm_bindgen_test]
+async fn wasm_indexed() {
+    for (instances, services, per_service) in [(5_000usize, 10usize, 5_000u32), (500, 1, 2_000)] {
+        let fresh = workload::Indexed::new(instances, 1);
+        let (rate, placed) = best_of_3(|| fresh.clone(), |d| d.place_all(services, per_service).0).await;
+        console_log!("wasm indexed/{instances}-instances/{}-tasks: {placed} placements, best of 3: {rate:.0} placements/s", services * per_service as usize);
+    }
+}
+
+/// The full workload through the engine (`CreateService` with desiredCount 5,000, ten times),
+/// one service per stretch with a yield in between; placements per second of busy time.
+#[wasm_bindgen_test]
+async fn wasm_engine_full() {
+    let mut best = 0.0f64;
+    for _ in 0..2 {
+        let mut e = workload::cluster(workload::INSTANCES, 1);
+        let mut busy_ms = 0.0;
+        for s in 0..workload::SERVICES {
+            let t = now_ms();
+            workload::place_service(&mut e, s, workload::TASKS_PER_SERVICE);
+            busy_ms += now_ms() - t;
+            yew::platform::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(e.tasks().len(), workload::SERVICES * workload::TASKS_PER_SERVICE as usize);
+        best = best.max(e.tasks().len() as f64 / (busy_ms / 1000.0).max(1e-3));
+    }
+    console_log!("wasm engine/5000-instances/50000-tasks: best of 2: {best:.0} placements/s");
 }
 
 #[wasm_bindgen_test]
@@ -61,7 +94,7 @@ async fn wasm_direct() {
 
 #[wasm_bindgen_test]
 async fn wasm_engine() {
-    for (instances, tasks) in [(5_000usize, 200u32), (500, 2_000)] {
+    for (instances, tasks) in [(5_000usize, 5_000u32), (500, 2_000)] {
         let (rate, placed) = best_of_3(|| workload::cluster(instances, 1), |e| workload::place_all(e, 1, tasks)).await;
         console_log!("wasm engine/{instances}-instances/{tasks}-tasks: {placed} placements, best of 3: {rate:.0} placements/s");
     }

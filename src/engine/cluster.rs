@@ -115,3 +115,250 @@ impl ContainerInstance {
         self.group_counts.get(group).copied().unwrap_or(0)
     }
 }
+
+/// A change to the set of instances, as [`Instances`] records it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// `id` was handed out for writing (or inserted, or removed). `before` is the instance as it
+    /// was (`None`: it did not exist); kept only while [`Instances::keep_before`] is on.
+    Touched { id: String, before: Option<Box<ContainerInstance>> },
+    /// A task was placed on `id` by the engine's own bookkeeping ([`Instances::place_task`]);
+    /// `undo` restores the fields it changed.
+    Placed { id: String, undo: PlacedUndo },
+    /// Every instance may have changed (`values_mut`); `before` is the whole map as it was.
+    All { before: Option<Box<BTreeMap<String, ContainerInstance>>> },
+}
+
+/// What [`Instances::place_task`] changed on an instance, to undo it exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedUndo {
+    remaining: Resources,
+    eni_used: u32,
+    /// Ports inserted that were not in `used_ports` before.
+    ports: Vec<(u16, Protocol)>,
+    group: String,
+    /// The group's count before (0: no entry).
+    group_before: u32,
+}
+
+/// The cluster's container instances by id (a `BTreeMap`, which it dereferences to for reading),
+/// with a journal of every write. Reading is free; every way of writing — [`get_mut`](Self::get_mut),
+/// [`values_mut`](Self::values_mut), [`insert`](Self::insert), [`remove`](Self::remove),
+/// [`place_task`](Self::place_task) — appends to the journal first. There is deliberately no
+/// `DerefMut`: code that writes must come through here.
+///
+/// The journal lets the placement index (`placement::index`) update only the instances that
+/// changed since it last looked, and lets the engine rebuild a placement's full explanation later
+/// by undoing the changes made since (see `Engine::decision`).
+#[derive(Debug, Clone, Default)]
+pub struct Instances {
+    map: BTreeMap<String, ContainerInstance>,
+    journal: std::collections::VecDeque<Change>,
+    /// Sequence number of `journal[0]`; entry `k` has number `base + k`.
+    base: u64,
+    /// Bumped when an instance is added or removed (ids change, so positions do too).
+    membership: u64,
+    keep_before: bool,
+}
+
+impl std::ops::Deref for Instances {
+    type Target = BTreeMap<String, ContainerInstance>;
+    fn deref(&self) -> &Self::Target {
+        &self.map
+    }
+}
+
+impl PartialEq for Instances {
+    fn eq(&self, other: &Self) -> bool {
+        self.map == other.map
+    }
+}
+
+impl From<BTreeMap<String, ContainerInstance>> for Instances {
+    fn from(map: BTreeMap<String, ContainerInstance>) -> Self {
+        Instances { map, ..Default::default() }
+    }
+}
+
+impl<'a> IntoIterator for &'a Instances {
+    type Item = (&'a String, &'a ContainerInstance);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, ContainerInstance>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.iter()
+    }
+}
+
+impl Instances {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keep each written instance's previous value in the journal (the engine does, to rebuild
+    /// explanations); off by default.
+    pub fn keep_before(&mut self, on: bool) {
+        self.keep_before = on;
+    }
+
+    /// The plain map.
+    pub fn map(&self) -> &BTreeMap<String, ContainerInstance> {
+        &self.map
+    }
+
+    /// Sequence number the next journal entry will get.
+    pub fn seq(&self) -> u64 {
+        self.base + self.journal.len() as u64
+    }
+
+    /// The oldest sequence number still in the journal.
+    pub fn journal_start(&self) -> u64 {
+        self.base
+    }
+
+    pub fn membership(&self) -> u64 {
+        self.membership
+    }
+
+    /// Journal entries from sequence number `from` on (`None` if `from` was already forgotten).
+    pub fn changes_since(&self, from: u64) -> Option<impl Iterator<Item = &Change>> {
+        if from < self.base || from > self.seq() {
+            return None;
+        }
+        Some(self.journal.range((from - self.base) as usize..))
+    }
+
+    /// Forget journal entries before sequence number `upto`.
+    pub fn forget_before(&mut self, upto: u64) {
+        while self.base < upto && self.journal.pop_front().is_some() {
+            self.base += 1;
+        }
+    }
+
+    pub fn journal_len(&self) -> usize {
+        self.journal.len()
+    }
+
+    fn touch(&mut self, id: &str) {
+        let before = if self.keep_before { self.map.get(id).map(|i| Box::new(i.clone())) } else { None };
+        self.journal.push_back(Change::Touched { id: id.to_string(), before });
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut ContainerInstance> {
+        if !self.map.contains_key(id) {
+            return None;
+        }
+        self.touch(id);
+        self.map.get_mut(id)
+    }
+
+    pub fn values_mut(&mut self) -> std::collections::btree_map::ValuesMut<'_, String, ContainerInstance> {
+        let before = if self.keep_before { Some(Box::new(self.map.clone())) } else { None };
+        self.journal.push_back(Change::All { before });
+        self.map.values_mut()
+    }
+
+    pub fn insert(&mut self, id: String, inst: ContainerInstance) -> Option<ContainerInstance> {
+        self.touch(&id);
+        self.membership += 1;
+        self.map.insert(id, inst)
+    }
+
+    pub fn remove(&mut self, id: &str) -> Option<ContainerInstance> {
+        if !self.map.contains_key(id) {
+            return None;
+        }
+        self.touch(id);
+        self.membership += 1;
+        self.map.remove(id)
+    }
+
+    /// The engine's bookkeeping for a task placed on `id`: resources, host ports, ENI, task list
+    /// and group count. Journaled compactly (no copy of the instance). `false` if `id` is unknown.
+    #[allow(clippy::too_many_arguments)]
+    pub fn place_task(&mut self, id: &str, task: &str, group: &str, cpu: u32, memory: u32, host_ports: &[(u16, Protocol)], uses_eni: bool) -> bool {
+        let Some(inst) = self.map.get_mut(id) else { return false };
+        let mut undo = PlacedUndo {
+            remaining: inst.remaining,
+            eni_used: inst.eni_used,
+            ports: Vec::new(),
+            group: group.to_string(),
+            group_before: inst.group_count(group),
+        };
+        inst.remaining.cpu = inst.remaining.cpu.saturating_sub(cpu);
+        inst.remaining.memory = inst.remaining.memory.saturating_sub(memory);
+        for p in host_ports {
+            if inst.used_ports.insert(*p, task.to_string()).is_none() {
+                undo.ports.push(*p);
+            }
+        }
+        if uses_eni {
+            inst.eni_used += 1;
+        }
+        inst.tasks.push(task.to_string());
+        *inst.group_counts.entry(group.to_string()).or_insert(0) += 1;
+        self.journal.push_back(Change::Placed { id: id.to_string(), undo });
+        true
+    }
+
+    /// The instances as they were just before journal entry `seq` (undoing it and everything
+    /// after, newest first). `None` if the journal no longer reaches back that far or did not
+    /// keep the previous values.
+    pub fn as_of(&self, seq: u64) -> Option<BTreeMap<String, ContainerInstance>> {
+        let mut out = None;
+        self.walk_back(&[seq], |_, m| out = Some(m.clone()));
+        out
+    }
+
+    /// Undo the journal newest first, calling `visit(seq, state)` with the instances as they were
+    /// just before entry `seq`, for each of `stops` (visited in descending order). Stops the
+    /// journal no longer reaches (or whose previous values it did not keep) are not visited.
+    pub fn walk_back(&self, stops: &[u64], mut visit: impl FnMut(u64, &BTreeMap<String, ContainerInstance>)) {
+        let mut stops: Vec<u64> = stops.iter().copied().filter(|&s| s >= self.base && s <= self.seq()).collect();
+        stops.sort_unstable_by(|a, b| b.cmp(a));
+        stops.dedup();
+        let Some(&lowest) = stops.last() else { return };
+        let mut map = self.map.clone();
+        let mut next = stops.into_iter().peekable();
+        let mut at = self.seq();
+        loop {
+            while let Some(&s) = next.peek() {
+                if s < at {
+                    break;
+                }
+                visit(s, &map);
+                next.next();
+            }
+            if at <= lowest {
+                return;
+            }
+            at -= 1;
+            let Some(change) = self.journal.get((at - self.base) as usize) else { return };
+            match change {
+                Change::Touched { id, before: Some(b) } => {
+                    map.insert(id.clone(), (**b).clone());
+                }
+                Change::Touched { id, before: None } => {
+                    if !self.keep_before {
+                        return;
+                    }
+                    map.remove(id);
+                }
+                Change::All { before: Some(b) } => map = (**b).clone(),
+                Change::All { before: None } => return,
+                Change::Placed { id, undo } => {
+                    let Some(inst) = map.get_mut(id) else { return };
+                    inst.remaining = undo.remaining;
+                    inst.eni_used = undo.eni_used;
+                    for p in &undo.ports {
+                        inst.used_ports.remove(p);
+                    }
+                    inst.tasks.pop();
+                    if undo.group_before == 0 {
+                        inst.group_counts.remove(&undo.group);
+                    } else {
+                        inst.group_counts.insert(undo.group.clone(), undo.group_before);
+                    }
+                }
+            }
+        }
+    }
+}

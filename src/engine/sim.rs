@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::catalog;
-use crate::engine::cluster::{ContainerInstance, Resources};
+use crate::engine::cluster::{ContainerInstance, Instances, Resources};
 use crate::engine::event::{Event, EventKind, LogHasher};
 use crate::engine::placement::{self, Decision, Outcome, PlacementRng, Request, Strategy};
 use crate::engine::rng::Rng;
@@ -24,6 +24,44 @@ pub const MAX_INSTANCES: usize = 5_000;
 /// instance, so keeping all of them would cost O(tasks × instances) memory — and time-travel
 /// checkpoints copy the engine).
 pub const KEPT_DECISIONS: usize = 256;
+
+/// Journal entries (instance writes) kept before pending explanations are built eagerly.
+pub const JOURNAL_LIMIT: u64 = 8_192;
+
+/// What is kept about one placement to explain it later: the journal position just before it,
+/// the request and the random streams as they were. `full` is the `Decision`, once built.
+#[derive(Debug, Clone)]
+pub(crate) struct Kept {
+    seq: u64,
+    request: Option<Box<Request>>,
+    rng_random: Rng,
+    rng_tie: Rng,
+    full: std::cell::OnceCell<Option<Decision>>,
+}
+
+impl Kept {
+    /// The full pipeline's decision on `state` (the instances just before the placement).
+    fn build(&self, task: &str, state: &BTreeMap<String, ContainerInstance>, epoch_unix: i64) -> Option<Decision> {
+        let request = self.request.as_ref()?;
+        let (mut random, mut tie) = (self.rng_random.clone(), self.rng_tie.clone());
+        let mut d = placement::place(request, state, epoch_unix, PlacementRng { random_strategy: &mut random, tie_break: &mut tie });
+        d.task = task.to_string();
+        Some(d)
+    }
+}
+
+/// The kept placement explanations by task id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Explanations {
+    map: BTreeMap<String, Kept>,
+}
+
+impl Explanations {
+    /// Forget a task's explanation (it stopped).
+    pub(crate) fn remove(&mut self, task: &str) {
+        self.map.remove(task);
+    }
+}
 
 /// Most tasks a service may ask for (the ECS quota for tasks per service is 5,000).
 pub const MAX_DESIRED: u32 = 5_000;
@@ -202,14 +240,25 @@ pub struct Engine {
     pub(crate) behaviors: BTreeMap<String, crate::engine::behavior::Behavior>,
     /// Zones currently down.
     pub(crate) down_azs: std::collections::BTreeSet<String>,
-    pub(crate) instances: BTreeMap<String, ContainerInstance>,
+    /// Every write is journaled (see [`Instances`]): the placement index and the placement
+    /// explanations read the journal.
+    pub(crate) instances: Instances,
+    /// The placement index (a cache: the same answers as `placement::place`, see
+    /// `placement::index`).
+    placer: placement::index::Placer,
+    /// Place with the full pipeline and build every explanation at once (tests compare it with
+    /// the index; see [`Engine::set_full_pipeline`]).
+    full_pipeline: bool,
+    /// See [`JOURNAL_LIMIT`].
+    journal_limit: u64,
     pub(crate) task_defs: BTreeMap<String, Vec<TaskDefinition>>,
     pub(crate) services: BTreeMap<String, Service>,
     pub(crate) tasks: BTreeMap<String, Task>,
-    /// Why each live task is where it is.
-    pub(crate) decisions: BTreeMap<String, Decision>,
+    /// Why each live task is where it is (the newest [`KEPT_DECISIONS`] placements), built when
+    /// first asked for.
+    pub(crate) decisions: Explanations,
     /// Task ids in the order their decisions were kept (oldest first), to bound `decisions`.
-    decision_order: std::collections::VecDeque<String>,
+    decision_order: std::collections::VecDeque<(String, u64)>,
     /// RunTask calls whose tasks did not fit: (group, count, decision).
     pub(crate) run_task_failures: Vec<(String, u32, Decision)>,
     family_counters: BTreeMap<String, u32>,
@@ -241,11 +290,18 @@ impl Engine {
             rng_failures: Rng::derive(seed, "failures"),
             behaviors: BTreeMap::new(),
             down_azs: std::collections::BTreeSet::new(),
-            instances: BTreeMap::new(),
+            instances: {
+                let mut i = Instances::new();
+                i.keep_before(true);
+                i
+            },
+            placer: placement::index::Placer::new(),
+            full_pipeline: false,
+            journal_limit: JOURNAL_LIMIT,
             task_defs: BTreeMap::new(),
             services: BTreeMap::new(),
             tasks: BTreeMap::new(),
-            decisions: BTreeMap::new(),
+            decisions: Explanations::default(),
             decision_order: std::collections::VecDeque::new(),
             run_task_failures: Vec::new(),
             family_counters: BTreeMap::new(),
@@ -283,14 +339,32 @@ impl Engine {
         &self.tasks
     }
     pub fn instances(&self) -> &BTreeMap<String, ContainerInstance> {
-        &self.instances
+        self.instances.map()
     }
     pub fn services(&self) -> &BTreeMap<String, Service> {
         &self.services
     }
+    /// Place every EC2 task with the full pipeline (`placement::place`, every instance rated and
+    /// explained at once) instead of the placement index. The results are the same — tests run
+    /// both and compare the logs and explanations; benchmarks compare the cost.
+    pub fn set_full_pipeline(&mut self, on: bool) {
+        self.full_pipeline = on;
+    }
+
+    /// How many instance writes may pile up in the journal before the pending explanations are
+    /// built eagerly ([`JOURNAL_LIMIT`] by default; tests set it low to exercise that path).
+    pub fn set_journal_limit(&mut self, limit: u64) {
+        self.journal_limit = limit;
+    }
+
     /// Why a live task was placed where it is (kept for the newest [`KEPT_DECISIONS`] placements).
+    /// Placements only keep a compact record; the full `Decision` (every instance's verdict) is
+    /// rebuilt the first time it is asked for, by running the full pipeline on the instances as
+    /// they were at that moment (the journal of `instances` undone back to it) with the random
+    /// streams as they were: the same `Decision` the placement would have produced.
     pub fn decision(&self, task: &str) -> Option<&Decision> {
-        self.decisions.get(task)
+        let kept = self.decisions.map.get(task)?;
+        kept.full.get_or_init(|| self.instances.as_of(kept.seq).and_then(|state| kept.build(task, &state, self.config.epoch_unix))).as_ref()
     }
     /// Every registered revision of a family, oldest first.
     pub fn task_definitions(&self, family: &str) -> &[TaskDefinition] {
@@ -350,6 +424,7 @@ impl Engine {
         if !(only_ticks && self.events.len() == events_before) {
             self.reconcile_all();
         }
+        self.trim_journal();
         true
     }
 
@@ -405,6 +480,7 @@ impl Engine {
     pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
         let r = self.execute(cmd);
         self.reconcile_all();
+        self.trim_journal();
         r
     }
 
@@ -630,6 +706,10 @@ impl Engine {
         // The id is only taken when the task is really created, so failed attempts don't burn numbers.
         let n = self.family_counters.get(&td.family).copied().unwrap_or(0) + 1;
         let provisional = format!("{}-{n}", td.family);
+        // EC2: the compact record to rebuild the full decision from, and the event's `why` when
+        // the index placed the task (the returned decision then lists no candidates).
+        let mut fast: Option<Kept> = None;
+        let mut fast_why: Option<String> = None;
         let decision = match lt {
             LaunchType::Fargate => {
                 let azs: Vec<String> = self.config.fargate_azs.iter().filter(|a| !self.down_azs.contains(*a)).cloned().collect();
@@ -650,7 +730,23 @@ impl Engine {
                     constraints: all_constraints,
                     strategies: strategies.to_vec(),
                 };
-                placement::place(&request, &self.instances, self.config.epoch_unix, PlacementRng { random_strategy: &mut self.rng_random, tie_break: &mut self.rng_tie })
+                let before = (self.rng_random.clone(), self.rng_tie.clone(), self.instances.seq());
+                let placed = if self.full_pipeline {
+                    placement::index::Placement::Full(placement::place(&request, &self.instances, self.config.epoch_unix, PlacementRng { random_strategy: &mut self.rng_random, tie_break: &mut self.rng_tie }))
+                } else {
+                    self.placer.place(&request, &self.instances, self.config.epoch_unix, PlacementRng { random_strategy: &mut self.rng_random, tie_break: &mut self.rng_tie })
+                };
+                match placed {
+                    placement::index::Placement::Full(d) => {
+                        fast = Some(Kept { seq: before.2, request: None, rng_random: before.0, rng_tie: before.1, full: std::cell::OnceCell::from(Some(d.clone())) });
+                        d
+                    }
+                    placement::index::Placement::Placed { instance, host_ports, why } => {
+                        fast_why = Some(why);
+                        fast = Some(Kept { seq: before.2, request: Some(Box::new(request)), rng_random: before.0, rng_tie: before.1, full: std::cell::OnceCell::new() });
+                        Decision { task: provisional.clone(), group: group.to_string(), outcome: Outcome::Placed { instance, host_ports }, candidates: Vec::new(), steps: Vec::new(), tie_break: None }
+                    }
+                }
             }
         };
         if let Outcome::Placed { instance, host_ports } = &decision.outcome {
@@ -664,26 +760,12 @@ impl Engine {
                 LaunchType::Fargate => (td.cpu.unwrap_or(0), td.memory.unwrap_or(0)),
             };
             let uses_eni = lt == LaunchType::Ec2 && td.network_mode == NetworkMode::Awsvpc;
-            if let Some(inst) = instance_id.as_ref().and_then(|i| self.instances.get_mut(i)) {
-                inst.remaining.cpu = inst.remaining.cpu.saturating_sub(cpu);
-                inst.remaining.memory = inst.remaining.memory.saturating_sub(memory);
-                for p in host_ports {
-                    inst.used_ports.insert(*p, id.clone());
-                }
-                if uses_eni {
-                    inst.eni_used += 1;
-                }
-                inst.tasks.push(id.clone());
-                *inst.group_counts.entry(group.to_string()).or_insert(0) += 1;
+            if let Some(i) = instance_id.as_ref() {
+                self.instances.place_task(i, &id, group, cpu, memory, host_ports, uses_eni);
             }
-            let why = decision
-                .steps
-                .last()
-                .and_then(|s| s.ratings.iter().find(|r| &r.instance == instance).map(|r| format!("{}: {}", s.strategy, r.shown)))
-                .unwrap_or_else(|| "the only instance that fits".to_string());
-            let why = match &decision.tie_break {
-                Some(tb) => format!("{why}; tie-break among {}", tb.among.len()),
-                None => why,
+            let why = match fast_why {
+                Some(w) => w,
+                None => decision.why().unwrap_or_default(),
             };
             let task = Task {
                 id: id.clone(),
@@ -729,16 +811,66 @@ impl Engine {
             self.begin_lifecycle(&id, td);
             let mut d = decision;
             d.task = id.clone();
-            self.decisions.insert(id.clone(), d.clone());
-            self.decision_order.push_back(id);
+            let kept = match fast {
+                Some(mut k) => {
+                    if let Some(Some(full)) = k.full.get_mut() {
+                        full.task = id.clone();
+                    }
+                    k
+                }
+                // Fargate: the decision is small; keep it as it is.
+                None => Kept { seq: self.instances.seq(), request: None, rng_random: self.rng_random.clone(), rng_tie: self.rng_tie.clone(), full: std::cell::OnceCell::from(Some(d.clone())) },
+            };
+            let seq = kept.seq;
+            self.decisions.map.insert(id.clone(), kept);
+            self.decision_order.push_back((id, seq));
             while self.decision_order.len() > KEPT_DECISIONS {
-                if let Some(old) = self.decision_order.pop_front() {
-                    self.decisions.remove(&old);
+                if let Some((old, _)) = self.decision_order.pop_front() {
+                    self.decisions.map.remove(&old);
                 }
             }
+            self.trim_journal();
             return d;
         }
         decision
+    }
+
+    /// Forget the part of the instance journal no kept explanation needs (and no recently used
+    /// placement index). If the explanations would need more than [`JOURNAL_LIMIT`] entries
+    /// (many writes since the oldest kept placement), the pending ones are built now instead.
+    fn trim_journal(&mut self) {
+        let now = self.instances.seq();
+        // Kept records are in journal order; the oldest (even if built or stopped since) bounds
+        // what the rest may need.
+        let mut needed = now;
+        if let Some((_, seq)) = self.decision_order.front() {
+            needed = needed.min(*seq);
+        }
+        if now - needed > self.journal_limit && self.instances.journal_len() as u64 > self.journal_limit {
+            self.build_pending_explanations();
+            needed = now;
+        }
+        // Indexes that looked recently keep their part too (an older one rebuilds on next use).
+        let mut keep_from = needed;
+        if let Some(c) = self.placer.oldest_cursor() {
+            keep_from = keep_from.min(c.max(now.saturating_sub(self.journal_limit / 2)));
+        }
+        self.instances.forget_before(keep_from);
+    }
+
+    /// Build every kept explanation not built yet, in one walk back through the journal.
+    fn build_pending_explanations(&mut self) {
+        let pending: Vec<(String, u64)> = self.decision_order.iter().filter(|(id, _)| self.decisions.map.get(id).is_some_and(|k| k.full.get().is_none())).cloned().collect();
+        let stops: Vec<u64> = pending.iter().map(|(_, s)| *s).collect();
+        let epoch = self.config.epoch_unix;
+        let decisions = &self.decisions;
+        self.instances.walk_back(&stops, |seq, state| {
+            for (id, _) in pending.iter().filter(|(_, s)| *s == seq) {
+                if let Some(k) = decisions.map.get(id) {
+                    let _ = k.full.get_or_init(|| k.build(id, state, epoch));
+                }
+            }
+        });
     }
 
     /// Resources reserved across the cluster: (reserved, registered).

@@ -31,6 +31,7 @@ mod strategy_random;
 mod strategy_spread;
 mod tiebreak;
 pub mod fargate;
+pub mod index;
 pub mod scale_in;
 
 #[cfg(test)]
@@ -222,6 +223,22 @@ impl Decision {
         }
     }
 
+    /// The one-line reason the `taskPlaced` event gives: the deciding (last) strategy's value for
+    /// the chosen instance, and the size of the tie-break if there was one. `None` if unplaced.
+    /// [`index::Placer`] builds the same text without a `Decision`.
+    pub fn why(&self) -> Option<String> {
+        let Outcome::Placed { instance, .. } = &self.outcome else { return None };
+        let why = self
+            .steps
+            .last()
+            .and_then(|s| s.ratings.iter().find(|r| &r.instance == instance).map(|r| format!("{}: {}", s.strategy, r.shown)))
+            .unwrap_or_else(|| ONLY_FIT.to_string());
+        Some(match &self.tie_break {
+            Some(tb) => format!("{why}; tie-break among {}", tb.among.len()),
+            None => why,
+        })
+    }
+
     /// Why the task went where it did (or nowhere), as short lines.
     pub fn explain(&self) -> Vec<String> {
         let mut lines = Vec::new();
@@ -242,6 +259,27 @@ impl Decision {
             Outcome::Unplaced { summary } => lines.push(summary.clone()),
         }
         lines
+    }
+}
+
+/// The `why` of a placement no strategy had to rate (one candidate, or no strategies).
+pub(crate) const ONLY_FIT: &str = "the only instance that fits";
+
+/// How `binpack` shows a candidate's value (shared with [`index`], so both say the same).
+pub(crate) fn binpack_shown(field: BinpackField, left: u32) -> String {
+    let unit = match field {
+        BinpackField::Cpu => "CPU units",
+        BinpackField::Memory => "MiB",
+    };
+    format!("would have {left} {unit} left")
+}
+
+/// How `spread` shows a candidate's value: `n` tasks of `group` share its value `v` of `field`.
+pub(crate) fn spread_shown(field: &str, v: &str, n: u32, group: &str) -> String {
+    if field == "instanceId" || field == "host" {
+        format!("runs {n} of {group}")
+    } else {
+        format!("{v} has {n} of {group}")
     }
 }
 
@@ -276,7 +314,7 @@ fn parse_member_of(expression: &str) -> Result<std::rc::Rc<cql::Expr>, String> {
     })
 }
 
-fn filters(request: &Request) -> Result<Vec<Box<dyn Filter>>, String> {
+pub(crate) fn filters(request: &Request) -> Result<Vec<Box<dyn Filter>>, String> {
     let mut chain: Vec<Box<dyn Filter>> = vec![
         Box::new(filter_status::Status),
         Box::new(filter_cpu::Cpu),

@@ -32,12 +32,7 @@ pub(crate) fn rate(field: &str, pool: &[&ContainerInstance], ctx: &Ctx) -> Vec<R
         .map(|inst| {
             let v = value_of(field, inst);
             let n = per_value.get(v).copied().unwrap_or(0);
-            let shown = if field == "instanceId" || field == "host" {
-                format!("runs {n} of {group}")
-            } else {
-                format!("{v} has {n} of {group}")
-            };
-            Rating { instance: inst.id.clone(), key: n as i64, shown }
+            Rating { instance: inst.id.clone(), key: n as i64, shown: super::spread_shown(field, v, n, group) }
         })
         .collect()
 }
