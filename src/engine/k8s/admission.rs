@@ -99,6 +99,43 @@ pub fn apply_limit_range(spec: &mut PodSpec, lr: &LimitRange) -> Result<(), Stri
     Ok(())
 }
 
+/// The built-in classes every cluster has (`pkg/apis/scheduling/types.go`).
+pub const SYSTEM_CLASSES: &[(&str, i32)] = &[("system-node-critical", 2_000_001_000), ("system-cluster-critical", 2_000_000_000)];
+
+/// The Priority admission plugin (`plugin/pkg/admission/priority/admission.go`): a pod naming a
+/// `priorityClassName` gets that class's value (an unknown class is refused), a pod naming none
+/// gets the `globalDefault` class if there is one (its name is set on the pod), else priority 0;
+/// a `priority` written in the pod that differs is refused. Returns whether the pod may not
+/// preempt (`preemptionPolicy: Never`).
+pub fn resolve_priority(spec: &mut PodSpec, classes: &[&PriorityClass]) -> Result<bool, String> {
+    let (priority, never) = match spec.priority_class_name.clone() {
+        Some(name) => match classes.iter().find(|c| c.meta.name == name) {
+            Some(c) => (c.value, c.preempt_never),
+            None => match SYSTEM_CLASSES.iter().find(|(n, _)| *n == name) {
+                Some((_, v)) => (*v, false),
+                None => return Err(format!("no PriorityClass with name {name} was found")),
+            },
+        },
+        None => {
+            // Several global defaults: upstream takes the one with the lowest value.
+            match classes.iter().filter(|c| c.global_default).min_by_key(|c| c.value) {
+                Some(c) => {
+                    spec.priority_class_name = Some(c.meta.name.clone());
+                    (c.value, c.preempt_never)
+                }
+                None => (0, false),
+            }
+        }
+    };
+    if let Some(p) = spec.priority {
+        if p != priority {
+            return Err(format!("the integer value of priority ({p}) must not be provided in pod spec; priority admission controller computed {priority} from the given PriorityClass name"));
+        }
+    }
+    spec.priority = Some(priority);
+    Ok(never)
+}
+
 /// The quota check for one pod against one quota, given what the namespace already uses.
 pub fn check_quota(q: &ResourceQuota, spec: &PodSpec, used: &BTreeMap<&'static str, i64>) -> Result<(), String> {
     // A compute quota requires the matching request/limit on every container.
@@ -144,10 +181,20 @@ pub fn check_quota(q: &ResourceQuota, spec: &PodSpec, used: &BTreeMap<&'static s
 }
 
 impl Engine {
+    /// The cluster's PriorityClasses.
+    pub(crate) fn k_priority_classes(&self) -> Vec<&PriorityClass> {
+        self.kube.objects.values().filter_map(|o| if let Object::PriorityClass(c) = o { Some(c) } else { None }).collect()
+    }
+
+    fn k_admit_priority(&self, pod: &mut Pod) -> Result<bool, String> {
+        resolve_priority(&mut pod.spec, &self.k_priority_classes())
+    }
+
     /// LimitRange defaults and checks, then every ResourceQuota of the namespace. The error is
     /// the API server's: `pods "NAME" is forbidden: ...`.
     pub(crate) fn k_admit(&self, pod: &mut Pod, ns: &str) -> Result<(), String> {
         let forbidden = |name: &str, e: String| format!("pods \"{name}\" is forbidden: {e}");
+        self.k_admit_priority(pod).map_err(|e| forbidden(&pod.meta.name, e))?;
         let lrs: Vec<&LimitRange> = self.kube.objects.values().filter_map(|o| if let Object::LimitRange(l) = o { Some(l) } else { None }).filter(|l| ns_of(&l.meta) == ns).collect();
         for lr in lrs {
             apply_limit_range(&mut pod.spec, lr).map_err(|e| forbidden(&pod.meta.name, e))?;

@@ -241,6 +241,12 @@ pub fn object_json(o: &Object) -> Value {
             };
             head.set("spec", spec.done()).done()
         }
+        Object::PriorityClass(c) => head
+            .set("value", json!(c.value))
+            .set("globalDefault", json!(c.global_default))
+            .set("preemptionPolicy", json!(if c.preempt_never { "Never" } else { "PreemptLowerPriority" }))
+            .opt("description", c.description.as_ref().map(|d| json!(d)))
+            .done(),
     }
 }
 

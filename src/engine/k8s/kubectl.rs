@@ -335,36 +335,42 @@ impl Engine {
             if ns_of(&pdb.meta) != p.namespace || !pdb.selector.matches(&p.pod.meta.labels) {
                 continue;
             }
-            let pods: Vec<&PodState> = self.kube.pods.values().filter(|q| q.namespace == p.namespace && !q.terminal() && pdb.selector.matches(&q.pod.meta.labels)).collect();
-            let healthy = pods.iter().filter(|q| q.ready && !q.terminating).count() as i64;
-            // Expected: the owning controllers' replicas (bare pods count themselves).
-            let mut owners: Vec<(String, String)> = Vec::new();
-            let mut bare = 0;
-            for q in &pods {
-                match &q.owner {
-                    Some(o) if !owners.contains(o) => owners.push(o.clone()),
-                    Some(_) => {}
-                    None => bare += 1,
-                }
-            }
-            let expected: i64 = bare
-                + owners
-                    .iter()
-                    .map(|(k, n)| match k.as_str() {
-                        "ReplicaSet" => self.kube.replica_sets.get(&key(&p.namespace, n)).map(|r| r.rs.replicas).unwrap_or(0),
-                        _ => pods.iter().filter(|q| q.owned_by(k, n)).count() as i64,
-                    })
-                    .sum::<i64>();
-            let desired_healthy = match &pdb.budget {
-                DisruptionBudget::MinAvailable(IntOrPercent::Int(n)) => *n,
-                DisruptionBudget::MinAvailable(v) => v.scaled(expected, true),
-                DisruptionBudget::MaxUnavailable(v) => expected - v.scaled(expected, true),
-            };
-            if healthy - desired_healthy <= 0 {
+            if self.k_pdb_disruptions_allowed(pdb) <= 0 {
                 return Some(pdb.meta.name.clone());
             }
         }
         None
+    }
+
+    /// A budget's `status.disruptionsAllowed`: `currentHealthy − desiredHealthy` (may be ≤ 0).
+    pub(crate) fn k_pdb_disruptions_allowed(&self, pdb: &PodDisruptionBudget) -> i64 {
+        let ns = ns_of(&pdb.meta);
+        let pods: Vec<&PodState> = self.kube.pods.values().filter(|q| q.namespace == ns && !q.terminal() && pdb.selector.matches(&q.pod.meta.labels)).collect();
+        let healthy = pods.iter().filter(|q| q.ready && !q.terminating).count() as i64;
+        // Expected: the owning controllers' replicas (bare pods count themselves).
+        let mut owners: Vec<(String, String)> = Vec::new();
+        let mut bare = 0;
+        for q in &pods {
+            match &q.owner {
+                Some(o) if !owners.contains(o) => owners.push(o.clone()),
+                Some(_) => {}
+                None => bare += 1,
+            }
+        }
+        let expected: i64 = bare
+            + owners
+                .iter()
+                .map(|(k, n)| match k.as_str() {
+                    "ReplicaSet" => self.kube.replica_sets.get(&key(&ns, n)).map(|r| r.rs.replicas).unwrap_or(0),
+                    _ => pods.iter().filter(|q| q.owned_by(k, n)).count() as i64,
+                })
+                .sum::<i64>();
+        let desired_healthy = match &pdb.budget {
+            DisruptionBudget::MinAvailable(IntOrPercent::Int(n)) => *n,
+            DisruptionBudget::MinAvailable(v) => v.scaled(expected, true),
+            DisruptionBudget::MaxUnavailable(v) => expected - v.scaled(expected, true),
+        };
+        healthy - desired_healthy
     }
 
     /// One pass of `kubectl drain`: evict what may be evicted, retry the rest in 5 s.

@@ -58,6 +58,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("NetworkPolicy", "networking.k8s.io/v1"),
     ("HorizontalPodAutoscaler", "autoscaling/v2"),
     ("PodDisruptionBudget", "policy/v1"),
+    ("PriorityClass", "scheduling.k8s.io/v1"),
 ];
 
 /// Reads every document with the default [`Limits`].
@@ -117,12 +118,13 @@ fn read_object(r: &mut Reader, root: &Node) -> Option<Object> {
         "ConfigMap" => top.extend(["data", "binaryData", "immutable"]),
         "Secret" => top.extend(["data", "stringData", "type", "immutable"]),
         "Namespace" => top.push("spec"),
+        "PriorityClass" => top.extend(["value", "globalDefault", "preemptionPolicy", "description"]),
         _ => top.push("spec"),
     }
     r.fields(root, "", &top, ignored);
     let meta = read_meta(r, root, k);
     let spec = r.get(root, "spec");
-    let needs_spec = !matches!(*k, "ConfigMap" | "Secret" | "Namespace");
+    let needs_spec = !matches!(*k, "ConfigMap" | "Secret" | "Namespace" | "PriorityClass");
     if needs_spec && spec.is_none() {
         r.required(root, "", "spec");
         return None;
@@ -155,6 +157,7 @@ fn read_object(r: &mut Reader, root: &Node) -> Option<Object> {
         "NetworkPolicy" => Object::NetworkPolicy(read_network_policy(r, meta, spec)),
         "HorizontalPodAutoscaler" => Object::HorizontalPodAutoscaler(read_hpa(r, meta, spec, &api)),
         "PodDisruptionBudget" => Object::PodDisruptionBudget(read_pdb(r, meta, spec)?),
+        "PriorityClass" => Object::PriorityClass(read_priority_class(r, meta, root)?),
         "ConfigMap" => {
             let mut keys = data_keys(r, root, "data");
             keys.extend(data_keys(r, root, "binaryData"));
@@ -1149,6 +1152,41 @@ fn read_hpa(r: &mut Reader, meta: ObjectMeta, spec: &Node, api: &str) -> Horizon
         }
     }
     HorizontalPodAutoscaler { meta, scale_target_ref: target, min_replicas, max_replicas, metrics, scale_up, scale_down }
+}
+
+/// A PriorityClass, with the API server's checks (`pkg/apis/scheduling/validation`): `value` is
+/// required and at most 1,000,000,000 (`HighestUserDefinablePriority`) for user classes; names
+/// starting `system-` are reserved.
+fn read_priority_class(r: &mut Reader, mut meta: ObjectMeta, root: &Node) -> Option<PriorityClass> {
+    if meta.namespace.is_some() {
+        let pos = root.get("metadata").and_then(|m| m.get("namespace")).map(|n| n.pos).unwrap_or(root.pos);
+        r.warning(pos, "metadata.namespace", "k8s-cluster-scoped", "a PriorityClass is not namespaced; this field is ignored");
+        meta.namespace = None;
+    }
+    let Some(value) = r.opt_int(root, "value", "") else {
+        r.required(root, "", "value");
+        return None;
+    };
+    let pos = root.get("value").map(|n| n.pos).unwrap_or(root.pos);
+    if value > 1_000_000_000 {
+        r.error(pos, "value", "k8s-priority", format!("Invalid value: {value}: maximum allowed value of a user defined priority is 1000000000"));
+        return None;
+    }
+    if value < i32::MIN as i64 {
+        r.error(pos, "value", "k8s-priority", format!("Invalid value: {value}: must be a 32-bit integer"));
+        return None;
+    }
+    if meta.name.starts_with("system-") {
+        r.error(meta.pos, "metadata.name", "k8s-priority", format!("Invalid value: {:?}: priority class names with 'system-' prefix are reserved", meta.name));
+        return None;
+    }
+    let global_default = r.opt_bool(root, "globalDefault", "").unwrap_or(false);
+    let preempt_never = match root.get("preemptionPolicy") {
+        Some(n) => r.enum_value(n, "preemptionPolicy", &[("PreemptLowerPriority", false), ("Never", true)]).unwrap_or(false),
+        None => false,
+    };
+    let description = r.opt_string(root, "description", "");
+    Some(PriorityClass { meta, value: value as i32, global_default, preempt_never, description })
 }
 
 fn read_pdb(r: &mut Reader, meta: ObjectMeta, spec: &Node) -> Option<PodDisruptionBudget> {

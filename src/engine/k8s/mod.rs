@@ -16,7 +16,8 @@
 //!   [`jobs`]: the Job controller (completions, parallelism, backoffLimit, deadlines);
 //!   [`services`]: Services (cluster IP, node ports, load balancers, quotas) and their endpoints;
 //!   [`netpol`]: NetworkPolicy evaluation (may one pod reach another), used by the calls between
-//!   Services (`load.rs`); [`pressure`]: the kubelet's node-pressure eviction.
+//!   Services (`load.rs`); [`pressure`]: the kubelet's node-pressure eviction; [`preemption`]:
+//!   the scheduler's DefaultPreemption (PriorityClasses resolved in [`admission`]).
 //!
 //! See docs/kubernetes.md for what a learner can write and how the scheduler decides.
 
@@ -37,6 +38,7 @@ pub mod model;
 pub mod netpol;
 pub mod node;
 pub mod pods;
+pub mod preemption;
 pub mod pressure;
 pub mod provisioner;
 pub mod qos;

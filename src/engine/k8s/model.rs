@@ -607,6 +607,19 @@ pub struct PodDisruptionBudget {
     pub budget: DisruptionBudget,
 }
 
+/// `scheduling.k8s.io/v1` PriorityClass (cluster-scoped): the priority a pod naming it gets at
+/// admission, and whether such pods may preempt others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PriorityClass {
+    pub meta: ObjectMeta,
+    /// Up to 1,000,000,000 for user classes (higher values are reserved for system classes).
+    pub value: i32,
+    pub global_default: bool,
+    /// `PreemptLowerPriority` (default) or `Never`.
+    pub preempt_never: bool,
+    pub description: Option<String>,
+}
+
 /// Any object a manifest may hold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind")]
@@ -625,6 +638,7 @@ pub enum Object {
     ConfigMap(ConfigMap),
     Secret(Secret),
     PodDisruptionBudget(PodDisruptionBudget),
+    PriorityClass(PriorityClass),
 }
 
 impl Object {
@@ -644,6 +658,7 @@ impl Object {
             Object::ConfigMap(_) => "ConfigMap",
             Object::Secret(_) => "Secret",
             Object::PodDisruptionBudget(_) => "PodDisruptionBudget",
+            Object::PriorityClass(_) => "PriorityClass",
         }
     }
 
@@ -663,6 +678,7 @@ impl Object {
             Object::ConfigMap(o) => &o.meta,
             Object::Secret(o) => &o.meta,
             Object::PodDisruptionBudget(o) => &o.meta,
+            Object::PriorityClass(o) => &o.meta,
         }
     }
 }

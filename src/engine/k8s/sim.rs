@@ -148,6 +148,8 @@ pub(crate) struct PodState {
     /// The last FailedScheduling message while Pending.
     pub message: Option<String>,
     pub decision: Option<ScheduleResult>,
+    /// `status.nominatedNodeName`: the node preemption freed for this pod (`preemption.rs`).
+    pub nominated: Option<String>,
 }
 
 impl PodState {
@@ -358,6 +360,12 @@ pub struct PodView {
     /// CPU in use, millicores, for pods of a Deployment with a load (`kubernetes.traffic`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_usage_milli: Option<i64>,
+    /// `status.nominatedNodeName`: where preemption made room for this pod.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nominated_node: Option<String>,
+    /// `spec.priority` as admission resolved it (from the PriorityClass), when not 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
     /// Why the pod's CPU is throttled now (its requests need more than its CPU limit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu_throttled: Option<String>,
@@ -706,7 +714,7 @@ impl Engine {
         let (first, rest): (Vec<Object>, Vec<Object>) = objects.into_iter().partition(|o| {
             matches!(
                 o,
-                Object::Namespace(_) | Object::ResourceQuota(_) | Object::LimitRange(_) | Object::ConfigMap(_) | Object::Secret(_) | Object::PodDisruptionBudget(_) | Object::Service(_) | Object::NetworkPolicy(_)
+                Object::Namespace(_) | Object::ResourceQuota(_) | Object::LimitRange(_) | Object::ConfigMap(_) | Object::Secret(_) | Object::PodDisruptionBudget(_) | Object::Service(_) | Object::NetworkPolicy(_) | Object::PriorityClass(_)
             )
         });
         for o in first.into_iter().chain(rest) {
@@ -812,6 +820,7 @@ impl Engine {
             tried_version: None,
             message: None,
             decision: None,
+            nominated: None,
         };
         self.kube.pods.insert(key(ns, &name), state);
         self.emit(EventKind::PodCreated { pod: name.clone(), namespace: ns.to_string(), owner: owner_text });
@@ -875,7 +884,7 @@ impl Engine {
 
     /// The selector the system default spread constraints use for a pod: its ReplicaSet's, else
     /// the first Service that selects it.
-    fn k_default_selector(&self, p: &PodState) -> Option<LabelSelector> {
+    pub(crate) fn k_default_selector(&self, p: &PodState) -> Option<LabelSelector> {
         if let Some((kind, name)) = &p.owner {
             if kind == "ReplicaSet" {
                 return self.kube.replica_sets.get(&key(&p.namespace, name)).map(|r| r.rs.selector.clone());
@@ -893,22 +902,23 @@ impl Engine {
     /// One scheduling cycle per pending pod, oldest first. Returns true if a pod was bound.
     fn k_schedule_pending(&mut self) -> bool {
         let version = self.kube.version;
-        let mut pending: Vec<(u64, String)> = self
+        let mut pending: Vec<(i64, u64, String)> = self
             .kube
             .pods
             .iter()
             .filter(|(_, p)| p.node.is_none() && p.active() && p.tried_version != Some(version))
-            .map(|(k, p)| (p.seq, k.clone()))
+            .map(|(k, p)| (-(p.pod.spec.priority.unwrap_or(0) as i64), p.seq, k.clone()))
             .collect();
         if pending.is_empty() {
             return false;
         }
+        // PrioritySort (the default QueueSort): higher priority first, then the oldest.
         pending.sort();
         let profile = self.kube.profile.clone().unwrap_or_else(Profile::default_scheduler);
         let mut placed = self.k_placed();
         let mut bound = false;
         let mut rng = self.kube.rng_tie.take().unwrap_or_else(|| Rng::derive(self.seed, "k8s-tie-break"));
-        for (_, k) in pending {
+        for (_, _, k) in pending {
             let Some(p) = self.kube.pods.get(&k).cloned() else { continue };
             // Fargate profiles capture matching pods before the default scheduler sees them.
             if let Some(fp) = fargate_profile_for(&self.kube.fargate_profiles, &p.namespace, &p.pod.meta.labels).cloned() {
@@ -956,11 +966,16 @@ impl Engine {
             match result.outcome.clone() {
                 Outcome::Scheduled { node, .. } => {
                     let why = why_here(&result, &node);
+                    if let Some(ps) = self.kube.pods.get_mut(&k) {
+                        ps.nominated = None;
+                    }
                     placed.push(PlacedPod { pod: p.pod.clone(), node: node.clone() });
                     self.k_bind(&k, &node, why, Some(result));
                     bound = true;
                 }
                 Outcome::Unschedulable { message } => {
+                    // PostFilter: DefaultPreemption (`preemption.rs`).
+                    let message = self.k_preempt(&k, &placed, &profile, &result, &message);
                     if let Some(ps) = self.kube.pods.get_mut(&k) {
                         ps.tried_version = Some(version);
                         ps.message = Some(message.clone());
@@ -1044,6 +1059,8 @@ impl Engine {
                     } else {
                         Some(loads.get(&key(&p.namespace, p.name())).map(|l| l.cpu_milli).unwrap_or(0))
                     },
+                    nominated_node: p.nominated.clone(),
+                    priority: p.pod.spec.priority.filter(|v| *v != 0),
                     cpu_throttled: loads.get(&key(&p.namespace, p.name())).filter(|l| l.throttled).map(|l| {
                         format!(
                             "CPU throttled: {:.1} requests/s need {}, the CPU limit is {} (CFS quota): the container gets {} and its requests queue",

@@ -327,6 +327,15 @@ pub struct Cluster<'a> {
     pub default_spread_selector: Option<&'a super::model::LabelSelector>,
 }
 
+/// Runs every filter for `pod` on `nodes[idx]` alone (the rest of the cluster as context), as
+/// preemption's dry run does (`RunFilterPluginsWithNominatedPods`); the first failing verdict, if
+/// any.
+pub fn filter_node(pod: &Pod, nodes: &[Node], cluster: &Cluster, profile: &Profile, idx: usize) -> Option<FilterVerdict> {
+    let node = nodes.get(idx)?;
+    let ctx = Ctx { pod, nodes, pods: cluster.pods, namespaces: cluster.namespaces, profile, default_spread_selector: cluster.default_spread_selector };
+    FILTERS.iter().map(|f| f(&ctx, node)).find(|v| !v.passed)
+}
+
 /// Schedules one pod, starting the node search at 0. See [`schedule_from`].
 pub fn schedule(pod: &Pod, nodes: &[Node], existing: &[PlacedPod], profile: &Profile, rng: &mut Rng) -> ScheduleResult {
     let namespaces = BTreeMap::new();
