@@ -208,3 +208,31 @@ fn a_global_default_class_applies_to_pods_without_one() {
     let plain = pods(&e).into_iter().find(|p| p.name.starts_with("plain-")).unwrap_or_else(|| panic!("no plain pod"));
     assert_eq!(plain.priority, Some(42));
 }
+
+#[test]
+fn a_disruption_budget_outweighs_priority_when_choosing_the_node() {
+    // low-batch may lose no pod (minAvailable 2 of 2): preempting on pool a would violate it, so
+    // pool b's medium-priority pod is preempted instead (fewest PDB violations comes first).
+    let pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: low-batch\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels:\n      app: low-batch\n";
+    let mut e = engine(json!([
+        { "at": "30s", "action": "kubectl", "args": "apply", "manifest": pdb },
+        { "at": "1m", "action": "kubectl", "args": "apply", "manifest": deployment("critical", Some("high"), 1, "1", None) }
+    ]));
+    e.run_until(60_500);
+    let b = node_of_pool(&e, "b");
+    let pre: Vec<String> = e
+        .events()
+        .iter()
+        .filter_map(|ev| match &ev.kind {
+            EventKind::PodPreempted { victims, node, .. } => {
+                assert_eq!(node, &b);
+                Some(victims.join(","))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pre.len(), 1);
+    assert!(pre[0].starts_with("default/mid-batch-"), "{pre:?}");
+    let text = e.events().iter().find(|ev| matches!(ev.kind, EventKind::PodPreempted { .. })).map(|ev| ev.kind.describe()).unwrap_or_default();
+    assert!(text.ends_with("(fewest PodDisruptionBudget violations among 2 candidate nodes)"), "{text}");
+}
