@@ -65,6 +65,20 @@ fn every_demo_loads_names_a_chapter_and_every_step_changes_something() {
 }
 
 #[test]
+fn every_chapter_has_a_demo_named_after_it() {
+    // The page offers "▶ Presenter demo" for a chapter when lessons/demos/<chapter id>.json exists
+    // (src/ui/demo.rs `has_demo`), so the file name must be the chapter's id and say so inside.
+    let index: serde_json::Value = serde_json::from_str(&std::fs::read_to_string("lessons/index.json").expect("index")).expect("json");
+    let chapters: Vec<String> = index["chapters"].as_array().expect("chapters").iter().filter_map(|c| c["id"].as_str().map(str::to_string)).collect();
+    assert_eq!(chapters.len(), 15);
+    for id in &chapters {
+        let run = load(&format!("{id}.json"));
+        assert_eq!(&run.demo.chapter, id);
+        assert!((2..=8).contains(&run.demo.steps.len()), "{id}: {} steps", run.demo.steps.len());
+    }
+}
+
+#[test]
 fn the_self_healing_demo_shows_loss_waiting_and_replacement() {
     let mut run = load("self-healing.json");
     run.next_step().expect("step 1");
@@ -663,6 +677,43 @@ fn the_kubernetes_scheduling_demo_shows_taints_tolerations_selectors_and_a_paced
     let drained = k.nodes.iter().find(|n| n.name == "ip-10-0-1-10.ec2.internal").expect("node");
     assert!(drained.unschedulable && drained.pods.is_empty());
     assert_eq!(k.deployments.iter().find(|d| d.name == "web").map(|d| d.ready), Some(6));
+}
+
+fn hourly(e: &Engine) -> f64 {
+    (e.snapshot().cost.hourly_usd * 10_000.0).round() / 10_000.0
+}
+
+/// (state, value) of every alarm state change.
+fn alarm_changes(e: &Engine) -> Vec<(String, f64)> {
+    events_of(e, "alarmStateChanged").iter().filter_map(|v| Some((v["state"].as_str()?.to_string(), v["value"].as_f64()?))).collect()
+}
+
+#[test]
+fn the_cost_demo_shows_the_bill_following_instances_not_tasks() {
+    let mut run = load("cost.json");
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(hourly(e), 0.384, "two m5.xlarge at $0.192");
+    assert_eq!(alarm_changes(e), vec![("ALARM".to_string(), 0.38)]);
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(running(e, "web:1"), 2);
+    assert_eq!(hourly(e), 0.384, "scaling tasks in saves nothing on EC2");
+
+    run.next_step().expect("step 3: smaller instances");
+    let mut fewest = usize::MAX;
+    play(&mut run, |e| fewest = fewest.min(running(e, "web:1")));
+    let e = &run.session.engine;
+    assert_eq!(fewest, 2, "never fewer tasks than before the move");
+    assert_eq!(per_instance(e, "web"), counts(&[("i-03", 2), ("i-04", 2)]));
+    assert_eq!(hourly(e), 0.4256, "the drained m5.xlarge are still billed");
+
+    next(&mut run);
+    let e = &run.session.engine;
+    assert_eq!(hourly(e), 0.0416);
+    assert_eq!(running(e, "web:1"), 4);
+    assert_eq!(alarm_changes(e), vec![("ALARM".to_string(), 0.38), ("OK".to_string(), 0.04)]);
 }
 
 /// Not a check: `DEMO=cost.json cargo test --test demos dump -- --ignored --nocapture` prints
