@@ -140,6 +140,28 @@ fn a_broken_demo_says_where() {
 }
 
 #[test]
+fn a_failing_command_is_reported_once_and_the_demo_goes_on() {
+    let text = r#"{"demo": 1, "chapter": "self-healing", "title": "t", "startFrom": "05-self-healing/01-retire-instance.json", "steps": [
+        {"say": "Scale to four and terminate an instance that does not exist.", "do": [
+            {"action": "updateService", "service": "web", "desiredCount": 4},
+            {"action": "terminateInstance", "instance": "i-99"},
+            {"action": "stopTask", "task": "web-1"},
+            {"action": "runFor", "duration": "30s"}]},
+        {"say": "The next step plays as written.", "do": [{"action": "runFor", "duration": "10s"}]}]}"#;
+    let mut run = DemoRun::new(parse_demo(text, &files).expect("a valid demo"));
+    let err = run.next_step().expect_err("i-99 does not exist");
+    assert!(err.starts_with("step 1: terminateInstance failed: "), "{err}");
+    assert_eq!(run.caption(), Some("Scale to four and terminate an instance that does not exist."));
+    assert_eq!(run.progress_text(), "Step 1 of 2 · plays to 00:00:30");
+    play(&mut run, |_| {});
+    let e = &run.session.engine;
+    assert_eq!(e.services()["web"].desired_count, 4, "the command before the failure happened");
+    assert_eq!(e.tasks()["web-1"].desired_status, TaskStatus::Stopped, "and the one after it");
+    assert_eq!(run.next_step(), Ok(()), "the next key goes on instead of repeating step 1");
+    assert_eq!(run.progress_text(), "Step 2 of 2 · plays to 00:00:40");
+}
+
+#[test]
 fn the_placement_demo_packs_then_balances() {
     let mut run = load("placement-strategies.json");
     run.next_step().expect("step 1");

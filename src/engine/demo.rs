@@ -169,12 +169,18 @@ impl DemoRun {
     /// Carries out the next step's commands now; its time actions set how far it plays (the
     /// player runs up to [`DemoRun::hold_until`]). If the previous step had not finished
     /// playing, it is first run to its end, so every run of a demo shows the same cluster.
+    ///
+    /// A command that fails is skipped and reported (the first failure is the `Err`), but the
+    /// rest of the step still happens and the step counts as shown: pressing "Next step" again
+    /// goes on to the next step instead of repeating this one's commands (which would fail
+    /// again: a service created twice, an instance terminated twice).
     pub fn next_step(&mut self) -> Result<(), String> {
         let Some(step) = self.demo.steps.get(self.done).cloned() else { return Err("the demo is over".to_string()) };
         if self.session.now() < self.hold_until {
             self.session.run_until(self.hold_until);
         }
         let mut until = self.session.now();
+        let mut first_error = None;
         for a in &step.actions {
             match a {
                 Action::RunFor(d) => until = until.saturating_add(*d),
@@ -184,13 +190,15 @@ impl DemoRun {
                     if until > self.session.now() {
                         self.session.run_until(until);
                     }
-                    self.session.act(a).map_err(|e| format!("step {}: {} failed: {}", self.done + 1, a.name(), e.message))?;
+                    if let Err(e) = self.session.act(a) {
+                        first_error.get_or_insert_with(|| format!("step {}: {} failed: {}", self.done + 1, a.name(), e.message));
+                    }
                 }
             }
         }
         self.hold_until = until;
         self.done += 1;
-        Ok(())
+        first_error.map_or(Ok(()), Err)
     }
 
     /// Runs the simulation toward `t`, never past the current step's end. `false` once the
