@@ -425,13 +425,23 @@ metadata: {name: pdb, namespace: shop}
 spec:
   maxUnavailable: "30%"
   selector: {matchLabels: {app: web}}
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+description: user-facing
 "#;
 
 #[test]
 fn every_kind_round_trips_through_the_manifest_parser() {
     let yaml = round_trip(EVERY_KIND);
     write_for_python_check("every-kind.yaml", &yaml);
-    assert_eq!(yaml.matches("---\n").count(), 20, "21 documents");
+    assert_eq!(yaml.matches("---\n").count(), 21, "22 documents");
+    assert!(
+        yaml.contains("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\nvalue: 1000\nglobalDefault: false\npreemptionPolicy: PreemptLowerPriority\ndescription: user-facing\n"),
+        "{yaml}"
+    );
     // Strings YAML would misread come out quoted; the rest plain.
     for want in [
         "    team: \"on\"\n",
