@@ -330,3 +330,68 @@ fn quotas_refuse_with_the_api_servers_text() {
         "{actions:#?}"
     );
 }
+
+/// A policy applied and deleted on the timeline: the calls time out from the moment it exists,
+/// and flow again once it is gone (`trafficBlocked`, then `trafficAllowed`).
+#[test]
+fn a_policy_applied_then_deleted_blocks_then_lets_calls_through() {
+    let deny = "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: deny-backend
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels:
+      app: backend
+  policyTypes:
+  - Ingress
+";
+    let s = json!({
+        "berth": 1,
+        "name": "policy on the timeline",
+        "seed": 9,
+        "cluster": { "availabilityZones": ["us-east-1a"] },
+        "kubernetes": {
+            "nodeGroups": [{ "name": "ng", "instanceType": "m5.large", "desiredSize": 1 }],
+            "manifests": [format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n{}", app("shop"))],
+            "traffic": [{ "deployment": "frontend", "namespace": "shop", "load": { "shape": "constant", "rps": 20 },
+                          "calls": [{ "service": "backend", "port": 8080 }] }]
+        },
+        "timeline": [
+            { "at": "30s", "action": "kubectl", "args": "apply", "manifest": deny },
+            { "at": "60s", "action": "kubectl", "args": "delete networkpolicy deny-backend -n shop" },
+            { "at": "70s", "action": "kubectl", "args": "delete networkpolicy deny-backend -n shop" }
+        ],
+        "runUntil": "80s"
+    });
+    let mut e = match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files in tests"))) {
+        Ok(sc) => sc.start(None),
+        Err(d) => panic!("scenario does not load: {d:?}"),
+    };
+    e.run_until(20_000);
+    let r = route(&e, "deployment/frontend", "shop", "shop");
+    assert_eq!((r.delivered_per_second, r.timeouts_per_second), (20.0, 0.0));
+    e.run_until(45_000);
+    let r = route(&e, "deployment/frontend", "shop", "shop");
+    assert_eq!((r.delivered_per_second, r.timeouts_per_second, r.blocked_pairs), (0.0, 20.0, 1));
+    e.run_until(80_000);
+    let r = route(&e, "deployment/frontend", "shop", "shop");
+    assert_eq!((r.delivered_per_second, r.timeouts_per_second), (20.0, 0.0));
+    let backend = pod_name(&e, "shop", "backend-");
+    let frontend = pod_name(&e, "shop", "frontend-");
+    let log: Vec<(u64, String)> = e
+        .events()
+        .iter()
+        .filter(|ev| matches!(ev.kind, EventKind::TrafficBlocked { .. } | EventKind::TrafficAllowed { .. } | EventKind::ActionFailed { .. }))
+        .map(|ev| (ev.t, ev.kind.describe()))
+        .collect();
+    assert_eq!(log.len(), 3, "{log:#?}");
+    assert_eq!(
+        log[0],
+        (30_000, format!("frontend → backend:8080 blocked: pod {backend} is selected by NetworkPolicy deny-backend in namespace shop and no ingress rule allows it (from pod {frontend} in namespace shop on TCP/8080)"))
+    );
+    assert_eq!(log[1], (60_000, "frontend → backend:8080: no NetworkPolicy blocks the calls any more".to_string()));
+    assert_eq!(log[2].0, 70_000);
+    assert!(log[2].1.contains("Error from server (NotFound): networkpolicies.networking.k8s.io \"deny-backend\" not found"), "{}", log[2].1);
+}

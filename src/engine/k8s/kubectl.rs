@@ -100,6 +100,7 @@ fn resource(words: &[String], what: &str) -> Result<(String, String, usize), Str
         "nodegroup" | "nodegroups" | "ng" => "nodegroup",
         "service" | "services" | "svc" => "service",
         "job" | "jobs" => "job",
+        "networkpolicy" | "networkpolicies" | "netpol" => "networkpolicy",
         other => return Err(format!("error: the server doesn't have a resource type \"{other}\"")),
     };
     Ok((canonical.to_string(), name, used))
@@ -241,7 +242,11 @@ impl Engine {
                     }
                     "service" => self.k_delete_service(&ns, &name),
                     "job" => self.k_delete_job(&ns, &name),
-                    other => Err(format!("error: delete {other}: Berth deletes pods, deployments, replicasets, daemonsets, services and jobs")),
+                    "networkpolicy" => {
+                        self.kube.objects.remove(&format!("NetworkPolicy/{ns}/{name}")).ok_or_else(|| format!("Error from server (NotFound): networkpolicies.networking.k8s.io \"{name}\" not found"))?;
+                        Ok(())
+                    }
+                    other => Err(format!("error: delete {other}: Berth deletes pods, deployments, replicasets, daemonsets, services, jobs and networkpolicies")),
                 }
             }
             "" => Err("error: no kubectl command given".into()),
