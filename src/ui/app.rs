@@ -17,7 +17,7 @@ use super::editor::Editor;
 use super::event_log::EventLog;
 use super::service_panel::ServicePanel;
 use super::help::{shortcuts_help, Modal};
-use super::hooks::{use_shortcuts, use_sim_controls, Shortcut};
+use super::hooks::{use_latest_callback, use_shortcuts, use_sim_controls, Shortcut};
 use super::lessons::LessonsPage;
 use super::share::{page_address, replace_hash, ShareDialog};
 use super::timeline::Timeline;
@@ -26,6 +26,7 @@ use crate::engine::diag::Diagnostic;
 use crate::engine::history::{History, Input, Outcome};
 use crate::engine::scenario::Scenario;
 use crate::engine::sim::Command;
+use crate::engine::snapshot::Snapshot;
 use crate::engine::time::{Clock, Millis};
 use crate::shell::share::{decode_link, encode_link, Scene, MAX_TIME};
 
@@ -372,18 +373,23 @@ fn sandbox(props: &SandboxProps) -> Html {
         }));
     }
 
-    let (snap, now, furthest, live, marks, seed, journal_len, log) = {
+    // The snapshot, the cluster view's copy of it and the event log's newest events are taken
+    // again only when the engine's state changed (see `ViewCache`); the play loop renders this
+    // component every frame, and a snapshot of 5,000 tasks costs more than a frame.
+    let view_cache = use_mut_ref(ViewCache::default);
+    let (snap, cluster_snap, now, furthest, live, marks, seed, journal_len, log) = {
         let h = sim.borrow();
-        let (events, total) = super::event_log::newest(h.engine().events());
+        let (snap, cluster_snap, log) = view_cache.borrow_mut().refresh(&h, controls.playing, js_sys::Date::now());
         (
-            Rc::new(h.engine().snapshot()),
+            snap,
+            cluster_snap,
             h.now(),
             h.furthest(),
             h.is_live(),
             h.journal().iter().map(|e| e.t).collect::<Vec<_>>(),
             h.start().seed(),
             h.journal().len(),
-            (events, total),
+            log,
         )
     };
 
@@ -406,7 +412,18 @@ fn sandbox(props: &SandboxProps) -> Html {
         // Default: the first service with traffic, else the first.
         snap.services.iter().find(|s| s.load.is_some()).or(snap.services.first()).map(|s| s.name.clone()).unwrap_or_default()
     };
-    let charts_data = (*tab == SideTab::Charts).then(|| Rc::new(chart_data(sim.borrow().engine(), &scenario, &charted, &cost_log.borrow())));
+    let charts_data = (*tab == SideTab::Charts).then(|| {
+        let mut c = view_cache.borrow_mut();
+        let key = (Rc::as_ptr(&snap) as usize, charted.clone(), cost_log.borrow().len());
+        match &c.charts {
+            Some((k, d)) if *k == key => d.clone(),
+            _ => {
+                let d = Rc::new(chart_data(sim.borrow().engine(), &scenario, &charted, &cost_log.borrow()));
+                c.charts = Some((key, d.clone()));
+                d
+            }
+        }
+    });
 
     // The current scene: what Share encodes, autosave stores and a bug report quotes.
     let scene_now = {
@@ -419,15 +436,23 @@ fn sandbox(props: &SandboxProps) -> Html {
         }
     };
 
+    // The bug report's context is written again only when one of its parts changed (not every
+    // frame); the virtual time goes in separately, without allocating.
     {
-        let journal = sim.borrow().journal().iter().rev().take(50).map(|e| serde_json::to_string(e).unwrap_or_default()).collect::<Vec<_>>();
-        super::panic::set_context(format!(
-            "scenario: {}\nseed: {seed}\nvirtual time: {now} ms (furthest {furthest} ms)\njournal ({journal_len} inputs, newest first, at most 50):\n{}\ntask definition in editor:\n{}",
-            snap.scenario,
-            super::panic::excerpt(&journal.join("\n")),
-            super::panic::excerpt(&text)
-        ));
+        let key = (journal_len, seed, (*text).clone());
+        let mut c = view_cache.borrow_mut();
+        if c.panic_key.as_ref() != Some(&key) {
+            c.panic_key = Some(key);
+            let journal = sim.borrow().journal().iter().rev().take(50).map(|e| serde_json::to_string(e).unwrap_or_default()).collect::<Vec<_>>();
+            super::panic::set_context(format!(
+                "scenario: {}\nseed: {seed}\njournal ({journal_len} inputs, newest first, at most 50):\n{}\ntask definition in editor:\n{}",
+                snap.scenario,
+                super::panic::excerpt(&journal.join("\n")),
+                super::panic::excerpt(&text)
+            ));
+        }
     }
+    super::panic::set_time(now, furthest);
 
     // Autosave: at once when the editor or the journal changed, else at most once a second.
     {
@@ -507,7 +532,7 @@ fn sandbox(props: &SandboxProps) -> Html {
     let on_command = {
         let act = act.clone();
         let status = status.clone();
-        Callback::from(move |cmd: Command| {
+        use_latest_callback(move |cmd: Command| {
             if let Outcome::Failed(e) = act(Input::Command(cmd)) {
                 status.set(DeployStatus::Failed(e));
             }
@@ -515,7 +540,7 @@ fn sandbox(props: &SandboxProps) -> Html {
     };
     let on_panel_command = {
         let act = act.clone();
-        Callback::from(move |cmd: Command| match act(Input::Command(cmd)) {
+        use_latest_callback(move |cmd: Command| match act(Input::Command(cmd)) {
             Outcome::Failed(e) => Err(e),
             _ => Ok(()),
         })
@@ -524,7 +549,7 @@ fn sandbox(props: &SandboxProps) -> Html {
         let act = act.clone();
         let status = status.clone();
         let text = text.clone();
-        Callback::from(move |()| {
+        use_latest_callback(move |()| {
             status.set(match act(Input::Deploy(text.to_string())) {
                 Outcome::Done => DeployStatus::None,
                 Outcome::Failed(e) => DeployStatus::Failed(e),
@@ -536,7 +561,7 @@ fn sandbox(props: &SandboxProps) -> Html {
     let on_text = {
         let text = text.clone();
         let autosave = autosave.clone();
-        Callback::from(move |t: String| {
+        use_latest_callback(move |t: String| {
             *autosave.borrow_mut() = true;
             text.set(AttrValue::from(t));
         })
@@ -559,13 +584,13 @@ fn sandbox(props: &SandboxProps) -> Html {
     };
     let inspect = {
         let sim = sim.clone();
-        Callback::from(move |task: String| sim.borrow().engine().inspect_task(&task))
+        use_latest_callback(move |task: String| sim.borrow().engine().inspect_task(&task))
     };
     let on_seek = {
         let sim = sim.clone();
         let redraw = redraw.clone();
         let pause = controls.set_playing.clone();
-        Callback::from(move |t: Millis| {
+        use_latest_callback(move |t: Millis| {
             pause.emit(false);
             sim.borrow_mut().seek(t);
             redraw.force_update();
@@ -574,7 +599,7 @@ fn sandbox(props: &SandboxProps) -> Html {
     let on_live = {
         let sim = sim.clone();
         let redraw = redraw.clone();
-        Callback::from(move |()| {
+        use_latest_callback(move |()| {
             sim.borrow_mut().go_live();
             redraw.force_update();
         })
@@ -583,7 +608,7 @@ fn sandbox(props: &SandboxProps) -> Html {
         let sim = sim.clone();
         let redraw = redraw.clone();
         let autosave = autosave.clone();
-        Callback::from(move |()| {
+        use_latest_callback(move |()| {
             *autosave.borrow_mut() = true;
             sim.borrow_mut().resume_here();
             redraw.force_update();
@@ -632,7 +657,7 @@ fn sandbox(props: &SandboxProps) -> Html {
     };
     let on_chart_service = {
         let chart_service = chart_service.clone();
-        Callback::from(move |s: String| chart_service.set(s))
+        use_latest_callback(move |s: String| chart_service.set(s))
     };
     // Arrow keys move between the tabs (the WAI-ARIA tabs pattern; automatic activation).
     let on_tab_key = {
@@ -708,7 +733,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                 {props.nav.clone()}
                 <span class="scenario-name" title={scenario.description.clone()}>{&snap.scenario}</span>
                 {sim_controls(&controls, None)}
-                <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{clock_text(snap.time_ms, controls.playing)}</span>
+                <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{clock_text(now, controls.playing)}</span>
                 <span class="seed" data-testid="seed">{format!("seed {}", snap.seed)}</span>
                 <div class="bar-actions" role="group" aria-label="Scene">
                     <button data-testid="reset" onclick={on_reset} title="Start the scenario over (your editor text stays)">{"Reset"}</button>
@@ -723,7 +748,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                 <div class="notices">{ for notice_list }</div>
             }
             <main class="workspace">
-                <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap.clone() }} on_command={on_command.clone()} {inspect} />
+                <ClusterView snapshot={cluster_snap} on_command={on_command.clone()} {inspect} />
                 <aside class="side">
                     if props.present {
                         <button data-testid="toggle-editor" aria-expanded={editor_shown.to_string()} onclick={toggle_editor}>
@@ -765,6 +790,67 @@ fn sandbox(props: &SandboxProps) -> Html {
             </main>
             {dialog_view}
         </div>
+    }
+}
+
+/// How long (wall time) a snapshot is reused while playing when no event happened: numbers that
+/// move without events (cost so far, traffic use) refresh twice a second.
+const SNAPSHOT_REFRESH_MS: f64 = 500.0;
+/// While playing, the next snapshot waits at least this many times as long as the last one took,
+/// so that at most about 1 frame in 25 takes one: with thousands of tasks a snapshot (and the
+/// cluster view's work on it) takes most of a frame. Small clusters (a snapshot of a few ms) still
+/// get one every few frames; 5,000 tasks a few a second. Motion in between (flights, fades) is
+/// drawn every frame.
+const SNAPSHOT_SPACING: f64 = 25.0;
+
+/// The sandbox's derived views, kept between renders. The play loop renders the page every
+/// animation frame, but the engine's state changes only when something happens: a new snapshot
+/// is taken when the log grew (or shrank: time travel), a learner input was journaled, the seed
+/// or the time went back, while paused (every render then follows an action), and at least every
+/// [`SNAPSHOT_REFRESH_MS`] while playing. Reusing the same `Rc` lets the panels skip re-rendering
+/// (their props compare snapshots by pointer).
+#[derive(Default)]
+struct ViewCache {
+    snapshot: Option<Rc<Snapshot>>,
+    /// What the cluster view draws: the snapshot, or Kubernetes nodes and pods as its cards.
+    cluster: Option<Rc<Snapshot>>,
+    log: (Rc<Vec<crate::engine::event::Event>>, usize),
+    /// (events, journal length, seed) when the snapshot was taken, and the wall time.
+    key: (usize, usize, u64),
+    wall: f64,
+    /// Wall time the last snapshot took, ms.
+    cost: f64,
+    charts: Option<((usize, String, usize), Rc<super::charts::ChartData>)>,
+    panic_key: Option<(usize, u64, AttrValue)>,
+}
+
+impl ViewCache {
+    /// The snapshot, the cluster view's snapshot and the event log's props, taken again when
+    /// needed.
+    fn refresh(&mut self, h: &History, playing: bool, wall: f64) -> (Rc<Snapshot>, Rc<Snapshot>, (Rc<Vec<crate::engine::event::Event>>, usize)) {
+        let events = h.engine().events();
+        let key = (events.len(), h.journal().len(), h.start().seed());
+        if let (Some(snap), Some(cluster)) = (&self.snapshot, &self.cluster) {
+            let since = wall - self.wall;
+            let same = self.key == key && since < SNAPSHOT_REFRESH_MS;
+            let too_soon = since < self.cost * SNAPSHOT_SPACING;
+            if playing && snap.time_ms <= h.now() && since >= 0.0 && (same || too_soon) {
+                return (snap.clone(), cluster.clone(), self.log.clone());
+            }
+        }
+        let snap = Rc::new(h.engine().snapshot());
+        let cluster = if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap.clone() };
+
+        if !playing || self.key.0 != key.0 || self.snapshot.is_none() {
+            self.log = super::event_log::newest(events);
+        }
+        // Date.now() counts whole milliseconds: a snapshot under 1 ms may be taken every frame.
+        self.cost = (js_sys::Date::now() - wall).max(0.0);
+        self.snapshot = Some(snap.clone());
+        self.cluster = Some(cluster.clone());
+        self.key = key;
+        self.wall = wall;
+        (snap, cluster, self.log.clone())
     }
 }
 

@@ -232,7 +232,7 @@ pub fn summary(snap: &Snapshot, service: &str, targets: &[(String, bool, f64)]) 
     format!("{}.", parts.join("; "))
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct ChartsProps {
     pub snapshot: Rc<Snapshot>,
     pub data: Rc<ChartData>,
@@ -240,6 +240,13 @@ pub struct ChartsProps {
     pub services: Vec<String>,
     pub on_select: Callback<String>,
     pub on_command: Callback<Command>,
+}
+
+/// Snapshot and chart data compare by pointer (the page makes new ones only when they changed).
+impl PartialEq for ChartsProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.snapshot, &o.snapshot) && Rc::ptr_eq(&self.data, &o.data) && self.services == o.services && self.on_select == o.on_select && self.on_command == o.on_command
+    }
 }
 
 #[function_component(Charts)]

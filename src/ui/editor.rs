@@ -18,7 +18,7 @@ use crate::engine::json::{too_large, MAX_INPUT_BYTES};
 use crate::engine::sim::Command;
 use crate::engine::snapshot::Snapshot;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
     /// Shared, so re-rendering several times a second never copies a large paste.
     pub text: AttrValue,
@@ -27,6 +27,13 @@ pub struct Props {
     pub status: DeployStatus,
     pub snapshot: Rc<Snapshot>,
     pub on_command: Callback<Command>,
+}
+
+/// The snapshot compares by pointer (the page hands over a new one only when the engine changed).
+impl PartialEq for Props {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.snapshot, &o.snapshot) && self.text == o.text && self.status == o.status && self.on_change == o.on_change && self.on_deploy == o.on_deploy && self.on_command == o.on_command
+    }
 }
 
 fn diag_item(d: &Diagnostic, area: &NodeRef, text: &str) -> Html {

@@ -203,6 +203,28 @@ fn schedule<D: Driver + 'static>(state: Rc<Loop>, sim: Rc<RefCell<D>>, redraw: U
     *state.handle.borrow_mut() = Some(handle);
 }
 
+/// A callback that is the same object on every render and calls the closure given at the latest
+/// render. Children whose props hold it then compare equal and skip re-rendering (a
+/// `Callback::from` made during render is new each time, so props holding one never compare
+/// equal, and the play loop renders the page every frame).
+#[hook]
+pub fn use_latest_callback<IN: 'static, OUT: 'static, F: Fn(IN) -> OUT + 'static>(f: F) -> Callback<IN, OUT> {
+    let f: Rc<dyn Fn(IN) -> OUT> = Rc::new(f);
+    let latest = use_mut_ref({
+        let f = f.clone();
+        move || f
+    });
+    *latest.borrow_mut() = f;
+    let cb = use_memo((), move |_| {
+        Callback::from(move |x: IN| {
+            // Release the borrow before calling: the closure may render (and so replace itself).
+            let f = latest.borrow().clone();
+            f(x)
+        })
+    });
+    (*cb).clone()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Keyboard shortcuts
 

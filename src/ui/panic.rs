@@ -2,13 +2,16 @@
 //! the seed, scenario, time and the learner's journal of actions), a reload button, and "start
 //! fresh" (sets the saved session aside, in case replaying it is what fails).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use wasm_bindgen::JsCast;
 
 thread_local! {
     /// What to put in a bug report: kept up to date by the app (seed, scenario, time).
     static CONTEXT: RefCell<String> = const { RefCell::new(String::new()) };
+    /// The virtual time and the timeline's end (ms), set every frame without allocating; `None`
+    /// on pages that put the time in the context themselves.
+    static TIME: Cell<Option<(u64, u64)>> = const { Cell::new(None) };
 }
 
 /// At most the first 4 KiB of a text, for bug reports (a 1 MB paste has no place in one).
@@ -24,13 +27,38 @@ pub fn excerpt(text: &str) -> String {
     format!("{}\n… ({} more bytes)", &text[..end], text.len() - end)
 }
 
+/// The report's context. Pages call it when its parts change, not every frame (it may quote 50
+/// journal entries and the editor's text).
 pub fn set_context(text: String) {
     CONTEXT.with(|c| *c.borrow_mut() = text);
+    TIME.with(|t| t.set(None));
+}
+
+/// The virtual time for the report (after [`set_context`], which clears it).
+pub fn set_time(now: u64, furthest: u64) {
+    TIME.with(|t| t.set(Some((now, furthest))));
+}
+
+/// The report's context lines: the context, with the virtual time after its first two lines
+/// (scenario and seed) when [`set_time`] gave it.
+pub fn context() -> String {
+    let text = CONTEXT.with(|c| c.borrow().clone());
+    let Some((now, furthest)) = TIME.with(|t| t.get()) else { return text };
+    let mut lines = text.splitn(3, '\n');
+    let head: Vec<&str> = lines.by_ref().take(2).collect();
+    let rest = lines.next();
+    let mut out = head.join("\n");
+    out.push_str(&format!("\nvirtual time: {now} ms (furthest {furthest} ms)"));
+    if let Some(r) = rest {
+        out.push('\n');
+        out.push_str(r);
+    }
+    out
 }
 
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
-        let context = CONTEXT.with(|c| c.borrow().clone());
+        let context = context();
         let report = format!("Berth bug report\n{context}\npanic: {info}\nuser agent: {}", user_agent());
         show(&report);
         web_sys::console::error_1(&report.clone().into());

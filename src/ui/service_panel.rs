@@ -14,7 +14,7 @@ use crate::engine::sim::Command;
 use crate::engine::snapshot::{GroupView, ServiceView, Snapshot};
 use crate::shell::forms::{self, CapacityProviderForm, DeploymentForm, KubectlForm, RunTaskForm, ServiceForm, StrategyRow, STRATEGIES};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
     pub snapshot: Rc<Snapshot>,
     /// Sends a command; `Err` carries the engine's message.
@@ -22,6 +22,13 @@ pub struct Props {
     /// Commands a lesson forbids (by action name: `createService`, `runTask`, `updateService`).
     #[prop_or_default]
     pub disabled: Vec<String>,
+}
+
+/// The snapshot compares by pointer (the page hands over a new one only when the engine changed).
+impl PartialEq for Props {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.snapshot, &o.snapshot) && self.on_command == o.on_command && self.disabled == o.disabled
+    }
 }
 
 /// The outcome line under a form.

@@ -29,7 +29,7 @@ pub mod layout;
 pub mod table;
 pub mod why;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
     pub snapshot: Rc<Snapshot>,
     pub on_command: Callback<Command>,
@@ -39,6 +39,32 @@ pub struct Props {
     /// deployment limits (for the rollout gauges) are read from them.
     #[prop_or_default]
     pub events: Option<Rc<Vec<Event>>>,
+}
+
+/// Snapshots (and event lists) compare by pointer: the page hands over a new `Rc` only when the
+/// engine's state changed, and comparing 5,000 tasks field by field on every frame costs more
+/// than drawing them.
+impl PartialEq for Props {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.snapshot, &o.snapshot)
+            && self.on_command == o.on_command
+            && self.inspect == o.inspect
+            && match (&self.events, &o.events) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+/// A snapshot compared by pointer: a new `Rc` is a new snapshot (comparing contents costs
+/// O(tasks)).
+struct ByPtr(Rc<Snapshot>);
+
+impl PartialEq for ByPtr {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
 }
 
 /// What the details panel shows.
@@ -291,7 +317,7 @@ pub fn cluster_view(props: &Props) -> Html {
         let stage = stage.clone();
         let inspect = props.inspect.clone();
         let spot = spot.clone();
-        use_effect_with((s.clone(), (*selected).clone(), *resized, spot.len()), move |(snap, sel, resized, _)| {
+        use_effect_with((ByPtr(s.clone()), (*selected).clone(), *resized, spot.len()), move |(ByPtr(snap), sel, resized, _)| {
             let (seen, cached) = stage.width.get();
             let width = if seen == *resized && cached > 0.0 {
                 cached
