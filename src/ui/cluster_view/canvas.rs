@@ -284,8 +284,13 @@ pub fn context(canvas: &HtmlCanvasElement, w: f64, h: f64) -> Option<CanvasRende
 }
 
 fn round_rect(ctx: &CanvasRenderingContext2d, r: Rect, radius: f64) {
-    let rad = radius.min(r.w / 2.0).min(r.h / 2.0).max(0.0);
     ctx.begin_path();
+    round_rect_path(ctx, r, radius);
+}
+
+/// A rounded rectangle added to the current path (several make one path to fill at once).
+fn round_rect_path(ctx: &CanvasRenderingContext2d, r: Rect, radius: f64) {
+    let rad = radius.min(r.w / 2.0).min(r.h / 2.0).max(0.0);
     ctx.move_to(r.x + rad, r.y);
     let _ = ctx.arc_to(r.x + r.w, r.y, r.x + r.w, r.y + r.h, rad);
     let _ = ctx.arc_to(r.x + r.w, r.y + r.h, r.x, r.y + r.h, rad);
@@ -391,25 +396,6 @@ fn rev_label(r: u32) -> &'static str {
     }
 }
 
-fn bar(ctx: &CanvasRenderingContext2d, x: f64, y: f64, w: f64, h: f64, used: u32, total: u32, label: &str, text: bool) {
-    let frac = if total == 0 { 0.0 } else { used as f64 / total as f64 };
-    let (lx, bw) = if text && h >= 10.0 { (30.0, w - 30.0 - 62.0) } else { (0.0, w) };
-    ctx.set_fill_style_str("#eaeef2");
-    ctx.fill_rect(x + lx, y, bw.max(4.0), h);
-    ctx.set_fill_style_str(if frac > 0.85 { WARN } else { ACCENT });
-    ctx.fill_rect(x + lx, y, (bw.max(4.0) * frac).round(), h);
-    if text && h >= 10.0 {
-        ctx.set_fill_style_str(MUTED);
-        ctx.set_font("10px system-ui, sans-serif");
-        ctx.set_text_baseline("middle");
-        let _ = ctx.fill_text(label, x, y + h / 2.0);
-        ctx.set_text_align("right");
-        let _ = ctx.fill_text(&format!("{used}/{total}"), x + w, y + h / 2.0);
-        ctx.set_text_align("left");
-        ctx.set_text_baseline("alphabetic");
-    }
-}
-
 /// Draws the base layer.
 pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
     let s = &a.snapshot;
@@ -476,7 +462,14 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
         ctx.set_text_align("left");
     }
 
-    // Cards.
+    // Cards: backgrounds, borders and bars batched by colour (one path each); hatching and text
+    // per card (hatching is rare, text only at the larger densities).
+    type Key = (&'static str, bool);
+    let mut backs: std::collections::BTreeMap<Key, Vec<Rect>> = std::collections::BTreeMap::new();
+    let mut borders: std::collections::BTreeMap<Key, Vec<Rect>> = std::collections::BTreeMap::new();
+    let mut bar_fills: std::collections::BTreeMap<Key, Vec<Rect>> = std::collections::BTreeMap::new();
+    let mut hatched: Vec<(Rect, bool)> = Vec::new();
+    let mut texts: Vec<(usize, Rect)> = Vec::new();
     for card in &l.cards {
         let r = card.rect;
         match card.kind {
@@ -484,50 +477,36 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
                 let Some(inst) = s.instances.get(i) else { continue };
                 let grey = !inst.agent_connected;
                 let draining = inst.status == InstanceStatus::Draining;
-                ctx.set_global_alpha(if grey { 0.5 } else { 1.0 });
-                ctx.set_fill_style_str(if grey { "#e6e8eb" } else { CARD });
-                round_rect(ctx, r, 4.0);
-                ctx.fill();
+                backs.entry((if grey { "#e6e8eb" } else { CARD }, grey)).or_default().push(r);
                 if draining {
-                    hatch(ctx, r, if m.text { 9.0 } else { 5.0 }, "#d8dde3");
+                    hatched.push((r, grey));
                 }
-                round_rect(ctx, r, 4.0);
-                ctx.set_stroke_style_str(if draining { WARN } else { LINE });
-                ctx.set_line_width(1.0);
-                ctx.stroke();
+                borders.entry((if draining { WARN } else { LINE }, grey)).or_default().push(r);
                 let x = r.x + m.card_pad;
                 let w = r.w - 2.0 * m.card_pad;
                 let mut y = r.y + m.card_pad;
                 if m.text {
-                    ctx.set_fill_style_str(INK);
-                    if l.density == Density::Full {
-                        ctx.set_font("600 12px ui-monospace, SFMono-Regular, Menlo, monospace");
-                        let _ = ctx.fill_text_with_max_width(&inst.id, x, y + 11.0, w * 0.45);
-                        ctx.set_fill_style_str(MUTED);
-                        ctx.set_font("11px system-ui, sans-serif");
-                        ctx.set_text_align("right");
-                        let tag = if draining { format!("{} · DRAINING", inst.instance_type) } else if grey { format!("{} · unreachable", inst.instance_type) } else { inst.instance_type.clone() };
-                        if draining || grey {
-                            ctx.set_fill_style_str(if grey { ERR } else { WARN });
-                        }
-                        let _ = ctx.fill_text_with_max_width(&tag, x + w, y + 11.0, w * 0.55);
-                        ctx.set_text_align("left");
-                    } else {
-                        ctx.set_font("600 10px ui-monospace, SFMono-Regular, Menlo, monospace");
-                        let _ = ctx.fill_text_with_max_width(&inst.id, x, y + 9.0, w);
-                    }
+                    texts.push((i, r));
                     y += m.header_h;
                 }
-                bar(ctx, x, y, w, m.bar_h, inst.registered_cpu - inst.remaining_cpu.min(inst.registered_cpu), inst.registered_cpu, "CPU", m.text);
-                y += m.bar_h + m.bar_gap;
-                bar(ctx, x, y, w, m.bar_h, inst.registered_memory - inst.remaining_memory.min(inst.registered_memory), inst.registered_memory, "MiB", m.text);
-                ctx.set_global_alpha(1.0);
+                for (used, total) in [
+                    (inst.registered_cpu - inst.remaining_cpu.min(inst.registered_cpu), inst.registered_cpu),
+                    (inst.registered_memory - inst.remaining_memory.min(inst.registered_memory), inst.registered_memory),
+                ] {
+                    let frac = if total == 0 { 0.0 } else { used as f64 / total as f64 };
+                    let (lx, bw) = if m.text && m.bar_h >= 10.0 { (30.0, w - 30.0 - 62.0) } else { (0.0, w) };
+                    let bw = bw.max(4.0);
+                    bar_fills.entry(("#eaeef2", grey)).or_default().push(Rect { x: x + lx, y, w: bw, h: m.bar_h });
+                    bar_fills.entry((if frac > 0.85 { WARN } else { ACCENT }, grey)).or_default().push(Rect { x: x + lx, y, w: (bw * frac).round(), h: m.bar_h });
+                    y += m.bar_h + m.bar_gap;
+                }
             }
             CardKind::Fargate(_) => {
                 ctx.set_fill_style_str("#f6f0ff");
                 round_rect(ctx, r, 4.0);
                 ctx.fill();
                 ctx.set_stroke_style_str("#8250df");
+                ctx.set_line_width(1.0);
                 set_dash(ctx, &[5.0, 3.0]);
                 ctx.stroke();
                 set_dash(ctx, &[]);
@@ -539,8 +518,90 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
             }
         }
     }
+    let card_alpha = |grey: bool| if grey { 0.5 } else { 1.0 };
+    for ((colour, grey), rects) in &backs {
+        ctx.set_global_alpha(card_alpha(*grey));
+        ctx.set_fill_style_str(colour);
+        ctx.begin_path();
+        for r in rects {
+            round_rect_path(ctx, *r, 4.0);
+        }
+        ctx.fill();
+    }
+    for (r, grey) in &hatched {
+        ctx.set_global_alpha(card_alpha(*grey));
+        hatch(ctx, *r, if m.text { 9.0 } else { 5.0 }, "#d8dde3");
+    }
+    ctx.set_line_width(1.0);
+    for ((colour, grey), rects) in &borders {
+        ctx.set_global_alpha(card_alpha(*grey));
+        ctx.set_stroke_style_str(colour);
+        ctx.begin_path();
+        for r in rects {
+            round_rect_path(ctx, *r, 4.0);
+        }
+        ctx.stroke();
+    }
+    // Track first, then the used part over it.
+    for pass in [true, false] {
+        for ((colour, grey), rects) in bar_fills.iter().filter(|((c, _), _)| (*c == "#eaeef2") == pass) {
+            ctx.set_global_alpha(card_alpha(*grey));
+            ctx.set_fill_style_str(colour);
+            ctx.begin_path();
+            for r in rects {
+                ctx.rect(r.x, r.y, r.w, r.h);
+            }
+            ctx.fill();
+        }
+    }
+    for (i, r) in texts {
+        let Some(inst) = s.instances.get(i) else { continue };
+        let grey = !inst.agent_connected;
+        let draining = inst.status == InstanceStatus::Draining;
+        ctx.set_global_alpha(card_alpha(grey));
+        let x = r.x + m.card_pad;
+        let w = r.w - 2.0 * m.card_pad;
+        let y = r.y + m.card_pad;
+        ctx.set_fill_style_str(INK);
+        if l.density == Density::Full {
+            ctx.set_font("600 12px ui-monospace, SFMono-Regular, Menlo, monospace");
+            let _ = ctx.fill_text_with_max_width(&inst.id, x, y + 11.0, w * 0.45);
+            ctx.set_fill_style_str(MUTED);
+            ctx.set_font("11px system-ui, sans-serif");
+            ctx.set_text_align("right");
+            let tag = if draining { format!("{} · DRAINING", inst.instance_type) } else if grey { format!("{} · unreachable", inst.instance_type) } else { inst.instance_type.clone() };
+            if draining || grey {
+                ctx.set_fill_style_str(if grey { ERR } else { WARN });
+            }
+            let _ = ctx.fill_text_with_max_width(&tag, x + w, y + 11.0, w * 0.55);
+            ctx.set_text_align("left");
+        } else {
+            ctx.set_font("600 10px ui-monospace, SFMono-Regular, Menlo, monospace");
+            let _ = ctx.fill_text_with_max_width(&inst.id, x, y + 9.0, w);
+        }
+        if m.bar_h >= 10.0 {
+            // The bars' labels and numbers.
+            let mut by = y + m.header_h;
+            ctx.set_fill_style_str(MUTED);
+            ctx.set_font("10px system-ui, sans-serif");
+            ctx.set_text_baseline("middle");
+            for (label, used, total) in [
+                ("CPU", inst.registered_cpu - inst.remaining_cpu.min(inst.registered_cpu), inst.registered_cpu),
+                ("MiB", inst.registered_memory - inst.remaining_memory.min(inst.registered_memory), inst.registered_memory),
+            ] {
+                let _ = ctx.fill_text(label, x, by + m.bar_h / 2.0);
+                ctx.set_text_align("right");
+                let _ = ctx.fill_text(&format!("{used}/{total}"), x + w, by + m.bar_h / 2.0);
+                ctx.set_text_align("left");
+                by += m.bar_h + m.bar_gap;
+            }
+            ctx.set_text_baseline("alphabetic");
+        }
+    }
+    ctx.set_global_alpha(1.0);
 
-    // Chips (those in flight are drawn by the overlay).
+    // Chips (those in flight are drawn by the overlay), in batches.
+    let mut batch = ChipBatch::default();
     for (i, c) in l.chips.iter().enumerate() {
         if a.in_flight.get(i).copied().unwrap_or(false) {
             continue;
@@ -550,8 +611,140 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
             _ => false,
         };
         if let Some(st) = a.styles.get(c.task) {
-            draw_chip(ctx, c.rect, st, l.density, if grey { 0.4 } else { 1.0 });
+            batch.add(c.rect, st, l.density, grey);
         }
+    }
+    batch.draw(ctx);
+}
+
+/// Paint operations grouped by style: the base layer draws thousands of chips with one path per
+/// colour (and alpha) instead of changing the context's state for every chip. Draws exactly
+/// what [`draw_chip`] draws for each chip; chips never overlap, so only the order of the layers
+/// within a chip matters, and the passes keep it (background, outline, stripes, health, label).
+#[derive(Default)]
+pub struct ChipBatch {
+    /// (pass, colour, dimmed) → rectangles to fill.
+    fills: std::collections::BTreeMap<(u8, &'static str, bool), Vec<Rect>>,
+    /// (pass, colour, dimmed) → rectangles to stroke; pass 1 is dashed (starting), 3 unhealthy.
+    strokes: std::collections::BTreeMap<(u8, &'static str, bool), Vec<Rect>>,
+    /// (colour, dimmed) → stripe segments (x0, y0, x1, y1) of older-revision chips.
+    stripes: std::collections::BTreeMap<(&'static str, bool), Vec<(f64, f64, f64, f64)>>,
+    /// Revision labels at full size: (rect, label, dark text, dimmed).
+    labels: Vec<(Rect, &'static str, bool, bool)>,
+}
+
+/// Opacity of a chip on an unreachable instance.
+const DIM: f64 = 0.4;
+
+impl ChipBatch {
+    pub fn add(&mut self, r: Rect, st: &ChipStyle, density: Density, dim: bool) {
+        let slot = (st.slot as usize) % 8;
+        let small = r.w < 8.0;
+        let colour = if st.old { SVC_OLD[slot] } else { SVC[slot] };
+        if st.stopping {
+            self.fills.entry((0, GREY, dim)).or_default().push(r);
+        } else if st.starting {
+            self.fills.entry((0, CARD, dim)).or_default().push(r);
+            if small {
+                self.fills.entry((1, colour, dim)).or_default().push(Rect { h: r.h / 2.0, ..r });
+            } else {
+                self.strokes.entry((1, SVC[slot], dim)).or_default().push(Rect { x: r.x + 0.75, y: r.y + 0.75, w: r.w - 1.5, h: r.h - 1.5 });
+            }
+        } else {
+            self.fills.entry((0, colour, dim)).or_default().push(r);
+            if st.old && r.w >= 8.0 {
+                let segs = self.stripes.entry((SVC[slot], dim)).or_default();
+                // The 45° lines of `draw_chip` (x + k + t, y + h − t), cut to the chip.
+                let mut k = -r.h;
+                while k < r.w {
+                    let (t0, t1) = ((-k).max(0.0), r.h.min(r.w - k));
+                    if t0 < t1 {
+                        segs.push((r.x + k + t0, r.y + r.h - t0, r.x + k + t1, r.y + r.h - t1));
+                    }
+                    k += 6.0;
+                }
+            }
+        }
+        if st.unhealthy {
+            self.strokes.entry((3, ERR, dim)).or_default().push(Rect { x: r.x - 1.0, y: r.y - 1.0, w: r.w + 2.0, h: r.h + 2.0 });
+        }
+        if density == Density::Full && r.w >= 16.0 {
+            self.labels.push((r, rev_label(st.revision), st.stopping || st.starting || st.old, dim));
+        }
+    }
+
+    pub fn draw(&self, ctx: &CanvasRenderingContext2d) {
+        let alpha = |pass: u8, colour: &str, dim: bool| {
+            let a = if dim { DIM } else { 1.0 };
+            if pass == 0 && colour == GREY {
+                a * 0.45
+            } else {
+                a
+            }
+        };
+        // Fills and outlines, pass by pass.
+        for pass in 0..4u8 {
+            for ((p, colour, dim), rects) in self.fills.range((pass, "", false)..) {
+                if *p != pass {
+                    break;
+                }
+                ctx.set_global_alpha(alpha(*p, colour, *dim));
+                ctx.set_fill_style_str(colour);
+                ctx.begin_path();
+                for r in rects {
+                    ctx.rect(r.x, r.y, r.w, r.h);
+                }
+                ctx.fill();
+            }
+            for ((p, colour, dim), rects) in self.strokes.range((pass, "", false)..) {
+                if *p != pass {
+                    break;
+                }
+                ctx.set_global_alpha(alpha(*p, colour, *dim));
+                ctx.set_stroke_style_str(colour);
+                ctx.set_line_width(if *p == 3 { 2.0 } else { 1.5 });
+                if *p == 1 {
+                    set_dash(ctx, &[3.0, 2.0]);
+                }
+                ctx.begin_path();
+                for r in rects {
+                    ctx.rect(r.x, r.y, r.w, r.h);
+                }
+                ctx.stroke();
+                if *p == 1 {
+                    set_dash(ctx, &[]);
+                }
+            }
+            if pass == 1 {
+                // Stripes go over the older revision's fill (pass 0), under the health outline.
+                for ((colour, dim), segs) in &self.stripes {
+                    ctx.set_global_alpha(if *dim { DIM } else { 1.0 });
+                    ctx.set_stroke_style_str(colour);
+                    ctx.set_line_width(1.5);
+                    ctx.begin_path();
+                    for &(x0, y0, x1, y1) in segs {
+                        ctx.move_to(x0, y0);
+                        ctx.line_to(x1, y1);
+                    }
+                    ctx.stroke();
+                }
+            }
+        }
+        if !self.labels.is_empty() {
+            ctx.set_font("600 10px system-ui, sans-serif");
+            ctx.set_text_align("center");
+            ctx.set_text_baseline("middle");
+            for dark in [true, false] {
+                ctx.set_fill_style_str(if dark { INK } else { "#ffffff" });
+                for &(r, label, _, dim) in self.labels.iter().filter(|l| l.2 == dark) {
+                    ctx.set_global_alpha(if dim { DIM } else { 1.0 });
+                    let _ = ctx.fill_text(label, r.x + r.w / 2.0, r.y + r.h / 2.0 + 0.5);
+                }
+            }
+            ctx.set_text_align("left");
+            ctx.set_text_baseline("alphabetic");
+        }
+        ctx.set_global_alpha(1.0);
     }
 }
 
