@@ -232,3 +232,18 @@ fn drafts_are_stored_with_a_version() {
     assert!(parse_draft("[").unwrap_err().starts_with("it is not valid JSON"));
     assert_eq!(parse_draft("{}").unwrap_err(), "it has no format version (\"v\")");
 }
+
+#[test]
+fn setup_must_be_a_list_of_actions_and_says_where() {
+    let (d, _, _, _) = recorded_draft();
+    let mut v: serde_json::Value = serde_json::from_str(&lesson_text(&Draft { goals: vec![json!({"service": "web", "running": 9})], ..d }).unwrap()).unwrap();
+    v["setup"] = json!(5);
+    let text = serde_json::to_string_pretty(&v).unwrap();
+    let line = text.lines().position(|l| l.contains("\"setup\": 5")).unwrap() + 1;
+    let e = open_lesson(&text, "mine.json").unwrap_err();
+    assert!(e.starts_with(&format!("mine.json:{line}:")), "{e}");
+    assert!(e.contains("setup is a list of actions; found a number"), "{e}");
+    v["setup"] = json!([{"action": "terminateInstanse", "instance": "i-01"}]);
+    let e = open_lesson(&serde_json::to_string_pretty(&v).unwrap(), "mine.json").unwrap_err();
+    assert!(e.contains("setup[0].action") && e.contains("did you mean \"terminateInstance\"?"), "{e}");
+}

@@ -35,7 +35,9 @@ fn install_guard() {
         return;
     }
     let Some(w) = web_sys::window() else { return };
-    gloo::events::EventListener::new(&w, "beforeunload", |e| {
+    // Not passive: a passive listener cannot cancel the event.
+    let options = gloo::events::EventListenerOptions::enable_prevent_default();
+    gloo::events::EventListener::new_with_options(&w, "beforeunload", options, |e| {
         if UNSAVED.with(Cell::get) {
             // Chromium and Firefox ask when the event is cancelled.
             e.prevent_default();
