@@ -12,7 +12,10 @@
 //!   (running or launching) and M = the instances needed: when services using the provider have
 //!   tasks waiting for room, `M = N + ` the extra instances those tasks need (their total CPU,
 //!   memory and count of tasks per instance, each divided by an empty instance's capacity, the
-//!   largest of the three, at least 1); otherwise the instances running at least one task. The
+//!   largest of the three, at least 1) beyond the instances already launching (the waiting tasks
+//!   will land there; counting them again each minute would scale out twice for the same tasks);
+//!   when the launching instances can hold them, M = the instances running a task + those the
+//!   waiting tasks need; otherwise the instances running at least one task. The
 //!   group's desired size becomes `ceil(M × 100 / targetCapacity)`, clamped by the step sizes and
 //!   the group's min/max. Scale-out acts on 1 datapoint; scale-in only after 15 consecutive
 //!   minutes wanting fewer (the alarms ECS creates: 1 of 1 and 15 of 15 datapoints).
@@ -331,8 +334,19 @@ impl Engine {
             let ids = self.group_instances(&group);
             let n = ids.len() as u32 + launching;
             let busy = ids.iter().filter(|id| self.instances.get(*id).is_some_and(|i| !i.tasks.is_empty())).count() as u32;
-            let extra = self.instances_needed_for_waiting(&name, &inst_type);
-            let m = if extra > 0 { n + extra } else { busy };
+            // The waiting tasks land on the instances already launching: only what those cannot
+            // hold is extra. Counting it again every minute until they register would scale out
+            // a second time for the same tasks — what ECS's instance warm-up (300 s by default,
+            // API_ManagedScaling `instanceWarmupPeriod`) prevents.
+            let needed = self.instances_needed_for_waiting(&name, &inst_type);
+            let extra = needed.saturating_sub(launching);
+            let m = if extra > 0 {
+                n + extra
+            } else if needed > 0 {
+                busy + needed
+            } else {
+                busy
+            };
             let reservation = capacity_provider::capacity_provider_reservation(m, n);
             self.traffic.metrics.put(&format!("{name}/CapacityProviderReservation"), now, reservation);
             let desired = ms.desired_instances(m, n).clamp(gmin, gmax);
