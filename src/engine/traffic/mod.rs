@@ -568,12 +568,17 @@ impl Engine {
             } else {
                 None
             };
-            while targets.peek().is_some_and(|(k, _)| k.as_str() < id.as_str()) {
-                targets.next();
+            // (Usually the next target and the next old entry are this task's: try equality first.)
+            if !targets.peek().is_some_and(|(k, _)| *k == id) {
+                while targets.peek().is_some_and(|(k, _)| k.as_str() < id.as_str()) {
+                    targets.next();
+                }
             }
             let target = targets.peek().filter(|(k, _)| *k == id).map(|(_, x)| x.state);
-            while old.peek().is_some_and(|e| e.id.as_str() < id.as_str()) {
-                old.next();
+            if !old.peek().is_some_and(|e| e.id == *id) {
+                while old.peek().is_some_and(|e| e.id.as_str() < id.as_str()) {
+                    old.next();
+                }
             }
             let reused = if old.peek().is_some_and(|e| e.id == *id && e.task_definition == t.task_definition) { old.next().map(|e| (e.id, e.task_definition)) } else { None };
             let (id, task_definition) = reused.unwrap_or_else(|| (id.clone(), t.task_definition.clone()));
