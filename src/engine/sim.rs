@@ -33,10 +33,24 @@ pub const JOURNAL_LIMIT: u64 = 8_192;
 #[derive(Debug, Clone)]
 pub(crate) struct Kept {
     seq: u64,
-    request: Option<Box<Request>>,
+    request: Option<std::sync::Arc<Request>>,
     rng_random: Rng,
     rng_tie: Rng,
     full: std::cell::OnceCell<Option<Decision>>,
+}
+
+/// Whether `r` is the request `place_one` would build for these arguments (its task id aside).
+fn request_fits(r: &Request, td: &TaskDefinition, group: &str, strategies: &[Strategy], constraints: &[placement::Constraint]) -> bool {
+    let n = constraints.len();
+    r.group == group
+        && r.cpu == td.reserved_cpu()
+        && r.memory == td.reserved_memory()
+        && r.needs_eni == (td.network_mode == NetworkMode::Awsvpc)
+        && r.strategies == strategies
+        && r.constraints.len() == n + td.placement_constraints.len()
+        && r.constraints[..n] == *constraints
+        && r.constraints[n..].iter().zip(&td.placement_constraints).all(|(a, b)| matches!(a, placement::Constraint::MemberOf { expression } if *expression == b.expression))
+        && r.host_ports == td.host_ports()
 }
 
 impl Kept {
@@ -246,6 +260,8 @@ pub struct Engine {
     /// The placement index (a cache: the same answers as `placement::place`, see
     /// `placement::index`).
     placer: placement::index::Placer,
+    /// The last EC2 placement request (a service's tasks share one).
+    last_request: Option<std::sync::Arc<Request>>,
     /// Place with the full pipeline and build every explanation at once (tests compare it with
     /// the index; see [`Engine::set_full_pipeline`]).
     full_pipeline: bool,
@@ -296,6 +312,7 @@ impl Engine {
                 i
             },
             placer: placement::index::Placer::new(),
+            last_request: None,
             full_pipeline: false,
             journal_limit: JOURNAL_LIMIT,
             task_defs: BTreeMap::new(),
@@ -716,19 +733,27 @@ impl Engine {
                 placement::fargate::place(&provisional, group, &azs, &self.fargate_counts(group), &mut self.rng_tie)
             }
             LaunchType::Ec2 => {
-                let mut all_constraints: Vec<placement::Constraint> = constraints.to_vec();
-                for c in &td.placement_constraints {
-                    all_constraints.push(placement::Constraint::MemberOf { expression: c.expression.clone() });
-                }
-                let request = Request {
-                    task: provisional.clone(),
-                    group: group.to_string(),
-                    cpu: td.reserved_cpu(),
-                    memory: td.reserved_memory(),
-                    host_ports: td.host_ports(),
-                    needs_eni: td.network_mode == NetworkMode::Awsvpc,
-                    constraints: all_constraints,
-                    strategies: strategies.to_vec(),
+                // A service places its tasks one after another with the same request: reuse it.
+                let request = match &self.last_request {
+                    Some(r) if request_fits(r, td, group, strategies, constraints) => r.clone(),
+                    _ => {
+                        let mut all_constraints: Vec<placement::Constraint> = constraints.to_vec();
+                        for c in &td.placement_constraints {
+                            all_constraints.push(placement::Constraint::MemberOf { expression: c.expression.clone() });
+                        }
+                        let r = std::sync::Arc::new(Request {
+                            task: String::new(),
+                            group: group.to_string(),
+                            cpu: td.reserved_cpu(),
+                            memory: td.reserved_memory(),
+                            host_ports: td.host_ports(),
+                            needs_eni: td.network_mode == NetworkMode::Awsvpc,
+                            constraints: all_constraints,
+                            strategies: strategies.to_vec(),
+                        });
+                        self.last_request = Some(r.clone());
+                        r
+                    }
                 };
                 let before = (self.rng_random.clone(), self.rng_tie.clone(), self.instances.seq());
                 let placed = if self.full_pipeline {
@@ -737,13 +762,15 @@ impl Engine {
                     self.placer.place(&request, &self.instances, self.config.epoch_unix, PlacementRng { random_strategy: &mut self.rng_random, tie_break: &mut self.rng_tie })
                 };
                 match placed {
-                    placement::index::Placement::Full(d) => {
-                        fast = Some(Kept { seq: before.2, request: None, rng_random: before.0, rng_tie: before.1, full: std::cell::OnceCell::from(Some(d.clone())) });
+                    placement::index::Placement::Full(mut d) => {
+                        d.task = provisional.clone();
+                        // Built from the returned decision if the task is placed.
+                        fast = Some(Kept { seq: before.2, request: None, rng_random: before.0, rng_tie: before.1, full: std::cell::OnceCell::new() });
                         d
                     }
                     placement::index::Placement::Placed { instance, host_ports, why } => {
                         fast_why = Some(why);
-                        fast = Some(Kept { seq: before.2, request: Some(Box::new(request)), rng_random: before.0, rng_tie: before.1, full: std::cell::OnceCell::new() });
+                        fast = Some(Kept { seq: before.2, request: Some(request), rng_random: before.0, rng_tie: before.1, full: std::cell::OnceCell::new() });
                         Decision { task: provisional.clone(), group: group.to_string(), outcome: Outcome::Placed { instance, host_ports }, candidates: Vec::new(), steps: Vec::new(), tie_break: None }
                     }
                 }
@@ -812,12 +839,8 @@ impl Engine {
             let mut d = decision;
             d.task = id.clone();
             let kept = match fast {
-                Some(mut k) => {
-                    if let Some(Some(full)) = k.full.get_mut() {
-                        full.task = id.clone();
-                    }
-                    k
-                }
+                Some(k) if k.request.is_some() => k,
+                Some(k) => Kept { full: std::cell::OnceCell::from(Some(d.clone())), ..k },
                 // Fargate: the decision is small; keep it as it is.
                 None => Kept { seq: self.instances.seq(), request: None, rng_random: self.rng_random.clone(), rng_tie: self.rng_tie.clone(), full: std::cell::OnceCell::from(Some(d.clone())) },
             };
