@@ -1,10 +1,12 @@
-// Frame-time benchmark of the cluster view: 500 instances and 5,000 tasks playing at 16× while
-// a rolling deployment replaces every task. The scenario comes in through an ordinary share
-// link (#s=base64url(deflate-raw(scene JSON)), see src/shell/share.rs), so the page has no
-// test hook. Frame times are requestAnimationFrame timestamp differences. The numbers are
-// printed and saved as perf.json; docs/cluster-view.md reports them.
+// Frame-time benchmark of the playground: 500 instances and 5,000 tasks playing at 16×, steady
+// and while 4,000 of them stop; and 500 instances with 1,000 tasks through a rolling deployment.
+// The scenario comes in through an ordinary share link (#s=base64url(deflate-raw(scene JSON)),
+// see src/shell/share.rs), so the page has no test hook. Frame times are requestAnimationFrame
+// timestamp differences. The numbers (and the machine) are printed and saved as perf.json;
+// docs/cluster-view.md reports them.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 
 const WEB = readFileSync(new URL('../docs/examples/scenarios/taskdefs/web.json', import.meta.url), 'utf8');
 
@@ -53,14 +55,19 @@ function stats(ts) {
   return { frames: gaps.length, p50: +q(0.5).toFixed(1), p95: +q(0.95).toFixed(1), max: +gaps[gaps.length - 1].toFixed(1), over50ms: gaps.filter((g) => g > 50).length };
 }
 
-// 500 instances × 5,000 tasks does not run in the page today: the Wasm module runs out of
-// memory (RuntimeError: unreachable, no panic message) about 9 virtual seconds in, in the engine
-// and history (every live task keeps its full placement Decision: 2.5 million candidate reports,
-// and time travel clones the engine). The view is measured at both extremes instead: 5,000 tasks
-// on 100 instances, and 500 instances with 1,000 tasks.
-const CASES = [{ instances: 500, tasks: 1000, type: 'm5.xlarge' }];
-if (process.env.PERF_5000) CASES.push({ instances: 100, tasks: 5000, type: 'm5.4xlarge' });
-if (process.env.PERF_FULL) CASES.push({ instances: 500, tasks: 5000, type: 'm5.xlarge' });
+// The goal (issues 5 and 8): 500 instances and 5,000 tasks at 16×, p95 frame under 16.7 ms.
+// Both cases play 5 s steady, then measure 8 s while the cluster changes:
+// * 500 instances, 5,000 tasks: the desired count drops to 1,000 (the editor's field), so 4,000
+//   tasks stop and fade. (A rolling deployment of 5,000 tasks is not measured: the engine takes
+//   minutes to place 5,000 replacements with full placement explanations, natively too; see
+//   docs/cluster-view.md.)
+// * 500 instances, 1,000 tasks: a rolling deployment of every task (new chips fly in, old fade).
+// PERF_ONLY=5000 or PERF_ONLY=1000 runs one of them.
+const ALL = [
+  { instances: 500, tasks: 5000, type: 'm5.xlarge', change: 'scale-in' },
+  { instances: 500, tasks: 1000, type: 'm5.xlarge', change: 'deploy' },
+];
+const CASES = ALL.filter((c) => !process.env.PERF_ONLY || String(c.tasks) === process.env.PERF_ONLY);
 
 for (const c of CASES) {
   test(`${c.instances} instances and ${c.tasks} tasks at 16×: frame times`, async ({ page }) => {
@@ -81,25 +88,32 @@ for (const c of CASES) {
     const steady = stats(await frames(page, 5000));
     const clock1 = await page.getByTestId('clock').textContent();
     const density = await canvas.getAttribute('data-density');
-    await page.screenshot({ path: test.info().outputPath('big-cluster.png') });
+    await page.screenshot({ path: test.info().outputPath(`big-cluster-${c.tasks}.png`) });
 
-    // A rolling deployment of every task: a new revision with more memory.
-    await page.getByTestId('taskdef-editor').fill(WEB.replace('"memory": 512,', '"memory": 600,'));
-    await page.getByTestId('deploy').click();
-    await expect(page.getByTestId('service-summary')).toContainText('web:2', { timeout: 60_000 });
+    if (c.change === 'deploy') {
+      // A rolling deployment of every task: a new revision with more memory.
+      await page.getByTestId('taskdef-editor').fill(WEB.replace('"memory": 512,', '"memory": 600,'));
+      await page.getByTestId('deploy').click();
+      await expect(page.getByTestId('service-summary')).toContainText('web:2', { timeout: 60_000 });
+    } else {
+      // Scale in: 4,000 tasks stop.
+      await page.getByTestId('desired-web').fill('1000');
+      await page.getByTestId('desired-web').press('Tab');
+      await expect(page.getByTestId('service-summary')).toContainText('desired 1000', { timeout: 60_000 });
+    }
     let moving = 0;
     const sample = setInterval(async () => { moving = Math.max(moving, Number(await canvas.getAttribute('data-animating').catch(() => 0))); }, 200);
     const rolling = stats(await frames(page, 8000));
     clearInterval(sample);
-    await page.screenshot({ path: test.info().outputPath('big-cluster-rolling.png') });
+    await page.screenshot({ path: test.info().outputPath(`big-cluster-${c.change}.png`) });
     const clock2 = await page.getByTestId('clock').textContent();
-    const result = { ...c, speed: '16×', density, clock: [clock0, clock1, clock2], steady, rolling, maxAnimating: moving };
+    const result = { ...c, speed: '16×', density, clock: [clock0, clock1, clock2], steady, changing: rolling, maxAnimating: moving, machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${await page.evaluate(() => navigator.userAgent)}`, loadAverage: os.loadavg().map((x) => +x.toFixed(1)) };
     console.log(`perf: ${JSON.stringify(result)}`);
     await test.info().attach('perf.json', { body: JSON.stringify(result, null, 2), contentType: 'application/json' });
     expect(errors).toEqual([]);
     expect(clock1 > clock0 && clock2 > clock1, `the clock moved: ${clock0} ${clock1} ${clock2}`).toBe(true);
-    // A measurement, not a gate: the page's frame time is dominated by work outside the view
-    // (see docs/cluster-view.md); tests/wasm_cluster.rs gates the view's own cost per frame.
+    // A measurement, not a gate: on 2 shared cores the numbers move with whatever else runs
+    // (docs/cluster-view.md has them); tests/wasm_cluster.rs gates the view's own cost per frame.
     expect(steady.frames).toBeGreaterThan(5);
     expect(rolling.frames).toBeGreaterThan(5);
   });

@@ -742,7 +742,9 @@ fn sandbox(props: &SandboxProps) -> Html {
                     <button data-testid="help" onclick={on_help} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">{"? Help"}</button>
                 </div>
             </header>
-            <Timeline now={now} furthest={furthest} live={live} marks={marks} on_seek={on_seek.clone()} on_live={on_live} on_resume={on_resume} note={note} coarse={controls.playing} />
+            // While playing, the timeline moves in whole virtual seconds (as the clock does): its
+            // props then stay equal between most frames, and the page is not repainted for it.
+            <Timeline now={clock_ms(now, controls.playing)} furthest={clock_ms(furthest, controls.playing)} live={live} marks={marks} on_seek={on_seek.clone()} on_live={on_live} on_resume={on_resume} note={note} coarse={controls.playing} />
             </div>
             if !notices.is_empty() {
                 <div class="notices">{ for notice_list }</div>
@@ -895,5 +897,14 @@ impl SideTab {
 /// The top bar's clock: whole seconds while playing (milliseconds would flicker), exact when
 /// paused.
 pub fn clock_text(t: Millis, playing: bool) -> String {
-    Clock(if playing { t - t % 1000 } else { t }).to_string()
+    Clock(clock_ms(t, playing)).to_string()
+}
+
+/// `t` as the page shows it: whole seconds while playing, exact when paused.
+pub fn clock_ms(t: Millis, playing: bool) -> Millis {
+    if playing {
+        t - t % 1000
+    } else {
+        t
+    }
 }
