@@ -93,3 +93,43 @@ test('a 1 MB paste is refused with a clear message, quickly', async ({ page }) =
   await page.getByTestId('deploy').click();
   await expect(page.getByTestId('deployed')).toContainText('Registered web:2');
 });
+
+test('a lesson link full of HTML shows it as text and runs nothing', async ({ page }) => {
+  const { deflateRawSync } = await import('node:zlib');
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const lesson = {
+    lesson: 1,
+    id: 'evil/lesson',
+    title: `Title ${PAYLOAD}`,
+    kind: 'do',
+    proseMarkdown: `# Heading ${PAYLOAD}\n\nText ${PAYLOAD} and [a link](javascript:window.__pwned=3) and <iframe src="javascript:window.__pwned=4"></iframe>`,
+    scenario: {
+      berth: 1,
+      name: `Scenario ${PAYLOAD}`,
+      cluster: { availabilityZones: ['us-east-1a'], instances: [{ type: 'm5.large', az: 'us-east-1a' }] },
+      taskDefinitions: [{ family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', cpu: 256, memory: 256, essential: true }] }],
+      services: [{ serviceName: 'web', taskDefinition: 'web', desiredCount: 1 }],
+    },
+    goals: [{ label: `Goal ${PAYLOAD}`, service: 'web', running: 2 }],
+    hints: [`Hint ${PAYLOAD}`],
+    solution: [{ action: 'updateService', service: 'web', desiredCount: 2 }, { action: 'runFor', duration: '1m' }],
+  };
+  const payload = deflateRawSync(Buffer.from(JSON.stringify(lesson))).toString('base64url');
+  await page.goto('/#lesson=' + payload);
+  await expect(page.getByTestId('exercise')).toHaveAttribute('data-exercise', 'evil/lesson');
+  // Every payload is on the page as text.
+  await expect(page.getByTestId('goal').first()).toContainText('<script>window.__pwned = 1</script>');
+  // (Markdown reads __pwned__ as bold: the text is there, as text.)
+  await expect(page.getByTestId('prose').first()).toContainText('<img src=x onerror="window.');
+  await page.getByTestId('show-hint').click();
+  await expect(page.getByTestId('hint')).toContainText('</textarea><script>');
+  // The javascript: link is not a link; nothing ran, no element was injected.
+  const link = page.getByTestId('prose').first().getByText('a link');
+  await expect(link).toBeVisible();
+  expect(await page.locator('a[href^="javascript"]').count()).toBe(0);
+  await link.click();
+  expect(await page.locator('img[src=x], iframe, [data-testid=prose] script').count()).toBe(0);
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+  expect(errors).toEqual([]);
+});
