@@ -440,9 +440,11 @@ impl Shape {
         };
         let why = match last {
             None => super::ONLY_FIT.to_string(),
+            // `j` is at most the index of the first `random`, so always a strategy of the request.
             Some(j) => {
                 let group = &request.group;
-                let shown = match (self.steps.get(j), &request.strategies[j]) {
+                let strategy = request.strategies.get(j).cloned().unwrap_or(Strategy::Random);
+                let shown = match (self.steps.get(j), &strategy) {
                     (None, _) => "drawn".to_string(),
                     (Some(Step::Attr(a)), _) => {
                         let attr = &self.attrs[*a];
@@ -453,7 +455,7 @@ impl Shape {
                     (Some(Step::SpreadInstance(_)), _) => spread_shown("instanceId", "", inst.group_count(group), group),
                     (Some(Step::Binpack(field, _)), _) => super::binpack_shown(*field, strategy_binpack::left_after(*field, inst, request)),
                 };
-                format!("{}: {}", request.strategies[j], shown)
+                format!("{strategy}: {shown}")
             }
         };
         let why = if size > 1 && !self.random { format!("{why}; tie-break among {size}") } else { why };
