@@ -796,8 +796,10 @@ fn sandbox(props: &SandboxProps) -> Html {
 }
 
 /// How long (wall time) a snapshot is reused while playing when no event happened: numbers that
-/// move without events (cost so far, traffic use) refresh twice a second.
+/// move without events (cost so far, traffic use) refresh twice a second, or less often when a
+/// snapshot is expensive (100 times its cost: 1.5 s with 5,000 tasks).
 const SNAPSHOT_REFRESH_MS: f64 = 500.0;
+const SNAPSHOT_REFRESH_SPACING: f64 = 100.0;
 /// While playing, the next snapshot waits at least this many times as long as the last one took,
 /// so that at most about 1 frame in 25 takes one: with thousands of tasks a snapshot (and the
 /// cluster view's work on it) takes most of a frame. Small clusters (a snapshot of a few ms) still
@@ -834,7 +836,7 @@ impl ViewCache {
         let key = (events.len(), h.journal().len(), h.start().seed());
         if let (Some(snap), Some(cluster)) = (&self.snapshot, &self.cluster) {
             let since = wall - self.wall;
-            let same = self.key == key && since < SNAPSHOT_REFRESH_MS;
+            let same = self.key == key && since < SNAPSHOT_REFRESH_MS.max(self.cost * SNAPSHOT_REFRESH_SPACING);
             let too_soon = since < self.cost * SNAPSHOT_SPACING;
             if playing && snap.time_ms <= h.now() && since >= 0.0 && (same || too_soon) {
                 return (snap.clone(), cluster.clone(), self.log.clone());
