@@ -85,5 +85,22 @@ pub fn check(e: &Engine) -> Result<(), String> {
             return Err(format!("service {}: {live} tasks RUNNING or PENDING, above maximumPercent's {upper} (desired {})", s.name, s.desired_count));
         }
     }
+    // The service scheduler's index of live tasks matches the tasks themselves.
+    let mut expected: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for t in e.tasks().values().filter(|t| t.last_status != TaskStatus::Stopped) {
+        if let Some(s) = t.service.as_deref() {
+            expected.entry(s).or_default().insert(t.id.as_str());
+        }
+    }
+    for (s, ids) in &e.live_by_service {
+        let want = expected.remove(s.as_str()).unwrap_or_default();
+        let have: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        if have != want {
+            return Err(format!("service {s}: the live-task index holds {have:?}, the tasks not STOPPED are {want:?}"));
+        }
+    }
+    if let Some((s, ids)) = expected.into_iter().next() {
+        return Err(format!("service {s}: tasks {ids:?} are not STOPPED but missing from the live-task index"));
+    }
     Ok(())
 }

@@ -340,6 +340,9 @@ impl Engine {
         }
         let reached_running = t.started_at.is_some();
         t.last_status = TaskStatus::Stopped;
+        if let Some(live) = t.service.as_ref().and_then(|s| self.live_by_service.get_mut(s)) {
+            live.remove(id);
+        }
         t.desired_status = TaskStatus::Stopped;
         t.gen += 1;
         t.stopped_at = Some(now);

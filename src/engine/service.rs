@@ -306,9 +306,14 @@ impl Engine {
     }
 
     /// The service's non-STOPPED tasks, classified against the primary deployment.
+    /// The service's tasks not yet STOPPED, in id order (the order of `tasks`).
+    fn live_tasks_of<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a crate::engine::task::Task> + 'a {
+        self.live_by_service.get(name).into_iter().flatten().filter_map(|id| self.tasks.get(id))
+    }
+
     fn scan_service(&self, name: &str, primary: &Deployment, now: Millis, grace_ms: Millis, any_draining: bool) -> ServiceScan {
         let mut scan = ServiceScan::default();
-        for t in self.tasks.values().filter(|t| t.service.as_deref() == Some(name)) {
+        for t in self.live_tasks_of(name) {
             if t.last_status == TaskStatus::Stopped {
                 continue;
             }
@@ -339,7 +344,7 @@ impl Engine {
         let Some(svc) = self.services.get(name) else { return };
         let Some(primary) = svc.primary() else { return };
         let (mut or, mut oh, mut nr, mut nh) = (0, 0, 0, 0);
-        for t in self.tasks.values().filter(|t| t.service.as_deref() == Some(name) && t.is_live()) {
+        for t in self.live_tasks_of(name).filter(|t| t.is_live()) {
             let old = self.is_old(t, primary);
             let running = t.last_status == TaskStatus::Running;
             let healthy = t.is_healthy();

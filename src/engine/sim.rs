@@ -270,6 +270,10 @@ pub struct Engine {
     pub(crate) task_defs: BTreeMap<String, Vec<TaskDefinition>>,
     pub(crate) services: BTreeMap<String, Service>,
     pub(crate) tasks: BTreeMap<String, Task>,
+    /// Per service, the ids of its tasks not yet STOPPED (id order, as `tasks`): the service
+    /// scheduler's scan reads these instead of every task ever started. Kept by `place_one`
+    /// (insert) and `finish_stop` (remove); `invariants::check` proves it matches `tasks`.
+    pub(crate) live_by_service: BTreeMap<String, std::collections::BTreeSet<String>>,
     /// Why each live task is where it is (the newest [`KEPT_DECISIONS`] placements), built when
     /// first asked for.
     pub(crate) decisions: Explanations,
@@ -318,6 +322,7 @@ impl Engine {
             task_defs: BTreeMap::new(),
             services: BTreeMap::new(),
             tasks: BTreeMap::new(),
+            live_by_service: BTreeMap::new(),
             decisions: Explanations::default(),
             decision_order: std::collections::VecDeque::new(),
             run_task_failures: Vec::new(),
@@ -824,6 +829,9 @@ impl Engine {
                 capacity_provider: None,
                 gen: 0,
             };
+            if let Some(s) = service {
+                self.live_by_service.entry(s.to_string()).or_default().insert(id.clone());
+            }
             self.tasks.insert(id.clone(), task);
             self.emit(EventKind::TaskPlaced {
                 task: id.clone(),
