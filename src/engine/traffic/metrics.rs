@@ -211,9 +211,18 @@ impl AlarmSpec {
             return Err("threshold must be a number".into());
         }
         let scope = self.service.as_deref().unwrap_or("cluster");
+        // `HourlyCost`, or the full series name `cluster/HourlyCost` / `cp-web/CapacityProviderReservation`
+        // as docs/traffic.md writes them (a name with a scope is taken as it is).
+        let series = match self.metric.split_once('/') {
+            None => format!("{scope}/{}", self.metric),
+            Some((prefix, _)) if self.service.is_none() || prefix == scope => self.metric.clone(),
+            Some((prefix, rest)) => {
+                return Err(format!("metric {:?} belongs to {prefix:?}, not to the alarm's service {scope:?}; write \"{rest}\"", self.metric));
+            }
+        };
         Ok(Alarm {
             name: self.name.clone(),
-            series: format!("{scope}/{}", self.metric),
+            series,
             statistic: self.statistic,
             comparison: self.comparison,
             threshold: self.threshold,
@@ -329,6 +338,15 @@ mod tests {
         assert_eq!(AlarmSpec { period: Some("90s".into()), ..base.clone() }.resolve().unwrap_err(), "period must be a whole number of minutes (datapoints are one minute); got 00:01:30");
         assert_eq!(AlarmSpec { datapoints_to_alarm: Some(4), ..base.clone() }.resolve().unwrap_err(), "datapointsToAlarm must be between 1 and evaluationPeriods (3); got 4");
         assert_eq!(base.resolve().unwrap().series, "cluster/CPUUtilization");
+        // A full series name is taken as written, never prefixed twice.
+        assert_eq!(AlarmSpec { metric: "cluster/HourlyCost".into(), ..base.clone() }.resolve().unwrap().series, "cluster/HourlyCost");
+        assert_eq!(AlarmSpec { metric: "cp-web/CapacityProviderReservation".into(), ..base.clone() }.resolve().unwrap().series, "cp-web/CapacityProviderReservation");
+        let web = AlarmSpec { service: Some("web".into()), ..base.clone() };
+        assert_eq!(AlarmSpec { metric: "web/CPUUtilization".into(), ..web.clone() }.resolve().unwrap().series, "web/CPUUtilization");
+        assert_eq!(
+            AlarmSpec { metric: "api/CPUUtilization".into(), ..web }.resolve().unwrap_err(),
+            "metric \"api/CPUUtilization\" belongs to \"api\", not to the alarm's service \"web\"; write \"CPUUtilization\""
+        );
     }
 
     #[test]
