@@ -1,6 +1,8 @@
 //! Snapshots: an immutable, serialisable view of the whole cluster at one moment, for the UI, the
 //! CLI report and lesson goals. Built from the engine; never fed back into it.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::engine::cluster::InstanceStatus;
@@ -254,7 +256,12 @@ impl Engine {
                 az: t.az.clone(),
                 last_status: t.last_status,
                 desired_status: t.desired_status,
-                health: format!("{:?}", t.health).to_uppercase(),
+                health: match t.health {
+                    crate::engine::task::HealthStatus::Unknown => "UNKNOWN",
+                    crate::engine::task::HealthStatus::Healthy => "HEALTHY",
+                    crate::engine::task::HealthStatus::Unhealthy => "UNHEALTHY",
+                }
+                .to_string(),
                 cpu: t.cpu,
                 memory: t.memory,
                 host_ports: t.host_ports.iter().map(|(p, _)| *p).collect(),
@@ -264,13 +271,23 @@ impl Engine {
             });
         }
         let mut unplaced = Vec::new();
+        // (running, pending) per service, in one pass over the tasks.
+        let mut counts: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+        for t in &tasks {
+            if let Some(s) = t.service.as_deref() {
+                let c = counts.entry(s).or_default();
+                if t.last_status == TaskStatus::Running {
+                    c.0 += 1;
+                } else {
+                    c.1 += 1;
+                }
+            }
+        }
         let services = self
             .services()
             .values()
             .map(|s| {
-                let mine = tasks.iter().filter(|t| t.service.as_deref() == Some(s.name.as_str()));
-                let running = mine.clone().filter(|t| t.last_status == TaskStatus::Running).count() as u32;
-                let pending = mine.filter(|t| t.last_status != TaskStatus::Running).count() as u32;
+                let (running, pending) = counts.get(s.name.as_str()).copied().unwrap_or_default();
                 if s.unplaced > 0 {
                     let reason = match s.last_failure.as_ref().map(|d| &d.outcome) {
                         Some(crate::engine::placement::Outcome::Unplaced { summary }) => summary.clone(),
