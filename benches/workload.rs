@@ -126,20 +126,7 @@ impl Direct {
             for _ in 0..per_service {
                 self.next_task += 1;
                 let task = format!("{}-{}", self.td.family, self.next_task);
-                let mut all_constraints = constraints();
-                for c in &self.td.placement_constraints {
-                    all_constraints.push(Constraint::MemberOf { expression: c.expression.clone() });
-                }
-                let request = Request {
-                    task: task.clone(),
-                    group: group.clone(),
-                    cpu: self.td.reserved_cpu(),
-                    memory: self.td.reserved_memory(),
-                    host_ports: self.td.host_ports(),
-                    needs_eni: self.td.network_mode == NetworkMode::Awsvpc,
-                    constraints: all_constraints,
-                    strategies: strategies(),
-                };
+                let request = request_for(&self.td, &task, &group);
                 let d = placement::place(&request, &self.instances, self.epoch_unix, PlacementRng { random_strategy: &mut self.rng_random, tie_break: &mut self.rng_tie });
                 let Outcome::Placed { instance, host_ports } = &d.outcome else { panic!("{task} was not placed: {:?}", d.outcome) };
                 let inst = self.instances.get_mut(instance).expect("placed on a known instance");
@@ -187,6 +174,25 @@ pub struct Indexed {
     next_task: u32,
 }
 
+/// The `Request` for one task, built as `Engine::place_one` builds it: the service's constraints
+/// plus the task definition's own `memberOf`, and the service's strategies.
+fn request_for(td: &TaskDefinition, task: &str, group: &str) -> Request {
+    let mut all_constraints = constraints();
+    for c in &td.placement_constraints {
+        all_constraints.push(Constraint::MemberOf { expression: c.expression.clone() });
+    }
+    Request {
+        task: task.to_string(),
+        group: group.to_string(),
+        cpu: td.reserved_cpu(),
+        memory: td.reserved_memory(),
+        host_ports: td.host_ports(),
+        needs_eni: td.network_mode == NetworkMode::Awsvpc,
+        constraints: all_constraints,
+        strategies: strategies(),
+    }
+}
+
 impl Indexed {
     pub fn new(instances: usize, seed: u64) -> Indexed {
         let d = Direct::new(instances, seed);
@@ -202,20 +208,7 @@ impl Indexed {
             for _ in 0..per_service {
                 self.next_task += 1;
                 let task = format!("{}-{}", self.td.family, self.next_task);
-                let mut all_constraints = constraints();
-                for c in &self.td.placement_constraints {
-                    all_constraints.push(Constraint::MemberOf { expression: c.expression.clone() });
-                }
-                let request = Request {
-                    task: task.clone(),
-                    group: group.clone(),
-                    cpu: self.td.reserved_cpu(),
-                    memory: self.td.reserved_memory(),
-                    host_ports: self.td.host_ports(),
-                    needs_eni: self.td.network_mode == NetworkMode::Awsvpc,
-                    constraints: all_constraints,
-                    strategies: strategies(),
-                };
+                let request = request_for(&self.td, &task, &group);
                 let p = self.placer.place(&request, &self.instances, self.epoch_unix, PlacementRng { random_strategy: &mut self.rng_random, tie_break: &mut self.rng_tie });
                 let Placement::Placed { instance, host_ports, why } = p else { panic!("{task} was not placed: {p:?}") };
                 self.instances.place_task(&instance, &task, &group, request.cpu, request.memory, &host_ports, request.needs_eni);
