@@ -123,7 +123,7 @@ SEEDS ?= 1000
 simulate:
 	BERTH_SIM_SEEDS=$(SEEDS) cargo test --release --test simulate -- --nocapture
 
-.PHONY: bench bench-native bench-wasm
+.PHONY: bench bench-native bench-wasm bench-startup
 BENCH_FULL ?=
 bench: setup
 	@$(MAKE) bench-native
@@ -135,6 +135,11 @@ bench-native:
 
 bench-wasm:
 	WASM_BINDGEN_TEST_TIMEOUT=1800 cargo test --release --target wasm32-unknown-unknown --test wasm_bench -- --nocapture
+
+# Time to interactive of the release build in $(DIST) (five cold loads; e2e/startup.spec.mjs).
+bench-startup:
+	@test -f $(DIST)/index.html || { echo "error: $(DIST)/index.html missing; run make dist first" >&2; exit 1; }
+	PERF_STARTUP=1 E2E_DIST=$(DIST) playwright test e2e/startup.spec.mjs --output test-results/startup
 
 # Fuzzing (docs/fuzzing.md): each cargo-fuzz target for FUZZ_SECONDS, one process each;
 # FUZZ_TARGETS picks targets, FUZZ_ARGS passes libFuzzer flags. Exits non-zero on a crash.

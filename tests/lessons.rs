@@ -311,3 +311,29 @@ fn a_sandbox_needs_no_goals() {
     assert!(report.passed(), "{}", report.render());
     assert_eq!(report.end, 60_000);
 }
+
+/// The page serves the course from the blob `build.rs` deflates into the `.wasm`
+/// (`shell::course`): it holds exactly the files under `lessons/`, byte for byte.
+#[test]
+fn the_bundled_course_is_the_lessons_directory_byte_for_byte() {
+    fn walk(dir: &Path, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).expect("read lessons/").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "json" || x == "md") {
+                let rel = p.strip_prefix("lessons").expect("under lessons/").to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read_to_string(&p).expect("UTF-8 lesson file")));
+            }
+        }
+    }
+    let mut on_disk = Vec::new();
+    walk(Path::new("lessons"), &mut on_disk);
+    on_disk.sort();
+    let bundled = berth::shell::course::files();
+    assert!(bundled.len() >= 100, "only {} files bundled", bundled.len());
+    assert_eq!(bundled.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(), on_disk.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>());
+    assert!(bundled == on_disk.as_slice(), "a bundled file differs from its copy in lessons/");
+    let index = &on_disk.iter().find(|(p, _)| p == "index.json").expect("index.json").1;
+    assert_eq!(berth::shell::course::bundled("01-first-deploy/../index.json").as_ref(), Ok(index));
+}

@@ -2,6 +2,7 @@
 //! share-link and autosave format, the service forms and course progress. Nothing here touches the browser.
 
 pub mod builder;
+pub mod course;
 pub mod forms;
 pub mod kube_view;
 pub mod progress;

@@ -1,6 +1,6 @@
 //! Lessons in the page: the course picker (chapters → exercises, with progress marks) and the
 //! exercise view (prose, live goal checklist, hints, the exercise's cluster and editor, predict
-//! questions, reset). The course is bundled into the Wasm by `build.rs`; progress lives in
+//! questions, reset). The course is bundled into the Wasm by `build.rs` (`shell::course`); progress lives in
 //! localStorage. Goals are checked by the engine's `lesson::Session`, the same checker
 //! `berth lesson check` runs.
 
@@ -22,34 +22,13 @@ use crate::engine::lesson::{self, Action, Exercise, Kind, Session};
 use crate::engine::sim::Command;
 use crate::engine::taskdef::{export::export_pretty, parse_task_definition};
 
-include!(concat!(env!("OUT_DIR"), "/lesson_files.rs"));
+pub use crate::shell::course::bundled;
 
 /// The localStorage key holding progress.
 pub const PROGRESS_KEY: &str = "berth.progress";
 
 // ---------------------------------------------------------------------------------------------
 // The bundled course
-
-/// `dir/../x/./y` → `x/y`.
-fn normalise(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    parts.join("/")
-}
-
-/// A bundled course file, by its path relative to `lessons/`.
-pub fn bundled(path: &str) -> Result<String, String> {
-    let p = normalise(path);
-    LESSON_FILES.iter().find(|(name, _)| *name == p).map(|(_, text)| text.to_string()).ok_or_else(|| format!("{p} is not bundled with the page"))
-}
 
 /// One exercise of the course as listed in the picker.
 #[derive(Clone)]
