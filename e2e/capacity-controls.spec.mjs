@@ -116,6 +116,9 @@ test('create a capacity provider with managed scaling, then a service that uses 
   await play(page);
   await expect(running(page)).toHaveCount(6, { timeout: 20_000 });
   await expect(page.locator('[data-testid=event][data-kind=autoScalingGroupResized]').first()).toBeVisible();
+  // A task's details name the capacity provider that launched it.
+  await running(page).first().click();
+  await expect(page.getByTestId('details-capacity-provider')).toHaveText('cp-web');
 });
 
 test('create service: grace period and a load balancer with default settings', async ({ page }) => {

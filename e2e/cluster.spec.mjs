@@ -92,6 +92,8 @@ test('click a task: its revision, history and Why here with the winner highlight
   await expect(page.locator(`[data-testid=instance][data-instance="i-01"] [data-task="${id}"]`)).toHaveCount(1);
   await expect(page.getByTestId('details-taskdef')).toHaveText('web:1');
   await expect(page.getByTestId('details-task-status')).toHaveText('RUNNING (desired RUNNING)');
+  await expect(page.getByTestId('details-capacity-provider')).toHaveText('none (launch type EC2)');
+  await expect(page.getByTestId('pod-facts')).toHaveCount(0);
   await expect(page.getByTestId('details-history')).toContainText('placed');
   await expect(page.getByTestId('details-history')).toContainText('RUNNING');
   const why = page.getByTestId('why-here');

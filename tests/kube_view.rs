@@ -88,3 +88,35 @@ fn an_az_outage_command_reaches_kubernetes_nodes_and_their_pods_move() {
         assert_eq!(after.pods.iter().filter(|p| p.ready && p.owner.as_deref().is_some_and(|o| o.starts_with(&format!("ReplicaSet/{}-", d.name))) && p.node.as_deref().is_some_and(|n| !down.contains(&n))).count() as i64, d.desired, "deployment {} is whole again outside {zone}", d.name);
     }
 }
+
+/// A pod's details: the facts `kubectl describe pod` would give, optional rows only when they apply.
+#[test]
+fn pod_details_list_qos_priority_requests_and_only_the_rows_that_apply() {
+    use berth::shell::kube_view::pod_facts;
+    let mut e = example();
+    e.run_until(2 * MINUTE);
+    let s = e.snapshot();
+    let kube = s.kube.clone().expect("a Kubernetes scenario");
+    let mut pod = kube.pods.iter().find(|p| p.ready).expect("a ready pod").clone();
+    let node = pod.node.clone().expect("bound");
+    let labels: Vec<&str> = pod_facts(&pod).iter().map(|(k, _)| *k).collect();
+    assert_eq!(&labels[..7], ["namespace", "status", "node", "QoS class", "priority", "requests", "restarts"]);
+    assert!(!labels.contains(&"nominated node") && !labels.contains(&"CPU throttled"));
+    let facts = |p: &berth::engine::k8s::sim::PodView| pod_facts(p).into_iter().collect::<std::collections::BTreeMap<_, _>>();
+    let f = facts(&pod);
+    assert_eq!(f["status"], "Running (phase Running, ready)");
+    assert_eq!(f["node"], node);
+    assert_eq!(f["priority"], "0 (no PriorityClass)");
+    pod.requests_cpu_milli = 250;
+    pod.requests_memory = 256 * 1024 * 1024;
+    pod.priority = Some(1_000_000);
+    pod.nominated_node = Some("ip-10-0-1-7".into());
+    pod.cpu_throttled = Some("needs 400m, limit 250m".into());
+    pod.memory_working_set = Some(300 * 1024 * 1024 + 5);
+    let f = facts(&pod);
+    assert_eq!(f["requests"], "cpu 250m, memory 256Mi");
+    assert_eq!(f["priority"], "1000000");
+    assert_eq!(f["nominated node"], "ip-10-0-1-7 (preemption is making room there)");
+    assert_eq!(f["CPU throttled"], "needs 400m, limit 250m");
+    assert_eq!(f["memory working set"], "300 MiB");
+}

@@ -153,6 +153,10 @@ pub struct TaskView {
     /// Private IP (awsvpc and Fargate tasks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
+    /// The capacity provider that launched it (`capacityProviderName` in DescribeTasks), when the
+    /// task came from a capacity provider strategy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_provider: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -268,6 +272,7 @@ impl Engine {
                 usage: self.task_usage(&t.id).cloned(),
                 target: self.targets().get(&t.id).map(|x| x.state.as_str().to_string()),
                 ip: self.traffic.addresses.get(&t.id).cloned(),
+                capacity_provider: t.capacity_provider.clone(),
             });
         }
         let mut unplaced = Vec::new();

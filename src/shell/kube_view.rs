@@ -126,6 +126,7 @@ pub fn as_cluster(s: &Snapshot) -> Snapshot {
             usage: None,
             target: None,
             ip: None,
+            capacity_provider: None,
         });
     }
     for (name, (count, reason)) in waiting {
@@ -139,4 +140,39 @@ pub fn as_cluster(s: &Snapshot) -> Snapshot {
         }
     }
     out
+}
+
+/// What a pod's details show beyond its chip: (label, text) rows in display order, the way
+/// `kubectl get pod -o wide` and `kubectl describe pod` put them. Rows that do not apply (no
+/// nominated node, no usage yet, not throttled) are left out.
+pub fn pod_facts(pod: &PodView) -> Vec<(&'static str, String)> {
+    use crate::engine::k8s::quantity::{fmt_bytes, fmt_milli};
+    let mut rows = vec![
+        ("namespace", pod.namespace.clone()),
+        ("status", format!("{} (phase {:?}, {})", pod.status, pod.phase, if pod.ready { "ready" } else { "not ready" })),
+        ("node", pod.node.clone().unwrap_or_else(|| "none yet (Pending)".to_string())),
+        ("QoS class", pod.qos.clone()),
+        ("priority", match pod.priority {
+            Some(p) => p.to_string(),
+            None => "0 (no PriorityClass)".to_string(),
+        }),
+        ("requests", format!("cpu {}, memory {}", fmt_milli(pod.requests_cpu_milli), fmt_bytes(pod.requests_memory))),
+        ("restarts", pod.restarts.to_string()),
+    ];
+    if let Some(n) = &pod.nominated_node {
+        rows.push(("nominated node", format!("{n} (preemption is making room there)")));
+    }
+    if let Some(m) = pod.cpu_usage_milli {
+        rows.push(("CPU in use", fmt_milli(m)));
+    }
+    if let Some(why) = &pod.cpu_throttled {
+        rows.push(("CPU throttled", why.clone()));
+    }
+    if let Some(b) = pod.memory_working_set {
+        rows.push(("memory working set", format!("{} MiB", b / (1024 * 1024))));
+    }
+    if let Some(owner) = &pod.owner {
+        rows.push(("owner", owner.clone()));
+    }
+    rows
 }

@@ -126,6 +126,7 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
         let open = c.open.clone();
         Callback::from(move |i: String| open.emit(Selection::Instance(i)))
     };
+    let pod_view = s.kube.as_ref().and_then(|k| k.pods.iter().find(|p| p.name == id));
     let facts = match t {
         Some(t) => {
             let current = current_revision(s, t);
@@ -141,7 +142,7 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
                 }
                 None => text(format!("Fargate in {}", t.az)),
             };
-            dl(vec![
+            let mut rows = vec![
                 ("task definition", html! { <span data-testid="details-taskdef">{rev}</span> }),
                 ("service", html! { <span class={classes!("cv-swatch-text", format!("c{}", colour_slot(t.service.as_deref().unwrap_or(&t.group))))}>{t.service.clone().unwrap_or_else(|| format!("none (group {})", t.group))}</span> }),
                 ("status", html! { <span data-testid="details-task-status">{format!("{} (desired {})", status_name(t.last_status), status_name(t.desired_status))}</span> }),
@@ -149,7 +150,12 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
                 ("placed on", place),
                 ("size", text(format!("{} CPU units, {} MiB ({})", t.cpu, t.memory, t.launch_type))),
                 ("host ports", text(if t.host_ports.is_empty() { "none".to_string() } else { t.host_ports.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ") })),
-            ])
+            ];
+            if pod_view.is_none() {
+                let provider = t.capacity_provider.clone().unwrap_or_else(|| format!("none (launch type {})", t.launch_type));
+                rows.insert(6, ("capacity provider", html! { <span data-testid="details-capacity-provider">{provider}</span> }));
+            }
+            dl(rows)
         }
         None => html! { <p data-testid="details-gone">{format!("{id} has stopped; its history is below.")}</p> },
     };
@@ -182,9 +188,23 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
             </div>
         }
     });
+    // A Kubernetes pod: what `kubectl describe pod` would add (QoS, priority, nominated node, …).
+    let pod = pod_view.map(|p| {
+        html! {
+            <section data-testid="pod-facts" aria-label="Pod">
+                <h3>{"Pod"}</h3>
+                <dl class="cv-dl">
+                    { for crate::shell::kube_view::pod_facts(p).into_iter().map(|(k, v)| html! {
+                        <><dt>{k}</dt><dd data-testid={format!("pod-{}", k.replace(' ', "-").to_lowercase())}>{v}</dd></>
+                    }) }
+                </dl>
+            </section>
+        }
+    });
     let body = html! {
         <>
             { facts }
+            { for pod }
             { for actions }
             { why }
             <h3>{"Lifecycle"}</h3>
