@@ -34,12 +34,14 @@ test('solve the first EKS exercise with the kubectl console: pods become chips, 
   await expect(page.getByTestId('solved')).toBeVisible();
   // A pod's details: what kubectl describe would add (requests without limits: Burstable).
   await page.locator('[data-testid=task-chip][data-status=RUNNING]').first().click();
+  await expect(page.getByTestId('details-title')).toHaveText(/^Pod web-[0-9a-z]+-[0-9a-z]+$/);
   const pod = page.getByTestId('pod-facts');
   await expect(pod.getByTestId('pod-namespace')).toHaveText('default');
   await expect(pod.getByTestId('pod-qos-class')).toHaveText('Burstable');
   await expect(pod.getByTestId('pod-requests')).toHaveText('cpu 250m, memory 256Mi');
   await expect(pod.getByTestId('pod-priority')).toHaveText('0 (no PriorityClass)');
   await expect(page.getByTestId('details-capacity-provider')).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('eks-pod-details.png') });
   await page.keyboard.press('Escape');
   await page.screenshot({ path: test.info().outputPath('eks-solved.png') });
 });

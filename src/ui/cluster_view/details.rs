@@ -207,11 +207,16 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
             { for pod }
             { for actions }
             { why }
-            <h3>{"Lifecycle"}</h3>
-            <ol class="cv-history" data-testid="details-history">{ for history }</ol>
+            if pod_view.is_some() {
+                <h3>{"Lifecycle"}</h3>
+                <p class="cv-muted">{"A pod's events (podCreated, podScheduled, podRunning, podReady, …) are in the event log: filter it by kind."}</p>
+            } else {
+                <h3>{"Lifecycle"}</h3>
+                <ol class="cv-history" data-testid="details-history">{ for history }</ol>
+            }
         </>
     };
-    (format!("Task {id}"), body)
+    (if pod_view.is_some() { format!("Pod {id}") } else { format!("Task {id}") }, body)
 }
 
 fn pending(i: usize, c: &Ctx) -> (String, Html) {
