@@ -141,6 +141,39 @@ test('create service: grace period and a load balancer with default settings', a
   await expect(page.locator('[data-testid=event][data-kind=targetRegistered]').first()).toBeVisible();
 });
 
+test('create a blue/green canary service: a deploy moves 10 % of traffic to green, then the rest after 5 minutes', async ({ page }) => {
+  await page.goto('/');
+  await expect(running(page)).toHaveCount(6);
+  await pause(page);
+  await page.getByTestId('tab-services').click();
+  await page.getByTestId('create-service').locator('summary').click();
+  await page.getByTestId('create-service-name').fill('api');
+  await page.getByTestId('create-service-desired').fill('2');
+  await page.getByTestId('create-service-lb').check();
+  await expect(page.getByTestId('create-service-deployment')).toHaveValue('ECS');
+  await page.getByTestId('create-service-deployment').selectOption('CodeDeployDefault.ECSCanary10Percent5Minutes');
+  await expect(page.getByTestId('create-service-deployment-note')).toContainText('Blue/green (CodeDeploy)');
+  await page.getByTestId('create-service-submit').click();
+  await expect(page.getByTestId('create-service-result')).toHaveText('Created service api: the scheduler is placing 2 task(s).');
+  await page.getByTestId('speed').selectOption('5');
+  await play(page);
+  await expect(running(page)).toHaveCount(8, { timeout: 20_000 });
+  // Deploy web:2 from the editor: it goes to api, the first service running the family.
+  await page.getByTestId('tab-editor').click();
+  const editor = page.getByTestId('taskdef-editor');
+  await editor.fill((await editor.inputValue()).replace('"cpu": 256,', '"cpu": 128,'));
+  await page.getByTestId('deploy').click();
+  await expect(page.getByTestId('deployed')).toContainText('Registered web:2; service api now runs it.');
+  const shifted = page.locator('[data-testid=event][data-kind=trafficShifted]');
+  const canary = shifted.filter({ hasText: 'service api: 10 % of traffic now goes to the green task set' });
+  const all = shifted.filter({ hasText: 'service api: 100 % of traffic now goes to the green task set' });
+  await expect(canary).toHaveCount(1, { timeout: 20_000 });
+  await expect(all).toHaveCount(1, { timeout: 30_000 });
+  // Five virtual minutes apart (the log's data-t is virtual milliseconds).
+  const at = async (l) => Number(await l.getAttribute('data-t'));
+  expect((await at(all)) - (await at(canary))).toBe(300_000);
+});
+
 const WEB = `apiVersion: apps/v1
 kind: Deployment
 metadata:

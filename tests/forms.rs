@@ -346,3 +346,31 @@ fn kubectl_console_commands() {
     let missing = forms::kubectl(&KubectlForm { args: "scale deployment/nope --replicas=2".into(), manifest: String::new() }).expect("valid");
     assert_eq!(e.apply(missing), Err("Error from server (NotFound): deployments.apps \"nope\" not found".to_string()));
 }
+
+#[test]
+fn create_service_with_a_blue_green_canary_shifts_ten_percent_then_the_rest_after_five_minutes() {
+    let f = ServiceForm { deployment: "CodeDeployDefault.ECSCanary10Percent5Minutes".into(), load_balancer: true, ..form() };
+    let cmd = forms::create_service(&f).expect("valid");
+    let expected: Command = serde_json::from_value(json!({
+        "action": "createService", "serviceName": "web", "taskDefinition": "web", "desiredCount": 4, "launchType": "EC2",
+        "loadBalancer": {}, "deploymentController": {"type": "CODE_DEPLOY"},
+        "blueGreen": {"deploymentConfigName": "CodeDeployDefault.ECSCanary10Percent5Minutes"}
+    }))
+    .expect("reference command");
+    assert_eq!(cmd, expected);
+    let mut e = cluster();
+    e.apply(cmd).expect("accepted");
+    e.run_until(2 * MINUTE);
+    // The editor's Deploy: register web:2 and point the service at it.
+    let v2 = json!({"family": "web", "containerDefinitions": [{"name": "app", "image": "example/web:2", "cpu": 256, "memory": 512, "essential": true}]});
+    let outcome = berth::engine::history::deploy(&mut e, &v2.to_string());
+    assert!(matches!(outcome, berth::engine::history::Outcome::Deployed { ref service, .. } if service == "web"), "{outcome:?}");
+    e.run_until(20 * MINUTE);
+    let shifts: Vec<(u64, u32)> = e.events().iter().filter_map(|ev| match &ev.kind { EventKind::TrafficShifted { green_percent, .. } => Some((ev.t, *green_percent)), _ => None }).collect();
+    assert_eq!(shifts.iter().map(|s| s.1).collect::<Vec<_>>(), vec![10, 100], "{shifts:?}");
+    assert_eq!(shifts[1].0 - shifts[0].0, 5 * MINUTE);
+    // Rolling update (the default) and an unknown type.
+    assert!(!serde_json::to_string(&forms::create_service(&ServiceForm { deployment: "ECS".into(), ..form() }).expect("valid")).expect("json").contains("CODE_DEPLOY"));
+    let bad = forms::create_service(&ServiceForm { deployment: "CodeDeployDefault.ECSFast".into(), ..form() }).map_err(|e| e.to_string());
+    assert!(bad.as_ref().is_err_and(|m| m.starts_with("Deployment type: unknown \"CodeDeployDefault.ECSFast\"; choose one of ECS, CodeDeployDefault.ECSAllAtOnce,")), "{bad:?}");
+}

@@ -87,7 +87,22 @@ pub struct ServiceForm {
     pub grace_period: String,
     /// Put the service behind an Application Load Balancer with default settings.
     pub load_balancer: bool,
+    /// A key of [`DEPLOYMENT_TYPES`]: `ECS` (rolling update; also when empty) or a CodeDeploy
+    /// deployment configuration (blue/green).
+    pub deployment: String,
 }
+
+/// The deployment types "Create service" offers: the ECS rolling update, or blue/green through
+/// CodeDeploy with one of its predefined configurations for ECS (CodeDeploy user guide,
+/// "Deployment configurations on an Amazon ECS compute platform"; `engine::bluegreen`).
+pub const DEPLOYMENT_TYPES: &[(&str, &str)] = &[
+    ("ECS", "Rolling update (ECS)"),
+    ("CodeDeployDefault.ECSAllAtOnce", "Blue/green: all traffic at once"),
+    ("CodeDeployDefault.ECSCanary10Percent5Minutes", "Blue/green canary: 10 %, the rest after 5 min"),
+    ("CodeDeployDefault.ECSCanary10Percent15Minutes", "Blue/green canary: 10 %, the rest after 15 min"),
+    ("CodeDeployDefault.ECSLinear10PercentEvery1Minutes", "Blue/green linear: 10 % more every minute"),
+    ("CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "Blue/green linear: 10 % more every 3 min"),
+];
 
 /// One row of "Create service"'s capacity provider strategy.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -221,6 +236,17 @@ pub fn create_service(f: &ServiceForm) -> Result<Command, FieldError> {
         // An empty spec: target group `<service>-tg`, round robin, health check `/` every 30 s,
         // 5 healthy / 2 unhealthy, 300 s deregistration delay (`traffic::balancer`).
         spec["loadBalancer"] = serde_json::json!({});
+    }
+    match f.deployment.trim() {
+        "" | "ECS" => {}
+        config if DEPLOYMENT_TYPES.iter().any(|(k, _)| *k == config) => {
+            spec["deploymentController"] = serde_json::json!({"type": "CODE_DEPLOY"});
+            spec["blueGreen"] = serde_json::json!({"deploymentConfigName": config});
+        }
+        other => {
+            let known: Vec<&str> = DEPLOYMENT_TYPES.iter().map(|(k, _)| *k).collect();
+            return err("Deployment type", format!("unknown {other:?}; choose one of {}", known.join(", ")));
+        }
     }
     serde_json::from_value(spec).or_else(|e| err("Service", e.to_string()))
 }

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::engine::sim::Command;
 use crate::engine::snapshot::{GroupView, ServiceView, Snapshot};
-use crate::shell::forms::{self, CapacityProviderForm, DeploymentForm, KubectlForm, RunTaskForm, ServiceForm, StrategyRow, STRATEGIES};
+use crate::shell::forms::{self, CapacityProviderForm, DeploymentForm, KubectlForm, RunTaskForm, ServiceForm, StrategyRow, DEPLOYMENT_TYPES, STRATEGIES};
 
 #[derive(Properties)]
 pub struct Props {
@@ -267,6 +267,10 @@ pub fn service_panel(props: &Props) -> Html {
                             <input type="number" min="0" data-testid="create-service-grace" value={create_form.grace_period.clone()} oninput={typed(&create, |f, v| f.grace_period = v)} disabled={off("createService")} />
                         </label>
                         <label class="field check"><input type="checkbox" data-testid="create-service-lb" checked={create_form.load_balancer} onchange={field(&create, |f, v| f.load_balancer = v == "true")} disabled={off("createService")} />{" Behind a load balancer (target group <name>-tg, health check / every 30 s)"}</label>
+                        {select("create-service-deployment", "Deployment type", DEPLOYMENT_TYPES.iter().map(|(k, t)| (k.to_string(), t.to_string())).collect(), if create_form.deployment.is_empty() { "ECS" } else { &create_form.deployment }, field(&create, |f, v| f.deployment = v), off("createService"))}
+                        if !matches!(create_form.deployment.as_str(), "" | "ECS") {
+                            <p class="muted" data-testid="create-service-deployment-note">{"Blue/green (CodeDeploy): a deploy starts the new revision's tasks at full size next to the old ones, then moves traffic to them on this schedule; the old tasks stop 5 minutes after all traffic has moved. Tick the load balancer to watch requests move."}</p>
+                        }
                         {select("create-service-strategy", "Placement strategy", strategy_options(), &create_form.strategy, field(&create, |f, v| f.strategy = v), off("createService"))}
                         <label class="field check"><input type="checkbox" data-testid="create-service-distinct" checked={create_form.distinct_instance} onchange={field(&create, |f, v| f.distinct_instance = v == "true")} disabled={off("createService")} />{" distinctInstance (at most one task per instance)"}</label>
                         <label class="field wide">{"memberOf expression (optional) "}
