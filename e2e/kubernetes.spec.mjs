@@ -1,6 +1,7 @@
 // Kubernetes in the page: an EKS exercise draws its nodes as cards (pods become chips, Pending
 // pods wait in the pending lane).
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 
 test('an EKS exercise shows its three nodes, one per zone', async ({ page }) => {
   await page.goto('/#lessons/kubernetes/first-deployment');
@@ -44,4 +45,26 @@ test('solve the first EKS exercise with the kubectl console: pods become chips, 
   await page.screenshot({ path: test.info().outputPath('eks-pod-details.png') });
   await page.keyboard.press('Escape');
   await page.screenshot({ path: test.info().outputPath('eks-solved.png') });
+});
+
+test('calls between Services: a NetworkPolicy turns deliveries into timeouts, and the Services tab says which policy', async ({ page }) => {
+  const lesson = JSON.parse(readFileSync(new URL('../lessons/14-kubernetes-scheduling/05-network-policy.json', import.meta.url), 'utf8'));
+  const manifest = lesson.solution.find((a) => a.action === 'kubectl').manifest;
+  await page.goto('/#lessons/kubernetes-scheduling/network-policy');
+  await expect(page.getByTestId('exercise')).toHaveAttribute('data-exercise', 'kubernetes-scheduling/network-policy');
+  const calls = page.getByTestId('kube-call');
+  const blocked = page.locator('[data-testid=kube-call][data-blocked=true]');
+  // Before any policy every pod accepts everything: every route delivers.
+  await expect(calls.filter({ hasText: 'all delivered' }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(blocked).toHaveCount(0);
+  await page.getByTestId('kubectl-args').fill('kubectl apply -f -');
+  await page.getByTestId('kubectl-manifest').fill(manifest);
+  await page.getByTestId('kubectl-run').click();
+  await expect(page.getByTestId('kubectl-result')).not.toHaveClass(/error/);
+  // tenant-a's frontend and the shared reports job no longer reach tenant-b's backend.
+  await expect(blocked).toHaveCount(2, { timeout: 20_000 });
+  await expect(blocked.filter({ hasText: 'frontend (tenant-a) → backend (tenant-b) :8080' })).toContainText('time out (dropped by a NetworkPolicy)');
+  await expect(blocked.first()).toContainText('NetworkPolicy tenant-b-isolation in namespace tenant-b');
+  await expect(calls.filter({ hasText: 'frontend (tenant-b) → backend (tenant-b) :8080' })).toContainText('all delivered');
+  await page.getByTestId('kube-calls').screenshot({ path: test.info().outputPath('kube-calls.png') });
 });

@@ -395,3 +395,19 @@ spec:
     assert_eq!(log[2].0, 70_000);
     assert!(log[2].1.contains("Error from server (NotFound): networkpolicies.networking.k8s.io \"deny-backend\" not found"), "{}", log[2].1);
 }
+
+/// The Services tab's "Calls between Services" rows (`shell::kube_view::call_rows`).
+#[test]
+fn the_page_lists_each_route_with_what_happens_to_its_calls() {
+    let mut e = engine();
+    e.run_until(30_000);
+    let rows = berth::shell::kube_view::call_rows(&calls(&e));
+    let row = |route: &str| rows.iter().find(|r| r.route == route).unwrap_or_else(|| panic!("no row {route}: {rows:?}"));
+    let inside = row("frontend (tenant-a) → backend (tenant-a) :8080");
+    assert_eq!((inside.rate.as_str(), inside.outcome.as_str(), inside.blocked), ("20/s", "all delivered", false));
+    assert!(inside.why.is_empty());
+    let across = row("frontend (tenant-a) → backend (tenant-b) :8080");
+    assert_eq!((across.rate.as_str(), across.outcome.as_str(), across.blocked), ("20/s", "0/s delivered, 20/s time out (dropped by a NetworkPolicy)", true));
+    assert_eq!(across.why.len(), 1);
+    assert!(across.why[0].contains("NetworkPolicy tenant-a-isolation"), "{:?}", across.why);
+}

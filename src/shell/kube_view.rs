@@ -176,3 +176,57 @@ pub fn pod_facts(pod: &PodView) -> Vec<(&'static str, String)> {
     }
     rows
 }
+
+/// One row of the Services tab's "Calls between Services" table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRow {
+    /// `frontend (tenant-a) → backend (tenant-b) :8080`.
+    pub route: String,
+    /// `20/s`.
+    pub rate: String,
+    /// What happens to them: `all delivered`, or the delivered, timed-out and refused parts.
+    pub outcome: String,
+    /// Some calls are dropped by a NetworkPolicy.
+    pub blocked: bool,
+    /// Why, per distinct policy situation (the engine's sentence).
+    pub why: Vec<String>,
+}
+
+fn per_second(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}/s")
+    } else {
+        format!("{x:.1}/s")
+    }
+}
+
+/// The snapshot's `kube.calls` as the table rows the page shows.
+pub fn call_rows(calls: &[crate::engine::k8s::calls::CallView]) -> Vec<CallRow> {
+    calls
+        .iter()
+        .map(|c| {
+            let from = c.from.split_once('/').map_or(c.from.as_str(), |(_, n)| n);
+            let outcome = if c.calls_per_second > 0.0 && c.delivered_per_second == c.calls_per_second {
+                "all delivered".to_string()
+            } else if c.calls_per_second == 0.0 {
+                "no calls now".to_string()
+            } else {
+                let mut parts = vec![format!("{} delivered", per_second(c.delivered_per_second))];
+                if c.timeouts_per_second > 0.0 {
+                    parts.push(format!("{} time out (dropped by a NetworkPolicy)", per_second(c.timeouts_per_second)));
+                }
+                if c.no_endpoint_per_second > 0.0 {
+                    parts.push(format!("{} refused (no ready endpoint)", per_second(c.no_endpoint_per_second)));
+                }
+                parts.join(", ")
+            };
+            CallRow {
+                route: format!("{from} ({}) → {} ({}) :{}", c.namespace, c.to, c.to_namespace, c.port),
+                rate: per_second(c.calls_per_second),
+                outcome,
+                blocked: c.timeouts_per_second > 0.0,
+                why: c.blocked.clone(),
+            }
+        })
+        .collect()
+}

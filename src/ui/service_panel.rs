@@ -138,6 +138,29 @@ fn select(testid: &'static str, label: &'static str, options: Vec<(String, Strin
     }
 }
 
+/// Calls between Kubernetes Services (a load's `calls`): how many, and what NetworkPolicies let
+/// through (`shell::kube_view::call_rows`).
+fn calls_table(calls: &[crate::engine::k8s::calls::CallView]) -> Html {
+    let rows = crate::shell::kube_view::call_rows(calls);
+    html! {
+        <section class="svc-calls" data-testid="kube-calls" aria-label="Calls between Services">
+            <h3>{"Calls between Services"}</h3>
+            <table class="cv-small-table">
+                <thead><tr><th scope="col">{"from → to"}</th><th scope="col">{"calls"}</th><th scope="col">{"what happens"}</th></tr></thead>
+                <tbody>
+                    { for rows.into_iter().map(|r| html! {
+                        <tr data-testid="kube-call" data-blocked={r.blocked.to_string()} class={classes!(r.blocked.then_some("blocked"))}>
+                            <th scope="row">{r.route}</th>
+                            <td class="cv-num">{r.rate}</td>
+                            <td>{r.outcome}{ for r.why.into_iter().map(|w| html! { <div class="why">{w}</div> }) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
 #[function_component(ServicePanel)]
 pub fn service_panel(props: &Props) -> Html {
     let s = &props.snapshot;
@@ -224,6 +247,9 @@ pub fn service_panel(props: &Props) -> Html {
             <h2>{"Services"}</h2>
             if let Some(k) = &s.kube {
                 <KubectlConsole deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
+                if !k.calls.is_empty() {
+                    { calls_table(&k.calls) }
+                }
             }
             if ecs_shown && s.services.is_empty() {
                 <p class="muted">{"No services yet. Create one below, or run standalone tasks."}</p>
