@@ -21,12 +21,18 @@ test('the self-healing demo: start, lose an instance, heal, one key per step', a
   // The step plays to its end and the clock stops there.
   await expect(page.getByTestId('clock')).toHaveText('00:01:00', { timeout: 20_000 });
   await expect(running(page)).toHaveCount(6);
+  // The figures under the caption: three t3.medium at $0.0416 an hour.
+  await expect(page.getByTestId('vital-running')).toHaveText('6');
+  await expect(page.getByTestId('vital-cost')).toHaveText('$0.12/hour');
+  await expect(page.getByTestId('vital-requests')).toHaveCount(0); // no traffic in this demo
 
   await page.getByTestId('demo-progress').click(); // leave the speed menu: keys in a field are the field's
   await page.keyboard.press('n');
   await expect(page.getByTestId('demo-caption')).toContainText('i-01 in us-east-1a fails');
   await expect(page.getByTestId('clock')).toHaveText('00:02:00', { timeout: 20_000 });
   await expect(running(page)).toHaveCount(4);
+  await expect(page.getByTestId('vital-running')).toHaveText('4');
+  await expect(page.getByTestId('vital-cost')).toHaveText('$0.08/hour');
   await page.screenshot({ path: test.info().outputPath('demo-step-2.png') });
 
   await page.keyboard.press('PageDown');

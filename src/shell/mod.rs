@@ -7,3 +7,4 @@ pub mod forms;
 pub mod kube_view;
 pub mod progress;
 pub mod share;
+pub mod vitals;

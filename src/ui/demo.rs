@@ -183,6 +183,11 @@ fn demo_player(props: &PlayerProps) -> Html {
                     <p class="error" role="alert">{e.clone()}</p>
                 }
             </section>
+            <dl class="demo-vitals" data-testid="demo-vitals" aria-label="The cluster now">
+                { for crate::shell::vitals::vitals(&snap).into_iter().map(|v| html! {
+                    <div class="vital"><dt>{v.label}</dt><dd data-testid={format!("vital-{}", v.key)}>{v.value}</dd></div>
+                }) }
+            </dl>
             <main class="workspace">
                 <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap }} {on_command} {inspect} />
                 <aside class="side"><EventLog {events} total={count} /></aside>
