@@ -40,7 +40,8 @@ help:
 	@echo "make audit   - RustSec advisories for every dependency (needs the network: docs/security.md)"
 	@echo "make dist    - release build into dist/"
 	@echo "make clean   - remove target/, dist/ and test output"
-	@echo "make bench   - placement benchmarks: native (Criterion) and Wasm in headless Chromium"
+	@echo "make bench   - placement and 24-hour simulation benchmarks: native and Wasm in headless Chromium"
+	@echo "make bench-startup - time to interactive of the release build in dist/ (make dist first)"
 	@echo "make simulate SEEDS=N - the simulation fuzzer: N random clusters under failure storms"
 	@echo "make fuzz    - every fuzz target for FUZZ_SECONDS (default 60) each"
 
