@@ -2,7 +2,8 @@
 //! `cargo test --target wasm32-unknown-unknown --test wasm_cluster`.
 //!
 //! The view's modules are private to the crate's `ui` module, so they are compiled into this
-//! test crate from their files; `use berth::engine` makes their `crate::engine` paths resolve.
+//! test crate from their files; `use berth::engine` and `use berth::shell` make their
+//! `crate::engine` and `crate::shell` paths resolve.
 //!
 //! The frame-time benchmark (500 instances, 5,000 tasks, 16×) is a Playwright test,
 //! e2e/perf.spec.mjs: requestAnimationFrame does not run in this test runner's page.
@@ -12,6 +13,8 @@
 use std::rc::Rc;
 
 use berth::engine;
+#[allow(unused_imports)]
+use berth::shell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
