@@ -7,6 +7,10 @@ use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::Engine;
 use serde_json::{json, Value};
 
+#[path = "common/start.rs"]
+mod common_start;
+use common_start::start;
+
 const WEB: &str = "apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -61,10 +65,7 @@ fn engine(kube: Value, behaviors: Value) -> Engine {
         "kubernetes": kube,
         "behaviors": behaviors,
     });
-    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files in tests"))) {
-        Ok(sc) => sc.start(None),
-        Err(d) => panic!("scenario does not load: {d:?}"),
-    }
+    start(&s)
 }
 
 /// (t in s, from, to, current %, reason) of every hpaScaled event.

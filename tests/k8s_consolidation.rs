@@ -7,6 +7,10 @@ use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::Engine;
 use serde_json::{json, Value};
 
+#[path = "common/start.rs"]
+mod common_start;
+use common_start::start;
+
 fn deployment(name: &str, replicas: u32, cpu: &str, memory: &str) -> String {
     format!(
         "apiVersion: apps/v1
@@ -43,10 +47,7 @@ fn engine(manifests: Vec<String>, provisioner: Value, timeline: Value) -> Engine
         "kubernetes": { "manifests": manifests, "provisioner": provisioner },
         "timeline": timeline,
     });
-    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files in tests"))) {
-        Ok(sc) => sc.start(None),
-        Err(d) => panic!("scenario does not load: {d:?}"),
-    }
+    start(&s)
 }
 
 /// (t in s, event type, node or instance type, reason) of the provisioner's events.

@@ -2,9 +2,12 @@
 //! their on-demand price from launch to removal, and the `cluster/HourlyCost` one-minute metric.
 //! Prices: m5.large $0.096/h on-demand (src/engine/catalog.rs), EKS $0.10/h (pricing.rs).
 
-use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::Engine;
 use serde_json::{json, Value};
+
+#[path = "common/start.rs"]
+mod common_start;
+use common_start::start;
 
 fn engine(kube: Value, timeline: Value) -> Engine {
     let s = json!({
@@ -15,10 +18,7 @@ fn engine(kube: Value, timeline: Value) -> Engine {
         "kubernetes": kube,
         "timeline": timeline,
     });
-    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files in tests"))) {
-        Ok(sc) => sc.start(None),
-        Err(d) => panic!("scenario does not load: {d:?}"),
-    }
+    start(&s)
 }
 
 fn close(a: f64, b: f64) -> bool {

@@ -4,9 +4,12 @@
 
 use berth::engine::event::EventKind;
 use berth::engine::k8s::jobs::JobView;
-use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::Engine;
 use serde_json::{json, Value};
+
+#[path = "common/start.rs"]
+mod common_start;
+use common_start::start;
 
 fn job(name: &str, spec: &str, restart: &str) -> String {
     format!(
@@ -38,10 +41,7 @@ fn engine(manifest: String, behaviors: Value) -> Engine {
         "kubernetes": { "nodeGroups": [{ "name": "ng", "instanceType": "t3.medium", "desiredSize": 1 }], "manifests": [manifest] },
         "behaviors": behaviors,
     });
-    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files in tests"))) {
-        Ok(sc) => sc.start(None),
-        Err(d) => panic!("scenario does not load: {d:?}"),
-    }
+    start(&s)
 }
 
 fn jobs(e: &Engine) -> Vec<JobView> {

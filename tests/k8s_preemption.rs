@@ -5,9 +5,12 @@
 
 use berth::engine::event::EventKind;
 use berth::engine::k8s::sim::PodView;
-use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::Engine;
 use serde_json::{json, Value};
+
+#[path = "common/start.rs"]
+mod common_start;
+use common_start::start;
 
 const CLASSES: &str = "apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
@@ -85,10 +88,7 @@ fn engine(timeline: Value) -> Engine {
         },
         "timeline": timeline,
     });
-    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files in tests"))) {
-        Ok(sc) => sc.start(None),
-        Err(d) => panic!("scenario does not load: {d:?}"),
-    }
+    start(&s)
 }
 
 fn pods(e: &Engine) -> Vec<PodView> {

@@ -5,9 +5,12 @@
 
 use berth::engine::event::{EventKind, Level};
 use berth::engine::k8s::sim::{NodeView, PodView};
-use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::Engine;
 use serde_json::{json, Value};
+
+#[path = "common/start.rs"]
+mod common_start;
+use common_start::start;
 
 fn deployment(name: &str, resources: &str) -> String {
     format!(
@@ -46,10 +49,7 @@ fn engine(manifests: String, behaviors: Value, traffic: Value) -> Engine {
         },
         "behaviors": behaviors,
     });
-    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files in tests"))) {
-        Ok(sc) => sc.start(None),
-        Err(d) => panic!("scenario does not load: {d:?}"),
-    }
+    start(&s)
 }
 
 fn pods(e: &Engine) -> Vec<PodView> {

@@ -9,6 +9,10 @@ use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::Engine;
 use serde_json::{json, Value};
 
+#[path = "common/start.rs"]
+mod common_start;
+use common_start::start;
+
 /// Two web pods (Deployment) and a canary pod with the same label whose readiness probe starts
 /// failing 60 s after it starts; Services of every type; a quota of one load balancer.
 const MANIFESTS: &str = "apiVersion: v1
@@ -125,10 +129,7 @@ fn engine(timeline: Value, traffic: Value) -> Engine {
         "behaviors": { "nginx:canary": { "failHealthCheckAfter": "60s" } },
         "timeline": timeline,
     });
-    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files in tests"))) {
-        Ok(sc) => sc.start(None),
-        Err(d) => panic!("scenario does not load: {d:?}"),
-    }
+    start(&s)
 }
 
 fn services(e: &Engine) -> Vec<ServiceView> {

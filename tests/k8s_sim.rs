@@ -7,6 +7,10 @@ use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::{Command, Engine};
 use serde_json::{json, Value};
 
+#[path = "common/start.rs"]
+mod common_start;
+use common_start::start;
+
 const WEB: &str = "apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -51,10 +55,7 @@ fn engine(kube: Value, timeline: Value, behaviors: Value, seed: u64) -> Engine {
         "timeline": timeline,
         "behaviors": behaviors,
     });
-    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files in tests"))) {
-        Ok(sc) => sc.start(None),
-        Err(d) => panic!("scenario does not load: {d:?}"),
-    }
+    start(&s)
 }
 
 fn three_nodes(manifests: Vec<String>) -> Value {

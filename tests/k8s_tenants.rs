@@ -12,6 +12,10 @@ use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::Engine;
 use serde_json::json;
 
+#[path = "common/start.rs"]
+mod common_start;
+use common_start::start;
+
 /// The course's three documents for one tenant, verbatim but for the tenant's name.
 fn tenant(t: &str) -> String {
     format!(
@@ -206,10 +210,7 @@ spec:
         ],
         "runUntil": "4m"
     });
-    match parse_scenario(&s.to_string(), &|f: &str| Err(format!("{f}: no files in tests"))) {
-        Ok(sc) => sc.start(None),
-        Err(d) => panic!("scenario does not load: {d:?}"),
-    }
+    start(&s)
 }
 
 fn calls(e: &Engine) -> Vec<CallView> {

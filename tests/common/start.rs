@@ -1,4 +1,5 @@
-//! Starting inline test scenarios (shared by tests/traffic.rs and tests/capacity.rs).
+//! Starting inline test scenarios (shared by the tests that write their scenario as JSON inline:
+//! traffic, capacity, forms and most of the Kubernetes ones).
 
 use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::Engine;
