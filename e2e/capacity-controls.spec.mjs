@@ -153,6 +153,7 @@ test('create a blue/green canary service: a deploy moves 10 % of traffic to gree
   await expect(page.getByTestId('create-service-deployment')).toHaveValue('ECS');
   await page.getByTestId('create-service-deployment').selectOption('CodeDeployDefault.ECSCanary10Percent5Minutes');
   await expect(page.getByTestId('create-service-deployment-note')).toContainText('Blue/green (CodeDeploy)');
+  await page.getByTestId('create-service').screenshot({ path: test.info().outputPath('create-service-blue-green.png') });
   await page.getByTestId('create-service-submit').click();
   await expect(page.getByTestId('create-service-result')).toHaveText('Created service api: the scheduler is placing 2 task(s).');
   await page.getByTestId('speed').selectOption('5');
