@@ -43,6 +43,11 @@ test('charts: a load from the slider raises CPU, the charts draw it, the axis fo
   await expect(page.getByTestId('charts-summary')).toContainText('CPU 33.3 %', { timeout: 15_000 });
   await expect(page.getByTestId('charts-summary')).toContainText('50.0 requests/s offered');
   const low = await cpuOf(page);
+  // The instance cards now show what the tasks use inside what they reserve: i-01's one task
+  // uses a third of its 256 units.
+  await page.getByRole('button', { name: 'Details of i-01' }).click();
+  await expect(page.getByTestId('details-used')).toContainText('In use now (traffic): 85 CPU units and');
+  await page.keyboard.press('Escape');
 
   // Up to 120 requests/s at max speed: CPU 80 %.
   await page.getByTestId('speed').selectOption('5');
@@ -105,7 +110,10 @@ test('charts: the Autoscaling lab sample shows the 70 % target and scales out un
   await page.getByTestId('tab-charts').click();
   await expect(page.getByTestId('open-lab')).toHaveCount(0);
   await page.getByTestId('speed').selectOption('4'); // 64×: a virtual minute a second
+  await expect(page.getByTestId('notice').first()).toHaveText(/^Opened a shared scene at 00:00:00\. .*It is paused: press Play to go on\./);
   await page.getByTestId('play').click();
+  // Once it plays, the notice no longer tells the learner to press Play.
+  await expect(page.getByTestId('notice').first()).not.toContainText('press Play');
   const summary = page.getByTestId('charts-summary');
   await expect(summary).toContainText('(target 70 %)', { timeout: 15_000 });
   await expect(summary).toContainText('(target 80 %)');

@@ -114,6 +114,7 @@ test('click a task: its revision, history and Why here with the winner highlight
   await page.locator(`[data-testid=task-chip][data-task="${id}"]`).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('details-title')).toHaveText(`Task ${id}`);
+  await expect(page.getByTestId('details')).toBeFocused();
 });
 
 test('a task that cannot be placed: Why pending? names the check and the numbers', async ({ page }) => {
@@ -143,6 +144,10 @@ test('a task that cannot be placed: Why pending? names the check and the numbers
   await page.getByTestId('why-pending-open').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('why-pending')).toBeVisible();
+  // Esc gives the focus back to the button that opened the panel.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('details')).toHaveCount(0);
+  await expect(page.getByTestId('why-pending-open')).toBeFocused();
 });
 
 test('event filters narrow the list', async ({ page }) => {
@@ -203,4 +208,16 @@ test('Spot interruption from the panel: the card shows a countdown', async ({ pa
   await expect(page.locator('[data-testid=instance][data-instance="i-01"]')).toHaveAttribute('data-status', 'DRAINING');
   await page.getByTestId('play').click();
   await page.getByTestId('cluster-canvas').screenshot({ path: test.info().outputPath('spot.png') });
+});
+
+test('a scripted Spot interruption (a lesson timeline) shows its countdown too', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto('/#lessons/failures/spot-warning');
+  await expect(page.getByTestId('exercise')).toHaveAttribute('data-exercise', 'failures/spot-warning');
+  await page.getByTestId('speed').selectOption('4'); // 64×
+  if ((await page.getByTestId('play').textContent()).includes('Play')) await page.getByTestId('play').click();
+  await expect(page.locator('[data-testid=event][data-kind=spotInterruptionWarning]')).toHaveCount(1, { timeout: 20_000 });
+  await page.getByTestId('play').click(); // pause
+  await page.getByRole('button', { name: 'Details of i-01' }).click();
+  await expect(page.getByTestId('details-spot')).toContainText('Spot interruption: reclaimed at 00:04:00');
 });

@@ -14,20 +14,26 @@ test('an EKS exercise shows its three nodes, one per zone', async ({ page }) => 
   await page.getByTestId('cluster-canvas').screenshot({ path: test.info().outputPath('eks-nodes.png') });
 });
 
-test('solve the first EKS exercise with the kubectl console: pods become chips, goals tick', async ({ page }) => {
+// Three replicas of nginx asking for a quarter of a vCPU: the first EKS exercise's answer.
+const WEB_MANIFEST = [
+  'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  replicas: 3',
+  '  selector:', '    matchLabels:', '      app: web', '  template:', '    metadata:', '      labels:', '        app: web',
+  '    spec:', '      containers:', '      - name: web', '        image: nginx:1.27', '        resources:', '          requests:',
+  '            cpu: 250m', '            memory: 256Mi', '',
+].join('\n');
+
+async function applyWeb(page) {
   await page.goto('/#lessons/kubernetes/first-deployment');
   await expect(page.getByTestId('instance')).toHaveCount(3);
-  const manifest = [
-    'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  replicas: 3',
-    '  selector:', '    matchLabels:', '      app: web', '  template:', '    metadata:', '      labels:', '        app: web',
-    '    spec:', '      containers:', '      - name: web', '        image: nginx:1.27', '        resources:', '          requests:',
-    '            cpu: 250m', '            memory: 256Mi', '',
-  ].join('\n');
   await page.getByTestId('kubectl-args').fill('kubectl apply -f -');
-  await page.getByTestId('kubectl-manifest').fill(manifest);
+  await page.getByTestId('kubectl-manifest').fill(WEB_MANIFEST);
   await page.getByTestId('kubectl-run').click();
   await expect(page.getByTestId('kubectl-result')).not.toHaveClass(/error/);
   await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(3, { timeout: 20_000 });
+}
+
+test('solve the first EKS exercise with the kubectl console: pods become chips, goals tick', async ({ page }) => {
+  await applyWeb(page);
   for (const az of ['us-east-1a', 'us-east-1b', 'us-east-1c']) {
     await expect(page.locator(`[data-testid=az][data-az="${az}"] [data-testid=task-chip]`)).toHaveCount(1);
   }
@@ -45,6 +51,35 @@ test('solve the first EKS exercise with the kubectl console: pods become chips, 
   await page.screenshot({ path: test.info().outputPath('eks-pod-details.png') });
   await page.keyboard.press('Escape');
   await page.screenshot({ path: test.info().outputPath('eks-solved.png') });
+});
+
+test('node cards speak Kubernetes; Drain is kubectl drain, ✕ terminates and the node group replaces the node in its zone', async ({ page }) => {
+  test.setTimeout(60_000);
+  await applyWeb(page);
+  const a = page.locator('[data-testid=az][data-az="us-east-1a"]');
+  // Nodes and pods, CPU in millicores as kubectl shows it (a t3.medium has 1930m allocatable).
+  await expect(a.locator('thead')).toContainText('node');
+  await expect(a.locator('thead')).toContainText('CPU (millicores)');
+  await expect(a.locator('thead')).toContainText('pods');
+  await expect(a.getByTestId('instance')).toContainText('250m/1930m');
+  await expect(a.getByTestId('instance')).toContainText('Ready');
+  await expect(page.locator('.cv-pending')).toContainText('Every pod has a place.');
+  // Drain the node in us-east-1a: cordoned, its pod evicted and recreated in another zone.
+  await page.getByRole('button', { name: 'Drain ip-10-0-1-10.ec2.internal' }).click();
+  await expect(a.getByTestId('instance')).toHaveAttribute('data-status', 'DRAINING');
+  await expect(a.getByTestId('instance')).toContainText('Ready,SchedulingDisabled');
+  await expect(a.getByTestId('task-chip')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(3, { timeout: 20_000 });
+  // Terminate the node in us-east-1b: its pod is lost and replaced; 90 s later the node group's
+  // replacement joins in the zone that lost it.
+  const b = page.locator('[data-testid=az][data-az="us-east-1b"]');
+  await page.getByTestId('speed').selectOption('4'); // 64×
+  await page.getByRole('button', { name: 'Terminate ip-10-0-2-10.ec2.internal' }).click();
+  await expect(b.getByTestId('instance')).toHaveCount(0);
+  await expect(b.getByTestId('instance')).toHaveAttribute('data-instance', 'ip-10-0-2-11.ec2.internal', { timeout: 20_000 });
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(3, { timeout: 20_000 });
+  await expect(page.locator('[data-testid=event][data-kind=instanceTerminated]')).toContainText('ip-10-0-2-10.ec2.internal');
+  await page.screenshot({ path: test.info().outputPath('eks-node-actions.png'), fullPage: true });
 });
 
 test('calls between Services: a NetworkPolicy turns deliveries into timeouts, and the Services tab says which policy', async ({ page }) => {

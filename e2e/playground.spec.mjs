@@ -32,10 +32,13 @@ test('break the JSON, see the error with its line, fix it, deploy, see the new p
   // Remove the comma after "cpu": 256 (line 9): the parser stops at the next member, line 10.
   const broken = original.replace('"cpu": 256,', '"cpu": 256');
   await editor.fill(broken);
-  await page.getByTestId('deploy').click();
+  // Checked as it is typed, before any Deploy: listed with line:col and marked in the gutter.
   const error = page.getByTestId('diag-error').first();
   await expect(error).toContainText('line 10, col 7');
   await expect(error).toContainText("expected ',' or '}'");
+  await expect(page.getByTestId('live-check')).toContainText("1 error(s): Deploy will refuse it.");
+  await page.getByTestId('deploy').click();
+  await expect(page.getByTestId('diagnostics')).toHaveText('Not deployed: 1 error(s), listed below. Fix them and press Deploy again.');
   // The line is marked in the editor's gutter too, with the message as its tooltip.
   const mark = page.getByTestId('gutter-ln-err');
   await expect(mark).toHaveCount(1);
@@ -88,6 +91,9 @@ test('terminate an instance: the service replaces its task elsewhere', async ({ 
   const victim = page.locator('[data-testid=instance][data-instance="i-01"]');
   await victim.getByRole('button', { name: 'Terminate i-01' }).click();
   await expect(page.getByTestId('instance')).toHaveCount(5);
+  // For a moment the picture keeps a crossed-out ghost of the card where i-01 was.
+  await expect(page.getByTestId('cluster-canvas')).not.toHaveAttribute('data-animating', '0');
+  await page.getByTestId('cluster-canvas').screenshot({ path: test.info().outputPath('instance-lost.png') });
   await expect(chips(page)).toHaveCount(6);
   // The replacement stays in us-east-1a (spread by AZ), on the surviving instance there.
   await expect(page.locator('[data-testid=instance][data-instance="i-02"] [data-testid=task-chip]')).toHaveCount(2);

@@ -22,8 +22,16 @@ test('deployment settings: the limits in words, a forced redeploy within them', 
   await expect(page.getByTestId('svc-web-bounds')).toHaveText('with 6 desired: at least 3 healthy, at most 6 running or pending during a deployment');
   await page.getByTestId('svc-web-breaker').check();
   await page.getByTestId('svc-web-rollback').check();
+  await page.getByTestId('play').click(); // pause: the rollout's first moment stays on screen
+  await expect(page.getByTestId('play')).toContainText('Play');
   await page.getByTestId('svc-web-redeploy').click();
   await expect(web.getByTestId('service-settings-result')).toHaveText('Saved; a new deployment replaces every task within these limits.');
+  // The rollout gauge draws the limits just saved: at least 3 healthy, at most 6 tasks.
+  const gauge = page.locator('[data-testid=service-summary][data-service=web] [data-testid=rollout-gauge]');
+  await expect(gauge).toHaveAttribute('data-min', '3');
+  await expect(gauge).toHaveAttribute('data-max', '6');
+  await expect(gauge).toHaveAttribute('aria-label', /^web: \d+ healthy \(minimum 3\), \d+ tasks \(maximum 6\)/);
+  await page.getByTestId('play').click();
   // maximumPercent 100: the rollout stops tasks before starting new ones, never above 6 tasks.
   await expect(page.locator('[data-testid=event][data-kind=deploymentStarted]').first()).toBeVisible();
   await page.screenshot({ path: test.info().outputPath('services-tab.png') });

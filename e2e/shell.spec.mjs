@@ -241,6 +241,7 @@ test('a share link reopens the identical cluster, clock and timeline', async ({ 
   const other = await context.newPage();
   await other.goto(link);
   await expect(other.locator('[data-testid=notice][data-kind=link-opened]')).toContainText('Opened a shared scene at');
+  await expect(other.locator('[data-testid=notice][data-kind=link-opened]')).toContainText('It is paused: press Play to go on.');
   await expect(other.getByTestId('play')).toContainText('Play');
   expect(await snapshot(other)).toEqual(here);
   await expect(other.getByTestId('taskdef-editor')).toHaveValue(edited);
@@ -337,9 +338,16 @@ test('presenter mode: big clock, high contrast, editor on request, kept in the a
   const bigClock = await clock(page).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   expect(bigClock).toBeGreaterThan(normalClock * 2);
   await expect(page.getByTestId('taskdef-editor')).toHaveCount(0);
+  // The cluster picture is drawn larger too (text, cards and chips), filling the same width.
+  await expect(page.getByTestId('cluster-canvas')).toHaveAttribute('data-zoom', '1.4');
   await page.screenshot({ path: test.info().outputPath('presenter.png') });
   await page.getByTestId('toggle-editor').click();
   await expect(page.getByTestId('taskdef-editor')).toBeVisible();
+  // Esc while typing in the editor belongs to the editor: it stays.
+  await page.getByTestId('taskdef-editor').focus();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('taskdef-editor')).toBeVisible();
+  await page.getByTestId('toggle-editor').focus();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('taskdef-editor')).toHaveCount(0);
 
@@ -349,4 +357,25 @@ test('presenter mode: big clock, high contrast, editor on request, kept in the a
   await page.getByTestId('presenter').click();
   await expect(page.locator('html')).not.toHaveClass(/presenter/);
   await expect(page.getByTestId('taskdef-editor')).toBeVisible();
+});
+
+test('Reset asks before it discards your actions, and keeps them if you say no', async ({ page }) => {
+  await page.goto('/?fresh');
+  await expect(chips(page)).toHaveCount(6);
+  await page.getByTestId('play').click(); // pause
+  await page.getByTestId('desired-web').fill('7');
+  await page.getByTestId('desired-web').press('Enter');
+  await expect(page.getByTestId('service-summary')).toContainText('desired 7');
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await page.getByTestId('reset').click();
+  expect(asked).toBe('Start the scenario over at 00:00:00? Your 1 action(s) on the timeline are discarded; your editor text stays.');
+  await expect(page.getByTestId('service-summary')).toContainText('desired 7');
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('reset').click();
+  await expect(page.getByTestId('service-summary')).toContainText('desired 6');
+  // Nothing left to lose: Reset goes ahead without asking.
+  page.once('dialog', () => { throw new Error('Reset asked with no actions on the timeline'); });
+  await page.getByTestId('reset').click();
+  await expect(page.getByTestId('service-summary')).toContainText('desired 6');
 });

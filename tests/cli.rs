@@ -151,3 +151,23 @@ fn export_writes_register_task_definition_json() {
     assert_eq!(batch["cpu"], "512");
     assert_eq!(batch["memory"], "1024");
 }
+
+#[test]
+fn files_a_scenario_names_must_be_small_regular_files() {
+    let dir = std::env::temp_dir().join("berth-cli-files-test");
+    std::fs::create_dir_all(&dir).unwrap();
+    let scenario = |name: &str, file: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, format!("{{\"berth\":1,\"name\":\"f\",\"cluster\":{{}},\"taskDefinitions\":[{{\"file\":\"{file}\"}}]}}")).unwrap();
+        p.display().to_string()
+    };
+    // A device never ends: refused before reading, not read until memory runs out.
+    let (code, out) = berth(&["validate-scenario", &scenario("dev.json", "/dev/zero")]);
+    assert_eq!(code, EXIT_INVALID);
+    assert!(out.stderr.contains("taskDefinitions[0].file: cannot read \"/dev/zero\": not a regular file"), "{}", out.stderr);
+    // Over 1 MiB: refused after reading 1 MiB and one byte.
+    std::fs::write(dir.join("huge.json"), " ".repeat((1 << 20) + 10)).unwrap();
+    let (code, out) = berth(&["validate-scenario", &scenario("big.json", "huge.json")]);
+    assert_eq!(code, EXIT_INVALID);
+    assert!(out.stderr.contains("cannot read \"huge.json\": it is larger than 1 MiB"), "{}", out.stderr);
+}

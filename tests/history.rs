@@ -286,3 +286,27 @@ fn replaying_a_journal_rebuilds_the_timeline_and_refuses_disorder() {
     let err = History::replay(start, bad, 9 * MIN, 0).err().unwrap();
     assert_eq!(err, "journal entry 1 is at 90000 ms, before entry 0 (240250 ms): entries must be in time order");
 }
+
+/// The page's Spot countdown rings come from the snapshot, so a scripted interruption, a scrub
+/// back and a reload (a replayed journal) all show exactly the rings of that moment.
+#[test]
+fn spot_countdowns_are_part_of_the_snapshot_at_every_moment() {
+    let sc = scenario(FIRST_PAGE);
+    let mut h = History::new(sc.start(None));
+    h.advance_to(MIN);
+    assert!(h.engine().snapshot().spot_reclaims.is_empty());
+    let id = h.engine().snapshot().instances[0].id.clone();
+    assert!(matches!(h.input(Input::Command(Command::SpotInterruption { instance: Some(id.clone()), task: None })), Outcome::Done));
+    let want = std::collections::BTreeMap::from([(id.clone(), 3 * MIN)]);
+    assert_eq!(h.engine().snapshot().spot_reclaims, want);
+    h.advance_to(2 * MIN + 59 * S);
+    assert_eq!(h.engine().snapshot().spot_reclaims, want, "still counting down");
+    h.advance_to(3 * MIN);
+    assert!(h.engine().snapshot().spot_reclaims.is_empty(), "reclaimed: no ring");
+    assert!(!h.engine().snapshot().instances.iter().any(|i| i.id == id));
+    // Back before the notice: no ring; back inside the two minutes: the ring again.
+    h.seek(30 * S);
+    assert!(h.engine().snapshot().spot_reclaims.is_empty());
+    h.seek(2 * MIN);
+    assert_eq!(h.engine().snapshot().spot_reclaims, want);
+}

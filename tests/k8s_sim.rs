@@ -451,3 +451,43 @@ fn the_same_seed_gives_the_same_log() {
     // Pod names come from the seed too.
     assert_ne!(p1.iter().map(|p| &p.0).collect::<Vec<_>>(), p3.iter().map(|p| &p.0).collect::<Vec<_>>());
 }
+
+/// The page's ✕ and Drain on a node card send the same commands as on an ECS instance card.
+#[test]
+fn terminating_a_node_loses_its_pods_and_the_group_replaces_it_in_the_same_zone() {
+    let mut e = engine(three_nodes(vec![web(6, "250m")]), json!([]), json!({}), 7);
+    e.run_until(60_000);
+    e.apply(Command::TerminateInstance { instance: A.into() }).unwrap();
+    let at = |e: &Engine, t: u64| -> Vec<&'static str> { e.events().iter().filter(|ev| ev.t == t).map(|ev| ev.kind.name()).collect() };
+    // Gone at once with its two pods (no eviction, no grace period); the ReplicaSet replaces them
+    // on the other nodes in the same instant.
+    assert_eq!(at(&e, 60_000), vec!["podDeleted", "podDeleted", "instanceTerminated", "podCreated", "podCreated", "podScheduled", "podScheduled"]);
+    let lost = e.events().iter().find_map(|ev| if let EventKind::InstanceTerminated { instance, tasks_stopped } = &ev.kind { Some((instance.clone(), tasks_stopped.len())) } else { None });
+    assert_eq!(lost, Some((A.to_string(), 2)));
+    assert_eq!(pods_per_node(&e), vec![(B.into(), 3), (C.into(), 3)]);
+    // The node group (an Auto Scaling group) launches a replacement in the zone that lost one.
+    e.run_until(400_000);
+    let joined: Vec<(u64, String, String)> = e.events().iter().filter_map(|ev| if let EventKind::KubeNodeReady { node, zone, .. } = &ev.kind { (ev.t > 0).then(|| (ev.t, node.clone(), zone.clone())) } else { None }).collect();
+    assert_eq!(joined, vec![(150_000, "ip-10-0-1-11.ec2.internal".to_string(), "us-east-1a".to_string())]);
+    // Terminating it twice, or a node that does not exist, says so.
+    assert_eq!(e.apply(Command::TerminateInstance { instance: A.into() }), Err(format!("Error from server (NotFound): nodes \"{A}\" not found")));
+}
+
+#[test]
+fn draining_a_node_from_the_page_is_kubectl_drain() {
+    let mut e = engine(three_nodes(vec![web(6, "250m")]), json!([]), json!({}), 7);
+    e.run_until(60_000);
+    e.apply(Command::DrainInstance { instance: B.into() }).unwrap();
+    e.run_until(120_000);
+    let k = e.snapshot().kube.unwrap();
+    assert!(k.nodes.iter().find(|n| n.name == B).is_some_and(|n| n.unschedulable), "cordoned");
+    assert_eq!(pods_per_node(&e), vec![(A.into(), 3), (B.into(), 0), (C.into(), 3)]);
+    assert!(e.events().iter().any(|ev| matches!(&ev.kind, EventKind::NodeDrained { node } if node == B)));
+    // A bare pod (no controller) refuses the drain with kubectl's message, as `kubectl drain` does.
+    kubectl(&mut e, "uncordon ip-10-0-2-10.ec2.internal").unwrap();
+    let bare = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: lonely\nspec:\n  nodeName: ip-10-0-2-10.ec2.internal\n  containers:\n    - name: c\n      image: nginx\n";
+    e.apply(Command::Kubectl { args: "apply -f -".into(), manifest: Some(bare.into()) }).unwrap();
+    e.run_until(130_000);
+    let err = e.apply(Command::DrainInstance { instance: B.into() }).unwrap_err();
+    assert!(err.contains("cannot delete Pods that declare no controller (use --force to override): default/lonely"), "{err}");
+}

@@ -120,3 +120,21 @@ fn pod_details_list_qos_priority_requests_and_only_the_rows_that_apply() {
     assert_eq!(f["CPU throttled"], "needs 400m, limit 250m");
     assert_eq!(f["memory working set"], "300 MiB");
 }
+
+#[test]
+fn the_view_speaks_kubernetes_for_a_kubernetes_scenario() {
+    use berth::shell::kube_view::Words;
+    let mut e = example();
+    e.run_until(2 * MINUTE);
+    let w = Words::of(&as_cluster(&e.snapshot()));
+    assert_eq!((w.node(), w.nodes(), w.task(), w.tasks(), w.cpu_unit()), ("node", "nodes", "pod", "pods", "CPU (millicores)"));
+    // The view counts CPU units (1,024 per vCPU); Kubernetes shows millicores (1,000 per vCPU):
+    // a t3.medium's 1930m allocatable is 1976 units, a 250m request 256.
+    let node = &as_cluster(&e.snapshot()).instances[0];
+    assert_eq!(w.cpu(node.registered_cpu), "1930m");
+    assert_eq!(w.cpu(256), "250m");
+    assert_eq!(w.cpu(0), "0m");
+    // An ECS scenario keeps ECS's words and units.
+    let ecs = Words { kube: false };
+    assert_eq!((ecs.node(), ecs.task(), ecs.cpu_unit(), ecs.cpu(256)), ("instance", "task", "CPU units", "256".to_string()));
+}

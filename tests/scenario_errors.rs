@@ -67,3 +67,20 @@ fn garbage_never_panics() {
     }
 }
 
+
+#[test]
+fn a_byte_order_mark_is_skipped_and_columns_count_characters() {
+    // Editors on Windows start files with a BOM: the scenario reads as without it.
+    let plain = format!("{HEAD}  \"cluster\": {{}}\n}}");
+    assert!(errors(&plain).is_empty());
+    assert_eq!(errors(&format!("\u{feff}{plain}")), vec![]);
+    // A type error found by serde: the column counts characters (each € is one), at the value.
+    let text = "{\"berth\":1,\"name\":\"€€€€€€€€€€\",\"cluster\":{\"instances\":[]},\"seed\":-1}";
+    let d = parse_scenario(text, &no_files).err().expect("an error");
+    // serde reports the end of the token: the `1` of `-1`, character 67 (byte 87).
+    let minus = text.find("-1").expect("-1");
+    assert_eq!(text[..minus].chars().count() + 1, 66);
+    assert_eq!((d[0].pos.line, d[0].pos.col), (1, 67), "{:?}", d[0]);
+    assert_eq!(&text[d[0].pos.offset..d[0].pos.offset + 1], "1", "the offset is the character's byte offset");
+    assert!(d[0].message.contains("invalid value: integer `-1`"), "{}", d[0].message);
+}

@@ -169,3 +169,12 @@ fn an_editor_too_big_for_a_link_is_refused_when_sharing() {
     let err = encode_link(&scene).err().unwrap();
     assert!(err.starts_with("the link would be ") && err.ends_with("links can be at most 64 KiB (a very long editor text or timeline)"), "{err}");
 }
+
+#[test]
+fn the_opened_notice_says_where_the_scene_stands() {
+    use berth::shell::share::opened_notice;
+    // The Autoscaling lab and most links open at their end: no "runs to" clause.
+    assert_eq!(opened_notice(0, 0, false), "Opened a shared scene at 00:00:00.");
+    // A sharer who scrubbed back: the recorded future is named.
+    assert_eq!(opened_notice(4 * MIN, 9 * MIN, true), "Opened a shared scene at 00:04:00 (its recorded timeline runs to 00:09:00). Your own session was kept aside.");
+}

@@ -429,3 +429,31 @@ fn the_bill_is_a_metric_in_ecs_scenarios_too() {
     }
     assert_eq!(e.metrics().series("cluster/HourlyCost").count(), 12);
 }
+
+#[test]
+fn instance_cards_add_up_what_their_tasks_use() {
+    use berth::shell::usage::{instance_usage, permille};
+    // Two 512-unit tasks on one m5.large (2048 units) serving a steady load.
+    let s = json!({
+        "berth": 1, "name": "used", "seed": 1,
+        "cluster": {"availabilityZones": ["us-east-1a"], "instances": [{"type": "m5.large", "count": 1}]},
+        "taskDefinitions": [{"family": "web", "cpu": "512", "memory": "1024", "containerDefinitions": [{"name": "app", "image": "example/web:1", "essential": true, "portMappings": [{"containerPort": 8080, "hostPort": 0}]}]}],
+        "services": [{"serviceName": "web", "taskDefinition": "web", "desiredCount": 2}],
+        "traffic": [{"service": "web", "load": {"shape": "constant", "rps": 40}}]
+    });
+    let mut e = start(&s);
+    // Before any traffic tick: nothing reported, nothing listed.
+    assert!(instance_usage(&e.snapshot()).is_empty());
+    e.run_until(5 * MINUTE);
+    let snap = e.snapshot();
+    let used = instance_usage(&snap);
+    assert_eq!(used.keys().copied().collect::<Vec<_>>(), vec!["i-01"]);
+    // The sum of each task's share of its own 512 units, and of its memory.
+    let want_cpu: f64 = snap.tasks.iter().filter_map(|t| t.usage.as_ref().map(|u| 512.0 * u.cpu_percent / 100.0)).sum();
+    let want_mem: f64 = snap.tasks.iter().filter_map(|t| t.usage.as_ref().map(|u| u.memory_mib)).sum();
+    assert!(want_cpu > 0.0 && want_mem > 0.0);
+    assert!((used["i-01"].cpu - want_cpu).abs() < 1e-9 && (used["i-01"].memory - want_mem).abs() < 1e-9, "{used:?}");
+    // Less than the reservation (1024 of 2048 units): the darker bar sits inside the reserved one.
+    assert!(permille(used["i-01"].cpu, 2048) < 500);
+    assert_eq!((permille(1024.0, 2048), permille(5000.0, 2048), permille(1.0, 0), permille(f64::NAN, 10)), (500, 1000, 0, 0));
+}

@@ -303,6 +303,61 @@ async fn a_saved_session_is_restored() {
     local_storage().remove_item(berth::ui::storage::KEY).unwrap();
 }
 
+/// Waits `ms` milliseconds of wall time (timers and the page's effects run meanwhile).
+async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Live validation: the text is checked a moment after typing stops, without Deploy; errors and
+/// warnings are listed apart with line:col and their lines marked; fixing the text clears them.
+#[wasm_bindgen_test]
+async fn the_editor_checks_the_text_as_it_is_typed() {
+    use wasm_bindgen::JsCast;
+    local_storage().remove_item(berth::ui::storage::KEY).unwrap();
+    let (root, handle) = mount().await;
+    let area = root.query_selector("[data-testid=taskdef-editor]").unwrap().unwrap().unchecked_into::<web_sys::HtmlTextAreaElement>();
+    let original = area.value();
+    let type_text = |t: &str| {
+        area.set_value(t);
+        area.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    };
+    let wait = || sleep(berth::ui::editor::LIVE_CHECK_MS + 150);
+    // Remove the comma after "cpu": 256 (line 9): the parser stops at the next member, line 10.
+    type_text(&original.replace("\"cpu\": 256,", "\"cpu\": 256"));
+    wait().await;
+    yew::scheduler::flush().await;
+    let live = root.query_selector("[data-testid=live-check]").unwrap().expect("the live check is shown");
+    assert_eq!(live.get_attribute("data-errors").as_deref(), Some("1"));
+    let err = live.query_selector("[data-testid=diag-error]").unwrap().unwrap().text_content().unwrap();
+    assert!(err.starts_with("line 10, col 7"), "{err}");
+    let mark = root.query_selector("[data-testid=gutter-ln-err]").unwrap().expect("the line is marked");
+    assert_eq!(mark.get_attribute("data-line").as_deref(), Some("10"));
+    assert!(root.query_selector("[data-testid=diagnostics]").unwrap().is_none(), "nothing was deployed");
+    // The list appearing below did not rebuild the textarea (an empty one would lose the text).
+    let now_shown = root.query_selector("[data-testid=taskdef-editor]").unwrap().unwrap().unchecked_into::<web_sys::HtmlTextAreaElement>();
+    assert_eq!(now_shown.value(), original.replace("\"cpu\": 256,", "\"cpu\": 256"));
+    // A lint warning only (an image without a tag): listed apart, marked as a warning.
+    type_text(&original.replace("nginx:1.27", "nginx"));
+    wait().await;
+    yew::scheduler::flush().await;
+    let live = root.query_selector("[data-testid=live-check]").unwrap().unwrap();
+    assert_eq!((live.get_attribute("data-errors").as_deref(), live.get_attribute("data-warnings").as_deref()), (Some("0"), Some("1")));
+    assert!(root.query_selector("[data-testid=gutter-ln-err]").unwrap().is_none());
+    assert!(root.query_selector("[data-testid=gutter-ln-warn]").unwrap().is_some());
+    // Fixed: no errors, no marks.
+    type_text(&original);
+    wait().await;
+    yew::scheduler::flush().await;
+    let live = root.query_selector("[data-testid=live-check]").unwrap().unwrap();
+    assert_eq!(live.text_content().unwrap(), "✓ No problems found.");
+    assert!(root.query_selector("mark").unwrap().is_none());
+    handle.destroy();
+    local_storage().remove_item(berth::ui::storage::KEY).unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn the_editor_gutter_numbers_lines_and_marks_errors_and_warnings() {
     use berth::ui::editor::gutter;
@@ -320,4 +375,33 @@ async fn the_editor_gutter_numbers_lines_and_marks_errors_and_warnings() {
     let root = mount_html(yew::html! { <pre>{gutter(3, &[(3, false, "w".to_string())])}</pre> }).await;
     assert_eq!(root.text_content().unwrap(), "1\n2\n▲3\n");
     assert!(root.query_selector("mark.ln-warn").unwrap().is_some());
+}
+
+/// The crash panel (what the panic hook shows; a panic cannot be caught in Wasm, so the panel is
+/// shown directly): the report, a way out, focus on "Copy bug report", and words for the copy.
+#[wasm_bindgen_test]
+async fn the_crash_panel_shows_the_report_and_says_what_copy_did() {
+    use wasm_bindgen::JsCast;
+    let report = "Berth bug report\nscenario: sample\nseed: 7\nvirtual time: 5000 ms (furthest 5000 ms)\npanic: boom";
+    berth::ui::panic::show(report);
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let panel = doc.query_selector("[data-testid=crash]").unwrap().expect("the crash panel");
+    assert_eq!(panel.get_attribute("role").as_deref(), Some("alertdialog"));
+    assert_eq!(panel.query_selector("h2").unwrap().unwrap().text_content().unwrap(), "Berth hit a bug and stopped the simulation");
+    assert_eq!(panel.query_selector("pre").unwrap().unwrap().text_content().unwrap(), report);
+    let buttons: Vec<String> = (0..panel.query_selector_all("button").unwrap().length()).filter_map(|i| panel.query_selector_all("button").unwrap().item(i)).map(|b| b.text_content().unwrap_or_default()).collect();
+    assert_eq!(buttons, vec!["Copy bug report", "Reload", "Start fresh (set my saved session aside)"]);
+    let focused = doc.active_element().and_then(|e| e.get_attribute("data-testid"));
+    assert_eq!(focused.as_deref(), Some("crash-copy"), "focus moves into the panel");
+    // Copy: either it is copied, or (no permission in a test browser) the report is selected
+    // for Ctrl+C. Either way the panel says so.
+    panel.query_selector("[data-testid=crash-copy]").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    sleep(300).await;
+    let said = panel.query_selector("[data-testid=crash-copy-status]").unwrap().unwrap().text_content().unwrap();
+    assert!(said == "Copied. Paste it into your bug report." || said.starts_with("This browser did not let the page copy. The report is selected"), "{said}");
+    if said.starts_with("This browser") {
+        let selected = web_sys::window().unwrap().get_selection().unwrap().unwrap().to_string();
+        assert_eq!(String::from(selected), report);
+    }
+    panel.remove();
 }

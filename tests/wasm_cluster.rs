@@ -305,13 +305,20 @@ fn new_tasks_fly_stopped_ones_fade_and_reduced_motion_does_neither() {
     assert_eq!(a.fades.len(), 3);
     assert!(a.fades.iter().all(|f| !f.failed));
 
-    // Terminating an instance: its task flashes red.
+    // Terminating an instance: its task flashes red, and its card stays a moment as a ghost
+    // where it was.
+    let card_before = a.layout.card_of_instance(&a.snapshot, "i-05").map(|c| c.rect).expect("i-05 is drawn");
     e.apply(Command::TerminateInstance { instance: "i-05".into() }).unwrap();
     e.run_until(201_000);
     let lost = Rc::new(e.snapshot());
     let history = |id: &str| cluster_view::canvas::stop_was_failure(&e.inspect_task(id).history);
     a.update(lost.clone(), 732.0, 600.0, &history);
     assert!(a.fades.iter().any(|f| f.failed), "the lost task is a failure");
+    assert_eq!(a.lost.iter().map(|c| (c.id.as_str(), c.rect)).collect::<Vec<_>>(), vec![("i-05", card_before)]);
+    a.tick(5000.0);
+    assert!(a.animating());
+    a.tick(5000.0 + cluster_view::canvas::LOST_MS + 1.0);
+    assert!(a.lost.is_empty(), "the ghost card is gone");
 
     // Reduced motion: the same change happens without flights or fades.
     let mut r = Anim::new(before.clone(), 732.0, 600.0);
@@ -330,18 +337,22 @@ fn new_tasks_fly_stopped_ones_fade_and_reduced_motion_does_neither() {
 #[wasm_bindgen_test]
 fn rollout_gauge_counts_and_limits() {
     let mut e = sample();
+    // The limits are the service's deployment configuration in the snapshot (so a reloaded or
+    // shared page draws them too): 50 % / 200 % of 6 desired → at least 3 healthy, at most 12.
+    let patch = engine::deployment::DeploymentConfigurationPatch { minimum_healthy_percent: Some(50), maximum_percent: Some(200), deployment_circuit_breaker: None };
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false }).unwrap();
     let s = e.snapshot();
-    let g = cluster_view::gauge(&s, &s.services[0], Some((50, 200)));
+    let g = cluster_view::gauge(&s, &s.services[0]);
     assert_eq!((g.desired, g.healthy, g.total, g.min_healthy, g.max_total, g.new, g.old), (6, 6, 6, Some(3), Some(12), 6, 0));
-    let none = cluster_view::gauge(&s, &s.services[0], None);
-    assert_eq!((none.min_healthy, none.max_total), (None, None));
-    // A new revision mid-rollout: some tasks are old, the limits come from deploymentStarted.
+    // Back to 100 % / 200 % for the rollout below.
+    let patch = engine::deployment::DeploymentConfigurationPatch { minimum_healthy_percent: Some(100), maximum_percent: Some(200), deployment_circuit_breaker: None };
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false }).unwrap();
+    // A new revision mid-rollout: some tasks are old.
     let td = engine::taskdef::parse_task_definition(&berth::ui::sample::WEB_TASKDEF.replace("\"cpu\": 256,", "\"cpu\": 512,")).task_definition.unwrap();
     let key = e.register(td);
     e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: Some(key), deployment_configuration: None, force_new_deployment: false }).unwrap();
-    let limits = cluster_view::deployment_limits(e.events());
-    let (lo, hi) = limits["web"];
-    let (min, max) = engine::deployment::bounds(6, lo, hi);
+    let (min, max) = engine::deployment::bounds(6, 100, 200);
+    assert_eq!((min, max), (6, 12));
     // Watch the rollout instant by instant: the gauge's lines are the limits the scheduler keeps.
     let mut mixed = 0;
     let mut log = Vec::new();
@@ -350,7 +361,7 @@ fn rollout_gauge_counts_and_limits() {
         t += 50;
         e.run_until(t);
         let s = e.snapshot();
-        let g = cluster_view::gauge(&s, &s.services[0], Some((lo, hi)));
+        let g = cluster_view::gauge(&s, &s.services[0]);
         assert_eq!((g.min_healthy, g.max_total), (Some(min), Some(max)));
         assert!(g.total <= max, "{g:?} at {t}");
         assert!(g.healthy >= min, "{g:?} at {t}");
@@ -379,7 +390,7 @@ async fn mount(snapshot: Rc<Snapshot>, engine: Rc<std::cell::RefCell<Engine>>) -
         yew::Callback::from(move |c: Command| sent.borrow_mut().push(c))
     };
     let inspect = yew::Callback::from(move |id: String| engine.borrow().inspect_task(&id));
-    let props = cluster_view::Props { snapshot, on_command, inspect, events: None };
+    let props = cluster_view::Props { snapshot, on_command, inspect, zoom: 1.0 };
     yew::Renderer::<cluster_view::ClusterView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
     (root, sent)
@@ -500,11 +511,11 @@ async fn view_work_per_frame_with_501_instances() {
         flights = flights.max(anim.flights.len());
         anim.tick(ts);
         if anim.base_dirty {
-            let ctx = cluster_view::canvas::context(&base, anim.layout.width, anim.layout.height).unwrap();
+            let ctx = cluster_view::canvas::context(&base, anim.layout.width, anim.layout.height, 1.0).unwrap();
             cluster_view::canvas::draw_base(&ctx, &anim);
             anim.base_dirty = false;
         }
-        let ctx = cluster_view::canvas::context(&over, anim.layout.width, anim.layout.height).unwrap();
+        let ctx = cluster_view::canvas::context(&over, anim.layout.width, anim.layout.height, 1.0).unwrap();
         cluster_view::canvas::draw_overlay(&ctx, &anim);
         let t2 = js_sys::Date::now();
         engine_ms.push(t1 - t0);

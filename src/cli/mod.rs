@@ -135,7 +135,24 @@ impl Flags {
 }
 
 fn read(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("berth: cannot read {path}: {e}"))
+    read_file(Path::new(path)).map_err(|e| format!("berth: cannot read {path}: {e}"))
+}
+
+/// Reads a text file the way every input is read: a regular file (a FIFO or a device such as
+/// `/dev/zero` would block or never end) of at most [`crate::engine::json::MAX_INPUT_BYTES`].
+fn read_file(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let limit = crate::engine::json::MAX_INPUT_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes)).map_err(|e| e.to_string())?;
+    if bytes.len() > limit {
+        return Err(format!("it is larger than {} MiB", limit >> 20));
+    }
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
 }
 
 fn print_diags(out: &mut Output, file: &str, diags: &[Diagnostic]) {
@@ -148,7 +165,7 @@ fn print_diags(out: &mut Output, file: &str, diags: &[Diagnostic]) {
 pub fn load_scenario(path: &str) -> Result<Scenario, (i32, String)> {
     let text = read(path).map_err(|e| (EXIT_USAGE, e))?;
     let dir: PathBuf = Path::new(path).parent().map(Path::to_path_buf).unwrap_or_default();
-    let files = move |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string());
+    let files = move |name: &str| read_file(&dir.join(name));
     parse_scenario(&text, &files).map_err(|diags| {
         let lines: Vec<String> = diags.iter().map(|d| d.render(path)).collect();
         (EXIT_INVALID, lines.join("\n"))
@@ -382,7 +399,7 @@ fn cmd_export(args: &[String], out: &mut Output) -> i32 {
         return export_k8s(path, f.get("out"), out);
     }
     // A scenario has "berth": 1 at the top; anything else is read as a task definition.
-    let is_scenario = serde_json::from_str::<Value>(&text).ok().and_then(|v| v.get("berth").cloned()).is_some();
+    let is_scenario = serde_json::from_str::<Value>(text.strip_prefix('\u{feff}').unwrap_or(&text)).ok().and_then(|v| v.get("berth").cloned()).is_some();
     let exports: Vec<(String, Value)> = if is_scenario {
         match load_scenario(path) {
             Ok(s) => s.task_definitions().iter().map(|td| (td.family.clone(), export(td))).collect(),
@@ -600,6 +617,6 @@ pub fn lesson_files(path: &str) -> Result<Vec<String>, (i32, String)> {
 pub fn load_exercise(path: &str) -> Result<crate::engine::lesson::Exercise, (i32, String)> {
     let text = read(path).map_err(|e| (EXIT_USAGE, e))?;
     let dir: PathBuf = Path::new(path).parent().map(Path::to_path_buf).unwrap_or_default();
-    let files = move |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string());
+    let files = move |name: &str| read_file(&dir.join(name));
     crate::engine::lesson::parse_exercise(&text, &files).map_err(|diags| (EXIT_INVALID, diags.iter().map(|d| d.render(path)).collect::<Vec<_>>().join("\n")))
 }

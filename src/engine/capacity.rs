@@ -273,7 +273,7 @@ impl Engine {
         }
         if to > current {
             for _ in 0..(to - current) {
-                self.push(self.now() + launch_ms, Item::InstanceLaunched(group.to_string()));
+                self.push(self.now().saturating_add(launch_ms), Item::InstanceLaunched(group.to_string()));
             }
             if let Some(g) = self.capacity.groups.get_mut(group) {
                 g.launching += to - current;

@@ -298,9 +298,12 @@ impl EventKind {
             EventKind::InstanceRegistered { instance, instance_type, az, cpu, memory } => {
                 format!("{instance} ({instance_type}, {az}) registered with {cpu} CPU units and {memory} MiB")
             }
-            EventKind::InstanceTerminated { instance, tasks_stopped } => {
-                format!("{instance} terminated; {} task(s) stopped", tasks_stopped.len())
-            }
+            EventKind::InstanceTerminated { instance, tasks_stopped } => match tasks_stopped.len() {
+                0 => format!("{instance} terminated; nothing ran on it"),
+                // A Kubernetes node names its pods `namespace/name`; ECS task ids have no slash.
+                n if tasks_stopped.iter().all(|t| t.contains('/')) => format!("{instance} terminated; {n} pod(s) lost"),
+                n => format!("{instance} terminated; {n} task(s) stopped"),
+            },
             EventKind::TaskDefinitionRegistered { family, revision } => format!("task definition {family}:{revision} registered"),
             EventKind::ServiceCreated { service, task_definition, desired_count, launch_type } => {
                 format!("service {service} created: {desired_count} × {task_definition} on {launch_type}")

@@ -67,7 +67,7 @@ impl Engine {
 
     fn schedule_timer(&mut self, task: &str, after: Millis, timer: Timer) {
         let gen = self.tasks.get(task).map(|t| t.gen).unwrap_or(0);
-        self.push(self.now() + after, Item::Task { task: task.to_string(), gen, timer });
+        self.push(self.now().saturating_add(after), Item::Task { task: task.to_string(), gen, timer });
     }
 
     fn set_status(&mut self, task: &str, status: TaskStatus) {

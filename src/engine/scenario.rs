@@ -309,13 +309,32 @@ impl Ctx<'_> {
     }
 }
 
+/// Where serde_json says an error is (1-based line; column = bytes of the line read so far) as a
+/// Berth position: columns count characters, as everywhere else (a `€` is one column, not three),
+/// and `offset` is the byte offset of the character the error points at.
+fn serde_pos(text: &str, line: usize, byte_col: usize) -> Pos {
+    let line = line.max(1);
+    let start: usize = text.split('\n').take(line - 1).map(|l| l.len() + 1).sum::<usize>().min(text.len());
+    let line_text = text[start..].split('\n').next().unwrap_or("");
+    let mut b = byte_col.min(line_text.len());
+    while !line_text.is_char_boundary(b) {
+        b += 1;
+    }
+    let read = &line_text[..b];
+    let last = read.char_indices().last().map_or(0, |(i, _)| i);
+    Pos { line: line as u32, col: read.chars().count().max(1) as u32, offset: start + last }
+}
+
 /// Parse a scenario and check that its setup runs: every error comes back with its position.
 pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>) -> Result<Scenario, Vec<Diagnostic>> {
     let root = json::parse(text).map_err(|d| vec![d])?;
-    let file: File = match serde_json::from_str(text) {
+    // A UTF-8 byte-order mark (editors on Windows write one) is skipped, as `json::parse` does.
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let file: File = match serde_json::from_str(&text[bom..]) {
         Ok(f) => f,
         Err(e) => {
-            let pos = Pos { line: e.line() as u32, col: e.column().max(1) as u32, offset: 0 };
+            let mut pos = serde_pos(&text[bom..], e.line(), e.column());
+            pos.offset += bom;
             let msg = e.to_string();
             // serde_json appends " at line L column C"; the position already says that.
             let msg = match msg.rfind(" at line ") {

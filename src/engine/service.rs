@@ -531,6 +531,10 @@ impl Engine {
     }
 
     pub(crate) fn terminate_instance(&mut self, id: &str) -> Result<(), String> {
+        // A Kubernetes node (the page's ✕ on a node card, or `terminateInstance` in a scenario).
+        if self.kube.enabled && !self.instances.contains_key(id) {
+            return self.k_terminate_node(id);
+        }
         self.terminate_instance_with(id, "TerminationNotice", &format!("Host EC2 (instance {id}) terminated."))
     }
 
@@ -547,6 +551,11 @@ impl Engine {
     }
 
     pub(crate) fn drain_instance(&mut self, id: &str) -> Result<(), String> {
+        // A Kubernetes node: what `kubectl drain NODE` does (cordon, then evict within the
+        // PodDisruptionBudgets; a pod with no controller refuses the drain, as kubectl does).
+        if self.kube.enabled && !self.instances.contains_key(id) {
+            return self.kubectl(&format!("drain {id}"), None);
+        }
         let inst = self.instances.get_mut(id).ok_or_else(|| format!("no container instance {id:?}"))?;
         if inst.status == InstanceStatus::Draining {
             return Err(format!("{id} is already DRAINING"));
@@ -607,6 +616,7 @@ impl Engine {
                 inst.status = InstanceStatus::Draining;
                 self.emit(EventKind::SpotInterruptionWarning { instance: Some(id.clone()), task: None, stop_at });
                 self.emit(EventKind::InstanceDraining { instance: id.clone() });
+                self.spot_deadlines.insert(id.clone(), stop_at);
                 self.push(stop_at, Item::SpotReclaim(id));
                 Ok(())
             }

@@ -254,6 +254,9 @@ pub struct Engine {
     pub(crate) behaviors: BTreeMap<String, crate::engine::behavior::Behavior>,
     /// Zones currently down.
     pub(crate) down_azs: std::collections::BTreeSet<String>,
+    /// Instances and Kubernetes nodes under a Spot interruption notice → when they are reclaimed
+    /// (the page's countdown rings; entries past their time or for gone instances are ignored).
+    pub(crate) spot_deadlines: BTreeMap<String, Millis>,
     /// Every write is journaled (see [`Instances`]): the placement index and the placement
     /// explanations read the journal.
     pub(crate) instances: Instances,
@@ -310,6 +313,7 @@ impl Engine {
             rng_failures: Rng::derive(seed, "failures"),
             behaviors: BTreeMap::new(),
             down_azs: std::collections::BTreeSet::new(),
+            spot_deadlines: BTreeMap::new(),
             instances: {
                 let mut i = Instances::new();
                 i.keep_before(true);

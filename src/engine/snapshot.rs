@@ -45,6 +45,10 @@ pub struct Snapshot {
     /// Service discovery: DNS name → addresses of healthy tasks.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub dns: std::collections::BTreeMap<String, Vec<String>>,
+    /// Instances and nodes under a Spot interruption notice → when they are reclaimed (the
+    /// page's two-minute countdown rings).
+    #[serde(skip)]
+    pub spot_reclaims: std::collections::BTreeMap<String, Millis>,
     /// Kubernetes nodes, pods and workloads (scenarios with a `kubernetes` section).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kube: Option<crate::engine::k8s::sim::KubeView>,
@@ -369,6 +373,12 @@ impl Engine {
                 .collect(),
             queues: self.queues().values().cloned().collect(),
             dns: self.dns_records(),
+            spot_reclaims: self
+                .spot_deadlines
+                .iter()
+                .filter(|(id, at)| **at > self.now() && (self.instances.contains_key(id.as_str()) || self.kube.node_meta.contains_key(id.as_str())))
+                .map(|(id, at)| (id.clone(), *at))
+                .collect(),
             kube: self.kube_snapshot(),
             event_log_hash: self.log_hash(),
             groups: self

@@ -9,14 +9,20 @@ pub const SECOND: Millis = 1_000;
 pub const MINUTE: Millis = 60 * SECOND;
 pub const HOUR: Millis = 60 * MINUTE;
 
+/// The longest duration Berth reads (a year and a day): longer than any timer, cooldown or run a
+/// lesson needs, and short enough that adding one to the clock can never overflow.
+pub const MAX_DURATION: Millis = 366 * 24 * HOUR;
+
 /// Parse a duration such as `90s`, `10m`, `1h30m`, `250ms`, `2h` or a bare number of milliseconds.
+/// At most [`MAX_DURATION`].
 pub fn parse_duration(text: &str) -> Result<Millis, String> {
     let s = text.trim();
     if s.is_empty() {
         return Err("empty duration; write e.g. 30s, 10m or 1h30m".into());
     }
     if s.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse::<u64>().map_err(|_| format!("duration {s:?} is too large"));
+        let ms = s.parse::<u64>().map_err(|_| format!("duration {s:?} is too large; the longest is 366d"))?;
+        return within_max(s, ms);
     }
     let mut total: u64 = 0;
     let mut rest = s;
@@ -25,7 +31,7 @@ pub fn parse_duration(text: &str) -> Result<Millis, String> {
         if digits == 0 {
             return Err(format!("duration {s:?}: expected a number before {rest:?}; write e.g. 30s, 10m or 1h30m"));
         }
-        let n: u64 = rest[..digits].parse().map_err(|_| format!("duration {s:?} is too large"))?;
+        let n: u64 = rest[..digits].parse().map_err(|_| format!("duration {s:?} is too large; the longest is 366d"))?;
         rest = &rest[digits..];
         let unit_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
         let unit = &rest[..unit_len];
@@ -42,9 +48,16 @@ pub fn parse_duration(text: &str) -> Result<Millis, String> {
         total = n
             .checked_mul(scale)
             .and_then(|v| total.checked_add(v))
-            .ok_or_else(|| format!("duration {s:?} is too large"))?;
+            .ok_or_else(|| format!("duration {s:?} is too large; the longest is 366d"))?;
     }
-    Ok(total)
+    within_max(s, total)
+}
+
+fn within_max(s: &str, ms: Millis) -> Result<Millis, String> {
+    if ms > MAX_DURATION {
+        return Err(format!("duration {s:?} is too long; the longest is 366d"));
+    }
+    Ok(ms)
 }
 
 /// Days since 1970-01-01 for a proleptic Gregorian civil date (H. Hinnant's `days_from_civil`).
@@ -115,6 +128,11 @@ mod tests {
         assert!(parse_duration("10x").unwrap_err().contains("unknown unit \"x\""));
         assert!(parse_duration("m").unwrap_err().contains("expected a number"));
         assert!(parse_duration("99999999999999999999").unwrap_err().contains("too large"));
+        // At most a year and a day, so that the clock plus any timer cannot overflow.
+        assert_eq!(parse_duration("366d"), Ok(MAX_DURATION));
+        assert_eq!(parse_duration("366d1ms"), Err("duration \"366d1ms\" is too long; the longest is 366d".into()));
+        assert_eq!(parse_duration("18446744073709551615"), Err("duration \"18446744073709551615\" is too long; the longest is 366d".into()));
+        assert!(parse_duration("1000000d").unwrap_err().contains("too long"));
     }
 
     #[test]

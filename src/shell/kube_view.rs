@@ -21,6 +21,49 @@ fn mib(bytes: i64) -> u32 {
     (bytes.max(0) as u64 / (1024 * 1024)).min(u32::MAX as u64) as u32
 }
 
+/// The words the cluster view uses for what it draws: ECS's (instances, tasks, CPU units) or, for
+/// a Kubernetes scenario, Kubernetes' own (nodes, pods, CPU in millicores as `kubectl` shows it).
+/// The picture is the same; a learner on EKS should not have to translate.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Words {
+    pub kube: bool,
+}
+
+impl Words {
+    pub fn of(s: &Snapshot) -> Words {
+        Words { kube: s.kube.is_some() }
+    }
+    /// "instance" or "node".
+    pub fn node(self) -> &'static str {
+        if self.kube { "node" } else { "instance" }
+    }
+    /// "instances" or "nodes".
+    pub fn nodes(self) -> &'static str {
+        if self.kube { "nodes" } else { "instances" }
+    }
+    /// "task" or "pod".
+    pub fn task(self) -> &'static str {
+        if self.kube { "pod" } else { "task" }
+    }
+    /// "tasks" or "pods".
+    pub fn tasks(self) -> &'static str {
+        if self.kube { "pods" } else { "tasks" }
+    }
+    /// The heading of the CPU column.
+    pub fn cpu_unit(self) -> &'static str {
+        if self.kube { "CPU (millicores)" } else { "CPU units" }
+    }
+    /// A CPU amount in the view's unit (the cluster view counts CPU units; Kubernetes shows
+    /// millicores, 1,024 units = 1,000 m): `256` or `250m`.
+    pub fn cpu(self, units: u32) -> String {
+        if self.kube {
+            format!("{}m", (u64::from(units) * 1000 + 512) / 1024)
+        } else {
+            units.to_string()
+        }
+    }
+}
+
 /// The workload a pod belongs to: its Deployment (from the ReplicaSet), DaemonSet or Job, else
 /// the pod's own name.
 fn workload(pod: &PodView, kube: &KubeView) -> String {

@@ -7,4 +7,5 @@ pub mod forms;
 pub mod kube_view;
 pub mod progress;
 pub mod share;
+pub mod usage;
 pub mod vitals;

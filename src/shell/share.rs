@@ -180,6 +180,25 @@ pub fn decode_link(payload: &str) -> Result<Scene, String> {
     parse_scene(&text)
 }
 
+/// The notice shown after a share link opened: where the scene stands and, when the link carries a
+/// recorded future (the sharer had scrubbed back), how far its timeline runs. `kept_aside`: the
+/// learner's own session was saved aside and can be brought back. While the scene is paused the
+/// page adds [`OPENED_PAUSED_HINT`]; once it plays, the hint would be stale and is left out.
+pub fn opened_notice(now: Millis, furthest: Millis, kept_aside: bool) -> String {
+    let mut text = format!("Opened a shared scene at {}", Clock(now));
+    if furthest > now {
+        text.push_str(&format!(" (its recorded timeline runs to {})", Clock(furthest)));
+    }
+    text.push('.');
+    if kept_aside {
+        text.push_str(" Your own session was kept aside.");
+    }
+    text
+}
+
+/// Added to [`opened_notice`] while the opened scene has not been played yet.
+pub const OPENED_PAUSED_HINT: &str = "It is paused: press Play to go on.";
+
 /// The JSON stored for autosave.
 pub fn to_saved(scene: &Scene) -> String {
     serde_json::to_string(scene).unwrap_or_default()

@@ -222,8 +222,7 @@ fn boot(link: Option<&str>) -> Result<Boot, String> {
                 if let Some(previous) = storage::get(storage::KEY) {
                     restore = storage::set(storage::BEFORE_LINK_KEY, &previous).is_ok();
                 }
-                let text = format!("Opened a shared scene at {} (its timeline runs to {}). It is paused: press Play to go on.", Clock(history.now()), Clock(history.furthest()));
-                let text = if restore { format!("{text} Your own session was kept aside.") } else { text };
+                let text = crate::shell::share::opened_notice(history.now(), history.furthest(), restore);
                 let notice = Notice { kind: "link-opened", error: false, text, restore };
                 Ok(Boot { scenario: Rc::new(scenario), scene, history, notices: vec![notice], autosave: true, playing: false })
             }
@@ -350,6 +349,11 @@ fn sandbox(props: &SandboxProps) -> Html {
     let chart_service = use_state_eq(String::new);
     let cost_log = use_mut_ref(Vec::<(Millis, f64)>::new);
     let controls = use_sim_controls(sim.clone(), boot.playing, true);
+    // Whether the scene has played since it opened: a shared scene's "press Play" hint goes then.
+    let played = use_mut_ref(|| false);
+    if controls.playing {
+        *played.borrow_mut() = true;
+    }
     let redraw = use_force_update();
 
     // Keyboard shortcuts.
@@ -366,7 +370,8 @@ fn sandbox(props: &SandboxProps) -> Html {
             Shortcut::Escape => {
                 if *dialog != Dialog::None {
                     dialog.set(Dialog::None);
-                } else if *show_editor {
+                } else if *show_editor && !super::hooks::typing_in_a_field() {
+                    // Presenter mode: Esc hides the editor again, but not while typing in it.
                     show_editor.set(false);
                 }
             }
@@ -574,6 +579,15 @@ fn sandbox(props: &SandboxProps) -> Html {
         let autosave = autosave.clone();
         let cost_log = cost_log.clone();
         Callback::from(move |_: MouseEvent| {
+            // Your actions are the work Reset throws away: ask first when there are some.
+            let actions = sim.borrow().journal().len();
+            if actions > 0 {
+                let question = format!("Start the scenario over at 00:00:00? Your {actions} action(s) on the timeline are discarded; your editor text stays.");
+                let sure = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok()).unwrap_or(false);
+                if !sure {
+                    return;
+                }
+            }
             *autosave.borrow_mut() = true;
             let seed = sim.borrow().start().seed();
             *sim.borrow_mut() = History::new(scenario.start(Some(seed)));
@@ -707,7 +721,11 @@ fn sandbox(props: &SandboxProps) -> Html {
         });
         html! {
             <div class={classes!("notice", if n.error { "error" } else { "info" })} role={if n.error { "alert" } else { "status" }} data-testid="notice" data-kind={n.kind}>
-                <p>{n.text.clone()}</p>
+                <p>{n.text.clone()}
+                    if n.kind == "link-opened" && !*played.borrow() {
+                        {" "}{crate::shell::share::OPENED_PAUSED_HINT}
+                    }
+                </p>
                 if let Some(restore) = restore {
                     <button data-testid="notice-restore" onclick={restore}>{"Go back to my own session"}</button>
                 }
@@ -750,7 +768,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                 <div class="notices">{ for notice_list }</div>
             }
             <main class="workspace">
-                <ClusterView snapshot={cluster_snap} on_command={on_command.clone()} {inspect} />
+                <ClusterView snapshot={cluster_snap} on_command={on_command.clone()} {inspect} zoom={if props.present { super::cluster_view::PRESENTER_ZOOM } else { 1.0 }} />
                 <aside class="side">
                     if props.present {
                         <button data-testid="toggle-editor" aria-expanded={editor_shown.to_string()} onclick={toggle_editor}>

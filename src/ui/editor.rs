@@ -1,6 +1,11 @@
 //! The task-definition editor: JSON text, Deploy, and errors with line:col (click one to put the
 //! cursor there). The text is never replaced by the app, so nothing the learner typed is lost.
 //!
+//! Live check: a moment after the learner stops typing ([`LIVE_CHECK_MS`]) the text gets the same
+//! check Deploy does (`taskdef::parse_task_definition`): errors and lint warnings are listed
+//! apart, each with line:col, and marked in the line-number gutter. So the marks always belong
+//! to the text on screen; Deploy checks at once.
+//!
 //! A paste over the engine's 1 MiB limit (`json::MAX_INPUT_BYTES`) is refused here, by its
 //! length alone, in the input event itself: the textarea gets the previous text back before the
 //! browser ever lays the megabyte out (with it on screen every frame took 100–300 ms in headless
@@ -102,6 +107,36 @@ fn show_refused(node: &NodeRef, bytes: Option<usize>) {
     let _ = build();
 }
 
+/// How long after the last keystroke the text is checked (a check of a few KB takes well under a
+/// millisecond; the pause keeps a near-1 MiB text from being parsed on every keystroke).
+pub const LIVE_CHECK_MS: u32 = 250;
+
+/// The errors and warnings of the last live check, apart (errors first), as the editor lists
+/// them: `(errors, warnings)`.
+fn live_list(diags: &[Diagnostic], area: &NodeRef, text: &str) -> Html {
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
+    let warnings: Vec<&Diagnostic> = diags.iter().filter(|d| !d.is_error()).collect();
+    let summary = match (errors.len(), warnings.len()) {
+        (0, 0) => "✓ No problems found.".to_string(),
+        (e, 0) => format!("{e} error(s): Deploy will refuse it."),
+        (0, w) => format!("No errors; {w} warning(s) (it deploys, but have a look)."),
+        (e, w) => format!("{e} error(s) and {w} warning(s): Deploy will refuse it."),
+    };
+    html! {
+        <div class="diagnostics live-check" data-testid="live-check" data-errors={errors.len().to_string()} data-warnings={warnings.len().to_string()}>
+            <p class={if errors.is_empty() { "ok" } else { "error" }} aria-live="polite">{summary}</p>
+            if !errors.is_empty() {
+                <h3 class="diag-heading">{"Errors"}</h3>
+                <ul>{ for errors.iter().map(|d| diag_item(d, area, text)) }</ul>
+            }
+            if !warnings.is_empty() {
+                <h3 class="diag-heading">{"Warnings (lint)"}</h3>
+                <ul>{ for warnings.iter().map(|d| diag_item(d, area, text)) }</ul>
+            }
+        </div>
+    }
+}
+
 /// Most lines the gutter numbers (a 1 MiB paste is refused anyway; beyond this the gutter stops).
 const GUTTER_LINES: usize = 20_000;
 
@@ -144,6 +179,19 @@ pub fn editor(props: &Props) -> Html {
     // set here, only when the app's text changes by something other than typing (first render,
     // a share link, a lesson's Reset).
     let agreed = use_mut_ref(|| None::<AttrValue>);
+    // The last live check: the text it checked and what it found.
+    let live = use_state(|| None::<(AttrValue, Rc<Vec<Diagnostic>>)>);
+    {
+        let live = live.clone();
+        use_effect_with(props.text.clone(), move |text| {
+            let text = text.clone();
+            let check = gloo::timers::callback::Timeout::new(LIVE_CHECK_MS, move || {
+                let found = crate::engine::taskdef::parse_task_definition(&text).diagnostics;
+                live.set(Some((text, Rc::new(found))));
+            });
+            move || drop(check)
+        });
+    }
     {
         let area = area.clone();
         let agreed = agreed.clone();
@@ -183,19 +231,26 @@ pub fn editor(props: &Props) -> Html {
     let deploy = {
         let cb = props.on_deploy.clone();
         let refused = refused.clone();
+        let live = live.clone();
+        let text = props.text.clone();
         Callback::from(move |_| {
             show_refused(&refused, None);
+            // Deploy checks at once: the list below matches what Deploy found.
+            if live.as_ref().map(|(t, _)| t) != Some(&text) {
+                live.set(Some((text.clone(), Rc::new(crate::engine::taskdef::parse_task_definition(&text).diagnostics))));
+            }
             cb.emit(());
         })
     };
     let status = match &props.status {
         DeployStatus::None => html! {},
+        // The errors themselves are in the live check's list below (one list, always about the
+        // text on screen).
         DeployStatus::Invalid(diags) => {
             let errors = diags.iter().filter(|d| d.is_error()).count();
             html! {
                 <div class="diagnostics" data-testid="diagnostics" role="alert">
-                    <p class="error">{format!("Not deployed: {errors} error(s). Fix them and press Deploy again.")}</p>
-                    <ul>{ for diags.iter().map(|d| diag_item(d, &area, &props.text)) }</ul>
+                    <p class="error">{format!("Not deployed: {errors} error(s), listed below. Fix them and press Deploy again.")}</p>
                 </div>
             }
         }
@@ -203,17 +258,19 @@ pub fn editor(props: &Props) -> Html {
             <div class="diagnostics" data-testid="deployed" role="status">
                 <p class="ok">{ if service.is_empty() { format!("Registered {key}.") } else { format!("Registered {key}; service {service} now runs it.") } }</p>
                 if !warnings.is_empty() {
-                    <ul>{ for warnings.iter().map(|d| diag_item(d, &area, &props.text)) }</ul>
+                    <p class="muted">{format!("With {} warning(s), listed below.", warnings.len())}</p>
                 }
             </div>
         },
         DeployStatus::Failed(msg) => html! { <div class="diagnostics" data-testid="failed" role="alert"><p class="error">{msg.clone()}</p></div> },
     };
-    // The gutter: line numbers, errors and warnings of the last Deploy marked on their lines.
-    let marks: Vec<(u32, bool, String)> = match &props.status {
-        DeployStatus::Invalid(diags) => diags.iter().map(|d| (d.pos.line, d.is_error(), format!("col {}: {}", d.pos.col, d.message))).collect(),
-        DeployStatus::Deployed { warnings, .. } => warnings.iter().map(|d| (d.pos.line, false, format!("col {}: {}", d.pos.col, d.message))).collect(),
-        _ => Vec::new(),
+    // The gutter: line numbers, the live check's errors and warnings marked on their lines.
+    let live_diags: Rc<Vec<Diagnostic>> = live.as_ref().map(|(_, d)| d.clone()).unwrap_or_default();
+    let marks: Vec<(u32, bool, String)> = live_diags.iter().map(|d| (d.pos.line, d.is_error(), format!("col {}: {}", d.pos.col, d.message))).collect();
+    // Built again only when a new check lands (the page re-renders several times a second).
+    let live_html = {
+        let area = area.clone();
+        use_memo(live.as_ref().map(|(checked, _)| checked.clone()), move |_| live.as_ref().map(|(checked, d)| live_list(d, &area, checked)))
     };
     let line_count = props.text.lines().count() + usize::from(props.text.ends_with('\n'));
     // Built again only when the line count or the marks change (the page re-renders every frame).
@@ -244,6 +301,9 @@ pub fn editor(props: &Props) -> Html {
                 { for services }
             </div>
             {status}
+            // A stable wrapper: Yew matches unkeyed children from the end, so a child appearing
+            // at the end of this section would make it rebuild (and empty) the textarea.
+            <div class="live-slot">{ for (*live_html).clone() }</div>
         </section>
     }
 }

@@ -302,6 +302,17 @@ pub fn use_shortcuts(on: Callback<Shortcut>) {
 /// always be saved and shared.
 ///
 /// [`MAX_TIME`]: crate::shell::share::MAX_TIME
+/// Whether the keyboard focus is in a text field (a textarea, a text-like input, or editable
+/// content): Escape there belongs to the field, not to the page.
+pub fn typing_in_a_field() -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element()) else { return false };
+    if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+        return !matches!(i.type_().to_ascii_lowercase().as_str(), "checkbox" | "radio" | "range" | "button" | "submit" | "reset" | "file" | "color");
+    }
+    el.tag_name().eq_ignore_ascii_case("textarea") || el.dyn_ref::<web_sys::HtmlElement>().is_some_and(|h| h.is_content_editable())
+}
+
 impl Driver for crate::engine::history::History {
     fn now(&self) -> Millis {
         crate::engine::history::History::now(self)

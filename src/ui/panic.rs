@@ -69,7 +69,9 @@ fn user_agent() -> String {
     web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default()
 }
 
-fn show(report: &str) {
+/// Shows the crash panel with `report` (the panic hook calls it; tests call it directly, since a
+/// panic in Wasm cannot be caught). Focus moves to "Copy bug report".
+pub fn show(report: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     let Ok(overlay) = doc.create_element("div") else { return };
     overlay.set_class_name("crash");
@@ -85,12 +87,14 @@ fn show(report: &str) {
     pre.set_text_content(Some(report));
     let Ok(copy) = doc.create_element("button") else { return };
     copy.set_text_content(Some("Copy bug report"));
+    copy.set_attribute("data-testid", "crash-copy").ok();
+    // What happened to the copy, said in words (a live region).
+    let Ok(status) = doc.create_element("p") else { return };
+    status.set_attribute("role", "status").ok();
+    status.set_attribute("data-testid", "crash-copy-status").ok();
     let text = report.to_string();
-    let on_copy = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&text);
-        }
-    });
+    let (pre_el, status_el) = (pre.clone(), status.clone());
+    let on_copy = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || copy_report(&text, &pre_el, &status_el));
     copy.add_event_listener_with_callback("click", on_copy.as_ref().unchecked_ref()).ok();
     on_copy.forget();
     let Ok(reload) = doc.create_element("button") else { return };
@@ -115,10 +119,44 @@ fn show(report: &str) {
     });
     fresh.add_event_listener_with_callback("click", on_fresh.as_ref().unchecked_ref()).ok();
     on_fresh.forget();
-    for child in [&title, &p, &pre, &copy, &reload, &fresh] {
+    for child in [&title, &p, &pre, &copy, &reload, &fresh, &status] {
         overlay.append_child(child).ok();
     }
     if let Some(body) = doc.body() {
         body.append_child(&overlay).ok();
     }
+    if let Some(b) = copy.dyn_ref::<web_sys::HtmlElement>() {
+        let _ = b.focus();
+    }
+}
+
+/// Copies the report, or, where the page may not write to the clipboard (no `navigator.clipboard`
+/// outside a secure context, or the browser refuses), selects it so Ctrl+C copies it; `status`
+/// says which.
+fn copy_report(text: &str, pre: &web_sys::Element, status: &web_sys::Element) {
+    let select_instead = {
+        let (pre, status) = (pre.clone(), status.clone());
+        move || {
+            if let Some(sel) = web_sys::window().and_then(|w| w.get_selection().ok().flatten()) {
+                let _ = sel.select_all_children(&pre);
+            }
+            status.set_text_content(Some("This browser did not let the page copy. The report is selected: press Ctrl+C (⌘C on a Mac) to copy it."));
+        }
+    };
+    let Some(w) = web_sys::window() else { return };
+    let navigator = w.navigator();
+    let has_clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|c| !c.is_undefined() && !c.is_null());
+    if !has_clipboard {
+        select_instead();
+        return;
+    }
+    let done = {
+        let status = status.clone();
+        wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| status.set_text_content(Some("Copied. Paste it into your bug report.")))
+    };
+    let failed = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(move |_| select_instead());
+    let _ = navigator.clipboard().write_text(text).then2(&done, &failed);
+    // Called at most once each, after this returns: the page is stopped anyway.
+    done.forget();
+    failed.forget();
 }

@@ -188,7 +188,11 @@ fn parse_field(text: &str, spec: &Spec, col: usize, years: &mut [bool]) -> Resul
         let (range, step) = match item.split_once('/') {
             Some((r, s)) => {
                 let sc = c + r.chars().count() + 1;
-                let n = if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { s.parse::<u32>().unwrap_or(0) } else { 0 };
+                let n = match s.parse::<u32>() {
+                    _ if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) => 0,
+                    Ok(n) => n,
+                    Err(_) => return err(sc, format!("{}: the step after '/' is too large: {s}", spec.name)),
+                };
                 if n == 0 {
                     return err(sc, format!("{}: the step after '/' must be a positive number; got {s:?}", spec.name));
                 }
@@ -220,7 +224,12 @@ fn parse_field(text: &str, spec: &Spec, col: usize, years: &mut [bool]) -> Resul
             } else {
                 f.bits |= 1u64 << v;
             }
-            v += step.unwrap_or(1);
+            // A step beyond the field's range (`5/4294967295`) gives just the first value; the
+            // addition must not wrap round to the start.
+            match v.checked_add(step.unwrap_or(1)) {
+                Some(next) => v = next,
+                None => break,
+            }
         }
     }
     Ok(f)
@@ -407,6 +416,12 @@ mod tests {
             ("cron(0 0 29 2 ? *)", "2026-03-01T00:00:00", Some("2028-02-29T00:00:00")),
             ("cron(0 0 1 1 ? 2026)", "2026-01-01T00:00:00", None),
             ("cron(5/20 10-11 * * ? *)", "2026-11-22T10:45:00", Some("2026-11-22T11:05:00")),
+            // A step past the end of the field gives just the first value (it used to wrap round:
+            // minutes 0–5, and a year step past 2^32 indexed outside the year table).
+            ("cron(5/4294967295 9 * * ? *)", "2026-11-22T09:00:00", Some("2026-11-22T09:05:00")),
+            ("cron(5/4294967295 9 * * ? *)", "2026-11-22T09:05:00", Some("2026-11-23T09:05:00")),
+            ("cron(0 9 * * ? */4294967295)", "2026-11-22T10:00:00", None),
+            ("cron(0 9 * * ? 2100/4294967000)", "2026-11-22T10:00:00", Some("2100-01-01T09:00:00")),
         ];
         for (expr, after, want) in rows {
             let s = parse(expr).unwrap_or_else(|e| panic!("{expr}: {e}"));
@@ -449,6 +464,7 @@ mod tests {
             ("cron(0 9 * * ? 1969)", 16, "year: 1969"),
             ("cron(0 9 * *)", 6, "6 fields"),
             ("cron(*/0 9 * * ? *)", 8, "positive number"),
+            ("cron(*/99999999999 9 * * ? *)", 8, "step after '/' is too large: 99999999999"),
             ("cron(0 9 5-1 * ? *)", 10, "backwards"),
             ("cron(0 ? * * ? *)", 8, "only allowed"),
             ("cron(0 9 ? * 6L *)", 14, "'L' is supported only"),

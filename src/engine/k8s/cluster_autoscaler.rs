@@ -162,8 +162,7 @@ impl Engine {
     /// A node as the group would create it next (for the scale-up simulation).
     fn k_template_node(&self, g: &NodeGroup) -> Option<Node> {
         let azs = &self.config.azs;
-        let in_group = self.kube.node_meta.values().filter(|m| m.nodegroup == g.name).count();
-        let zone = azs.get(in_group % azs.len().max(1))?;
+        let zone = azs.get(self.k_next_zone(&g.name))?;
         let mut node = Node::eks(&format!("template-node-for-{}", g.name), &g.instance_type, zone, &g.name, g.spot).ok()?;
         for (k, v) in &g.labels {
             node.labels.insert(k.clone(), v.clone());

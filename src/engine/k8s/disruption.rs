@@ -153,10 +153,24 @@ impl Engine {
         }
         let stop_at = self.now() + SPOT_WARNING;
         self.emit(EventKind::SpotInterruptionWarning { instance: Some(node.to_string()), task: None, stop_at });
+        self.spot_deadlines.insert(node.to_string(), stop_at);
         self.k_cordon(node, true);
         self.kube.draining.insert(node.to_string(), true);
         self.k_drain_pass(node);
         self.k_push(SPOT_WARNING, KubeItem::SpotReclaim { node: node.to_string() });
+        Ok(())
+    }
+
+    /// A node's EC2 instance is terminated at once (the page's ✕, `terminateInstance`): like a
+    /// Spot reclaim without the notice. Its pods are gone without eviction (no grace period, no
+    /// PodDisruptionBudget), their controllers create replacements, and a managed node group's
+    /// Auto Scaling group launches a new instance.
+    pub(crate) fn k_terminate_node(&mut self, node: &str) -> Result<(), String> {
+        let meta = self.kube.node_meta.get(node).ok_or_else(|| format!("Error from server (NotFound): nodes {node:?} not found"))?;
+        if meta.fargate {
+            return Err(format!("{node} is a Fargate node: it exists only for its pod; delete the pod instead (kubectl delete pod NAME)"));
+        }
+        self.k_spot_reclaim(node);
         Ok(())
     }
 
@@ -304,12 +318,12 @@ spec:
         // Cordoned and drained at once; the evicted pods' replacements run on the other node.
         assert_eq!(per_node(&e), vec![(a.clone(), 0, 0), (b.clone(), 4, 4)]);
         e.run_until(181_000);
-        // Reclaimed at 180 s; the group's replacement joins 90 s later (in the zone the group's
-        // round robin gives its second node: us-east-1b).
+        // Reclaimed at 180 s; the group's replacement joins 90 s later, in the zone that lost
+        // the node (an Auto Scaling group keeps its zones balanced): us-east-1a.
         assert_eq!(per_node(&e), vec![(b.clone(), 4, 4)]);
         e.run_until(271_000);
         let names: Vec<String> = per_node(&e).into_iter().map(|x| x.0).collect();
-        assert_eq!(names, vec![b, "ip-10-0-2-11.ec2.internal".to_string()]);
+        assert_eq!(names, vec![b, "ip-10-0-1-11.ec2.internal".to_string()]);
         let kinds: Vec<(u64, &str)> = e.events().iter().filter(|ev| matches!(ev.kind, EventKind::SpotInterruptionWarning { .. } | EventKind::InstanceTerminated { .. } | EventKind::NodeDrained { .. } | EventKind::KubeNodeReady { .. })).map(|ev| (ev.t / 1000, ev.kind.name())).collect();
         assert_eq!(kinds, vec![(0, "kubeNodeReady"), (0, "kubeNodeReady"), (60, "spotInterruptionWarning"), (61, "nodeDrained"), (180, "instanceTerminated"), (270, "kubeNodeReady")]);
         assert!(e.k_spot_interruption("fargate-x").is_err());

@@ -642,16 +642,32 @@ impl Engine {
         Ok(())
     }
 
-    /// Adds one node of a group, in the next AZ (round robin), named as EKS names EC2 nodes: the
-    /// private DNS name `ip-10-0-<AZ index + 1>-<host>.ec2.internal` (us-east-1) or
+    /// The zone (index into the cluster's zones) a node group launches its next node in: the one
+    /// with the fewest of the group's nodes, the first such zone on a tie. A managed node group
+    /// is an EC2 Auto Scaling group, which "maintains an equal number of instances across enabled
+    /// Availability Zones" (Amazon EC2 Auto Scaling User Guide, "Auto Scaling group Availability
+    /// Zone distribution"): a group filled from empty goes a, b, c, a, …, and a node lost in one
+    /// zone is replaced in that zone. The ECS side's groups do the same (`capacity.rs`).
+    pub(crate) fn k_next_zone(&self, group: &str) -> usize {
+        let azs = &self.config.azs;
+        let mut count = vec![0usize; azs.len()];
+        for m in self.kube.node_meta.values().filter(|m| m.nodegroup == group && !m.fargate) {
+            if let Some(i) = azs.iter().position(|z| *z == m.zone) {
+                count[i] += 1;
+            }
+        }
+        (0..count.len()).min_by_key(|&i| count[i]).unwrap_or(0)
+    }
+
+    /// Adds one node of a group, in the zone [`Self::k_next_zone`] picks, named as EKS names EC2
+    /// nodes: the private DNS name `ip-10-0-<AZ index + 1>-<host>.ec2.internal` (us-east-1) or
     /// `....<region>.compute.internal`.
     pub(crate) fn k_add_node(&mut self, g: &NodeGroup) -> Result<String, String> {
         let azs = self.config.azs.clone();
         if azs.is_empty() {
             return Err("the cluster has no Availability Zones".into());
         }
-        let in_group = self.kube.node_meta.values().filter(|m| m.nodegroup == g.name).count();
-        let a = in_group % azs.len();
+        let a = self.k_next_zone(&g.name);
         let host = self.kube.hosts.entry(a).or_insert(10);
         let h = *host;
         *host += 1;

@@ -203,6 +203,15 @@ impl AlarmSpec {
         if self.evaluation_periods == 0 {
             return Err("evaluationPeriods must be at least 1".into());
         }
+        // PutMetricAlarm: "An alarm's total current evaluation period can be no longer than one
+        // day, so this number multiplied by Period cannot be more than 86,400 seconds."
+        if u64::from(self.evaluation_periods).saturating_mul(period_ms) > 24 * crate::engine::time::HOUR {
+            return Err(format!(
+                "evaluationPeriods × period must be at most one day (86,400 s); got {} × {} s",
+                self.evaluation_periods,
+                period_ms / 1000
+            ));
+        }
         let m = self.datapoints_to_alarm.unwrap_or(self.evaluation_periods);
         if m == 0 || m > self.evaluation_periods {
             return Err(format!("datapointsToAlarm must be between 1 and evaluationPeriods ({}); got {m}", self.evaluation_periods));
@@ -304,6 +313,26 @@ mod tests {
         }
         .resolve()
         .unwrap()
+    }
+
+    #[test]
+    fn evaluation_periods_span_at_most_one_day() {
+        let spec = |n: u32, period: &str| AlarmSpec {
+            name: "a".into(),
+            metric: "HourlyCost".into(),
+            service: None,
+            statistic: Statistic::Average,
+            comparison: Comparison::GreaterThanThreshold,
+            threshold: 1.0,
+            period: Some(period.into()),
+            evaluation_periods: n,
+            datapoints_to_alarm: None,
+        };
+        assert!(spec(1440, "1m").resolve().is_ok());
+        assert!(spec(24, "1h").resolve().is_ok());
+        assert_eq!(spec(1441, "1m").resolve().map(|_| ()), Err("evaluationPeriods × period must be at most one day (86,400 s); got 1441 × 60 s".into()));
+        // 2^32 − 1 periods used to allocate 64 GiB at every evaluation.
+        assert!(spec(u32::MAX, "1m").resolve().is_err());
     }
 
     #[test]

@@ -38,6 +38,8 @@ const ERR: &str = "#cf222e";
 const WARN: &str = "#bc4c00";
 const ACCENT: &str = "#1f6feb";
 const GREY: &str = "#8c959f";
+/// What tasks use (with traffic), inside the reservation bars.
+const USED: &str = "#0a3069";
 
 /// Flight time from the pending lane to an instance, ms.
 pub const FLIGHT_MS: f64 = 700.0;
@@ -101,6 +103,18 @@ pub struct Fade {
     pub start: Option<f64>,
 }
 
+/// An instance that left the cluster (terminated, reclaimed, scaled in): its card stays a moment
+/// where it was, greyed and crossed, while its tasks' replacements fly in elsewhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LostCard {
+    pub rect: Rect,
+    pub id: String,
+    pub start: Option<f64>,
+}
+
+/// How long a lost instance's ghost card stays, ms.
+pub const LOST_MS: f64 = 2200.0;
+
 /// Everything the canvases need between frames.
 pub struct Anim {
     pub snapshot: Rc<Snapshot>,
@@ -110,6 +124,7 @@ pub struct Anim {
     pub in_flight: Vec<bool>,
     pub flights: Vec<Flight>,
     pub fades: Vec<Fade>,
+    pub lost: Vec<LostCard>,
     pub base_dirty: bool,
     pub overlay_dirty: bool,
     pub reduced_motion: bool,
@@ -117,6 +132,9 @@ pub struct Anim {
     pub selected: Option<super::Selection>,
     /// Spot interruptions: instance id → virtual time it is reclaimed.
     pub spot: HashMap<String, u64>,
+    /// What each instance's tasks use (once traffic runs), in thousandths of its CPU and memory
+    /// (`shell::usage`): the darker bars inside the reservation bars.
+    pub usage: std::collections::BTreeMap<String, (u16, u16)>,
     pub width: f64,
     pub max_height: f64,
     pub last_ts: f64,
@@ -127,7 +145,8 @@ impl Anim {
         let layout = Layout::compute(&snapshot, width, max_height);
         let styles = chip_styles(&snapshot);
         let n = layout.chips.len();
-        Anim { snapshot, layout, styles, in_flight: vec![false; n], flights: Vec::new(), fades: Vec::new(), base_dirty: true, overlay_dirty: true, reduced_motion: false, selected: None, spot: HashMap::new(), width, max_height, last_ts: 0.0 }
+        let usage = usage_permille(&snapshot);
+        Anim { snapshot, layout, styles, in_flight: vec![false; n], flights: Vec::new(), fades: Vec::new(), lost: Vec::new(), base_dirty: true, overlay_dirty: true, reduced_motion: false, selected: None, spot: HashMap::new(), usage, width, max_height, last_ts: 0.0 }
     }
 
     /// Moves to a new snapshot (or size), starting flights for tasks that appeared and fades for
@@ -139,6 +158,11 @@ impl Anim {
             return;
         }
         let styles = chip_styles(&next);
+        let usage = usage_permille(&next);
+        if usage != self.usage {
+            self.usage = usage;
+            self.base_dirty = true;
+        }
         // The play loop hands over a snapshot every frame; most differ only in the clock. Keep
         // the layout (and the base picture) unless something drawn changed.
         if !resized && same_structure(&self.snapshot, &next) {
@@ -156,7 +180,21 @@ impl Anim {
         let mut in_flight = vec![false; layout.chips.len()];
         let mut flights = Vec::new();
         let mut fades = std::mem::take(&mut self.fades);
+        let mut lost = std::mem::take(&mut self.lost);
         if motion {
+            // Instances that left: a ghost card where each was (one pass over each list: this
+            // runs on every relayout, with hundreds of instances).
+            if next.instances.len() < self.snapshot.instances.len() || self.snapshot.instances.iter().zip(&next.instances).any(|(a, b)| a.id != b.id) {
+                let still: std::collections::BTreeSet<&str> = next.instances.iter().map(|i| i.id.as_str()).collect();
+                for inst in self.snapshot.instances.iter().filter(|i| !still.contains(i.id.as_str())) {
+                    if lost.len() >= MAX_FLIGHTS {
+                        break;
+                    }
+                    if let Some(c) = self.layout.card_of_instance(&self.snapshot, &inst.id) {
+                        lost.push(LostCard { rect: c.rect, id: inst.id.clone(), start: None });
+                    }
+                }
+            }
             // Flights under way keep going, towards wherever their chip is now.
             for f in std::mem::take(&mut self.flights) {
                 if let Some(&i) = layout.chip_of.get(&f.task) {
@@ -202,7 +240,9 @@ impl Anim {
             }
         } else {
             fades.clear();
+            lost.clear();
         }
+        self.lost = lost;
         self.snapshot = next;
         self.layout = layout;
         self.styles = styles;
@@ -216,7 +256,7 @@ impl Anim {
     }
 
     pub fn animating(&self) -> bool {
-        !self.flights.is_empty() || !self.fades.is_empty()
+        !self.flights.is_empty() || !self.fades.is_empty() || !self.lost.is_empty()
     }
 
     /// Advances the clock to `ts` (a requestAnimationFrame timestamp): finished flights land
@@ -241,6 +281,10 @@ impl Anim {
             f.start.get_or_insert(ts);
         }
         self.fades.retain(|f| f.start.is_some_and(|s| ts - s < if f.failed { GHOST_MS } else { FADE_MS }));
+        for c in &mut self.lost {
+            c.start.get_or_insert(ts);
+        }
+        self.lost.retain(|c| c.start.is_some_and(|s| ts - s < LOST_MS));
         self.overlay_dirty = true;
     }
 }
@@ -264,8 +308,10 @@ fn same_visuals(a: &Snapshot, b: &Snapshot) -> bool {
         })
 }
 
-/// The 2-D context of a canvas, sized for `w`×`h` CSS pixels at the device pixel ratio.
-pub fn context(canvas: &HtmlCanvasElement, w: f64, h: f64) -> Option<CanvasRenderingContext2d> {
+/// The 2-D context of a canvas for a `w`×`h` layout drawn `zoom` times larger (so `w·zoom` ×
+/// `h·zoom` CSS pixels), at the device pixel ratio.
+pub fn context(canvas: &HtmlCanvasElement, w: f64, h: f64, zoom: f64) -> Option<CanvasRenderingContext2d> {
+    let (w, h) = (w * zoom, h * zoom);
     let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).clamp(1.0, 3.0);
     let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
     if canvas.width() != pw {
@@ -279,7 +325,7 @@ pub fn context(canvas: &HtmlCanvasElement, w: f64, h: f64) -> Option<CanvasRende
         let _ = canvas.set_attribute("style", &style);
     }
     let ctx = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
-    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    let _ = ctx.set_transform(dpr * zoom, 0.0, 0.0, dpr * zoom, 0.0, 0.0);
     Some(ctx)
 }
 
@@ -396,9 +442,23 @@ fn rev_label(r: u32) -> &'static str {
     }
 }
 
+/// Instance id → used thousandths of (CPU, memory), for instances whose tasks report usage.
+fn usage_permille(s: &Snapshot) -> std::collections::BTreeMap<String, (u16, u16)> {
+    use crate::shell::usage::{instance_usage, permille};
+    let used = instance_usage(s);
+    if used.is_empty() {
+        return std::collections::BTreeMap::new();
+    }
+    s.instances
+        .iter()
+        .filter_map(|i| used.get(i.id.as_str()).map(|u| (i.id.clone(), (permille(u.cpu, i.registered_cpu), permille(u.memory, i.registered_memory)))))
+        .collect()
+}
+
 /// Draws the base layer.
 pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
     let s = &a.snapshot;
+    let words = crate::shell::kube_view::Words::of(s);
     let l = &a.layout;
     let m = l.density.metrics();
     ctx.clear_rect(0.0, 0.0, l.width, l.height);
@@ -419,7 +479,7 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
     if l.pending.is_empty() {
         ctx.set_fill_style_str(MUTED);
         ctx.set_font("12px system-ui, sans-serif");
-        let _ = ctx.fill_text("every task has a place", 92.0, 23.0);
+        let _ = ctx.fill_text(if words.kube { "every pod has a place" } else { "every task has a place" }, 92.0, 23.0);
     }
     for p in &l.pending {
         let Some(u) = s.unplaced.get(p.unplaced) else { continue };
@@ -489,15 +549,25 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
                     texts.push((i, r));
                     y += m.header_h;
                 }
-                for (used, total) in [
+                let in_use = a.usage.get(&inst.id).copied();
+                for (k, (used, total)) in [
                     (inst.registered_cpu - inst.remaining_cpu.min(inst.registered_cpu), inst.registered_cpu),
                     (inst.registered_memory - inst.remaining_memory.min(inst.registered_memory), inst.registered_memory),
-                ] {
+                ]
+                .into_iter()
+                .enumerate()
+                {
                     let frac = if total == 0 { 0.0 } else { used as f64 / total as f64 };
                     let (lx, bw) = if m.text && m.bar_h >= 10.0 { (30.0, w - 30.0 - 62.0) } else { (0.0, w) };
                     let bw = bw.max(4.0);
                     bar_fills.entry(("#eaeef2", grey)).or_default().push(Rect { x: x + lx, y, w: bw, h: m.bar_h });
                     bar_fills.entry((if frac > 0.85 { WARN } else { ACCENT }, grey)).or_default().push(Rect { x: x + lx, y, w: (bw * frac).round(), h: m.bar_h });
+                    // Used (with traffic): a darker band in the lower half of the reserved bar.
+                    if let Some((cpu, mem)) = in_use {
+                        let p = f64::from(if k == 0 { cpu } else { mem }) / 1000.0;
+                        let h = (m.bar_h / 2.0).max(1.0);
+                        bar_fills.entry((USED, grey)).or_default().push(Rect { x: x + lx, y: y + m.bar_h - h, w: (bw * p).round(), h });
+                    }
                     y += m.bar_h + m.bar_gap;
                 }
             }
@@ -569,7 +639,7 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
             ctx.set_fill_style_str(MUTED);
             ctx.set_font("11px system-ui, sans-serif");
             ctx.set_text_align("right");
-            let tag = if draining { format!("{} · DRAINING", inst.instance_type) } else if grey { format!("{} · unreachable", inst.instance_type) } else { inst.instance_type.clone() };
+            let tag = if draining && words.kube { format!("{} · cordoned", inst.instance_type) } else if draining { format!("{} · DRAINING", inst.instance_type) } else if grey { format!("{} · unreachable", inst.instance_type) } else { inst.instance_type.clone() };
             if draining || grey {
                 ctx.set_fill_style_str(if grey { ERR } else { WARN });
             }
@@ -591,7 +661,8 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
             ] {
                 let _ = ctx.fill_text(label, x, by + m.bar_h / 2.0);
                 ctx.set_text_align("right");
-                let _ = ctx.fill_text(&format!("{used}/{total}"), x + w, by + m.bar_h / 2.0);
+                let text = if label == "CPU" { format!("{}/{}", words.cpu(used), words.cpu(total)) } else { format!("{used}/{total}") };
+                let _ = ctx.fill_text(&text, x + w, by + m.bar_h / 2.0);
                 ctx.set_text_align("left");
                 by += m.bar_h + m.bar_gap;
             }
@@ -759,6 +830,41 @@ pub fn draw_overlay(ctx: &CanvasRenderingContext2d, a: &Anim) {
     let s = &a.snapshot;
     ctx.clear_rect(0.0, 0.0, l.width, l.height);
     let ts = a.last_ts;
+    // Lost instances: a grey card with a red cross and "<id> · gone", fading out.
+    for c in &a.lost {
+        let t = c.start.map(|st| ts - st).unwrap_or(0.0);
+        let k = (1.0 - t / LOST_MS).clamp(0.0, 1.0);
+        let r = c.rect;
+        // Light enough that the card that moves into its place shows through.
+        ctx.set_global_alpha(0.45 * k);
+        ctx.set_fill_style_str("#8c959f");
+        round_rect(ctx, r, 6.0);
+        ctx.fill();
+        ctx.set_global_alpha(0.8 * k);
+        ctx.set_stroke_style_str(ERR);
+        ctx.set_line_width(1.5);
+        ctx.begin_path();
+        ctx.move_to(r.x + 6.0, r.y + 6.0);
+        ctx.line_to(r.x + r.w - 6.0, r.y + r.h - 6.0);
+        ctx.move_to(r.x + r.w - 6.0, r.y + 6.0);
+        ctx.line_to(r.x + 6.0, r.y + r.h - 6.0);
+        ctx.stroke();
+        if a.layout.density.metrics().text {
+            // The label on a white pill, readable over whatever is below.
+            let label = format!("{} · gone", c.id);
+            ctx.set_font("600 12px system-ui, sans-serif");
+            let tw = (label.chars().count() as f64 * 7.0).min(r.w - 8.0); // 12 px semibold: about 7 px a character
+            ctx.set_global_alpha(k);
+            ctx.set_fill_style_str(CARD);
+            round_rect(ctx, Rect { x: r.x + (r.w - tw) / 2.0 - 6.0, y: r.y + r.h / 2.0 - 10.0, w: tw + 12.0, h: 19.0 }, 9.0);
+            ctx.fill();
+            ctx.set_fill_style_str(ERR);
+            ctx.set_text_align("center");
+            let _ = ctx.fill_text_with_max_width(&label, r.x + r.w / 2.0, r.y + r.h / 2.0 + 4.0, r.w - 8.0);
+            ctx.set_text_align("left");
+        }
+        ctx.set_global_alpha(1.0);
+    }
     for f in &a.fades {
         let t = f.start.map(|st| ts - st).unwrap_or(0.0);
         if f.failed {
@@ -837,7 +943,7 @@ pub fn draw_overlay(ctx: &CanvasRenderingContext2d, a: &Anim) {
     let sel = match &a.selected {
         Some(super::Selection::Instance(id)) => l.card_of_instance(s, id).map(|c| c.rect),
         Some(super::Selection::Task(id)) => l.chip_of.get(id).and_then(|&i| l.chips.get(i)).map(|c| c.rect),
-        Some(super::Selection::Pending(i)) => l.pending.iter().find(|p| p.unplaced == *i).map(|p| p.rect),
+        Some(super::Selection::Pending(group)) => l.pending.iter().find(|p| s.unplaced.get(p.unplaced).is_some_and(|u| &u.group == group)).map(|p| p.rect),
         Some(super::Selection::Fargate(az)) => l.cards.iter().find(|c| matches!(c.kind, CardKind::Fargate(z) if s.availability_zones.get(z) == Some(az))).map(|c| c.rect),
         None => None,
     };

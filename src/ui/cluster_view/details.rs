@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::table::{chip, meter, status_name};
+use super::table::{chip, cpu_meter, meter, status_name};
 use super::why::{self, WhyTable};
 use super::{colour_slot, Selection};
 use crate::engine::cluster::InstanceStatus;
@@ -11,6 +11,7 @@ use crate::engine::sim::Command;
 use crate::engine::snapshot::{Snapshot, TaskInspection, TaskView};
 use crate::engine::task::TaskStatus;
 use crate::engine::time::Clock;
+use crate::shell::kube_view::Words;
 
 pub struct Ctx<'a> {
     pub snapshot: &'a Snapshot,
@@ -43,15 +44,22 @@ pub fn body(sel: &Selection, c: &Ctx) -> (String, Html) {
     match sel {
         Selection::Instance(id) => instance(id, c),
         Selection::Task(id) => task(id, c),
-        Selection::Pending(i) => pending(*i, c),
+        Selection::Pending(group) => pending(group, c),
         Selection::Fargate(az) => fargate(az, c),
     }
 }
 
 fn instance(id: &str, c: &Ctx) -> (String, Html) {
     let s = c.snapshot;
+    let w = Words::of(s);
+    let title = |id: &str| format!("{} {id}", if w.kube { "Node" } else { "Instance" });
     let Some(i) = s.instances.iter().find(|i| i.id == id) else {
-        return (format!("Instance {id}"), html! { <p data-testid="details-gone">{format!("{id} is no longer in the cluster (terminated or reclaimed). Its tasks were stopped; services start replacements elsewhere.")}</p> });
+        let gone = if w.kube {
+            format!("{id} is no longer in the cluster (terminated or reclaimed). Its pods were lost; their controllers created replacements.")
+        } else {
+            format!("{id} is no longer in the cluster (terminated or reclaimed). Its tasks were stopped; services start replacements elsewhere.")
+        };
+        return (title(id), html! { <p data-testid="details-gone">{gone}</p> });
     };
     let draining = i.status == InstanceStatus::Draining;
     let down = s.down_zones.contains(&i.az);
@@ -64,6 +72,8 @@ fn instance(id: &str, c: &Ctx) -> (String, Html) {
     let tasks: Vec<&TaskView> = i.tasks.iter().filter_map(|t| super::canvas::task_by_id(s, t)).collect();
     let status = if !i.agent_connected {
         "ACTIVE, agent unreachable (zone down)".to_string()
+    } else if draining && w.kube {
+        "SchedulingDisabled (cordoned): no new pods".to_string()
     } else if draining {
         "DRAINING: no new tasks; service tasks are replaced elsewhere".to_string()
     } else {
@@ -86,23 +96,26 @@ fn instance(id: &str, c: &Ctx) -> (String, Html) {
             ]) }
             { for spot }
             <table class="cv-small-table" aria-label="Resources">
-                <thead><tr><th scope="col"></th><th scope="col">{"registered"}</th><th scope="col">{"reserved by tasks"}</th><th scope="col">{"free"}</th></tr></thead>
+                <thead><tr><th scope="col"></th><th scope="col">{if w.kube { "allocatable" } else { "registered" }}</th><th scope="col">{format!("reserved by {}", if w.kube { "pod requests" } else { "tasks" })}</th><th scope="col">{"free"}</th></tr></thead>
                 <tbody>
-                    <tr><th scope="row">{"CPU units"}</th><td class="cv-num">{i.registered_cpu}</td><td class="cv-num">{used_cpu}</td><td class="cv-num" data-testid="details-free-cpu">{i.remaining_cpu}</td></tr>
+                    <tr><th scope="row">{w.cpu_unit()}</th><td class="cv-num">{w.cpu(i.registered_cpu)}</td><td class="cv-num">{w.cpu(used_cpu)}</td><td class="cv-num" data-testid="details-free-cpu">{w.cpu(i.remaining_cpu)}</td></tr>
                     <tr><th scope="row">{"memory MiB"}</th><td class="cv-num">{i.registered_memory}</td><td class="cv-num">{used_mem}</td><td class="cv-num" data-testid="details-free-memory">{i.remaining_memory}</td></tr>
                 </tbody>
             </table>
-            { meter("CPU", used_cpu, i.registered_cpu, "CPU units") }
+            if let Some(u) = crate::shell::usage::instance_usage(s).get(i.id.as_str()) {
+                <p data-testid="details-used">{format!("In use now (traffic): {} and {:.0} MiB — the darker band inside each bar.", if w.kube { format!("{}m CPU", (u.cpu * 1000.0 / 1024.0).round()) } else { format!("{:.0} CPU units", u.cpu) }, u.memory)}</p>
+            }
+            { cpu_meter(w, used_cpu, i.registered_cpu) }
             { meter("Memory", used_mem, i.registered_memory, "MiB") }
-            <h3>{format!("Tasks ({})", tasks.len())}</h3>
-            if tasks.is_empty() { <p class="cv-muted">{"No tasks."}</p> } else {
+            <h3>{format!("{} ({})", if w.kube { "Pods" } else { "Tasks" }, tasks.len())}</h3>
+            if tasks.is_empty() { <p class="cv-muted">{format!("No {}.", w.tasks())}</p> } else {
                 <div class="cv-chips">{ for tasks.iter().map(|t| chip_open(t, s, c.open)) }</div>
             }
             <h3>{"Attributes"}</h3>
             <table class="cv-small-table" aria-label="Attributes"><tbody>{ for attrs }</tbody></table>
             <h3>{"Actions"}</h3>
             <div class="cv-panel-actions">
-                <button data-testid="details-drain" disabled={draining} onclick={send(Command::DrainInstance { instance: i.id.clone() })} title="No new tasks; service tasks move elsewhere">{"Drain"}</button>
+                <button data-testid="details-drain" disabled={draining} onclick={send(Command::DrainInstance { instance: i.id.clone() })} title={if w.kube { "kubectl drain: cordon the node, then evict its pods within their PodDisruptionBudgets" } else { "No new tasks; service tasks move elsewhere" }}>{"Drain"}</button>
                 <button data-testid="details-spot-interrupt" disabled={draining} onclick={send(Command::SpotInterruption { instance: Some(i.id.clone()), task: None })} title="Two-minute warning, then the instance is reclaimed">{"Spot interruption"}</button>
                 <button data-testid="details-terminate" class="danger" onclick={send(Command::TerminateInstance { instance: i.id.clone() })}>{"Terminate"}</button>
                 <button data-testid="details-az-toggle" onclick={send(if down { Command::AzRecover { az: i.az.clone() } } else { Command::AzOutage { az: i.az.clone() } })}>
@@ -111,7 +124,7 @@ fn instance(id: &str, c: &Ctx) -> (String, Html) {
             </div>
         </>
     };
-    (format!("Instance {}", i.id), body)
+    (title(&i.id), body)
 }
 
 fn chip_open(t: &TaskView, s: &Snapshot, open: &Callback<Selection>) -> Html {
@@ -219,9 +232,9 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
     (if pod_view.is_some() { format!("Pod {id}") } else { format!("Task {id}") }, body)
 }
 
-fn pending(i: usize, c: &Ctx) -> (String, Html) {
+fn pending(group: &str, c: &Ctx) -> (String, Html) {
     let s = c.snapshot;
-    let Some(u) = s.unplaced.get(i) else {
+    let Some(u) = s.unplaced.iter().find(|u| u.group == group) else {
         return ("Pending".to_string(), html! { <p data-testid="details-gone">{"These tasks have been placed (or are no longer wanted)."}</p> });
     };
     let name = u.service.clone().unwrap_or_else(|| u.group.clone());

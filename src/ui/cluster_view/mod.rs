@@ -18,7 +18,6 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::engine::event::{Event, EventKind};
 use crate::engine::sim::Command;
 use crate::engine::snapshot::{ServiceView, Snapshot, TaskInspection};
 use crate::engine::task::TaskStatus;
@@ -35,25 +34,21 @@ pub struct Props {
     pub on_command: Callback<Command>,
     /// Placement explanation and history of a task, asked for when the learner clicks it.
     pub inspect: Callback<String, TaskInspection>,
-    /// Recent events (optional): Spot interruption warnings (for the countdown rings) and
-    /// deployment limits (for the rollout gauges) are read from them.
-    #[prop_or_default]
-    pub events: Option<Rc<Vec<Event>>>,
+    /// How much larger the picture is drawn: 1, or [`PRESENTER_ZOOM`] in presenter mode (text,
+    /// cards and chips all grow; the layout is made for the width divided by it).
+    #[prop_or(1.0)]
+    pub zoom: f64,
 }
 
-/// Snapshots (and event lists) compare by pointer: the page hands over a new `Rc` only when the
-/// engine's state changed, and comparing 5,000 tasks field by field on every frame costs more
-/// than drawing them.
+/// The cluster picture's scale in presenter mode: a class at the back of the room reads the
+/// instance ids, the bars' numbers and the chips' revisions.
+pub const PRESENTER_ZOOM: f64 = 1.4;
+
+/// Snapshots compare by pointer: the page hands over a new `Rc` only when the engine's state
+/// changed, and comparing 5,000 tasks field by field on every frame costs more than drawing them.
 impl PartialEq for Props {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.snapshot, &o.snapshot)
-            && self.on_command == o.on_command
-            && self.inspect == o.inspect
-            && match (&self.events, &o.events) {
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            }
+        Rc::ptr_eq(&self.snapshot, &o.snapshot) && self.on_command == o.on_command && self.inspect == o.inspect && self.zoom == o.zoom
     }
 }
 
@@ -72,8 +67,9 @@ impl PartialEq for ByPtr {
 pub enum Selection {
     Instance(String),
     Task(String),
-    /// Index into `snapshot.unplaced`.
-    Pending(usize),
+    /// A group of tasks waiting for placement, by its group (`service:web`): by name, not by its
+    /// position in the list, so the panel stays on it when another group gets placed.
+    Pending(String),
     /// The Fargate pool of a zone.
     Fargate(String),
 }
@@ -87,28 +83,6 @@ pub fn colour_slot(group: &str) -> usize {
 /// the "Table view" button shows them.
 pub const TABLE_AUTO_LIMIT: usize = 400;
 
-/// The deployment limits (minimumHealthyPercent, maximumPercent) last announced per service.
-pub fn deployment_limits(events: &[Event]) -> HashMap<String, (u32, u32)> {
-    let mut m = HashMap::new();
-    for e in events {
-        if let EventKind::DeploymentStarted { service, minimum_healthy_percent, maximum_percent, .. } = &e.kind {
-            m.insert(service.clone(), (*minimum_healthy_percent, *maximum_percent));
-        }
-    }
-    m
-}
-
-/// Spot interruption warnings for instances: instance → reclaim time.
-pub fn spot_warnings(events: &[Event]) -> HashMap<String, u64> {
-    let mut m = HashMap::new();
-    for e in events {
-        if let EventKind::SpotInterruptionWarning { instance: Some(i), stop_at, .. } = &e.kind {
-            m.insert(i.clone(), *stop_at);
-        }
-    }
-    m
-}
-
 /// What the rollout gauge shows for a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gauge {
@@ -117,16 +91,20 @@ pub struct Gauge {
     pub healthy: u32,
     /// Tasks counted against maximumPercent: not yet stopping.
     pub total: u32,
-    /// ceil(desired × minimumHealthyPercent / 100), when the limits are known.
+    /// ceil(desired × minimumHealthyPercent / 100): the rolling update's floor (none for a
+    /// blue/green service, which CodeDeploy shifts instead).
     pub min_healthy: Option<u32>,
-    /// floor(desired × maximumPercent / 100), when the limits are known.
+    /// floor(desired × maximumPercent / 100): its ceiling.
     pub max_total: Option<u32>,
     /// Tasks on the current revision / older ones.
     pub new: u32,
     pub old: u32,
 }
 
-pub fn gauge(s: &Snapshot, v: &ServiceView, limits: Option<(u32, u32)>) -> Gauge {
+/// The rollout gauge of a service: its limits are the service's deployment configuration as the
+/// snapshot has it (so they are right after a reload, a share link or time travel too).
+pub fn gauge(s: &Snapshot, v: &ServiceView) -> Gauge {
+    let limits = (v.controller == "ECS").then_some((v.deployment.minimum_healthy_percent, v.deployment.maximum_percent));
     let current: Option<u32> = v.task_definition.rsplit(':').next().and_then(|r| r.parse().ok());
     let (mut healthy, mut total, mut new, mut old) = (0, 0, 0, 0);
     for t in s.tasks.iter().filter(|t| t.service.as_deref() == Some(v.name.as_str())) {
@@ -186,6 +164,8 @@ struct Stage {
     /// The stage's width, read again only when the window is resized (reading it forces a
     /// layout, which costs with big tables).
     width: std::cell::Cell<(u32, f64)>,
+    /// The zoom the picture was last laid out for.
+    zoom: std::cell::Cell<f64>,
 }
 
 impl Stage {
@@ -195,24 +175,25 @@ impl Stage {
         let mut guard = self.anim.borrow_mut();
         let Some(a) = guard.as_mut() else { return };
         let (w, h) = (a.layout.width, a.layout.height);
+        let zoom = self.zoom.get();
         // A canvas Yew created afresh is blank: draw it whatever the diff says.
         if base.get_attribute("data-drawn").is_none() {
             a.base_dirty = true;
         }
         if a.base_dirty {
-            if let Some(ctx) = canvas::context(&base, w, h) {
+            if let Some(ctx) = canvas::context(&base, w, h, zoom) {
                 canvas::draw_base(&ctx, a);
                 let _ = base.set_attribute("data-drawn", "");
             }
             a.base_dirty = false;
         }
         if a.overlay_dirty {
-            if let Some(ctx) = canvas::context(&over, w, h) {
+            if let Some(ctx) = canvas::context(&over, w, h, zoom) {
                 canvas::draw_overlay(&ctx, a);
             }
             a.overlay_dirty = false;
         }
-        let moving = a.flights.len() + a.fades.len();
+        let moving = a.flights.len() + a.fades.len() + a.lost.len();
         let want = moving.to_string();
         if over.get_attribute("data-animating").as_deref() != Some(want.as_str()) {
             let _ = over.set_attribute("data-animating", &want);
@@ -238,31 +219,12 @@ pub fn cluster_view(props: &Props) -> Html {
     let selected = use_state(|| None::<Selection>);
     let table_pref = use_state(|| None::<bool>);
     let resized = use_state(|| 0u32);
-    let stage = use_memo((), |_| Stage { anim: RefCell::new(None), frame: RefCell::new(None), base: NodeRef::default(), overlay: NodeRef::default(), wrap: NodeRef::default(), width: std::cell::Cell::new((u32::MAX, 0.0)) });
-    // Spot warnings announced through this view's own buttons (the snapshot does not carry them).
-    let local_spot = use_mut_ref(HashMap::<String, u64>::new);
+    let stage = use_memo((), |_| Stage { anim: RefCell::new(None), frame: RefCell::new(None), base: NodeRef::default(), overlay: NodeRef::default(), wrap: NodeRef::default(), width: std::cell::Cell::new((u32::MAX, 0.0)), zoom: std::cell::Cell::new(1.0) });
     let panel_ref = use_node_ref();
-
-    let on_command = {
-        let cb = props.on_command.clone();
-        let local_spot = local_spot.clone();
-        let now = s.time_ms;
-        Callback::from(move |cmd: Command| {
-            if let Command::SpotInterruption { instance: Some(i), .. } = &cmd {
-                local_spot.borrow_mut().entry(i.clone()).or_insert(now + 120_000);
-            }
-            cb.emit(cmd)
-        })
-    };
-    let spot: HashMap<String, u64> = {
-        let mut m = local_spot.borrow().clone();
-        if let Some(ev) = &props.events {
-            m.extend(spot_warnings(ev));
-        }
-        m.retain(|id, at| *at > s.time_ms && s.instances.iter().any(|i| &i.id == id));
-        m
-    };
-    let limits = props.events.as_deref().map(|e| deployment_limits(e)).unwrap_or_default();
+    let on_command = props.on_command.clone();
+    // Instances under a Spot notice, from the engine: scripted interruptions, lessons, time
+    // travel and reloads all show their countdown rings.
+    let spot: HashMap<String, u64> = s.spot_reclaims.iter().map(|(id, at)| (id.clone(), *at)).collect();
 
     let open = {
         let selected = selected.clone();
@@ -301,13 +263,37 @@ pub fn cluster_view(props: &Props) -> Html {
             move || drop(listener)
         });
     }
-    // A newly opened panel takes the focus, so keyboard users land in it.
+    // A newly opened panel takes the focus, so keyboard users land in it; closing it gives the
+    // focus back to what opened it (a chip, a row's button, the pending list's button). Another
+    // item opened from inside the panel (a link in it) keeps the focus in the panel. One effect:
+    // the order in which Yew runs a component's effects is not the order they are declared in.
     {
         let panel_ref = panel_ref.clone();
+        let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
+        let was_open = use_mut_ref(|| false);
         use_effect_with((*selected).clone(), move |sel| {
-            if sel.is_some() {
-                if let Some(p) = panel_ref.cast::<web_sys::HtmlElement>() {
-                    let _ = p.focus();
+            let doc = web_sys::window().and_then(|w| w.document());
+            let active = doc.as_ref().and_then(|d| d.active_element()).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            let panel = panel_ref.cast::<web_sys::HtmlElement>();
+            let opened_now = sel.is_some() && !*was_open.borrow();
+            *was_open.borrow_mut() = sel.is_some();
+            match (sel.is_some(), panel) {
+                (true, Some(p)) => {
+                    let inside = active.as_ref().is_some_and(|a| p.contains(Some(a)));
+                    if opened_now {
+                        *opener.borrow_mut() = active;
+                    }
+                    if opened_now || !inside {
+                        let _ = p.focus();
+                    }
+                }
+                (true, None) => {}
+                (false, _) => {
+                    if let Some(back) = opener.borrow_mut().take() {
+                        if back.is_connected() {
+                            let _ = back.focus();
+                        }
+                    }
                 }
             }
         });
@@ -317,7 +303,8 @@ pub fn cluster_view(props: &Props) -> Html {
         let stage = stage.clone();
         let inspect = props.inspect.clone();
         let spot = spot.clone();
-        use_effect_with((ByPtr(s.clone()), (*selected).clone(), *resized, spot.len()), move |(ByPtr(snap), sel, resized, _)| {
+        let zoom = props.zoom.clamp(0.5, 3.0);
+        use_effect_with((ByPtr(s.clone()), (*selected).clone(), *resized, spot.len(), (zoom * 100.0) as u32), move |(ByPtr(snap), sel, resized, _, _)| {
             let (seen, cached) = stage.width.get();
             let width = if seen == *resized && cached > 0.0 {
                 cached
@@ -327,6 +314,10 @@ pub fn cluster_view(props: &Props) -> Html {
                 w
             };
             let max_h = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).map(|h| (h - 170.0).max(380.0)).unwrap_or(600.0);
+            // Zoomed: laid out for a narrower stage, drawn larger.
+            let (width, max_h) = (width / zoom, max_h / zoom);
+            let rezoomed = stage.zoom.get() != zoom;
+            stage.zoom.set(zoom);
             {
                 let mut guard = stage.anim.borrow_mut();
                 let reduced = reduced_motion();
@@ -348,6 +339,10 @@ pub fn cluster_view(props: &Props) -> Html {
                 }
                 if let Some(a) = guard.as_mut() {
                     a.reduced_motion = reduced;
+                    if rezoomed {
+                        a.base_dirty = true;
+                        a.overlay_dirty = true;
+                    }
                     if a.selected != *sel {
                         a.selected = sel.clone();
                         a.overlay_dirty = true;
@@ -374,14 +369,18 @@ pub fn cluster_view(props: &Props) -> Html {
         Callback::from(move |e: MouseEvent| {
             let Some(c) = stage.overlay.cast::<web_sys::Element>() else { return };
             let r = c.get_bounding_client_rect();
-            let (x, y) = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
-            let hit = stage.anim.borrow().as_ref().and_then(|a| a.layout.hit(&a.snapshot, x, y));
-            match hit {
-                Some(layout::Hit::Task(id)) => open.emit(Selection::Task(id)),
-                Some(layout::Hit::Instance(id)) => open.emit(Selection::Instance(id)),
-                Some(layout::Hit::Fargate(az)) => open.emit(Selection::Fargate(az)),
-                Some(layout::Hit::Pending(i)) => open.emit(Selection::Pending(i)),
-                Some(layout::Hit::Zone(_)) | None => selected.set(None),
+            let z = stage.zoom.get();
+            let (x, y) = ((e.client_x() as f64 - r.left()) / z, (e.client_y() as f64 - r.top()) / z);
+            let sel = stage.anim.borrow().as_ref().and_then(|a| match a.layout.hit(&a.snapshot, x, y)? {
+                layout::Hit::Task(id) => Some(Selection::Task(id)),
+                layout::Hit::Instance(id) => Some(Selection::Instance(id)),
+                layout::Hit::Fargate(az) => Some(Selection::Fargate(az)),
+                layout::Hit::Pending(i) => a.snapshot.unplaced.get(i).map(|u| Selection::Pending(u.group.clone())),
+                layout::Hit::Zone(_) => None,
+            });
+            match sel {
+                Some(sel) => open.emit(sel),
+                None => selected.set(None),
             }
         })
     };
@@ -390,7 +389,8 @@ pub fn cluster_view(props: &Props) -> Html {
         Callback::from(move |e: MouseEvent| {
             let Some(c) = stage.overlay.cast::<web_sys::HtmlElement>() else { return };
             let r = c.get_bounding_client_rect();
-            let (x, y) = (e.client_x() as f64 - r.left(), e.client_y() as f64 - r.top());
+            let z = stage.zoom.get();
+            let (x, y) = ((e.client_x() as f64 - r.left()) / z, (e.client_y() as f64 - r.top()) / z);
             let over = stage.anim.borrow().as_ref().and_then(|a| a.layout.hit(&a.snapshot, x, y)).is_some_and(|h| !matches!(h, layout::Hit::Zone(_)));
             let want = if over { "true" } else { "false" };
             if c.get_attribute("data-hover").as_deref() != Some(want) {
@@ -406,7 +406,7 @@ pub fn cluster_view(props: &Props) -> Html {
     };
 
     let services = s.services.iter().map(|v| {
-        let g = gauge(&s, v, limits.get(&v.name).copied());
+        let g = gauge(&s, v);
         let rolling = v.rollout_state == "IN_PROGRESS" || g.old > 0;
         html! {
             <li data-testid="service-summary" data-service={v.name.clone()}>
@@ -424,10 +424,11 @@ pub fn cluster_view(props: &Props) -> Html {
             </li>
         }
     });
-    let waiting = s.unplaced.iter().enumerate().map(|(i, u)| {
+    let waiting = s.unplaced.iter().map(|u| {
         let why = {
             let open = open.clone();
-            Callback::from(move |_: MouseEvent| open.emit(Selection::Pending(i)))
+            let group = u.group.clone();
+            Callback::from(move |_: MouseEvent| open.emit(Selection::Pending(group.clone())))
         };
         html! {
             <li data-testid="unplaced">
@@ -453,11 +454,14 @@ pub fn cluster_view(props: &Props) -> Html {
         }
     });
 
+    let words = crate::shell::kube_view::Words::of(&s);
     let summary = format!(
-        "Cluster picture: {} instances in {} Availability Zones, {} tasks, {} waiting for placement. The tables below list the same.",
+        "Cluster picture: {} {} in {} Availability Zones, {} {}, {} waiting for placement. The tables below list the same.",
         s.instances.len(),
+        words.nodes(),
         s.availability_zones.len(),
         s.tasks.len(),
+        words.tasks(),
         s.unplaced.iter().map(|u| u.count).sum::<u32>()
     );
     let density = stage.anim.borrow().as_ref().map(|a| a.layout.density.name()).unwrap_or("full");
@@ -467,7 +471,7 @@ pub fn cluster_view(props: &Props) -> Html {
             <ul class="services cv-services">{ for services }</ul>
             <div class="cv-stage" ref={stage.wrap.clone()}>
                 <canvas class="cv-base" ref={stage.base.clone()} aria-hidden="true"></canvas>
-                <canvas class="cv-overlay" ref={stage.overlay.clone()} data-testid="cluster-canvas" data-density={density}
+                <canvas class="cv-overlay" ref={stage.overlay.clone()} data-testid="cluster-canvas" data-density={density} data-zoom={props.zoom.to_string()}
                         role="img" aria-label={summary} onclick={on_canvas_click} onmousemove={on_canvas_move}></canvas>
             </div>
             <div class="cv-legend" aria-hidden="true">
@@ -478,11 +482,14 @@ pub fn cluster_view(props: &Props) -> Html {
                 <span><i class="cv-key unhealthy"></i>{"unhealthy"}</span>
                 <span><i class="cv-key draining"></i>{"draining"}</span>
                 <span><i class="cv-key ring"></i>{"Spot: 2-minute countdown"}</span>
+                if s.tasks.iter().any(|t| t.usage.is_some()) {
+                    <span><i class="cv-key used"></i>{"in use (traffic)"}</span>
+                }
             </div>
-            <section class="pending-queue cv-pending" aria-label="Tasks waiting for placement">
+            <section class="pending-queue cv-pending" aria-label={if words.kube { "Pods waiting for a node" } else { "Tasks waiting for placement" }}>
                 <h2>{"Pending queue"}</h2>
                 if s.unplaced.is_empty() {
-                    <p class="muted cv-muted">{"Every task has a place."}</p>
+                    <p class="muted cv-muted">{format!("Every {} has a place.", words.task())}</p>
                 } else {
                     <ul>{ for waiting }</ul>
                 }
@@ -491,7 +498,7 @@ pub fn cluster_view(props: &Props) -> Html {
                 <button data-testid="table-toggle" aria-pressed={show_table.to_string()} aria-expanded={show_table.to_string()} onclick={toggle_table}>
                     { if show_table { "Hide table view" } else { "Table view" } }
                 </button>
-                if !show_table { <span class="cv-muted">{format!(" The tables are hidden for speed with {} tasks.", s.tasks.len())}</span> }
+                if !show_table { <span class="cv-muted">{format!(" The tables are hidden for speed with {} {}.", s.tasks.len(), words.tasks())}</span> }
             </div>
             // Stable wrappers: the children of this section never change in number or kind, so
             // opening the panel or the tables never makes Yew rebuild (and blank) the canvases.

@@ -10,6 +10,7 @@ use crate::engine::cluster::InstanceStatus;
 use crate::engine::sim::Command;
 use crate::engine::snapshot::{InstanceView, Snapshot, TaskView};
 use crate::engine::task::TaskStatus;
+use crate::shell::kube_view::Words;
 
 pub fn status_name(s: TaskStatus) -> String {
     format!("{s:?}").to_uppercase()
@@ -24,13 +25,24 @@ fn pct(used: u32, total: u32) -> u32 {
 }
 
 pub fn meter(label: &str, used: u32, total: u32, unit: &str) -> Html {
+    meter_shown(label, used, total, &used.to_string(), &total.to_string(), unit)
+}
+
+/// A CPU meter in the view's words: CPU units, or millicores for Kubernetes nodes.
+pub fn cpu_meter(w: Words, used: u32, total: u32) -> Html {
+    let unit = if w.kube { "millicores" } else { "CPU units" };
+    meter_shown("CPU", used, total, &w.cpu(used), &w.cpu(total), unit)
+}
+
+/// A meter whose numbers are shown as `used_text` / `total_text`.
+fn meter_shown(label: &str, used: u32, total: u32, used_text: &str, total_text: &str, unit: &str) -> Html {
     let p = pct(used, total);
     html! {
-        <span class="cv-meter" title={format!("{label}: {used} of {total} {unit} reserved")}>
+        <span class="cv-meter" title={format!("{label}: {used_text} of {total_text} {unit} reserved")}>
             <span class="cv-meter-track" role="meter" aria-valuemin="0" aria-valuemax={total.to_string()} aria-valuenow={used.to_string()} aria-label={format!("{label} reserved")}>
                 <span class={classes!("cv-meter-fill", (p > 85).then_some("hot"))} style={format!("width:{p}%")}></span>
             </span>
-            <span class="cv-num">{format!("{used}/{total}")}</span>
+            <span class="cv-num">{format!("{used_text}/{total_text}")}</span>
         </span>
     }
 }
@@ -57,7 +69,7 @@ pub fn chip(t: &TaskView, current_revision: Option<u32>, open: &Callback<Selecti
     }
 }
 
-fn instance_row(i: &InstanceView, tasks: &[&TaskView], current: &dyn Fn(&TaskView) -> Option<u32>, on_command: &Callback<Command>, open: &Callback<Selection>) -> Html {
+fn instance_row(w: Words, i: &InstanceView, tasks: &[&TaskView], current: &dyn Fn(&TaskView) -> Option<u32>, on_command: &Callback<Command>, open: &Callback<Selection>) -> Html {
     let send = |make: fn(String) -> Command| {
         let cb = on_command.clone();
         let id = i.id.clone();
@@ -75,14 +87,14 @@ fn instance_row(i: &InstanceView, tasks: &[&TaskView], current: &dyn Fn(&TaskVie
             <th scope="row"><button class="cv-link" onclick={open_row} aria-label={format!("Details of {}", i.id)}>{i.id.clone()}</button></th>
             <td>{i.instance_type.clone()}</td>
             <td>
-                { if draining { "DRAINING" } else { "ACTIVE" } }
+                { match (w.kube, draining) { (true, true) => "Ready,SchedulingDisabled", (true, false) => "Ready", (false, true) => "DRAINING", (false, false) => "ACTIVE" } }
                 if !i.agent_connected { <span class="cv-badge err">{" unreachable"}</span> }
             </td>
-            <td>{ meter("CPU", i.registered_cpu - i.remaining_cpu.min(i.registered_cpu), i.registered_cpu, "CPU units") }</td>
+            <td>{ cpu_meter(w, i.registered_cpu - i.remaining_cpu.min(i.registered_cpu), i.registered_cpu) }</td>
             <td>{ meter("Memory", i.registered_memory - i.remaining_memory.min(i.registered_memory), i.registered_memory, "MiB") }</td>
             <td class="cv-chips">{ for tasks.iter().map(|t| chip(t, current(t), open)) }</td>
             <td class="cv-actions">
-                <button class="small" title={format!("Drain {}: no new tasks; its service tasks move elsewhere", i.id)} aria-label={format!("Drain {}", i.id)} disabled={draining} onclick={send(|instance| Command::DrainInstance { instance })}>{"Drain"}</button>
+                <button class="small" title={if w.kube { format!("Drain {}: cordon it and evict its pods; their controllers start them elsewhere", i.id) } else { format!("Drain {}: no new tasks; its service tasks move elsewhere", i.id) }} aria-label={format!("Drain {}", i.id)} disabled={draining} onclick={send(|instance| Command::DrainInstance { instance })}>{"Drain"}</button>
                 <button class="small" title={format!("Spot interruption: {} is reclaimed in two minutes", i.id)} aria-label={format!("Spot-interrupt {}", i.id)} disabled={draining} onclick={send(|instance| Command::SpotInterruption { instance: Some(instance), task: None })}>{"Spot"}</button>
                 <button class="icon" title={format!("Terminate {}", i.id)} aria-label={format!("Terminate {}", i.id)} onclick={send(|instance| Command::TerminateInstance { instance })}>{"✕"}</button>
             </td>
@@ -96,6 +108,7 @@ pub fn render(s: &Snapshot, on_command: &Callback<Command>, open: &Callback<Sele
         s.services.iter().filter_map(|v| v.task_definition.rsplit(':').next().and_then(|r| r.parse().ok()).map(|r| (v.name.as_str(), r))).collect();
     let current = |t: &TaskView| t.service.as_deref().and_then(|n| current_of.get(n).copied());
     let by_id: std::collections::HashMap<&str, &TaskView> = s.tasks.iter().map(|t| (t.id.as_str(), t)).collect();
+    let w = Words::of(s);
     let zones = s.availability_zones.iter().map(|az| {
         let down = s.down_zones.contains(az);
         let toggle = {
@@ -105,7 +118,7 @@ pub fn render(s: &Snapshot, on_command: &Callback<Command>, open: &Callback<Sele
         };
         let rows = s.instances.iter().filter(|i| &i.az == az).map(|i| {
             let tasks: Vec<&TaskView> = i.tasks.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
-            instance_row(i, &tasks, &current, on_command, open)
+            instance_row(w, i, &tasks, &current, on_command, open)
         });
         let fargate: Vec<&TaskView> = s.tasks.iter().filter(|t| t.instance.is_none() && &t.az == az).collect();
         let open_pool = {
@@ -122,13 +135,13 @@ pub fn render(s: &Snapshot, on_command: &Callback<Command>, open: &Callback<Sele
                     </button>
                 </h3>
                 <table class="cv-table">
-                    <thead><tr><th scope="col">{"instance"}</th><th scope="col">{"type"}</th><th scope="col">{"status"}</th><th scope="col">{"CPU units"}</th><th scope="col">{"memory MiB"}</th><th scope="col">{"tasks"}</th><th scope="col">{"actions"}</th></tr></thead>
+                    <thead><tr><th scope="col">{w.node()}</th><th scope="col">{"type"}</th><th scope="col">{"status"}</th><th scope="col">{w.cpu_unit()}</th><th scope="col">{"memory MiB"}</th><th scope="col">{w.tasks()}</th><th scope="col">{"actions"}</th></tr></thead>
                     <tbody>
                         { for rows }
                         if !fargate.is_empty() {
                             <tr data-testid="fargate-pool">
                                 <th scope="row"><button class="cv-link" onclick={open_pool} aria-label={format!("Details of the Fargate pool in {az}")}>{"Fargate"}</button></th>
-                                <td colspan="4" class="cv-muted">{"one right-sized host per task"}</td>
+                                <td colspan="4" class="cv-muted">{format!("one right-sized host per {}", w.task())}</td>
                                 <td class="cv-chips">{ for fargate.iter().map(|t| chip(t, current(t), open)) }</td>
                                 <td></td>
                             </tr>
