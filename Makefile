@@ -28,6 +28,7 @@ DIST        ?= dist
 export E2E_DIST := $(DIST)
 # Test targets that contain #[wasm_bindgen_test]s (run in headless Chromium).
 WASM_TEST_ARGS ?= --test wasm --test wasm_cluster
+WASM_TMP := $(abspath $(or $(CARGO_TARGET_DIR),target))/wasm-test-tmp
 CARGO_TEST_ARGS ?=
 PYTHON      := $(CURDIR)/.tools/venv/bin/python
 STAGE       := scripts/stage.sh
@@ -89,7 +90,11 @@ test-wasm:
 	  echo "       create it, or point WASM_TEST_ARGS at the targets that hold wasm tests" >&2; \
 	  exit 1; \
 	fi
-	cargo test --target wasm32-unknown-unknown $(WASM_TEST_ARGS)
+	@# Without debug info the test .wasm files are ~10x smaller (wasm-bindgen writes a copy of
+	@# each to a temporary folder; at 160 MB each that failed on a CI machine with a small /tmp).
+	@# The temporary folder is under the target folder, not /tmp, for the same reason.
+	mkdir -p "$(WASM_TMP)"
+	TMPDIR="$(WASM_TMP)" CARGO_PROFILE_DEV_DEBUG=0 cargo test --target wasm32-unknown-unknown $(WASM_TEST_ARGS)
 
 dist: setup
 	@$(MAKE) dist-build
