@@ -106,7 +106,7 @@ test('charts: the Autoscaling lab sample shows the 70 % target and scales out un
   await page.getByTestId('tab-charts').click();
   await page.getByTestId('open-lab').click();
   await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'link-opened');
-  await expect(page.locator('.scenario-name')).toContainText('Lab: target tracking');
+  await expect(page.locator('[data-testid=scenario-picker] option:checked')).toContainText('Lab: target tracking');
   await page.getByTestId('tab-charts').click();
   await expect(page.getByTestId('open-lab')).toHaveCount(0);
   await page.getByTestId('speed').selectOption('4'); // 64×: a virtual minute a second

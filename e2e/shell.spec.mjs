@@ -379,3 +379,49 @@ test('Reset asks before it discards your actions, and keeps them if you say no',
   await page.getByTestId('reset').click();
   await expect(page.getByTestId('service-summary')).toContainText('desired 6');
 });
+
+test('the scenario picker opens example scenarios and chapters; Go back returns to the own session', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  const picker = page.getByTestId('scenario-picker');
+  const shown = picker.locator('option:checked');
+  await expect(shown).toHaveText('Six web tasks across three AZs');
+  await expect(picker).toHaveAccessibleName(/Scenario/);
+  // Sixteen examples in teaching order, then the fifteen chapters.
+  const examples = picker.locator('optgroup').nth(0).locator('option');
+  await expect(examples).toHaveCount(16);
+  await expect(examples.first()).toHaveText('Six web tasks across three AZs');
+  await expect(examples.nth(7)).toHaveText('Rolling update, minimum 50 %, maximum 100 %');
+  await expect(picker.locator('optgroup').nth(1).locator('option')).toHaveCount(15);
+  await expect(picker.locator('optgroup').nth(1).locator('option').first()).toHaveText('1. Task definitions');
+
+  // The learner's own work: an edited task definition.
+  const editor = page.getByTestId('taskdef-editor');
+  const edited = (await editor.inputValue()).replace('"cpu": 256,', '"cpu": 512,');
+  await editor.fill(edited);
+  await page.waitForTimeout(1200); // autosave
+
+  await picker.selectOption('example:rolling-50-100.json');
+  await expect(shown).toHaveText('Rolling update, minimum 50 %, maximum 100 %');
+  const opened = page.locator('[data-testid=notice][data-kind=link-opened]');
+  await expect(opened).toContainText('Opened a shared scene at 00:00:00. Your own session was kept aside.');
+  await expect(page.getByTestId('seed')).toHaveText('seed 21');
+  await page.getByTestId('play').click();
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(4, { timeout: 15_000 });
+  await page.screenshot({ path: test.info().outputPath('picker-example.png') });
+
+  // A second example, the first only looked at: "Go back" still brings back the own session.
+  await picker.selectOption('example:k8s-deployment.json');
+  await expect(shown).toHaveText('Kubernetes: a Deployment on an EKS node group');
+  await expect(page.getByTestId('kubectl-console')).toHaveCount(0); // the Services tab is not open
+  await expect(page.locator('[data-testid=instance]')).toHaveCount(3);
+  await opened.getByTestId('notice-restore').click();
+  await expect(shown).toHaveText('Six web tasks across three AZs');
+  await expect(editor).toHaveValue(edited);
+
+  // A chapter opens its first exercise in Lessons.
+  await picker.selectOption('chapter:self-healing');
+  await expect(page).toHaveURL(/#lessons\/self-healing\/retire-instance$/);
+  await expect(page.getByTestId('exercise')).toHaveAttribute('data-exercise', 'self-healing/retire-instance');
+});

@@ -114,9 +114,9 @@ fn a_green_task_set_that_never_gets_healthy_is_rolled_back_after_ten_minutes() {
 #[test]
 fn code_deploy_refuses_a_forced_deployment_and_a_circuit_breaker() {
     let mut e = scenario(json!({}), json!({}));
-    let force = e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: None, force_new_deployment: true });
+    let force = e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: None, force_new_deployment: true, placement_strategy: None, placement_constraints: None });
     assert!(force.unwrap_err().starts_with("forceNewDeployment is for ECS"));
     let patch: berth::engine::deployment::DeploymentConfigurationPatch = serde_json::from_value(json!({"deploymentCircuitBreaker": {"enable": true, "rollback": true}})).unwrap();
-    let breaker = e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false });
+    let breaker = e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false, placement_strategy: None, placement_constraints: None });
     assert!(breaker.unwrap_err().contains("ECS (rolling update) controller only"));
 }

@@ -387,7 +387,7 @@ fn force_new_deployment_replaces_every_task_of_the_same_revision() {
     let mut e = single(json!({}), json!({}), 2);
     run(&mut e, 30_000, |_| {});
     let before: Vec<String> = e.tasks().keys().cloned().collect();
-    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: None, force_new_deployment: true }).unwrap();
+    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: None, force_new_deployment: true, placement_strategy: None, placement_constraints: None }).unwrap();
     run(&mut e, 5 * 60_000, |_| {});
     for id in &before {
         assert_eq!(e.tasks()[id].last_status, TaskStatus::Stopped, "{id} replaced");
@@ -401,7 +401,7 @@ fn a_partial_deployment_configuration_keeps_the_other_fields() {
     let mut e = start(&rolling(4, 50, 100, json!({}), json!({}), json!({"enable": true, "rollback": true})));
     run(&mut e, 30_000, |_| {});
     let patch: berth::engine::deployment::DeploymentConfigurationPatch = serde_json::from_value(json!({"maximumPercent": 150})).unwrap();
-    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false }).unwrap();
+    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false, placement_strategy: None, placement_constraints: None }).unwrap();
     let cfg = &e.services()["web"].config;
     assert_eq!((cfg.minimum_healthy_percent, cfg.maximum_percent, cfg.deployment_circuit_breaker.enable), (50, 150, true));
 }
@@ -410,7 +410,7 @@ fn a_partial_deployment_configuration_keeps_the_other_fields() {
 fn scaling_in_tasks_that_are_still_starting_does_not_throttle() {
     let mut e = single(json!({}), json!({}), 4);
     run(&mut e, 1_000, |_| {});
-    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: Some(1), task_definition: None, deployment_configuration: None, force_new_deployment: false }).unwrap();
+    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: Some(1), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }).unwrap();
     run(&mut e, 60_000, |_| {});
     assert_eq!(kinds(&e, "serviceThrottled"), 0);
     assert_eq!(healthy(&e, "web"), 1);
@@ -443,7 +443,7 @@ fn force_with_the_current_revision_named_also_replaces_every_task() {
     let mut e = single(json!({}), json!({}), 2);
     run(&mut e, 30_000, |_| {});
     let before: Vec<String> = e.tasks().keys().cloned().collect();
-    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: Some("web:1".into()), deployment_configuration: None, force_new_deployment: true }).unwrap();
+    e.apply(berth::engine::sim::Command::UpdateService { service: "web".into(), desired_count: None, task_definition: Some("web:1".into()), deployment_configuration: None, force_new_deployment: true, placement_strategy: None, placement_constraints: None }).unwrap();
     run(&mut e, 5 * 60_000, |_| {});
     assert!(before.iter().all(|id| e.tasks()[id].last_status == TaskStatus::Stopped));
     assert_eq!(healthy(&e, "web"), 2);

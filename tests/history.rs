@@ -29,7 +29,7 @@ fn snapshot_json(e: &Engine) -> String {
 }
 
 fn scale(n: u32) -> Input {
-    Input::Command(Command::UpdateService { service: "web".into(), desired_count: Some(n), task_definition: None, deployment_configuration: None, force_new_deployment: false })
+    Input::Command(Command::UpdateService { service: "web".into(), desired_count: Some(n), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None })
 }
 
 fn bigger_web() -> Input {

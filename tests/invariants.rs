@@ -93,7 +93,7 @@ fn drive(e: &mut Engine, acts: &[Act]) -> Result<(), String> {
     invariants::check(e)?;
     for a in acts {
         let _ = match a {
-            Act::Scale(s, n) => e.apply(Command::UpdateService { service: format!("s{s}"), desired_count: Some(*n), task_definition: None, deployment_configuration: None, force_new_deployment: false }),
+            Act::Scale(s, n) => e.apply(Command::UpdateService { service: format!("s{s}"), desired_count: Some(*n), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }),
             Act::Terminate(i) => {
                 let id = e.instances().keys().nth(*i).cloned();
                 match id {

@@ -99,7 +99,7 @@ fn drive(e: &mut Engine, acts: &[Act]) {
                 let spec = ServiceSpec { placement_strategy: s.as_ref().map(|s| s.iter().map(|&i| place(i)).collect()), placement_constraints: c.iter().map(|&i| constraint(i)).collect(), ..spec };
                 Command::CreateService(spec)
             }
-            Act::Scale(s, n) => Command::UpdateService { service: format!("s{}", s % services.max(1) + 1), desired_count: Some(*n), task_definition: None, deployment_configuration: None, force_new_deployment: false },
+            Act::Scale(s, n) => Command::UpdateService { service: format!("s{}", s % services.max(1) + 1), desired_count: Some(*n), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None },
             Act::Run(t, n, s) => Command::RunTask(RunTaskSpec {
                 task_definition: ["web", "api", "vpc"][*t as usize % 3].into(),
                 count: *n as u32,

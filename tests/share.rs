@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use berth::engine::history::{History, Input};
 use berth::engine::scenario::parse_scenario;
 use berth::engine::sim::Command;
-use berth::shell::share::{base64url_decode, base64url_encode, decode_link, encode_link, parse_scene, to_saved, Scene, MAX_LINK_BYTES, VERSION};
+use berth::shell::share::{base64url_decode, base64url_encode, decode_link, encode_link, keep_aside, parse_scene, to_saved, Scene, MAX_LINK_BYTES, VERSION};
 
 const FIRST_PAGE: &str = include_str!("../docs/examples/scenarios/first-page.json");
 const WEB: &str = include_str!("../docs/examples/scenarios/taskdefs/web.json");
@@ -21,7 +21,7 @@ fn session() -> (Scene, History) {
     let scenario = parse_scenario(FIRST_PAGE, &|n: &str| files().get(n).cloned().ok_or_else(|| n.to_string())).unwrap();
     let mut h = History::new(scenario.start(Some(99)));
     h.advance_to(MIN);
-    h.input(Input::Command(Command::UpdateService { service: "web".into(), desired_count: Some(9), task_definition: None, deployment_configuration: None, force_new_deployment: false }));
+    h.input(Input::Command(Command::UpdateService { service: "web".into(), desired_count: Some(9), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }));
     h.advance_to(3 * MIN + 125);
     h.input(Input::Command(Command::TerminateInstance { instance: "i-04".into() }));
     h.advance_to(5 * MIN);
@@ -177,4 +177,30 @@ fn the_opened_notice_says_where_the_scene_stands() {
     assert_eq!(opened_notice(0, 0, false), "Opened a shared scene at 00:00:00.");
     // A sharer who scrubbed back: the recorded future is named.
     assert_eq!(opened_notice(4 * MIN, 9 * MIN, true), "Opened a shared scene at 00:04:00 (its recorded timeline runs to 00:09:00). Your own session was kept aside.");
+}
+
+#[test]
+fn opening_links_in_a_row_keeps_the_learners_own_session_aside_not_a_link_only_looked_at() {
+    let (own, _) = session();
+    let own = to_saved(&own);
+    let example = Scene::new(FIRST_PAGE, files(), 7, WEB);
+    let opened = to_saved(&example);
+    // Nothing kept aside yet: the current session is kept, whatever it is.
+    assert!(keep_aside(&own, None, false));
+    assert!(keep_aside(&opened, Some(&opened), false));
+    // The first link was only played (time moved, no action, editor untouched): opening a second
+    // link keeps the learner's session that is aside already.
+    let mut played = example.clone();
+    played.time = 5 * MIN;
+    played.furthest = 6 * MIN;
+    assert!(!keep_aside(&to_saved(&played), Some(&opened), true));
+    // Work done on the opened link (an edit, or an action) is kept aside in its turn.
+    let mut edited = example.clone();
+    edited.editor = WEB.replace("\"cpu\": 256,", "\"cpu\": 512,");
+    assert!(keep_aside(&to_saved(&edited), Some(&opened), true));
+    let (acted, _) = session();
+    assert!(keep_aside(&to_saved(&acted), Some(&opened), true));
+    // Unreadable records never stop the current session being kept.
+    assert!(keep_aside(&own, Some("{broken"), true));
+    assert!(keep_aside(&own, None, true));
 }

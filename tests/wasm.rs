@@ -288,7 +288,7 @@ async fn a_saved_session_is_restored() {
     use berth::shell::share::{to_saved, Scene};
     let files = std::collections::BTreeMap::from([("taskdefs/web.json".to_string(), berth::ui::sample::WEB_TASKDEF.to_string())]);
     let mut scene = Scene::new(berth::ui::sample::SCENARIO, files, 7, "{ \"family\": \"mine\" }");
-    scene.journal = vec![Entry { t: 1_000, input: Input::Command(Command::UpdateService { service: "web".into(), desired_count: Some(2), task_definition: None, deployment_configuration: None, force_new_deployment: false }) }];
+    scene.journal = vec![Entry { t: 1_000, input: Input::Command(Command::UpdateService { service: "web".into(), desired_count: Some(2), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }) }];
     scene.time = 1_000;
     scene.furthest = 30_000;
     local_storage().set_item(berth::ui::storage::KEY, &to_saved(&scene)).unwrap();

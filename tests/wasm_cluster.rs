@@ -275,7 +275,7 @@ fn new_tasks_fly_stopped_ones_fade_and_reduced_motion_does_neither() {
     let before = Rc::new(e.snapshot());
     let mut a = Anim::new(before.clone(), 732.0, 600.0);
     assert!(!a.animating());
-    e.apply(Command::UpdateService { service: "web".into(), desired_count: Some(9), task_definition: None, deployment_configuration: None, force_new_deployment: false }).unwrap();
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: Some(9), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }).unwrap();
     e.run_until(61_000);
     let grown = Rc::new(e.snapshot());
     assert_eq!(grown.tasks.len(), 9);
@@ -296,7 +296,7 @@ fn new_tasks_fly_stopped_ones_fade_and_reduced_motion_does_neither() {
     assert!(a.flights.is_empty() && a.in_flight.iter().all(|x| !x), "landed");
 
     // Scale in: three tasks leave on request and fade (not failures).
-    e.apply(Command::UpdateService { service: "web".into(), desired_count: Some(6), task_definition: None, deployment_configuration: None, force_new_deployment: false }).unwrap();
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: Some(6), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }).unwrap();
     e.run_until(200_000);
     let shrunk = Rc::new(e.snapshot());
     assert_eq!(shrunk.tasks.len(), 6);
@@ -340,17 +340,17 @@ fn rollout_gauge_counts_and_limits() {
     // The limits are the service's deployment configuration in the snapshot (so a reloaded or
     // shared page draws them too): 50 % / 200 % of 6 desired → at least 3 healthy, at most 12.
     let patch = engine::deployment::DeploymentConfigurationPatch { minimum_healthy_percent: Some(50), maximum_percent: Some(200), deployment_circuit_breaker: None };
-    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false }).unwrap();
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false, placement_strategy: None, placement_constraints: None }).unwrap();
     let s = e.snapshot();
     let g = cluster_view::gauge(&s, &s.services[0]);
     assert_eq!((g.desired, g.healthy, g.total, g.min_healthy, g.max_total, g.new, g.old), (6, 6, 6, Some(3), Some(12), 6, 0));
     // Back to 100 % / 200 % for the rollout below.
     let patch = engine::deployment::DeploymentConfigurationPatch { minimum_healthy_percent: Some(100), maximum_percent: Some(200), deployment_circuit_breaker: None };
-    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false }).unwrap();
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: None, deployment_configuration: Some(patch), force_new_deployment: false, placement_strategy: None, placement_constraints: None }).unwrap();
     // A new revision mid-rollout: some tasks are old.
     let td = engine::taskdef::parse_task_definition(&berth::ui::sample::WEB_TASKDEF.replace("\"cpu\": 256,", "\"cpu\": 512,")).task_definition.unwrap();
     let key = e.register(td);
-    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: Some(key), deployment_configuration: None, force_new_deployment: false }).unwrap();
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: Some(key), deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }).unwrap();
     let (min, max) = engine::deployment::bounds(6, 100, 200);
     assert_eq!((min, max), (6, 12));
     // Watch the rollout instant by instant: the gauge's lines are the limits the scheduler keeps.
@@ -485,7 +485,7 @@ async fn view_work_per_frame_with_501_instances() {
     assert_eq!(e.snapshot().tasks.len(), n as usize);
     let td = engine::taskdef::parse_task_definition(&berth::ui::sample::WEB_TASKDEF.replace("\"memory\": 512,", "\"memory\": 600,")).task_definition.unwrap();
     let key = e.register(td);
-    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: Some(key), deployment_configuration: None, force_new_deployment: false }).unwrap();
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: None, task_definition: Some(key), deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }).unwrap();
 
     let mut anim = Anim::new(Rc::new(e.snapshot()), 1000.0, 600.0);
     let base = canvas_of(1000.0, 600.0);

@@ -120,6 +120,9 @@ pub enum EventKind {
     AutoScalingGroupResized { group: String, from: u32, to: u32, cause: String },
     /// A scheduled scaling action set the scalable target's range.
     ScheduledActionRan { service: String, action: String, min_capacity: u32, max_capacity: u32 },
+    /// `putAutoScaling` replaced a service's scalable target and policies (`policies` empty and
+    /// both capacities 0 when it removed them).
+    AutoScalingUpdated { service: String, min_capacity: u32, max_capacity: u32, policies: Vec<String>, removed: bool },
     /// Kubernetes: a node joined the cluster and is Ready (allocatable as the kubelet reports it).
     KubeNodeReady { node: String, zone: String, instance_type: String, nodegroup: String, allocatable_cpu: String, allocatable_memory: String, max_pods: i64 },
     /// Kubernetes: a controller (or `kubectl apply`) created a pod; `owner` is `ReplicaSet/web-7d9f5` or empty.
@@ -258,6 +261,7 @@ impl EventKind {
             EventKind::AlarmStateChanged { .. } => "alarmStateChanged",
             EventKind::ScalingActivity { .. } => "scalingActivity",
             EventKind::ScheduledActionRan { .. } => "scheduledActionRan",
+            EventKind::AutoScalingUpdated { .. } => "autoScalingUpdated",
             EventKind::AutoScalingGroupResized { .. } => "autoScalingGroupResized",
             EventKind::KubeNodeReady { .. } => "kubeNodeReady",
             EventKind::PodCreated { .. } => "podCreated",
@@ -367,6 +371,11 @@ impl EventKind {
             EventKind::ScalingActivity { service, policy, from, to, cause } => format!("service {service}: {policy} set desired count {from} → {to} ({cause})"),
             EventKind::AutoScalingGroupResized { group, from, to, cause } => format!("Auto Scaling group {group}: desired capacity {from} → {to} ({cause})"),
             EventKind::ScheduledActionRan { service, action, min_capacity, max_capacity } => format!("service {service}: scheduled action {action} set min {min_capacity}, max {max_capacity}"),
+            EventKind::AutoScalingUpdated { service, removed: true, .. } => format!("service {service}: Service Auto Scaling removed; its desired count stays as it is"),
+            EventKind::AutoScalingUpdated { service, min_capacity, max_capacity, policies, .. } => format!(
+                "service {service}: Service Auto Scaling set to {min_capacity}–{max_capacity} tasks{}",
+                if policies.is_empty() { ", no policies".to_string() } else { format!(" with {}", policies.join(", ")) }
+            ),
             EventKind::KubeNodeReady { node, zone, instance_type, allocatable_cpu, allocatable_memory, max_pods, .. } => {
                 format!("node {node} ({instance_type}, {zone}) is Ready: allocatable {allocatable_cpu} CPU, {allocatable_memory} memory, {max_pods} pods")
             }

@@ -91,6 +91,8 @@ pub fn deploy(engine: &mut Engine, text: &str) -> Outcome {
         task_definition: Some(key.clone()),
         deployment_configuration: None,
         force_new_deployment: false,
+        placement_strategy: None,
+        placement_constraints: None,
     };
     match engine.apply(update) {
         Ok(()) => Outcome::Deployed { key, service, warnings },

@@ -223,6 +223,36 @@ impl Engine {
         Ok(())
     }
 
+    /// `putAutoScaling`: replace (or with `None` remove) a service's scalable target and
+    /// policies. As RegisterScalableTarget does, the service's desired count is moved inside
+    /// the new range at once ("it changes the resource's current capacity to a value that is
+    /// inside of this range", Application Auto Scaling API reference); the policies start with
+    /// fresh cooldowns.
+    pub(crate) fn put_auto_scaling(&mut self, service: &str, spec: Option<AutoScalingSpec>) -> Result<(), String> {
+        let Some(current) = self.services.get(service).map(|s| s.desired_count) else {
+            return Err(self.unknown_service(service));
+        };
+        let Some(spec) = spec else {
+            if self.scalers.remove(service).is_none() {
+                return Err(format!("service {service} has no Service Auto Scaling to remove"));
+            }
+            self.emit(EventKind::AutoScalingUpdated { service: service.to_string(), min_capacity: 0, max_capacity: 0, policies: Vec::new(), removed: true });
+            return Ok(());
+        };
+        let previous = self.scalers.remove(service);
+        if let Err(e) = self.attach_scaler(service, &spec) {
+            if let Some(p) = previous {
+                self.scalers.insert(service.to_string(), p);
+            }
+            return Err(e);
+        }
+        let policies = self.scalers.get(service).map(Scaler::policy_names).unwrap_or_default();
+        self.emit(EventKind::AutoScalingUpdated { service: service.to_string(), min_capacity: spec.min_capacity, max_capacity: spec.max_capacity, policies, removed: false });
+        let inside = current.clamp(spec.min_capacity, spec.max_capacity);
+        self.scale_service(service, inside, "RegisterScalableTarget", format!("desired count {current} is outside the new range {}–{}", spec.min_capacity, spec.max_capacity));
+        Ok(())
+    }
+
     pub fn scaler(&self, service: &str) -> Option<&Scaler> {
         self.scalers.get(service)
     }

@@ -99,6 +99,20 @@ impl Engine {
         Ok(())
     }
 
+    /// The placement an `updateService` asks for, checked: `Some((strategies, constraints))`
+    /// when it differs from the service's, `None` when nothing changes. A field left out keeps
+    /// the service's; `[]` clears it (UpdateService API reference).
+    pub(crate) fn placement_update(&self, name: &str, strategy: Option<Vec<placement::Strategy>>, constraints: Option<Vec<placement::Constraint>>) -> Result<Option<(Vec<placement::Strategy>, Vec<placement::Constraint>)>, String> {
+        if strategy.is_none() && constraints.is_none() {
+            return Ok(None);
+        }
+        let svc = self.services.get(name).ok_or_else(|| self.unknown_service(name))?;
+        Self::check_placement(svc.launch_type, &strategy, constraints.as_deref().unwrap_or_default())?;
+        let strategies = strategy.unwrap_or_else(|| svc.strategies.clone());
+        let constraints = constraints.unwrap_or_else(|| svc.constraints.clone());
+        Ok((strategies != svc.strategies || constraints != svc.constraints).then_some((strategies, constraints)))
+    }
+
     pub(crate) fn update_service(&mut self, name: &str, desired: Option<u32>, task_definition: Option<String>, patch: Option<deployment::DeploymentConfigurationPatch>, force: bool) -> Result<(), String> {
         let launch_type = self.services.get(name).ok_or_else(|| self.unknown_service(name))?.launch_type;
         let new_td = match &task_definition {

@@ -101,6 +101,23 @@ pub enum Command {
         /// Start a new deployment even if the task definition is unchanged.
         #[serde(default)]
         force_new_deployment: bool,
+        /// Replaces the service's placement strategy (`[]` removes it). For a rolling-update
+        /// service a change starts a new deployment: ECS starts new tasks with the new
+        /// configuration (UpdateService API reference). Blue/green services keep their tasks;
+        /// the change applies to the next placements.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        placement_strategy: Option<Vec<Strategy>>,
+        /// Replaces the service's placement constraints (`[]` removes them); as above.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        placement_constraints: Option<Vec<placement::Constraint>>,
+    },
+    /// Service Auto Scaling for an existing service (Application Auto Scaling's
+    /// RegisterScalableTarget and PutScalingPolicy in one): the same object as a service's
+    /// `autoScaling`, replacing its target and policies; `null` removes them.
+    PutAutoScaling {
+        service: String,
+        #[serde(default)]
+        auto_scaling: Option<crate::engine::scaling::AutoScalingSpec>,
     },
     RunTask(RunTaskSpec),
     StopTask {
@@ -187,6 +204,7 @@ impl Command {
             Command::RegisterTaskDefinition { .. } => "registerTaskDefinition",
             Command::CreateService(_) => "createService",
             Command::UpdateService { .. } => "updateService",
+            Command::PutAutoScaling { .. } => "putAutoScaling",
             Command::RunTask(_) => "runTask",
             Command::StopTask { .. } => "stopTask",
             Command::AddInstances { .. } => "addInstances",
@@ -518,9 +536,19 @@ impl Engine {
                 Ok(())
             }
             Command::CreateService(spec) => self.create_service(spec),
-            Command::UpdateService { service, desired_count, task_definition, deployment_configuration, force_new_deployment } => {
-                self.update_service(&service, desired_count, task_definition, deployment_configuration, force_new_deployment)
+            Command::UpdateService { service, desired_count, task_definition, deployment_configuration, force_new_deployment, placement_strategy, placement_constraints } => {
+                let placement = self.placement_update(&service, placement_strategy, placement_constraints)?;
+                let redeploy = placement.is_some() && self.services.get(&service).is_some_and(|s| s.controller == crate::engine::bluegreen::ControllerType::Ecs);
+                self.update_service(&service, desired_count, task_definition, deployment_configuration, force_new_deployment || redeploy)?;
+                if let Some((strategies, constraints)) = placement {
+                    if let Some(svc) = self.services.get_mut(&service) {
+                        svc.strategies = strategies;
+                        svc.constraints = constraints;
+                    }
+                }
+                Ok(())
             }
+            Command::PutAutoScaling { service, auto_scaling } => self.put_auto_scaling(&service, auto_scaling),
             Command::RunTask(spec) => self.run_task(spec),
             Command::StopTask { task, reason } => {
                 if !self.tasks.get(&task).is_some_and(|t| t.last_status != TaskStatus::Stopped) {

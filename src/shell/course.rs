@@ -7,10 +7,21 @@ use std::sync::OnceLock;
 
 include!(concat!(env!("OUT_DIR"), "/lesson_files.rs"));
 
+mod examples_blob {
+    include!(concat!(env!("OUT_DIR"), "/example_files.rs"));
+}
+
 /// The course's files, (path relative to `lessons/`, text), sorted by path; inflated once.
 pub fn files() -> &'static [(String, String)] {
     static FILES: OnceLock<Vec<(String, String)>> = OnceLock::new();
     FILES.get_or_init(|| unpack(COURSE_INDEX, COURSE_DEFLATE).unwrap_or_default())
+}
+
+/// The example scenarios' files, (path relative to `docs/examples/scenarios/`, text), sorted by
+/// path; inflated once (`shell::examples` lists and opens them).
+pub fn example_files() -> &'static [(String, String)] {
+    static FILES: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    FILES.get_or_init(|| unpack(examples_blob::EXAMPLES_INDEX, examples_blob::EXAMPLES_DEFLATE).unwrap_or_default())
 }
 
 /// Split the inflated blob by the index. `None` if the blob does not inflate to exactly the

@@ -316,6 +316,8 @@ pub fn update_deployment(service: &str, f: &DeploymentForm, force: bool) -> Resu
             deployment_circuit_breaker: Some(CircuitBreakerConfig { enable: f.circuit_breaker, rollback: f.rollback }),
         }),
         force_new_deployment: force,
+        placement_strategy: None,
+        placement_constraints: None,
     })
 }
 

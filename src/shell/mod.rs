@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod course;
+pub mod examples;
 pub mod forms;
 pub mod kube_view;
 pub mod progress;

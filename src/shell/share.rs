@@ -199,6 +199,24 @@ pub fn opened_notice(now: Millis, furthest: Millis, kept_aside: bool) -> String 
 /// Added to [`opened_notice`] while the opened scene has not been played yet.
 pub const OPENED_PAUSED_HINT: &str = "It is paused: press Play to go on.";
 
+/// Opening a link (or an example from the scenario picker) replaces the saved session; whether
+/// that session should be kept aside for "Go back to my own session", replacing whatever is
+/// kept aside already. `current` is the saved session, `opened` the scene as the previous link
+/// opened it (saved form), `already_aside` whether something is kept aside now. A session that
+/// is only an earlier link looked at (same scenario, files, seed, editor text and actions as
+/// when it opened; playing it does not count) is not kept: the learner's own work, kept aside
+/// when that link opened, stays the one "Go back" brings back.
+pub fn keep_aside(current: &str, opened: Option<&str>, already_aside: bool) -> bool {
+    if !already_aside {
+        return true;
+    }
+    let same_work = |a: &Scene, b: &Scene| a.scenario == b.scenario && a.files == b.files && a.seed == b.seed && a.editor == b.editor && a.journal == b.journal;
+    match (parse_scene(current), opened.map(parse_scene)) {
+        (Ok(now), Some(Ok(then))) => !same_work(&now, &then),
+        _ => true,
+    }
+}
+
 /// The JSON stored for autosave.
 pub fn to_saved(scene: &Scene) -> String {
     serde_json::to_string(scene).unwrap_or_default()

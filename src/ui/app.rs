@@ -106,7 +106,7 @@ fn current_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
-fn set_hash(hash: &str) {
+pub(crate) fn set_hash(hash: &str) {
     if let Some(w) = web_sys::window() {
         let _ = w.location().set_hash(hash);
     }
@@ -218,10 +218,16 @@ fn boot(link: Option<&str>) -> Result<Boot, String> {
         replace_hash(&hash_for(&Mode::Sandbox, parse_hash(&current_hash()).present));
         return match decode_link(payload).and_then(|scene| scene.open().map(|(s, h)| (scene, s, h))) {
             Ok((scene, scenario, history)) => {
-                let mut restore = false;
-                if let Some(previous) = storage::get(storage::KEY) {
-                    restore = storage::set(storage::BEFORE_LINK_KEY, &previous).is_ok();
-                }
+                // The saved session is kept aside for "Go back", unless it is only the previous
+                // link looked at (then the learner's own session, aside already, stays there).
+                let aside = storage::get(storage::BEFORE_LINK_KEY).is_some();
+                let restore = match storage::get(storage::KEY) {
+                    Some(previous) if crate::shell::share::keep_aside(&previous, storage::get(storage::OPENED_LINK_KEY).as_deref(), aside) => {
+                        storage::set(storage::BEFORE_LINK_KEY, &previous).is_ok()
+                    }
+                    _ => aside,
+                };
+                let _ = storage::set(storage::OPENED_LINK_KEY, &crate::shell::share::to_saved(&scene));
                 let text = crate::shell::share::opened_notice(history.now(), history.furthest(), restore);
                 let notice = Notice { kind: "link-opened", error: false, text, restore };
                 Ok(Boot { scenario: Rc::new(scenario), scene, history, notices: vec![notice], autosave: true, playing: false })
@@ -669,6 +675,14 @@ fn sandbox(props: &SandboxProps) -> Html {
             }
         })
     };
+    let on_picker_error = {
+        let notices = notices.clone();
+        Callback::from(move |text: String| {
+            let mut n = (*notices).clone();
+            n.push(Notice { kind: "link-error", error: true, text, restore: false });
+            notices.set(n);
+        })
+    };
     let on_chart_service = {
         let chart_service = chart_service.clone();
         use_latest_callback(move |s: String| chart_service.set(s))
@@ -749,7 +763,7 @@ fn sandbox(props: &SandboxProps) -> Html {
             <header class="topbar">
                 <h1 class="brand">{"Berth"}</h1>
                 {props.nav.clone()}
-                <span class="scenario-name" title={scenario.description.clone()}>{&snap.scenario}</span>
+                <super::picker::ScenarioPicker current={AttrValue::from(snap.scenario.clone())} description={AttrValue::from(scenario.description.clone())} present={props.present} on_error={on_picker_error} />
                 {sim_controls(&controls, None)}
                 <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{clock_text(now, controls.playing)}</span>
                 <span class="seed" data-testid="seed">{format!("seed {}", snap.seed)}</span>

@@ -340,7 +340,7 @@ fn desired_count(props: &DesiredProps) -> Html {
         Callback::from(move |e: Event| {
             let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
             match input.value().trim().parse::<u32>() {
-                Ok(n) => cb.emit(Command::UpdateService { service: name.clone(), desired_count: Some(n.min(1000)), task_definition: None, deployment_configuration: None, force_new_deployment: false }),
+                Ok(n) => cb.emit(Command::UpdateService { service: name.clone(), desired_count: Some(n.min(1000)), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }),
                 Err(_) => draft.set(current.to_string()),
             }
         })

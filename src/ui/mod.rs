@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod lessons;
 pub mod markdown;
 pub mod panic;
+mod picker;
 pub mod presenter;
 pub mod sample;
 mod service_panel;

@@ -10,6 +10,8 @@ pub const KEY: &str = "berth.sandbox";
 pub const CORRUPT_KEY: &str = "berth.sandbox.corrupt";
 /// Where the previous session is kept when a share link replaces it.
 pub const BEFORE_LINK_KEY: &str = "berth.sandbox.before-link";
+/// The scene as the most recent link opened it (to tell a link only looked at from work).
+pub const OPENED_LINK_KEY: &str = "berth.sandbox.opened-link";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())

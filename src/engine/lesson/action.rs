@@ -75,6 +75,8 @@ impl Action {
                     service,
                     desired_count,
                     task_definition,
+                    placement_strategy,
+                    placement_constraints,
                     ..
                 } => {
                     let mut parts = Vec::new();
@@ -83,6 +85,12 @@ impl Action {
                     }
                     if let Some(td) = task_definition {
                         parts.push(format!("taskDefinition {td}"));
+                    }
+                    if placement_strategy.is_some() {
+                        parts.push("placementStrategy".to_string());
+                    }
+                    if placement_constraints.is_some() {
+                        parts.push("placementConstraints".to_string());
                     }
                     format!("updateService {service} {}", parts.join(", "))
                 }

@@ -1,0 +1,128 @@
+//! The example scenarios the sandbox's scenario picker offers: the files under
+//! `docs/examples/scenarios/` (bundled into the page by `build.rs`), listed in the order the
+//! course meets their topics, each opened as a fresh scene with the task definitions and
+//! manifests it names.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::engine::scenario::parse_scenario;
+use crate::shell::course::example_files;
+use crate::shell::share::Scene;
+
+/// The teaching order: placement, healing and failures, deployments, scaling, Kubernetes. A
+/// scenario added to the folder but not named here is listed after these, by file name.
+const ORDER: &[&str] = &[
+    "first-page.json",
+    "binpack.json",
+    "spread-then-binpack.json",
+    "distinct-instance.json",
+    "member-of.json",
+    "self-healing.json",
+    "failures.json",
+    "rolling-50-100.json",
+    "rolling-100-150.json",
+    "circuit-breaker.json",
+    "blue-green.json",
+    "canary.json",
+    "autoscaling-lab.json",
+    "cluster-autoscaling.json",
+    "k8s-deployment.json",
+    "k8s-autoscaling.json",
+];
+
+/// One entry of the picker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Its file name under `docs/examples/scenarios/` (the picker's value).
+    pub file: String,
+    /// The scenario's `name`.
+    pub name: String,
+    /// The scenario's `description` (empty if it has none).
+    pub description: String,
+}
+
+/// The bundled example scenarios (top-level `.json` files), in teaching order.
+pub fn list() -> Vec<Example> {
+    let mut out: Vec<(usize, Example)> = example_files()
+        .iter()
+        .filter(|(path, _)| !path.contains('/') && path.ends_with(".json"))
+        .map(|(path, text)| {
+            let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+            let field = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+            let name = match field("name") {
+                n if n.is_empty() => path.trim_end_matches(".json").to_string(),
+                n => n,
+            };
+            let rank = ORDER.iter().position(|o| o == path).unwrap_or(ORDER.len());
+            (rank, Example { file: path.clone(), name, description: field("description") })
+        })
+        .collect();
+    // Unlisted files keep the bundle's order (sorted by path) after the listed ones.
+    out.sort_by_key(|(rank, _)| *rank);
+    out.into_iter().map(|(_, e)| e).collect()
+}
+
+fn bundled(path: &str) -> Result<&'static str, String> {
+    let files = example_files();
+    files
+        .binary_search_by(|(name, _)| name.as_str().cmp(path))
+        .map(|i| files[i].1.as_str())
+        .map_err(|_| format!("{path} is not bundled with the page"))
+}
+
+/// Every `{"file": "..."}` the scenario names, in document order.
+fn named_files(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(f)) = map.get("file") {
+                out.push(f.clone());
+            }
+            map.values().for_each(|x| named_files(x, out));
+        }
+        Value::Array(items) => items.iter().for_each(|x| named_files(x, out)),
+        _ => {}
+    }
+}
+
+/// The example as a scene at its start: its text, the files it names, its seed, and in the
+/// editor its first task definition (empty for a Kubernetes-only scenario).
+pub fn scene(file: &str) -> Result<Scene, String> {
+    let text = bundled(file)?;
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))?;
+    let mut names = Vec::new();
+    named_files(&v, &mut names);
+    let mut files = BTreeMap::new();
+    for name in names {
+        let body = bundled(&name).map_err(|e| format!("{file} names {e}"))?;
+        files.insert(name, body.to_string());
+    }
+    let lookup = |name: &str| files.get(name).cloned().ok_or_else(|| format!("{name} is not bundled with the page"));
+    let scenario = parse_scenario(text, &lookup)
+        .map_err(|d| d.iter().find(|d| d.is_error()).or(d.first()).map(|d| d.render(file)).unwrap_or_default())?;
+    let editor = match v.get("taskDefinitions").and_then(|t| t.get(0)) {
+        Some(first) => match first.get("file").and_then(Value::as_str) {
+            Some(name) => files.get(name).cloned().unwrap_or_default(),
+            None => serde_json::to_string_pretty(first).unwrap_or_default(),
+        },
+        None => String::new(),
+    };
+    Ok(Scene::new(text, files, scenario.seed, &editor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_follows_the_teaching_order_and_holds_every_scenario_file() {
+        let files: Vec<String> = list().into_iter().map(|e| e.file).collect();
+        assert_eq!(files, ORDER.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn an_unknown_file_says_it_is_not_bundled() {
+        assert_eq!(scene("nope.json"), Err("nope.json is not bundled with the page".to_string()));
+    }
+}
