@@ -106,3 +106,44 @@ test('clicking an event moves the timeline to its moment', async ({ page }) => {
   await page.getByTestId('go-live').click();
   await expect(page.getByTestId('timeline')).toHaveAttribute('data-live', 'true');
 });
+
+test('an existing service: change its placement and turn on Service Auto Scaling', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
+  await page.getByTestId('tab-services').click();
+  const web = page.getByTestId('service-web');
+  await web.locator('summary').click();
+  await expect(page.getByTestId('svc-web-placement-now')).toHaveText('Now: spread(attribute:ecs.availability-zone) → spread(instanceId); no constraints');
+  // Binpack on memory: a new deployment packs all six tasks onto one instance.
+  await page.getByTestId('svc-web-placement-strategy').selectOption('binpack-memory');
+  await page.getByTestId('svc-web-placement-apply').click();
+  await expect(page.getByTestId('placement-result')).toContainText('Saved. If the placement changed, a new deployment moves every task');
+  await expect(page.getByTestId('svc-web-placement-now')).toHaveText('Now: binpack(memory); no constraints');
+  await page.getByTestId('speed').selectOption('4'); // 64×
+  await expect.poll(async () => page.evaluate(() => {
+    const used = [...document.querySelectorAll('[data-testid=instance]')].filter((i) => i.querySelector('[data-testid=task-chip][data-status=RUNNING]'));
+    return used.length;
+  }), { timeout: 30_000 }).toBe(1);
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6);
+  // A bad cluster query is refused with the field named.
+  await page.getByTestId('svc-web-member-of').fill('attribute:ecs.instance-type ==');
+  await page.getByTestId('svc-web-placement-apply').click();
+  await expect(page.getByTestId('placement-result')).toContainText('memberOf expression:');
+
+  // Service Auto Scaling: 2–4 tasks moves the desired count from 6 to 4 at once.
+  await page.getByTestId('svc-web-as-enabled').check();
+  await page.getByTestId('svc-web-as-min').fill('2');
+  await page.getByTestId('svc-web-as-max').fill('4');
+  await page.getByTestId('svc-web-as-target').fill('60');
+  await page.getByTestId('svc-web-as-apply').click();
+  await expect(page.getByTestId('scaling-result')).toContainText('Saved: between 2 and 4 tasks');
+  await expect(web.locator('summary')).toContainText('/4 running');
+  await page.getByTestId('tab-editor').click();
+  await page.getByTestId('tab-services').click();
+  await web.locator('summary').click();
+  await expect(page.getByTestId('svc-web-as-enabled')).toBeChecked();
+  await expect(page.getByTestId('svc-web-as-target')).toHaveValue('60');
+  await page.screenshot({ path: test.info().outputPath('service-settings.png'), fullPage: true });
+});

@@ -5,7 +5,7 @@ use berth::engine::sim::Command;
 use berth::engine::task::TaskStatus;
 use berth::engine::time::MINUTE;
 use berth::engine::event::EventKind;
-use berth::shell::forms::{self, CapacityProviderForm, DeploymentForm, KubectlForm, RunTaskForm, ServiceForm, StrategyRow};
+use berth::shell::forms::{self, AutoScalingForm, CapacityProviderForm, DeploymentForm, KubectlForm, PlacementForm, RunTaskForm, ServiceForm, StrategyRow};
 use serde_json::json;
 
 #[path = "common/start.rs"]
@@ -373,4 +373,57 @@ fn create_service_with_a_blue_green_canary_shifts_ten_percent_then_the_rest_afte
     assert!(!serde_json::to_string(&forms::create_service(&ServiceForm { deployment: "ECS".into(), ..form() }).expect("valid")).expect("json").contains("CODE_DEPLOY"));
     let bad = forms::create_service(&ServiceForm { deployment: "CodeDeployDefault.ECSFast".into(), ..form() }).map_err(|e| e.to_string());
     assert!(bad.as_ref().is_err_and(|m| m.starts_with("Deployment type: unknown \"CodeDeployDefault.ECSFast\"; choose one of ECS, CodeDeployDefault.ECSAllAtOnce,")), "{bad:?}");
+}
+
+#[test]
+fn placement_settings_of_an_existing_service_binpack_its_tasks_and_show_its_constraints() {
+    let mut e = cluster();
+    e.apply(forms::create_service(&form()).expect("valid")).expect("created");
+    e.run_until(2 * MINUTE);
+    assert_eq!(live_per_instance(&e).len(), 4, "the default spread: one task per instance");
+    let view = e.snapshot().services[0].clone();
+    let mut f = PlacementForm::from_view(&view);
+    assert_eq!(f, PlacementForm::default(), "no constraints, strategy kept");
+    f.strategy = "binpack-memory".into();
+    let cmd = forms::update_placement("web", &f).expect("valid");
+    assert_eq!(
+        serde_json::to_value(&cmd).expect("serialises"),
+        json!({"action": "updateService", "service": "web", "desiredCount": null, "taskDefinition": null, "deploymentConfiguration": null,
+               "forceNewDeployment": false, "placementStrategy": [{"type": "binpack", "field": "memory"}], "placementConstraints": []})
+    );
+    e.apply(cmd).expect("applied");
+    e.run_until(15 * MINUTE);
+    assert_eq!(live_per_instance(&e), vec![("i-03".to_string(), 4)], "all four on one instance");
+    // Constraints read back from the snapshot; "default" writes the ECS default chain out.
+    f = PlacementForm { strategy: "default".into(), distinct_instance: true, member_of: "attribute:ecs.instance-type == m5.large".into() };
+    e.apply(forms::update_placement("web", &f).expect("valid")).expect("applied");
+    let view = e.snapshot().services[0].clone();
+    assert_eq!(view.strategy, vec!["spread(attribute:ecs.availability-zone)", "spread(instanceId)"]);
+    assert_eq!(PlacementForm::from_view(&view), PlacementForm { strategy: String::new(), ..f });
+    let bad = forms::update_placement("web", &PlacementForm { member_of: "attribute:ecs.instance-type ==".into(), ..Default::default() });
+    assert_eq!(bad.map_err(|e| e.field), Err("memberOf expression"));
+}
+
+#[test]
+fn service_auto_scaling_form_sets_the_range_and_one_target_tracking_policy() {
+    let mut e = cluster();
+    e.apply(forms::create_service(&form()).expect("valid")).expect("created");
+    let view = e.snapshot().services[0].clone();
+    let f = AutoScalingForm::from_view(&view);
+    assert_eq!(f, AutoScalingForm { enabled: false, min: "1".into(), max: "8".into(), metric: "ECSServiceAverageCPUUtilization".into(), target: "70".into() });
+    let on = AutoScalingForm { enabled: true, min: "2".into(), max: "3".into(), ..f.clone() };
+    e.apply(forms::put_auto_scaling("web", &on).expect("valid")).expect("applied");
+    let view = e.snapshot().services[0].clone();
+    assert_eq!(view.desired, 3, "moved into the new range");
+    assert_eq!(view.scaling.as_ref().map(|s| (s.min, s.max, s.policies.clone())), Some((2, 3, vec!["ECSServiceAverageCPUUtilization-70".to_string()])));
+    assert_eq!(AutoScalingForm::from_view(&view), on, "the form reads back what it set");
+    // Messages name the field.
+    let wrong = |g: AutoScalingForm| forms::put_auto_scaling("web", &g).map(|_| ()).map_err(|e| e.to_string());
+    assert_eq!(wrong(AutoScalingForm { min: "5".into(), ..on.clone() }), Err("Maximum tasks: 3 is less than the minimum, 5".to_string()));
+    assert_eq!(wrong(AutoScalingForm { target: "150".into(), ..on.clone() }), Err("Target value: 150 is a utilisation: at most 100 (%)".to_string()));
+    assert_eq!(wrong(AutoScalingForm { target: "-1".into(), ..on.clone() }), Err("Target value: \"-1\" is not a number above 0".to_string()));
+    assert_eq!(wrong(AutoScalingForm { metric: "Bogus".into(), ..on.clone() }), Err("Metric: \"Bogus\" is not one of the offered metrics".to_string()));
+    // Off removes it.
+    e.apply(forms::put_auto_scaling("web", &AutoScalingForm { enabled: false, ..on }).expect("valid")).expect("removed");
+    assert!(e.snapshot().services[0].scaling.is_none());
 }

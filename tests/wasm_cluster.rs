@@ -28,7 +28,7 @@ mod event_log;
 use cluster_view::canvas::Anim;
 use cluster_view::layout::{Density, Hit, Layout};
 use cluster_view::why::WhyTable;
-use engine::event::{EventKind, Level};
+use engine::event::Level;
 use engine::placement::{CandidateReport, Decision, Outcome, Rating, Rejection, StrategyStep, TieBreak};
 use engine::sim::{Command, Engine};
 use engine::snapshot::Snapshot;
@@ -232,35 +232,53 @@ fn why_here_for_a_real_task() {
 
 // ---------------------------------------------------------------- event filters
 
+/// The event list filters the whole log: an instance termination older than the newest 200
+/// events is found by the Kind filter, and the count says how many of all events match. (The
+/// filter logic itself is tested natively in tests/event_index.rs.)
 #[wasm_bindgen_test]
-fn event_filters() {
+async fn event_list_filters_the_whole_log() {
     let mut e = sample();
-    let ev = e.events().to_vec();
-    let f = |service: Option<&str>, kind: Option<&str>, min_level: Option<Level>| event_log::Filter { service: service.map(String::from), kind: kind.map(String::from), min_level };
-    let all = event_log::filtered(&ev, &f(None, None, None), 1000);
-    assert_eq!(all.len(), ev.len());
-    assert!(all.windows(2).all(|w| w[0] > w[1]), "newest first");
-    let placed = event_log::filtered(&ev, &f(None, Some("taskPlaced"), None), 1000);
-    assert_eq!(placed.len(), 6);
-    // Every task event of the sample is about a web task; instance registrations are not.
-    let web = event_log::filtered(&ev, &f(Some("web"), None, None), 1000);
-    let registered = ev.iter().filter(|x| matches!(x.kind, EventKind::InstanceRegistered { .. })).count();
-    assert_eq!(registered, 6);
-    assert!(web.iter().all(|&i| !matches!(ev[i].kind, EventKind::InstanceRegistered { .. } | EventKind::ScenarioStarted { .. })));
-    assert_eq!(web.len(), ev.iter().filter(|x| x.kind.task().is_some() || event_log::service_of(&x.kind, &Default::default()) == Some("web")).count());
-    assert!(event_log::filtered(&ev, &f(Some("nope"), None, None), 1000).is_empty());
-    assert!(event_log::filtered(&ev, &f(None, None, Some(Level::Warning)), 1000).is_empty(), "a calm start");
-    assert_eq!(event_log::filtered(&ev, &f(None, None, None), 5).len(), 5);
-
     e.apply(Command::TerminateInstance { instance: "i-03".into() }).unwrap();
-    e.run_until(120_000);
-    let ev = e.events().to_vec();
-    let warn = event_log::filtered(&ev, &f(None, None, Some(Level::Warning)), 1000);
-    assert!(warn.iter().any(|&i| ev[i].kind.name() == "instanceTerminated"));
-    assert!(warn.iter().all(|&i| ev[i].kind.level() >= Level::Warning));
-    // The stopped task's events count for web too: its taskPlaced names the service.
-    let stopped = event_log::filtered(&ev, &f(Some("web"), Some("taskStopped"), None), 1000);
-    assert_eq!(stopped.len(), 1);
+    for i in 0..40u32 {
+        let n = if i % 2 == 0 { 12 } else { 6 };
+        e.apply(Command::UpdateService { service: "web".into(), desired_count: Some(n), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }).unwrap();
+        e.run_until(120_000 + u64::from(i) * 60_000);
+    }
+    let total = e.events().len();
+    assert!(total > 400, "{total} events");
+    let mut index = event_log::EventIndex::default();
+    index.sync(e.events(), (41, e.seed()));
+    let generation = index.generation();
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let props = event_log::Props { log: Rc::new(std::cell::RefCell::new(index)), generation, on_select: None };
+    yew::Renderer::<event_log::EventLog>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let items = || root.query_selector_all("[data-testid=event]").unwrap();
+    assert_eq!(items().length(), 200, "the newest 200 unfiltered");
+    let heading = root.query_selector("h2").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(heading, format!("Events ({total})"));
+    let kind: web_sys::HtmlSelectElement = root.query_selector("[data-testid=event-filter-kind]").unwrap().unwrap().dyn_into().unwrap();
+    kind.set_value("instanceTerminated");
+    kind.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    assert_eq!(items().length(), 1);
+    let only = items().get(0).unwrap().dyn_into::<web_sys::Element>().unwrap();
+    assert_eq!(only.get_attribute("data-t").as_deref(), Some("60000"));
+    assert!(only.text_content().unwrap().contains("i-03"), "{:?}", only.text_content());
+    let count = root.query_selector("[data-testid=event-filter-count]").unwrap().unwrap().text_content().unwrap();
+    assert_eq!(count, format!("1 of {total} events match"));
+    // Severity: warnings and errors, over the whole log.
+    kind.set_value("");
+    kind.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    let level: web_sys::HtmlSelectElement = root.query_selector("[data-testid=event-filter-level]").unwrap().unwrap().dyn_into().unwrap();
+    level.set_value("warning");
+    level.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    let warnings = e.events().iter().filter(|x| x.kind.level() >= Level::Warning).count();
+    assert_eq!(items().length() as usize, warnings.min(200));
+    root.remove();
 }
 
 // ---------------------------------------------------------------- animation state

@@ -1,6 +1,6 @@
 //! The page's service forms, as pure functions: what the learner typed into "Create service"
 //! (with a capacity provider strategy, grace period and load balancer), "Run task", a service's
-//! deployment settings, an Auto Scaling group's desired capacity, "Create capacity provider" and
+//! deployment settings, placement and Service Auto Scaling, an Auto Scaling group's desired capacity, "Create capacity provider" and
 //! the kubectl console becomes an engine [`Command`], or a message naming the field that is
 //! wrong and why. The Yew panel (`ui::service_panel`) only collects
 //! the strings; everything checkable is checked here, natively tested.
@@ -10,7 +10,7 @@ use crate::engine::autoscaling::capacity_provider::{self, StrategyItem};
 use crate::engine::capacity::{CapacityProviderSpec, ManagedScalingSpec};
 use crate::engine::placement::cql;
 use crate::engine::sim::Command;
-use crate::engine::snapshot::GroupView;
+use crate::engine::snapshot::{GroupView, ServiceView};
 
 /// A form field that is wrong: `field` is the label the learner sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -319,6 +319,109 @@ pub fn update_deployment(service: &str, f: &DeploymentForm, force: bool) -> Resu
         placement_strategy: None,
         placement_constraints: None,
     })
+}
+
+/// An existing service's placement as its settings show it: a preset of [`STRATEGIES`] (empty:
+/// keep the current strategy) and the two constraints the forms offer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PlacementForm {
+    pub strategy: String,
+    pub distinct_instance: bool,
+    pub member_of: String,
+}
+
+impl PlacementForm {
+    /// The service's current constraints (from the snapshot's `distinctInstance` /
+    /// `memberOf(<expression>)` strings), strategy kept.
+    pub fn from_view(v: &ServiceView) -> Self {
+        PlacementForm {
+            strategy: String::new(),
+            distinct_instance: v.constraints.iter().any(|c| c == "distinctInstance"),
+            member_of: v.constraints.iter().find_map(|c| c.strip_prefix("memberOf(").and_then(|x| x.strip_suffix(')'))).unwrap_or_default().to_string(),
+        }
+    }
+}
+
+/// The placement settings → `updateService` with `placementConstraints` (always: unticked and
+/// empty clear them) and, unless kept, `placementStrategy` ("default" is the ECS default chain
+/// written out, as UpdateService has no "back to default").
+pub fn update_placement(service: &str, f: &PlacementForm) -> Result<Command, FieldError> {
+    let mut cmd = serde_json::json!({"action": "updateService", "service": service, "placementConstraints": constraints(f.distinct_instance, &f.member_of)?});
+    match f.strategy.as_str() {
+        "" | "keep" => {}
+        preset => {
+            cmd["placementStrategy"] = match strategy_json(preset)? {
+                Some(s) => s,
+                None => serde_json::to_value(crate::engine::placement::default_service_strategy()).or_else(|e| err("Placement strategy", e.to_string()))?,
+            }
+        }
+    }
+    serde_json::from_value(cmd).or_else(|e| err("Placement", e.to_string()))
+}
+
+/// The target-tracking metrics the Service Auto Scaling form offers (ECS's predefined metrics).
+pub const SCALING_METRICS: &[(&str, &str)] = &[
+    ("ECSServiceAverageCPUUtilization", "average CPU utilisation (%)"),
+    ("ECSServiceAverageMemoryUtilization", "average memory utilisation (%)"),
+    ("ALBRequestCountPerTarget", "requests per target per minute (needs a load balancer)"),
+];
+
+/// A service's Service Auto Scaling as the form shows it: off, or a range with one
+/// target-tracking policy.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AutoScalingForm {
+    pub enabled: bool,
+    pub min: String,
+    pub max: String,
+    /// A key of [`SCALING_METRICS`].
+    pub metric: String,
+    pub target: String,
+}
+
+impl AutoScalingForm {
+    /// The service's range and, when its first policy has a default name
+    /// (`<metric>-<target>`), that policy; otherwise CPU at 70 %.
+    pub fn from_view(v: &ServiceView) -> Self {
+        let Some(sc) = &v.scaling else {
+            return AutoScalingForm { enabled: false, min: "1".into(), max: (v.desired.max(1) * 2).to_string(), metric: SCALING_METRICS[0].0.into(), target: "70".into() };
+        };
+        let policy = sc.policies.iter().find_map(|p| {
+            let (m, t) = p.rsplit_once('-')?;
+            (SCALING_METRICS.iter().any(|(k, _)| *k == m) && t.parse::<f64>().is_ok()).then(|| (m.to_string(), t.to_string()))
+        });
+        let (metric, target) = policy.unwrap_or_else(|| (SCALING_METRICS[0].0.into(), "70".into()));
+        AutoScalingForm { enabled: true, min: sc.min.to_string(), max: sc.max.to_string(), metric, target }
+    }
+}
+
+/// The form → `putAutoScaling`: off removes the service's scaling; on sets the range and one
+/// target-tracking policy (replacing every policy the service had).
+pub fn put_auto_scaling(service: &str, f: &AutoScalingForm) -> Result<Command, FieldError> {
+    if !f.enabled {
+        return serde_json::from_value(serde_json::json!({"action": "putAutoScaling", "service": service, "autoScaling": null})).or_else(|e| err("Service Auto Scaling", e.to_string()));
+    }
+    let max_tasks = crate::engine::sim::MAX_DESIRED;
+    let min = whole("Minimum tasks", &f.min, max_tasks)?;
+    let max = whole("Maximum tasks", &f.max, max_tasks)?;
+    if min > max {
+        return err("Maximum tasks", format!("{max} is less than the minimum, {min}"));
+    }
+    if !SCALING_METRICS.iter().any(|(k, _)| *k == f.metric) {
+        return err("Metric", format!("{:?} is not one of the offered metrics", f.metric));
+    }
+    let t = f.target.trim();
+    let target: f64 = match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => v,
+        _ => return err("Target value", format!("{t:?} is not a number above 0")),
+    };
+    if f.metric != "ALBRequestCountPerTarget" && target > 100.0 {
+        return err("Target value", format!("{t} is a utilisation: at most 100 (%)"));
+    }
+    let cmd = serde_json::json!({
+        "action": "putAutoScaling", "service": service,
+        "autoScaling": {"minCapacity": min, "maxCapacity": max, "targetTracking": [{"metric": f.metric, "target": target}]}
+    });
+    serde_json::from_value(cmd).or_else(|e| err("Service Auto Scaling", e.to_string()))
 }
 
 /// What the limits mean for a desired count, in words ("with 4 desired: at least 2 healthy,

@@ -3,6 +3,7 @@
 
 pub mod builder;
 pub mod course;
+pub mod event_index;
 pub mod examples;
 pub mod forms;
 pub mod kube_view;

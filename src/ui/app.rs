@@ -3,7 +3,7 @@
 //! [`History`] (time travel); every learner action goes through [`History::input`], so it is
 //! journaled, replayable, saved and shareable.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -722,8 +722,12 @@ fn sandbox(props: &SandboxProps) -> Html {
             })
         };
         let restore = n.restore.then(|| {
-            Callback::from(|_: MouseEvent| {
+            let autosave = autosave.clone();
+            Callback::from(move |_: MouseEvent| {
                 if let Some(prev) = storage::get(storage::BEFORE_LINK_KEY) {
+                    // No more saving of the scene on screen: the page's "pagehide" save would
+                    // overwrite the session being brought back.
+                    *autosave.borrow_mut() = false;
                     if storage::set(storage::KEY, &prev).is_ok() {
                         storage::remove(storage::BEFORE_LINK_KEY);
                         if let Some(w) = web_sys::window() {
@@ -755,7 +759,7 @@ fn sandbox(props: &SandboxProps) -> Html {
         Dialog::Help => html! { <Modal title="Keyboard shortcuts" testid="help-dialog" on_close={close_dialog.clone()}>{shortcuts_help()}</Modal> },
         Dialog::Share(link) => html! { <ShareDialog link={link.clone()} on_close={close_dialog.clone()} /> },
     };
-    let (events, total) = log;
+    let (event_index, generation) = log;
 
     html! {
         <div class="app">
@@ -819,7 +823,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                             <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
                         }
                     </div>
-                    <EventLog {events} {total} on_select={Some(on_seek)} />
+                    <EventLog log={event_index} {generation} on_select={Some(on_seek)} />
                 </aside>
             </main>
             {dialog_view}
@@ -850,7 +854,8 @@ struct ViewCache {
     snapshot: Option<Rc<Snapshot>>,
     /// What the cluster view draws: the snapshot, or Kubernetes nodes and pods as its cards.
     cluster: Option<Rc<Snapshot>>,
-    log: (Rc<Vec<crate::engine::event::Event>>, usize),
+    /// The run's log mirrored for the event list (synced with only the new events).
+    log: Rc<RefCell<crate::shell::event_index::EventIndex>>,
     /// (events, journal length, seed) when the snapshot was taken, and the wall time.
     key: (usize, usize, u64),
     wall: f64,
@@ -863,7 +868,7 @@ struct ViewCache {
 impl ViewCache {
     /// The snapshot, the cluster view's snapshot and the event log's props, taken again when
     /// needed.
-    fn refresh(&mut self, h: &History, playing: bool, wall: f64) -> (Rc<Snapshot>, Rc<Snapshot>, (Rc<Vec<crate::engine::event::Event>>, usize)) {
+    fn refresh(&mut self, h: &History, playing: bool, wall: f64) -> (Rc<Snapshot>, Rc<Snapshot>, (Rc<RefCell<crate::shell::event_index::EventIndex>>, u64)) {
         let events = h.engine().events();
         let key = (events.len(), h.journal().len(), h.start().seed());
         if let (Some(snap), Some(cluster)) = (&self.snapshot, &self.cluster) {
@@ -871,14 +876,14 @@ impl ViewCache {
             let same = self.key == key && since < SNAPSHOT_REFRESH_MS.max(self.cost * SNAPSHOT_REFRESH_SPACING);
             let too_soon = since < self.cost * SNAPSHOT_SPACING;
             if playing && snap.time_ms <= h.now() && since >= 0.0 && (same || too_soon) {
-                return (snap.clone(), cluster.clone(), self.log.clone());
+                return (snap.clone(), cluster.clone(), (self.log.clone(), self.log.borrow().generation()));
             }
         }
         let snap = Rc::new(h.engine().snapshot());
         let cluster = if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap.clone() };
 
         if !playing || self.key.0 != key.0 || self.snapshot.is_none() {
-            self.log = super::event_log::newest(events);
+            self.log.borrow_mut().sync(events, (key.1, key.2));
         }
         // Date.now() counts whole milliseconds: a snapshot under 1 ms may be taken every frame.
         self.cost = (js_sys::Date::now() - wall).max(0.0);
@@ -886,7 +891,8 @@ impl ViewCache {
         self.cluster = Some(cluster.clone());
         self.key = key;
         self.wall = wall;
-        (snap, cluster, self.log.clone())
+        let generation = self.log.borrow().generation();
+        (snap, cluster, (self.log.clone(), generation))
     }
 }
 

@@ -151,7 +151,7 @@ fn demo_player(props: &PlayerProps) -> Html {
     let started = r.done > 0;
     let progress = r.progress_text();
     let total = r.demo.steps.len();
-    let (events, count) = super::event_log::newest(r.session.engine.events());
+    let (event_index, generation) = super::event_log::use_event_index(r.session.engine.events(), (0, 0));
     drop(r);
     let on_next = {
         let next = next.clone();
@@ -190,7 +190,7 @@ fn demo_player(props: &PlayerProps) -> Html {
             </dl>
             <main class="workspace">
                 <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap }} {on_command} {inspect} />
-                <aside class="side"><EventLog {events} total={count} /></aside>
+                <aside class="side"><EventLog log={event_index} {generation} /></aside>
             </main>
         </div>
     }

@@ -1,103 +1,47 @@
-//! The event log, newest first, with filters by service, kind and severity. Each event is a
-//! button when the page passes `on_select` (it gets the event's virtual time, to move the
-//! timeline there).
+//! The event log, newest first, with filters by service, kind and severity over the whole log
+//! (`shell::event_index`). Each event is a button when the page passes `on_select` (it gets the
+//! event's virtual time, to move the timeline there).
 
-use std::collections::{BTreeSet, HashMap};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::engine::event::{Event, EventKind, Level};
+use crate::engine::event::{Event, Level};
 use crate::engine::time::Clock;
+pub use crate::shell::event_index::{EventIndex, Filter};
 
 #[derive(Properties)]
 pub struct Props {
-    /// The newest events (at most [`SHOWN`]), oldest first.
-    pub events: Rc<Vec<Event>>,
-    /// How many events the log holds in all.
-    pub total: usize,
+    /// The run's log, mirrored (the page keeps it in step with the engine).
+    pub log: Rc<RefCell<EventIndex>>,
+    /// The index's generation when the page rendered (so a changed log re-renders the list).
+    pub generation: u64,
     /// Called with an event's virtual time (ms) when the learner clicks it.
     #[prop_or_default]
     pub on_select: Option<Callback<u64>>,
 }
 
-/// The same `Rc` of events is equal at once (the sandbox takes the newest again only when the log
-/// changed); other pages make a new one each render and compare the events.
 impl PartialEq for Props {
     fn eq(&self, o: &Self) -> bool {
-        (Rc::ptr_eq(&self.events, &o.events) || self.events == o.events) && self.total == o.total && self.on_select == o.on_select
+        Rc::ptr_eq(&self.log, &o.log) && self.generation == o.generation && self.on_select == o.on_select
     }
 }
 
-/// How many of the newest events are listed.
+/// How many events the list shows (the newest that pass the filters).
 pub const SHOWN: usize = 200;
 
-/// The props for the newest events of a log: copies at most [`SHOWN`], however long the run.
-pub fn newest(events: &[Event]) -> (Rc<Vec<Event>>, usize) {
-    let from = events.len().saturating_sub(SHOWN);
-    (Rc::new(events[from..].to_vec()), events.len())
-}
-
-/// The event filters. `None` means "any".
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Filter {
-    pub service: Option<String>,
-    pub kind: Option<String>,
-    /// The least severity shown.
-    pub min_level: Option<Level>,
-}
-
-/// The service an event is about: named in the event, or (for task events) the service of the
-/// task as its `taskPlaced` event in `placed` says.
-pub fn service_of<'a>(kind: &'a EventKind, placed: &'a HashMap<&str, &str>) -> Option<&'a str> {
-    match kind {
-        EventKind::ServiceCreated { service, .. }
-        | EventKind::ServiceUpdated { service, .. }
-        | EventKind::ServiceSteadyState { service }
-        | EventKind::DeploymentStarted { service, .. }
-        | EventKind::DeploymentProgress { service, .. }
-        | EventKind::DeploymentCompleted { service, .. }
-        | EventKind::DeploymentStuck { service, .. }
-        | EventKind::DeploymentFailed { service, .. }
-        | EventKind::ServiceThrottled { service, .. }
-        | EventKind::TrafficShifted { service, .. }
-        | EventKind::DeploymentRolledBack { service, .. } => Some(service),
-        EventKind::TaskPlaced { service, .. } | EventKind::TaskUnplaceable { service, .. } => service.as_deref(),
-        other => other.task().and_then(|t| placed.get(t).copied()),
-    }
-}
-
-/// Task id → service, from the `taskPlaced` events in `events`.
-pub fn placements(events: &[Event]) -> HashMap<&str, &str> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::TaskPlaced { task, service: Some(s), .. } => Some((task.as_str(), s.as_str())),
-            _ => None,
-        })
-        .collect()
-}
-
-/// Indices of the events that pass `f`, newest first, at most `limit`.
-pub fn filtered(events: &[Event], f: &Filter, limit: usize) -> Vec<usize> {
-    let placed = placements(events);
-    let mut out = Vec::new();
-    for (i, e) in events.iter().enumerate().rev() {
-        if out.len() == limit {
-            break;
-        }
-        if f.min_level.is_some_and(|l| e.kind.level() < l) {
-            continue;
-        }
-        if f.kind.as_deref().is_some_and(|k| e.kind.name() != k) {
-            continue;
-        }
-        if f.service.as_deref().is_some_and(|s| service_of(&e.kind, &placed) != Some(s)) {
-            continue;
-        }
-        out.push(i);
-    }
-    out
+/// An index a page keeps for its engine's log, synced on every render (only new events cost
+/// anything). `run` tells runs apart (journal length, seed).
+#[hook]
+pub fn use_event_index(events: &[Event], run: (usize, u64)) -> (Rc<RefCell<EventIndex>>, u64) {
+    let index = use_mut_ref(EventIndex::default);
+    let generation = {
+        let mut ix = index.borrow_mut();
+        ix.sync(events, run);
+        ix.generation()
+    };
+    (index, generation)
 }
 
 fn level_class(l: Level) -> &'static str {
@@ -111,18 +55,19 @@ fn level_class(l: Level) -> &'static str {
 #[function_component(EventLog)]
 pub fn event_log(props: &Props) -> Html {
     let filter = use_state(Filter::default);
-    let events = &props.events;
-    let placed = placements(events);
-    let mut services: BTreeSet<&str> = events.iter().filter_map(|e| service_of(&e.kind, &placed)).collect();
-    let mut kinds: BTreeSet<&str> = events.iter().map(|e| e.kind.name()).collect();
-    // Keep the chosen values listed even when no shown event has them any more.
-    if let Some(s) = &filter.service {
-        services.insert(s);
+    let log = props.log.borrow();
+    let events = log.events();
+    let mut services: Vec<&str> = log.services().iter().map(String::as_str).collect();
+    let mut kinds: Vec<&str> = log.kinds().iter().copied().collect();
+    // Keep the chosen values listed even when the log no longer has them (after a rewind).
+    if let Some(s) = filter.service.as_deref().filter(|s| !services.contains(s)) {
+        services.push(s);
     }
-    if let Some(k) = &filter.kind {
-        kinds.insert(k);
+    if let Some(k) = filter.kind.as_deref().filter(|k| !kinds.contains(k)) {
+        kinds.push(k);
     }
-    let shown = filtered(events, &filter, SHOWN);
+    let shown = log.filtered(&filter, SHOWN);
+    let total = log.len();
 
     let on_service = {
         let filter = filter.clone();
@@ -175,7 +120,7 @@ pub fn event_log(props: &Props) -> Html {
     let f = &*filter;
     html! {
         <section class="events" aria-label="Event log">
-            <h2>{format!("Events ({})", props.total)}</h2>
+            <h2>{format!("Events ({total})")}</h2>
             <div class="ev-filters" role="group" aria-label="Filter events">
                 <label>{"Service "}
                     <select data-testid="event-filter-service" onchange={on_service}>
@@ -198,11 +143,21 @@ pub fn event_log(props: &Props) -> Html {
                 </label>
                 if active {
                     <button class="small" data-testid="event-filter-clear" onclick={clear}>{"Clear"}</button>
-                    <span class="ev-count" data-testid="event-filter-count" aria-live="polite">{format!("{} of the newest {} shown", shown.len(), events.len())}</span>
+                    <span class="ev-count" data-testid="event-filter-count" aria-live="polite">{filter_count(shown.len(), total)}</span>
                 }
             </div>
             // Focusable so keyboard users can scroll it.
             <ol reversed=true tabindex="0" aria-label="Events, newest first">{ for items }</ol>
         </section>
+    }
+}
+
+/// The count beside the filters: how many of the run's events match (the list shows the newest
+/// [`SHOWN`] of them).
+fn filter_count(matching: usize, total: usize) -> String {
+    if matching >= SHOWN {
+        format!("the newest {SHOWN} matches of {total} events shown")
+    } else {
+        format!("{matching} of {total} events match")
     }
 }

@@ -1131,6 +1131,10 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         Callback::from(move |()| help.set(false))
     };
 
+    let (event_index, generation) = {
+        let s = session.borrow();
+        super::event_log::use_event_index(s.engine.events(), (0, s.engine.seed()))
+    };
     html! {
         <div class="app">
             <header class="topbar">
@@ -1175,7 +1179,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                         <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
                     }
                     <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} disabled={ex.rules.disabled.clone()} />
-                    { { let (events, total) = super::event_log::newest(session.borrow().engine.events()); html! { <EventLog {events} {total} /> } } }
+                    <EventLog log={event_index} {generation} />
                 </aside>
             </main>
             if *help {

@@ -1,5 +1,6 @@
 //! The Services tab: the kubectl console (Kubernetes scenarios), each service's deployment
-//! settings (minimum healthy and maximum percent, the circuit breaker, a forced redeploy),
+//! settings (minimum healthy and maximum percent, the circuit breaker, a forced redeploy, its
+//! placement strategy and constraints, Service Auto Scaling),
 //! Auto Scaling groups (set desired capacity) and capacity providers ("Create capacity
 //! provider"), "Create service" (with a capacity provider strategy, grace period and load
 //! balancer) and "Run task". The fields are turned into commands by `shell::forms` (pure, tested
@@ -12,7 +13,7 @@ use yew::prelude::*;
 
 use crate::engine::sim::Command;
 use crate::engine::snapshot::{GroupView, ServiceView, Snapshot};
-use crate::shell::forms::{self, CapacityProviderForm, DeploymentForm, KubectlForm, RunTaskForm, ServiceForm, StrategyRow, DEPLOYMENT_TYPES, STRATEGIES};
+use crate::shell::forms::{self, AutoScalingForm, CapacityProviderForm, DeploymentForm, KubectlForm, PlacementForm, RunTaskForm, ServiceForm, StrategyRow, DEPLOYMENT_TYPES, SCALING_METRICS, STRATEGIES};
 
 #[derive(Properties)]
 pub struct Props {
@@ -254,7 +255,7 @@ pub fn service_panel(props: &Props) -> Html {
             if ecs_shown && s.services.is_empty() {
                 <p class="muted">{"No services yet. Create one below, or run standalone tasks."}</p>
             }
-            { for s.services.iter().map(|v| html! { <ServiceSettings key={v.name.clone()} view={v.clone()} on_command={props.on_command.clone()} disabled={off("updateService")} /> }) }
+            { for s.services.iter().map(|v| html! { <ServiceSettings key={v.name.clone()} view={v.clone()} on_command={props.on_command.clone()} disabled={off("updateService")} scaling_disabled={off("putAutoScaling")} /> }) }
 
             if !s.groups.is_empty() {
                 <Capacity snapshot={s.clone()} on_command={props.on_command.clone()} resize_off={off("setDesiredCapacity")} create_off={off("createCapacityProvider")} />
@@ -334,6 +335,8 @@ struct SettingsProps {
     view: ServiceView,
     on_command: Callback<Command, Result<(), String>>,
     disabled: bool,
+    /// A lesson forbids `putAutoScaling`.
+    scaling_disabled: bool,
 }
 
 /// One service's deployment settings. Keeps the draft while the learner types (the play loop
@@ -393,7 +396,144 @@ fn service_settings(props: &SettingsProps) -> Html {
                 <button data-testid={id("redeploy")} onclick={apply(true)} disabled={props.disabled || code_deploy} title="Force a new deployment of the same task definition (replaces every task)">{"Save and redeploy"}</button>
             </div>
             {said(&result, "service-settings-result")}
+            <PlacementSettings view={v.clone()} on_command={props.on_command.clone()} disabled={props.disabled} />
+            <ScalingSettings view={v.clone()} on_command={props.on_command.clone()} disabled={props.scaling_disabled} />
         </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PartProps {
+    view: ServiceView,
+    on_command: Callback<Command, Result<(), String>>,
+    disabled: bool,
+}
+
+/// A service's placement strategy and constraints (EC2 services; Fargate places tasks itself).
+#[function_component(PlacementSettings)]
+fn placement_settings(props: &PartProps) -> Html {
+    let v = &props.view;
+    let draft = {
+        let f = PlacementForm::from_view(v);
+        use_state(move || f)
+    };
+    let result = use_state(|| Said::Nothing);
+    {
+        let draft = draft.clone();
+        let view = v.clone();
+        use_effect_with((v.strategy.clone(), v.constraints.clone()), move |_| draft.set(PlacementForm::from_view(&view)));
+    }
+    let id = |what: &str| format!("svc-{}-{what}", v.name);
+    if v.launch_type == "FARGATE" {
+        return html! { <p class="muted" data-testid={id("placement-fargate")}>{"Placement: Fargate chooses where tasks run (spread across Availability Zones); strategies and constraints do not apply."}</p> };
+    }
+    let on_save = {
+        let cb = props.on_command.clone();
+        let draft = draft.clone();
+        let result = result.clone();
+        let name = v.name.clone();
+        let rolling = v.controller != "CODE_DEPLOY";
+        Callback::from(move |_: MouseEvent| {
+            result.set(match forms::update_placement(&name, &draft) {
+                Err(e) => Said::Wrong(e.to_string()),
+                Ok(cmd) => match cb.emit(cmd) {
+                    Ok(()) if rolling => Said::Done("Saved. If the placement changed, a new deployment moves every task to where it now belongs.".into()),
+                    Ok(()) => Said::Done("Saved: new placements follow it (blue/green services keep their running tasks).".into()),
+                    Err(e) => Said::Wrong(format!("Not saved: {e}")),
+                },
+            });
+        })
+    };
+    let mut options = vec![(String::new(), format!("keep: {}", if v.strategy.is_empty() { "none".to_string() } else { v.strategy.join(", ") }))];
+    options.extend(STRATEGIES.iter().map(|(k, t)| (k.to_string(), t.to_string())));
+    html! {
+        <fieldset class="svc-part" data-testid={id("placement")}>
+            <legend>{"Placement"}</legend>
+            <p class="muted" data-testid={id("placement-now")}>
+                {format!("Now: {}", if v.strategy.is_empty() { "no strategy".to_string() } else { v.strategy.join(" → ") })}
+                {format!("; {}", if v.constraints.is_empty() { "no constraints".to_string() } else { v.constraints.join(", ") })}
+            </p>
+            {select_with_id(id("placement-strategy"), "Strategy", options, &draft.strategy, field(&draft, |f, x| f.strategy = x), props.disabled)}
+            <label class="field check"><input type="checkbox" data-testid={id("distinct")} checked={draft.distinct_instance} onchange={field(&draft, |f, x| f.distinct_instance = x == "true")} disabled={props.disabled} />{" distinctInstance: at most one of its tasks per instance"}</label>
+            <label class="field">{"memberOf (cluster query, optional) "}
+                <input type="text" data-testid={id("member-of")} placeholder="attribute:ecs.instance-type =~ t3.*" value={draft.member_of.clone()} oninput={typed(&draft, |f, x| f.member_of = x)} disabled={props.disabled} autocomplete="off" spellcheck="false" />
+            </label>
+            <div class="editor-actions">
+                <button data-testid={id("placement-apply")} onclick={on_save} disabled={props.disabled}>{"Save placement"}</button>
+            </div>
+            {said(&result, "placement-result")}
+        </fieldset>
+    }
+}
+
+/// A service's Service Auto Scaling: off, or a range with one target-tracking policy.
+#[function_component(ScalingSettings)]
+fn scaling_settings(props: &PartProps) -> Html {
+    let v = &props.view;
+    let draft = {
+        let f = AutoScalingForm::from_view(v);
+        use_state(move || f)
+    };
+    let result = use_state(|| Said::Nothing);
+    {
+        let draft = draft.clone();
+        let view = v.clone();
+        use_effect_with(v.scaling.clone(), move |_| draft.set(AutoScalingForm::from_view(&view)));
+    }
+    let id = |what: &str| format!("svc-{}-{what}", v.name);
+    let on_save = {
+        let cb = props.on_command.clone();
+        let draft = draft.clone();
+        let result = result.clone();
+        let name = v.name.clone();
+        Callback::from(move |_: MouseEvent| {
+            result.set(match forms::put_auto_scaling(&name, &draft) {
+                Err(e) => Said::Wrong(e.to_string()),
+                Ok(cmd) => match cb.emit(cmd) {
+                    Ok(()) if draft.enabled => Said::Done(format!("Saved: between {} and {} tasks, tracking the target; the desired count was moved inside the range if it was outside.", draft.min.trim(), draft.max.trim())),
+                    Ok(()) => Said::Done("Service Auto Scaling removed; the desired count stays as it is.".into()),
+                    Err(e) => Said::Wrong(format!("Not saved: {e}")),
+                },
+            });
+        })
+    };
+    let other_policies: Vec<String> = v.scaling.iter().flat_map(|s| s.policies.iter()).filter(|p| **p != format!("{}-{}", draft.metric, draft.target)).cloned().collect();
+    let d = props.disabled;
+    html! {
+        <fieldset class="svc-part" data-testid={id("scaling")}>
+            <legend>{"Service Auto Scaling"}</legend>
+            <label class="field check"><input type="checkbox" data-testid={id("as-enabled")} checked={draft.enabled} onchange={field(&draft, |f, x| f.enabled = x == "true")} disabled={d} />{" Scale the desired count automatically"}</label>
+            if draft.enabled {
+                <div class="svc-grid" role="group" aria-label={format!("Auto Scaling range of {}", v.name)}>
+                    <label class="field" for={id("as-min")}>{"Minimum tasks "}</label>
+                    <input id={id("as-min")} type="number" min="0" data-testid={id("as-min")} value={draft.min.clone()} oninput={typed(&draft, |f, x| f.min = x)} disabled={d} />
+                    <label class="field" for={id("as-max")}>{"Maximum tasks "}</label>
+                    <input id={id("as-max")} type="number" min="0" data-testid={id("as-max")} value={draft.max.clone()} oninput={typed(&draft, |f, x| f.max = x)} disabled={d} />
+                </div>
+                {select_with_id(id("as-metric"), "Target tracking on", SCALING_METRICS.iter().map(|(k, t)| (k.to_string(), t.to_string())).collect(), &draft.metric, field(&draft, |f, x| f.metric = x), d)}
+                <label class="field">{"Target value "}
+                    <input type="number" min="1" step="any" data-testid={id("as-target")} value={draft.target.clone()} oninput={typed(&draft, |f, x| f.target = x)} disabled={d} />
+                </label>
+                if !other_policies.is_empty() {
+                    <p class="muted" data-testid={id("as-replaces")}>{format!("Saving replaces its policies now in place: {}.", other_policies.join(", "))}</p>
+                }
+            }
+            <div class="editor-actions">
+                <button data-testid={id("as-apply")} onclick={on_save} disabled={d}>{"Save Auto Scaling"}</button>
+            </div>
+            {said(&result, "scaling-result")}
+        </fieldset>
+    }
+}
+
+/// [`select`] with a generated test id.
+fn select_with_id(testid: String, label: &'static str, options: Vec<(String, String)>, current: &str, onchange: Callback<Event>, disabled: bool) -> Html {
+    html! {
+        <label class="field">{label}{" "}
+            <select data-testid={testid} {onchange} {disabled}>
+                { for options.into_iter().map(|(v, text)| html! { <option value={v.clone()} selected={v == current}>{text}</option> }) }
+            </select>
+        </label>
     }
 }
 
