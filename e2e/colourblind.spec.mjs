@@ -96,10 +96,14 @@ async function chipsOnCanvas(page) {
   );
 }
 
-/** The colour at CSS (x, y) of a PNG screenshot of the whole page (decoded by the browser). */
+/** The colour at CSS (x, y) of a PNG screenshot of the whole page (decoded by the browser, in a
+ * blank page of its own: the app's Content-Security-Policy allows no data: images). */
 async function screenshotPixels(page, png, points) {
-  return page.evaluate(
-    async ({ b64, points }) => {
+  const viewWidth = await page.evaluate(() => window.innerWidth);
+  const blank = await page.context().newPage();
+  try {
+    return await blank.evaluate(
+    async ({ b64, points, viewWidth }) => {
       const img = new Image();
       img.src = 'data:image/png;base64,' + b64;
       await img.decode();
@@ -108,11 +112,14 @@ async function screenshotPixels(page, png, points) {
       c.height = img.height;
       const ctx = c.getContext('2d');
       ctx.drawImage(img, 0, 0);
-      const k = img.width / window.innerWidth;
+      const k = img.width / viewWidth;
       return points.map(([x, y]) => Array.from(ctx.getImageData(Math.round(x * k), Math.round(y * k), 1, 1).data.slice(0, 3)));
     },
-    { b64: png.toString('base64'), points },
-  );
+    { b64: png.toString('base64'), points, viewWidth },
+    );
+  } finally {
+    await blank.close();
+  }
 }
 
 test('the Machado deuteranopia simulation is the published one', () => {

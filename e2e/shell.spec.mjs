@@ -149,7 +149,7 @@ test('keyboard only: shortcuts, help, focus and dialogs', async ({ page }) => {
     expect(info.outline, `${info.id} shows focus`).toBe(true);
     if (info.id === 'scrubber') break;
   }
-  expect(seen).toEqual(['mode-lessons', 'play', 'step', 'speed', 'reset', 'share', 'presenter', 'help', 'scrubber']);
+  expect(seen).toEqual(['mode-lessons', 'scenario-picker', 'play', 'step', 'speed', 'reset', 'share', 'presenter', 'help', 'scrubber']);
 
   // Space on the focused Share button presses it (and does not toggle play).
   await page.getByTestId('share').focus();

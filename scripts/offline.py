@@ -7,7 +7,7 @@ stage concurrently, which is why this is not a hook of its own.
 - sw.js gets the list of files to cache at install (index.html and every hashed asset: JS, Wasm,
   CSS) and a version: a hash of those files' contents, so every new build installs a new worker
   whose `activate` deletes the old build's cache.
-- index.html gets a tiny inline script that registers `./sw.js` (relative: the app may be hosted
+- index.html gets a tiny script (`sw-register.js`, a file: no inline scripts) that registers `./sw.js` (relative: the app may be hosted
   under a sub-path such as /berth/). Debug builds are never touched, so `trunk serve`'s live
   reload is never answered from a cache.
 """
@@ -21,10 +21,14 @@ SW = "sw.js"
 # Registered after `load` so the worker's install (which downloads the assets once more, into
 # its cache) never competes with the first start. Errors are ignored: without a worker the app
 # still works, only not offline (e.g. on plain http that is not localhost).
-REGISTER = (
-    "<script>if('serviceWorker' in navigator){addEventListener('load',function(){"
-    "navigator.serviceWorker.register('./sw.js').catch(function(){});});}</script>"
+# A file of its own, not an inline script: the Content-Security-Policy allows scripts from the
+# page's origin only (scripts/csp.py).
+REGISTER_FILE = "sw-register.js"
+REGISTER_JS = (
+    "if('serviceWorker' in navigator){addEventListener('load',function(){"
+    "navigator.serviceWorker.register('./sw.js').catch(function(){});});}\n"
 )
+REGISTER = '<script src="./%s"></script>' % REGISTER_FILE
 
 
 def precache_files(staging):
@@ -47,6 +51,8 @@ def apply(staging, html):
         sw = f.read()
     if PLACEHOLDER_LIST not in sw or PLACEHOLDER_VERSION not in sw:
         raise SystemExit("offline.py: the placeholders are missing from %s" % sw_path)
+    with open(os.path.join(staging, REGISTER_FILE), "w", encoding="utf-8") as f:
+        f.write(REGISTER_JS)
     files = precache_files(staging)
     if "index.html" not in files:
         raise SystemExit("offline.py: index.html missing from the build")

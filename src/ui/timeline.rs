@@ -59,15 +59,13 @@ pub fn timeline(props: &Props) -> Html {
     let resume = props.on_resume.clone();
     let now_text = super::app::clock_text(props.now, props.coarse);
     let end_text = super::app::clock_text(furthest, props.coarse);
-    let fill = format!("--fill: {:.3}%", percent(props.now, furthest));
     let marks = props.marks.iter().filter(|_| furthest > 0).map(|t| {
-        let left = format!("left: {:.3}%", percent(*t, furthest));
-        html! { <span class="mark" style={left} title={format!("you acted at {}", Clock(*t))}></span> }
+        html! { <Mark left={format!("{:.3}%", percent(*t, furthest))} title={format!("you acted at {}", Clock(*t))} /> }
     });
     html! {
         <section class={classes!("timeline", (!props.live).then_some("past"))} aria-label="Timeline" data-testid="timeline" data-live={props.live.to_string()}>
             <span class="t-start muted" aria-hidden="true">{"00:00:00"}</span>
-            <div class="track" style={fill}>
+            <div class="track">
                 <input type="range" data-testid="scrubber" aria-label="Timeline: the moment shown" min="0" max={furthest.to_string()} step="any"
                     value={props.now.to_string()} aria-valuetext={format!("{now_text} of {end_text}")} {oninput} disabled={furthest == 0} />
                 <div class="marks" aria-hidden="true">{ for marks }</div>
@@ -85,4 +83,27 @@ pub fn timeline(props: &Props) -> Html {
             }
         </section>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct MarkProps {
+    /// CSS `left`, e.g. `37.500%`.
+    left: String,
+    title: String,
+}
+
+/// A mark on the track where the learner acted. Its position is set through the CSS object model
+/// (the page's Content-Security-Policy allows no style attributes).
+#[function_component(Mark)]
+fn mark(props: &MarkProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.left.clone(), move |left| {
+            if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+                let _ = el.style().set_property("left", left);
+            }
+        });
+    }
+    html! { <span ref={node} class="mark" title={props.title.clone()}></span> }
 }

@@ -320,9 +320,12 @@ pub fn context(canvas: &HtmlCanvasElement, w: f64, h: f64, zoom: f64) -> Option<
     if canvas.height() != ph {
         canvas.set_height(ph);
     }
-    let style = format!("width:{w}px;height:{h}px");
-    if canvas.get_attribute("style").as_deref() != Some(style.as_str()) {
-        let _ = canvas.set_attribute("style", &style);
+    // Through the CSS object model, not a style attribute (the page's CSP allows none).
+    let style = canvas.style();
+    for (name, value) in [("width", format!("{w}px")), ("height", format!("{h}px"))] {
+        if style.get_property_value(name).ok().as_deref() != Some(value.as_str()) {
+            let _ = style.set_property(name, &value);
+        }
     }
     let ctx = canvas.get_context("2d").ok()??.dyn_into::<CanvasRenderingContext2d>().ok()?;
     let _ = ctx.set_transform(dpr * zoom, 0.0, 0.0, dpr * zoom, 0.0, 0.0);

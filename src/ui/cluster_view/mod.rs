@@ -127,7 +127,8 @@ pub fn gauge(s: &Snapshot, v: &ServiceView) -> Gauge {
 
 fn gauge_html(name: &str, g: &Gauge) -> Html {
     let scale = g.max_total.unwrap_or(0).max(g.total).max(g.desired).max(1) as f64;
-    let pc = |n: u32| format!("{:.1}%", n as f64 * 100.0 / scale);
+    // Whole percent, as the `w-N` / `l-N` classes of cluster.css (no style attributes: CSP).
+    let pc = |n: u32| ((n as f64 * 100.0 / scale).round() as u32).min(100);
     let label = match (g.min_healthy, g.max_total) {
         (Some(lo), Some(hi)) => format!("{name}: {} healthy (minimum {lo}), {} tasks (maximum {hi}); {} new, {} old revision", g.healthy, g.total, g.new, g.old),
         _ => format!("{name}: {} healthy, {} tasks of {} desired; {} new, {} old revision", g.healthy, g.total, g.desired, g.new, g.old),
@@ -136,11 +137,11 @@ fn gauge_html(name: &str, g: &Gauge) -> Html {
         <span class="cv-gauge" data-testid="rollout-gauge" data-healthy={g.healthy.to_string()} data-total={g.total.to_string()}
               data-min={g.min_healthy.map(|x| x.to_string()).unwrap_or_default()} data-max={g.max_total.map(|x| x.to_string()).unwrap_or_default()}
               role="img" aria-label={label.clone()} title={label}>
-            <span class="cv-gauge-total" style={format!("width:{}", pc(g.total))}></span>
-            <span class="cv-gauge-healthy" style={format!("width:{}", pc(g.healthy))}></span>
-            if let Some(lo) = g.min_healthy { <span class="cv-gauge-min" style={format!("left:{}", pc(lo))}></span> }
-            if let Some(hi) = g.max_total { <span class="cv-gauge-max" style={format!("left:{}", pc(hi))}></span> }
-            <span class="cv-gauge-desired" style={format!("left:{}", pc(g.desired))}></span>
+            <span class={classes!("cv-gauge-total", format!("w-{}", pc(g.total)))}></span>
+            <span class={classes!("cv-gauge-healthy", format!("w-{}", pc(g.healthy)))}></span>
+            if let Some(lo) = g.min_healthy { <span class={classes!("cv-gauge-min", format!("l-{}", pc(lo)))}></span> }
+            if let Some(hi) = g.max_total { <span class={classes!("cv-gauge-max", format!("l-{}", pc(hi)))}></span> }
+            <span class={classes!("cv-gauge-desired", format!("l-{}", pc(g.desired)))}></span>
         </span>
     }
 }

@@ -40,7 +40,7 @@ fn meter_shown(label: &str, used: u32, total: u32, used_text: &str, total_text: 
     html! {
         <span class="cv-meter" title={format!("{label}: {used_text} of {total_text} {unit} reserved")}>
             <span class="cv-meter-track" role="meter" aria-valuemin="0" aria-valuemax={total.to_string()} aria-valuenow={used.to_string()} aria-label={format!("{label} reserved")}>
-                <span class={classes!("cv-meter-fill", (p > 85).then_some("hot"))} style={format!("width:{p}%")}></span>
+                <span class={classes!("cv-meter-fill", format!("w-{}", p.min(100)), (p > 85).then_some("hot"))}></span>
             </span>
             <span class="cv-num">{format!("{used_text}/{total_text}")}</span>
         </span>
