@@ -103,7 +103,7 @@ dist: setup
 dist-build:
 	trunk build $(HTML) --release --dist $(DIST)
 	@test -f $(DIST)/index.html || { echo "error: trunk did not produce $(DIST)/index.html" >&2; exit 1; }
-	@grep -q "serviceWorker" $(DIST)/index.html || { echo "error: $(DIST)/index.html does not register the service worker (scripts/offline.py)" >&2; exit 1; }
+	@grep -q 'src="./sw-register.js"' $(DIST)/index.html && grep -q "serviceWorker" $(DIST)/sw-register.js || { echo "error: $(DIST)/index.html does not register the service worker through sw-register.js (scripts/offline.py)" >&2; exit 1; }
 	@ls -l $(DIST)/*.wasm | awk '{ printf "dist: %s %d bytes\n", $$NF, $$5 }'
 
 test-e2e:

@@ -105,12 +105,12 @@ test('charts: the Autoscaling lab sample shows the 70 % target and scales out un
   await page.goto('/');
   await page.getByTestId('tab-charts').click();
   await page.getByTestId('open-lab').click();
-  await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'link-opened');
+  await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'example-opened');
   await expect(page.locator('[data-testid=scenario-picker] option:checked')).toContainText('Lab: target tracking');
   await page.getByTestId('tab-charts').click();
   await expect(page.getByTestId('open-lab')).toHaveCount(0);
   await page.getByTestId('speed').selectOption('4'); // 64×: a virtual minute a second
-  await expect(page.getByTestId('notice').first()).toHaveText(/^Opened a shared scene at 00:00:00\. .*It is paused: press Play to go on\./);
+  await expect(page.getByTestId('notice').first()).toHaveText(/^Opened the example “Lab: target tracking on CPU and memory behind an ALB”\. .*It is paused: press Play to go on\./);
   await page.getByTestId('play').click();
   // Once it plays, the notice no longer tells the learner to press Play.
   await expect(page.getByTestId('notice').first()).not.toContainText('press Play');

@@ -56,3 +56,25 @@ test('a chapter without a demo says so, with a way back', async ({ page }) => {
   await expect(page.getByTestId('demo-error')).toContainText('chapter "no-such-chapter" has no presenter demo');
   await expect(page.getByRole('link', { name: 'Back to the lessons' })).toBeVisible();
 });
+
+test("the demo takes the sandbox's keys: Space, → and ], ? for help, Esc to close it", async ({ page }) => {
+  await page.goto('/#demo/self-healing&present');
+  await expect(page.getByTestId('demo-progress')).toHaveText('Step 0 of 4');
+  await page.keyboard.press('n');
+  await expect(page.getByTestId('demo-progress')).toHaveText('Step 1 of 4 · plays to 00:01:00');
+  await expect(page.getByTestId('play')).toContainText('Pause');
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('play')).toContainText('Play');
+  const speed = await page.getByTestId('speed').inputValue();
+  await page.keyboard.press(']');
+  await expect(page.getByTestId('speed')).toHaveValue(String(Number(speed) + 1));
+  const before = await page.getByTestId('clock').textContent();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('clock')).not.toHaveText(before);
+  await page.keyboard.press('?');
+  const help = page.getByTestId('help-dialog');
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('Page Down');
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
+});

@@ -404,8 +404,8 @@ test('the scenario picker opens example scenarios and chapters; Go back returns 
 
   await picker.selectOption('example:rolling-50-100.json');
   await expect(shown).toHaveText('Rolling update, minimum 50 %, maximum 100 %');
-  const opened = page.locator('[data-testid=notice][data-kind=link-opened]');
-  await expect(opened).toContainText('Opened a shared scene at 00:00:00. Your own session was kept aside.');
+  const opened = page.locator('[data-testid=notice][data-kind=example-opened]');
+  await expect(opened).toContainText('Opened the example “Rolling update, minimum 50 %, maximum 100 %”. Your own session was kept aside. It is paused: press Play to go on.');
   await expect(page.getByTestId('seed')).toHaveText('seed 21');
   await page.getByTestId('play').click();
   await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(4, { timeout: 15_000 });

@@ -82,3 +82,28 @@ fn the_editor_starts_with_the_first_task_definition_or_empty_for_kubernetes() {
     assert_eq!(k8s.editor, "");
     assert_eq!(k8s.files, BTreeMap::from([("k8s/web.yaml".to_string(), read("k8s/web.yaml").expect("yaml"))]));
 }
+
+#[test]
+fn an_untouched_example_is_recognised_and_named_in_the_notice() {
+    use berth::shell::examples::{matching, opened_notice};
+    let lab = scene("autoscaling-lab.json").expect("lab");
+    assert_eq!(matching(&lab).map(|e| e.name), Some("Lab: target tracking on CPU and memory behind an ALB".to_string()));
+    // Through a link and back it is still the example.
+    let back = decode_link(&encode_link(&lab).expect("encodes")).expect("decodes");
+    assert_eq!(matching(&back).map(|e| e.file), Some("autoscaling-lab.json".to_string()));
+    // Edited or acted on, it is a shared scene like any other.
+    let mut edited = lab.clone();
+    edited.editor.push(' ');
+    assert_eq!(matching(&edited), None);
+    let mut reseeded = lab.clone();
+    reseeded.seed += 1;
+    assert_eq!(matching(&reseeded), None);
+    let (_, mut h) = lab.open().expect("opens");
+    h.advance_to(1_000);
+    h.input(berth::engine::history::Input::Command(berth::engine::sim::Command::TerminateInstance { instance: "i-01".into() }));
+    let mut acted = lab.clone();
+    acted.journal = h.journal().to_vec();
+    assert_eq!(matching(&acted), None);
+    assert_eq!(opened_notice("Canary release with automatic rollback", true), "Opened the example \u{201c}Canary release with automatic rollback\u{201d}. Your own session was kept aside.");
+    assert_eq!(opened_notice("x", false), "Opened the example \u{201c}x\u{201d}.");
+}

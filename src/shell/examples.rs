@@ -111,6 +111,30 @@ pub fn scene(file: &str) -> Result<Scene, String> {
     Ok(Scene::new(text, files, scenario.seed, &editor))
 }
 
+/// The example a scene is, untouched (its text, files, seed and editor as the picker opens it,
+/// no actions yet), so the page can say which example it opened rather than "a shared scene".
+pub fn matching(opened: &Scene) -> Option<Example> {
+    if !opened.journal.is_empty() {
+        return None;
+    }
+    let file = example_files().iter().find(|(path, text)| !path.contains('/') && *text == opened.scenario).map(|(path, _)| path.clone())?;
+    let fresh = scene(&file).ok()?;
+    let same = fresh.files == opened.files && fresh.seed == opened.seed && fresh.editor == opened.editor;
+    if !same {
+        return None;
+    }
+    list().into_iter().find(|e| e.file == file)
+}
+
+/// The notice when the picker (or a link to an untouched example) opened one.
+pub fn opened_notice(name: &str, kept_aside: bool) -> String {
+    let mut text = format!("Opened the example \u{201c}{name}\u{201d}.");
+    if kept_aside {
+        text.push_str(" Your own session was kept aside.");
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -179,7 +179,7 @@ pub fn app() -> Html {
 
 #[derive(Clone, PartialEq, Debug)]
 pub struct Notice {
-    /// `link-error`, `link-opened`, `storage-error`, `save-error`, `past-changed`.
+    /// `link-error`, `link-opened`, `example-opened`, `storage-error`, `save-error`, `past-changed`.
     pub kind: &'static str,
     pub error: bool,
     pub text: String,
@@ -228,8 +228,11 @@ fn boot(link: Option<&str>) -> Result<Boot, String> {
                     _ => aside,
                 };
                 let _ = storage::set(storage::OPENED_LINK_KEY, &crate::shell::share::to_saved(&scene));
-                let text = crate::shell::share::opened_notice(history.now(), history.furthest(), restore);
-                let notice = Notice { kind: "link-opened", error: false, text, restore };
+                let (text, kind) = match crate::shell::examples::matching(&scene) {
+                    Some(example) => (crate::shell::examples::opened_notice(&example.name, restore), "example-opened"),
+                    None => (crate::shell::share::opened_notice(history.now(), history.furthest(), restore), "link-opened"),
+                };
+                let notice = Notice { kind, error: false, text, restore };
                 Ok(Boot { scenario: Rc::new(scenario), scene, history, notices: vec![notice], autosave: true, playing: false })
             }
             Err(e) => {
@@ -666,7 +669,7 @@ fn sandbox(props: &SandboxProps) -> Html {
     // "Go back" notice), through the address's fragment.
     let on_open_lab = {
         let notices = notices.clone();
-        Callback::from(move |_: MouseEvent| match sample::lab_scene().and_then(|scene| encode_link(&scene)) {
+        Callback::from(move |_: MouseEvent| match crate::shell::examples::scene("autoscaling-lab.json").and_then(|scene| encode_link(&scene)) {
             Ok(p) => set_hash(&format!("s={p}")),
             Err(e) => {
                 let mut n = (*notices).clone();
@@ -740,7 +743,7 @@ fn sandbox(props: &SandboxProps) -> Html {
         html! {
             <div class={classes!("notice", if n.error { "error" } else { "info" })} role={if n.error { "alert" } else { "status" }} data-testid="notice" data-kind={n.kind}>
                 <p>{n.text.clone()}
-                    if n.kind == "link-opened" && !*played.borrow() {
+                    if matches!(n.kind, "link-opened" | "example-opened") && !*played.borrow() {
                         {" "}{crate::shell::share::OPENED_PAUSED_HINT}
                     }
                 </p>

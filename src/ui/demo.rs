@@ -12,7 +12,8 @@ use yew::prelude::*;
 use super::cluster_view::ClusterView;
 use super::controls::sim_controls;
 use super::event_log::EventLog;
-use super::hooks::{use_sim_controls, Driver};
+use super::help::{shortcuts_help, Modal};
+use super::hooks::{use_shortcuts, use_sim_controls, Driver, Shortcut};
 use crate::engine::demo::{parse_demo, Demo, DemoRun};
 use crate::engine::time::Millis;
 
@@ -115,6 +116,28 @@ fn demo_player(props: &PlayerProps) -> Html {
             redraw.force_update();
         })
     };
+    // The sandbox's keys work here too: Space, →, [ and ], ? and Esc.
+    let help = use_state(|| false);
+    {
+        let controls = controls.clone();
+        let help = help.clone();
+        use_shortcuts(Callback::from(move |s: Shortcut| match s {
+            Shortcut::PlayPause => controls.toggle.emit(()),
+            Shortcut::Step => controls.step.emit(()),
+            Shortcut::Slower => controls.slower(),
+            Shortcut::Faster => controls.faster(),
+            Shortcut::Help => help.set(true),
+            Shortcut::Escape => help.set(false),
+        }));
+    }
+    let open_help = {
+        let help = help.clone();
+        Callback::from(move |_: MouseEvent| help.set(true))
+    };
+    let close_help = {
+        let help = help.clone();
+        Callback::from(move |()| help.set(false))
+    };
     // N and Page Down (outside text fields and menus) advance: what a presentation clicker sends.
     {
         let next = next.clone();
@@ -165,7 +188,14 @@ fn demo_player(props: &PlayerProps) -> Html {
                 <span class="scenario-name">{format!("Demo: {}", props.demo.title)}</span>
                 {sim_controls(&controls, None)}
                 <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{super::app::clock_text(snap.time_ms, controls.playing)}</span>
+                <button data-testid="help" onclick={open_help} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">{"? Help"}</button>
             </header>
+            if *help {
+                <Modal title="Keyboard shortcuts" testid="help-dialog" on_close={close_help}>
+                    {shortcuts_help()}
+                    <p>{"In a demo, "}<kbd>{"N"}</kbd>{" or "}<kbd>{"Page Down"}</kbd>{" (what a presentation clicker sends) goes to the next step."}</p>
+                </Modal>
+            }
             <section class="demo-caption" aria-live="polite" data-testid="demo-caption">
                 if let Some(c) = caption {
                     <p class="say">{c}</p>
