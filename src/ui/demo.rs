@@ -13,7 +13,7 @@ use super::cluster_view::ClusterView;
 use super::controls::sim_controls;
 use super::event_log::EventLog;
 use super::help::{shortcuts_help, Modal};
-use super::hooks::{use_shortcuts, use_sim_controls, Driver, Shortcut};
+use super::hooks::{use_control_shortcuts, use_sim_controls, Driver};
 use crate::engine::demo::{parse_demo, Demo, DemoRun};
 use crate::engine::time::Millis;
 
@@ -118,18 +118,7 @@ fn demo_player(props: &PlayerProps) -> Html {
     };
     // The sandbox's keys work here too: Space, →, [ and ], ? and Esc.
     let help = use_state(|| false);
-    {
-        let controls = controls.clone();
-        let help = help.clone();
-        use_shortcuts(Callback::from(move |s: Shortcut| match s {
-            Shortcut::PlayPause => controls.toggle.emit(()),
-            Shortcut::Step => controls.step.emit(()),
-            Shortcut::Slower => controls.slower(),
-            Shortcut::Faster => controls.faster(),
-            Shortcut::Help => help.set(true),
-            Shortcut::Escape => help.set(false),
-        }));
-    }
+    use_control_shortcuts(&controls, &help);
     let open_help = {
         let help = help.clone();
         Callback::from(move |_: MouseEvent| help.set(true))

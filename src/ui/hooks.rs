@@ -298,6 +298,23 @@ pub fn use_shortcuts(on: Callback<Shortcut>) {
     });
 }
 
+/// The keys a page with simulation controls answers (lessons, the presenter demo): Space plays
+/// or pauses, → steps, `[` and `]` change the speed, `?` opens the shortcut list (`help`), Esc
+/// closes it.
+#[hook]
+pub fn use_control_shortcuts(controls: &SimControls, help: &UseStateHandle<bool>) {
+    let controls = controls.clone();
+    let help = help.clone();
+    use_shortcuts(Callback::from(move |s: Shortcut| match s {
+        Shortcut::PlayPause => controls.toggle.emit(()),
+        Shortcut::Step => controls.step.emit(()),
+        Shortcut::Slower => controls.slower(),
+        Shortcut::Faster => controls.faster(),
+        Shortcut::Help => help.set(true),
+        Shortcut::Escape => help.set(false),
+    }));
+}
+
 /// The sandbox's timeline. Time stops at the share format's limit ([`MAX_TIME`]), so a session can
 /// always be saved and shared.
 ///

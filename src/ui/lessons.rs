@@ -15,7 +15,7 @@ use super::controls::sim_controls;
 use super::editor::Editor;
 use super::event_log::EventLog;
 use super::help::{shortcuts_help, Modal};
-use super::hooks::{use_shortcuts, use_sim_controls, Shortcut};
+use super::hooks::{use_control_shortcuts, use_sim_controls};
 use super::markdown::{self, Block, Inline};
 use super::service_panel::ServicePanel;
 use crate::engine::lesson::{self, Action, Exercise, Kind, Session};
@@ -692,18 +692,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let locked = is_predict && !predict.revealed;
     let controls = use_sim_controls(session.clone(), !is_predict, !locked);
     let help = use_state(|| false);
-    {
-        let controls = controls.clone();
-        let help = help.clone();
-        use_shortcuts(Callback::from(move |s: Shortcut| match s {
-            Shortcut::PlayPause => controls.toggle.emit(()),
-            Shortcut::Step => controls.step.emit(()),
-            Shortcut::Slower => controls.slower(),
-            Shortcut::Faster => controls.faster(),
-            Shortcut::Help => help.set(true),
-            Shortcut::Escape => help.set(false),
-        }));
-    }
+    use_control_shortcuts(&controls, &help);
     let add_type = use_state(|| ex.rules.limits.instance_types.as_ref().and_then(|t| t.first().cloned()).unwrap_or_else(|| "t3.medium".to_string()));
     let add_az = use_state(String::new);
     let root = use_node_ref();
