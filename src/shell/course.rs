@@ -53,14 +53,22 @@ fn normalise(path: &str) -> String {
     parts.join("/")
 }
 
+/// The text of `path` among `files` (sorted by path, as `build.rs` writes them).
+fn lookup<'a>(files: &'a [(String, String)], path: &str) -> Result<&'a str, String> {
+    match files.binary_search_by(|(name, _)| name.as_str().cmp(path)) {
+        Ok(i) => Ok(files[i].1.as_str()),
+        Err(_) => Err(format!("{path} is not bundled with the page")),
+    }
+}
+
 /// A bundled course file, by its path relative to `lessons/` (`./` and `../` resolved).
 pub fn bundled(path: &str) -> Result<String, String> {
-    let p = normalise(path);
-    let files = files();
-    match files.binary_search_by(|(name, _)| name.as_str().cmp(&p)) {
-        Ok(i) => Ok(files[i].1.clone()),
-        Err(_) => Err(format!("{p} is not bundled with the page")),
-    }
+    lookup(files(), &normalise(path)).map(str::to_string)
+}
+
+/// A bundled example scenario file, by its path relative to `docs/examples/scenarios/`.
+pub fn example(path: &str) -> Result<&'static str, String> {
+    lookup(example_files(), path)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::engine::scenario::parse_scenario;
-use crate::shell::course::example_files;
+use crate::shell::course::{example as bundled, example_files};
 use crate::shell::share::Scene;
 
 /// The teaching order: placement, healing and failures, deployments, scaling, Kubernetes. A
@@ -62,14 +62,6 @@ pub fn list() -> Vec<Example> {
     // Unlisted files keep the bundle's order (sorted by path) after the listed ones.
     out.sort_by_key(|(rank, _)| *rank);
     out.into_iter().map(|(_, e)| e).collect()
-}
-
-fn bundled(path: &str) -> Result<&'static str, String> {
-    let files = example_files();
-    files
-        .binary_search_by(|(name, _)| name.as_str().cmp(path))
-        .map(|i| files[i].1.as_str())
-        .map_err(|_| format!("{path} is not bundled with the page"))
 }
 
 /// Every `{"file": "..."}` the scenario names, in document order.
