@@ -310,3 +310,34 @@ fn spot_countdowns_are_part_of_the_snapshot_at_every_moment() {
     h.seek(2 * MIN);
     assert_eq!(h.engine().snapshot().spot_reclaims, want);
 }
+
+#[test]
+fn the_cost_series_is_the_same_live_and_replayed_and_is_the_rate_at_each_minute() {
+    // An ECS scenario without traffic: `cluster/HourlyCost` has a datapoint for every minute,
+    // the rate a straight run shows at that minute, however the run was cut into pieces, and a
+    // scrub back and forth (or a replay of the journal, as a reload does) draws the same line.
+    let sc = scenario(SELF_HEALING);
+    let start = sc.start(None);
+    let mut h = History::with_limits(start.clone(), 20 * S, 64, usize::MAX);
+    drive(&mut h, &plan(), 12 * MIN, 1_370);
+    let series = |e: &Engine| e.metrics().series("cluster/HourlyCost").collect::<Vec<_>>();
+    let live = series(h.engine());
+    assert_eq!(live.iter().map(|(t, _)| t / MIN).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
+    for &(t, v) in &live {
+        let rate = straight_run(&start, h.journal(), t).snapshot().cost.hourly_usd;
+        assert!((v - rate).abs() < 1e-12, "minute {}: metric {v}, cost view {rate}", t / MIN);
+    }
+    // Two of the four t3.large instances are gone by the first minute (30 s and 1 m): the bill
+    // is two instances' price lower than at 0:00 ($0.0832/h each).
+    let first = live.first().map(|p| p.1).unwrap_or_default();
+    let at_start = start.snapshot().cost.hourly_usd;
+    assert!((at_start - first - 2.0 * 0.0832).abs() < 1e-9, "at 0:00 {at_start}, minute 1 {first}");
+
+    h.seek(150 * S);
+    assert_eq!(series(h.engine()), live[..2].to_vec(), "two minutes in, two datapoints");
+    h.seek(12 * MIN);
+    assert_eq!(series(h.engine()), live);
+    let replayed = History::replay(start.clone(), h.journal().to_vec(), h.furthest(), 12 * MIN).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(series(replayed.engine()), live);
+    assert_eq!(series(&straight_run(&start, h.journal(), 12 * MIN)), live);
+}

@@ -50,15 +50,16 @@ fn two_m5_large_nodes_and_the_control_plane() {
     // + the control plane for 60 min (0.10) = 0.292.
     assert!(close(c.total_usd, 0.292), "{c:?}");
 
-    // The metric: one datapoint per minute boundary the simulation stepped over, the rate at
-    // that instant. The last step was the 45m action, so the series ends there.
+    // The metric: one datapoint per minute boundary the simulation reached, the rate at that
+    // instant after everything that happened at it; quiet minutes after the 45m action too.
     let pts: Vec<(u64, f64)> = e.metrics().series("cluster/HourlyCost").map(|(t, v)| (t / 60_000, (v * 1e6).round() / 1e6)).collect();
-    assert_eq!(pts.len(), 45, "{pts:?}");
+    assert_eq!(pts.len(), 60, "{pts:?}");
     assert_eq!(pts.first(), Some(&(1, 0.292)));
     assert_eq!(pts.get(28), Some(&(29, 0.292)));
     assert_eq!(pts.get(29), Some(&(30, 0.388)), "the third node joined at 30m");
     assert_eq!(pts.get(43), Some(&(44, 0.388)));
     assert_eq!(pts.get(44), Some(&(45, 0.196)), "back to one node at 45m");
+    assert_eq!(pts.last(), Some(&(60, 0.196)));
 }
 
 #[test]

@@ -352,11 +352,9 @@ fn sandbox(props: &SandboxProps) -> Html {
         move || on
     });
     let saved = use_mut_ref(SavedMark::default);
-    // The side panel's tab (editor or charts), the charted service, and the page's samples of
-    // the hourly cost (the engine keeps no cost series): (virtual time, dollars per hour).
+    // The side panel's tab (editor or charts) and the charted service.
     let tab = use_state_eq(|| SideTab::Editor);
     let chart_service = use_state_eq(String::new);
-    let cost_log = use_mut_ref(Vec::<(Millis, f64)>::new);
     let controls = use_sim_controls(sim.clone(), boot.playing, true);
     // Whether the scene has played since it opened: a shared scene's "press Play" hint goes then.
     let played = use_mut_ref(|| false);
@@ -407,18 +405,6 @@ fn sandbox(props: &SandboxProps) -> Html {
         )
     };
 
-    // Sample the hourly cost while live: at most one point per 1/1000 of the time so far (and
-    // per second); a past that was rewritten drops its later samples.
-    {
-        let mut log = cost_log.borrow_mut();
-        log.retain(|(t, _)| *t <= furthest);
-        if live {
-            let step = (now / 1000).max(1000);
-            if log.last().is_none_or(|(t, _)| now >= t + step) {
-                log.push((now, snap.cost.hourly_usd));
-            }
-        }
-    }
     let service_names: Vec<String> = snap.services.iter().map(|s| s.name.clone()).collect();
     let charted = if service_names.contains(&chart_service) {
         (*chart_service).clone()
@@ -428,11 +414,11 @@ fn sandbox(props: &SandboxProps) -> Html {
     };
     let charts_data = (*tab == SideTab::Charts).then(|| {
         let mut c = view_cache.borrow_mut();
-        let key = (Rc::as_ptr(&snap) as usize, charted.clone(), cost_log.borrow().len());
+        let key = (Rc::as_ptr(&snap) as usize, charted.clone());
         match &c.charts {
             Some((k, d)) if *k == key => d.clone(),
             _ => {
-                let d = Rc::new(chart_data(sim.borrow().engine(), &scenario, &charted, &cost_log.borrow()));
+                let d = Rc::new(chart_data(sim.borrow().engine(), &scenario, &charted));
                 c.charts = Some((key, d.clone()));
                 d
             }
@@ -586,7 +572,6 @@ fn sandbox(props: &SandboxProps) -> Html {
         let status = status.clone();
         let redraw = redraw.clone();
         let autosave = autosave.clone();
-        let cost_log = cost_log.clone();
         Callback::from(move |_: MouseEvent| {
             // Your actions are the work Reset throws away: ask first when there are some.
             let actions = sim.borrow().journal().len();
@@ -600,7 +585,6 @@ fn sandbox(props: &SandboxProps) -> Html {
             *autosave.borrow_mut() = true;
             let seed = sim.borrow().start().seed();
             *sim.borrow_mut() = History::new(scenario.start(Some(seed)));
-            cost_log.borrow_mut().clear();
             status.set(DeployStatus::None);
             redraw.force_update();
         })
@@ -864,7 +848,7 @@ struct ViewCache {
     wall: f64,
     /// Wall time the last snapshot took, ms.
     cost: f64,
-    charts: Option<((usize, String, usize), Rc<super::charts::ChartData>)>,
+    charts: Option<((usize, String), Rc<super::charts::ChartData>)>,
     panic_key: Option<(usize, u64, AttrValue)>,
 }
 

@@ -35,7 +35,7 @@ pub struct ChartData {
     pub errors: Vec<(Millis, f64)>,
     /// p95 response time, ms.
     pub p95: Vec<(Millis, f64)>,
-    /// Dollars per hour of the whole cluster, as sampled by the page.
+    /// Dollars per hour of the whole cluster (`cluster/HourlyCost`, one datapoint a minute).
     pub cost: Vec<(Millis, f64)>,
     /// Target-tracking targets: (label, metric is CPU, target %).
     pub targets: Vec<(String, bool, f64)>,
@@ -65,9 +65,8 @@ pub fn targets(scenario: &Scenario, service: &str) -> Vec<(String, bool, f64)> {
     out
 }
 
-/// What the charts show for `service` at the engine's time; `cost` is the page's samples of the
-/// hourly cost (only those up to now are kept).
-pub fn chart_data(engine: &Engine, scenario: &Scenario, service: &str, cost: &[(Millis, f64)]) -> ChartData {
+/// What the charts show for `service` at the engine's time.
+pub fn chart_data(engine: &Engine, scenario: &Scenario, service: &str) -> ChartData {
     let now = engine.now();
     let m = engine.metrics();
     let get = |name: &str, scale: f64| -> Vec<(Millis, f64)> { m.series(&format!("{service}/{name}")).filter(|(t, _)| *t <= now).map(|(t, v)| (t, v * scale)).collect() };
@@ -96,7 +95,7 @@ pub fn chart_data(engine: &Engine, scenario: &Scenario, service: &str, cost: &[(
         requests: get("RequestCount", 1.0 / 60.0),
         errors,
         p95: get("TargetResponseTime:p95", 1000.0),
-        cost: cost.iter().copied().filter(|(t, _)| *t <= now).collect(),
+        cost: m.series(crate::engine::traffic::metrics::HOURLY_COST).filter(|(t, _)| *t <= now).collect(),
         targets: targets(scenario, service),
     }
 }

@@ -888,9 +888,6 @@ impl Engine {
         self.k_drain_check();
         self.k_track_endpoints();
         self.k_check_calls();
-        // `cluster/HourlyCost` datapoints for the minutes this step passed (traffic/metrics.rs),
-        // with the rate after everything this step changed.
-        self.catch_up_hourly_cost();
     }
 
     /// Pods bound to nodes that still hold resources (everything but finished pods).

@@ -22,9 +22,9 @@ pub const KEEP_POINTS: usize = 24 * 60;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MetricStore {
     series: BTreeMap<String, VecDeque<(Millis, f64)>>,
-    /// (time of the last step, the hourly cost after it), for `cluster/HourlyCost` datapoints
-    /// at minute boundaries the engine stepped over.
-    cost_mark: Option<(Millis, f64)>,
+    /// The next minute boundary without a `cluster/HourlyCost` datapoint (0 = the first, one
+    /// minute in).
+    cost_next: Millis,
 }
 
 /// The whole scenario's cost rate, dollars per hour (`cost.rs`), one datapoint a minute.
@@ -55,43 +55,42 @@ impl MetricStore {
 
 impl crate::engine::sim::Engine {
     /// The `cluster/HourlyCost` datapoint at a minute boundary `now`, with the rate after
-    /// everything that happened at `now` (for a once-a-minute publisher such as the traffic
-    /// tick). A minute that already has its datapoint is left alone. Kubernetes scenarios get
-    /// their datapoints from [`Self::catch_up_hourly_cost`]; ECS-only scenarios need the traffic
-    /// tick's `publish_minute` to call this.
+    /// everything that happened at `now` so far, for the traffic tick's `publish_minute` (its
+    /// alarms are evaluated in the same step and should see this minute). A minute that already
+    /// has its datapoint is left alone.
     pub(crate) fn publish_hourly_cost(&mut self, now: Millis) {
-        let rate = self.hourly_rate();
-        let m = &mut self.traffic.metrics;
-        if now > 0 && now % MINUTE == 0 && m.latest(HOURLY_COST).is_none_or(|(t, _)| t < now) {
-            m.put(HOURLY_COST, now, rate);
-        }
-        m.cost_mark = Some((now, rate));
+        self.record_hourly_cost_through(now);
     }
 
-    /// Called after every step: a `cluster/HourlyCost` datapoint for each minute boundary passed
-    /// since the previous step. The rate only changes when a step runs (capacity starts or
-    /// stops), so a boundary between two steps gets the rate after the earlier step, and a
-    /// boundary at this very instant the rate now. The datapoint at `t` is the rate at `t`
-    /// (not an average over the minute), in dollars per hour.
-    pub(crate) fn catch_up_hourly_cost(&mut self) {
-        let now = self.now();
+    /// `cluster/HourlyCost` datapoints for every minute boundary up to and including `limit`
+    /// that has none yet, each the rate of the cluster as it is now. The engine calls this with
+    /// `limit` = just before the time of a step it is about to run (nothing has changed since the
+    /// previous step, so the rate now is the rate at those boundaries, with everything that
+    /// happened at them), at the end of `run_until` and before a command applied directly. The
+    /// rate is worked out once per call that records something, so a run that steps many
+    /// times a minute pays for it once a minute. Every scenario gets the series, with or without
+    /// traffic, and a replay of the same run records the same datapoints.
+    pub(crate) fn record_hourly_cost_through(&mut self, limit: Millis) {
+        let next = self.traffic.metrics.cost_next.max(MINUTE);
+        if next > limit {
+            return;
+        }
         let rate = self.hourly_rate();
         let m = &mut self.traffic.metrics;
-        let (last_t, last_rate) = m.cost_mark.unwrap_or((now, rate));
-        let mut t = (last_t / MINUTE + 1) * MINUTE;
+        let mut t = next;
         // Past the retention window nothing would be kept anyway.
-        let oldest = now.saturating_sub(KEEP_POINTS as Millis * MINUTE);
-        if t < oldest {
+        let oldest = limit.saturating_sub(KEEP_POINTS as Millis * MINUTE);
+        if t <= oldest {
             t = (oldest / MINUTE + 1) * MINUTE;
         }
         let newest = m.latest(HOURLY_COST).map(|(x, _)| x);
-        while t <= now {
+        while t <= limit {
             if newest.is_none_or(|x| x < t) {
-                m.put(HOURLY_COST, t, if t == now { rate } else { last_rate });
+                m.put(HOURLY_COST, t, rate);
             }
             t += MINUTE;
         }
-        m.cost_mark = Some((now, rate));
+        m.cost_next = t;
     }
 }
 
