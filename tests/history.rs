@@ -312,10 +312,11 @@ fn spot_countdowns_are_part_of_the_snapshot_at_every_moment() {
 }
 
 #[test]
-fn the_cost_series_is_the_same_live_and_replayed_and_is_the_rate_at_each_minute() {
-    // An ECS scenario without traffic: `cluster/HourlyCost` has a datapoint for every minute,
-    // the rate a straight run shows at that minute, however the run was cut into pieces, and a
-    // scrub back and forth (or a replay of the journal, as a reload does) draws the same line.
+fn minute_metrics_without_traffic_are_the_same_live_and_replayed() {
+    // An ECS scenario without traffic: `cluster/HourlyCost` and the task counts have a datapoint
+    // for every minute, the cost the rate a straight run shows at that minute, however the run
+    // was cut into pieces, and a scrub back and forth (or a replay of the journal, as a reload
+    // does) draws the same lines.
     let sc = scenario(SELF_HEALING);
     let start = sc.start(None);
     let mut h = History::with_limits(start.clone(), 20 * S, 64, usize::MAX);
@@ -333,11 +334,22 @@ fn the_cost_series_is_the_same_live_and_replayed_and_is_the_rate_at_each_minute(
     let at_start = start.snapshot().cost.hourly_usd;
     assert!((at_start - first - 2.0 * 0.0832).abs() < 1e-9, "at 0:00 {at_start}, minute 1 {first}");
 
+    // The task counts too, without traffic: desired 8, then 10 (asked for at 90 s), 4 (the
+    // scenario's own update at 3m, counted at 3m), and 3 from the learner's scale at 7m (an input
+    // made at a minute boundary counts from the next minute: the boundary was recorded first).
+    let counts = |e: &Engine, name: &str| e.metrics().series(&format!("web/{name}")).map(|(_, v)| v as u32).collect::<Vec<_>>();
+    assert_eq!(counts(h.engine(), "DesiredTaskCount"), vec![8, 10, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3]);
+    assert_eq!(counts(h.engine(), "RunningTaskCount").last(), Some(&3));
+    assert_eq!(counts(h.engine(), "PendingTaskCount").last(), Some(&0));
+
     h.seek(150 * S);
     assert_eq!(series(h.engine()), live[..2].to_vec(), "two minutes in, two datapoints");
     h.seek(12 * MIN);
     assert_eq!(series(h.engine()), live);
     let replayed = History::replay(start.clone(), h.journal().to_vec(), h.furthest(), 12 * MIN).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(series(replayed.engine()), live);
+    for name in ["DesiredTaskCount", "RunningTaskCount", "PendingTaskCount"] {
+        assert_eq!(counts(replayed.engine(), name), counts(h.engine(), name), "{name}");
+    }
     assert_eq!(series(&straight_run(&start, h.journal(), 12 * MIN)), live);
 }

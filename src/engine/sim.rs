@@ -452,8 +452,9 @@ impl Engine {
         let Some(&(t, _)) = self.queue.keys().next() else {
             return false;
         };
-        // Minute boundaries before this step get the cost rate as the previous steps left it.
-        self.record_hourly_cost_through(t.saturating_sub(1));
+        // Minute boundaries before this step get the cost and task counts as the previous steps
+        // left them (traffic/metrics.rs).
+        self.record_minute_metrics_through(t.saturating_sub(1));
         self.now = self.now.max(t);
         let events_before = self.events.len();
         let mut only_ticks = true;
@@ -510,7 +511,7 @@ impl Engine {
         }
         self.now = self.now.max(t);
         // Nothing else happens at or before `t`: the boundaries up to `t` are final.
-        self.record_hourly_cost_through(t);
+        self.record_minute_metrics_through(t);
     }
 
     /// Process queued items until none are left or the clock would pass `limit`.
@@ -522,12 +523,12 @@ impl Engine {
             }
             self.step();
         }
-        self.record_hourly_cost_through(self.now);
+        self.record_minute_metrics_through(self.now);
     }
 
     /// Carry out a command now. Errors are returned (and not logged), for shells that show them.
     pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
-        self.record_hourly_cost_through(self.now);
+        self.record_minute_metrics_through(self.now);
         let r = self.execute(cmd);
         self.reconcile_all();
         self.trim_journal();

@@ -22,8 +22,8 @@ pub const KEEP_POINTS: usize = 24 * 60;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MetricStore {
     series: BTreeMap<String, VecDeque<(Millis, f64)>>,
-    /// The next minute boundary without a `cluster/HourlyCost` datapoint (0 = the first, one
-    /// minute in).
+    /// The next minute boundary `Engine::record_minute_metrics_through` has not recorded
+    /// (0 = the first, one minute in).
     cost_next: Millis,
 }
 
@@ -59,38 +59,40 @@ impl crate::engine::sim::Engine {
     /// alarms are evaluated in the same step and should see this minute). A minute that already
     /// has its datapoint is left alone.
     pub(crate) fn publish_hourly_cost(&mut self, now: Millis) {
-        self.record_hourly_cost_through(now);
+        self.record_minute_metrics_through(now);
     }
 
-    /// `cluster/HourlyCost` datapoints for every minute boundary up to and including `limit`
-    /// that has none yet, each the rate of the cluster as it is now. The engine calls this with
-    /// `limit` = just before the time of a step it is about to run (nothing has changed since the
-    /// previous step, so the rate now is the rate at those boundaries, with everything that
-    /// happened at them), at the end of `run_until` and before a command applied directly. The
-    /// rate is worked out once per call that records something, so a run that steps many
-    /// times a minute pays for it once a minute. Every scenario gets the series, with or without
-    /// traffic, and a replay of the same run records the same datapoints.
-    pub(crate) fn record_hourly_cost_through(&mut self, limit: Millis) {
+    /// The minute metrics every scenario has, with or without traffic, for every minute boundary
+    /// up to and including `limit` that has none yet: `cluster/HourlyCost` and each service's
+    /// task counts, all as the cluster is now. The engine calls this with `limit` = just before
+    /// the time of a step it is about to run (nothing has changed since the previous step, so
+    /// the state now is the state at those boundaries, with everything that happened at them),
+    /// at the end of `run_until` and before a command applied directly. The figures are worked
+    /// out once per call that records something, so a run that steps many times a minute pays
+    /// for them once a minute, and a replay of the same run records the same datapoints however
+    /// it is cut into pieces. (With traffic, the traffic tick has usually written the minute
+    /// already; a series with a datapoint at a boundary is left alone.)
+    pub(crate) fn record_minute_metrics_through(&mut self, limit: Millis) {
         let next = self.traffic.metrics.cost_next.max(MINUTE);
         if next > limit {
             return;
         }
         let rate = self.hourly_rate();
-        let m = &mut self.traffic.metrics;
         let mut t = next;
         // Past the retention window nothing would be kept anyway.
         let oldest = limit.saturating_sub(KEEP_POINTS as Millis * MINUTE);
         if t <= oldest {
             t = (oldest / MINUTE + 1) * MINUTE;
         }
-        let newest = m.latest(HOURLY_COST).map(|(x, _)| x);
         while t <= limit {
-            if newest.is_none_or(|x| x < t) {
+            let m = &mut self.traffic.metrics;
+            if m.latest(HOURLY_COST).is_none_or(|(x, _)| x < t) {
                 m.put(HOURLY_COST, t, rate);
             }
+            self.publish_task_counts(t);
             t += MINUTE;
         }
-        m.cost_next = t;
+        self.traffic.metrics.cost_next = t;
     }
 }
 

@@ -884,8 +884,33 @@ impl Engine {
                 }
             }
         }
-        // Task counts, sampled at the end of the minute: from the rosters when they are current
-        // (they list every service's tasks that are not STOPPED), else from all tasks.
+        // Task counts, sampled at the end of the minute.
+        self.publish_task_counts(now);
+        let queues: Vec<(String, String, f64)> = self.traffic.queues.values().map(|q| (q.name.clone(), q.service.clone(), q.visible)).collect();
+        for (name, service, visible) in queues {
+            self.traffic.metrics.put(&format!("{name}/ApproximateNumberOfMessagesVisible"), now, visible);
+            let running = self.traffic.metrics.latest(&format!("{service}/RunningTaskCount")).filter(|(t, _)| *t == now).map(|(_, v)| v).unwrap_or(0.0);
+            // AWS's "backlog per task" for scaling queue workers (messages / running tasks).
+            if running > 0.0 {
+                self.traffic.metrics.put(&format!("{service}/BacklogPerTask"), now, visible / running);
+            }
+        }
+        let (cpu, mem) = self.cluster_reservation();
+        if let Some(c) = cpu {
+            self.traffic.metrics.put("cluster/CPUReservation", now, c);
+        }
+        if let Some(m) = mem {
+            self.traffic.metrics.put("cluster/MemoryReservation", now, m);
+        }
+        // The bill as a metric, so charts, alarms and lesson goals can use it (traffic/metrics.rs).
+        self.publish_hourly_cost(now);
+    }
+
+    /// Each service's RunningTaskCount, PendingTaskCount (tasks not yet running plus those with
+    /// no place) and DesiredTaskCount at `now`: from the traffic rosters when they are current
+    /// (they list every service's tasks that are not STOPPED), else from all tasks. A series that
+    /// already has a datapoint at `now` is left alone.
+    pub(crate) fn publish_task_counts(&mut self, now: Millis) {
         let mut counts: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
         if self.traffic.roster_at == Some(self.events().len()) {
             for (service, roster) in &self.traffic.rosters {
@@ -908,29 +933,15 @@ impl Engine {
             let (r, p) = counts.get(s.name.as_str()).copied().unwrap_or_default();
             (s.name.clone(), r, p + s.unplaced, s.desired_count)
         }).collect();
+        let m = &mut self.traffic.metrics;
         for (s, running, pending, desired) in rows {
-            self.traffic.metrics.put(&format!("{s}/RunningTaskCount"), now, running as f64);
-            self.traffic.metrics.put(&format!("{s}/PendingTaskCount"), now, pending as f64);
-            self.traffic.metrics.put(&format!("{s}/DesiredTaskCount"), now, desired as f64);
-        }
-        let queues: Vec<(String, String, f64)> = self.traffic.queues.values().map(|q| (q.name.clone(), q.service.clone(), q.visible)).collect();
-        for (name, service, visible) in queues {
-            self.traffic.metrics.put(&format!("{name}/ApproximateNumberOfMessagesVisible"), now, visible);
-            let running = self.traffic.metrics.latest(&format!("{service}/RunningTaskCount")).filter(|(t, _)| *t == now).map(|(_, v)| v).unwrap_or(0.0);
-            // AWS's "backlog per task" for scaling queue workers (messages / running tasks).
-            if running > 0.0 {
-                self.traffic.metrics.put(&format!("{service}/BacklogPerTask"), now, visible / running);
+            for (name, v) in [("RunningTaskCount", running), ("PendingTaskCount", pending), ("DesiredTaskCount", desired)] {
+                let series = format!("{s}/{name}");
+                if m.latest(&series).is_none_or(|(t, _)| t < now) {
+                    m.put(&series, now, v as f64);
+                }
             }
         }
-        let (cpu, mem) = self.cluster_reservation();
-        if let Some(c) = cpu {
-            self.traffic.metrics.put("cluster/CPUReservation", now, c);
-        }
-        if let Some(m) = mem {
-            self.traffic.metrics.put("cluster/MemoryReservation", now, m);
-        }
-        // The bill as a metric, so charts, alarms and lesson goals can use it (traffic/metrics.rs).
-        self.publish_hourly_cost(now);
     }
 
     /// CPUReservation and MemoryReservation of the cluster's EC2 capacity, percent: reserved by
