@@ -126,9 +126,10 @@ test('charts: the Autoscaling lab sample shows the 70 % target and scales out un
   await page.screenshot({ path: test.info().outputPath('charts-lab.png'), fullPage: true });
 });
 
-test('charts: the hourly cost line comes back the same after a reload', async ({ page }) => {
-  // The sample has no traffic: the cost line is the engine's cluster/HourlyCost metric, which a
-  // replay records again, so a reload (or a share link, or a scrub) redraws the same line.
+test('charts: without traffic the task counts and the hourly cost are drawn, the same after a reload', async ({ page }) => {
+  // The sample has no traffic: the Tasks and Hourly cost charts draw the engine's minute metrics
+  // (task counts, cluster/HourlyCost), which a replay records again, so a reload (or a share
+  // link, or a scrub) redraws the same lines.
   test.setTimeout(60_000);
   await page.goto('/');
   await expect(page.getByTestId('task-chip')).toHaveCount(6);
@@ -138,22 +139,23 @@ test('charts: the hourly cost line comes back the same after a reload', async ({
   await expect.poll(async () => Number((await page.getByTestId('clock').textContent()).slice(3, 5)), { timeout: 20_000 }).toBeGreaterThanOrEqual(6);
   await page.getByTestId('play').click();
   await expect(page.getByTestId('play')).toContainText('Play');
-  const cost = () => page.getByTestId('chart-4').evaluate((c) => c.toDataURL());
+  const pixels = () => Promise.all(['chart-1', 'chart-4'].map((id) => page.getByTestId(id).evaluate((c) => c.toDataURL())));
   await page.getByTestId('scrubber').fill('30000');
   await expect(page.getByTestId('charts-axis')).toHaveText('Time axis: 00:00 to 00:00:30 (virtual).');
-  const noPoints = await cost();
+  const [noTasks, noCost] = await pixels();
   await page.getByTestId('scrubber').fill('360000');
   await expect(page.getByTestId('charts-axis')).toHaveText('Time axis: 00:00 to 00:06:00 (virtual).');
-  await expect.poll(cost).not.toBe(noPoints);
-  const before = await cost();
-  await page.screenshot({ path: test.info().outputPath('charts-cost.png'), fullPage: true });
+  await expect.poll(async () => (await pixels())[0]).not.toBe(noTasks);
+  await expect.poll(async () => (await pixels())[1]).not.toBe(noCost);
+  const before = await pixels();
+  await page.screenshot({ path: test.info().outputPath('charts-no-traffic.png'), fullPage: true });
 
   await page.reload();
   await expect(page.getByTestId('task-chip').first()).toBeVisible();
   await page.getByTestId('tab-charts').click();
   await page.getByTestId('scrubber').fill('360000');
   await expect(page.getByTestId('charts-axis')).toHaveText('Time axis: 00:00 to 00:06:00 (virtual).');
-  await expect.poll(cost).toBe(before);
+  await expect.poll(pixels).toEqual(before);
 });
 
 test.describe('accessibility', () => {
