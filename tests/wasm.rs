@@ -227,6 +227,23 @@ fn timeline_maths() {
 }
 
 #[wasm_bindgen_test]
+fn chart_time_axes_label_round_times() {
+    use berth::ui::charts::{time_label, time_ticks};
+    const MIN: f64 = 60_000.0;
+    // Six minutes: every 2 minutes (not every 100 s).
+    assert_eq!(time_ticks(6.0 * MIN, 6), vec![0.0, 2.0 * MIN, 4.0 * MIN, 6.0 * MIN]);
+    // The first minute: every 15 s.
+    assert_eq!(time_ticks(MIN, 6), vec![0.0, 15_000.0, 30_000.0, 45_000.0, MIN]);
+    // 80 minutes: every quarter of an hour; a day: every 6 hours.
+    assert_eq!(time_ticks(80.0 * MIN, 6), (0..6).map(|i| i as f64 * 15.0 * MIN).collect::<Vec<_>>());
+    assert_eq!(time_ticks(24.0 * 60.0 * MIN, 6).len(), 5);
+    assert_eq!(time_ticks(0.0, 6), vec![0.0]);
+    let labels: Vec<String> = time_ticks(80.0 * MIN, 6).iter().map(|t| time_label(*t, 80.0 * MIN)).collect();
+    assert_eq!(labels, ["0h00", "0h15", "0h30", "0h45", "1h00", "1h15"]);
+    assert_eq!(time_label(2.0 * MIN, 6.0 * MIN), "02:00");
+}
+
+#[wasm_bindgen_test]
 fn routes_keep_lessons_links_and_the_presenter_flag() {
     use berth::ui::app::{hash_for, parse_hash, Mode, Route};
     assert_eq!(parse_hash(""), Route { mode: Mode::Sandbox, link: None, present: false });

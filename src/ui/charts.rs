@@ -111,6 +111,18 @@ pub fn time_label(t_ms: f64, range_ms: f64) -> String {
     }
 }
 
+/// Where the time axis of a chart 0 ..= `range_ms` puts its labels: 0 and every multiple of the
+/// smallest round step (10 s, 15 s, 30 s, 1, 2, 5, 10, 15, 30 minutes, 1, 2, 3, 6, 12 hours, a
+/// day) that gives at most `max_labels` of them, so a label reads 01:00, not 01:40.
+pub fn time_ticks(range_ms: f64, max_labels: usize) -> Vec<f64> {
+    const STEPS_S: [u64; 16] = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800];
+    let range = range_ms.max(0.0);
+    let labels = max_labels.max(2) as f64;
+    let step = STEPS_S.iter().map(|s| (*s * 1000) as f64).find(|step| (range / step).floor() + 1.0 <= labels).unwrap_or_else(|| (range / (labels - 1.0)).ceil().max(1.0));
+    let count = (range / step).floor() as usize;
+    (0..=count).map(|i| i as f64 * step).collect()
+}
+
 /// The load a preset sends: `rps` constant; a spike to `rps` for 5 minutes from a minute from
 /// now over a tenth of it; a ramp from the current load to `rps` over 10 minutes from now.
 pub fn preset_load(preset: &str, rps: f64, current: f64, now: Millis) -> LoadSpec {
@@ -142,6 +154,26 @@ const GREY_: RGBColor = RGBColor(0x6b, 0x6b, 0x6b);
 const PURPLE_: RGBColor = RGBColor(0x7a, 0x3e, 0xb1);
 
 /// Draw one chart: `lines` against time 0 .. `now`, `hlines` as horizontal reference lines.
+/// A time axis whose grid lines and labels fall on [`time_ticks`].
+struct TimeAxis {
+    inner: plotters::coord::types::RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for TimeAxis {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.ticks.clone()
+    }
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+}
+
 fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines: &[(String, RGBColor, f64)], y_min_top: f64, unit: &str) -> Result<(), String> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
@@ -152,14 +184,14 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines
         .margin(6)
         .x_label_area_size(20)
         .y_label_area_size(54)
-        .build_cartesian_2d(0f64..x_max, 0f64..top)
+        .build_cartesian_2d(TimeAxis { inner: (0f64..x_max).into(), ticks: time_ticks(x_max, 6) }, 0f64..top)
         .map_err(|e| format!("{e:?}"))?;
     let fmt_x = move |x: &f64| time_label(*x, x_max);
     let unit = unit.to_string();
     let fmt_y = move |y: &f64| if *y >= 100.0 || *y == 0.0 { format!("{y:.0}{unit}") } else if *y >= 1.0 { format!("{y:.1}{unit}") } else { format!("{y:.2}{unit}") };
     chart
         .configure_mesh()
-        .x_labels(6)
+        .x_labels(7)
         .y_labels(4)
         .x_label_formatter(&fmt_x)
         .y_label_formatter(&fmt_y)
