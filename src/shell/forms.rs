@@ -545,3 +545,15 @@ pub fn kubectl(f: &KubectlForm) -> Result<Command, FieldError> {
     }
     Ok(Command::Kubectl { args, manifest: Some(f.manifest.clone()) })
 }
+
+/// The action that gives a Kubernetes Deployment (`namespace/name`) a load from the Charts tab:
+/// Berth's `kubectl set load` (docs/kubernetes.md), a constant rate as `--rps`, any other shape
+/// as JSON in the action's manifest field (its times are scenario times, as the presets make).
+pub fn deployment_load(deployment: &str, load: &crate::engine::traffic::load::LoadSpec) -> Command {
+    use crate::engine::traffic::load::LoadSpec;
+    let (ns, name) = deployment.split_once('/').unwrap_or(("default", deployment));
+    match load {
+        LoadSpec::Constant { rps } => Command::Kubectl { args: format!("set load deployment/{name} -n {ns} --rps={rps}"), manifest: None },
+        other => Command::Kubectl { args: format!("set load deployment/{name} -n {ns}"), manifest: serde_json::to_string(other).ok() },
+    }
+}

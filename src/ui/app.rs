@@ -405,12 +405,15 @@ fn sandbox(props: &SandboxProps) -> Html {
         )
     };
 
-    let service_names: Vec<String> = snap.services.iter().map(|s| s.name.clone()).collect();
+    // ECS services, then Kubernetes Deployments as `namespace/name`.
+    let mut service_names: Vec<String> = snap.services.iter().map(|s| s.name.clone()).collect();
+    service_names.extend(snap.kube.iter().flat_map(|k| k.deployments.iter().map(|d| format!("{}/{}", d.namespace, d.name))));
     let charted = if service_names.contains(&chart_service) {
         (*chart_service).clone()
     } else {
-        // Default: the first service with traffic, else the first.
-        snap.services.iter().find(|s| s.load.is_some()).or(snap.services.first()).map(|s| s.name.clone()).unwrap_or_default()
+        // Default: the first service with traffic, else the first service, else the first
+        // Deployment.
+        snap.services.iter().find(|s| s.load.is_some()).or(snap.services.first()).map(|s| s.name.clone()).or_else(|| service_names.first().cloned()).unwrap_or_default()
     };
     let charts_data = (*tab == SideTab::Charts).then(|| {
         let mut c = view_cache.borrow_mut();
@@ -418,7 +421,7 @@ fn sandbox(props: &SandboxProps) -> Html {
         match &c.charts {
             Some((k, d)) if *k == key => d.clone(),
             _ => {
-                let d = Rc::new(chart_data(sim.borrow().engine(), &scenario, &charted));
+                let d = Rc::new(chart_data(sim.borrow().engine(), &scenario, &snap, &charted));
                 c.charts = Some((key, d.clone()));
                 d
             }

@@ -37,8 +37,11 @@ pub struct ChartData {
     pub p95: Vec<(Millis, f64)>,
     /// Dollars per hour of the whole cluster (`cluster/HourlyCost`, one datapoint a minute).
     pub cost: Vec<(Millis, f64)>,
-    /// Target-tracking targets: (label, metric is CPU, target %).
+    /// Target-tracking targets (or a Deployment's HPA CPU target): (label, metric is CPU, target %).
     pub targets: Vec<(String, bool, f64)>,
+    /// `service` is a Kubernetes Deployment (`namespace/name`): pods instead of tasks, requests
+    /// per second without 5xx, no latency.
+    pub kube: bool,
 }
 
 /// The target-tracking policies on CPU and memory of `service`, from the scenario's service
@@ -65,11 +68,39 @@ pub fn targets(scenario: &Scenario, service: &str) -> Vec<(String, bool, f64)> {
     out
 }
 
-/// What the charts show for `service` at the engine's time.
-pub fn chart_data(engine: &Engine, scenario: &Scenario, service: &str) -> ChartData {
+/// The HPA CPU targets of the Deployment `namespace/name` in the snapshot.
+pub fn hpa_targets(snap: &Snapshot, deployment: &str) -> Vec<(String, bool, f64)> {
+    let Some(kube) = &snap.kube else { return Vec::new() };
+    kube.hpas
+        .iter()
+        .filter(|h| format!("{}/{}", h.namespace, h.reference.strip_prefix("Deployment/").unwrap_or("")) == deployment)
+        .filter_map(|h| h.target_utilization.map(|t| (format!("HPA {}", h.name), true, t as f64)))
+        .collect()
+}
+
+/// What the charts show for `service` (an ECS service, or a Kubernetes Deployment as
+/// `namespace/name`) at the engine's time.
+pub fn chart_data(engine: &Engine, scenario: &Scenario, snap: &Snapshot, service: &str) -> ChartData {
     let now = engine.now();
     let m = engine.metrics();
     let get = |name: &str, scale: f64| -> Vec<(Millis, f64)> { m.series(&format!("{service}/{name}")).filter(|(t, _)| *t <= now).map(|(t, v)| (t, v * scale)).collect() };
+    if service.contains('/') {
+        return ChartData {
+            service: service.to_string(),
+            now,
+            cpu: get("CPUUtilization", 1.0),
+            memory: get("MemoryUtilization", 1.0),
+            desired: get("DesiredReplicas", 1.0),
+            running: get("ReadyReplicas", 1.0),
+            pending: get("NotReadyReplicas", 1.0),
+            requests: get("RequestsPerSecond", 1.0),
+            errors: Vec::new(),
+            p95: Vec::new(),
+            cost: m.series(crate::engine::traffic::metrics::HOURLY_COST).filter(|(t, _)| *t <= now).collect(),
+            targets: hpa_targets(snap, service),
+            kube: true,
+        };
+    }
     let target5 = get("HTTPCode_Target_5XX_Count", 1.0 / 60.0);
     let elb5 = get("HTTPCode_ELB_5XX_Count", 1.0 / 60.0);
     // Both series are published for the same minutes; sum them by time.
@@ -97,6 +128,7 @@ pub fn chart_data(engine: &Engine, scenario: &Scenario, service: &str) -> ChartD
         p95: get("TargetResponseTime:p95", 1000.0),
         cost: m.series(crate::engine::traffic::metrics::HOURLY_COST).filter(|(t, _)| *t <= now).collect(),
         targets: targets(scenario, service),
+        kube: false,
     }
 }
 
@@ -230,6 +262,9 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines
 
 /// The accessible summary of the live values (the last traffic second) of `service`.
 pub fn summary(snap: &Snapshot, service: &str, targets: &[(String, bool, f64)]) -> String {
+    if service.contains('/') {
+        return deployment_summary(snap, service, targets);
+    }
     let Some(v) = snap.services.iter().find(|s| s.name == service) else {
         return format!("There is no service {service} at {}.", crate::engine::time::Clock(snap.time_ms));
     };
@@ -258,6 +293,35 @@ pub fn summary(snap: &Snapshot, service: &str, targets: &[(String, bool, f64)]) 
     }
     if let Some(s) = &v.scaling {
         parts.push(format!("autoscaling {}–{} tasks", s.min, s.max));
+    }
+    parts.push(format!("cluster cost ${:.3}/hour (${:.2} so far)", snap.cost.hourly_usd, snap.cost.total_usd));
+    format!("{}.", parts.join("; "))
+}
+
+/// The summary for a Kubernetes Deployment (`namespace/name`): CPU in use over the Ready pods'
+/// requests (what the HPA looks at), the pod counts, the HPA's range, the cost.
+fn deployment_summary(snap: &Snapshot, deployment: &str, targets: &[(String, bool, f64)]) -> String {
+    let clock = crate::engine::time::Clock(snap.time_ms - snap.time_ms % 1000);
+    let Some(kube) = &snap.kube else { return format!("There is no Deployment {deployment} at {clock}.") };
+    let Some(d) = kube.deployments.iter().find(|d| format!("{}/{}", d.namespace, d.name) == deployment) else {
+        return format!("There is no Deployment {deployment} at {clock}.");
+    };
+    let mut parts = vec![format!("Deployment {deployment} at {clock}")];
+    // A ReplicaSet of the Deployment is named `<deployment>-<pod-template-hash>`.
+    let owned = |o: &str| o.strip_prefix("ReplicaSet/").and_then(|rs| rs.rsplit_once('-')).is_some_and(|(name, _)| name == d.name);
+    let ready: Vec<_> = kube.pods.iter().filter(|p| p.namespace == d.namespace && p.ready && p.status != "Terminating" && p.owner.as_deref().is_some_and(owned)).collect();
+    let requested: i64 = ready.iter().map(|p| p.requests_cpu_milli).sum();
+    match ready.iter().map(|p| p.cpu_usage_milli).sum::<Option<i64>>() {
+        Some(used) if requested > 0 => {
+            let t: Vec<String> = targets.iter().map(|t| format!("{:.0} %", t.2)).collect();
+            let target = if t.is_empty() { String::new() } else { format!(" (HPA target {})", t.join(", ")) };
+            parts.push(format!("CPU {:.1} % of requests{target}, {used}m of {requested}m", 100.0 * used as f64 / requested as f64));
+        }
+        _ => parts.push("no load yet".into()),
+    }
+    parts.push(format!("pods {} desired, {} ready, {} not ready", d.desired, d.ready, (d.replicas - d.ready).max(0)));
+    for h in kube.hpas.iter().filter(|h| h.namespace == d.namespace && h.reference == format!("Deployment/{}", d.name)) {
+        parts.push(format!("HPA {}–{} pods", h.min_replicas, h.max_replicas));
     }
     parts.push(format!("cluster cost ${:.3}/hour (${:.2} so far)", snap.cost.hourly_usd, snap.cost.total_usd));
     format!("{}.", parts.join("; "))
@@ -293,7 +357,7 @@ pub fn charts(props: &ChartsProps) -> Html {
         let refs = refs.clone();
         let bucket = d.now / (d.now / 200).max(1000);
         let points = (d.cpu.len(), d.desired.len(), d.cost.len(), d.now < 1000);
-        let key = (d.service.clone(), bucket, points, d.targets.len());
+        let key = (d.service.clone(), bucket, points, d.targets.len(), d.kube);
         let d = d.clone();
         use_effect_with(key, move |_| {
             let canvases: Vec<Option<web_sys::HtmlCanvasElement>> = refs.iter().map(|r| r.cast::<web_sys::HtmlCanvasElement>()).collect();
@@ -301,8 +365,12 @@ pub fn charts(props: &ChartsProps) -> Html {
             let t_lines: Vec<(String, RGBColor, f64)> = d.targets.iter().map(|(n, cpu, t)| (format!("{n} {t:.0} %"), if *cpu { BLUE_TARGET } else { ORANGE_TARGET }, *t)).collect();
             let specs: [(Vec<Line>, Vec<(String, RGBColor, f64)>, f64, &str); 5] = [
                 (vec![Line { label: "CPU", color: BLUE_, points: &d.cpu }, Line { label: "memory", color: ORANGE_, points: &d.memory }], t_lines, 100.0 / 1.1, " %"),
-                (vec![Line { label: "desired", color: GREY_, points: &d.desired }, Line { label: "running", color: GREEN_, points: &d.running }, Line { label: "pending", color: ORANGE_, points: &d.pending }], vec![], 1.0, ""),
-                (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }, Line { label: "5xx/s", color: RED_, points: &d.errors }], vec![], 1.0, ""),
+                (vec![Line { label: "desired", color: GREY_, points: &d.desired }, Line { label: if d.kube { "ready" } else { "running" }, color: GREEN_, points: &d.running }, Line { label: if d.kube { "not ready" } else { "pending" }, color: ORANGE_, points: &d.pending }], vec![], 1.0, ""),
+                if d.kube {
+                    (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }], vec![], 1.0, "")
+                } else {
+                    (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }, Line { label: "5xx/s", color: RED_, points: &d.errors }], vec![], 1.0, "")
+                },
                 (vec![Line { label: "p95", color: PURPLE_, points: &d.p95 }], vec![], 10.0, " ms"),
                 (vec![Line { label: "cluster $/hour", color: GREEN_, points: &d.cost }], vec![], 0.01, ""),
             ];
@@ -343,7 +411,11 @@ pub fn charts(props: &ChartsProps) -> Html {
             }
         })
     };
-    let current = props.snapshot.services.iter().find(|s| s.name == d.service).and_then(|s| s.load.as_ref()).map_or(0.0, |l| l.offered_rps);
+    let current = if d.kube {
+        d.requests.last().map_or(0.0, |p| p.1)
+    } else {
+        props.snapshot.services.iter().find(|s| s.name == d.service).and_then(|s| s.load.as_ref()).map_or(0.0, |l| l.offered_rps)
+    };
     let send = {
         let cb = props.on_command.clone();
         let service = d.service.clone();
@@ -352,7 +424,12 @@ pub fn charts(props: &ChartsProps) -> Html {
         move |preset_now: Option<&str>, rps: u32| {
             if !service.is_empty() {
                 let p = preset_now.unwrap_or(&preset);
-                cb.emit(Command::SetTraffic { service: service.clone(), load: preset_load(p, rps as f64, current, now) });
+                let load = preset_load(p, rps as f64, current, now);
+                if service.contains('/') {
+                    cb.emit(crate::shell::forms::deployment_load(&service, &load));
+                } else {
+                    cb.emit(Command::SetTraffic { service: service.clone(), load });
+                }
             }
         }
     };
@@ -377,24 +454,40 @@ pub fn charts(props: &ChartsProps) -> Html {
     };
 
     let summary_text = summary(&props.snapshot, &d.service, &d.targets);
-    let titles = [
-        ("CPU and memory utilisation", "Per-minute CPU and memory utilisation of the service, percent, with the target-tracking targets as flat lines"),
-        ("Tasks", "Desired, running and pending task counts at the end of each minute"),
-        ("Requests and 5xx per second", "Requests per second arriving and 5xx responses per second, per-minute averages"),
-        ("p95 latency", "95th percentile response time per minute, milliseconds"),
-        ("Hourly cost", "What the whole cluster costs per hour, dollars"),
-    ];
+    let titles = if d.kube {
+        [
+            ("CPU and memory utilisation (of requests)", "CPU and memory in use over the Ready pods' requests at each minute, percent, with the HPA's CPU target as a flat line"),
+            ("Pods", "Desired, ready and not-ready pod counts of the Deployment at the end of each minute"),
+            ("Requests per second", "Requests per second the Deployment's Ready pods serve, at each minute"),
+            ("p95 latency (not modelled for Kubernetes)", "Response times are not modelled for Kubernetes Deployments: this chart stays empty"),
+            ("Hourly cost", "What the whole cluster costs per hour, dollars"),
+        ]
+    } else {
+        [
+            ("CPU and memory utilisation", "Per-minute CPU and memory utilisation of the service, percent, with the target-tracking targets as flat lines"),
+            ("Tasks", "Desired, running and pending task counts at the end of each minute"),
+            ("Requests and 5xx per second", "Requests per second arriving and 5xx responses per second, per-minute averages"),
+            ("p95 latency", "95th percentile response time per minute, milliseconds"),
+            ("Hourly cost", "What the whole cluster costs per hour, dollars"),
+        ]
+    };
+    let load_on = if d.kube { format!("Load on Deployment {}", d.service) } else { format!("Load on {}", d.service) };
+    let hint = if d.kube {
+        "A constant load applies when you release the slider (as kubectl set load deployment/… --rps=N). The Deployment's Ready pods share it evenly; the HPA sees their CPU. Loads are recorded like any other action: time travel and share links replay them."
+    } else {
+        "A constant load applies when you release the slider. Loads are recorded like any other action: time travel and share links replay them."
+    };
     html! {
         <section class="charts" data-testid="charts" aria-label="Charts">
             <div class="charts-controls">
                 <label>{"Service "}
                     <select data-testid="charts-service" onchange={on_service}>
-                        { for props.services.iter().map(|s| html! { <option value={s.clone()} selected={*s == d.service}>{s.clone()}</option> }) }
+                        { for props.services.iter().map(|s| html! { <option value={s.clone()} selected={*s == d.service}>{if s.contains('/') { format!("Deployment {s}") } else { s.clone() }}</option> }) }
                     </select>
                 </label>
             </div>
             <fieldset class="traffic-control" data-testid="traffic-control">
-                <legend>{"Load on "}{d.service.clone()}</legend>
+                <legend>{load_on}</legend>
                 <label class="rps">
                     <span>{"Requests/s "}<output data-testid="rps-value">{*rps}</output></span>
                     <input type="range" min="0" max={MAX_SLIDER_RPS.to_string()} step="10" value={rps.to_string()} data-testid="rps-slider"
@@ -406,7 +499,7 @@ pub fn charts(props: &ChartsProps) -> Html {
                     </select>
                 </label>
                 <button data-testid="apply-load" onclick={on_apply}>{"Apply load"}</button>
-                <p class="hint">{"A constant load applies when you release the slider. Loads are recorded like any other action: time travel and share links replay them."}</p>
+                <p class="hint">{hint}</p>
             </fieldset>
             <p class="charts-summary" data-testid="charts-summary" role="status" aria-live="off">{summary_text}</p>
             <div class="chart-grid">

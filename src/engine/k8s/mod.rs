@@ -8,7 +8,8 @@
 //!   [`controllers`] (Deployment, ReplicaSet, DaemonSet), [`pods`] (the pod lifecycle),
 //!   [`kubelet`] (probe and back-off arithmetic), [`admission`] (LimitRange, ResourceQuota) and
 //!   [`kubectl`] (the commands).
-//! - [`load`]: a Deployment's load (`kubernetes.traffic`) as each pod's CPU usage;
+//! - [`load`]: a Deployment's load (`kubernetes.traffic`) as each pod's CPU usage; [`metrics`]:
+//!   each Deployment's one-minute metrics (replicas, utilisation, requests) for charts and goals;
 //!   [`horizontal`]: the HorizontalPodAutoscaler controller (15-second sync);
 //!   [`cluster_autoscaler`]: the Cluster Autoscaler for node groups; [`provisioner`]: a
 //!   Karpenter-style NodePool (cheapest instance type for the pending pods, consolidation);
@@ -34,6 +35,7 @@ pub mod kubelet;
 pub mod labels;
 pub mod load;
 pub mod manifest;
+pub mod metrics;
 pub mod model;
 pub mod netpol;
 pub mod node;

@@ -63,8 +63,9 @@ impl crate::engine::sim::Engine {
     }
 
     /// The minute metrics every scenario has, with or without traffic, for every minute boundary
-    /// up to and including `limit` that has none yet: `cluster/HourlyCost` and each service's
-    /// task counts, all as the cluster is now. The engine calls this with `limit` = just before
+    /// up to and including `limit` that has none yet: `cluster/HourlyCost`, each service's
+    /// task counts and each Kubernetes Deployment's replicas (`k8s/metrics.rs`), all as the
+    /// cluster is now. The engine calls this with `limit` = just before
     /// the time of a step it is about to run (nothing has changed since the previous step, so
     /// the state now is the state at those boundaries, with everything that happened at them),
     /// at the end of `run_until` and before a command applied directly. The figures are worked
@@ -90,6 +91,7 @@ impl crate::engine::sim::Engine {
                 m.put(HOURLY_COST, t, rate);
             }
             self.publish_task_counts(t);
+            self.k_publish_minute(t);
             t += MINUTE;
         }
         self.traffic.metrics.cost_next = t;
