@@ -103,3 +103,34 @@ test('calls between Services: a NetworkPolicy turns deliveries into timeouts, an
   await expect(calls.filter({ hasText: 'frontend (tenant-b) → backend (tenant-b) :8080' })).toContainText('all delivered');
   await page.getByTestId('kube-calls').screenshot({ path: test.info().outputPath('kube-calls.png') });
 });
+
+test('charts for a Deployment: pods, CPU against the HPA target, and a load from the slider', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto('/');
+  await expect(page.getByTestId('task-chip')).toHaveCount(6);
+  await page.getByTestId('scenario-picker').selectOption('example:k8s-autoscaling.json');
+  await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'example-opened');
+  await page.getByTestId('tab-charts').click();
+  // No ECS service here: the Deployment is charted.
+  await expect(page.getByTestId('charts-service')).toHaveValue('default/web');
+  await expect(page.locator('[data-testid=charts-service] option:checked')).toHaveText('Deployment default/web');
+  await expect(page.getByTestId('traffic-control').locator('legend')).toHaveText('Load on Deployment default/web');
+  const summary = page.getByTestId('charts-summary');
+  await expect(summary).toContainText('Deployment default/web at 00:00:00');
+  await expect(page.locator('.chart figcaption').nth(1)).toHaveText('Pods');
+  // Two pods at 20 requests/s × 10 ms of CPU: 200m of 1000m requested.
+  await page.getByTestId('speed').selectOption('4'); // 64×
+  await page.getByTestId('play').click();
+  await expect(summary).toContainText('CPU 20.0 % of requests (HPA target 60 %), 200m of 1000m', { timeout: 15_000 });
+  await expect(summary).toContainText('pods 2 desired, 2 ready, 0 not ready');
+  await expect(summary).toContainText('HPA 2–12 pods');
+  // 300 requests/s from the slider (a kubectl set load on the timeline): the HPA scales out.
+  const marks = await page.locator('[data-testid=timeline] .mark').count();
+  await page.getByTestId('rps-slider').fill('300');
+  await expect(page.locator('[data-testid=timeline] .mark')).toHaveCount(marks + 1);
+  await expect.poll(async () => Number(/pods (\d+) desired/.exec(await summary.textContent())?.[1] ?? 0), { timeout: 20_000 }).toBeGreaterThan(2);
+  await expect.poll(async () => Number((await page.getByTestId('clock').textContent()).slice(3, 5)), { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toContainText('Play');
+  await page.screenshot({ path: test.info().outputPath('eks-charts.png'), fullPage: true });
+});
