@@ -48,6 +48,14 @@ test('charts: a load from the slider raises CPU, the charts draw it, the axis fo
   await page.getByRole('button', { name: 'Details of i-01' }).click();
   await expect(page.getByTestId('details-used')).toContainText('In use now (traffic): 85 CPU units and');
   await page.keyboard.press('Escape');
+  // ... as the darker band inside the cards' bars (#0a3069), drawn over the reserved part.
+  const band = () => page.locator('canvas.cv-base').evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - 10) < 8 && Math.abs(d[i + 1] - 48) < 8 && Math.abs(d[i + 2] - 105) < 8) n++;
+    return n;
+  });
+  await expect.poll(band).toBeGreaterThan(50);
 
   // Up to 120 requests/s at max speed: CPU 80 %.
   await page.getByTestId('speed').selectOption('5');

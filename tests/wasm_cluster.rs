@@ -324,8 +324,10 @@ fn new_tasks_fly_stopped_ones_fade_and_reduced_motion_does_neither() {
     assert!(a.fades.iter().all(|f| !f.failed));
 
     // Terminating an instance: its task flashes red, and its card stays a moment as a ghost
-    // where it was.
+    // where it was; the card after it (i-06, same zone) does not move under the cross until the
+    // ghost is gone.
     let card_before = a.layout.card_of_instance(&a.snapshot, "i-05").map(|c| c.rect).expect("i-05 is drawn");
+    let next_card = a.layout.card_of_instance(&a.snapshot, "i-06").map(|c| c.rect).expect("i-06 is drawn");
     e.apply(Command::TerminateInstance { instance: "i-05".into() }).unwrap();
     e.run_until(201_000);
     let lost = Rc::new(e.snapshot());
@@ -333,10 +335,20 @@ fn new_tasks_fly_stopped_ones_fade_and_reduced_motion_does_neither() {
     a.update(lost.clone(), 732.0, 600.0, &history);
     assert!(a.fades.iter().any(|f| f.failed), "the lost task is a failure");
     assert_eq!(a.lost.iter().map(|c| (c.id.as_str(), c.rect)).collect::<Vec<_>>(), vec![("i-05", card_before)]);
+    assert_eq!(a.layout.card_of_instance(&a.snapshot, "i-06").map(|c| c.rect), Some(next_card), "i-06 stays put");
+    assert_eq!(a.layout.card_of_instance(&a.snapshot, "i-05").map(|c| c.rect), Some(card_before), "i-05's place is kept");
+    assert!(a.snapshot.instances.iter().any(|i| i.id == "i-05" && !i.agent_connected && i.tasks.is_empty()));
+    // The next frame's snapshot (only the clock moved) keeps the place too.
+    e.run_until(201_050);
+    a.update(Rc::new(e.snapshot()), 732.0, 600.0, &never);
+    assert_eq!(a.lost.len(), 1, "one ghost, not a second one for the kept card");
+    assert_eq!(a.layout.card_of_instance(&a.snapshot, "i-06").map(|c| c.rect), Some(next_card));
     a.tick(5000.0);
     assert!(a.animating());
     a.tick(5000.0 + cluster_view::canvas::LOST_MS + 1.0);
     assert!(a.lost.is_empty(), "the ghost card is gone");
+    assert!(!a.snapshot.instances.iter().any(|i| i.id == "i-05"), "and so is its place");
+    assert!(Rc::ptr_eq(&a.snapshot, &a.real));
 
     // Reduced motion: the same change happens without flights or fades.
     let mut r = Anim::new(before.clone(), 732.0, 600.0);

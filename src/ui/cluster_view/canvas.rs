@@ -117,7 +117,11 @@ pub const LOST_MS: f64 = 2200.0;
 
 /// Everything the canvases need between frames.
 pub struct Anim {
+    /// What is drawn: the latest snapshot, plus (for [`LOST_MS`]) the instances that just left,
+    /// as empty grey cards that keep their place under their ghost.
     pub snapshot: Rc<Snapshot>,
+    /// The latest snapshot as the page handed it over.
+    pub real: Rc<Snapshot>,
     pub layout: Layout,
     pub styles: Vec<ChipStyle>,
     /// Per chip: drawn by a flight, not by the base layer (yet).
@@ -146,7 +150,7 @@ impl Anim {
         let styles = chip_styles(&snapshot);
         let n = layout.chips.len();
         let usage = usage_permille(&snapshot);
-        Anim { snapshot, layout, styles, in_flight: vec![false; n], flights: Vec::new(), fades: Vec::new(), lost: Vec::new(), base_dirty: true, overlay_dirty: true, reduced_motion: false, selected: None, spot: HashMap::new(), usage, width, max_height, last_ts: 0.0 }
+        Anim { real: snapshot.clone(), snapshot, layout, styles, in_flight: vec![false; n], flights: Vec::new(), fades: Vec::new(), lost: Vec::new(), base_dirty: true, overlay_dirty: true, reduced_motion: false, selected: None, spot: HashMap::new(), usage, width, max_height, last_ts: 0.0 }
     }
 
     /// Moves to a new snapshot (or size), starting flights for tasks that appeared and fades for
@@ -154,7 +158,7 @@ impl Anim {
     /// without motion.
     pub fn update(&mut self, next: Rc<Snapshot>, width: f64, max_height: f64, failed: &dyn Fn(&str) -> Option<bool>) {
         let resized = (width - self.width).abs() >= 0.5 || (max_height - self.max_height).abs() >= 0.5;
-        if !resized && (Rc::ptr_eq(&self.snapshot, &next) || *self.snapshot == *next) {
+        if !resized && (Rc::ptr_eq(&self.real, &next) || *self.real == *next) {
             return;
         }
         let styles = chip_styles(&next);
@@ -165,28 +169,25 @@ impl Anim {
         }
         // The play loop hands over a snapshot every frame; most differ only in the clock. Keep
         // the layout (and the base picture) unless something drawn changed.
-        if !resized && same_structure(&self.snapshot, &next) {
+        if !resized && self.lost.is_empty() && same_structure(&self.snapshot, &next) {
             if styles != self.styles || !same_visuals(&self.snapshot, &next) {
                 self.base_dirty = true;
             }
             self.styles = styles;
-            self.snapshot = next;
+            self.snapshot = next.clone();
+            self.real = next;
             self.overlay_dirty = true;
             return;
         }
-        let layout = Layout::compute(&next, width, max_height);
-        let forward = next.time_ms >= self.snapshot.time_ms && next.scenario == self.snapshot.scenario && next.seed == self.snapshot.seed;
+        let forward = next.time_ms >= self.real.time_ms && next.scenario == self.real.scenario && next.seed == self.real.seed;
         let motion = forward && !self.reduced_motion;
-        let mut in_flight = vec![false; layout.chips.len()];
-        let mut flights = Vec::new();
-        let mut fades = std::mem::take(&mut self.fades);
         let mut lost = std::mem::take(&mut self.lost);
         if motion {
             // Instances that left: a ghost card where each was (one pass over each list: this
             // runs on every relayout, with hundreds of instances).
-            if next.instances.len() < self.snapshot.instances.len() || self.snapshot.instances.iter().zip(&next.instances).any(|(a, b)| a.id != b.id) {
+            if next.instances.len() < self.real.instances.len() || self.real.instances.iter().zip(&next.instances).any(|(a, b)| a.id != b.id) {
                 let still: std::collections::BTreeSet<&str> = next.instances.iter().map(|i| i.id.as_str()).collect();
-                for inst in self.snapshot.instances.iter().filter(|i| !still.contains(i.id.as_str())) {
+                for inst in self.real.instances.iter().filter(|i| !still.contains(i.id.as_str())) {
                     if lost.len() >= MAX_FLIGHTS {
                         break;
                     }
@@ -195,6 +196,17 @@ impl Anim {
                     }
                 }
             }
+        } else {
+            lost.clear();
+        }
+        // While a ghost shows, its instance keeps its place as an empty grey card, so the cards
+        // after it do not move under the cross until it is gone (then `tick` lays out again).
+        let shown = if lost.is_empty() { next.clone() } else { Rc::new(with_lost_cards(&next, &self.snapshot, &lost)) };
+        let layout = Layout::compute(&shown, width, max_height);
+        let mut in_flight = vec![false; layout.chips.len()];
+        let mut flights = Vec::new();
+        let mut fades = std::mem::take(&mut self.fades);
+        if motion {
             // Flights under way keep going, towards wherever their chip is now.
             for f in std::mem::take(&mut self.flights) {
                 if let Some(&i) = layout.chip_of.get(&f.task) {
@@ -240,10 +252,10 @@ impl Anim {
             }
         } else {
             fades.clear();
-            lost.clear();
         }
         self.lost = lost;
-        self.snapshot = next;
+        self.snapshot = shown;
+        self.real = next;
         self.layout = layout;
         self.styles = styles;
         self.in_flight = in_flight;
@@ -284,9 +296,58 @@ impl Anim {
         for c in &mut self.lost {
             c.start.get_or_insert(ts);
         }
+        let had_lost = !self.lost.is_empty();
         self.lost.retain(|c| c.start.is_some_and(|s| ts - s < LOST_MS));
+        if had_lost && self.lost.is_empty() && !Rc::ptr_eq(&self.snapshot, &self.real) {
+            self.drop_lost_cards();
+        }
         self.overlay_dirty = true;
     }
+
+    /// The ghosts are gone: lay the latest snapshot out without their places (flights under way
+    /// go on towards wherever their chip is now).
+    fn drop_lost_cards(&mut self) {
+        let layout = Layout::compute(&self.real, self.width, self.max_height);
+        let mut in_flight = vec![false; layout.chips.len()];
+        let flights: Vec<Flight> = std::mem::take(&mut self.flights)
+            .into_iter()
+            .filter_map(|f| {
+                let i = *layout.chip_of.get(&f.task)?;
+                if let Some(x) = in_flight.get_mut(i) {
+                    *x = true;
+                }
+                Some(Flight { chip: i, ..f })
+            })
+            .collect();
+        self.flights = flights;
+        self.in_flight = in_flight;
+        self.layout = layout;
+        self.snapshot = self.real.clone();
+        self.base_dirty = true;
+    }
+}
+
+/// `next` with the instances of `lost` put back where `shown` (the picture before) had them: empty,
+/// unreachable cards that hold their place while their ghost shows.
+fn with_lost_cards(next: &Snapshot, shown: &Snapshot, lost: &[LostCard]) -> Snapshot {
+    let mut out = next.clone();
+    for c in lost {
+        if out.instances.iter().any(|i| i.id == c.id) {
+            continue;
+        }
+        let Some(old) = shown.instances.iter().find(|i| i.id == c.id) else { continue };
+        let mut card = old.clone();
+        card.tasks.clear();
+        card.agent_connected = false;
+        card.remaining_cpu = card.registered_cpu;
+        card.remaining_memory = card.registered_memory;
+        card.used_ports.clear();
+        // Before the first instance that came after it in the picture before.
+        let after: std::collections::BTreeSet<&str> = shown.instances.iter().skip_while(|i| i.id != c.id).skip(1).map(|i| i.id.as_str()).collect();
+        let at = out.instances.iter().position(|i| after.contains(&i.id.as_str())).unwrap_or(out.instances.len());
+        out.instances.insert(at, card);
+    }
+    out
 }
 
 /// Same instances, tasks and waiting groups in the same places: the layout still holds.
@@ -615,9 +676,11 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
         }
         ctx.stroke();
     }
-    // Track first, then the used part over it.
-    for pass in [true, false] {
-        for ((colour, grey), rects) in bar_fills.iter().filter(|((c, _), _)| (*c == "#eaeef2") == pass) {
+    // The track first, then the reserved part, then the band in use (traffic) over it: by layer,
+    // not by colour (the map orders colours by name, and USED sorts before ACCENT).
+    let layer = |c: &str| if c == "#eaeef2" { 0 } else if c == USED { 2 } else { 1 };
+    for pass in 0..3 {
+        for ((colour, grey), rects) in bar_fills.iter().filter(|((c, _), _)| layer(c) == pass) {
             ctx.set_global_alpha(card_alpha(*grey));
             ctx.set_fill_style_str(colour);
             ctx.begin_path();
