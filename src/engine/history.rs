@@ -53,6 +53,8 @@ pub enum Outcome {
     Invalid(Vec<Diagnostic>),
     /// Registered `key`; `service` (empty if the cluster has no service) now runs it.
     Deployed { key: String, service: String, warnings: Vec<Diagnostic> },
+    /// A Kubernetes manifest was applied (`kubectl apply`): the objects, as `deployment/web`.
+    Applied { objects: Vec<String>, warnings: Vec<Diagnostic> },
 }
 
 impl Outcome {
@@ -72,9 +74,26 @@ pub fn deploy_target(engine: &Engine, family: &str) -> Option<String> {
         .map(|s| s.name.clone())
 }
 
-/// Validate a task definition text; if it is valid, register it and point the service running
-/// its family (else the first service) at the new revision.
+/// Whether the editor's `text` is a Kubernetes manifest (YAML) rather than a task definition
+/// (JSON): in a scenario with Kubernetes, anything that does not start with `{`.
+pub fn is_manifest(engine: &Engine, text: &str) -> bool {
+    engine.kube_enabled() && !text.trim_start().starts_with('{')
+}
+
+/// Deploy the editor's text: a Kubernetes manifest is applied (`kubectl apply -f -`), a task
+/// definition is validated, registered, and the service running its family (else the first
+/// service) is pointed at the new revision.
 pub fn deploy(engine: &mut Engine, text: &str) -> Outcome {
+    if is_manifest(engine, text) {
+        let parsed = crate::engine::k8s::manifest::parse(text);
+        if parsed.has_errors() {
+            return Outcome::Invalid(parsed.diagnostics);
+        }
+        return match engine.apply_manifest(text) {
+            Ok(objects) => Outcome::Applied { objects, warnings: parsed.diagnostics },
+            Err(e) => Outcome::Failed(e),
+        };
+    }
     let parsed = parse_task_definition(text);
     let Some(td) = parsed.task_definition else {
         return Outcome::Invalid(parsed.diagnostics);

@@ -526,6 +526,28 @@ impl Engine {
         self.record_minute_metrics_through(self.now);
     }
 
+    /// `kubectl apply -f -` with `text` now, as [`Engine::apply`] carries out a command; the
+    /// objects applied (`deployment/web`), or why not.
+    pub fn apply_manifest(&mut self, text: &str) -> Result<Vec<String>, String> {
+        self.record_minute_metrics_through(self.now);
+        let r = if self.kube.enabled {
+            // What `kubectl apply` (Command::Kubectl) does, keeping the objects' names.
+            let r = self.k_apply_text(text, "manifest");
+            self.kube_reconcile();
+            r
+        } else {
+            Err("this scenario has no Kubernetes cluster (add a \"kubernetes\" section)".into())
+        };
+        self.reconcile_all();
+        self.trim_journal();
+        r
+    }
+
+    /// Whether the scenario has a Kubernetes cluster.
+    pub fn kube_enabled(&self) -> bool {
+        self.kube.enabled
+    }
+
     /// Carry out a command now. Errors are returned (and not logged), for shells that show them.
     pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
         self.record_minute_metrics_through(self.now);

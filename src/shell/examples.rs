@@ -79,7 +79,7 @@ fn named_files(v: &Value, out: &mut Vec<String>) {
 }
 
 /// The example as a scene at its start: its text, the files it names, its seed, and in the
-/// editor its first task definition (empty for a Kubernetes-only scenario).
+/// editor its first task definition (for a Kubernetes-only scenario, its first manifest).
 pub fn scene(file: &str) -> Result<Scene, String> {
     let text = bundled(file)?;
     let v: Value = serde_json::from_str(text).map_err(|e| format!("{file}: {e}"))?;
@@ -93,12 +93,19 @@ pub fn scene(file: &str) -> Result<Scene, String> {
     let lookup = |name: &str| files.get(name).cloned().ok_or_else(|| format!("{name} is not bundled with the page"));
     let scenario = parse_scenario(text, &lookup)
         .map_err(|d| d.iter().find(|d| d.is_error()).or(d.first()).map(|d| d.render(file)).unwrap_or_default())?;
-    let editor = match v.get("taskDefinitions").and_then(|t| t.get(0)) {
-        Some(first) => match first.get("file").and_then(Value::as_str) {
+    // The editor: the first task definition, else (Kubernetes) the first manifest, YAML.
+    let first_manifest = v.get("kubernetes").and_then(|k| k.get("manifests")).and_then(|m| m.get(0));
+    let editor = match (v.get("taskDefinitions").and_then(|t| t.get(0)), first_manifest) {
+        (Some(first), _) => match first.get("file").and_then(Value::as_str) {
             Some(name) => files.get(name).cloned().unwrap_or_default(),
             None => serde_json::to_string_pretty(first).unwrap_or_default(),
         },
-        None => String::new(),
+        (None, Some(m)) => match (m.get("file").and_then(Value::as_str), m.as_str()) {
+            (Some(name), _) => files.get(name).cloned().unwrap_or_default(),
+            (None, Some(text)) => text.to_string(),
+            (None, None) => String::new(),
+        },
+        (None, None) => String::new(),
     };
     Ok(Scene::new(text, files, scenario.seed, &editor))
 }

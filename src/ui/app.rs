@@ -36,6 +36,8 @@ pub enum DeployStatus {
     None,
     Invalid(Vec<Diagnostic>),
     Deployed { key: String, service: String, warnings: Vec<Diagnostic> },
+    /// A Kubernetes manifest was applied: the objects (`deployment/web`).
+    Applied { objects: Vec<String>, warnings: Vec<Diagnostic> },
     Failed(String),
 }
 
@@ -558,6 +560,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                 Outcome::Failed(e) => DeployStatus::Failed(e),
                 Outcome::Invalid(d) => DeployStatus::Invalid(d),
                 Outcome::Deployed { key, service, warnings } => DeployStatus::Deployed { key, service, warnings },
+                Outcome::Applied { objects, warnings } => DeployStatus::Applied { objects, warnings },
             });
         })
     };
@@ -810,7 +813,8 @@ fn sandbox(props: &SandboxProps) -> Html {
                         } else if *tab == SideTab::Services {
                             <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} />
                         } else if editor_shown {
-                            <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
+                            <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command}
+                                manifest={crate::engine::history::is_manifest(sim.borrow().engine(), &text)} />
                         }
                     </div>
                     <EventLog log={event_index} {generation} on_select={Some(on_seek)} />

@@ -8,7 +8,6 @@
 use std::rc::Rc;
 
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -207,13 +206,15 @@ impl Ranged for TimeAxis {
 }
 
 fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines: &[(String, RGBColor, f64)], y_min_top: f64, unit: &str) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let backend = super::chart_backend::MeasuredCanvas::new(canvas.clone()).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
     let x_max = (now.max(60_000)) as f64;
     let top = lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).chain(hlines.iter().map(|h| h.2)).fold(y_min_top, f64::max) * 1.1;
     let mut chart = ChartBuilder::on(&root)
         .margin(6)
+        // Room for the last time label, centred on the right edge.
+        .margin_right(18)
         .x_label_area_size(20)
         .y_label_area_size(54)
         .build_cartesian_2d(TimeAxis { inner: (0f64..x_max).into(), ticks: time_ticks(x_max, 6) }, 0f64..top)
@@ -232,32 +233,55 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines
         .label_style(("sans-serif", 11).into_font().color(&RGBColor(0x33, 0x33, 0x33)))
         .draw()
         .map_err(|e| format!("{e:?}"))?;
-    for (label, color, y) in hlines {
-        let c = *color;
-        chart
-            .draw_series(LineSeries::new(vec![(0.0, *y), (x_max, *y)], c.stroke_width(1)))
-            .map_err(|e| format!("{e:?}"))?
-            .label(label.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], c));
+    for (_, color, y) in hlines {
+        chart.draw_series(LineSeries::new(vec![(0.0, *y), (x_max, *y)], color.stroke_width(1))).map_err(|e| format!("{e:?}"))?;
     }
     for l in lines {
-        let c = l.color;
-        chart
-            .draw_series(LineSeries::new(l.points.iter().map(|(t, v)| (*t as f64, *v)), c.stroke_width(2)))
-            .map_err(|e| format!("{e:?}"))?
-            .label(l.label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 12, y)], c.stroke_width(2)));
+        chart.draw_series(LineSeries::new(l.points.iter().map(|(t, v)| (*t as f64, *v)), l.color.stroke_width(2))).map_err(|e| format!("{e:?}"))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(0xcc, 0xcc, 0xcc))
-        .label_font(("sans-serif", 11))
-        .draw()
-        .map_err(|e| format!("{e:?}"))?;
     root.present().map_err(|e| format!("{e:?}"))?;
+    // The legend, drawn here rather than by plotters: plotters sizes its legend box by measuring
+    // the text in a styled <span>, which the page's Content-Security-Policy refuses.
+    let mut items: Vec<(&str, RGBColor, f64)> = hlines.iter().map(|(label, c, _)| (label.as_str(), *c, 1.0)).collect();
+    items.extend(lines.iter().map(|l| (l.label, l.color, 2.0)));
+    let ctx = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()).ok_or("no 2D context")?;
+    draw_legend(&ctx, 6.0 + 54.0 + 6.0, 6.0 + 4.0, &items);
     Ok(())
+}
+
+/// A legend box at (`x`, `y`): one row per line, a short stroke in its colour and its label,
+/// measured with the canvas (no DOM).
+fn draw_legend(ctx: &web_sys::CanvasRenderingContext2d, x: f64, y: f64, items: &[(&str, RGBColor, f64)]) {
+    if items.is_empty() {
+        return;
+    }
+    const ROW: f64 = 14.0;
+    const PAD: f64 = 5.0;
+    const KEY: f64 = 14.0;
+    ctx.set_font("11px sans-serif");
+    let text_w = items.iter().map(|(label, _, _)| ctx.measure_text(label).map(|m| m.width()).unwrap_or(0.0)).fold(0.0, f64::max);
+    let (w, h) = (PAD * 3.0 + KEY + text_w, PAD * 2.0 + ROW * items.len() as f64);
+    ctx.set_global_alpha(0.85);
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(x, y, w, h);
+    ctx.set_global_alpha(1.0);
+    ctx.set_stroke_style_str("#cccccc");
+    ctx.set_line_width(1.0);
+    ctx.stroke_rect(x + 0.5, y + 0.5, w, h);
+    ctx.set_text_baseline("middle");
+    ctx.set_text_align("left");
+    for (i, (label, c, width)) in items.iter().enumerate() {
+        let cy = y + PAD + ROW * i as f64 + ROW / 2.0;
+        let colour = format!("rgb({},{},{})", c.0, c.1, c.2);
+        ctx.set_stroke_style_str(&colour);
+        ctx.set_line_width(*width);
+        ctx.begin_path();
+        ctx.move_to(x + PAD, cy);
+        ctx.line_to(x + PAD + KEY, cy);
+        ctx.stroke();
+        ctx.set_fill_style_str("#333333");
+        let _ = ctx.fill_text(label, x + PAD * 2.0 + KEY, cy);
+    }
 }
 
 /// The accessible summary of the live values (the last traffic second) of `service`.
@@ -510,6 +534,7 @@ pub fn charts(props: &ChartsProps) -> Html {
                     </figure>
                 }) }
             </div>
+            <p class="hint" data-testid="charts-first-minute" hidden={d.now >= 60_000}>{"The charts get one point per virtual minute: the first appears at 00:01:00."}</p>
             <p class="charts-axis" data-testid="charts-axis">{format!("Time axis: 00:00 to {} (virtual).", crate::engine::time::Clock(d.now - d.now % 1000))}</p>
         </section>
     }

@@ -1,4 +1,5 @@
-//! The task-definition editor: JSON text, Deploy, and errors with line:col (click one to put the
+//! The task-definition editor: JSON text (or, in a Kubernetes scenario, a manifest in YAML that
+//! Deploy applies with `kubectl apply`), Deploy, and errors with line:col (click one to put the
 //! cursor there). The text is never replaced by the app, so nothing the learner typed is lost.
 //!
 //! Live check: a moment after the learner stops typing ([`LIVE_CHECK_MS`]) the text gets the same
@@ -32,12 +33,26 @@ pub struct Props {
     pub status: DeployStatus,
     pub snapshot: Rc<Snapshot>,
     pub on_command: Callback<Command>,
+    /// The text is a Kubernetes manifest (YAML, deployed with `kubectl apply`), not a task
+    /// definition (`history::is_manifest`).
+    #[prop_or_default]
+    pub manifest: bool,
 }
 
 /// The snapshot compares by pointer (the page hands over a new one only when the engine changed).
 impl PartialEq for Props {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.snapshot, &o.snapshot) && self.text == o.text && self.status == o.status && self.on_change == o.on_change && self.on_deploy == o.on_deploy && self.on_command == o.on_command
+        Rc::ptr_eq(&self.snapshot, &o.snapshot) && self.manifest == o.manifest && self.text == o.text && self.status == o.status && self.on_change == o.on_change && self.on_deploy == o.on_deploy && self.on_command == o.on_command
+    }
+}
+
+/// What Deploy would find wrong with `text`: the task definition check, or for a Kubernetes
+/// manifest the API server's checks (`k8s::manifest`), each with line:col.
+fn check_text(text: &str, manifest: bool) -> Vec<Diagnostic> {
+    if manifest {
+        crate::engine::k8s::manifest::parse(text).diagnostics
+    } else {
+        crate::engine::taskdef::parse_task_definition(text).diagnostics
     }
 }
 
@@ -183,10 +198,10 @@ pub fn editor(props: &Props) -> Html {
     let live = use_state(|| None::<(AttrValue, Rc<Vec<Diagnostic>>)>);
     {
         let live = live.clone();
-        use_effect_with(props.text.clone(), move |text| {
-            let text = text.clone();
+        use_effect_with((props.text.clone(), props.manifest), move |(text, manifest)| {
+            let (text, manifest) = (text.clone(), *manifest);
             let check = gloo::timers::callback::Timeout::new(LIVE_CHECK_MS, move || {
-                let found = crate::engine::taskdef::parse_task_definition(&text).diagnostics;
+                let found = check_text(&text, manifest);
                 live.set(Some((text, Rc::new(found))));
             });
             move || drop(check)
@@ -233,11 +248,12 @@ pub fn editor(props: &Props) -> Html {
         let refused = refused.clone();
         let live = live.clone();
         let text = props.text.clone();
+        let manifest = props.manifest;
         Callback::from(move |_| {
             show_refused(&refused, None);
             // Deploy checks at once: the list below matches what Deploy found.
             if live.as_ref().map(|(t, _)| t) != Some(&text) {
-                live.set(Some((text.clone(), Rc::new(crate::engine::taskdef::parse_task_definition(&text).diagnostics))));
+                live.set(Some((text.clone(), Rc::new(check_text(&text, manifest)))));
             }
             cb.emit(());
         })
@@ -257,6 +273,14 @@ pub fn editor(props: &Props) -> Html {
         DeployStatus::Deployed { key, service, warnings } => html! {
             <div class="diagnostics" data-testid="deployed" role="status">
                 <p class="ok">{ if service.is_empty() { format!("Registered {key}.") } else { format!("Registered {key}; service {service} now runs it.") } }</p>
+                if !warnings.is_empty() {
+                    <p class="muted">{format!("With {} warning(s), listed below.", warnings.len())}</p>
+                }
+            </div>
+        },
+        DeployStatus::Applied { objects, warnings } => html! {
+            <div class="diagnostics" data-testid="deployed" role="status">
+                <p class="ok">{ if objects.is_empty() { "Applied: the manifest has no objects.".to_string() } else { format!("Applied {} (kubectl apply).", objects.join(", ")) } }</p>
                 if !warnings.is_empty() {
                     <p class="muted">{format!("With {} warning(s), listed below.", warnings.len())}</p>
                 }
@@ -289,11 +313,11 @@ pub fn editor(props: &Props) -> Html {
         html! { <DesiredCount key={s.name.clone()} service={s.name.clone()} desired={s.desired} on_command={props.on_command.clone()} /> }
     });
     html! {
-        <section class="editor" aria-label="Task definition editor">
-            <h2>{"Task definition (register-task-definition JSON)"}</h2>
+        <section class="editor" aria-label={if props.manifest { "Kubernetes manifest editor" } else { "Task definition editor" }}>
+            <h2>{ if props.manifest { "Kubernetes manifest (kubectl apply YAML)" } else { "Task definition (register-task-definition JSON)" } }</h2>
             <div class="editor-body">
                 <pre class="gutter" ref={gutter_ref} aria-hidden="true" data-testid="editor-gutter">{(*gutter_html).clone()}</pre>
-                <textarea ref={area} data-testid="taskdef-editor" spellcheck="false" wrap="off" aria-label="Task definition JSON" {oninput} {onscroll} rows="18" />
+                <textarea ref={area} data-testid="taskdef-editor" data-language={if props.manifest { "yaml" } else { "json" }} spellcheck="false" wrap="off" aria-label={if props.manifest { "Kubernetes manifest YAML" } else { "Task definition JSON" }} {oninput} {onscroll} rows="18" />
             </div>
             <div ref={refused} class="diagnostics" data-testid="paste-refused" role="alert"></div>
             <div class="editor-actions">

@@ -2,6 +2,7 @@
 //! orchestration logic stays in `crate::engine`.
 
 pub mod app;
+pub mod chart_backend;
 pub mod charts;
 mod cluster_view;
 pub mod controls;
