@@ -134,3 +134,34 @@ test('charts for a Deployment: pods, CPU against the HPA target, and a load from
   await expect(page.getByTestId('play')).toContainText('Play');
   await page.screenshot({ path: test.info().outputPath('eks-charts.png'), fullPage: true });
 });
+
+test('a Kubernetes example edits its manifest: checked as YAML with line:col, applied by Deploy', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto('/');
+  await expect(page.getByTestId('task-chip')).toHaveCount(6);
+  await page.getByTestId('scenario-picker').selectOption('example:k8s-deployment.json');
+  await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'example-opened');
+  await page.getByTestId('tab-editor').click();
+  const editor = page.getByTestId('taskdef-editor');
+  await expect(page.locator('section.editor h2')).toHaveText('Kubernetes manifest (kubectl apply YAML)');
+  await expect(editor).toHaveAttribute('data-language', 'yaml');
+  const original = await editor.inputValue();
+  expect(original).toContain('kind: Deployment');
+  expect(original).toContain('replicas: 6');
+  // The manifest as it opens has nothing wrong with it.
+  await expect(page.getByTestId('live-check')).toHaveAttribute('data-errors', '0', { timeout: 5_000 });
+  // A string where a number belongs: the API server's check, at its line and column.
+  await editor.fill(original.replace('replicas: 6', 'replicas: six'));
+  const error = page.getByTestId('diag-error').first();
+  await expect(error).toContainText('line 6, col 13');
+  await expect(page.getByTestId('gutter-ln-err')).toHaveAttribute('data-line', '6');
+  await page.getByTestId('deploy').click();
+  await expect(page.getByTestId('diagnostics')).toContainText('Not deployed: 1 error(s)');
+  // Nine replicas, applied as kubectl apply would: three more pods.
+  await editor.fill(original.replace('replicas: 6', 'replicas: 9'));
+  await page.getByTestId('deploy').click();
+  await expect(page.getByTestId('deployed')).toHaveText('Applied poddisruptionbudget/web, deployment/web (kubectl apply).');
+  await page.getByTestId('play').click();
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(9, { timeout: 20_000 });
+  await page.screenshot({ path: test.info().outputPath('eks-manifest-editor.png'), fullPage: true });
+});

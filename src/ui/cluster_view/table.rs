@@ -131,7 +131,7 @@ pub fn render(s: &Snapshot, on_command: &Callback<Command>, open: &Callback<Sele
                 <h3>{az.clone()}
                     if down { <span class="cv-badge err">{"DOWN"}</span> }
                     <button class="small" data-testid={format!("az-toggle-{az}")} onclick={toggle} title={if down { "Bring the zone back" } else { "Take the whole zone down: its instances become unreachable" }}>
-                        { if down { "Recover" } else { "Outage" } }
+                        { if down { "Recover the zone" } else { "Take the zone down" } }
                     </button>
                 </h3>
                 <table class="cv-table">
