@@ -65,7 +65,7 @@ fn each_example_opens_as_the_file_on_disk_would_run() {
 }
 
 #[test]
-fn the_editor_starts_with_the_first_task_definition_or_empty_for_kubernetes() {
+fn the_editor_starts_with_the_first_task_definition_or_manifest() {
     let first = scene("first-page.json").expect("first page");
     assert_eq!(first.editor, read("taskdefs/web.json").expect("web.json"));
     assert_eq!(first.files.keys().cloned().collect::<Vec<_>>(), vec!["taskdefs/web.json".to_string()]);
@@ -79,7 +79,8 @@ fn the_editor_starts_with_the_first_task_definition_or_empty_for_kubernetes() {
     assert!(lab.editor.contains("\"family\""), "inline task definition shown: {}", lab.editor);
     assert!(lab.files.is_empty());
     let k8s = scene("k8s-deployment.json").expect("k8s");
-    assert_eq!(k8s.editor, "");
+    // A Kubernetes example: its first manifest, the YAML Deploy applies.
+    assert_eq!(k8s.editor, read("k8s/web.yaml").expect("yaml"));
     assert_eq!(k8s.files, BTreeMap::from([("k8s/web.yaml".to_string(), read("k8s/web.yaml").expect("yaml"))]));
 }
 

@@ -353,3 +353,27 @@ fn minute_metrics_without_traffic_are_the_same_live_and_replayed() {
     }
     assert_eq!(series(&straight_run(&start, h.journal(), 12 * MIN)), live);
 }
+
+#[test]
+fn a_drained_instances_tasks_are_replaced_and_say_why() {
+    // ECS replaces a DRAINING instance's service tasks under the deployment limits, like an old
+    // revision; the stop reason names the drain, not a deployment.
+    let sc = scenario(FIRST_PAGE);
+    let mut h = History::new(sc.start(None));
+    h.advance_to(30 * S);
+    let on_i01: Vec<String> = h.engine().instances().get("i-01").map(|i| i.tasks.iter().cloned().collect()).unwrap_or_default();
+    assert_eq!(on_i01.len(), 1, "{on_i01:?}");
+    assert_eq!(h.input(Input::Command(Command::DrainInstance { instance: "i-01".into() })), Outcome::Done);
+    h.advance_to(3 * MIN);
+    let reasons: Vec<String> = h
+        .engine()
+        .events()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            berth::engine::event::EventKind::TaskStopping { task, reason, .. } if on_i01.contains(task) => Some(reason.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reasons, vec!["Container instance i-01 is draining: replaced on another instance".to_string()]);
+    assert!(!h.engine().events().iter().any(|e| matches!(&e.kind, berth::engine::event::EventKind::TaskStopping { reason, .. } if reason.starts_with("Deployment:"))));
+}

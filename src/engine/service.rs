@@ -255,14 +255,24 @@ impl Engine {
         } else {
             let counts = Counts { desired, old_healthy: old_healthy.len() as u32, old_other: old_other.len() as u32, new_healthy, new_other };
             let step = deployment::step(&svc.config, counts, starting || stopping || !can_launch);
-            let reason = format!("Deployment: replaced by {}", primary.task_definition);
+            // "Old" covers a task of the current revision on a DRAINING instance too (ECS replaces
+            // those under the same minimum healthy / maximum percent): say which it is.
+            let reason = |me: &Self, id: &str| -> String {
+                let t = me.tasks.get(id);
+                match t.and_then(|t| t.instance.clone()).filter(|_| t.is_some_and(|t| t.task_definition == primary.task_definition)) {
+                    Some(instance) if me.on_draining_instance(&Some(instance.clone())) => format!("Container instance {instance} is draining: replaced on another instance"),
+                    _ => format!("Deployment: replaced by {}", primary.task_definition),
+                }
+            };
             for id in old_other.iter().take(step.stop_old_other as usize) {
-                self.request_stop(id, "ServiceSchedulerInitiated", &reason);
+                let why = reason(self, id);
+                self.request_stop(id, "ServiceSchedulerInitiated", &why);
                 stopped += 1;
             }
             for _ in 0..step.stop_old_healthy {
                 let Some(victim) = self.choose_victim(name, &svc, |id| old_healthy.iter().any(|o| o == id)) else { break };
-                self.request_stop(&victim, "ServiceSchedulerInitiated", &reason);
+                let why = reason(self, &victim);
+                self.request_stop(&victim, "ServiceSchedulerInitiated", &why);
                 stopped += 1;
             }
             to_start = step.start_new;
