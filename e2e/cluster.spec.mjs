@@ -133,7 +133,8 @@ test('a task that cannot be placed: Why pending? names the check and the numbers
   await clickCanvas(page, 100, PENDING_H / 2);
   const why = page.getByTestId('why-pending');
   await expect(why).toBeVisible();
-  await expect(page.getByTestId('details-title')).toHaveText('Pending: web');
+  await expect(page.getByTestId('details-title')).toHaveText('Unplaced: web');
+  await expect(why.locator('h3')).toHaveText('Why not placed?');
   await expect(why.getByTestId('why-row')).toHaveCount(6);
   await expect(why.locator('[data-testid=why-row][data-winner=true]')).toHaveCount(0);
   await expect(why).toContainText('needs 1024 CPU units, 0 free');

@@ -539,7 +539,9 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
     set_dash(ctx, &[]);
     ctx.set_fill_style_str(INK);
     ctx.set_font("600 12px system-ui, sans-serif");
-    let _ = ctx.fill_text("Pending", 10.0, 23.0);
+    // ECS: tasks no instance could take are "unplaced" (its pendingCount means placed and still
+    // starting); Kubernetes: an unscheduled pod is Pending.
+    let _ = ctx.fill_text(if words.kube { "Pending" } else { "Unplaced" }, 10.0, 23.0);
     if l.pending.is_empty() {
         ctx.set_fill_style_str(MUTED);
         ctx.set_font("12px system-ui, sans-serif");

@@ -179,7 +179,7 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
         Some(d) => why::render(&WhyTable::of(d), "Why here?", "why-here", open_instance),
         None => html! {
             <section class="cv-why" data-testid="why-here"><h3>{"Why here?"}</h3>
-                <p class="cv-muted">{ if s.kube.as_ref().is_some_and(|k| k.pods.iter().any(|p| p.name == id)) { "A Kubernetes pod: the kube-scheduler placed it. Its podScheduled event in the log names the node and the winning scores (see docs/kubernetes.md)." } else if t.is_some_and(|t| t.instance.is_none()) { "Fargate tasks are not placed on your instances: Fargate spreads a service's tasks across the Availability Zones it may use." } else { "Only the newest 256 placements keep their full explanation (each lists every instance); this task was placed before those. Its placement event in the log still says which rule decided." } }</p>
+                <p class="cv-muted">{ if s.kube.as_ref().is_some_and(|k| k.pods.iter().any(|p| p.name == id)) { "A Kubernetes pod: the kube-scheduler placed it. Its podScheduled event in the log names the node and the winning scores (see docs/kubernetes.md)." } else if t.is_none() { "This task has stopped: the full explanation is kept for tasks that still run. Its placement event in the history below says which rule decided." } else if t.is_some_and(|t| t.instance.is_none()) { "Fargate tasks are not placed on your instances: Fargate spreads a service's tasks across the Availability Zones it may use." } else { "Only the newest 256 placements keep their full explanation (each lists every instance); this task was placed before those. Its placement event in the log still says which rule decided." } }</p>
             </section>
         },
     };
@@ -234,8 +234,12 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
 
 fn pending(group: &str, c: &Ctx) -> (String, Html) {
     let s = c.snapshot;
+    // ECS has no "pending" for these (its pendingCount is placed tasks still starting): they are
+    // unplaced. Kubernetes calls an unscheduled pod Pending.
+    let kube = Words::of(s).kube;
+    let (lane, question) = if kube { ("Pending", "Why pending?") } else { ("Unplaced", "Why not placed?") };
     let Some(u) = s.unplaced.iter().find(|u| u.group == group) else {
-        return ("Pending".to_string(), html! { <p data-testid="details-gone">{"These tasks have been placed (or are no longer wanted)."}</p> });
+        return (lane.to_string(), html! { <p data-testid="details-gone">{"These tasks have been placed (or are no longer wanted)."}</p> });
     };
     let name = u.service.clone().unwrap_or_else(|| u.group.clone());
     let open_instance = {
@@ -243,8 +247,8 @@ fn pending(group: &str, c: &Ctx) -> (String, Html) {
         Callback::from(move |i: String| open.emit(Selection::Instance(i)))
     };
     let why = match &u.decision {
-        Some(d) => why::render(&WhyTable::of(d), "Why pending?", "why-pending", open_instance),
-        None => html! { <section class="cv-why" data-testid="why-pending"><h3>{"Why pending?"}</h3><p>{u.reason.clone()}</p></section> },
+        Some(d) => why::render(&WhyTable::of(d), question, "why-pending", open_instance),
+        None => html! { <section class="cv-why" data-testid="why-pending"><h3>{question}</h3><p>{u.reason.clone()}</p></section> },
     };
     let body = html! {
         <>
@@ -252,7 +256,7 @@ fn pending(group: &str, c: &Ctx) -> (String, Html) {
             { why }
         </>
     };
-    (format!("Pending: {name}"), body)
+    (format!("{lane}: {name}"), body)
 }
 
 fn fargate(az: &str, c: &Ctx) -> (String, Html) {

@@ -412,8 +412,9 @@ pub fn cluster_view(props: &Props) -> Html {
         html! {
             <li data-testid="service-summary" data-service={v.name.clone()}>
                 <span class={classes!("swatch", "cv-swatch", format!("c{}", colour_slot(&v.name)))}></span>
-                <strong>{&v.name}</strong>{format!(" {} — desired {}, running {}, pending {}", v.task_definition, v.desired, v.running, v.pending)}
-                if v.unplaced > 0 { <span class="warn cv-warn">{format!(", {} unplaced", v.unplaced)}</span> }
+                <strong>{&v.name}</strong>{format!(" {} — desired {}, running {}, ", v.task_definition, v.desired, v.running)}
+                <span title="pendingCount: placed, not RUNNING yet (PROVISIONING, PENDING, ACTIVATING)">{format!("pending {}", v.pending)}</span>
+                if v.unplaced > 0 { <span class="warn cv-warn" title="Tasks no instance could take: see the Unplaced lane">{format!(", {} unplaced", v.unplaced)}</span> }
                 <span class="muted cv-muted">{format!(" · {}", if v.strategy.is_empty() { "Fargate AZ spread".to_string() } else { v.strategy.join(" → ") })}</span>
                 if v.rollout_state != "COMPLETED" && !v.rollout_state.is_empty() {
                     <span class={classes!("rollout", (v.rollout_state == "FAILED").then_some("warn"))} data-testid="rollout">{format!(" · deployment {}", v.rollout_state)}</span>
@@ -435,7 +436,7 @@ pub fn cluster_view(props: &Props) -> Html {
             <li data-testid="unplaced">
                 <strong>{format!("{} × {}", u.count, u.service.clone().unwrap_or_else(|| u.group.clone()))}</strong>
                 {" waiting: "}{&u.reason}{" "}
-                <button class="small" data-testid="why-pending-open" onclick={why}>{"Why pending?"}</button>
+                <button class="small" data-testid="why-pending-open" onclick={why}>{if s.kube.is_some() { "Why pending?" } else { "Why not placed?" }}</button>
             </li>
         }
     });
@@ -488,7 +489,7 @@ pub fn cluster_view(props: &Props) -> Html {
                 }
             </div>
             <section class="pending-queue cv-pending" aria-label={if words.kube { "Pods waiting for a node" } else { "Tasks waiting for placement" }}>
-                <h2>{"Pending queue"}</h2>
+                <h2>{if words.kube { "Pending pods" } else { "Unplaced tasks" }}</h2>
                 if s.unplaced.is_empty() {
                     <p class="muted cv-muted">{format!("Every {} has a place.", words.task())}</p>
                 } else {
