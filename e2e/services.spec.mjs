@@ -31,6 +31,8 @@ test('deployment settings: the limits in words, a forced redeploy within them', 
   await expect(gauge).toHaveAttribute('data-min', '3');
   await expect(gauge).toHaveAttribute('data-max', '6');
   await expect(gauge).toHaveAttribute('aria-label', /^web: \d+ healthy \(minimum 3\), \d+ tasks \(maximum 6\)/);
+  // ... and says so in words beside it.
+  await expect(page.locator('[data-testid=service-summary][data-service=web] [data-testid=rollout-gauge-text]')).toHaveText(/^ ?healthy \d+ \(min 3\) · tasks \d+ \(max 6\) · \d+ new, \d+ old$/);
   await page.getByTestId('play').click();
   // maximumPercent 100: the rollout stops tasks before starting new ones, never above 6 tasks.
   await expect(page.locator('[data-testid=event][data-kind=deploymentStarted]').first()).toBeVisible();

@@ -134,6 +134,7 @@ fn gauge_html(name: &str, g: &Gauge) -> Html {
         _ => format!("{name}: {} healthy, {} tasks of {} desired; {} new, {} old revision", g.healthy, g.total, g.desired, g.new, g.old),
     };
     html! {
+        <>
         <span class="cv-gauge" data-testid="rollout-gauge" data-healthy={g.healthy.to_string()} data-total={g.total.to_string()}
               data-min={g.min_healthy.map(|x| x.to_string()).unwrap_or_default()} data-max={g.max_total.map(|x| x.to_string()).unwrap_or_default()}
               role="img" aria-label={label.clone()} title={label}>
@@ -143,6 +144,12 @@ fn gauge_html(name: &str, g: &Gauge) -> Html {
             if let Some(hi) = g.max_total { <span class={classes!("cv-gauge-max", format!("l-{}", pc(hi)))}></span> }
             <span class={classes!("cv-gauge-desired", format!("l-{}", pc(g.desired)))}></span>
         </span>
+        // The gauge's numbers on screen too (a tooltip does not reach the back of a classroom).
+        <span class="cv-gauge-text muted cv-muted" data-testid="rollout-gauge-text" aria-hidden="true">{ match (g.min_healthy, g.max_total) {
+            (Some(lo), Some(hi)) => format!(" healthy {} (min {lo}) · tasks {} (max {hi}) · {} new, {} old", g.healthy, g.total, g.new, g.old),
+            _ => format!(" healthy {} · tasks {} of {} · {} new, {} old", g.healthy, g.total, g.desired, g.new, g.old),
+        } }</span>
+        </>
     }
 }
 
