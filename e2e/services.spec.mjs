@@ -118,6 +118,8 @@ test('an existing service: change its placement and turn on Service Auto Scaling
   const web = page.getByTestId('service-web');
   await web.locator('summary').click();
   await expect(page.getByTestId('svc-web-placement-now')).toHaveText('Now: spread(attribute:ecs.availability-zone) → spread(instanceId); no constraints');
+  // The open forms fit the page: nothing scrolls sideways (a long strategy option once did).
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   // Binpack on memory: a new deployment packs all six tasks onto one instance.
   await page.getByTestId('svc-web-placement-strategy').selectOption('binpack-memory');
   await page.getByTestId('svc-web-placement-apply').click();
