@@ -24,7 +24,8 @@ use crate::engine::snapshot::{Snapshot, TaskView};
 use crate::engine::task::TaskStatus;
 
 /// Service colours by slot (same hues as the `.c0`–`.c7` classes in the stylesheets).
-pub const SVC: [&str; 8] = ["#1f6feb", "#8250df", "#bf3989", "#a45200", "#1a7f37", "#0a7c86", "#000048", "#57606a"];
+// No grey: a grey chip would read as a stopping task.
+pub const SVC: [&str; 8] = ["#1f6feb", "#8250df", "#bf3989", "#a45200", "#1a7f37", "#0a7c86", "#000048", "#9a6700"];
 /// The same hues mixed 55 % with white: older revisions during a rolling update.
 pub const SVC_OLD: [&str; 8] = ["#9dbef7", "#c6aaef", "#e3a3c8", "#d6ae8c", "#93c4a0", "#8ac2c6", "#8c8cad", "#b0b4b9"];
 

@@ -484,7 +484,7 @@ pub fn cluster_view(props: &Props) -> Html {
                         role="img" aria-label={summary} onclick={on_canvas_click} onmousemove={on_canvas_move}></canvas>
             </div>
             <div class="cv-legend" aria-hidden="true">
-                <span><i class="cv-key solid"></i>{"running"}</span>
+                <span><i class="cv-key solid"></i>{"running (colour: its service)"}</span>
                 <span><i class="cv-key starting"></i>{"starting"}</span>
                 <span><i class="cv-key old"></i>{"older revision"}</span>
                 <span><i class="cv-key stopping"></i>{"stopping"}</span>
