@@ -36,6 +36,8 @@ async function buildLesson(page) {
   await b.getByTestId('builder-stop').click();
   await expect(b.getByTestId('builder-said')).toContainText('Recorded 1 action(s)');
   await expect(b.getByTestId('builder-step').filter({ hasText: 'updateService' })).toContainText('desiredCount 9');
+  // Fields left at their defaults (null, false) are not listed.
+  await expect(b.getByTestId('builder-step').filter({ hasText: 'updateService' })).not.toContainText('null');
   // Goals offered from the cluster as it is now.
   const running = b.getByTestId('builder-suggestion').filter({ hasText: /^9 running tasks of web/ });
   await expect(running).toHaveCount(1);

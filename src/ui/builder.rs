@@ -472,7 +472,8 @@ fn step_text(a: &serde_json::Value) -> String {
     }
     let details: Vec<String> = a
         .as_object()
-        .map(|o| o.iter().filter(|(k, _)| *k != "action").map(|(k, v)| format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect())
+        // Fields left at their default (null, false) say nothing: `updateService service web, desiredCount 9`.
+        .map(|o| o.iter().filter(|(k, v)| *k != "action" && !v.is_null() && **v != serde_json::Value::Bool(false)).map(|(k, v)| format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect())
         .unwrap_or_default();
     format!("{name} {}", details.join(", ")).trim().to_string()
 }
