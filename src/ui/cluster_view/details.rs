@@ -116,12 +116,15 @@ fn instance(id: &str, c: &Ctx) -> (String, Html) {
             <h3>{"Actions"}</h3>
             <div class="cv-panel-actions">
                 <button data-testid="details-drain" disabled={draining} onclick={send(Command::DrainInstance { instance: i.id.clone() })} title={if w.kube { "kubectl drain: cordon the node, then evict its pods within their PodDisruptionBudgets" } else { "No new tasks; service tasks move elsewhere" }}>{"Drain"}</button>
-                <button data-testid="details-spot-interrupt" disabled={draining} onclick={send(Command::SpotInterruption { instance: Some(i.id.clone()), task: None })} title="Two-minute warning, then the instance is reclaimed">{"Spot interruption"}</button>
+                <button data-testid="details-spot-interrupt" disabled={draining} onclick={send(Command::SpotInterruption { instance: Some(i.id.clone()), task: None })} title={if i.attributes.iter().any(|(k, v)| k == "lifecycle" && v == "spot") { "Two-minute warning, then the instance is reclaimed".to_string() } else { format!("{} is on-demand: EC2 interrupts only Spot capacity. This shows what a Spot instance would go through: a two-minute warning, then it is reclaimed", i.id) }}>{"Spot interruption"}</button>
                 <button data-testid="details-terminate" class="danger" onclick={send(Command::TerminateInstance { instance: i.id.clone() })}>{"Terminate"}</button>
                 <button data-testid="details-az-toggle" onclick={send(if down { Command::AzRecover { az: i.az.clone() } } else { Command::AzOutage { az: i.az.clone() } })}>
                     { if down { format!("Recover {}", i.az) } else { format!("AZ outage: {}", i.az) } }
                 </button>
             </div>
+            <p class="cv-muted" data-testid="details-spot-note" hidden={i.attributes.iter().any(|(k, v)| k == "lifecycle" && v == "spot")}>
+                {format!("{} is on-demand: EC2 interrupts only Spot capacity. Spot interruption here shows what a Spot instance goes through (a two-minute warning, then it is reclaimed).", i.id)}
+            </p>
         </>
     };
     (title(&i.id), body)

@@ -95,7 +95,7 @@ fn instance_row(w: Words, i: &InstanceView, tasks: &[&TaskView], current: &dyn F
             <td class="cv-chips">{ for tasks.iter().map(|t| chip(t, current(t), open)) }</td>
             <td class="cv-actions">
                 <button class="small" title={if w.kube { format!("Drain {}: cordon it and evict its pods; their controllers start them elsewhere", i.id) } else { format!("Drain {}: no new tasks; its service tasks move elsewhere", i.id) }} aria-label={format!("Drain {}", i.id)} disabled={draining} onclick={send(|instance| Command::DrainInstance { instance })}>{"Drain"}</button>
-                <button class="small" title={format!("Spot interruption: {} is reclaimed in two minutes", i.id)} aria-label={format!("Spot-interrupt {}", i.id)} disabled={draining} onclick={send(|instance| Command::SpotInterruption { instance: Some(instance), task: None })}>{"Spot"}</button>
+                <button class="small" title={if i.attributes.iter().any(|(k, v)| k == "lifecycle" && v == "spot") { format!("Spot interruption: {} is reclaimed in two minutes", i.id) } else { format!("{} is on-demand (EC2 interrupts only Spot capacity): see what a Spot instance would go through, a two-minute warning and then reclaimed", i.id) }} aria-label={format!("Spot-interrupt {}", i.id)} disabled={draining} onclick={send(|instance| Command::SpotInterruption { instance: Some(instance), task: None })}>{"Spot"}</button>
                 <button class="icon" title={format!("Terminate {}", i.id)} aria-label={format!("Terminate {}", i.id)} onclick={send(|instance| Command::TerminateInstance { instance })}>{"✕"}</button>
             </td>
         </tr>
