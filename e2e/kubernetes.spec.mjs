@@ -163,5 +163,7 @@ test('a Kubernetes example edits its manifest: checked as YAML with line:col, ap
   await expect(page.getByTestId('deployed')).toHaveText('Applied poddisruptionbudget/web, deployment/web (kubectl apply).');
   await page.getByTestId('play').click();
   await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(9, { timeout: 20_000 });
+  // The Deployment's summary line above the cluster, as kubectl get deployments sums it up.
+  await expect(page.getByTestId('deployment-summary')).toContainText('Deployment web (default) — desired 9, ready 9');
   await page.screenshot({ path: test.info().outputPath('eks-manifest-editor.png'), fullPage: true });
 });

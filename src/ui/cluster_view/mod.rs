@@ -433,6 +433,17 @@ pub fn cluster_view(props: &Props) -> Html {
             </li>
         }
     });
+    // Kubernetes Deployments, as `kubectl get deployments` sums them up.
+    let deployments = s.kube.iter().flat_map(|k| k.deployments.iter()).map(|d| {
+        html! {
+            <li data-testid="deployment-summary" data-deployment={format!("{}/{}", d.namespace, d.name)}>
+                <span class={classes!("swatch", "cv-swatch", format!("c{}", colour_slot(&d.name)))}></span>
+                <strong>{format!("Deployment {}", d.name)}</strong>
+                {format!(" ({}) — desired {}, ready {}, up to date {}, available {}", d.namespace, d.desired, d.ready, d.updated, d.available)}
+                <span class="muted cv-muted">{format!(" · {} · revision {}", d.strategy, d.revision)}</span>
+            </li>
+        }
+    });
     let waiting = s.unplaced.iter().map(|u| {
         let why = {
             let open = open.clone();
@@ -477,7 +488,7 @@ pub fn cluster_view(props: &Props) -> Html {
 
     html! {
         <section class="cluster cv" aria-label="Cluster">
-            <ul class="services cv-services">{ for services }</ul>
+            <ul class="services cv-services">{ for services }{ for deployments }</ul>
             <div class="cv-stage" ref={stage.wrap.clone()}>
                 <canvas class="cv-base" ref={stage.base.clone()} aria-hidden="true"></canvas>
                 <canvas class="cv-overlay" ref={stage.overlay.clone()} data-testid="cluster-canvas" data-density={density} data-zoom={props.zoom.to_string()}
