@@ -420,8 +420,11 @@ pub fn cluster_view(props: &Props) -> Html {
             <li data-testid="service-summary" data-service={v.name.clone()}>
                 <span class={classes!("swatch", "cv-swatch", format!("c{}", colour_slot(&v.name)))}></span>
                 <strong>{&v.name}</strong>{format!(" {} — desired {}, running {}, ", v.task_definition, v.desired, v.running)}
-                <span title="pendingCount: placed, not RUNNING yet (PROVISIONING, PENDING, ACTIVATING)">{format!("pending {}", v.pending)}</span>
-                if v.unplaced > 0 { <span class="warn cv-warn" title="Tasks no instance could take: see the Unplaced lane">{format!(", {} unplaced", v.unplaced)}</span> }
+                // One flex item, so no gap opens before the comma.
+                <span>
+                    <span title="pendingCount: placed, not RUNNING yet (PROVISIONING, PENDING, ACTIVATING)">{format!("pending {}", v.pending)}</span>
+                    if v.unplaced > 0 { <span class="warn cv-warn" title="Tasks no instance could take: see the Unplaced lane">{format!(", {} unplaced", v.unplaced)}</span> }
+                </span>
                 <span class="muted cv-muted">{format!(" · {}", if v.strategy.is_empty() { "Fargate AZ spread".to_string() } else { v.strategy.join(" → ") })}</span>
                 if v.rollout_state != "COMPLETED" && !v.rollout_state.is_empty() {
                     <span class={classes!("rollout", (v.rollout_state == "FAILED").then_some("warn"))} data-testid="rollout">{format!(" · deployment {}", v.rollout_state)}</span>
