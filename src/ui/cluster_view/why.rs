@@ -121,7 +121,7 @@ pub fn render(table: &WhyTable, title: &str, testid: &str, on_instance: Callback
                 <th scope="row"><button class="cv-link" onclick={open} aria-label={format!("Open instance {}", r.instance)}>{r.instance.clone()}</button>
                     if !marker.is_empty() { <span class="cv-why-marker">{marker}</span> }
                 </th>
-                <td>{r.az.clone()}</td>
+                <td class="cv-nowrap">{r.az.clone()}</td>
                 <td>{verdict}</td>
                 { for scores }
             </tr>
