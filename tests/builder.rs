@@ -247,3 +247,32 @@ fn setup_must_be_a_list_of_actions_and_says_where() {
     let e = open_lesson(&serde_json::to_string_pretty(&v).unwrap(), "mine.json").unwrap_err();
     assert!(e.contains("setup[0].action") && e.contains("did you mean \"terminateInstance\"?"), "{e}");
 }
+
+#[test]
+fn a_manifest_deploy_is_recorded_as_kubectl_apply_and_replays() {
+    // In a Kubernetes scenario the editor deploys YAML: the lesson step is what kubectl apply
+    // does, and the reference solution ends where the sandbox did.
+    let b = berth::shell::examples::scene("k8s-deployment.json").expect("the example");
+    let (_, mut h) = b.open().expect("it opens");
+    h.advance_to(30_000);
+    let mut d = Draft { title: "More replicas".into(), id: "my-lessons/more-replicas".into(), ..Draft::default() };
+    start_recording(&mut d, &scene_of(&b, &h)).unwrap();
+    let nine = b.editor.replacen("replicas: 6", "replicas: 9", 1);
+    h.advance_to(60_000);
+    h.input(Input::Deploy(nine.clone()));
+    h.advance_to(180_000);
+    stop_recording(&mut d, &scene_of(&b, &h)).unwrap();
+    let at_end = h.engine().log_hash();
+    let rec = d.recorded.as_ref().unwrap();
+    assert_eq!(rec.solution[1], json!({"action": "kubectl", "args": "apply", "manifest": nine}));
+    // The manifest file travels inside the lesson as its YAML text.
+    assert_eq!(rec.scenario["kubernetes"]["manifests"][0], json!(b.editor));
+    d.goals.push(json!({"deployment": "web", "ready": 9}));
+    let text = lesson_text(&d).unwrap();
+    let ex = open_lesson(&text, "lesson.json").unwrap();
+    let mut s = Session::for_exercise(&ex, None, ex.goals.clone());
+    for a in &ex.solution {
+        s.act(a).unwrap();
+    }
+    assert_eq!(s.engine.log_hash(), at_end);
+}

@@ -62,3 +62,13 @@ fn deploy_applies_the_manifest_and_replays() {
     }
     assert_eq!(h.journal().len(), 1);
 }
+
+#[test]
+fn an_empty_manifest_is_refused_not_journaled() {
+    let (_, mut h) = opened("k8s-deployment.json");
+    match h.input(Input::Deploy("# nothing yet\n".into())) {
+        Outcome::Invalid(d) => assert_eq!(d.iter().map(|d| (d.pos.line, d.rule.as_str())).collect::<Vec<_>>(), vec![(1, "manifest-empty")]),
+        other => panic!("{other:?}"),
+    }
+    assert!(h.journal().is_empty());
+}

@@ -80,17 +80,29 @@ pub fn is_manifest(engine: &Engine, text: &str) -> bool {
     engine.kube_enabled() && !text.trim_start().starts_with('{')
 }
 
+/// What Deploy finds wrong with a manifest from the editor: the API server's checks, and a text
+/// with no object at all (nothing to apply).
+pub fn check_manifest(text: &str) -> Vec<Diagnostic> {
+    let parsed = crate::engine::k8s::manifest::parse(text);
+    let mut found = parsed.diagnostics;
+    if parsed.objects.is_empty() && !found.iter().any(Diagnostic::is_error) {
+        let pos = crate::engine::diag::Pos { line: 1, col: 1, offset: 0 };
+        found.push(Diagnostic::error(pos, "", "manifest-empty", "the manifest has no objects: write at least one (apiVersion, kind, metadata, spec)"));
+    }
+    found
+}
+
 /// Deploy the editor's text: a Kubernetes manifest is applied (`kubectl apply -f -`), a task
 /// definition is validated, registered, and the service running its family (else the first
 /// service) is pointed at the new revision.
 pub fn deploy(engine: &mut Engine, text: &str) -> Outcome {
     if is_manifest(engine, text) {
-        let parsed = crate::engine::k8s::manifest::parse(text);
-        if parsed.has_errors() {
-            return Outcome::Invalid(parsed.diagnostics);
+        let found = check_manifest(text);
+        if found.iter().any(Diagnostic::is_error) {
+            return Outcome::Invalid(found);
         }
         return match engine.apply_manifest(text) {
-            Ok(objects) => Outcome::Applied { objects, warnings: parsed.diagnostics },
+            Ok(objects) => Outcome::Applied { objects, warnings: found },
             Err(e) => Outcome::Failed(e),
         };
     }

@@ -182,7 +182,13 @@ fn inline_files(v: &mut Value, files: &BTreeMap<String, String>) -> Result<(), S
             if o.len() == 1 {
                 if let Some(Value::String(name)) = o.get("file") {
                     let text = files.get(name).ok_or_else(|| format!("the scenario names {name:?}, which the sandbox does not have"))?;
-                    *v = serde_json::from_str(text).map_err(|e| format!("{name} is not JSON ({e}); only JSON files can be put into a lesson"))?;
+                    // A Kubernetes manifest file goes in as its YAML text (a `manifests` entry may
+                    // be the text itself).
+                    *v = if name.ends_with(".yaml") || name.ends_with(".yml") {
+                        Value::String(text.clone())
+                    } else {
+                        serde_json::from_str(text).map_err(|e| format!("{name} is not JSON ({e}); only JSON and YAML files can be put into a lesson"))?
+                    };
                     return Ok(());
                 }
             }
@@ -236,6 +242,10 @@ fn step(engine: &mut Engine, clock: &mut Millis, e: &Entry) -> Result<Vec<Value>
     engine.run_until(e.t);
     let action = match &e.input {
         Input::Command(c) => serde_json::to_value(c).map_err(|err| format!("the action at {} could not be written ({err})", Clock(e.t)))?,
+        // A Kubernetes manifest from the editor is what `kubectl apply` does.
+        Input::Deploy(text) if crate::engine::history::is_manifest(engine, text) => {
+            serde_json::to_value(crate::engine::sim::Command::Kubectl { args: "apply".into(), manifest: Some(text.clone()) }).map_err(|err| format!("the action at {} could not be written ({err})", Clock(e.t)))?
+        }
         Input::Deploy(text) => {
             let family = parse_task_definition(text).task_definition.map(|td| td.family);
             let service = family.and_then(|f| deploy_target(engine, &f));

@@ -419,12 +419,11 @@ fn sandbox(props: &SandboxProps) -> Html {
     };
     let charts_data = (*tab == SideTab::Charts).then(|| {
         let mut c = view_cache.borrow_mut();
-        let key = (Rc::as_ptr(&snap) as usize, charted.clone());
         match &c.charts {
-            Some((k, d)) if *k == key => d.clone(),
+            Some(((s, name), d)) if Rc::ptr_eq(s, &snap) && *name == charted => d.clone(),
             _ => {
                 let d = Rc::new(chart_data(sim.borrow().engine(), &scenario, &snap, &charted));
-                c.charts = Some((key, d.clone()));
+                c.charts = Some(((snap.clone(), charted.clone()), d.clone()));
                 d
             }
         }
@@ -855,7 +854,8 @@ struct ViewCache {
     wall: f64,
     /// Wall time the last snapshot took, ms.
     cost: f64,
-    charts: Option<((usize, String), Rc<super::charts::ChartData>)>,
+    /// The chart data, for this snapshot (held, so its address cannot be reused) and service.
+    charts: Option<((Rc<Snapshot>, String), Rc<super::charts::ChartData>)>,
     panic_key: Option<(usize, u64, AttrValue)>,
 }
 

@@ -380,7 +380,9 @@ pub fn charts(props: &ChartsProps) -> Html {
     {
         let refs = refs.clone();
         let bucket = d.now / (d.now / 200).max(1000);
-        let points = (d.cpu.len(), d.desired.len(), d.cost.len(), d.now < 1000);
+        // The newest datapoints (not the counts: series stop growing at 24 hours of points).
+        let last = |v: &Vec<(Millis, f64)>| v.last().map(|p| p.0);
+        let points = (last(&d.cpu), last(&d.desired), last(&d.requests), last(&d.cost), d.now < 1000);
         let key = (d.service.clone(), bucket, points, d.targets.len(), d.kube);
         let d = d.clone();
         use_effect_with(key, move |_| {

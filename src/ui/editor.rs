@@ -50,7 +50,7 @@ impl PartialEq for Props {
 /// manifest the API server's checks (`k8s::manifest`), each with line:col.
 fn check_text(text: &str, manifest: bool) -> Vec<Diagnostic> {
     if manifest {
-        crate::engine::k8s::manifest::parse(text).diagnostics
+        crate::engine::history::check_manifest(text)
     } else {
         crate::engine::taskdef::parse_task_definition(text).diagnostics
     }

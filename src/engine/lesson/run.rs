@@ -100,6 +100,10 @@ impl Session {
         if self.now() < t {
             self.engine.run_until(t);
             self.checker.observe(&self.engine);
+        } else {
+            // Nothing more happens at `t`: record its minute metrics (a step records only the
+            // boundaries before its own time).
+            self.engine.run_until(t);
         }
     }
 
@@ -126,6 +130,9 @@ impl Session {
                 self.run_until(t);
             }
         }
+        // The minute metrics of the moment the check ends (see `run_until`).
+        let now = self.now();
+        self.engine.run_until(now);
     }
 }
 

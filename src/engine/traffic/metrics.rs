@@ -78,7 +78,12 @@ impl crate::engine::sim::Engine {
         if next > limit {
             return;
         }
+        // Nothing changes between two steps: the rate, the task counts and the Deployments'
+        // replicas are worked out once for all the boundaries this call records; only the
+        // Kubernetes load (a function of time) is read at each.
         let rate = self.hourly_rate();
+        let rows = self.task_count_rows();
+        let kube = self.k_minute_state();
         let mut t = next;
         // Past the retention window nothing would be kept anyway.
         let oldest = limit.saturating_sub(KEEP_POINTS as Millis * MINUTE);
@@ -90,8 +95,8 @@ impl crate::engine::sim::Engine {
             if m.latest(HOURLY_COST).is_none_or(|(x, _)| x < t) {
                 m.put(HOURLY_COST, t, rate);
             }
-            self.publish_task_counts(t);
-            self.k_publish_minute(t);
+            self.put_task_counts(t, &rows);
+            self.k_publish_minute(t, &kube);
             t += MINUTE;
         }
         self.traffic.metrics.cost_next = t;

@@ -911,6 +911,12 @@ impl Engine {
     /// (they list every service's tasks that are not STOPPED), else from all tasks. A series that
     /// already has a datapoint at `now` is left alone.
     pub(crate) fn publish_task_counts(&mut self, now: Millis) {
+        let rows = self.task_count_rows();
+        self.put_task_counts(now, &rows);
+    }
+
+    /// (service, running, pending, desired) now, for [`Self::put_task_counts`].
+    pub(crate) fn task_count_rows(&self) -> Vec<(String, u32, u32, u32)> {
         let mut counts: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
         if self.traffic.roster_at == Some(self.events().len()) {
             for (service, roster) in &self.traffic.rosters {
@@ -929,12 +935,16 @@ impl Engine {
                 }
             }
         }
-        let rows: Vec<(String, u32, u32, u32)> = self.services.values().map(|s| {
+        self.services.values().map(|s| {
             let (r, p) = counts.get(s.name.as_str()).copied().unwrap_or_default();
             (s.name.clone(), r, p + s.unplaced, s.desired_count)
-        }).collect();
+        }).collect()
+    }
+
+    /// The task-count datapoints at `now` (a series with one at `now` already is left alone).
+    pub(crate) fn put_task_counts(&mut self, now: Millis, rows: &[(String, u32, u32, u32)]) {
         let m = &mut self.traffic.metrics;
-        for (s, running, pending, desired) in rows {
+        for &(ref s, running, pending, desired) in rows {
             for (name, v) in [("RunningTaskCount", running), ("PendingTaskCount", pending), ("DesiredTaskCount", desired)] {
                 let series = format!("{s}/{name}");
                 if m.latest(&series).is_none_or(|(t, _)| t < now) {

@@ -170,6 +170,19 @@ impl Anim {
         }
         // The play loop hands over a snapshot every frame; most differ only in the clock. Keep
         // the layout (and the base picture) unless something drawn changed.
+        // While a ghost shows, the picture holds the lost instances' places: a frame that changes
+        // only the clock or the chips' looks keeps that layout too (no relayout, no full scan).
+        if !resized && !self.lost.is_empty() && same_structure(&self.real, &next) {
+            let shown = Rc::new(with_lost_cards(&next, &self.snapshot, &self.lost));
+            if styles != self.styles || !same_visuals(&self.snapshot, &shown) {
+                self.base_dirty = true;
+            }
+            self.styles = styles;
+            self.snapshot = shown;
+            self.real = next;
+            self.overlay_dirty = true;
+            return;
+        }
         if !resized && self.lost.is_empty() && same_structure(&self.snapshot, &next) {
             if styles != self.styles || !same_visuals(&self.snapshot, &next) {
                 self.base_dirty = true;
@@ -204,6 +217,12 @@ impl Anim {
         // after it do not move under the cross until it is gone (then `tick` lays out again).
         let shown = if lost.is_empty() { next.clone() } else { Rc::new(with_lost_cards(&next, &self.snapshot, &lost)) };
         let layout = Layout::compute(&shown, width, max_height);
+        // Each cross goes where its card's place is now (a new width or density moves it).
+        for c in &mut lost {
+            if let Some(card) = layout.card_of_instance(&shown, &c.id) {
+                c.rect = card.rect;
+            }
+        }
         let mut in_flight = vec![false; layout.chips.len()];
         let mut flights = Vec::new();
         let mut fades = std::mem::take(&mut self.fades);

@@ -243,14 +243,44 @@ pub fn cluster_view(props: &Props) -> Html {
         Callback::from(move |_: MouseEvent| selected.set(None))
     };
 
-    // Window resizes re-lay the picture out.
+    // A new width of the cluster's column re-lays the picture out: the window resized, or the
+    // column changed without it (presenter mode hides the side panel, a panel opens). The count
+    // lives in a cell: the state handle a listener captured keeps the value it had then.
     {
         let resized = resized.clone();
+        let wrap = stage.wrap.clone();
         use_effect_with((), move |_| {
-            let listener = web_sys::window().map(|w| {
-                gloo::events::EventListener::new(&w, "resize", move |_| resized.set(resized.wrapping_add(1)))
+            let count = Rc::new(std::cell::Cell::new(0u32));
+            let bump = move || {
+                count.set(count.get().wrapping_add(1));
+                resized.set(count.get());
+            };
+            let on_window = bump.clone();
+            let listener = web_sys::window().map(|w| gloo::events::EventListener::new(&w, "resize", move |_| on_window()));
+            // Only a change of width counts (drawing changes the height).
+            let last = std::cell::Cell::new(0i32);
+            let watched = wrap.clone();
+            let changed = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| {
+                let w = watched.cast::<web_sys::Element>().map(|e| e.client_width()).unwrap_or(0);
+                if w > 0 && w != last.get() {
+                    let first = last.get() == 0;
+                    last.set(w);
+                    if !first {
+                        bump();
+                    }
+                }
             });
-            move || drop(listener)
+            let observer = web_sys::ResizeObserver::new(changed.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, wrap.cast::<web_sys::Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                drop(listener);
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(changed);
+            }
         });
     }
     // Esc closes the panel.
