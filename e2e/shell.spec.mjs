@@ -340,6 +340,8 @@ test('presenter mode: big clock, high contrast, editor on request, kept in the a
   await expect(page.getByTestId('taskdef-editor')).toHaveCount(0);
   // The cluster picture is drawn larger too (text, cards and chips), filling the same width.
   await expect(page.getByTestId('cluster-canvas')).toHaveAttribute('data-zoom', '1.4');
+  // ... and fills its column, which grew when the side panel lost the editor (no window resize).
+  await expect.poll(() => page.locator('.cv-stage').evaluate((w) => w.clientWidth - w.querySelector('canvas.cv-overlay').getBoundingClientRect().width)).toBeLessThanOrEqual(4);
   await page.screenshot({ path: test.info().outputPath('presenter.png') });
   await page.getByTestId('toggle-editor').click();
   await expect(page.getByTestId('taskdef-editor')).toBeVisible();
