@@ -54,14 +54,6 @@ impl MetricStore {
 }
 
 impl crate::engine::sim::Engine {
-    /// The `cluster/HourlyCost` datapoint at a minute boundary `now`, with the rate after
-    /// everything that happened at `now` so far, for the traffic tick's `publish_minute` (its
-    /// alarms are evaluated in the same step and should see this minute). A minute that already
-    /// has its datapoint is left alone.
-    pub(crate) fn publish_hourly_cost(&mut self, now: Millis) {
-        self.record_minute_metrics_through(now);
-    }
-
     /// The minute metrics every scenario has, with or without traffic, for every minute boundary
     /// up to and including `limit` that has none yet: `cluster/HourlyCost`, each service's
     /// task counts and each Kubernetes Deployment's replicas (`k8s/metrics.rs`), all as the
@@ -71,8 +63,9 @@ impl crate::engine::sim::Engine {
     /// at the end of `run_until` and before a command applied directly. The figures are worked
     /// out once per call that records something, so a run that steps many times a minute pays
     /// for them once a minute, and a replay of the same run records the same datapoints however
-    /// it is cut into pieces. (With traffic, the traffic tick has usually written the minute
-    /// already; a series with a datapoint at a boundary is left alone.)
+    /// it is cut into pieces. With traffic, the traffic tick calls it at its minute boundary
+    /// (so that tick's alarms see the minute); a series with a datapoint at a boundary already
+    /// is left alone.
     pub(crate) fn record_minute_metrics_through(&mut self, limit: Millis) {
         let next = self.traffic.metrics.cost_next.max(MINUTE);
         if next > limit {

@@ -884,8 +884,10 @@ impl Engine {
                 }
             }
         }
-        // Task counts, sampled at the end of the minute.
-        self.publish_task_counts(now);
+        // The minute metrics every scenario has (task counts, the bill, Kubernetes Deployments;
+        // traffic/metrics.rs), written here so that this tick's alarms and the backlog per task
+        // below see this minute.
+        self.record_minute_metrics_through(now);
         let queues: Vec<(String, String, f64)> = self.traffic.queues.values().map(|q| (q.name.clone(), q.service.clone(), q.visible)).collect();
         for (name, service, visible) in queues {
             self.traffic.metrics.put(&format!("{name}/ApproximateNumberOfMessagesVisible"), now, visible);
@@ -902,20 +904,11 @@ impl Engine {
         if let Some(m) = mem {
             self.traffic.metrics.put("cluster/MemoryReservation", now, m);
         }
-        // The bill as a metric, so charts, alarms and lesson goals can use it (traffic/metrics.rs).
-        self.publish_hourly_cost(now);
     }
 
-    /// Each service's RunningTaskCount, PendingTaskCount (tasks not yet running plus those with
-    /// no place) and DesiredTaskCount at `now`: from the traffic rosters when they are current
-    /// (they list every service's tasks that are not STOPPED), else from all tasks. A series that
-    /// already has a datapoint at `now` is left alone.
-    pub(crate) fn publish_task_counts(&mut self, now: Millis) {
-        let rows = self.task_count_rows();
-        self.put_task_counts(now, &rows);
-    }
-
-    /// (service, running, pending, desired) now, for [`Self::put_task_counts`].
+    /// Each service's (name, RunningTaskCount, PendingTaskCount — tasks not yet running plus those
+    /// with no place —, DesiredTaskCount) now: from the traffic rosters when they are current
+    /// (they list every service's tasks that are not STOPPED), else from all tasks.
     pub(crate) fn task_count_rows(&self) -> Vec<(String, u32, u32, u32)> {
         let mut counts: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
         if self.traffic.roster_at == Some(self.events().len()) {
