@@ -104,12 +104,17 @@ test('calls between Services: a NetworkPolicy turns deliveries into timeouts, an
   await page.getByTestId('kube-calls').screenshot({ path: test.info().outputPath('kube-calls.png') });
 });
 
-test('charts for a Deployment: pods, CPU against the HPA target, and a load from the slider', async ({ page }) => {
-  test.setTimeout(60_000);
+/** Opens one of the picker's example scenarios from the sandbox. */
+async function openExample(page, file) {
   await page.goto('/');
   await expect(page.getByTestId('task-chip')).toHaveCount(6);
-  await page.getByTestId('scenario-picker').selectOption('example:k8s-autoscaling.json');
+  await page.getByTestId('scenario-picker').selectOption(`example:${file}`);
   await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'example-opened');
+}
+
+test('charts for a Deployment: pods, CPU against the HPA target, and a load from the slider', async ({ page }) => {
+  test.setTimeout(60_000);
+  await openExample(page, 'k8s-autoscaling.json');
   await page.getByTestId('tab-charts').click();
   // No ECS service here: the Deployment is charted.
   await expect(page.getByTestId('charts-service')).toHaveValue('default/web');
@@ -137,10 +142,7 @@ test('charts for a Deployment: pods, CPU against the HPA target, and a load from
 
 test('a Kubernetes example edits its manifest: checked as YAML with line:col, applied by Deploy', async ({ page }) => {
   test.setTimeout(60_000);
-  await page.goto('/');
-  await expect(page.getByTestId('task-chip')).toHaveCount(6);
-  await page.getByTestId('scenario-picker').selectOption('example:k8s-deployment.json');
-  await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'example-opened');
+  await openExample(page, 'k8s-deployment.json');
   await page.getByTestId('tab-editor').click();
   const editor = page.getByTestId('taskdef-editor');
   await expect(page.locator('section.editor h2')).toHaveText('Kubernetes manifest (kubectl apply YAML)');

@@ -66,7 +66,7 @@ impl Words {
 
 /// The workload a pod belongs to: its Deployment (from the ReplicaSet), DaemonSet or Job, else
 /// the pod's own name.
-fn workload(pod: &PodView, kube: &KubeView) -> String {
+pub fn workload(pod: &PodView, kube: &KubeView) -> String {
     match pod.owner.as_deref().and_then(|o| o.split_once('/')) {
         Some(("ReplicaSet", rs)) => kube
             .replica_sets

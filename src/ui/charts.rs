@@ -83,6 +83,7 @@ pub fn chart_data(engine: &Engine, scenario: &Scenario, snap: &Snapshot, service
     let now = engine.now();
     let m = engine.metrics();
     let get = |name: &str, scale: f64| -> Vec<(Millis, f64)> { m.series(&format!("{service}/{name}")).filter(|(t, _)| *t <= now).map(|(t, v)| (t, v * scale)).collect() };
+    let cost: Vec<(Millis, f64)> = m.series(crate::engine::traffic::metrics::HOURLY_COST).filter(|(t, _)| *t <= now).collect();
     if service.contains('/') {
         return ChartData {
             service: service.to_string(),
@@ -95,7 +96,7 @@ pub fn chart_data(engine: &Engine, scenario: &Scenario, snap: &Snapshot, service
             requests: get("RequestsPerSecond", 1.0),
             errors: Vec::new(),
             p95: Vec::new(),
-            cost: m.series(crate::engine::traffic::metrics::HOURLY_COST).filter(|(t, _)| *t <= now).collect(),
+            cost,
             targets: hpa_targets(snap, service),
             kube: true,
         };
@@ -125,7 +126,7 @@ pub fn chart_data(engine: &Engine, scenario: &Scenario, snap: &Snapshot, service
         requests: get("RequestCount", 1.0 / 60.0),
         errors,
         p95: get("TargetResponseTime:p95", 1000.0),
-        cost: m.series(crate::engine::traffic::metrics::HOURLY_COST).filter(|(t, _)| *t <= now).collect(),
+        cost,
         targets: targets(scenario, service),
         kube: false,
     }
@@ -331,9 +332,7 @@ fn deployment_summary(snap: &Snapshot, deployment: &str, targets: &[(String, boo
         return format!("There is no Deployment {deployment} at {clock}.");
     };
     let mut parts = vec![format!("Deployment {deployment} at {clock}")];
-    // A ReplicaSet of the Deployment is named `<deployment>-<pod-template-hash>`.
-    let owned = |o: &str| o.strip_prefix("ReplicaSet/").and_then(|rs| rs.rsplit_once('-')).is_some_and(|(name, _)| name == d.name);
-    let ready: Vec<_> = kube.pods.iter().filter(|p| p.namespace == d.namespace && p.ready && p.status != "Terminating" && p.owner.as_deref().is_some_and(owned)).collect();
+    let ready: Vec<_> = kube.pods.iter().filter(|p| p.namespace == d.namespace && p.ready && p.status != "Terminating" && crate::shell::kube_view::workload(p, kube) == d.name).collect();
     let requested: i64 = ready.iter().map(|p| p.requests_cpu_milli).sum();
     match ready.iter().map(|p| p.cpu_usage_milli).sum::<Option<i64>>() {
         Some(used) if requested > 0 => {

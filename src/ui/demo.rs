@@ -118,15 +118,7 @@ fn demo_player(props: &PlayerProps) -> Html {
     };
     // The sandbox's keys work here too: Space, →, [ and ], ? and Esc.
     let help = use_state(|| false);
-    use_control_shortcuts(&controls, &help);
-    let open_help = {
-        let help = help.clone();
-        Callback::from(move |_: MouseEvent| help.set(true))
-    };
-    let close_help = {
-        let help = help.clone();
-        Callback::from(move |()| help.set(false))
-    };
+    let (open_help, close_help) = use_control_shortcuts(&controls, &help);
     // N and Page Down (outside text fields and menus) advance: what a presentation clicker sends.
     {
         let next = next.clone();

@@ -300,9 +300,18 @@ pub fn use_shortcuts(on: Callback<Shortcut>) {
 
 /// The keys a page with simulation controls answers (lessons, the presenter demo): Space plays
 /// or pauses, → steps, `[` and `]` change the speed, `?` opens the shortcut list (`help`), Esc
-/// closes it.
+/// closes it. Returns the callbacks that do the same for the page's Help button and the list's
+/// close button: (open, close).
 #[hook]
-pub fn use_control_shortcuts(controls: &SimControls, help: &UseStateHandle<bool>) {
+pub fn use_control_shortcuts(controls: &SimControls, help: &UseStateHandle<bool>) -> (Callback<MouseEvent>, Callback<()>) {
+    let open = {
+        let help = help.clone();
+        Callback::from(move |_: MouseEvent| help.set(true))
+    };
+    let close = {
+        let help = help.clone();
+        Callback::from(move |()| help.set(false))
+    };
     let controls = controls.clone();
     let help = help.clone();
     use_shortcuts(Callback::from(move |s: Shortcut| match s {
@@ -313,6 +322,7 @@ pub fn use_control_shortcuts(controls: &SimControls, help: &UseStateHandle<bool>
         Shortcut::Help => help.set(true),
         Shortcut::Escape => help.set(false),
     }));
+    (open, close)
 }
 
 /// The sandbox's timeline. Time stops at the share format's limit ([`MAX_TIME`]), so a session can

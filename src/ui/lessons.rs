@@ -692,7 +692,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let locked = is_predict && !predict.revealed;
     let controls = use_sim_controls(session.clone(), !is_predict, !locked);
     let help = use_state(|| false);
-    use_control_shortcuts(&controls, &help);
+    let (open_help, close_help) = use_control_shortcuts(&controls, &help);
     let add_type = use_state(|| ex.rules.limits.instance_types.as_ref().and_then(|t| t.first().cloned()).unwrap_or_else(|| "t3.medium".to_string()));
     let add_az = use_state(String::new);
     let root = use_node_ref();
@@ -1111,14 +1111,6 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         _ => html! {},
     };
     let (sym, word) = mark(progress.status);
-    let open_help = {
-        let help = help.clone();
-        Callback::from(move |_: MouseEvent| help.set(true))
-    };
-    let close_help = {
-        let help = help.clone();
-        Callback::from(move |()| help.set(false))
-    };
 
     let (event_index, generation) = {
         let s = session.borrow();
