@@ -100,7 +100,11 @@ test('charts: a spike preset is applied as a recorded action', async ({ page }) 
   await page.goto('/');
   await expect(page.getByTestId('task-chip')).toHaveCount(6);
   await page.getByTestId('tab-charts').click();
+  // Setting the slider fires its change: a constant load, itself a recorded action. Count the
+  // marks once that one is on the timeline (counting earlier raced with it).
+  const before = await page.locator('[data-testid=timeline] .mark').count();
   await page.getByTestId('rps-slider').fill('100');
+  await expect(page.locator('[data-testid=timeline] .mark')).toHaveCount(before + 1);
   await page.getByTestId('load-preset').selectOption('spike');
   const marks = await page.locator('[data-testid=timeline] .mark').count();
   await page.getByTestId('apply-load').click();
