@@ -38,6 +38,9 @@ test('charts: a load from the slider raises CPU, the charts draw it, the axis fo
   await expect(page.getByTestId('charts-first-minute')).toBeVisible();
   await expect(page.locator('canvas[data-testid^=chart-]')).toHaveCount(5);
 
+  // Before any load the slider says so: 0 requests/s, not a made-up default.
+  await expect(page.getByTestId('rps-value')).toHaveText('0');
+  await expect(page.getByTestId('rps-slider')).toHaveValue('0');
   // 50 requests/s on six 0.25-vCPU tasks (25 requests/s each at 10 ms a request): CPU 33.3 %.
   await page.getByTestId('rps-slider').fill('50');
   await expect(page.getByTestId('rps-value')).toHaveText('50');

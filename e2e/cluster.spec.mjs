@@ -108,6 +108,9 @@ test('click a task: its revision, history and Why here with the winner highlight
   // Both default strategies are columns.
   await expect(why.locator('thead')).toContainText('spread(attribute:ecs.availability-zone)');
   await expect(why.locator('thead')).toContainText('spread(instanceId)');
+  // Long strategy names wrap inside their column: the whole table fits the panel, no sideways scroll.
+  const fits = () => why.locator('.cv-why-scroll').evaluate((e) => e.scrollWidth <= e.clientWidth);
+  expect(await fits()).toBe(true);
   await page.screenshot({ path: test.info().outputPath('why-here.png') });
   // The same panel opens from the table, by keyboard.
   await page.keyboard.press('Escape');

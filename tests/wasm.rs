@@ -244,6 +244,23 @@ fn chart_time_axes_label_round_times() {
 }
 
 #[wasm_bindgen_test]
+fn the_load_slider_shows_the_current_load_until_the_learner_moves_it() {
+    use berth::ui::charts::slider_value;
+    // No load yet: 0, not a default; a load in place: rounded to the slider's step of 10.
+    assert_eq!(slider_value(None, "web", 0.0), 0);
+    assert_eq!(slider_value(None, "web", 144.9), 140);
+    assert_eq!(slider_value(None, "web", 145.0), 150);
+    // Above the slider's range, or nonsense: clamped.
+    assert_eq!(slider_value(None, "web", 25_000.0), 1000);
+    assert_eq!(slider_value(None, "web", f64::NAN), 0);
+    assert_eq!(slider_value(None, "web", -3.0), 0);
+    // The learner's choice wins for that service only.
+    let chosen = ("web".to_string(), 70);
+    assert_eq!(slider_value(Some(&chosen), "web", 300.0), 70);
+    assert_eq!(slider_value(Some(&chosen), "api", 300.0), 300);
+}
+
+#[wasm_bindgen_test]
 fn routes_keep_lessons_links_and_the_presenter_flag() {
     use berth::ui::app::{hash_for, parse_hash, Mode, Route};
     assert_eq!(parse_hash(""), Route { mode: Mode::Sandbox, link: None, present: false });

@@ -169,6 +169,18 @@ pub fn preset_load(preset: &str, rps: f64, current: f64, now: Millis) -> LoadSpe
 pub const PRESETS: [(&str, &str); 3] = [("constant", "Constant"), ("spike", "Spike (5 min, in 1 min)"), ("ramp", "Ramp over 10 min")];
 pub const MAX_SLIDER_RPS: u32 = 1000;
 
+/// What the load slider shows: the value the learner chose for this service, else the load the
+/// service has now (`current` requests/s) rounded to the slider's step of 10, within its range.
+pub fn slider_value(chosen: Option<&(String, u32)>, service: &str, current: f64) -> u32 {
+    match chosen {
+        Some((s, v)) if s == service => *v,
+        _ => {
+            let steps = (current.max(0.0) / 10.0).round();
+            if steps.is_finite() { ((steps as u32).saturating_mul(10)).min(MAX_SLIDER_RPS) } else { 0 }
+        }
+    }
+}
+
 struct Line<'a> {
     label: &'a str,
     color: RGBColor,
@@ -370,7 +382,9 @@ impl PartialEq for ChartsProps {
 #[function_component(Charts)]
 pub fn charts(props: &ChartsProps) -> Html {
     let refs: [NodeRef; 5] = [use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref(), use_node_ref()];
-    let rps = use_state_eq(|| 100u32);
+    // The slider shows the load the service has now (rounded to its step) until the learner
+    // moves it; what they chose stays for that service until they pick another.
+    let chosen = use_state_eq(|| None::<(String, u32)>);
     let preset = use_state_eq(|| "constant".to_string());
     let d = props.data.clone();
 
@@ -426,20 +440,22 @@ pub fn charts(props: &ChartsProps) -> Html {
             }
         })
     };
-    let on_rps = {
-        let rps = rps.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                if let Ok(v) = i.value().parse::<u32>() {
-                    rps.set(v.min(MAX_SLIDER_RPS));
-                }
-            }
-        })
-    };
     let current = if d.kube {
         d.requests.last().map_or(0.0, |p| p.1)
     } else {
         props.snapshot.services.iter().find(|s| s.name == d.service).and_then(|s| s.load.as_ref()).map_or(0.0, |l| l.offered_rps)
+    };
+    let rps = slider_value(chosen.as_ref(), &d.service, current);
+    let on_rps = {
+        let chosen = chosen.clone();
+        let service = d.service.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                if let Ok(v) = i.value().parse::<u32>() {
+                    chosen.set(Some((service.clone(), v.min(MAX_SLIDER_RPS))));
+                }
+            }
+        })
     };
     let send = {
         let cb = props.on_command.clone();
@@ -463,18 +479,18 @@ pub fn charts(props: &ChartsProps) -> Html {
     let on_rps_change = {
         let send = send.clone();
         let constant = *preset == "constant";
-        let rps = rps.clone();
+        let chosen = chosen.clone();
+        let service = d.service.clone();
         Callback::from(move |e: Event| {
             let Some(v) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).and_then(|i| i.value().parse::<u32>().ok()) else { return };
             let v = v.min(MAX_SLIDER_RPS);
-            rps.set(v);
+            chosen.set(Some((service.clone(), v)));
             if constant {
                 send(Some("constant"), v);
             }
         })
     };
     let on_apply = {
-        let rps = *rps;
         Callback::from(move |_: MouseEvent| send(None, rps))
     };
 
@@ -514,9 +530,9 @@ pub fn charts(props: &ChartsProps) -> Html {
             <fieldset class="traffic-control" data-testid="traffic-control">
                 <legend>{load_on}</legend>
                 <label class="rps">
-                    <span>{"Requests/s "}<output data-testid="rps-value">{*rps}</output></span>
+                    <span>{"Requests/s "}<output data-testid="rps-value">{rps}</output></span>
                     <input type="range" min="0" max={MAX_SLIDER_RPS.to_string()} step="10" value={rps.to_string()} data-testid="rps-slider"
-                        aria-valuetext={format!("{} requests per second", *rps)} oninput={on_rps} onchange={on_rps_change} />
+                        aria-valuetext={format!("{rps} requests per second")} oninput={on_rps} onchange={on_rps_change} />
                 </label>
                 <label>{"Shape "}
                     <select data-testid="load-preset" onchange={on_preset}>

@@ -88,10 +88,27 @@ impl WhyTable {
     }
 }
 
+/// `s` with line-break opportunities (`<wbr>`) after `(`, `:`, `.` and `-`, so a long strategy
+/// such as `spread(attribute:ecs.availability-zone)` wraps inside its column instead of making
+/// the table scroll sideways.
+fn breakable(s: &str) -> Html {
+    let mut parts: Vec<Html> = Vec::new();
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if matches!(c, '(' | ':' | '.' | '-') {
+            let end = i + c.len_utf8();
+            parts.push(html! { <>{s[start..end].to_string()}<wbr /></> });
+            start = end;
+        }
+    }
+    parts.push(html! { {s[start..].to_string()} });
+    html! { <>{ for parts }</> }
+}
+
 /// The table as HTML. `title` is "Why here?" or "Why pending?".
 pub fn render(table: &WhyTable, title: &str, testid: &str, on_instance: Callback<String>) -> Html {
     let tally = table.tally();
-    let head_strategies = table.strategies.iter().map(|s| html! { <th scope="col" title="lower is better; ✓ kept by this strategy">{s.clone()}</th> });
+    let head_strategies = table.strategies.iter().map(|s| html! { <th scope="col" class="cv-why-strategy" title="lower is better; ✓ kept by this strategy">{breakable(s)}</th> });
     let rows = table.rows.iter().map(|r| {
         let open = {
             let cb = on_instance.clone();
