@@ -11,6 +11,8 @@ test('the self-healing demo: start, lose an instance, heal, one key per step', a
   await link.click();
   await expect(page).toHaveURL(/#demo\/self-healing&present$/);
   await expect(page.getByTestId('demo-caption')).toContainText('4 steps. Press "Next step"');
+  // Drawn as large as the sandbox's presenter mode draws it.
+  await expect(page.getByTestId('cluster-canvas')).toHaveAttribute('data-zoom', '1.4');
   await expect(page.getByTestId('demo-progress')).toHaveText('Step 0 of 4');
   await expect(page.getByTestId('clock')).toContainText('00:00:00');
 
@@ -60,8 +62,10 @@ test('a chapter without a demo says so, with a way back', async ({ page }) => {
 test("the demo takes the sandbox's keys: Space, → and ], ? for help, Esc to close it", async ({ page }) => {
   await page.goto('/#demo/self-healing&present');
   await expect(page.getByTestId('demo-progress')).toHaveText('Step 0 of 4');
-  await page.keyboard.press('n');
+  await page.keyboard.press('PageDown');
   await expect(page.getByTestId('demo-progress')).toHaveText('Step 1 of 4 · plays to 00:01:00');
+  // A clicker's Page Down advances the demo without scrolling the page too.
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
   await expect(page.getByTestId('play')).toContainText('Pause');
   await page.keyboard.press(' ');
   await expect(page.getByTestId('play')).toContainText('Play');

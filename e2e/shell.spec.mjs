@@ -87,12 +87,16 @@ test('play, pause, step and speed', async ({ page }) => {
 });
 
 test('keyboard only: shortcuts, help, focus and dialogs', async ({ page }) => {
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   await page.goto('/');
   await expect(chips(page)).toHaveCount(6);
   await page.evaluate(() => document.activeElement?.blur());
-  // Space pauses and plays.
+  // Space pauses and plays, and only that: the page does not scroll as well.
   await page.keyboard.press('Space');
   await expect(page.getByTestId('play')).toContainText('Play');
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  expect(consoleErrors.filter((t) => t.includes('preventDefault'))).toEqual([]);
   const t0 = await seconds(page);
   // → steps.
   await page.keyboard.press('ArrowRight');
@@ -184,6 +188,22 @@ test('time travel: scrub back, see the earlier cluster, go live, resume from the
   await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(0);
   await expect(page.locator('[data-testid=event][data-kind=instanceTerminated]')).toHaveCount(0);
   await page.screenshot({ path: test.info().outputPath('scrubbed.png') });
+
+  // Dragging with the mouse: the track keeps its width when the drag leaves the live moment,
+  // so the thumb stays under the pointer and letting go keeps the moment dragged to.
+  await page.getByTestId('go-live').click();
+  const track = await page.getByTestId('scrubber').boundingBox();
+  const y = track.y + track.height / 2;
+  await page.mouse.move(track.x + track.width - 4, y);
+  await page.mouse.down();
+  await page.mouse.move(track.x + track.width * 0.7, y, { steps: 5 });
+  await page.mouse.move(track.x + track.width * 0.5, y, { steps: 5 });
+  await page.mouse.up();
+  expect((await page.getByTestId('scrubber').boundingBox()).width).toBeCloseTo(track.width, 0);
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-live', 'false');
+  const dragged = Number(await page.getByTestId('scrubber').inputValue()) / (end * 1000);
+  expect(dragged).toBeGreaterThan(0.4);
+  expect(dragged).toBeLessThan(0.6);
 
   // Forward again past the terminate: it happened, as before.
   await page.getByTestId('scrubber').fill(String(Math.round((killedAt + 1) * 1000)));
@@ -338,6 +358,13 @@ test('presenter mode: big clock, high contrast, editor on request, kept in the a
   const bigClock = await clock(page).evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   expect(bigClock).toBeGreaterThan(normalClock * 2);
   await expect(page.getByTestId('taskdef-editor')).toHaveCount(0);
+  // The Editor tab says why it is empty and offers the editor.
+  await expect(page.getByTestId('editor-hidden')).toHaveText('Presenter mode hides the editor: press “Show the editor” above to edit.');
+  // Every control of the top bar fits one row at 1366 px, and the side tabs stay on one line.
+  const rects = await page.locator('.topbar > *').evaluateAll((els) => els.filter((e) => e.offsetParent).map((e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; }));
+  expect(Math.max(...rects.map((r) => r.top))).toBeLessThan(Math.min(...rects.map((r) => r.bottom)));
+  const tabHeights = await page.locator('.side-tabs [role=tab]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+  expect(Math.max(...tabHeights)).toBeLessThan(Math.min(...tabHeights) + 2);
   // The cluster picture is drawn larger too (text, cards and chips), filling the same width.
   await expect(page.getByTestId('cluster-canvas')).toHaveAttribute('data-zoom', '1.4');
   // ... and fills its column, which grew when the side panel lost the editor (no window resize).
@@ -345,6 +372,7 @@ test('presenter mode: big clock, high contrast, editor on request, kept in the a
   await page.screenshot({ path: test.info().outputPath('presenter.png') });
   await page.getByTestId('toggle-editor').click();
   await expect(page.getByTestId('taskdef-editor')).toBeVisible();
+  await expect(page.getByTestId('toggle-editor')).toHaveText('Hide the editor');
   // Esc while typing in the editor belongs to the editor: it stays.
   await page.getByTestId('taskdef-editor').focus();
   await page.keyboard.press('Escape');
@@ -407,7 +435,8 @@ test('the scenario picker opens example scenarios and chapters; Go back returns 
   await picker.selectOption('example:rolling-50-100.json');
   await expect(shown).toHaveText('Rolling update, minimum 50 %, maximum 100 %');
   const opened = page.locator('[data-testid=notice][data-kind=example-opened]');
-  await expect(opened).toContainText('Opened the example “Rolling update, minimum 50 %, maximum 100 %”. Your own session was kept aside. It is paused: press Play to go on.');
+  // The notice says what the example shows and when its script acts.
+  await expect(opened).toContainText('Opened the example “Rolling update, minimum 50 %, maximum 100 %”. Four web tasks move from web:1 to web:2 without ever running more than four: stop 2, start 2, stop 2, start 2. Scripted: at 00:01:00 register the next revision of web and update service web to web:2. Your own session was kept aside. It is paused: press Play to go on.');
   await expect(page.getByTestId('seed')).toHaveText('seed 21');
   await page.getByTestId('play').click();
   await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(4, { timeout: 15_000 });
@@ -426,4 +455,24 @@ test('the scenario picker opens example scenarios and chapters; Go back returns 
   await picker.selectOption('chapter:self-healing');
   await expect(page).toHaveURL(/#lessons\/self-healing\/retire-instance$/);
   await expect(page.getByTestId('exercise')).toHaveAttribute('data-exercise', 'self-healing/retire-instance');
+});
+
+test('the event log is one tab stop; the arrow keys move between its events', async ({ page }) => {
+  await page.goto('/');
+  await expect(chips(page)).toHaveCount(6);
+  await page.getByTestId('play').click();
+  const buttons = page.locator('[data-testid=event] button.ev-jump');
+  expect(await buttons.count()).toBeGreaterThan(3);
+  await expect(page.locator('[data-testid=event] button.ev-jump[tabindex="0"]')).toHaveCount(1);
+  await buttons.first().focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(buttons.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(buttons.nth(2)).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await expect(buttons.nth(1)).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(buttons.last()).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(buttons.first()).toBeFocused();
 });

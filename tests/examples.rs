@@ -108,3 +108,63 @@ fn an_untouched_example_is_recognised_and_named_in_the_notice() {
     assert_eq!(opened_notice("Canary release with automatic rollback", true), "Opened the example \u{201c}Canary release with automatic rollback\u{201d}. Your own session was kept aside.");
     assert_eq!(opened_notice("x", false), "Opened the example \u{201c}x\u{201d}.");
 }
+
+/// Opening an example says what it shows and what its timeline will do, so a learner does not
+/// watch a steady cluster for a minute wondering what to look at.
+#[test]
+fn the_opened_notice_tells_what_the_example_will_do_and_when() {
+    use berth::shell::script::example_notice;
+    let open = |file: &str| {
+        let s = scene(file).expect("example");
+        let (scenario, _) = s.open().expect("opens");
+        let e = list().into_iter().find(|e| e.file == file).expect("listed");
+        (e, scenario)
+    };
+    let (e, s) = open("rolling-50-100.json");
+    assert_eq!(
+        example_notice(&e.name, &e.description, &s.timeline, false),
+        format!("Opened the example \u{201c}{}\u{201d}. Four web tasks move from web:1 to web:2 without ever running more than four: stop 2, start 2, stop 2, start 2. Scripted: at 00:01:00 register the next revision of web and update service web to web:2.", e.name)
+    );
+    // Kept aside goes last; an example without a timeline has no "Scripted".
+    let (e, s) = open("binpack.json");
+    let text = example_notice(&e.name, &e.description, &s.timeline, true);
+    assert!(s.timeline.is_empty(), "binpack has no timeline");
+    assert!(!text.contains("Scripted"), "{text}");
+    assert!(text.ends_with(" Your own session was kept aside."), "{text}");
+    assert!(text.contains(e.description.trim()), "{text}");
+}
+
+#[test]
+fn scripted_commands_read_as_actions() {
+    use berth::engine::sim::Command;
+    use berth::shell::script::{command_words, timeline_words};
+    assert_eq!(command_words(&Command::TerminateInstance { instance: "i-03".into() }), "terminate i-03");
+    assert_eq!(command_words(&Command::AzOutage { az: "us-east-1a".into() }), "take zone us-east-1a down");
+    assert_eq!(command_words(&Command::Kubectl { args: " scale deployment/web --replicas=5 ".into(), manifest: None }), "kubectl scale deployment/web --replicas=5");
+    let t = |ms, c| (ms, String::new(), c);
+    let timeline = vec![
+        t(60_000, Command::DrainInstance { instance: "i-01".into() }),
+        t(60_000, Command::SpotInterruption { instance: Some("i-02".into()), task: None }),
+        t(180_000, Command::AzRecover { az: "us-east-1b".into() }),
+    ];
+    assert_eq!(timeline_words(&timeline).as_deref(), Some("at 00:01:00 drain i-01 and Spot interruption of i-02; at 00:03:00 recover zone us-east-1b"));
+    assert_eq!(timeline_words(&[]), None);
+    // Long scripts are cut after six moments.
+    let many: Vec<_> = (1..=8).map(|m| t(m * 60_000, Command::TerminateInstance { instance: format!("i-0{m}") })).collect();
+    assert!(timeline_words(&many).is_some_and(|w| w.ends_with("; at 00:06:00 terminate i-06; 2 more")));
+}
+
+/// An example opens with a task definition the editor has nothing to say about: a warning on
+/// first sight would teach the learner to ignore warnings.
+#[test]
+fn every_example_opens_with_a_clean_task_definition() {
+    use berth::engine::taskdef::parse_task_definition;
+    for e in list() {
+        let s = scene(&e.file).expect("example");
+        if s.editor.trim_start().starts_with('{') {
+            let parsed = parse_task_definition(&s.editor);
+            let said: Vec<String> = parsed.diagnostics.iter().map(|d| format!("{d:?}")).collect();
+            assert!(said.is_empty(), "{}: {said:?}", e.file);
+        }
+    }
+}

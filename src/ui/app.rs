@@ -167,7 +167,7 @@ pub fn app() -> Html {
     let generation = generation.borrow().get();
     match &route.mode {
         Mode::Lessons(open) => html! { <LessonsPage nav={nav} open={open.clone()} present={route.present} /> },
-        Mode::Demo(chapter) => html! { <super::demo::DemoPage chapter={chapter.clone()} nav={nav} /> },
+        Mode::Demo(chapter) => html! { <super::demo::DemoPage chapter={chapter.clone()} nav={nav} present={route.present} /> },
         Mode::Summary(chapter) => html! { <super::lessons::SummaryPage chapter={chapter.clone()} nav={nav} /> },
         Mode::Lesson(payload) => html! { <super::lessons::LinkedLesson payload={payload.clone()} nav={nav} present={route.present} /> },
         Mode::Sandbox => html! {
@@ -178,6 +178,11 @@ pub fn app() -> Html {
 
 // ---------------------------------------------------------------------------------------------
 // Starting the sandbox: a share link, else the saved session, else the sample.
+
+thread_local! {
+    /// The side tab the next playground opens on (set just before a link replaces this one).
+    static OPEN_TAB: Cell<Option<SideTab>> = const { Cell::new(None) };
+}
 
 #[derive(Clone, PartialEq, Debug)]
 pub struct Notice {
@@ -231,7 +236,7 @@ fn boot(link: Option<&str>) -> Result<Boot, String> {
                 };
                 let _ = storage::set(storage::OPENED_LINK_KEY, &crate::shell::share::to_saved(&scene));
                 let (text, kind) = match crate::shell::examples::matching(&scene) {
-                    Some(example) => (crate::shell::examples::opened_notice(&example.name, restore), "example-opened"),
+                    Some(example) => (crate::shell::script::example_notice(&example.name, &example.description, &scenario.timeline, restore), "example-opened"),
                     None => (crate::shell::share::opened_notice(history.now(), history.furthest(), restore), "link-opened"),
                 };
                 let notice = Notice { kind, error: false, text, restore };
@@ -355,7 +360,7 @@ fn sandbox(props: &SandboxProps) -> Html {
     });
     let saved = use_mut_ref(SavedMark::default);
     // The side panel's tab (editor or charts) and the charted service.
-    let tab = use_state_eq(|| SideTab::Editor);
+    let tab = use_state_eq(|| OPEN_TAB.with(Cell::take).unwrap_or(SideTab::Editor));
     let chart_service = use_state_eq(String::new);
     let controls = use_sim_controls(sim.clone(), boot.playing, true);
     // Whether the scene has played since it opened: a shared scene's "press Play" hint goes then.
@@ -659,7 +664,15 @@ fn sandbox(props: &SandboxProps) -> Html {
     let on_open_lab = {
         let notices = notices.clone();
         Callback::from(move |_: MouseEvent| match crate::shell::examples::scene("autoscaling-lab.json").and_then(|scene| encode_link(&scene)) {
-            Ok(p) => set_hash(&format!("s={p}")),
+            Ok(p) => {
+                // The lab opens on the Charts tab (where its button was), at the top of the page,
+                // where its notice is.
+                OPEN_TAB.with(|t| t.set(Some(SideTab::Charts)));
+                if let Some(w) = web_sys::window() {
+                    w.scroll_to_with_x_and_y(0.0, 0.0);
+                }
+                set_hash(&format!("s={p}"))
+            }
             Err(e) => {
                 let mut n = (*notices).clone();
                 n.push(Notice { kind: "link-error", error: true, text: format!("The Autoscaling lab could not be opened: {e}."), restore: false });
@@ -814,6 +827,8 @@ fn sandbox(props: &SandboxProps) -> Html {
                         } else if editor_shown {
                             <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command}
                                 manifest={crate::engine::history::is_manifest(sim.borrow().engine(), &text)} />
+                        } else {
+                            <p class="editor-hidden" data-testid="editor-hidden">{"Presenter mode hides the editor: press \u{201c}Show the editor\u{201d} above to edit."}</p>
                         }
                     </div>
                     <EventLog log={event_index} {generation} on_select={Some(on_seek)} />

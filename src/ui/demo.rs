@@ -47,13 +47,16 @@ pub fn has_demo(chapter: &str) -> bool {
 pub struct Props {
     pub chapter: String,
     pub nav: Html,
+    /// Presenter mode: the cluster is drawn larger, as in the sandbox.
+    #[prop_or_default]
+    pub present: bool,
 }
 
 #[function_component(DemoPage)]
 pub fn demo_page(props: &Props) -> Html {
     let loaded = use_memo(props.chapter.clone(), |c| load_demo(c));
     match loaded.as_ref() {
-        Ok(demo) => html! { <DemoPlayer key={props.chapter.clone()} demo={Rc::new(demo.clone())} nav={props.nav.clone()} /> },
+        Ok(demo) => html! { <DemoPlayer key={props.chapter.clone()} demo={Rc::new(demo.clone())} nav={props.nav.clone()} present={props.present} /> },
         Err(e) => html! {
             <div class="app">
                 <header class="topbar"><h1 class="brand">{"Berth"}</h1>{props.nav.clone()}</header>
@@ -68,11 +71,12 @@ pub fn demo_page(props: &Props) -> Html {
 struct PlayerProps {
     demo: Rc<Demo>,
     nav: Html,
+    present: bool,
 }
 
 impl PartialEq for PlayerProps {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.demo, &o.demo)
+        Rc::ptr_eq(&self.demo, &o.demo) && self.present == o.present
     }
 }
 
@@ -124,7 +128,8 @@ fn demo_player(props: &PlayerProps) -> Html {
         let next = next.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "keydown", move |e| {
+                // Not passive: N and Page Down must not also scroll the page.
+                EventListener::new_with_options(&w, "keydown", gloo::events::EventListenerOptions::enable_prevent_default(), move |e| {
                     let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
                     let in_field = e
                         .target()
@@ -200,7 +205,8 @@ fn demo_player(props: &PlayerProps) -> Html {
                 }) }
             </dl>
             <main class="workspace">
-                <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap }} {on_command} {inspect} />
+                <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap }} {on_command} {inspect}
+                    zoom={if props.present { super::cluster_view::PRESENTER_ZOOM } else { 1.0 }} />
                 <aside class="side"><EventLog log={event_index} {generation} /></aside>
             </main>
         </div>

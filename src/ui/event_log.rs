@@ -101,7 +101,7 @@ pub fn event_log(props: &Props) -> Html {
         Callback::from(move |_: MouseEvent| filter.set(Filter::default()))
     };
 
-    let items = shown.iter().filter_map(|&i| events.get(i)).map(|e| {
+    let items = shown.iter().filter_map(|&i| events.get(i)).enumerate().map(|(n, e)| {
         let level = level_class(e.kind.level());
         let content = html! { <><time>{Clock(e.t).to_string()}</time>{" "}{e.kind.describe()}</> };
         match &props.on_select {
@@ -110,7 +110,9 @@ pub fn event_log(props: &Props) -> Html {
                 let t = e.t;
                 html! {
                     <li class={level} data-testid="event" data-kind={e.kind.name()} data-t={e.t.to_string()}>
-                        <button class="ev-jump" title={format!("Show the cluster at {}", Clock(e.t))} onclick={Callback::from(move |_: MouseEvent| cb.emit(t))}>{content}</button>
+                        // One tab stop for the whole list (the newest event); the arrow keys move
+                        // between events.
+                        <button class="ev-jump" tabindex={if n == 0 { "0" } else { "-1" }} title={format!("Show the cluster at {}", Clock(e.t))} onclick={Callback::from(move |_: MouseEvent| cb.emit(t))}>{content}</button>
                     </li>
                 }
             }
@@ -118,6 +120,26 @@ pub fn event_log(props: &Props) -> Html {
         }
     });
     let f = &*filter;
+    // ↑ / ↓ / Home / End move the focus between the events' buttons.
+    let on_list_key = Callback::from(|e: KeyboardEvent| {
+        use wasm_bindgen::JsCast;
+        let key = e.key();
+        if !matches!(key.as_str(), "ArrowDown" | "ArrowUp" | "Home" | "End") {
+            return;
+        }
+        let Some(button) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).filter(|el| el.class_name().split_whitespace().any(|c| c == "ev-jump")) else { return };
+        let Some(li) = button.parent_element() else { return };
+        let to = match key.as_str() {
+            "ArrowDown" => li.next_element_sibling(),
+            "ArrowUp" => li.previous_element_sibling(),
+            "Home" => li.parent_element().and_then(|ol| ol.first_element_child()),
+            _ => li.parent_element().and_then(|ol| ol.last_element_child()),
+        };
+        if let Some(next) = to.and_then(|li| li.first_element_child()).and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+            e.prevent_default();
+            let _ = next.focus();
+        }
+    });
     html! {
         <section class="events" aria-label="Event log">
             <h2>{format!("Events ({total})")}</h2>
@@ -146,8 +168,8 @@ pub fn event_log(props: &Props) -> Html {
                     <span class="ev-count" data-testid="event-filter-count" aria-live="polite">{filter_count(shown.len(), total)}</span>
                 }
             </div>
-            // Focusable so keyboard users can scroll it.
-            <ol reversed=true tabindex="0" aria-label="Events, newest first">{ for items }</ol>
+            // Focusable (to scroll it) only when its events are not buttons.
+            <ol reversed=true tabindex={props.on_select.is_none().then_some("0")} aria-label="Events, newest first" onkeydown={on_list_key}>{ for items }</ol>
         </section>
     }
 }

@@ -273,7 +273,8 @@ pub fn use_shortcuts(on: Callback<Shortcut>) {
     *current.borrow_mut() = on;
     use_effect_with((), move |_| {
         let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
-            EventListener::new(&doc, "keydown", move |e| {
+            // Not passive: Space and the arrows must not also scroll the page.
+            EventListener::new_with_options(&doc, "keydown", gloo::events::EventListenerOptions::enable_prevent_default(), move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
                 let target = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
                 let focus = match target.as_ref() {

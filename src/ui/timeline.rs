@@ -71,12 +71,20 @@ pub fn timeline(props: &Props) -> Html {
                 <div class="marks" aria-hidden="true">{ for marks }</div>
             </div>
             <span class="t-end muted" aria-hidden="true">{end_text.clone()}</span>
-            if props.live {
-                <span class="live-badge" data-testid="live-badge">{"● Live"}</span>
-            } else {
-                <span class="past-status" data-testid="timeline-status" role="status">{format!("Viewing the past: {now_text} of {end_text}")}</span>
-                <button data-testid="go-live" onclick={move |_| live.emit(())} title="Show the latest moment again">{"Back to live"}</button>
-                <button data-testid="resume-here" onclick={move |_| resume.emit(())} title="Continue from this moment; what happened after it is forgotten">{"Resume here"}</button>
+            // The badge's slot keeps its width in the past too, so the track does not change size.
+            <span class="live-slot">
+                if props.live {
+                    <span class="live-badge" data-testid="live-badge">{"● Live"}</span>
+                }
+            </span>
+            if !props.live {
+                // On a line of its own: the track keeps its width (and stays under the pointer)
+                // when a drag leaves the live moment.
+                <div class="past-row">
+                    <span class="past-status" data-testid="timeline-status" role="status">{format!("Viewing the past: {now_text} of {end_text}")}</span>
+                    <button data-testid="go-live" onclick={move |_| live.emit(())} title="Show the latest moment again">{"Back to live"}</button>
+                    <button data-testid="resume-here" onclick={move |_| resume.emit(())} title="Continue from this moment; what happened after it is forgotten">{"Resume here"}</button>
+                </div>
             }
             if let Some(n) = &props.note {
                 <span class="timeline-note muted" data-testid="timeline-note">{n.clone()}</span>
