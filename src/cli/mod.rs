@@ -12,6 +12,7 @@ use crate::engine::diag::Diagnostic;
 use crate::engine::event::to_jsonl;
 use crate::engine::scenario::{parse_scenario, Scenario};
 use crate::engine::snapshot::Snapshot;
+use crate::engine::sort;
 use crate::engine::taskdef::{export, parse_task_definition};
 use crate::engine::time::{parse_duration, Millis, HOUR};
 
@@ -586,7 +587,7 @@ pub fn lesson_files(path: &str) -> Result<Vec<String>, (i32, String)> {
             .filter(|f| std::fs::read_to_string(f).is_ok_and(|t| looks_like_exercise(&t)))
             .map(|f| f.display().to_string())
             .collect();
-        found.sort();
+        sort::sort(&mut found);
         if found.is_empty() {
             return Err((EXIT_USAGE, format!("berth: {path} holds no exercise files (JSON with \"lesson\" and \"kind\")")));
         }

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::engine::catalog::InstanceType;
+use crate::engine::sort;
 use crate::engine::taskdef::Protocol;
 use crate::engine::time::Millis;
 
@@ -313,7 +314,7 @@ impl Instances {
     /// journal no longer reaches (or whose previous values it did not keep) are not visited.
     pub fn walk_back(&self, stops: &[u64], mut visit: impl FnMut(u64, &BTreeMap<String, ContainerInstance>)) {
         let mut stops: Vec<u64> = stops.iter().copied().filter(|&s| s >= self.base && s <= self.seq()).collect();
-        stops.sort_unstable_by(|a, b| b.cmp(a));
+        sort::sort_by(&mut stops, |a, b| b.cmp(a));
         stops.dedup();
         let Some(&lowest) = stops.last() else { return };
         let mut map = self.map.clone();

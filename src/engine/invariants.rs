@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::task::TaskStatus;
 
 /// Returns the first violated invariant, described for a human.
@@ -94,7 +95,7 @@ pub fn check(e: &Engine) -> Result<(), String> {
     }
     for (s, ids) in &e.live_by_service {
         let want = expected.remove(s.as_str()).unwrap_or_default();
-        let have: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        let have: BTreeSet<&str> = sort::collect_set(ids.iter().map(String::as_str));
         if have != want {
             return Err(format!("service {s}: the live-task index holds {have:?}, the tasks not STOPPED are {want:?}"));
         }

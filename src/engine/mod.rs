@@ -31,3 +31,4 @@ pub mod cost;
 pub mod capacity;
 pub mod rightsizing;
 pub mod k8s;
+pub mod sort;

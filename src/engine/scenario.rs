@@ -14,6 +14,7 @@ use serde_json::Value;
 use crate::engine::diag::{Diagnostic, Pos};
 use crate::engine::json::{self, value_end, Json};
 use crate::engine::sim::{ClusterConfig, Command, Engine};
+use crate::engine::sort;
 use crate::engine::task::{RunTaskSpec, ServiceSpec};
 use crate::engine::taskdef::{parse_task_definition, TaskDefinition};
 use crate::engine::time::{parse_duration, Millis};
@@ -505,7 +506,7 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
             timeline.push((at, path_text(&path), cmd));
         }
     }
-    timeline.sort_by_key(|(t, _, _)| *t);
+    sort::sort_by_key(&mut timeline, |(t, _, _)| *t);
 
     let mut behaviors = BTreeMap::new();
     for (key, spec) in &file.behaviors {
@@ -529,7 +530,7 @@ pub fn parse_scenario(text: &str, files: &dyn Fn(&str) -> Result<String, String>
     }
     if !cx.errors.is_empty() {
         let mut errs = cx.errors;
-        errs.sort_by_key(|d| (d.pos.line, d.pos.col));
+        sort::sort_by_key(&mut errs, |d| (d.pos.line, d.pos.col));
         return Err(errs);
     }
     Ok(Scenario { name: file.name, description: file.description, seed: file.seed, config, setup, timeline, run_until, behaviors, warnings: cx.warnings })

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::engine::cluster::InstanceStatus;
 use crate::engine::placement::Decision;
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::task::TaskStatus;
 use crate::engine::time::{Clock, Millis};
 
@@ -373,12 +374,12 @@ impl Engine {
                 .collect(),
             queues: self.queues().values().cloned().collect(),
             dns: self.dns_records(),
-            spot_reclaims: self
-                .spot_deadlines
-                .iter()
-                .filter(|(id, at)| **at > self.now() && (self.instances.contains_key(id.as_str()) || self.kube.node_meta.contains_key(id.as_str())))
-                .map(|(id, at)| (id.clone(), *at))
-                .collect(),
+            spot_reclaims: sort::collect_map(
+                self.spot_deadlines
+                    .iter()
+                    .filter(|(id, at)| **at > self.now() && (self.instances.contains_key(id.as_str()) || self.kube.node_meta.contains_key(id.as_str())))
+                    .map(|(id, at)| (id.clone(), *at)),
+            ),
             kube: self.kube_snapshot(),
             event_log_hash: self.log_hash(),
             groups: self

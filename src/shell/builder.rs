@@ -29,6 +29,7 @@ use crate::engine::lesson::run::{check_exercise, ExerciseReport};
 use crate::engine::lesson::{parse_exercise, Exercise};
 use crate::engine::scenario::parse_scenario;
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::taskdef::parse_task_definition;
 use crate::engine::time::{Clock, Millis};
 
@@ -284,7 +285,7 @@ pub fn suggest_goals(engine: &Engine, since: Millis) -> Vec<Suggestion> {
         if s.task_definition.rsplit_once(':').is_some_and(|(_, r)| r != "1") {
             goals.push(json!({"service": name, "taskDefinition": s.task_definition}));
         }
-        let mut per_az: BTreeMap<&str, u32> = snap.availability_zones.iter().map(|z| (z.as_str(), 0)).collect();
+        let mut per_az: BTreeMap<&str, u32> = sort::collect_map(snap.availability_zones.iter().map(|z| (z.as_str(), 0)));
         for t in snap.tasks.iter().filter(|t| t.service.as_deref() == Some(name.as_str()) && !t.az.is_empty()) {
             *per_az.entry(t.az.as_str()).or_default() += 1;
         }

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::engine::scenario::parse_scenario;
+use crate::engine::sort;
 use crate::shell::course::{example as bundled, example_files};
 use crate::shell::share::Scene;
 
@@ -60,7 +61,7 @@ pub fn list() -> Vec<Example> {
         })
         .collect();
     // Unlisted files keep the bundle's order (sorted by path) after the listed ones.
-    out.sort_by_key(|(rank, _)| *rank);
+    sort::sort_by_key(&mut out, |(rank, _)| *rank);
     out.into_iter().map(|(_, e)| e).collect()
 }
 

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use crate::engine::cluster::InstanceStatus;
 use crate::engine::k8s::sim::{KubeView, PodPhase, PodView};
 use crate::engine::snapshot::{InstanceView, Snapshot, TaskView, UnplacedView};
+use crate::engine::sort;
 use crate::engine::task::TaskStatus;
 
 /// Millicores → CPU units (1 vCPU = 1000 m = 1024 units).
@@ -107,7 +108,7 @@ fn status(pod: &PodView) -> (TaskStatus, TaskStatus) {
 pub fn as_cluster(s: &Snapshot) -> Snapshot {
     let Some(kube) = &s.kube else { return s.clone() };
     let mut out = s.clone();
-    let node_zone: BTreeMap<&str, (&str, bool)> = kube.nodes.iter().map(|n| (n.name.as_str(), (n.zone.as_str(), n.fargate))).collect();
+    let node_zone: BTreeMap<&str, (&str, bool)> = sort::collect_map(kube.nodes.iter().map(|n| (n.name.as_str(), (n.zone.as_str(), n.fargate))));
     for n in &kube.nodes {
         if !n.zone.is_empty() && !out.availability_zones.contains(&n.zone) {
             out.availability_zones.push(n.zone.clone());

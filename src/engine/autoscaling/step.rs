@@ -114,7 +114,7 @@ pub fn validate(policy: &StepPolicy) -> Result<(), Vec<String>> {
     }
     // Gaps and overlaps: sort by lower bound (null first), then each upper must equal the next lower.
     let mut order: Vec<usize> = (0..steps.len()).collect();
-    order.sort_by(|&a, &b| {
+    crate::engine::sort::sort_by(&mut order, |&a, &b| {
         let la = steps[a].lower.unwrap_or(f64::NEG_INFINITY);
         let lb = steps[b].lower.unwrap_or(f64::NEG_INFINITY);
         la.total_cmp(&lb).then(a.cmp(&b))

@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 
 use super::model::*;
 use super::quantity::{fmt_bytes, fmt_milli};
@@ -169,7 +170,7 @@ pub fn check_quota(q: &ResourceQuota, spec: &PodSpec, used: &BTreeMap<&'static s
     if exceeded.is_empty() {
         return Ok(());
     }
-    exceeded.sort();
+    sort::sort(&mut exceeded);
     let list = |f: &dyn Fn(&str) -> i64| exceeded.iter().map(|r| format!("{r}={}", show(r, f(r)))).collect::<Vec<_>>().join(",");
     Err(format!(
         "exceeded quota: {}, requested: {}, used: {}, limited: {}",

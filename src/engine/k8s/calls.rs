@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::event::EventKind;
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::Millis;
 
 use super::model::{IntOrString, Labels, Object, Protocol};
@@ -292,7 +293,7 @@ impl Engine {
         for (idx, route) in self.kube.calls.iter().enumerate() {
             let rp = self.k_route_pairs(route, &policies);
             let mut situations: Vec<String> = rp.verdicts.values().flatten().map(|(s, _)| s.clone()).collect();
-            situations.sort();
+            sort::sort(&mut situations);
             situations.dedup();
             let last = self.kube.calls_blocked.get(&idx).cloned().unwrap_or_default();
             if situations == last {

@@ -35,6 +35,7 @@ use serde::Deserialize;
 use crate::engine::event::EventKind;
 use crate::engine::rng::Rng;
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::{parse_duration, Clock, Millis, SECOND};
 
 use super::node::Node;
@@ -188,7 +189,7 @@ impl Engine {
             .filter(|(_, p)| super::node::fargate_profile_for(&self.kube.fargate_profiles, &p.namespace, &p.pod.meta.labels).is_none())
             .map(|(k, p)| (p.seq, k.clone()))
             .collect();
-        pending.sort();
+        sort::sort(&mut pending);
         let pending: Vec<String> = pending.into_iter().map(|(_, k)| k).collect();
         let scaled_up = !pending.is_empty() && self.k_ca_scale_up(&mut ca, &pending, &profile);
         if scaled_up {
@@ -335,7 +336,7 @@ impl Engine {
             .filter(|(_, since)| **since + ca.unneeded_time <= now)
             .filter_map(|(n, since)| self.kube.nodes.iter().position(|x| &x.name == n).map(|i| (*since, i, n.clone())))
             .collect();
-        due.sort();
+        sort::sort(&mut due);
         let mut scratch = Rng::derive(self.seed, "k8s-cluster-autoscaler-sim");
         for (since, _, node) in due {
             let mut movers: Vec<(u64, String)> = self
@@ -345,7 +346,7 @@ impl Engine {
                 .filter(|(_, p)| p.node.as_deref() == Some(node.as_str()) && p.active() && p.owner.as_ref().is_none_or(|(k, _)| k != "DaemonSet"))
                 .map(|(k, p)| (p.seq, k.clone()))
                 .collect();
-            movers.sort();
+            sort::sort(&mut movers);
             let mut blocked = None;
             let others: Vec<Node> = self.kube.nodes.iter().filter(|n| n.name != node && !n.unschedulable && !ca.removing.contains(&n.name)).cloned().collect();
             let mut placed: Vec<PlacedPod> = self.k_placed().into_iter().filter(|p| p.node != node).collect();

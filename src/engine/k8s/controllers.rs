@@ -24,6 +24,7 @@
 use crate::engine::deployment::resolve_fenceposts;
 use crate::engine::event::EventKind;
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::{Millis, SECOND};
 
 use super::model::*;
@@ -42,7 +43,7 @@ impl Engine {
     /// ReplicaSets owned by a Deployment (key), oldest first.
     pub(crate) fn k_owned_rs(&self, dkey: &str) -> Vec<String> {
         let mut v: Vec<(u64, String)> = self.kube.replica_sets.iter().filter(|(_, r)| r.deployment.as_deref() == Some(dkey)).map(|(k, r)| (r.seq, k.clone())).collect();
-        v.sort();
+        sort::sort(&mut v);
         v.into_iter().map(|(_, k)| k).collect()
     }
 
@@ -313,7 +314,7 @@ impl Engine {
             .into_iter()
             .filter_map(|k| self.kube.replica_sets.get(&k).filter(|r| r.hash != hash && r.rs.replicas == 0).map(|r| (r.revision, k.clone())))
             .collect();
-        old.sort();
+        sort::sort(&mut old);
         while old.len() > limit {
             let (_, k) = old.remove(0);
             let has_pods = self.kube.replica_sets.get(&k).is_some_and(|r| self.kube.pods.values().any(|p| p.namespace == r.namespace && p.owned_by("ReplicaSet", &r.rs.meta.name)));
@@ -419,7 +420,7 @@ impl Engine {
                         (key(&p.namespace, p.name()), (assigned, phase, ready, -colocated, ready_for, -(p.restarts as i64), -(p.seq as i64)))
                     })
                     .collect();
-                ranked.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+                sort::sort_by(&mut ranked, |a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
                 for (pk, _) in ranked.into_iter().take(diff as usize) {
                     self.k_delete_pod(&pk, "ReplicaSet scaled down");
                     changed = true;

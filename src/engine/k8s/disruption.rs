@@ -29,6 +29,7 @@
 
 use crate::engine::event::EventKind;
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::{Millis, SECOND};
 
 use super::model::TaintEffect;
@@ -103,7 +104,7 @@ impl Engine {
             .filter(|(_, p)| p.node.as_deref() == Some(node) && p.active() && p.owner.as_ref().is_none_or(|(k, _)| k != "DaemonSet"))
             .map(|(k, p)| (p.seq, k.clone()))
             .collect();
-        pods.sort();
+        sort::sort(&mut pods);
         for (_, pk) in pods {
             let Some(p) = self.kube.pods.get_mut(&pk) else { continue };
             p.terminating = true;

@@ -26,6 +26,7 @@ use crate::engine::k8s::sim::ns_of;
 use serde::Serialize;
 
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::{Millis, SECOND};
 
 use super::model::{Job, Pod, RestartPolicy};
@@ -116,7 +117,7 @@ impl Engine {
 
     fn k_job_pods(&self, j: &JobState) -> Vec<String> {
         let mut v: Vec<(u64, String)> = self.kube.pods.values().filter(|p| p.namespace == j.namespace && p.owned_by("Job", &j.job.meta.name)).map(|p| (p.seq, key(&p.namespace, p.name()))).collect();
-        v.sort();
+        sort::sort(&mut v);
         v.into_iter().map(|(_, k)| k).collect()
     }
 

@@ -26,6 +26,7 @@
 
 use crate::engine::event::EventKind;
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::SECOND;
 
 use super::model::*;
@@ -390,7 +391,7 @@ impl Engine {
             .filter(|p| p.node.as_deref() == Some(node) && p.active() && p.owner.as_ref().is_none_or(|(k, _)| k != "DaemonSet"))
             .map(|p| (p.seq, key(&p.namespace, p.name())))
             .collect();
-        on.sort();
+        sort::sort(&mut on);
         let mut refused = false;
         for (_, pk) in on {
             let Some(p) = self.kube.pods.get(&pk) else { continue };

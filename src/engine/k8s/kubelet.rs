@@ -22,6 +22,7 @@
 //! resets it.
 
 use crate::engine::behavior::Behavior;
+use crate::engine::sort;
 use crate::engine::time::{Millis, MINUTE, SECOND};
 
 use super::model::Probe;
@@ -152,7 +153,7 @@ pub fn plan(b: &Behavior, startup: Option<&Probe>, readiness: Option<&Probe>, li
             kills.push((probe_time(l, k + ft - 1), Kill::Liveness));
         }
     }
-    kills.sort_by_key(|(t, _)| *t);
+    sort::sort_by_key(&mut kills, |(t, _)| *t);
     let kill = kills.into_iter().next();
     let before_kill = |t: Millis| kill.as_ref().is_none_or(|(k, _)| t < *k);
     let mut out = Plan { ready_at: None, not_ready_at: None, kill: kill.clone() };

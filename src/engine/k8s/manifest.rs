@@ -9,6 +9,7 @@
 
 use crate::engine::autoscaling::hpa::{PolicyKind, ScalingPolicy, ScalingRules, SelectPolicy};
 use crate::engine::diag::{Diagnostic, Pos};
+use crate::engine::sort;
 use crate::engine::time::SECOND;
 
 use super::model::*;
@@ -79,7 +80,7 @@ pub fn parse_with_limits(text: &str, limits: &Limits) -> Manifest {
             objects.push(Parsed { object, document: doc.index, pos: root.pos });
         }
     }
-    diagnostics.sort_by_key(|d| d.pos.offset);
+    sort::sort_by_key(&mut diagnostics, |d| d.pos.offset);
     Manifest { objects, diagnostics }
 }
 
@@ -166,7 +167,7 @@ fn read_object(r: &mut Reader, root: &Node) -> Option<Object> {
         "Secret" => {
             let mut keys = data_keys(r, root, "data");
             keys.extend(data_keys(r, root, "stringData"));
-            keys.sort();
+            sort::sort(&mut keys);
             keys.dedup();
             let secret_type = r.opt_string(root, "type", "").unwrap_or_else(|| "Opaque".into());
             Object::Secret(Secret { meta, secret_type, keys })

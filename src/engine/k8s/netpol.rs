@@ -27,6 +27,8 @@
 
 use serde::Serialize;
 
+use crate::engine::sort;
+
 use super::model::{IntOrString, IpBlock, Labels, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicyRule, Protocol};
 
 /// One side of a connection: a pod (namespace, its labels and its namespace's labels) or a
@@ -170,7 +172,7 @@ fn side(policies: &[Scoped], ns: &str, labels: &Labels, other: &Peer, conn: &Con
     if selecting.is_empty() {
         return Side::NotIsolated;
     }
-    selecting.sort_by(|a, b| a.policy.meta.name.cmp(&b.policy.meta.name));
+    sort::sort_by(&mut selecting, |a, b| a.policy.meta.name.cmp(&b.policy.meta.name));
     for s in &selecting {
         let rules = match dir {
             Direction::Egress => &s.policy.egress,

@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::engine::catalog::{self, InstanceType};
+use crate::engine::sort;
 use crate::engine::taskdef::fargate::FARGATE_SIZES;
 
 use super::model::{Labels, LabelSelector, Pod, TaintEffect};
@@ -212,7 +213,7 @@ impl FargateProfile {
 /// first by name so the choice is deterministic.
 pub fn fargate_profile_for<'a>(profiles: &'a [FargateProfile], namespace: &str, labels: &Labels) -> Option<&'a FargateProfile> {
     let mut sorted: Vec<&FargateProfile> = profiles.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    sort::sort_by(&mut sorted, |a, b| a.name.cmp(&b.name));
     sorted.into_iter().find(|p| p.matches(namespace, labels))
 }
 

@@ -12,6 +12,7 @@ use crate::engine::behavior::Behavior;
 use crate::engine::event::EventKind;
 use crate::engine::lifecycle::{CONTAINER_START_MS, FARGATE_PROVISION_MS};
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::{Millis, SECOND};
 
 use super::kubelet::{self, Kill, BACKOFF_RESET_AFTER};
@@ -56,7 +57,7 @@ impl Engine {
         let (name, ns) = (p.name().to_string(), p.namespace.clone());
         let inits = p.pod.spec.init_containers.len() as Millis;
         let mut images: Vec<String> = p.pod.spec.init_containers.iter().chain(p.pod.spec.containers.iter()).map(|c| c.image.clone()).collect();
-        images.sort();
+        sort::sort(&mut images);
         images.dedup();
         self.emit(EventKind::PodScheduled { pod: name, namespace: ns, node: node.to_string(), why });
         let cached = self.kube.nodes.iter().find(|n| n.name == node).map(|n| images.iter().all(|i| n.images.contains_key(i))).unwrap_or(false);
@@ -244,7 +245,7 @@ impl Engine {
     /// Pods of the whole cluster whose phase is `phase` (for tests and lessons).
     pub fn kube_pod_names(&self) -> Vec<String> {
         let mut v: Vec<(u64, String)> = self.kube.pods.values().map(|p| (p.seq, key(&p.namespace, p.name()))).collect();
-        v.sort();
+        sort::sort(&mut v);
         v.into_iter().map(|(_, k)| k).collect()
     }
 }

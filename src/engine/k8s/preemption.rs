@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use crate::engine::event::EventKind;
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::Millis;
 
 use super::model::Object;
@@ -113,7 +114,7 @@ impl Engine {
             return Err(reason);
         }
         // Most important first: higher priority, then earlier start.
-        potential.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.start.cmp(&b.start)).then(a.pod.cmp(&b.pod)));
+        sort::sort_by(&mut potential, |a, b| b.priority.cmp(&a.priority).then(a.start.cmp(&b.start)).then(a.pod.cmp(&b.pod)));
         // filterPodsWithPDBViolation: each matching budget's allowance is used up in this order.
         let mut allowed: Vec<i64> = pdb_allowed.iter().map(|(_, _, a)| *a).collect();
         let (mut violating, mut fine) = (Vec::new(), Vec::new());
@@ -150,7 +151,7 @@ impl Engine {
                 }
             }
         }
-        victims.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.start.cmp(&b.start)).then(a.pod.cmp(&b.pod)));
+        sort::sort_by(&mut victims, |a, b| b.priority.cmp(&a.priority).then(a.start.cmp(&b.start)).then(a.pod.cmp(&b.pod)));
         Ok(Candidate { node: node.name.clone(), victims, pdb_violations })
     }
 

@@ -33,6 +33,7 @@ use serde::Serialize;
 
 use crate::engine::event::EventKind;
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::{Millis, SECOND};
 
 use super::model::TaintEffect;
@@ -110,7 +111,7 @@ impl Engine {
 
     /// `memory.available` of every EC2 node now.
     pub(crate) fn k_node_memory(&self, now: Millis) -> std::collections::BTreeMap<String, NodeMemory> {
-        let rps: std::collections::BTreeMap<String, f64> = if self.k_has_loads() { self.k_pod_loads(now).into_iter().map(|(k, l)| (k, l.rps)).collect() } else { Default::default() };
+        let rps: std::collections::BTreeMap<String, f64> = if self.k_has_loads() { sort::collect_map(self.k_pod_loads(now).into_iter().map(|(k, l)| (k, l.rps))) } else { Default::default() };
         let mut out = std::collections::BTreeMap::new();
         for n in self.kube.nodes.iter().filter(|n| !n.fargate) {
             let ws: i64 = self.k_node_working_sets(&n.name, &rps, now).iter().map(|(_, m)| m).sum();
@@ -180,7 +181,7 @@ impl Engine {
 
     /// Evicts the first pod of `rankMemoryPressure` on `node`.
     fn k_evict_one(&mut self, node: &str, available: i64, threshold: i64, now: Millis) {
-        let rps: std::collections::BTreeMap<String, f64> = if self.k_has_loads() { self.k_pod_loads(now).into_iter().map(|(k, l)| (k, l.rps)).collect() } else { Default::default() };
+        let rps: std::collections::BTreeMap<String, f64> = if self.k_has_loads() { sort::collect_map(self.k_pod_loads(now).into_iter().map(|(k, l)| (k, l.rps))) } else { Default::default() };
         let ws = self.k_node_working_sets(node, &rps, now);
         let mut candidates = Vec::new();
         let mut keys = std::collections::BTreeMap::new();

@@ -48,6 +48,7 @@ use crate::engine::event::EventKind;
 use crate::engine::pricing::{ec2_hourly, Purchase};
 use crate::engine::rng::Rng;
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::{parse_duration, Clock, Millis, SECOND};
 
 use super::model::Labels;
@@ -260,7 +261,7 @@ impl Engine {
             .filter(|(_, ps)| super::node::fargate_profile_for(&self.kube.fargate_profiles, &ps.namespace, &ps.pod.meta.labels).is_none())
             .map(|(k, ps)| (ps.seq, k.clone()))
             .collect();
-        pending.sort();
+        sort::sort(&mut pending);
         let mut remaining: Vec<String> = pending.into_iter().map(|(_, k)| k).collect();
         let mut rng = Rng::derive(self.seed, "k8s-provisioner-sim");
         while !remaining.is_empty() && (p.nodes.len() as u32 + p.launching) < p.max_nodes {
@@ -339,7 +340,7 @@ impl Engine {
             .filter(|(_, ps)| ps.node.as_deref() == Some(node) && !ps.terminal() && ps.owner.as_ref().is_none_or(|(k, _)| k != "DaemonSet"))
             .map(|(k, ps)| (ps.seq, k.clone()))
             .collect();
-        v.sort();
+        sort::sort(&mut v);
         v.into_iter().map(|(_, k)| k).collect()
     }
 
@@ -392,7 +393,7 @@ impl Engine {
                 Some((pods.len(), price, n.clone()))
             })
             .collect();
-        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        sort::sort_by(&mut candidates, |a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
         let mut scratch = Rng::derive(self.seed, "k8s-provisioner-sim");
         for (count, price, node) in candidates {
             let pods = self.k_prov_pods_on(&node);

@@ -11,6 +11,8 @@
 
 use serde::Serialize;
 
+use crate::engine::sort;
+
 use super::model::{Pod, PodSpec};
 use super::quantity::fmt_bytes;
 
@@ -91,7 +93,7 @@ impl EvictionCandidate {
 /// the input order (the sort is stable).
 pub fn memory_pressure_order(pods: &[EvictionCandidate]) -> Vec<EvictionCandidate> {
     let mut v = pods.to_vec();
-    v.sort_by(|a, b| {
+    sort::sort_by(&mut v, |a, b| {
         b.exceeds()
             .cmp(&a.exceeds())
             .then(a.priority.cmp(&b.priority))

@@ -35,6 +35,7 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::Serialize;
 
 use crate::engine::sim::Engine;
+use crate::engine::sort;
 use crate::engine::time::Millis;
 
 use super::model::{IntOrString, Object, Service, ServiceType};
@@ -186,7 +187,7 @@ impl Engine {
                 if exceeded.is_empty() {
                     continue;
                 }
-                exceeded.sort();
+                sort::sort(&mut exceeded);
                 let list = |f: &dyn Fn(&str) -> i64| exceeded.iter().map(|r| format!("{r}={}", f(r))).collect::<Vec<_>>().join(",");
                 return Err(format!(
                     "Error from server (Forbidden): error when creating Service {:?}: services {:?} is forbidden: exceeded quota: {}, requested: {}, used: {}, limited: {}",
@@ -308,7 +309,7 @@ impl Engine {
             .filter(|p| p.namespace == ns && !p.terminal() && p.started_at.is_some() && p.node.is_some())
             .filter(|p| s.selector.iter().all(|(k, v)| p.pod.meta.labels.get(k) == Some(v)))
             .collect();
-        pods.sort_by_key(|p| p.seq);
+        sort::sort_by_key(&mut pods, |p| p.seq);
         pods.iter()
             .map(|p| {
                 let node = p.node.clone().unwrap_or_default();

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::event::EventKind;
 use crate::engine::rng::Rng;
 use crate::engine::sim::{Engine, Item};
+use crate::engine::sort;
 use crate::engine::time::Millis;
 
 use super::kubelet::Kill;
@@ -926,7 +927,7 @@ impl Engine {
             return false;
         }
         // PrioritySort (the default QueueSort): higher priority first, then the oldest.
-        pending.sort();
+        sort::sort(&mut pending);
         let profile = self.kube.profile.clone().unwrap_or_else(Profile::default_scheduler);
         let mut placed = self.k_placed();
         let mut bound = false;
@@ -1047,7 +1048,7 @@ impl Engine {
             })
             .collect();
         let mut pod_list: Vec<&PodState> = k.pods.values().collect();
-        pod_list.sort_by_key(|p| p.seq);
+        sort::sort_by_key(&mut pod_list, |p| p.seq);
         let loads = self.k_pod_loads(now);
         let pods = pod_list
             .iter()
@@ -1094,7 +1095,7 @@ impl Engine {
             .collect();
         let deployments = k.deployments.iter().map(|(dk, d)| self.k_deployment_view(dk, d, now)).collect();
         let mut rs_list: Vec<&RsState> = k.replica_sets.values().collect();
-        rs_list.sort_by_key(|r| r.seq);
+        sort::sort_by_key(&mut rs_list, |r| r.seq);
         let replica_sets = rs_list
             .iter()
             .map(|r| {

@@ -12,6 +12,7 @@ use super::goal::{usd, Cmp, DeploymentMetric, Direction, Goal, GoalKind, Instanc
 use crate::engine::k8s::sim::{KubeView, NodeView, PodView};
 use crate::engine::sim::Engine;
 use crate::engine::snapshot::{Snapshot, TaskView};
+use crate::engine::sort;
 use crate::engine::task::TaskStatus;
 use crate::engine::time::{Clock, Millis};
 
@@ -634,8 +635,8 @@ fn eval_task_definition(engine: &Engine, family: &str, checks: &[TdCheck], clock
             TdCheck::Essential(names) => {
                 let mut want: Vec<&str> = names.iter().map(String::as_str).collect();
                 let mut have: Vec<&str> = td.container_definitions.iter().filter(|c| c.essential).map(|c| c.name.as_str()).collect();
-                want.sort_unstable();
-                have.sort_unstable();
+                sort::sort(&mut want);
+                sort::sort(&mut have);
                 (want != have).then(|| {
                     let shown = if have.is_empty() { "none".to_string() } else { have.join(", ") };
                     Outcome::new(false, format!("{key}'s essential containers are {shown} at {clock}"))

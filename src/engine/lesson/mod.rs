@@ -29,6 +29,7 @@ pub use run::{check_exercise, ExerciseReport, Session};
 use crate::engine::diag::Diagnostic;
 use crate::engine::json::{self, Json};
 use crate::engine::scenario::{parse_scenario, Scenario};
+use crate::engine::sort;
 
 use read::{shift, value_end, Reader};
 
@@ -370,7 +371,7 @@ pub fn parse_exercise(text: &str, files: &dyn Fn(&str) -> Result<String, String>
 
     if r.has_errors() {
         let mut diags = r.diags;
-        diags.sort_by_key(|d| (d.pos.line, d.pos.col));
+        sort::sort_by_key(&mut diags, |d| (d.pos.line, d.pos.col));
         return Err(diags);
     }
     let (Some(id), Some(title), Some(kind), Some(scenario)) = (id, title, kind, scenario) else {

@@ -65,6 +65,7 @@ use std::fmt;
 use regex::{Regex, RegexBuilder};
 
 use crate::engine::diag::{Diagnostic, Pos};
+use crate::engine::sort;
 
 /// Longest accepted expression, in bytes.
 pub const MAX_EXPR_LEN: usize = 2000;
@@ -1502,7 +1503,7 @@ fn show_actual(a: &Actual) -> String {
 
 fn show_groups(gs: &[String]) -> String {
     let mut v: Vec<&str> = gs.iter().map(String::as_str).collect();
-    v.sort_unstable();
+    sort::sort(&mut v);
     v.dedup();
     const MAX: usize = 8;
     let more = v.len().saturating_sub(MAX);

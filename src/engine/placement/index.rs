@@ -29,6 +29,7 @@ use std::collections::BTreeMap;
 
 use super::{filters, spread_shown, strategy_binpack, strategy_spread, BinpackField, Ctx, Decision, Filter, PlacementRng, Request, Strategy};
 use crate::engine::cluster::{Change, ContainerInstance, Instances};
+use crate::engine::sort;
 use crate::engine::taskdef::Protocol;
 
 /// Most request shapes indexed at once (least recently used is dropped).
@@ -228,7 +229,7 @@ impl Shape {
         self.cell_of.clear();
         self.feasible = 0;
         self.ids = instances.keys().cloned().collect();
-        self.position = self.ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
+        self.position = sort::collect_map(self.ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)));
         self.slots = vec![Slot::default(); self.ids.len()];
         for (p, inst) in instances.values().enumerate() {
             self.enter(p as u32, inst, instances, epoch_unix);
@@ -256,7 +257,7 @@ impl Shape {
                 None => return self.rebuild(instances, epoch_unix),
             }
         }
-        touched.sort_unstable();
+        sort::sort(&mut touched);
         touched.dedup();
         for p in touched {
             let Some(inst) = instances.get(&self.ids[p as usize]) else { return self.rebuild(instances, epoch_unix) };

@@ -20,6 +20,7 @@ pub use model::*;
 pub use validate::{validate, RULES};
 
 use crate::engine::diag::Diagnostic;
+use crate::engine::sort;
 
 /// The result of [`parse_task_definition`].
 #[derive(Debug, Clone)]
@@ -67,7 +68,7 @@ pub fn parse_task_definition(text: &str) -> Parsed {
             Some(read.td)
         }
     };
-    diagnostics.sort_by_key(|d| d.pos.offset);
+    sort::sort_by_key(&mut diagnostics, |d| d.pos.offset);
     let task_definition = if diagnostics.iter().any(Diagnostic::is_error) { None } else { td };
     Parsed { task_definition, diagnostics }
 }

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::event::EventKind;
 use crate::engine::sim::{Engine, Item};
+use crate::engine::sort;
 use crate::engine::task::{LaunchType, TaskStatus};
 use crate::engine::time::{Millis, MINUTE, SECOND};
 
@@ -493,7 +494,7 @@ impl Engine {
         if noteworthy.is_empty() {
             return;
         }
-        noteworthy.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        sort::sort_by(&mut noteworthy, |a, b| a.0.cmp(&b.0));
         for (id, changed) in noteworthy {
             let Some(t) = self.traffic.targets.get(&id) else { continue };
             let (service, started, grace, unhealthy) = (t.service.clone(), t.started_at.unwrap_or(0), t.grace_ms, t.state == TargetHealth::Unhealthy);
@@ -527,7 +528,7 @@ impl Engine {
         // and every roster are in task id order, so one walk along each finds the matches.
         let mut old = std::mem::take(&mut self.traffic.rosters);
         let names: Vec<&String> = self.services.keys().collect();
-        let position: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        let position: BTreeMap<&str, usize> = sort::collect_map(names.iter().enumerate().map(|(i, n)| (n.as_str(), i)));
         let mut lists: Vec<Vec<RosterEntry>> = names.iter().map(|n| Vec::with_capacity(old.get(n.as_str()).map_or(0, Vec::len))).collect();
         let mut previous: Vec<std::iter::Peekable<std::vec::IntoIter<RosterEntry>>> =
             names.iter().map(|n| old.remove(n.as_str()).unwrap_or_default().into_iter().peekable()).collect();
@@ -596,7 +597,7 @@ impl Engine {
                 usage: TaskUsage::default(),
             });
         }
-        let rosters: BTreeMap<String, Vec<RosterEntry>> = names.into_iter().cloned().zip(lists).collect();
+        let rosters: BTreeMap<String, Vec<RosterEntry>> = sort::collect_map(names.into_iter().cloned().zip(lists));
         self.traffic.rosters = rosters;
         self.traffic.revisions = revisions;
         self.traffic.roster_at = Some(self.events().len());
@@ -801,7 +802,7 @@ impl Engine {
             if let Some((k, w)) = lat_last.take() {
                 add_latency(&mut lat, k, w);
             }
-            lat.sort_unstable_by_key(|(k, _)| *k);
+            sort::sort_by_key(&mut lat, |(k, _)| *k);
             if let Some(c) = consumed.get_mut(name) {
                 // Unprocessed messages wait; nothing is rejected and there is no load balancer.
                 c.2 = st.served_rps * dt;
@@ -989,7 +990,7 @@ impl Engine {
                 .filter(|t| t.service.as_deref() == Some(service.as_str()) && t.is_healthy())
                 .filter_map(|t| self.traffic.addresses.get(&t.id).cloned().or_else(|| t.instance.as_ref().map(|i| format!("{i}:{}", t.host_ports.first().map(|p| p.0).unwrap_or(0)))))
                 .collect();
-            ips.sort();
+            sort::sort(&mut ips);
             out.insert(format!("{service}.{ns}"), ips);
         }
         out

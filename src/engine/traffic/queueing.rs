@@ -88,7 +88,7 @@ pub fn evaluate(i: TaskInput) -> TaskOutput {
 /// percentile (60 per-second distributions that drift slowly) cheap; exact for equal waits.
 pub fn merge_close(parts: &[(f64, f64, f64)], rel: f64) -> Vec<(f64, f64, f64)> {
     let mut sorted: Vec<(f64, f64, f64)> = parts.iter().copied().filter(|p| p.0 > 0.0).collect();
-    sorted.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)));
+    crate::engine::sort::sort_by(&mut sorted, |a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)));
     let mut out: Vec<(f64, f64, f64)> = Vec::new();
     let mut first_wait = 0.0;
     for (w, base, wait) in sorted {

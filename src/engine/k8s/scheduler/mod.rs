@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::engine::rng::Rng;
+use crate::engine::sort;
 
 use super::model::{Labels, Pod, PodSpec};
 use super::node::Node;
@@ -126,7 +127,7 @@ impl Profile {
         ];
         Profile {
             scheduler_name: "default-scheduler".into(),
-            weights: weights.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            weights: sort::collect_map(weights.iter().map(|(k, v)| (k.to_string(), *v))),
             scoring_strategy: ScoringStrategy::LeastAllocated,
             fit_resources: vec![("cpu".into(), 1), ("memory".into(), 1)],
             percentage_of_nodes_to_score: 0,
@@ -476,7 +477,7 @@ pub fn failed_scheduling_message(num_nodes: usize, reports: &[NodeReport]) -> St
         }
     }
     let mut parts: Vec<String> = hist.iter().map(|(r, c)| format!("{c} {r}")).collect();
-    parts.sort();
+    sort::sort(&mut parts);
     let mut pre = Vec::new();
     if resolvable > 0 {
         pre.push(format!("{resolvable} No preemption victims found for incoming pod"));
@@ -484,7 +485,7 @@ pub fn failed_scheduling_message(num_nodes: usize, reports: &[NodeReport]) -> St
     if unresolvable > 0 {
         pre.push(format!("{unresolvable} Preemption is not helpful for scheduling"));
     }
-    pre.sort();
+    sort::sort(&mut pre);
     let mut msg = format!("0/{num_nodes} nodes are available: {}.", parts.join(", "));
     if num_nodes == 0 {
         msg = "0/0 nodes are available: no nodes available to schedule pods.".to_string();

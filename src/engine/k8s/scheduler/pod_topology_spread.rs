@@ -21,6 +21,7 @@ use super::taint_toleration::tolerated;
 use super::{namespace_of, Ctx, FilterVerdict, Scored, MAX_NODE_SCORE, POD_TOPOLOGY_SPREAD};
 use crate::engine::k8s::model::{InclusionPolicy, LabelSelector, SelectorOp, SelectorRequirement, TaintEffect, TopologySpreadConstraint, WhenUnsatisfiable};
 use crate::engine::k8s::node::{Node, LABEL_HOSTNAME, LABEL_ZONE};
+use crate::engine::sort;
 
 /// The constraints that apply, with their effective selector (`matchLabelKeys` folded in).
 fn constraints(ctx: &Ctx, when: WhenUnsatisfiable) -> Vec<(TopologySpreadConstraint, LabelSelector)> {
@@ -138,12 +139,12 @@ pub(crate) fn score(ctx: &Ctx, nodes: &[&Node]) -> Option<Scored> {
     if cs.is_empty() {
         return None;
     }
-    let ignored: BTreeSet<&str> = nodes.iter().filter(|n| !cs.iter().all(|(c, _)| n.labels.contains_key(&c.topology_key))).map(|n| n.name.as_str()).collect();
+    let ignored: BTreeSet<&str> = sort::collect_set(nodes.iter().filter(|n| !cs.iter().all(|(c, _)| n.labels.contains_key(&c.topology_key))).map(|n| n.name.as_str()));
     let mut raws = Vec::new();
     let mut parts: Vec<Vec<String>> = Vec::new();
     for (c, sel) in &cs {
         // Domains present among the scored (non-ignored) nodes.
-        let domains: BTreeSet<&str> = nodes.iter().filter(|n| !ignored.contains(n.name.as_str())).filter_map(|n| n.labels.get(&c.topology_key).map(String::as_str)).collect();
+        let domains: BTreeSet<&str> = sort::collect_set(nodes.iter().filter(|n| !ignored.contains(n.name.as_str())).filter_map(|n| n.labels.get(&c.topology_key).map(String::as_str)));
         let size = if c.topology_key == LABEL_HOSTNAME { nodes.len() - ignored.len() } else { domains.len() };
         // `topologyNormalizingWeight`: math.Log(size + 2), here from + − × ÷ only (detmath) so the
         // score is bit-identical natively and in Wasm.
@@ -158,7 +159,7 @@ pub(crate) fn score(ctx: &Ctx, nodes: &[&Node]) -> Option<Scored> {
                 }
             }
         }
-        raws.push((c.clone(), sel.clone(), weight, size + 2, counts.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<String, i64>>()));
+        raws.push((c.clone(), sel.clone(), weight, size + 2, sort::collect_map::<String, i64, _>(counts.into_iter().map(|(k, v)| (k.to_string(), v)))));
     }
     let mut raw = Vec::new();
     for n in nodes {
