@@ -1,11 +1,30 @@
 // Lessons in the page: open the picker, solve an exercise by typing in the editor, watch the goals
 // tick, see it marked solved, reload and find the progress kept. Also a prediction, the reset
-// confirm, and corrupted saved progress.
+// confirm, corrupted saved progress, and the layout: the cluster, the goals and what the learner
+// edits on screen together at 1366×768 and 1280×720.
 import { test, expect } from '@playwright/test';
 import { createRequire } from 'node:module';
 
 const EXERCISE = 'task-definitions/cpu-and-memory';
 const item = (page, id) => page.locator(`[data-testid=exercise-item][data-exercise="${id}"]`);
+
+/** The whole of `locator` is inside the viewport and not covered (what is at its centre is it). */
+async function expectInView(page, locator, what) {
+  await expect(locator, what).toBeVisible();
+  const b = await locator.boundingBox();
+  const v = page.viewportSize();
+  const at = `${what}: x ${Math.round(b.x)}..${Math.round(b.x + b.width)}, y ${Math.round(b.y)}..${Math.round(b.y + b.height)} in ${v.width}×${v.height}`;
+  expect(b.x, at).toBeGreaterThanOrEqual(0);
+  expect(b.y, at).toBeGreaterThanOrEqual(0);
+  expect(b.x + b.width, at).toBeLessThanOrEqual(v.width + 0.5);
+  expect(b.y + b.height, at).toBeLessThanOrEqual(v.height + 0.5);
+  const onTop = await locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return hit !== null && (el === hit || el.contains(hit));
+  });
+  expect(onTop, `${at}: nothing covers it`).toBe(true);
+}
 
 async function openLessons(page) {
   await page.goto('/');
@@ -104,6 +123,11 @@ test('a do exercise solved with the Add instance control; reset asks first', asy
   await page.getByTestId('add-instance').click();
   await page.getByTestId('add-instance').click();
   await expect(page.getByTestId('failed')).toContainText('at most 4 container instances');
+  // Said by the cluster, where the button was, in view; it can be dismissed.
+  await expect(page.locator('.exercise-cluster [data-testid=failed]')).toHaveCount(1);
+  await expectInView(page, page.getByTestId('failed'), 'the refusal');
+  await page.getByTestId('failed-dismiss').click();
+  await expect(page.getByTestId('failed')).toHaveCount(0);
 
   // Reset asks first; cancel keeps everything, yes starts over.
   await page.getByTestId('reset-exercise').click();
@@ -133,9 +157,87 @@ test('predict: choose, run, reveal with the explanation', async ({ page }) => {
   await expect(page.getByTestId('what-happened')).toHaveCount(1);
   await expect(page.locator('label.choice', { has: page.getByTestId('what-happened') })).toContainText('5');
   await expect(page.getByTestId('play')).toBeEnabled();
+  // What was predicted happens in the cluster picture, which is in view.
+  await expectInView(page, page.getByTestId('cluster-canvas'), 'the cluster picture after the reveal');
   await page.screenshot({ path: test.info().outputPath('predict.png'), fullPage: true });
   await page.getByTestId('back-to-lessons').click();
   await expect(item(page, 'task-definitions/predict-reservation')).toHaveAttribute('data-status', 'attempted');
+});
+
+// What the learner edits and what reacts are on screen together: the cluster on the left, the
+// lesson, goals and tools on the right, each column scrolling on its own with the goals pinned.
+for (const [width, height] of [[1366, 768], [1280, 720]]) {
+  test(`at ${width}×${height} the cluster, the goals and the editor or kubectl are in view together`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await page.goto('/#lessons/task-definitions/cpu-and-memory');
+    await expect(page.getByTestId('goal')).toHaveCount(3);
+    const canvas = page.getByTestId('cluster-canvas');
+    const goals = page.getByRole('region', { name: 'Goals' });
+    // As the exercise opens: the cluster picture and every goal, without scrolling.
+    await expectInView(page, canvas, 'the cluster picture');
+    await expectInView(page, goals, 'the goals');
+    for (let i = 0; i < 3; i++) await expectInView(page, page.getByTestId('goal').nth(i), `goal ${i + 1}`);
+    await expectInView(page, page.getByTestId('prose').first().locator('h2'), 'the exercise title');
+    await page.screenshot({ path: test.info().outputPath(`exercise-${width}.png`) });
+    // Scrolled to the editor: the cluster and the goals are still there, the editor uncovered.
+    await page.getByTestId('deploy').scrollIntoViewIfNeeded();
+    await expectInView(page, page.getByTestId('deploy'), 'Deploy');
+    await expectInView(page, canvas, 'the cluster picture, at the editor');
+    await expectInView(page, goals, 'the goals, at the editor');
+    for (let i = 0; i < 3; i++) await expectInView(page, page.getByTestId('goal').nth(i), `goal ${i + 1}, at the editor`);
+    await expect(page.getByTestId('taskdef-editor')).toBeInViewport({ ratio: 0.3 });
+    expect(await page.evaluate(() => window.scrollY), 'the page itself holds still').toBe(0);
+    // Solved from there: the goals say so, with the way on, next to the picture.
+    const editor = page.getByTestId('taskdef-editor');
+    await editor.fill((await editor.inputValue()).replace('"cpu": 1024,', '"cpu": 512,').replace('"memory": 1536,', '"memory": 768,'));
+    await page.getByTestId('deploy').click();
+    await expect(page.locator('[data-testid=goal][data-ok=true]')).toHaveCount(3, { timeout: 20_000 });
+    await expectInView(page, page.getByTestId('solved'), '"Solved"');
+    await expectInView(page, page.getByTestId('next-exercise'), 'the next exercise');
+    await expectInView(page, canvas, 'the cluster picture, solved');
+    await page.screenshot({ path: test.info().outputPath(`exercise-${width}-solved.png`) });
+
+    // A Kubernetes exercise: kubectl (in the Services panel) next to the nodes.
+    await page.goto('/#lessons/kubernetes/first-deployment');
+    await page.reload(); // (a new address in the same page keeps the exercise open)
+    await expect(page.getByTestId('instance')).toHaveCount(3);
+    await expectInView(page, canvas, 'the EKS nodes');
+    await expectInView(page, goals, 'the EKS goals');
+    await page.getByTestId('kubectl-manifest').scrollIntoViewIfNeeded();
+    await expectInView(page, page.getByTestId('kubectl-run'), 'kubectl Run');
+    await expectInView(page, canvas, 'the EKS nodes, at kubectl');
+    await expectInView(page, goals, 'the EKS goals, at kubectl');
+    await page.screenshot({ path: test.info().outputPath(`kubectl-${width}.png`) });
+  });
+}
+
+test('predict at 1366×768 and on a narrow screen: the reveal brings the cluster picture into view', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/#lessons/task-definitions/predict-reservation');
+  const canvas = page.getByTestId('cluster-canvas');
+  await expectInView(page, canvas, 'the cluster picture');
+  await page.getByLabel('5', { exact: true }).check();
+  await page.getByTestId('predict-reveal').click();
+  await expect(page.getByTestId('predict-verdict')).toContainText('Right!');
+  await expectInView(page, canvas, 'the cluster picture after the reveal');
+  await expect(page.locator('[data-testid=task-chip]')).toHaveCount(5);
+  await page.screenshot({ path: test.info().outputPath('predict-1366.png') });
+
+  // One column: the lesson comes first and the picture below it; the reveal scrolls to it
+  // (at once, with reduced motion).
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.setViewportSize({ width: 420, height: 640 });
+  await page.reload();
+  await page.getByLabel('5', { exact: true }).check();
+  const reveal = page.getByTestId('predict-reveal');
+  await reveal.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  expect((await canvas.boundingBox()).y, 'the picture is below the lesson').toBeGreaterThan((await reveal.boundingBox()).y);
+  const before = await page.evaluate(() => window.scrollY);
+  await reveal.click();
+  await expect(page.getByTestId('predict-verdict')).toContainText('Right!');
+  await expect.poll(() => page.evaluate(() => window.scrollY), { timeout: 3_000 }).toBeGreaterThan(before);
+  await expectInView(page, canvas, 'the cluster picture after the reveal, narrow');
+  await page.screenshot({ path: test.info().outputPath('predict-narrow.png') });
 });
 
 test('an exercise opens from a link', async ({ page }) => {

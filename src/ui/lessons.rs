@@ -663,6 +663,29 @@ fn action_words(action: &str) -> &str {
     }
 }
 
+/// `prefers-reduced-motion: reduce`, asked each time (so emulation and settings changes apply).
+fn reduced_motion() -> bool {
+    let Some(w) = web_sys::window() else { return false };
+    let Ok(f) = js_sys::Reflect::get(&w, &"matchMedia".into()) else { return false };
+    let Ok(f) = f.dyn_into::<js_sys::Function>() else { return false };
+    let Ok(mq) = f.call1(&w, &"(prefers-reduced-motion: reduce)".into()) else { return false };
+    js_sys::Reflect::get(&mq, &"matches".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+/// Scrolls the exercise's cluster picture into view (as little as needed; smoothly unless the
+/// learner asked for reduced motion): after "Run it and reveal", what was predicted happens there.
+fn show_cluster(root: &NodeRef) {
+    let Some(canvas) = root.cast::<web_sys::Element>().and_then(|r| r.query_selector("[data-testid=cluster-canvas]").ok().flatten()) else { return };
+    let options = js_sys::Object::new();
+    for (k, v) in [("block", "nearest"), ("inline", "nearest"), ("behavior", if reduced_motion() { "auto" } else { "smooth" })] {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    }
+    // (web-sys's ScrollIntoViewOptions is not among the crate's features: called by name.)
+    if let Some(f) = js_sys::Reflect::get(&canvas, &"scrollIntoView".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        let _ = f.call1(&canvas, &options);
+    }
+}
+
 /// The learner's choice in a predict exercise, and whether the reveal has run.
 #[derive(Clone, PartialEq)]
 struct PredictState {
@@ -685,6 +708,8 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         use_state(move || AttrValue::from(editor_text(&ex, &session.borrow())))
     };
     let status = use_state(|| DeployStatus::None);
+    // Why the last action on the cluster was refused (shown in the cluster's column).
+    let refused = use_state(|| None::<String>);
     let hints_shown = use_state(|| props.progress.hints.min(ex.hints.len() as u32));
     let confirm_reset = use_state(|| false);
     let predict = use_state(|| PredictState { chosen: None, revealed: false });
@@ -762,6 +787,16 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         });
     }
 
+    // "Run it and reveal": once the page shows the outcome, bring the cluster into view.
+    {
+        let root = root.clone();
+        use_effect_with(predict.revealed, move |revealed| {
+            if *revealed {
+                show_cluster(&root);
+            }
+        });
+    }
+
     let snap = Rc::new(session.borrow().engine.snapshot());
     let inspect = {
         let session = session.clone();
@@ -774,27 +809,49 @@ fn exercise_view(props: &ExerciseProps) -> Html {
 
     const LOCKED: &str = "Make your prediction first: choose an answer and press \"Run it and reveal\".";
 
-    let act = {
+    // An action, its refusal said where the learner acted: the editor's (its desired count) under
+    // the editor, the cluster's (its buttons, the details, Add instance) in the cluster's column.
+    let act_from = |in_cluster: bool| {
         let session = session.clone();
         let redraw = redraw.clone();
         let status = status.clone();
+        let refused = refused.clone();
         let attempted = attempted.clone();
         let actions = actions.clone();
         Callback::from(move |a: Action| {
+            let fail = |msg: String| {
+                if in_cluster {
+                    refused.set(Some(msg));
+                } else {
+                    status.set(DeployStatus::Failed(msg));
+                }
+            };
             if locked {
-                status.set(DeployStatus::Failed(LOCKED.to_string()));
+                fail(LOCKED.to_string());
                 return;
             }
             attempted();
             match session.borrow_mut().act(&a) {
-                Err(e) => status.set(DeployStatus::Failed(e.message)),
-                Ok(()) if !matches!(a, Action::RunFor(_) | Action::RunUntil(_)) => *actions.borrow_mut() += 1,
-                Ok(()) => {}
+                Err(e) => fail(e.message),
+                Ok(()) => {
+                    if !matches!(a, Action::RunFor(_) | Action::RunUntil(_)) {
+                        *actions.borrow_mut() += 1;
+                    }
+                    if in_cluster {
+                        refused.set(None);
+                    }
+                }
             }
             redraw.force_update();
         })
     };
-    let on_command = act.reform(Action::Command);
+    let act = act_from(true);
+    let on_command = act_from(false).reform(Action::Command);
+    let on_cluster_command = act.reform(Action::Command);
+    let on_dismiss_refusal = {
+        let refused = refused.clone();
+        Callback::from(move |_: MouseEvent| refused.set(None))
+    };
     // The Services panel's forms want the outcome back (to say what happened under the form).
     let on_panel_command = {
         let session = session.clone();
@@ -871,6 +928,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         let text = text.clone();
         let status = status.clone();
         let confirm_reset = confirm_reset.clone();
+        let refused = refused.clone();
         let predict = predict.clone();
         let set_playing = controls.set_playing.clone();
         let redraw = redraw.clone();
@@ -881,6 +939,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
             text.set(AttrValue::from(editor_text(&ex, &fresh)));
             *session.borrow_mut() = fresh;
             status.set(DeployStatus::None);
+            refused.set(None);
             predict.set(PredictState { chosen: None, revealed: false });
             set_playing.emit(!is_predict);
             confirm_reset.set(false);
@@ -914,6 +973,12 @@ fn exercise_view(props: &ExerciseProps) -> Html {
 
     // --- pieces of the page ---
 
+    let next = match &props.on_next {
+        Some(cb) if progress.status == Status::Solved => html! {
+            <button class="primary" data-testid="next-exercise" onclick={cb.clone()}>{format!("Next: {} →", props.next_title)}</button>
+        },
+        _ => html! {},
+    };
     let goal_list = if goals.is_empty() {
         html! {}
     } else {
@@ -938,6 +1003,8 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                         }
                     </p>
                 }
+                // The goals stay in view while the learner works: the way on is where "Solved" shows.
+                {next.clone()}
             </section>
         }
     };
@@ -1104,12 +1171,6 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         }
     };
 
-    let next = match &props.on_next {
-        Some(cb) if progress.status == Status::Solved => html! {
-            <button class="primary" data-testid="next-exercise" onclick={cb.clone()}>{format!("Next: {} →", props.next_title)}</button>
-        },
-        _ => html! {},
-    };
     let (sym, word) = mark(progress.status);
 
     let (event_index, generation) = {
@@ -1117,7 +1178,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         super::event_log::use_event_index(s.engine.events(), (0, s.engine.seed()))
     };
     html! {
-        <div class="app">
+        <div class="app exercise-app">
             <header class="topbar">
                 <h1 class="brand">{"Berth"}</h1>
                 {props.nav.clone()}
@@ -1130,38 +1191,50 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                 <button data-testid="help" onclick={open_help} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">{"? Help"}</button>
             </header>
             {props.banner.clone()}
-            <main class="exercise" ref={root} data-testid="exercise" data-exercise={ex.id.clone()} data-status={word}>
-                <aside class="lesson-panel">
-                    <p class="exercise-meta muted">
-                        <span class="kind">{kind_label(ex.kind)}</span>
-                        <span data-testid="exercise-status">{format!(" {sym} {word}")}</span>
-                    </p>
-                    {render_markdown(&ex.prose)}
-                    {rules}
-                    {predict_box}
-                    {goal_list}
-                    {hints}
-                    <div class="exercise-actions">{reset}{" "}{next}</div>
-                    <details class="class-link">
-                        <summary>{"Class link"}</summary>
-                        <p class="muted">{"Give this address to your class: it opens this exercise for everyone (each student keeps their own progress)."}</p>
-                        <input type="text" readonly=true data-testid="class-link" aria-label="Class link to this exercise"
-                            value={props.class_link.clone().unwrap_or_else(|| format!("{}#lessons/{}", super::share::page_address(), ex.id))}
-                            onfocus={Callback::from(|e: FocusEvent| { if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { i.select(); } })} />
-                    </details>
-                </aside>
+            // Two columns, as in the sandbox: the cluster on the left, the lesson and the tools
+            // (goals, editor, services, events) on the right. On a wide screen each column
+            // scrolls on its own and the goals stay pinned, so what the learner edits, what
+            // reacts and what is asked are on screen together.
+            <main class="exercise workspace" ref={root} data-testid="exercise" data-exercise={ex.id.clone()} data-status={word}>
                 <div class="exercise-cluster">
-                    <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap.clone() }} on_command={on_command.clone()} {inspect} />
+                    <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap.clone() }} on_command={on_cluster_command} {inspect} />
                     {add_instance}
+                    if let Some(msg) = (*refused).clone() {
+                        <div class="diagnostics cluster-refusal" data-testid="failed" role="alert">
+                            <p class="error">{msg}</p>
+                            <button class="dismiss" data-testid="failed-dismiss" onclick={on_dismiss_refusal} aria-label="Dismiss this message">{"Dismiss"}</button>
+                        </div>
+                    }
                 </div>
-                <aside class="side">
+                <div class="side exercise-side">
+                    <section class="lesson-panel" aria-label="Lesson">
+                        <p class="exercise-meta muted">
+                            <span class="kind">{kind_label(ex.kind)}</span>
+                            <span data-testid="exercise-status">{format!(" {sym} {word}")}</span>
+                        </p>
+                        {render_markdown(&ex.prose)}
+                        {rules}
+                        {predict_box}
+                    </section>
+                    {goal_list}
+                    <div class="lesson-panel lesson-tail">
+                        {hints}
+                        <div class="exercise-actions">{reset}{" "}{ if goals.is_empty() { next } else { html! {} } }</div>
+                        <details class="class-link">
+                            <summary>{"Class link"}</summary>
+                            <p class="muted">{"Give this address to your class: it opens this exercise for everyone (each student keeps their own progress)."}</p>
+                            <input type="text" readonly=true data-testid="class-link" aria-label="Class link to this exercise"
+                                value={props.class_link.clone().unwrap_or_else(|| format!("{}#lessons/{}", super::share::page_address(), ex.id))}
+                                onfocus={Callback::from(|e: FocusEvent| { if let Some(i) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { i.select(); } })} />
+                        </details>
+                    </div>
                     // A Kubernetes-only exercise has no task definition to edit: kubectl is in the Services panel.
                     if !(snap.kube.is_some() && snap.task_definitions.is_empty() && text.is_empty()) {
                         <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
                     }
                     <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} disabled={ex.rules.disabled.clone()} />
                     <EventLog log={event_index} {generation} />
-                </aside>
+                </div>
             </main>
             if *help {
                 <Modal title="Keyboard shortcuts" testid="help-dialog" on_close={close_help}>{shortcuts_help()}</Modal>
