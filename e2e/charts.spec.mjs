@@ -37,6 +37,10 @@ test('charts: a load from the slider raises CPU, the charts draw it, the axis fo
   await expect(page.getByTestId('charts-summary')).toContainText('no traffic yet');
   await expect(page.getByTestId('charts-first-minute')).toBeVisible();
   await expect(page.locator('canvas[data-testid^=chart-]')).toHaveCount(5);
+  // An ECS service: the list is labelled Service, and all five charts show (p95 latency too).
+  await expect(page.locator('.charts-controls label')).toHaveText(/^Service /);
+  await expect(page.locator('.chart figcaption:visible')).toHaveText(['CPU and memory utilisation', 'Tasks', 'Requests and 5xx per second', 'p95 latency', 'Hourly cost']);
+  await page.getByTestId('chart-4').screenshot({ path: test.info().outputPath('charts-empty-cost.png') });
 
   // Before any load the slider says so: 0 requests/s, not a made-up default.
   await expect(page.getByTestId('rps-value')).toHaveText('0');
@@ -142,6 +146,33 @@ test('charts: the Autoscaling lab sample shows the 70 % target and scales out un
   await page.getByTestId('play').click();
   await expect(page.getByTestId('play')).toContainText('Play');
   for (let i = 0; i < 5; i++) expect(await inked(page, `chart-${i}`)).toBeGreaterThan(500);
+  // The targets are dark dashed lines (#0b3b7a for CPU, #8a3f00 for memory) that read on a
+  // projector; the legend sits above the plot, not over them.
+  const targetPixels = (rgb) => page.getByTestId('chart-0').evaluate((c, [r, g, b]) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - r) < 12 && Math.abs(d[i + 1] - g) < 12 && Math.abs(d[i + 2] - b) < 12) n++;
+    return n;
+  }, rgb);
+  expect(await targetPixels([0x0b, 0x3b, 0x7a])).toBeGreaterThan(300);
+  expect(await targetPixels([0x8a, 0x3f, 0x00])).toBeGreaterThan(300);
+  // Dashed: along the 70 % line, some pixels are the target's colour and some are not.
+  const dashes = await page.getByTestId('chart-0').evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let best = { row: -1, on: 0 };
+    for (let y = 40; y < c.height; y++) {
+      let on = 0;
+      for (let x = 0; x < c.width; x++) {
+        const i = (y * c.width + x) * 4;
+        if (Math.abs(d[i] - 0x0b) < 12 && Math.abs(d[i + 1] - 0x3b) < 12 && Math.abs(d[i + 2] - 0x7a) < 12) on++;
+      }
+      if (on > best.on) best = { row: y, on };
+    }
+    return best.on;
+  });
+  expect(dashes).toBeGreaterThan(150);
+  expect(dashes).toBeLessThan(330);
+  await page.getByTestId('chart-0').screenshot({ path: test.info().outputPath('charts-lab-cpu.png') });
   await page.screenshot({ path: test.info().outputPath('charts-lab.png'), fullPage: true });
 });
 

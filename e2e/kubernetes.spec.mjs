@@ -48,9 +48,75 @@ test('solve the first EKS exercise with the kubectl console: pods become chips, 
   await expect(pod.getByTestId('pod-requests')).toHaveText('cpu 250m, memory 256Mi');
   await expect(pod.getByTestId('pod-priority')).toHaveText('0 (no PriorityClass)');
   await expect(page.getByTestId('details-capacity-provider')).toHaveCount(0);
+  // Kubernetes' words, not ECS's: the owner, the node, no task definition, size or Stop task.
+  await expect(pod.getByTestId('pod-owner')).toHaveText(/^ReplicaSet web-[0-9a-z]+ of Deployment web \(revision 1\)$/);
+  await expect(pod.getByTestId('pod-node')).toHaveText(/^ip-10-0-[123]-10\.ec2\.internal in us-east-1[abc]$/);
+  const details = page.getByTestId('details');
+  for (const ecs of ['task definition', 'CPU units', 'Stop task', 'docs/kubernetes.md']) await expect(details).not.toContainText(ecs);
+  await expect(page.getByTestId('details-taskdef')).toHaveCount(0);
+  await expect(page.getByTestId('details-stop-task')).toHaveCount(0);
+  // Why here? says what the scheduler did, in the learner's words.
+  const why = page.getByTestId('why-here');
+  await expect(why).toContainText(/The kube-scheduler bound it to ip-10-0-[123]-10\.ec2\.internal \(t3\.medium in us-east-1[abc]\)\./);
+  await expect(why).toContainText('its requests (cpu 250m, memory 256Mi)');
+  await expect(why).toContainText('its default profile prefers the emptier node');
+  await expect(why).toContainText('The podScheduled event in the Events list (filter Kind: podScheduled) has the scores that won.');
   await page.screenshot({ path: test.info().outputPath('eks-pod-details.png') });
+  // Delete pod sends kubectl delete pod, which this exercise (kubectl apply only) refuses.
+  const button = page.getByTestId('details-delete-pod');
+  await expect(button).toHaveText('Delete pod');
+  await expect(button).toHaveAttribute('title', 'kubectl delete pod: a graceful deletion; its ReplicaSet creates a replacement');
+  await button.click();
+  await expect(page.getByTestId('failed')).toContainText('this exercise allows kubectl apply; asked for kubectl delete');
+  await expect(page.getByTestId('pod-status')).toContainText('Running');
   await page.keyboard.press('Escape');
   await page.screenshot({ path: test.info().outputPath('eks-solved.png') });
+});
+
+test('Delete pod in a pod\'s details is kubectl delete pod: the pod terminates and its ReplicaSet replaces it', async ({ page }) => {
+  await openExample(page, 'k8s-deployment.json');
+  await page.getByTestId('play').click();
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6, { timeout: 20_000 });
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toContainText('Play');
+  await page.locator('[data-testid=task-chip][data-status=RUNNING]').first().click();
+  const pod = page.getByTestId('pod-facts');
+  await expect(pod.getByTestId('pod-owner')).toHaveText(/^ReplicaSet web-[0-9a-z]+ of Deployment web \(revision 1\)$/);
+  await expect(pod.getByTestId('pod-requests')).toHaveText('cpu 250m, memory 256Mi');
+  await page.screenshot({ path: test.info().outputPath('eks-example-pod-details.png') });
+  const deleted = (await page.getByTestId('details-title').textContent()).replace('Pod ', '');
+  await page.getByTestId('details-delete-pod').click();
+  // Terminating: no second Delete pod.
+  await expect(pod.getByTestId('pod-status')).toContainText('Terminating');
+  await expect(page.getByTestId('details-delete-pod')).toHaveCount(0);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('details-gone')).toHaveText(`${deleted} is gone: it was deleted, evicted or lost with its node. If a ReplicaSet, DaemonSet or Job owned it, that controller has made a replacement.`, { timeout: 20_000 });
+  await expect(page.locator(`[data-testid=task-chip][data-task="${deleted}"]`)).toHaveCount(0);
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6, { timeout: 20_000 });
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toContainText('Play');
+});
+
+test('the kubectl console says its examples are examples, and what to type when Run has nothing', async ({ page }) => {
+  await page.goto('/#lessons/kubernetes/first-deployment');
+  await expect(page.getByTestId('instance')).toHaveCount(3);
+  await expect(page.getByTestId('service-panel-heading')).toHaveText('Workloads');
+  const args = page.getByTestId('kubectl-args');
+  await expect(args).toHaveAttribute('placeholder', 'e.g. scale deployment/web --replicas=5');
+  await expect(page.getByTestId('kubectl-manifest')).toHaveAttribute('placeholder', /^e\.g\.\napiVersion: apps\/v1\nkind: Deployment\n/);
+  // Lighter than typed text, and italic.
+  const look = await args.evaluate((el) => {
+    const p = getComputedStyle(el, '::placeholder');
+    return { style: p.fontStyle, opacity: p.opacity };
+  });
+  expect(look).toEqual({ style: 'italic', opacity: '0.7' });
+  await page.getByTestId('kubectl-run').click();
+  await expect(page.getByTestId('kubectl-result')).toHaveText('Type kubectl arguments first, e.g. scale deployment/web --replicas=5');
+  await expect(page.getByTestId('kubectl-result')).toHaveAttribute('role', 'alert');
+  await args.fill('kubectl');
+  await page.getByTestId('kubectl-run').click();
+  await expect(page.getByTestId('kubectl-result')).toHaveText('Type kubectl arguments first, e.g. scale deployment/web --replicas=5');
+  await page.getByTestId('kubectl-console').screenshot({ path: test.info().outputPath('kubectl-console-empty.png') });
 });
 
 test('node cards speak Kubernetes; Drain is kubectl drain, ✕ terminates and the node group replaces the node in its zone', async ({ page }) => {
@@ -116,9 +182,14 @@ test('charts for a Deployment: pods, CPU against the HPA target, and a load from
   test.setTimeout(60_000);
   await openExample(page, 'k8s-autoscaling.json');
   await page.getByTestId('tab-charts').click();
-  // No ECS service here: the Deployment is charted.
+  // No ECS service here: the Deployment is charted, and the list says it lists Deployments.
   await expect(page.getByTestId('charts-service')).toHaveValue('default/web');
-  await expect(page.locator('[data-testid=charts-service] option:checked')).toHaveText('Deployment default/web');
+  await expect(page.locator('.charts-controls label')).toHaveText(/^Deployment /);
+  await expect(page.locator('[data-testid=charts-service] option:checked')).toHaveText('default/web');
+  // No latency chart for a Deployment (not modelled): four charts show, the fifth canvas stays.
+  await expect(page.locator('.chart figcaption:visible')).toHaveText(['CPU and memory utilisation (of requests)', 'Pods', 'Requests per second', 'Hourly cost']);
+  await expect(page.locator('canvas[data-testid^=chart-]')).toHaveCount(5);
+  await expect(page.getByTestId('chart-3')).toBeHidden();
   await expect(page.getByTestId('traffic-control').locator('legend')).toHaveText('Load on Deployment default/web');
   const summary = page.getByTestId('charts-summary');
   await expect(summary).toContainText('Deployment default/web at 00:00:00');
@@ -143,6 +214,10 @@ test('charts for a Deployment: pods, CPU against the HPA target, and a load from
 test('a Kubernetes example edits its manifest: checked as YAML with line:col, applied by Deploy', async ({ page }) => {
   test.setTimeout(60_000);
   await openExample(page, 'k8s-deployment.json');
+  // The Services tab of a Kubernetes-only scenario is its workloads, with kubectl.
+  await page.getByTestId('tab-services').click();
+  await expect(page.getByTestId('service-panel-heading')).toHaveText('Workloads');
+  await expect(page.getByTestId('kubectl-args')).toHaveAttribute('placeholder', 'e.g. scale deployment/web --replicas=5');
   await page.getByTestId('tab-editor').click();
   const editor = page.getByTestId('taskdef-editor');
   await expect(page.locator('section.editor h2')).toHaveText('Kubernetes manifest (kubectl apply YAML)');

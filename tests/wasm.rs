@@ -439,3 +439,45 @@ async fn the_crash_panel_shows_the_report_and_says_what_copy_did() {
     }
     panel.remove();
 }
+
+#[wasm_bindgen_test]
+fn chart_value_axes_label_round_steps_that_differ() {
+    use berth::ui::charts::{tick_decimals, value_label, value_ticks};
+    let labels = |top: f64, min_step: f64, unit: &str| -> Vec<String> {
+        let ticks = value_ticks(top, 5, min_step);
+        let d = tick_decimals(&ticks);
+        ticks.iter().map(|y| value_label(*y, d, unit)).collect()
+    };
+    // An empty cost chart (0 .. 0.011): not "0.01 / 0.01", but three distinct labels.
+    assert_eq!(labels(0.011, 0.0, ""), ["0", "0.005", "0.010"]);
+    // Utilisation up to 100 %, even when 100 / 1.1 × 1.1 falls a hair short.
+    assert_eq!(labels(100.0 / 1.1 * 1.1, 0.0, " %"), ["0 %", "25 %", "50 %", "75 %", "100 %"]);
+    assert_eq!(labels(99.999_999_999_999_99, 0.0, " %"), ["0 %", "25 %", "50 %", "75 %", "100 %"]);
+    // Counts step by whole numbers.
+    assert_eq!(labels(6.6, 1.0, ""), ["0", "2", "4", "6"]);
+    assert_eq!(labels(1.1, 1.0, ""), ["0", "1"]);
+    // Dollars an hour, milliseconds.
+    assert_eq!(labels(0.3168, 0.0, ""), ["0", "0.1", "0.2", "0.3"]);
+    assert_eq!(labels(1234.5, 0.0, " ms"), ["0 ms", "250 ms", "500 ms", "750 ms", "1000 ms"]);
+    assert_eq!(labels(0.0, 0.0, ""), ["0"]);
+    assert_eq!(labels(f64::NAN, 0.0, ""), ["0"]);
+    for top in [0.0007, 0.011, 0.9, 3.3, 17.0, 110.0, 4321.0, 98_765.0] {
+        let l = labels(top, 0.0, "");
+        let mut unique = l.clone();
+        unique.dedup();
+        assert_eq!(l, unique, "labels for 0 .. {top} repeat");
+        assert!(l.len() >= 2 && l.len() <= 5, "{l:?} for 0 .. {top}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_chart_selector_is_labelled_by_what_it_lists() {
+    use berth::ui::charts::{option_text, selector_label};
+    let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(selector_label(&names(&["web", "api"])), "Service");
+    assert_eq!(selector_label(&names(&["default/web"])), "Deployment");
+    assert_eq!(selector_label(&names(&["web", "default/web"])), "Service or Deployment");
+    assert_eq!(option_text("default/web", "Deployment"), "default/web");
+    assert_eq!(option_text("default/web", "Service or Deployment"), "Deployment default/web");
+    assert_eq!(option_text("web", "Service or Deployment"), "web");
+}

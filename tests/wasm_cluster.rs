@@ -467,6 +467,78 @@ async fn table_rows_open_details_and_panel_actions_send_commands() {
     root.remove();
 }
 
+/// The k8s-deployment example (six nginx pods on three t3.medium nodes) a minute in.
+fn k8s_example() -> Engine {
+    let text = berth::shell::course::example("k8s-deployment.json").expect("the example is bundled");
+    let files = |name: &str| berth::shell::course::example(name).map(str::to_string);
+    let mut e = engine::scenario::parse_scenario(text, &files).unwrap_or_else(|d| panic!("{d:?}")).start(None);
+    e.run_until(60_000);
+    e
+}
+
+/// A pod's details speak Kubernetes: owner, node, requests in millicores, Delete pod as kubectl
+/// delete pod, and a Why here? from what the snapshot knows (no ECS words, no repository path).
+#[wasm_bindgen_test]
+async fn a_pod_opens_kubernetes_details_with_delete_pod_and_why_here() {
+    let e = Rc::new(std::cell::RefCell::new(k8s_example()));
+    let snap = Rc::new(shell::kube_view::as_cluster(&e.borrow().snapshot()));
+    let kube = snap.kube.clone().expect("a Kubernetes scenario");
+    let p = kube.pods.iter().find(|p| p.ready && p.node.is_some()).expect("a running pod").clone();
+    let (root, sent) = mount(snap.clone(), e.clone()).await;
+    click(&root, &format!("[data-testid=task-chip][data-task='{}']", p.name));
+    yew::scheduler::flush().await;
+    let text_of = |sel: &str| root.query_selector(sel).unwrap().unwrap_or_else(|| panic!("no {sel}")).text_content().unwrap_or_default();
+    assert_eq!(text_of("[data-testid=details-title]"), format!("Pod {}", p.name));
+    let rs = p.owner.as_deref().and_then(|o| o.strip_prefix("ReplicaSet/")).expect("a ReplicaSet's pod");
+    assert_eq!(text_of("[data-testid=pod-owner]"), format!("ReplicaSet {rs} of Deployment web (revision 1)"));
+    let node = p.node.clone().unwrap();
+    let zone = kube.nodes.iter().find(|n| n.name == node).map(|n| n.zone.clone()).unwrap();
+    assert_eq!(text_of("[data-testid=pod-node]"), format!("{node} in {zone}"));
+    assert_eq!(text_of("[data-testid=pod-requests]"), "cpu 250m, memory 256Mi");
+    let details = text_of("[data-testid=details]");
+    for ecs in ["task definition", "CPU units", "Stop task", "docs/", "capacity provider"] {
+        assert!(!details.contains(ecs), "{ecs:?} in the pod's details: {details}");
+    }
+    let why = text_of("[data-testid=why-here]");
+    assert!(why.starts_with(&format!("Why here?The kube-scheduler bound it to {node} (t3.medium in {zone}).")), "{why}");
+    assert!(why.contains("The podScheduled event in the Events list (filter Kind: podScheduled) has the scores that won."), "{why}");
+    // The node is a link to its details.
+    click(&root, "[data-testid=pod-node] button");
+    yew::scheduler::flush().await;
+    assert_eq!(text_of("[data-testid=details-title]"), format!("Node {node}"));
+    click(&root, &format!("[data-testid=task-chip][data-task='{}']", p.name));
+    yew::scheduler::flush().await;
+    click(&root, "[data-testid=details-delete-pod]");
+    assert_eq!(*sent.borrow(), vec![Command::Kubectl { args: format!("delete pod {} -n default", p.name), manifest: None }]);
+    root.remove();
+}
+
+/// Why here? for a Pending pod gives the scheduler's message; a nominated node says preemption
+/// is making room; the bin-packing profile says it prefers the fuller node.
+#[wasm_bindgen_test]
+fn pod_why_says_what_the_snapshot_knows() {
+    use cluster_view::details::{pod_owner, pod_why};
+    let e = k8s_example();
+    let mut kube = e.snapshot().kube.expect("a Kubernetes scenario");
+    let mut p = kube.pods[0].clone();
+    kube.scheduler = "bin-packing".into();
+    assert!(pod_why(&p, &kube)[0].ends_with("its bin-packing profile prefers the fuller node, to fill nodes up."));
+    p.node = None;
+    p.nominated_node = Some("ip-10-0-2-10.ec2.internal".into());
+    kube.unschedulable.push(engine::k8s::sim::UnschedulableView { pod: p.name.clone(), namespace: p.namespace.clone(), message: "0/3 nodes are available: 3 Insufficient cpu.".into() });
+    assert_eq!(
+        pod_why(&p, &kube),
+        vec![
+            "Not on a node yet (Pending). The kube-scheduler's last word: 0/3 nodes are available: 3 Insufficient cpu.".to_string(),
+            "Preemption is making room for it on ip-10-0-2-10.ec2.internal: lower-priority pods there are being removed, and the pod is bound once they are gone.".to_string(),
+        ]
+    );
+    p.owner = None;
+    assert_eq!(pod_owner(&p, &kube), "none: a bare pod (nothing recreates it)");
+    p.owner = Some("DaemonSet/fluent-bit".into());
+    assert_eq!(pod_owner(&p, &kube), "DaemonSet fluent-bit");
+}
+
 // ---------------------------------------------------------------- the view's cost per frame
 
 /// `3 × per_az` m5.xlarge over three zones and a service of `tasks` tasks (256 CPU units, 512 MiB each).

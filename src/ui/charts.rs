@@ -1,6 +1,7 @@
 //! The sandbox's Charts panel: one service's metrics drawn with plotters on canvases (CPU and
 //! memory utilisation against the target-tracking targets, desired/running/pending tasks,
-//! requests and 5xx per second, p95 latency, the hourly cost), all on the same time axis
+//! requests and 5xx per second, p95 latency (not for a Kubernetes Deployment: hidden), the
+//! hourly cost), all on the same time axis
 //! 0 .. the time shown (so time travel shows only what had happened by then), a text summary of
 //! the live values for screen readers, and the traffic control that sets the service's load
 //! through the page's command path (journaled, so time travel and share links replay it).
@@ -181,6 +182,10 @@ pub fn slider_value(chosen: Option<&(String, u32)>, service: &str, current: f64)
     }
 }
 
+/// One chart: its lines, its target lines (label, colour, value), the least top of its value
+/// axis, the least step between its labels, the unit of its values.
+type ChartSpec<'a> = (Vec<Line<'a>>, Vec<(String, RGBColor, f64)>, f64, f64, &'static str);
+
 struct Line<'a> {
     label: &'a str,
     color: RGBColor,
@@ -189,22 +194,101 @@ struct Line<'a> {
 
 const BLUE_: RGBColor = RGBColor(0x1f, 0x6f, 0xd1);
 const ORANGE_: RGBColor = RGBColor(0xd9, 0x6c, 0x00);
-/// Lighter shades for the targets' flat lines.
-const BLUE_TARGET: RGBColor = RGBColor(0x8f, 0xb7, 0xe8);
-const ORANGE_TARGET: RGBColor = RGBColor(0xec, 0xb5, 0x7f);
+/// Darker shades for the targets' flat lines, drawn dashed: they must read on a projector, and
+/// apart from the measured lines in the same hue.
+const BLUE_TARGET: RGBColor = RGBColor(0x0b, 0x3b, 0x7a);
+const ORANGE_TARGET: RGBColor = RGBColor(0x8a, 0x3f, 0x00);
+/// A target line's dashes: `DASH` px drawn, `GAP` px left out.
+const DASH: i32 = 7;
+const GAP: i32 = 4;
 const GREEN_: RGBColor = RGBColor(0x1a, 0x7f, 0x37);
 const RED_: RGBColor = RGBColor(0xc4, 0x1e, 0x3a);
 const GREY_: RGBColor = RGBColor(0x6b, 0x6b, 0x6b);
 const PURPLE_: RGBColor = RGBColor(0x7a, 0x3e, 0xb1);
 
-/// Draw one chart: `lines` against time 0 .. `now`, `hlines` as horizontal reference lines.
-/// A time axis whose grid lines and labels fall on [`time_ticks`].
-struct TimeAxis {
+/// Where a value axis 0 ..= `top` puts its labels: 0 and every multiple of the smallest round
+/// step (1, 2 or 5 × a power of ten, or 25, 250, …; at least `min_step`) that gives at most
+/// `max_labels` of them. Labels then differ (no "0.01 / 0.01" for 0.005 and 0.01).
+pub fn value_ticks(top: f64, max_labels: usize, min_step: f64) -> Vec<f64> {
+    let top = if top.is_finite() { top.max(0.0) } else { 0.0 };
+    if top == 0.0 {
+        return vec![0.0];
+    }
+    let labels = max_labels.max(2) as f64;
+    let mut step = 10f64.powi((top / labels).log10().floor() as i32 - 1);
+    'search: for _ in 0..40 {
+        for m in [1.0, 2.0, 2.5, 5.0] {
+            let s = step * m;
+            // 2.5 only where it adds no decimal (25 %, not 0.25).
+            if m == 2.5 && s < 10.0 {
+                continue;
+            }
+            if s >= min_step && (top / s + 1e-9).floor() + 1.0 <= labels {
+                step = s;
+                break 'search;
+            }
+        }
+        step *= 10.0;
+    }
+    let count = (top / step + 1e-9).floor() as usize;
+    (0..=count).map(|i| i as f64 * step).collect()
+}
+
+/// How many decimals the labels of `ticks` need to tell them apart: those of their step.
+pub fn tick_decimals(ticks: &[f64]) -> usize {
+    let step = match ticks {
+        [a, b, ..] => b - a,
+        _ => return 0,
+    };
+    (0..6).find(|d| {
+        let x = step * 10f64.powi(*d as i32);
+        (x - x.round()).abs() < 1e-6 * x.abs().max(1.0)
+    })
+    .unwrap_or(6)
+}
+
+/// A value axis label: 0 as `0`, else with `decimals` decimals, then the unit (`25 %`, `0.005`).
+pub fn value_label(y: f64, decimals: usize, unit: &str) -> String {
+    if y == 0.0 {
+        format!("0{unit}")
+    } else {
+        format!("{y:.decimals$}{unit}")
+    }
+}
+
+/// A legend entry: label, colour, stroke width, dashed (a target).
+type LegendItem<'a> = (&'a str, RGBColor, f64, bool);
+
+const LEGEND_ROW: f64 = 14.0;
+const LEGEND_KEY: f64 = 18.0;
+
+/// Where each legend entry goes in a band `width` px wide above the plot: (x, row) per item,
+/// left to right, wrapping to a new row when the next one does not fit; and the number of rows.
+fn legend_layout(widths: &[f64], width: f64) -> (Vec<(f64, usize)>, usize) {
+    const LEFT: f64 = 6.0;
+    const SPACE: f64 = 14.0;
+    let mut out = Vec::new();
+    let (mut x, mut row) = (LEFT, 0);
+    for w in widths {
+        let item = LEGEND_KEY + 4.0 + w;
+        if x > LEFT && x + item > width - 6.0 {
+            x = LEFT;
+            row += 1;
+        }
+        out.push((x, row));
+        x += item + SPACE;
+    }
+    let rows = if widths.is_empty() { 0 } else { row + 1 };
+    (out, rows)
+}
+
+/// An axis whose grid lines and labels fall on given ticks ([`time_ticks`], [`value_ticks`]).
+struct TickedAxis {
     inner: plotters::coord::types::RangedCoordf64,
     ticks: Vec<f64>,
 }
 
-impl Ranged for TimeAxis {
+impl Ranged for TickedAxis {
     type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
     type ValueType = f64;
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
@@ -218,27 +302,44 @@ impl Ranged for TimeAxis {
     }
 }
 
-fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines: &[(String, RGBColor, f64)], y_min_top: f64, unit: &str) -> Result<(), String> {
+/// Draw one chart: `lines` against time 0 .. `now`, `hlines` as dashed horizontal reference
+/// lines (targets), the legend in a band above the plot (so it never covers a line). The value
+/// axis starts at 0 and reaches at least `y_min_top`; its step is at least `min_step`.
+fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines: &[(String, RGBColor, f64)], y_min_top: f64, min_step: f64, unit: &str) -> Result<(), String> {
+    // The legend first: its height is the plot's top margin.
+    let mut items: Vec<LegendItem> = hlines.iter().map(|(label, c, _)| (label.as_str(), *c, 2.0, true)).collect();
+    items.extend(lines.iter().map(|l| (l.label, l.color, 2.0, false)));
+    let ctx = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()).ok_or("no 2D context")?;
+    ctx.set_font("11px sans-serif");
+    let widths: Vec<f64> = items.iter().map(|(label, ..)| ctx.measure_text(label).map(|m| m.width()).unwrap_or(0.0)).collect();
+    let (places, rows) = legend_layout(&widths, canvas.width() as f64);
+    let legend_h = rows as f64 * LEGEND_ROW;
+
     let backend = super::chart_backend::MeasuredCanvas::new(canvas.clone()).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| format!("{e:?}"))?;
     let x_max = (now.max(60_000)) as f64;
     let top = lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).chain(hlines.iter().map(|h| h.2)).fold(y_min_top, f64::max) * 1.1;
+    let y_ticks = value_ticks(top, 5, min_step);
+    // (100 / 1.1 × 1.1 may fall a hair short of the 100 % label.)
+    let top = y_ticks.last().copied().unwrap_or(0.0).max(top);
+    let decimals = tick_decimals(&y_ticks);
     let mut chart = ChartBuilder::on(&root)
         .margin(6)
-        // Room for the last time label, centred on the right edge.
+        // Room for the legend above, and for the last time label, centred on the right edge.
+        .margin_top(4 + legend_h.ceil() as u32 + 6)
         .margin_right(18)
         .x_label_area_size(20)
         .y_label_area_size(54)
-        .build_cartesian_2d(TimeAxis { inner: (0f64..x_max).into(), ticks: time_ticks(x_max, 6) }, 0f64..top)
+        .build_cartesian_2d(TickedAxis { inner: (0f64..x_max).into(), ticks: time_ticks(x_max, 6) }, TickedAxis { inner: (0f64..top).into(), ticks: y_ticks })
         .map_err(|e| format!("{e:?}"))?;
     let fmt_x = move |x: &f64| time_label(*x, x_max);
     let unit = unit.to_string();
-    let fmt_y = move |y: &f64| if *y >= 100.0 || *y == 0.0 { format!("{y:.0}{unit}") } else if *y >= 1.0 { format!("{y:.1}{unit}") } else { format!("{y:.2}{unit}") };
+    let fmt_y = move |y: &f64| value_label(*y, decimals, &unit);
     chart
         .configure_mesh()
         .x_labels(7)
-        .y_labels(4)
+        .y_labels(5)
         .x_label_formatter(&fmt_x)
         .y_label_formatter(&fmt_y)
         .light_line_style(RGBColor(0xee, 0xee, 0xee))
@@ -247,7 +348,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines
         .draw()
         .map_err(|e| format!("{e:?}"))?;
     for (_, color, y) in hlines {
-        chart.draw_series(LineSeries::new(vec![(0.0, *y), (x_max, *y)], color.stroke_width(1))).map_err(|e| format!("{e:?}"))?;
+        chart.draw_series(DashedLineSeries::new(vec![(0.0, *y), (x_max, *y)], DASH, GAP, color.stroke_width(2))).map_err(|e| format!("{e:?}"))?;
     }
     for l in lines {
         chart.draw_series(LineSeries::new(l.points.iter().map(|(t, v)| (*t as f64, *v)), l.color.stroke_width(2))).map_err(|e| format!("{e:?}"))?;
@@ -255,45 +356,36 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, now: Millis, lines: &[Line], hlines
     root.present().map_err(|e| format!("{e:?}"))?;
     // The legend, drawn here rather than by plotters: plotters sizes its legend box by measuring
     // the text in a styled <span>, which the page's Content-Security-Policy refuses.
-    let mut items: Vec<(&str, RGBColor, f64)> = hlines.iter().map(|(label, c, _)| (label.as_str(), *c, 1.0)).collect();
-    items.extend(lines.iter().map(|l| (l.label, l.color, 2.0)));
-    let ctx = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()).ok_or("no 2D context")?;
-    draw_legend(&ctx, 6.0 + 54.0 + 6.0, 6.0 + 4.0, &items);
+    draw_legend(&ctx, 4.0, &items, &places);
     Ok(())
 }
 
-/// A legend box at (`x`, `y`): one row per line, a short stroke in its colour and its label,
-/// measured with the canvas (no DOM).
-fn draw_legend(ctx: &web_sys::CanvasRenderingContext2d, x: f64, y: f64, items: &[(&str, RGBColor, f64)]) {
-    if items.is_empty() {
-        return;
-    }
-    const ROW: f64 = 14.0;
-    const PAD: f64 = 5.0;
-    const KEY: f64 = 14.0;
+/// The legend in the band above the plot, from `top`: per entry a short stroke in its colour
+/// (dashed for a target) and its label, where [`legend_layout`] put it.
+fn draw_legend(ctx: &web_sys::CanvasRenderingContext2d, top: f64, items: &[LegendItem], places: &[(f64, usize)]) {
     ctx.set_font("11px sans-serif");
-    let text_w = items.iter().map(|(label, _, _)| ctx.measure_text(label).map(|m| m.width()).unwrap_or(0.0)).fold(0.0, f64::max);
-    let (w, h) = (PAD * 3.0 + KEY + text_w, PAD * 2.0 + ROW * items.len() as f64);
-    ctx.set_global_alpha(0.85);
-    ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(x, y, w, h);
-    ctx.set_global_alpha(1.0);
-    ctx.set_stroke_style_str("#cccccc");
-    ctx.set_line_width(1.0);
-    ctx.stroke_rect(x + 0.5, y + 0.5, w, h);
     ctx.set_text_baseline("middle");
     ctx.set_text_align("left");
-    for (i, (label, c, width)) in items.iter().enumerate() {
-        let cy = y + PAD + ROW * i as f64 + ROW / 2.0;
+    for ((label, c, width, dashed), &(x, row)) in items.iter().zip(places) {
+        let cy = top + LEGEND_ROW * row as f64 + LEGEND_ROW / 2.0;
         let colour = format!("rgb({},{},{})", c.0, c.1, c.2);
         ctx.set_stroke_style_str(&colour);
         ctx.set_line_width(*width);
         ctx.begin_path();
-        ctx.move_to(x + PAD, cy);
-        ctx.line_to(x + PAD + KEY, cy);
+        if *dashed {
+            // The same rhythm as the line: dash, gap, dash.
+            let d = DASH as f64;
+            ctx.move_to(x, cy);
+            ctx.line_to(x + d, cy);
+            ctx.move_to(x + d + GAP as f64, cy);
+            ctx.line_to(x + LEGEND_KEY, cy);
+        } else {
+            ctx.move_to(x, cy);
+            ctx.line_to(x + LEGEND_KEY, cy);
+        }
         ctx.stroke();
         ctx.set_fill_style_str("#333333");
-        let _ = ctx.fill_text(label, x + PAD * 2.0 + KEY, cy);
+        let _ = ctx.fill_text(label, x + LEGEND_KEY + 4.0, cy);
     }
 }
 
@@ -362,6 +454,31 @@ fn deployment_summary(snap: &Snapshot, deployment: &str, targets: &[(String, boo
     format!("{}.", parts.join("; "))
 }
 
+/// The position of the p95 latency chart (hidden for a Kubernetes Deployment).
+const P95_CHART: usize = 3;
+
+/// What the chart selector is labelled: `Service` (ECS services), `Deployment` (Kubernetes
+/// Deployments, `namespace/name`), or `Service or Deployment` when it lists both.
+pub fn selector_label(names: &[String]) -> &'static str {
+    let deployments = names.iter().filter(|n| n.contains('/')).count();
+    if deployments == 0 {
+        "Service"
+    } else if deployments == names.len() {
+        "Deployment"
+    } else {
+        "Service or Deployment"
+    }
+}
+
+/// An entry of the chart selector: a Deployment says it is one when services are listed too.
+pub fn option_text(name: &str, selector: &str) -> String {
+    if name.contains('/') && selector != "Deployment" {
+        format!("Deployment {name}")
+    } else {
+        name.to_string()
+    }
+}
+
 #[derive(Properties)]
 pub struct ChartsProps {
     pub snapshot: Rc<Snapshot>,
@@ -402,20 +519,24 @@ pub fn charts(props: &ChartsProps) -> Html {
             let canvases: Vec<Option<web_sys::HtmlCanvasElement>> = refs.iter().map(|r| r.cast::<web_sys::HtmlCanvasElement>()).collect();
             let now = d.now;
             let t_lines: Vec<(String, RGBColor, f64)> = d.targets.iter().map(|(n, cpu, t)| (format!("{n} {t:.0} %"), if *cpu { BLUE_TARGET } else { ORANGE_TARGET }, *t)).collect();
-            let specs: [(Vec<Line>, Vec<(String, RGBColor, f64)>, f64, &str); 5] = [
-                (vec![Line { label: "CPU", color: BLUE_, points: &d.cpu }, Line { label: "memory", color: ORANGE_, points: &d.memory }], t_lines, 100.0 / 1.1, " %"),
-                (vec![Line { label: "desired", color: GREY_, points: &d.desired }, Line { label: if d.kube { "ready" } else { "running" }, color: GREEN_, points: &d.running }, Line { label: if d.kube { "not ready" } else { "pending" }, color: ORANGE_, points: &d.pending }], vec![], 1.0, ""),
+            let specs: [ChartSpec; 5] = [
+                (vec![Line { label: "CPU", color: BLUE_, points: &d.cpu }, Line { label: "memory", color: ORANGE_, points: &d.memory }], t_lines, 100.0 / 1.1, 0.0, " %"),
+                (vec![Line { label: "desired", color: GREY_, points: &d.desired }, Line { label: if d.kube { "ready" } else { "running" }, color: GREEN_, points: &d.running }, Line { label: if d.kube { "not ready" } else { "pending" }, color: ORANGE_, points: &d.pending }], vec![], 1.0, 1.0, ""),
                 if d.kube {
-                    (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }], vec![], 1.0, "")
+                    (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }], vec![], 1.0, 0.0, "")
                 } else {
-                    (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }, Line { label: "5xx/s", color: RED_, points: &d.errors }], vec![], 1.0, "")
+                    (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }, Line { label: "5xx/s", color: RED_, points: &d.errors }], vec![], 1.0, 0.0, "")
                 },
-                (vec![Line { label: "p95", color: PURPLE_, points: &d.p95 }], vec![], 10.0, " ms"),
-                (vec![Line { label: "cluster $/hour", color: GREEN_, points: &d.cost }], vec![], 0.01, ""),
+                (vec![Line { label: "p95", color: PURPLE_, points: &d.p95 }], vec![], 10.0, 0.0, " ms"),
+                (vec![Line { label: "cluster $/hour", color: GREEN_, points: &d.cost }], vec![], 0.01, 0.0, ""),
             ];
-            for (canvas, (lines, hlines, min_top, unit)) in canvases.iter().zip(specs.iter()) {
+            for (i, (canvas, (lines, hlines, min_top, min_step, unit))) in canvases.iter().zip(specs.iter()).enumerate() {
+                // A Deployment has no latency: its (hidden) p95 chart is not drawn.
+                if d.kube && i == P95_CHART {
+                    continue;
+                }
                 if let Some(c) = canvas {
-                    if let Err(e) = draw(c, now, lines, hlines, *min_top, unit) {
+                    if let Err(e) = draw(c, now, lines, hlines, *min_top, *min_step, unit) {
                         web_sys::console::warn_1(&format!("chart: {e}").into());
                     }
                 }
@@ -500,7 +621,8 @@ pub fn charts(props: &ChartsProps) -> Html {
             ("CPU and memory utilisation (of requests)", "CPU and memory in use over the Ready pods' requests at each minute, percent, with the HPA's CPU target as a flat line"),
             ("Pods", "Desired, ready and not-ready pod counts of the Deployment at the end of each minute"),
             ("Requests per second", "Requests per second the Deployment's Ready pods serve, at each minute"),
-            ("p95 latency (not modelled for Kubernetes)", "Response times are not modelled for Kubernetes Deployments: this chart stays empty"),
+            // Hidden: response times are not modelled for Deployments.
+            ("p95 latency", "Response times are not modelled for Kubernetes Deployments"),
             ("Hourly cost", "What the whole cluster costs per hour, dollars"),
         ]
     } else {
@@ -512,6 +634,7 @@ pub fn charts(props: &ChartsProps) -> Html {
             ("Hourly cost", "What the whole cluster costs per hour, dollars"),
         ]
     };
+    let selector = selector_label(&props.services);
     let load_on = if d.kube { format!("Load on Deployment {}", d.service) } else { format!("Load on {}", d.service) };
     let hint = if d.kube {
         "A constant load applies when you release the slider (as kubectl set load deployment/… --rps=N). The Deployment's Ready pods share it evenly; the HPA sees their CPU. Loads are recorded like any other action: time travel and share links replay them."
@@ -521,9 +644,9 @@ pub fn charts(props: &ChartsProps) -> Html {
     html! {
         <section class="charts" data-testid="charts" aria-label="Charts">
             <div class="charts-controls">
-                <label>{"Service "}
+                <label>{format!("{} ", selector)}
                     <select data-testid="charts-service" onchange={on_service}>
-                        { for props.services.iter().map(|s| html! { <option value={s.clone()} selected={*s == d.service}>{if s.contains('/') { format!("Deployment {s}") } else { s.clone() }}</option> }) }
+                        { for props.services.iter().map(|s| html! { <option value={s.clone()} selected={*s == d.service}>{option_text(s, selector)}</option> }) }
                     </select>
                 </label>
             </div>
@@ -544,10 +667,11 @@ pub fn charts(props: &ChartsProps) -> Html {
             </fieldset>
             <p class="charts-summary" data-testid="charts-summary" role="status" aria-live="off">{summary_text}</p>
             <div class="chart-grid">
+                // Every figure stays (the refs are five, in order); a Deployment's p95 one hides.
                 { for refs.iter().zip(titles.iter()).enumerate().map(|(i, (r, (title, desc)))| html! {
-                    <figure class="chart">
+                    <figure class="chart" hidden={d.kube && i == P95_CHART}>
                         <figcaption>{*title}</figcaption>
-                        <canvas ref={r.clone()} width="440" height="150" role="img" aria-label={*desc} data-testid={format!("chart-{i}")}></canvas>
+                        <canvas ref={r.clone()} width="440" height="170" role="img" aria-label={*desc} data-testid={format!("chart-{i}")}></canvas>
                     </figure>
                 }) }
             </div>

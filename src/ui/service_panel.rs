@@ -243,11 +243,18 @@ pub fn service_panel(props: &Props) -> Html {
     // A Kubernetes-only scenario (no task definitions, no services) shows just the console.
     let ecs_shown = s.kube.is_none() || !s.task_definitions.is_empty() || !s.services.is_empty();
 
+    // Kubernetes has Deployments and kubectl, not services: a Kubernetes-only scenario's panel is
+    // its workloads.
+    let heading = match (&s.kube, ecs_shown) {
+        (None, _) => "Services",
+        (Some(_), false) => "Workloads",
+        (Some(_), true) => "Services and workloads",
+    };
     html! {
-        <section class="service-panel" aria-label="Services" data-testid="service-panel">
-            <h2>{"Services"}</h2>
+        <section class="service-panel" aria-label={heading} data-testid="service-panel">
+            <h2 data-testid="service-panel-heading">{heading}</h2>
             if let Some(k) = &s.kube {
-                <KubectlConsole deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
+                <KubectlConsole deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} example={k.deployments.first().map_or("web", |d| d.name.as_str()).to_string()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
                 if !k.calls.is_empty() {
                     { calls_table(&k.calls) }
                 }
@@ -582,7 +589,9 @@ fn cps_row(i: usize, r: &StrategyRow, providers: &[String], create: &UseStateHan
     }
 }
 
-const EXAMPLE_MANIFEST: &str = "apiVersion: apps/v1
+/// The manifest box's placeholder: an example, marked as one (the box starts empty).
+const EXAMPLE_MANIFEST: &str = "e.g.
+apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: api
@@ -609,6 +618,8 @@ struct KubectlProps {
     /// `web 3/3` (ready/desired) per Deployment.
     deployments: Vec<String>,
     nodes: Vec<String>,
+    /// A Deployment the examples name (the first one, else `web`).
+    example: String,
     on_command: Callback<Command, Result<(), String>>,
     disabled: bool,
 }
@@ -618,12 +629,19 @@ struct KubectlProps {
 fn kubectl_console(props: &KubectlProps) -> Html {
     let form = use_state(KubectlForm::default);
     let result = use_state(|| Said::Nothing);
+    let example = format!("scale deployment/{} --replicas=5", props.example);
     let on_run = {
         let cb = props.on_command.clone();
         let form = form.clone();
         let result = result.clone();
+        let example = example.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            // Nothing typed (or only `kubectl`): say what to type.
+            if form.args.split_whitespace().all(|w| w == "kubectl") {
+                result.set(Said::Wrong(format!("Type kubectl arguments first, e.g. {example}")));
+                return;
+            }
             result.set(match forms::kubectl(&form) {
                 Err(e) => Said::Wrong(e.to_string()),
                 Ok(cmd) => {
@@ -645,7 +663,7 @@ fn kubectl_console(props: &KubectlProps) -> Html {
             <summary>{"Kubernetes: kubectl"}</summary>
             <form onsubmit={on_run} aria-label="kubectl" novalidate=true>
                 <label class="field wide">{"Command ("}<code>{"kubectl"}</code>{" is optional) "}
-                    <input type="text" data-testid="kubectl-args" placeholder="scale deployment/web --replicas=5" value={form.args.clone()} oninput={typed(&form, |f, v| f.args = v)} disabled={d} autocomplete="off" spellcheck="false" />
+                    <input type="text" data-testid="kubectl-args" placeholder={format!("e.g. {example}")} value={form.args.clone()} oninput={typed(&form, |f, v| f.args = v)} disabled={d} autocomplete="off" spellcheck="false" />
                 </label>
                 <label class="field wide">{"Manifest for "}<code>{"apply -f -"}</code>{" (YAML) "}
                     <textarea data-testid="kubectl-manifest" rows="8" placeholder={EXAMPLE_MANIFEST} value={form.manifest.clone()} oninput={textarea_input(&form, |f, v| f.manifest = v)} disabled={d} spellcheck="false" />

@@ -7,6 +7,7 @@ use super::table::{chip, cpu_meter, meter, status_name};
 use super::why::{self, WhyTable};
 use super::{colour_slot, Selection};
 use crate::engine::cluster::InstanceStatus;
+use crate::engine::k8s::sim::{KubeView, PodView};
 use crate::engine::sim::Command;
 use crate::engine::snapshot::{Snapshot, TaskInspection, TaskView};
 use crate::engine::task::TaskStatus;
@@ -142,7 +143,23 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
         let open = c.open.clone();
         Callback::from(move |i: String| open.emit(Selection::Instance(i)))
     };
-    let pod_view = s.kube.as_ref().and_then(|k| k.pods.iter().find(|p| p.name == id));
+    // A Kubernetes pod speaks Kubernetes: its owner, its requests, kubectl delete, and what the
+    // kube-scheduler did, rather than the ECS words the canvas shares with tasks.
+    // (A scenario may have ECS tasks too: an id that is no pod is a task, unless it is gone
+    // without an ECS history, as a deleted pod is.)
+    if let Some(kube) = &s.kube {
+        match kube.pods.iter().find(|p| p.name == id) {
+            Some(p) => return pod(p, kube, t, c),
+            None if t.is_none() && inspection.history.is_empty() => return (format!("Pod {id}"), html! {
+                <>
+                    <p data-testid="details-gone">{format!("{id} is gone: it was deleted, evicted or lost with its node. If a ReplicaSet, DaemonSet or Job owned it, that controller has made a replacement.")}</p>
+                    <h3>{"Lifecycle"}</h3>
+                    <p class="cv-muted">{"Its events (podCreated, podScheduled, podRunning, podReady, …) are in the Events list: filter it by Kind."}</p>
+                </>
+            }),
+            None => {}
+        }
+    }
     let facts = match t {
         Some(t) => {
             let current = current_revision(s, t);
@@ -167,10 +184,8 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
                 ("size", text(format!("{} CPU units, {} MiB ({})", t.cpu, t.memory, t.launch_type))),
                 ("host ports", text(if t.host_ports.is_empty() { "none".to_string() } else { t.host_ports.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ") })),
             ];
-            if pod_view.is_none() {
-                let provider = t.capacity_provider.clone().unwrap_or_else(|| format!("none (launch type {})", t.launch_type));
-                rows.insert(6, ("capacity provider", html! { <span data-testid="details-capacity-provider">{provider}</span> }));
-            }
+            let provider = t.capacity_provider.clone().unwrap_or_else(|| format!("none (launch type {})", t.launch_type));
+            rows.insert(6, ("capacity provider", html! { <span data-testid="details-capacity-provider">{provider}</span> }));
             dl(rows)
         }
         None => html! { <p data-testid="details-gone">{format!("{id} has stopped; its history is below.")}</p> },
@@ -182,7 +197,7 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
         Some(d) => why::render(&WhyTable::of(d), "Why here?", "why-here", open_instance),
         None => html! {
             <section class="cv-why" data-testid="why-here"><h3>{"Why here?"}</h3>
-                <p class="cv-muted">{ if s.kube.as_ref().is_some_and(|k| k.pods.iter().any(|p| p.name == id)) { "A Kubernetes pod: the kube-scheduler placed it. Its podScheduled event in the log names the node and the winning scores (see docs/kubernetes.md)." } else if t.is_none() { "This task has stopped: the full explanation is kept for tasks that still run. Its placement event in the history below says which rule decided." } else if t.is_some_and(|t| t.instance.is_none()) { "Fargate tasks are not placed on your instances: Fargate spreads a service's tasks across the Availability Zones it may use." } else { "Only the newest 256 placements keep their full explanation (each lists every instance); this task was placed before those. Its placement event in the log still says which rule decided." } }</p>
+                <p class="cv-muted">{ if t.is_none() { "This task has stopped: the full explanation is kept for tasks that still run. Its placement event in the history below says which rule decided." } else if t.is_some_and(|t| t.instance.is_none()) { "Fargate tasks are not placed on your instances: Fargate spreads a service's tasks across the Availability Zones it may use." } else { "Only the newest 256 placements keep their full explanation (each lists every instance); this task was placed before those. Its placement event in the log still says which rule decided." } }</p>
             </section>
         },
     };
@@ -204,35 +219,141 @@ fn task(id: &str, c: &Ctx) -> (String, Html) {
             </div>
         }
     });
-    // A Kubernetes pod: what `kubectl describe pod` would add (QoS, priority, nominated node, …).
-    let pod = pod_view.map(|p| {
+    let body = html! {
+        <>
+            { facts }
+            { for actions }
+            { why }
+            <h3>{"Lifecycle"}</h3>
+            <ol class="cv-history" data-testid="details-history">{ for history }</ol>
+        </>
+    };
+    (format!("Task {id}"), body)
+}
+
+/// Who owns a pod, as a learner would say it: `ReplicaSet web-5d8f9c7b4 of Deployment web
+/// (revision 2)`, `DaemonSet fluent-bit`, or a bare pod.
+pub fn pod_owner(p: &PodView, kube: &KubeView) -> String {
+    match p.owner.as_deref().and_then(|o| o.split_once('/')) {
+        Some(("ReplicaSet", rs)) => {
+            let set = kube.replica_sets.iter().find(|r| r.name == rs && r.namespace == p.namespace);
+            let deployment = set.and_then(|r| r.deployment.as_deref());
+            let current = deployment.and_then(|d| kube.deployments.iter().find(|x| x.name == d && x.namespace == p.namespace)).map(|d| d.revision);
+            let revision = match (set.map(|r| r.revision), current) {
+                (Some(r), Some(now)) if r < now => format!(" (revision {r}; the Deployment is on revision {now})"),
+                (Some(r), _) if r > 0 => format!(" (revision {r})"),
+                _ => String::new(),
+            };
+            match deployment {
+                Some(d) => format!("ReplicaSet {rs} of Deployment {d}{revision}"),
+                None => format!("ReplicaSet {rs}{revision}"),
+            }
+        }
+        Some((kind, name)) => format!("{kind} {name}"),
+        None => "none: a bare pod (nothing recreates it)".to_string(),
+    }
+}
+
+/// What the snapshot says about where a pod runs and why, in a learner's words: the
+/// kube-scheduler's two steps (filter, then score) for a bound pod, the scheduler's message for a
+/// Pending one, preemption's nominated node, a DaemonSet pod's pinned node, Fargate.
+pub fn pod_why(p: &PodView, kube: &KubeView) -> Vec<String> {
+    use crate::engine::k8s::quantity::{fmt_bytes, fmt_milli};
+    let requests = format!("cpu {}, memory {}", fmt_milli(p.requests_cpu_milli), fmt_bytes(p.requests_memory));
+    let mut out = Vec::new();
+    let node = p.node.as_deref().map(|n| (n, kube.nodes.iter().find(|x| x.name == n)));
+    match node {
+        Some((n, Some(v))) if v.fargate => out.push(format!(
+            "It runs on AWS Fargate: a Fargate profile matched the pod, so Fargate gave it a node of its own, {n} in {}, sized for its requests ({requests}). The kube-scheduler did not choose among your EC2 nodes.",
+            v.zone
+        )),
+        Some((n, v)) => {
+            let place = v.map(|v| format!("{n} ({} in {})", v.instance_type, v.zone)).unwrap_or_else(|| n.to_string());
+            if p.owner.as_deref().is_some_and(|o| o.starts_with("DaemonSet/")) {
+                out.push(format!("A DaemonSet runs one copy on every node: this pod asks for {place} by name (node affinity), so the kube-scheduler only checked that it fits there."));
+            } else {
+                let profile = if kube.scheduler == "bin-packing" {
+                    "its bin-packing profile prefers the fuller node, to fill nodes up"
+                } else {
+                    "its default profile prefers the emptier node and spreads a workload's pods over nodes and zones"
+                };
+                out.push(format!("The kube-scheduler bound it to {place}. First it set aside the nodes that cannot take the pod: too little free allocatable CPU or memory for its requests ({requests}), a taint it does not tolerate, a node selector or affinity it does not match, a node cordoned for a drain. Then it scored the nodes left and picked the highest: {profile}."));
+            }
+            out.push("The podScheduled event in the Events list (filter Kind: podScheduled) has the scores that won.".to_string());
+        }
+        None => {
+            let message = kube.unschedulable.iter().find(|u| u.pod == p.name && u.namespace == p.namespace).map(|u| u.message.as_str()).filter(|m| !m.is_empty());
+            out.push(match message {
+                Some(m) => format!("Not on a node yet (Pending). The kube-scheduler's last word: {m}"),
+                None => "Not on a node yet (Pending): the kube-scheduler has not found it a place so far.".to_string(),
+            });
+        }
+    }
+    if let Some(n) = &p.nominated_node {
+        out.push(format!("Preemption is making room for it on {n}: lower-priority pods there are being removed, and the pod is bound once they are gone."));
+    }
+    out
+}
+
+fn pod(p: &PodView, kube: &KubeView, t: Option<&TaskView>, c: &Ctx) -> (String, Html) {
+    let open_node = {
+        let open = c.open.clone();
+        move |n: String| Callback::from(move |_: MouseEvent| open.emit(Selection::Instance(n.clone())))
+    };
+    let workload = crate::shell::kube_view::workload(p, kube);
+    let node = match p.node.as_deref() {
+        Some(n) => match kube.nodes.iter().find(|x| x.name == n) {
+            Some(v) if v.fargate => text(format!("{n} (Fargate) in {}", v.zone)),
+            Some(v) => html! { <><button class="cv-link" onclick={open_node(n.to_string())}>{n.to_string()}</button>{format!(" in {}", v.zone)}</> },
+            None => text(n),
+        },
+        None => text("none yet (Pending)"),
+    };
+    let mut rows: Vec<(&'static str, Html)> = vec![
+        ("owner", html! { <span class={classes!("cv-swatch-text", format!("c{}", colour_slot(&workload)))}>{pod_owner(p, kube)}</span> }),
+        ("node", node),
+    ];
+    // What `kubectl describe pod` adds (QoS, priority, requests, nominated node, …).
+    rows.extend(crate::shell::kube_view::pod_facts(p).into_iter().filter(|(k, _)| !matches!(*k, "node" | "owner")).map(|(k, v)| (k, text(v))));
+    let facts = html! {
+        <section data-testid="pod-facts" aria-label="Pod">
+            <dl class="cv-dl">
+                { for rows.into_iter().map(|(k, v)| html! {
+                    <><dt>{k}</dt><dd data-testid={format!("pod-{}", k.replace(' ', "-").to_lowercase())}>{v}</dd></>
+                }) }
+            </dl>
+        </section>
+    };
+    // `kubectl delete pod`: a graceful deletion; its controller, if any, makes a replacement.
+    let actions = t.filter(|t| t.desired_status != TaskStatus::Stopped).map(|_| {
+        let cb = c.on_command.clone();
+        let cmd = Command::Kubectl { args: format!("delete pod {} -n {}", p.name, p.namespace), manifest: None };
+        let delete = Callback::from(move |_: MouseEvent| cb.emit(cmd.clone()));
+        let note = match p.owner.as_deref().and_then(|o| o.split_once('/')).map(|(k, _)| k) {
+            Some("ReplicaSet") => "kubectl delete pod: a graceful deletion; its ReplicaSet creates a replacement",
+            Some("DaemonSet") => "kubectl delete pod: a graceful deletion; its DaemonSet creates a replacement on the same node",
+            Some(_) => "kubectl delete pod: a graceful deletion; its controller decides whether to replace it",
+            None => "kubectl delete pod: a graceful deletion; nothing replaces a bare pod",
+        };
         html! {
-            <section data-testid="pod-facts" aria-label="Pod">
-                <h3>{"Pod"}</h3>
-                <dl class="cv-dl">
-                    { for crate::shell::kube_view::pod_facts(p).into_iter().map(|(k, v)| html! {
-                        <><dt>{k}</dt><dd data-testid={format!("pod-{}", k.replace(' ', "-").to_lowercase())}>{v}</dd></>
-                    }) }
-                </dl>
-            </section>
+            <div class="cv-actions" role="group" aria-label="Pod actions">
+                <button data-testid="details-delete-pod" class="danger" onclick={delete} title={note}>{"Delete pod"}</button>
+            </div>
         }
     });
     let body = html! {
         <>
             { facts }
-            { for pod }
             { for actions }
-            { why }
-            if pod_view.is_some() {
-                <h3>{"Lifecycle"}</h3>
-                <p class="cv-muted">{"A pod's events (podCreated, podScheduled, podRunning, podReady, …) are in the event log: filter it by kind."}</p>
-            } else {
-                <h3>{"Lifecycle"}</h3>
-                <ol class="cv-history" data-testid="details-history">{ for history }</ol>
-            }
+            <section class="cv-why" data-testid="why-here">
+                <h3>{"Why here?"}</h3>
+                { for pod_why(p, kube).into_iter().map(|line| html! { <p>{line}</p> }) }
+            </section>
+            <h3>{"Lifecycle"}</h3>
+            <p class="cv-muted">{"A pod's events (podCreated, podScheduled, podRunning, podReady, …) are in the Events list: filter it by Kind."}</p>
         </>
     };
-    (if pod_view.is_some() { format!("Pod {id}") } else { format!("Task {id}") }, body)
+    (format!("Pod {}", p.name), body)
 }
 
 fn pending(group: &str, c: &Ctx) -> (String, Html) {
