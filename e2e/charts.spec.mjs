@@ -130,7 +130,9 @@ test('charts: the Autoscaling lab sample shows the 70 % target and scales out un
   await page.getByTestId('open-lab').click();
   await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'example-opened');
   await expect(page.locator('[data-testid=scenario-picker] option:checked')).toContainText('Lab: target tracking');
-  await page.getByTestId('tab-charts').click();
+  // It opens where its button was, the Charts tab, at the top of the page with its notice.
+  await expect(page.getByTestId('tab-charts')).toHaveAttribute('aria-selected', 'true');
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
   await expect(page.getByTestId('open-lab')).toHaveCount(0);
   await page.getByTestId('speed').selectOption('4'); // 64×: a virtual minute a second
   await expect(page.getByTestId('notice').first()).toHaveText(/^Opened the example “Lab: target tracking on CPU and memory behind an ALB”\. .*It is paused: press Play to go on\./);

@@ -11,6 +11,8 @@ test('an EKS exercise shows its three nodes, one per zone', async ({ page }) => 
     await expect(page.locator(`[data-testid=az][data-az="${az}"] [data-testid=instance]`)).toHaveCount(1);
   }
   await expect(page.getByTestId('task-chip')).toHaveCount(0);
+  // Nodes come from node groups: no ECS "Add instance" control in a Kubernetes exercise.
+  await expect(page.getByTestId('add-instance')).toHaveCount(0);
   await page.getByTestId('cluster-canvas').screenshot({ path: test.info().outputPath('eks-nodes.png') });
 });
 
@@ -215,6 +217,7 @@ test('a Kubernetes example edits its manifest: checked as YAML with line:col, ap
   test.setTimeout(60_000);
   await openExample(page, 'k8s-deployment.json');
   // The Services tab of a Kubernetes-only scenario is its workloads, with kubectl.
+  await expect(page.getByTestId('tab-services')).toHaveText('Workloads');
   await page.getByTestId('tab-services').click();
   await expect(page.getByTestId('service-panel-heading')).toHaveText('Workloads');
   await expect(page.getByTestId('kubectl-args')).toHaveAttribute('placeholder', 'e.g. scale deployment/web --replicas=5');

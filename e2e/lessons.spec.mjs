@@ -45,6 +45,11 @@ test('solve an exercise by editing the task definition; progress survives a relo
   expect(await page.getByTestId('chapter').count()).toBeGreaterThanOrEqual(5);
   expect(await page.getByTestId('exercise-item').count()).toBeGreaterThanOrEqual(17);
   await expect(item(page, EXERCISE)).toHaveAttribute('data-status', 'not started');
+  // The file pickers look like buttons and show the keyboard focus.
+  const importLabel = page.locator('label.button-like', { hasText: 'Import progress…' });
+  expect(await importLabel.evaluate((l) => getComputedStyle(l).borderTopStyle)).toBe('solid');
+  await page.getByTestId('progress-import').focus();
+  expect(await importLabel.evaluate((l) => getComputedStyle(l).outlineStyle)).toBe('solid');
   await page.screenshot({ path: test.info().outputPath('picker.png'), fullPage: true });
 
   await item(page, EXERCISE).getByRole('button').click();
@@ -64,6 +69,20 @@ test('solve an exercise by editing the task definition; progress survives a relo
   await expect(goals).toHaveCount(3);
   await expect(goals.nth(0)).toHaveAttribute('data-ok', 'false');
   await expect(goals.nth(0)).toContainText('Four web tasks are running');
+  await expect(goals.nth(0)).toHaveAttribute('data-guard', 'false');
+  // A goal that already holds at the start is a rule to keep, and says so.
+  await expect(goals.nth(2)).toContainText('Each task still gets at least 512 MiB');
+  await expect(goals.nth(2)).toHaveAttribute('data-ok', 'true');
+  await expect(goals.nth(2)).toHaveAttribute('data-guard', 'true');
+  await expect(goals.nth(2).locator('.goal-keep')).toHaveText('keep it so');
+  await expect(goals.nth(0).locator('.goal-keep')).toHaveCount(0);
+
+  // The browser's Back leaves the exercise for the list, Forward returns to it.
+  await page.goBack();
+  await expect(page).toHaveURL(/#lessons$/);
+  await expect(page.getByTestId('lesson-picker')).toBeVisible();
+  await page.goForward();
+  await expect(page.getByTestId('exercise')).toHaveAttribute('data-exercise', EXERCISE);
 
   // Disabled actions are disabled: the desired count and adding instances.
   await expect(page.getByTestId('desired-web')).toBeDisabled();

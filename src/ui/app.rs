@@ -759,6 +759,7 @@ fn sandbox(props: &SandboxProps) -> Html {
 
     let note = (now >= MAX_TIME).then(|| AttrValue::from(format!("The playground stops at {} of virtual time. Reset to start over.", Clock(MAX_TIME))));
     let editor_shown = !props.present || *show_editor;
+    let kube_only = snap.kube.is_some() && snap.services.is_empty();
     let dialog_view = match &*dialog {
         Dialog::None => html! {},
         Dialog::Help => html! { <Modal title="Keyboard shortcuts" testid="help-dialog" on_close={close_dialog.clone()}>{shortcuts_help()}</Modal> },
@@ -804,7 +805,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                             let onclick = { let tab = tab.clone(); Callback::from(move |_: MouseEvent| tab.set(t)) };
                             html! {
                                 <button role="tab" id={format!("tab-{}", t.id())} data-testid={format!("tab-{}", t.id())} aria-selected={selected.to_string()}
-                                    aria-controls={format!("panel-{}", t.id())} tabindex={if selected { "0" } else { "-1" }} {onclick}>{t.label()}</button>
+                                    aria-controls={format!("panel-{}", t.id())} tabindex={if selected { "0" } else { "-1" }} {onclick}>{t.label(kube_only)}</button>
                             }
                         }) }
                     </div>
@@ -933,9 +934,11 @@ impl SideTab {
             SideTab::Builder => "builder",
         }
     }
-    fn label(self) -> &'static str {
+    /// `kube_only`: a Kubernetes scenario without ECS services (its panel is about workloads).
+    fn label(self, kube_only: bool) -> &'static str {
         match self {
             SideTab::Editor => "Editor",
+            SideTab::Services if kube_only => "Workloads",
             SideTab::Services => "Services",
             SideTab::Charts => "Charts",
             SideTab::Builder => "Lesson builder",

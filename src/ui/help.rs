@@ -81,6 +81,7 @@ pub fn shortcuts_help() -> Html {
                 </tbody>
             </table>
             <p class="muted">{"Tab moves between controls; Enter or Space presses the focused button. Shortcuts are off while you type in a text field."}</p>
+            <p class="muted">{"The event log is one stop on the Tab path: ↑ and ↓ (Home, End) move between its events, Enter jumps the timeline to the one focused."}</p>
             <p class="muted">{"Time travel: drag the timeline under the top bar (or focus it and use the arrow keys) to see the cluster as it was. \"Resume here\" continues from that moment and forgets what came after; \"Back to live\" returns to the latest moment."}</p>
         </>
     }

@@ -216,8 +216,16 @@ pub fn lessons_page(props: &LessonsProps) -> Html {
     };
     let selected = {
         let open = props.open.clone();
-        use_state(move || open)
+        use_state_eq(move || open)
     };
+    // The address leads: Back, Forward or an edited `#lessons/<id>` open what it names.
+    {
+        let selected = selected.clone();
+        use_effect_with(props.open.clone(), move |open| {
+            selected.set(open.clone());
+            || ()
+        });
+    }
     // The outcome of the last "Import progress": (is an error, message).
     let import_said = use_state(|| None::<(bool, String)>);
 
@@ -744,6 +752,10 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let goal_count = ex.goals.len();
     let statuses = session.borrow().checker.status();
     let goals: Vec<_> = statuses[..goal_count.min(statuses.len())].to_vec();
+    // Goals that already hold when the exercise opens are rules to keep, not progress: they are
+    // marked so ("keep it so") rather than looking like work already done.
+    let held_at_start = use_mut_ref(|| None::<Vec<bool>>);
+    let keep: Vec<bool> = held_at_start.borrow_mut().get_or_insert_with(|| goals.iter().map(|g| g.ok).collect()).clone();
     let all_ok = !goals.is_empty() && goals.iter().all(|g| g.ok);
 
     // Solved: every goal holds (do, fix, sandbox with goals), with the number of actions taken.
@@ -982,11 +994,16 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let goal_list = if goals.is_empty() {
         html! {}
     } else {
-        let items = goals.iter().map(|g| {
+        let items = goals.iter().enumerate().map(|(i, g)| {
+            let guard = keep.get(i).copied().unwrap_or(false);
             html! {
-                <li class={classes!("goal", if g.ok { "met" } else { "unmet" })} data-testid="goal" data-ok={g.ok.to_string()}>
+                <li class={classes!("goal", if g.ok { "met" } else { "unmet" }, guard.then_some("guard"))} data-testid="goal" data-ok={g.ok.to_string()} data-guard={guard.to_string()}>
                     <span class="goal-mark" aria-hidden="true">{ if g.ok { "✓" } else { "○" } }</span>
-                    <span class="goal-title">{&g.title}<span class="visually-hidden">{ if g.ok { " (met)" } else { " (not yet)" } }</span></span>
+                    <span class="goal-title">{&g.title}<span class="visually-hidden">{ if g.ok { " (met)" } else { " (not yet)" } }</span>
+                        if guard {
+                            <span class="goal-keep" title="This already holds when the exercise opens: keep it true while you reach the other goals.">{"keep it so"}</span>
+                        }
+                    </span>
                     <span class="goal-msg muted">{&g.message}</span>
                 </li>
             }
@@ -1198,7 +1215,8 @@ fn exercise_view(props: &ExerciseProps) -> Html {
             <main class="exercise workspace" ref={root} data-testid="exercise" data-exercise={ex.id.clone()} data-status={word}>
                 <div class="exercise-cluster">
                     <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap.clone() }} on_command={on_cluster_command} {inspect} />
-                    {add_instance}
+                    // Kubernetes nodes come from node groups: no ECS "Add instance" there.
+                    { if snap.kube.is_some() { html! {} } else { add_instance } }
                     if let Some(msg) = (*refused).clone() {
                         <div class="diagnostics cluster-refusal" data-testid="failed" role="alert">
                             <p class="error">{msg}</p>
