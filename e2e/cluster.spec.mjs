@@ -226,3 +226,40 @@ test('a scripted Spot interruption (a lesson timeline) shows its countdown too',
   await page.getByRole('button', { name: 'Details of i-01' }).click();
   await expect(page.getByTestId('details-spot')).toContainText('Spot interruption: reclaimed at 00:04:00');
 });
+
+test('an older revision chip in the table: stripes only on its left edge, the name on a plain tint', async ({ page }) => {
+  await ready(page);
+  const editor = page.getByTestId('taskdef-editor');
+  // A health check keeps the old tasks RUNNING for 30 s after the new ones start.
+  const healthCheck = '"healthCheck": {"command": ["CMD-SHELL", "exit 0"], "interval": 30},';
+  await editor.fill((await editor.inputValue()).replace('"cpu": 256,', `"cpu": 512, ${healthCheck}`));
+  await page.getByTestId('deploy').click();
+  await page.waitForFunction(
+    () => {
+      const n = (rev) => document.querySelectorAll(`[data-testid=task-chip][data-revision="${rev}"][data-status=RUNNING]`).length;
+      if (n(2) >= 1 && n(1) >= 1) {
+        document.querySelector('[data-testid=play]').click();
+        return true;
+      }
+      return false;
+    },
+    null,
+    { polling: 'raf', timeout: 20_000 },
+  );
+  const old = page.locator('[data-testid=task-chip].old').first();
+  await expect(old).toBeVisible();
+  const look = await old.evaluate((e) => {
+    const cs = getComputedStyle(e);
+    return { image: cs.backgroundImage, size: cs.backgroundSize, repeat: cs.backgroundRepeat, padLeft: parseFloat(cs.paddingLeft), shadow: cs.textShadow, color: cs.color };
+  });
+  // One hatched layer, no wider than the left padding (so never under the text), no repeat.
+  expect(look.image).toContain('repeating-linear-gradient');
+  const stripe = parseFloat(look.size.split(',')[0]);
+  expect(stripe).toBeGreaterThan(4);
+  expect(stripe).toBeLessThan(look.padLeft);
+  expect(look.repeat.split(',')[0].trim()).toBe('no-repeat');
+  expect(look.shadow).toBe('none');
+  expect(look.color).toBe('rgb(31, 35, 40)');
+  await old.screenshot({ path: test.info().outputPath('old-chip.png') });
+  await page.getByTestId('cluster-canvas').screenshot({ path: test.info().outputPath('old-chips-canvas.png') });
+});

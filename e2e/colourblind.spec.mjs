@@ -6,7 +6,8 @@
 //    screenshot's pixels of an old and a new chip differ by CIE76 ΔE*ab >= MIN_DELTA_E;
 // 2. the same with the Machado, Oliveira & Fernandes (2009) deuteranopia matrix (severity 1.0)
 //    applied by this test to the canvas's true colours;
-// 3. not by colour alone: an old chip carries stripes (pixels of the new colour inside it).
+// 3. not by colour alone: an old chip carries stripes (pixels of the new colour inside it),
+//    around its revision label, not through it.
 // Canvas geometry is src/ui/cluster_view/layout.rs at the "full" density (see cluster.spec.mjs).
 import { test, expect } from '@playwright/test';
 
@@ -80,12 +81,28 @@ async function chipsOnCanvas(page) {
             counts[key] = (counts[key] || 0) + 1;
           }
         chip.counts = counts;
+        // The revision label sits on a plain patch in the middle (canvas.rs label_patch: 3.5 px
+        // and 4 px in): colours inside it, and in the striped frame around it.
+        const patch = {}, frame = {};
+        let frameArea = 0;
+        for (let y = chip.y + 1; y < chip.y + chip.h - 1; y++)
+          for (let x = chip.x + 1; x < chip.x + chip.w - 1; x++) {
+            const key = at(x, y).join(',');
+            const [dx, dy] = [x - chip.x, y - chip.y];
+            if (dx >= 6 && dx < chip.w - 6 && dy >= 6 && dy < chip.h - 6) patch[key] = (patch[key] || 0) + 1;
+            if (dx < 3 || dx >= chip.w - 3 || dy < 4 || dy >= chip.h - 4) {
+              frame[key] = (frame[key] || 0) + 1;
+              frameArea++;
+            }
+          }
+        Object.assign(chip, { patch, frame, frameArea });
         chip.fill = Object.entries(counts).sort((a, b) => b[1] - a[1])[0][0].split(',').map(Number);
         // A point that is fill, as are its four neighbours (no stripe, label or antialiasing).
         const isFill = (x, y) => at(x, y).join(',') === chip.fill.join(',');
         search: for (let y = chip.y + 3; y < chip.y + chip.h - 3; y++)
           for (let x = chip.x + 3; x < chip.x + chip.w - 3; x++) {
-            for (const [dx, dy] of [[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]]) if (!isFill(x + dx, y + dy)) continue search;
+            // (Every point of the row: `continue search` would skip to the next row.)
+            if (![[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1]].every(([dx, dy]) => isFill(x + dx, y + dy))) continue;
             chip.fillAt = [x, y];
             break search;
           }
@@ -181,9 +198,10 @@ test('with deuteranopia the old and the new revision still look different (colou
   const oldChip = chips.find((c) => c.fill.join(',') === oldFill.join(','));
   const newChip = chips.find((c) => c.fill.join(',') === newFill.join(','));
 
-  // 3. Pattern: the old chip is striped with the new colour; the new chip has no tint pixels.
-  const area = (CHIP - 2) * (CHIP - 2);
-  expect((oldChip.counts[newFill.join(',')] || 0) / area).toBeGreaterThan(0.1);
+  // 3. Pattern: the old chip is striped with the new colour around its revision label (not
+  // through it: the label sits on a plain patch of tint); the new chip has no tint pixels.
+  expect((oldChip.frame[newFill.join(',')] || 0) / oldChip.frameArea, 'stripes around the label').toBeGreaterThan(0.1);
+  expect(oldChip.patch[newFill.join(',')] || 0, 'no stripe under the label').toBe(0);
   expect(newChip.counts[oldFill.join(',')] || 0).toBe(0);
 
   // 2. Machado 2009 on the true colours.

@@ -217,6 +217,43 @@ fn why_pending_names_the_closest_match() {
     assert_eq!(t.tally(), vec![("memory".to_string(), 1), ("ports".to_string(), 3), ("cpu".to_string(), 1)]);
 }
 
+// ---------------------------------------------------------------- canvas text and chips
+
+/// Long names are shortened with "…" by measured width (here 7 px a character), a host name
+/// first to its host part; nothing is squeezed.
+#[wasm_bindgen_test]
+fn long_names_are_shortened_not_squeezed() {
+    use cluster_view::canvas::{ellipsize, shorten_name};
+    let seven = |t: &str| t.chars().count() as f64 * 7.0;
+    assert_eq!(shorten_name("i-01", 100.0, &seven), "i-01");
+    assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 25.0 * 7.0, &seven), "ip-10-0-1-10.ec2.internal");
+    assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 100.0, &seven), "ip-10-0-1-10…");
+    assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 70.0, &seven), "ip-10-0-1…");
+    assert_eq!(shorten_name("a-very-long-instance-name", 56.0, &seven), "a-very-…");
+    assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 7.0, &seven), "…");
+    assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 3.0, &seven), "");
+    // Other text (an instance type and its state) is cut at the end, never to before its first dot.
+    assert_eq!(ellipsize("m5.large · unreachable", 15.0 * 7.0, &seven), "m5.large · unr…");
+    assert_eq!(ellipsize("m5.large", 8.0 * 7.0, &seven), "m5.large");
+    // Whatever the room, the result fits it.
+    for max in 0..200 {
+        for out in [shorten_name("ip-10-0-1-10.ec2.internal", max as f64, &seven), ellipsize("m5.large · unreachable", max as f64, &seven)] {
+            assert!(seven(&out) <= max as f64, "{out:?} in {max}");
+        }
+    }
+}
+
+/// An older revision's label sits on a plain patch inside the chip, with room for the stripes
+/// around it.
+#[wasm_bindgen_test]
+fn old_revision_label_patch_leaves_a_striped_frame() {
+    use cluster_view::layout::Rect;
+    let chip = Rect { x: 10.0, y: 20.0, w: 20.0, h: 20.0 };
+    let p = cluster_view::canvas::label_patch(chip);
+    assert!(p.x >= chip.x + 3.0 && p.y >= chip.y + 3.0 && p.x + p.w <= chip.x + chip.w - 3.0 && p.y + p.h <= chip.y + chip.h - 3.0, "{p:?}");
+    assert!(p.w >= 12.0 && p.h >= 10.0, "room for \"r2\": {p:?}");
+}
+
 /// The engine's own decision for a sample task: six candidates, the winner is where it runs.
 #[wasm_bindgen_test]
 fn why_here_for_a_real_task() {

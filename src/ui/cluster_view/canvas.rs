@@ -487,16 +487,21 @@ pub fn draw_chip(ctx: &CanvasRenderingContext2d, r: Rect, st: &ChipStyle, densit
             ctx.rect(r.x, r.y, r.w, r.h);
             ctx.clip();
             ctx.set_stroke_style_str(SVC[slot]);
-            ctx.set_line_width(1.5);
+            ctx.set_line_width(STRIPE_W);
             ctx.begin_path();
             let mut k = -r.h;
             while k < r.w {
                 ctx.move_to(r.x + k, r.y + r.h);
                 ctx.line_to(r.x + k + r.h, r.y);
-                k += 6.0;
+                k += STRIPE_STEP;
             }
             ctx.stroke();
             ctx.restore();
+            // The revision label sits on a plain patch of the tint: stripes only around it.
+            if labelled(r, density) {
+                let p = label_patch(r);
+                ctx.fill_rect(p.x, p.y, p.w, p.h);
+            }
         }
     }
     if st.unhealthy {
@@ -504,7 +509,7 @@ pub fn draw_chip(ctx: &CanvasRenderingContext2d, r: Rect, st: &ChipStyle, densit
         ctx.set_line_width(2.0);
         ctx.stroke_rect(r.x - 1.0, r.y - 1.0, r.w + 2.0, r.h + 2.0);
     }
-    if density == Density::Full && r.w >= 16.0 {
+    if labelled(r, density) {
         ctx.set_fill_style_str(if st.stopping || st.starting || st.old { INK } else { "#ffffff" });
         ctx.set_font("600 10px system-ui, sans-serif");
         ctx.set_text_align("center");
@@ -514,6 +519,67 @@ pub fn draw_chip(ctx: &CanvasRenderingContext2d, r: Rect, st: &ChipStyle, densit
         ctx.set_text_baseline("alphabetic");
     }
     ctx.set_global_alpha(1.0);
+}
+
+/// Spacing of an older revision's stripes, CSS pixels along the chip, and their width.
+const STRIPE_STEP: f64 = 5.0;
+const STRIPE_W: f64 = 1.5;
+
+/// Does a chip at `r` show its revision (`r2`)? Full size only.
+fn labelled(r: Rect, density: Density) -> bool {
+    density == Density::Full && r.w >= 16.0
+}
+
+/// Where an older revision's label goes: a plain patch of its tint in the middle of the chip,
+/// with the stripes left showing around it (so the label is not crossed by them).
+pub fn label_patch(r: Rect) -> Rect {
+    let (dx, dy) = (r.w * 0.175, r.h * 0.2);
+    Rect { x: r.x + dx, y: r.y + dy, w: r.w - 2.0 * dx, h: r.h - 2.0 * dy }
+}
+
+/// An instance or node name cut to fit `max` CSS pixels as `measure` measures it: a host name
+/// (`ip-10-0-1-10.ec2.internal`) first loses its domain (`ip-10-0-1-10…`), then characters
+/// ([`ellipsize`]).
+pub fn shorten_name(name: &str, max: f64, measure: &dyn Fn(&str) -> f64) -> String {
+    if measure(name) <= max {
+        return name.to_string();
+    }
+    if let Some((host, _)) = name.split_once('.') {
+        let short = format!("{host}…");
+        if !host.is_empty() && measure(&short) <= max {
+            return short;
+        }
+    }
+    ellipsize(name, max, measure)
+}
+
+/// `text` cut to fit `max` CSS pixels as `measure` measures it, ending in "…"; empty when not
+/// even "…" fits. (`fillText`'s own maxWidth squeezes the letters instead.)
+pub fn ellipsize(text: &str, max: f64, measure: &dyn Fn(&str) -> f64) -> String {
+    if measure(text) <= max {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // The longest prefix that fits with its "…" (binary search: measuring costs).
+    let (mut lo, mut hi) = (0usize, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate: String = chars[..mid].iter().chain(std::iter::once(&'…')).collect();
+        if measure(&candidate) <= max {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    if lo == 0 && measure("…") > max {
+        return String::new();
+    }
+    chars[..lo].iter().chain(std::iter::once(&'…')).collect()
+}
+
+/// The width of `text` in the context's current font.
+fn text_width(ctx: &CanvasRenderingContext2d, text: &str) -> f64 {
+    ctx.measure_text(text).map(|m| m.width()).unwrap_or(text.chars().count() as f64 * 7.0)
 }
 
 /// "r1" … "r9" without allocating; larger revisions show their last digit after "r…".
@@ -537,6 +603,19 @@ fn usage_permille(s: &Snapshot) -> std::collections::BTreeMap<String, (u16, u16)
         .iter()
         .filter_map(|i| used.get(i.id.as_str()).map(|u| (i.id.clone(), (permille(u.cpu, i.registered_cpu), permille(u.memory, i.registered_memory)))))
         .collect()
+}
+
+/// The font of the bars' labels and numbers.
+const BAR_FONT: &str = "10px system-ui, sans-serif";
+/// Room on the left of the bars for their labels ("CPU", "MiB").
+const BAR_LABEL_W: f64 = 30.0;
+
+/// The bars' labels and numbers: `("CPU", "512/2048")` (`500m/1930m` on a Kubernetes node), then
+/// memory.
+fn bar_values(words: crate::shell::kube_view::Words, inst: &crate::engine::snapshot::InstanceView) -> [(&'static str, String); 2] {
+    let cpu = inst.registered_cpu - inst.remaining_cpu.min(inst.registered_cpu);
+    let mem = inst.registered_memory - inst.remaining_memory.min(inst.registered_memory);
+    [("CPU", format!("{}/{}", words.cpu(cpu), words.cpu(inst.registered_cpu))), ("MiB", format!("{mem}/{}", inst.registered_memory))]
 }
 
 /// Draws the base layer.
@@ -578,7 +657,9 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
         ctx.stroke();
         ctx.set_fill_style_str(INK);
         ctx.set_font("600 11px system-ui, sans-serif");
-        let _ = ctx.fill_text_with_max_width(&format!("{} × {}", u.count, name), p.rect.x + 5.0, p.rect.y + 17.0, 52.0);
+        let count = format!("{} × ", u.count);
+        let short = ellipsize(name, 52.0 - text_width(ctx, &count), &|t| text_width(ctx, t));
+        let _ = ctx.fill_text_with_max_width(&format!("{count}{short}"), p.rect.x + 5.0, p.rect.y + 17.0, 52.0);
         for k in 0..p.chips {
             let r = Rect { x: p.rect.x + 60.0 + k as f64 * (PENDING_CHIP + 3.0), y: p.rect.y + (p.rect.h - PENDING_CHIP) / 2.0, w: PENDING_CHIP, h: PENDING_CHIP };
             ctx.set_fill_style_str(CARD);
@@ -616,6 +697,25 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
     let mut bar_fills: std::collections::BTreeMap<Key, Vec<Rect>> = std::collections::BTreeMap::new();
     let mut hatched: Vec<(Rect, bool)> = Vec::new();
     let mut texts: Vec<(usize, Rect)> = Vec::new();
+    // Room on the right of the bars for their numbers ("500m/1930m"), measured, so a number
+    // never runs into its bar: the widest of the picture's, so all bars line up.
+    let labelled_bars = m.text && m.bar_h >= 10.0;
+    let num_w = if labelled_bars {
+        ctx.set_font(BAR_FONT);
+        l.cards
+            .iter()
+            .filter_map(|c| match c.kind {
+                CardKind::Instance(i) => s.instances.get(i),
+                CardKind::Fargate(_) => None,
+            })
+            .flat_map(|inst| bar_values(words, inst))
+            .map(|(_, text)| text_width(ctx, &text))
+            .fold(0.0, f64::max)
+            .ceil()
+            + 6.0
+    } else {
+        0.0
+    };
     for card in &l.cards {
         let r = card.rect;
         match card.kind {
@@ -644,7 +744,7 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
                 .enumerate()
                 {
                     let frac = if total == 0 { 0.0 } else { used as f64 / total as f64 };
-                    let (lx, bw) = if m.text && m.bar_h >= 10.0 { (30.0, w - 30.0 - 62.0) } else { (0.0, w) };
+                    let (lx, bw) = if labelled_bars { (BAR_LABEL_W, w - BAR_LABEL_W - num_w) } else { (0.0, w) };
                     let bw = bw.max(4.0);
                     bar_fills.entry(("#eaeef2", grey)).or_default().push(Rect { x: x + lx, y, w: bw, h: m.bar_h });
                     bar_fills.entry((if frac > 0.85 { WARN } else { ACCENT }, grey)).or_default().push(Rect { x: x + lx, y, w: (bw * frac).round(), h: m.bar_h });
@@ -721,35 +821,50 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
         let w = r.w - 2.0 * m.card_pad;
         let y = r.y + m.card_pad;
         ctx.set_fill_style_str(INK);
+        // Long names (a Kubernetes node's `ip-10-0-1-10.ec2.internal`) are shortened with "…",
+        // never squeezed; the full name is in the tables and the details panel.
         if l.density == Density::Full {
+            // The type (and state) on the right gets what the name leaves, at least 55 %; the
+            // name the rest. Short of room a state shows alone (it matters more than the type).
             ctx.set_font("600 12px ui-monospace, SFMono-Regular, Menlo, monospace");
-            let _ = ctx.fill_text_with_max_width(&inst.id, x, y + 11.0, w * 0.45);
-            ctx.set_fill_style_str(MUTED);
+            let id_w = text_width(ctx, &inst.id);
             ctx.set_font("11px system-ui, sans-serif");
-            ctx.set_text_align("right");
-            let tag = if draining && words.kube { format!("{} · cordoned", inst.instance_type) } else if draining { format!("{} · DRAINING", inst.instance_type) } else if grey { format!("{} · unreachable", inst.instance_type) } else { inst.instance_type.clone() };
+            let room = (w - id_w - 8.0).max(w * 0.55);
+            let state = if draining && words.kube { Some("cordoned") } else if draining { Some("DRAINING") } else if grey { Some("unreachable") } else { None };
+            let full = match state {
+                Some(st) => format!("{} · {st}", inst.instance_type),
+                None => inst.instance_type.clone(),
+            };
+            let tag = match state {
+                Some(st) if text_width(ctx, &full) > room => ellipsize(st, room, &|t| text_width(ctx, t)),
+                _ => ellipsize(&full, room, &|t| text_width(ctx, t)),
+            };
+            let tag_w = text_width(ctx, &tag);
+            ctx.set_fill_style_str(MUTED);
             if draining || grey {
                 ctx.set_fill_style_str(if grey { ERR } else { WARN });
             }
-            let _ = ctx.fill_text_with_max_width(&tag, x + w, y + 11.0, w * 0.55);
+            ctx.set_text_align("right");
+            let _ = ctx.fill_text(&tag, x + w, y + 11.0);
             ctx.set_text_align("left");
+            ctx.set_fill_style_str(INK);
+            ctx.set_font("600 12px ui-monospace, SFMono-Regular, Menlo, monospace");
+            let id = shorten_name(&inst.id, w - tag_w - 8.0, &|t| text_width(ctx, t));
+            let _ = ctx.fill_text(&id, x, y + 11.0);
         } else {
             ctx.set_font("600 10px ui-monospace, SFMono-Regular, Menlo, monospace");
-            let _ = ctx.fill_text_with_max_width(&inst.id, x, y + 9.0, w);
+            let id = shorten_name(&inst.id, w, &|t| text_width(ctx, t));
+            let _ = ctx.fill_text(&id, x, y + 9.0);
         }
-        if m.bar_h >= 10.0 {
+        if labelled_bars {
             // The bars' labels and numbers.
             let mut by = y + m.header_h;
             ctx.set_fill_style_str(MUTED);
-            ctx.set_font("10px system-ui, sans-serif");
+            ctx.set_font(BAR_FONT);
             ctx.set_text_baseline("middle");
-            for (label, used, total) in [
-                ("CPU", inst.registered_cpu - inst.remaining_cpu.min(inst.registered_cpu), inst.registered_cpu),
-                ("MiB", inst.registered_memory - inst.remaining_memory.min(inst.registered_memory), inst.registered_memory),
-            ] {
+            for (label, text) in bar_values(words, inst) {
                 let _ = ctx.fill_text(label, x, by + m.bar_h / 2.0);
                 ctx.set_text_align("right");
-                let text = if label == "CPU" { format!("{}/{}", words.cpu(used), words.cpu(total)) } else { format!("{used}/{total}") };
                 let _ = ctx.fill_text(&text, x + w, by + m.bar_h / 2.0);
                 ctx.set_text_align("left");
                 by += m.bar_h + m.bar_gap;
@@ -786,7 +901,8 @@ pub struct ChipBatch {
     fills: std::collections::BTreeMap<(u8, &'static str, bool), Vec<Rect>>,
     /// (pass, colour, dimmed) → rectangles to stroke; pass 1 is dashed (starting), 3 unhealthy.
     strokes: std::collections::BTreeMap<(u8, &'static str, bool), Vec<Rect>>,
-    /// (colour, dimmed) → stripe segments (x0, y0, x1, y1) of older-revision chips.
+    /// (colour, dimmed) → stripe segments (x0, y0, x1, y1) of older-revision chips (their label
+    /// patches are fills of pass 2, over the stripes).
     stripes: std::collections::BTreeMap<(&'static str, bool), Vec<(f64, f64, f64, f64)>>,
     /// Revision labels at full size: (rect, label, dark text, dimmed).
     labels: Vec<(Rect, &'static str, bool, bool)>,
@@ -820,14 +936,17 @@ impl ChipBatch {
                     if t0 < t1 {
                         segs.push((r.x + k + t0, r.y + r.h - t0, r.x + k + t1, r.y + r.h - t1));
                     }
-                    k += 6.0;
+                    k += STRIPE_STEP;
+                }
+                if labelled(r, density) {
+                    self.fills.entry((2, colour, dim)).or_default().push(label_patch(r));
                 }
             }
         }
         if st.unhealthy {
             self.strokes.entry((3, ERR, dim)).or_default().push(Rect { x: r.x - 1.0, y: r.y - 1.0, w: r.w + 2.0, h: r.h + 2.0 });
         }
-        if density == Density::Full && r.w >= 16.0 {
+        if labelled(r, density) {
             self.labels.push((r, rev_label(st.revision), st.stopping || st.starting || st.old, dim));
         }
     }
@@ -875,11 +994,12 @@ impl ChipBatch {
                 }
             }
             if pass == 1 {
-                // Stripes go over the older revision's fill (pass 0), under the health outline.
+                // Stripes go over the older revision's fill (pass 0), under its label's patch
+                // (pass 2) and the health outline.
                 for ((colour, dim), segs) in &self.stripes {
                     ctx.set_global_alpha(if *dim { DIM } else { 1.0 });
                     ctx.set_stroke_style_str(colour);
-                    ctx.set_line_width(1.5);
+                    ctx.set_line_width(STRIPE_W);
                     ctx.begin_path();
                     for &(x0, y0, x1, y1) in segs {
                         ctx.move_to(x0, y0);
@@ -939,9 +1059,9 @@ pub fn draw_overlay(ctx: &CanvasRenderingContext2d, a: &Anim) {
         ctx.stroke();
         if a.layout.density.metrics().text {
             // The label on a white pill, readable over whatever is below.
-            let label = format!("{} · gone", c.id);
             ctx.set_font("600 12px system-ui, sans-serif");
-            let tw = (label.chars().count() as f64 * 7.0).min(r.w - 8.0); // 12 px semibold: about 7 px a character
+            let label = format!("{} · gone", shorten_name(&c.id, r.w - 20.0 - text_width(ctx, " · gone"), &|t| text_width(ctx, t)));
+            let tw = text_width(ctx, &label).min(r.w - 8.0);
             ctx.set_global_alpha(k);
             ctx.set_fill_style_str(CARD);
             round_rect(ctx, Rect { x: r.x + (r.w - tw) / 2.0 - 6.0, y: r.y + r.h / 2.0 - 10.0, w: tw + 12.0, h: 19.0 }, 9.0);
