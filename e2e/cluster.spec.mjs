@@ -141,6 +141,14 @@ test('a task that cannot be placed: Why pending? names the check and the numbers
   await expect(why.getByTestId('why-row')).toHaveCount(6);
   await expect(why.locator('[data-testid=why-row][data-winner=true]')).toHaveCount(0);
   await expect(why).toContainText('needs 1024 CPU units, 0 free');
+  // All six failed the same check after the same checks: none is singled out as the closest
+  // match, one line says they failed alike (and the Unplaced list says the same).
+  await expect(why.locator('tr.closest')).toHaveCount(0);
+  await expect(why).not.toContainText(/closest/i);
+  await expect(page.getByTestId('why-alike')).toHaveText('All 6 instances rejected alike by cpu (needs 1024 CPU units, 0 free).');
+  await expect(page.getByTestId('why-verdict')).toHaveText('no container instance met all of its requirements');
+  await expect(page.getByTestId('unplaced')).toContainText('All 6 instances rejected alike by cpu');
+  await expect(page.getByTestId('unplaced')).not.toContainText('closest');
   await page.screenshot({ path: test.info().outputPath('why-pending.png') });
   // The list's button opens the same panel, from the keyboard.
   await page.keyboard.press('Escape');

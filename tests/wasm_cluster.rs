@@ -215,6 +215,84 @@ fn why_pending_names_the_closest_match() {
     // i-02 is the first with the most checks passed (3).
     assert_eq!(t.rows.iter().filter(|r| r.closest).map(|r| r.instance.as_str()).collect::<Vec<_>>(), vec!["i-02"]);
     assert_eq!(t.tally(), vec![("memory".to_string(), 1), ("ports".to_string(), 3), ("cpu".to_string(), 1)]);
+    assert_eq!(t.alike, None, "some instances got further than others");
+    assert_eq!(t.summary(), t.verdict);
+}
+
+/// Six instances, every one rejected by `cpu` after the same two checks: the engine's summary names
+/// i-01 (the first of equals) as the closest match.
+fn all_alike() -> Decision {
+    let cand = |i: usize, az: &str| CandidateReport {
+        instance: format!("i-0{i}"),
+        az: az.into(),
+        rejected: Some(Rejection { plugin: "cpu".into(), reason: "needs 1024 CPU units, 0 free".into() }),
+        passed: 2,
+    };
+    Decision {
+        task: "web-13".into(),
+        group: "service:web".into(),
+        outcome: Outcome::Unplaced {
+            summary: "no container instance met all of its requirements; the closest match i-01 was rejected by cpu (needs 1024 CPU units, 0 free). Rejections by check: cpu: 6".into(),
+        },
+        candidates: vec![cand(1, "us-east-1a"), cand(2, "us-east-1a"), cand(3, "us-east-1b"), cand(4, "us-east-1b"), cand(5, "us-east-1c"), cand(6, "us-east-1c")],
+        steps: vec![],
+        tie_break: None,
+    }
+}
+
+/// All failed alike: no row is singled out as the closest match; one line says they failed alike.
+#[wasm_bindgen_test]
+fn why_pending_when_every_instance_failed_alike_names_no_closest_match() {
+    let t = WhyTable::of(&all_alike());
+    assert_eq!(t.rows.len(), 6);
+    assert_eq!(t.rows.iter().filter(|r| r.closest).count(), 0);
+    assert_eq!(t.alike.as_deref(), Some("All 6 instances rejected alike by cpu (needs 1024 CPU units, 0 free)"));
+    assert_eq!(t.verdict, "no container instance met all of its requirements");
+    assert_eq!(t.summary(), "no container instance met all of its requirements. All 6 instances rejected alike by cpu (needs 1024 CPU units, 0 free).");
+    // Same check, different numbers: still alike, without a reason that would hold for only some.
+    let mut d = all_alike();
+    if let Some(r) = d.candidates[3].rejected.as_mut() {
+        r.reason = "needs 1024 CPU units, 512 free".into();
+    }
+    let t = WhyTable::of(&d);
+    assert_eq!(t.alike.as_deref(), Some("All 6 instances rejected alike by cpu"));
+    assert_eq!(t.rows.iter().filter(|r| r.closest).count(), 0);
+    // One instance got a check further: it is the real closest match, and the summary stays.
+    let mut d = all_alike();
+    d.candidates[4].passed = 3;
+    let t = WhyTable::of(&d);
+    assert_eq!(t.alike, None);
+    assert_eq!(t.rows.iter().filter(|r| r.closest).map(|r| r.instance.as_str()).collect::<Vec<_>>(), vec!["i-05"]);
+    assert!(t.verdict.contains("the closest match"), "{}", t.verdict);
+    // As far, but stopped by different checks: not alike either.
+    let mut d = all_alike();
+    if let Some(r) = d.candidates[0].rejected.as_mut() {
+        r.plugin = "memory".into();
+    }
+    let t = WhyTable::of(&d);
+    assert_eq!(t.alike, None);
+    assert_eq!(t.rows.iter().filter(|r| r.closest).map(|r| r.instance.as_str()).collect::<Vec<_>>(), vec!["i-01"]);
+    // A placed task is never "alike".
+    let mut d = all_alike();
+    d.outcome = Outcome::Placed { instance: "i-01".into(), host_ports: vec![] };
+    assert_eq!(WhyTable::of(&d).alike, None);
+}
+
+/// The real engine, a task no instance can take (every m5.large full): the table agrees.
+#[wasm_bindgen_test]
+fn why_pending_for_a_real_unplaced_task_failed_alike() {
+    let mut e = sample();
+    let td = engine::taskdef::parse_task_definition(&berth::ui::sample::WEB_TASKDEF.replace("\"cpu\": 256,", "\"cpu\": 1024,").replace("\"memory\": 512,", "\"memory\": 3072,")).task_definition.unwrap();
+    let key = e.register(td);
+    e.apply(Command::UpdateService { service: "web".into(), desired_count: Some(13), task_definition: Some(key), deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }).unwrap();
+    e.run_until(e.now() + 600_000);
+    let s = e.snapshot();
+    let u = s.unplaced.first().expect("the 13th task waits");
+    let t = WhyTable::of(u.decision.as_ref().expect("its explanation"));
+    assert_eq!(t.rows.iter().filter(|r| r.closest).count(), 0, "{t:#?}");
+    // (The numbers are those of the last attempt, which may have been mid-deployment.)
+    assert!(t.alike.as_deref().is_some_and(|a| a.starts_with("All 6 instances rejected alike by cpu (needs 1024 CPU units, ")), "{:?}", t.alike);
+    assert!(!t.verdict.contains("closest"), "{}", t.verdict);
 }
 
 // ---------------------------------------------------------------- canvas text and chips

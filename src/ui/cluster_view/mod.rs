@@ -486,7 +486,9 @@ pub fn cluster_view(props: &Props) -> Html {
         html! {
             <li data-testid="unplaced">
                 <strong>{format!("{} × {}", u.count, u.service.clone().unwrap_or_else(|| u.group.clone()))}</strong>
-                {" waiting: "}{&u.reason}{" "}
+                // The explanation's own summary: when every instance failed alike it names no
+                // "closest match" (the engine's sentence names the first of equals).
+                {" waiting: "}{u.decision.as_ref().map(|d| why::WhyTable::of(d).summary()).unwrap_or_else(|| u.reason.clone())}{" "}
                 <button class="small" data-testid="why-pending-open" onclick={why}>{if s.kube.is_some() { "Why pending?" } else { "Why not placed?" }}</button>
             </li>
         }

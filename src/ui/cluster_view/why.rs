@@ -21,7 +21,8 @@ pub struct WhyRow {
     /// Among the candidates the seeded tie-break chose from.
     pub in_tie_break: bool,
     pub winner: bool,
-    /// For an unplaced task: the instance that passed the most checks.
+    /// For an unplaced task: the instance that passed the most checks (none when every instance
+    /// got exactly as far: see [`WhyTable::alike`]).
     pub closest: bool,
 }
 
@@ -35,6 +36,10 @@ pub struct WhyTable {
     pub verdict: String,
     /// "tie-break among i-01, i-04 → i-04" when the seeded draw decided.
     pub tie_break: Option<String>,
+    /// For an unplaced task whose candidates all failed the same check after passing the same
+    /// number of checks: "All 6 instances rejected alike by cpu (needs 1024 CPU units, 0 free)"
+    /// (the reason only when every instance gave the same one). No row is then the closest match.
+    pub alike: Option<String>,
 }
 
 impl WhyTable {
@@ -42,7 +47,13 @@ impl WhyTable {
         let winner = d.placed_on().map(str::to_string);
         let strategies: Vec<String> = d.steps.iter().map(|s| s.strategy.clone()).collect();
         let best_passed = d.candidates.iter().map(|c| c.passed).max().unwrap_or(0);
+        let alike = match &d.outcome {
+            Outcome::Unplaced { .. } => alike(d),
+            Outcome::Placed { .. } => None,
+        };
         let closest = match &d.outcome {
+            // Every instance got exactly as far: none is closer than another.
+            Outcome::Unplaced { .. } if alike.is_some() => None,
             // The first instance with the most checks passed, as the summary names it.
             Outcome::Unplaced { .. } => d.candidates.iter().find(|c| c.passed == best_passed).map(|c| c.instance.clone()),
             Outcome::Placed { .. } => None,
@@ -67,10 +78,26 @@ impl WhyTable {
             .collect();
         let verdict = match &d.outcome {
             Outcome::Placed { instance, .. } => format!("placed on {instance}"),
+            // The engine's summary names a "closest match" (as ECS's service event does); when all
+            // failed alike that instance is only the first in id order, so the sentence stops
+            // before it and the `alike` line says the rest.
+            Outcome::Unplaced { summary } if alike.is_some() => match summary.find("; the closest match ") {
+                Some(at) => summary[..at].to_string(),
+                None => summary.clone(),
+            },
             Outcome::Unplaced { summary } => summary.clone(),
         };
         let tie_break = d.tie_break.as_ref().filter(|t| t.among.len() > 1).map(|t| format!("seeded tie-break among {} → {}", t.among.join(", "), t.chose));
-        WhyTable { strategies, rows, winner, verdict, tie_break }
+        WhyTable { strategies, rows, winner, verdict, tie_break, alike }
+    }
+
+    /// The verdict and, when every instance failed alike, that line: what the Unplaced list
+    /// says next to a waiting group.
+    pub fn summary(&self) -> String {
+        match &self.alike {
+            Some(a) => format!("{}. {a}.", self.verdict.trim_end_matches('.')),
+            None => self.verdict.clone(),
+        }
     }
 
     /// How many candidates each check rejected, in the order the checks first appear.
@@ -86,6 +113,23 @@ impl WhyTable {
         }
         out
     }
+}
+
+/// "All 6 instances rejected alike by cpu (needs 1024 CPU units, 0 free)" when every candidate
+/// was rejected by the same check after passing as many checks as the others (so none is a
+/// closest match); `None` otherwise, or with no candidates.
+fn alike(d: &Decision) -> Option<String> {
+    let first = d.candidates.first()?;
+    let (plugin, reason) = first.rejected.as_ref().map(|r| (r.plugin.as_str(), r.reason.as_str()))?;
+    let same = d.candidates.iter().all(|c| c.passed == first.passed && c.rejected.as_ref().is_some_and(|r| r.plugin == plugin));
+    if !same {
+        return None;
+    }
+    let why = if d.candidates.iter().all(|c| c.rejected.as_ref().is_some_and(|r| r.reason == reason)) { format!(" ({reason})") } else { String::new() };
+    Some(match d.candidates.len() {
+        1 => format!("The only instance was rejected by {plugin}{why}"),
+        n => format!("All {n} instances rejected alike by {plugin}{why}"),
+    })
 }
 
 /// `s` with line-break opportunities (`<wbr>`) after `(`, `:`, `.` and `-`, so a long strategy
@@ -148,7 +192,9 @@ pub fn render(table: &WhyTable, title: &str, testid: &str, on_instance: Callback
         <section class="cv-why" data-testid={testid.to_string()} aria-label={title.to_string()}>
             <h3>{title}</h3>
             <p class="cv-why-verdict" data-testid="why-verdict">{table.verdict.clone()}</p>
-            if !tally.is_empty() {
+            if let Some(a) = &table.alike {
+                <p class="cv-muted" data-testid="why-alike">{format!("{a}.")}</p>
+            } else if !tally.is_empty() {
                 <p class="cv-muted">{format!("Rejected: {}", tally.iter().map(|(p, n)| format!("{n} by {p}")).collect::<Vec<_>>().join(", "))}</p>
             }
             if let Some(t) = &table.tie_break { <p class="cv-muted" data-testid="why-tiebreak">{t.clone()}</p> }
