@@ -131,6 +131,8 @@ test('a task that cannot be placed: Why pending? names the check and the numbers
   await page.getByTestId('desired-web').fill('13');
   await page.getByTestId('desired-web').blur();
   await expect(page.getByTestId('unplaced')).toContainText('1 × web waiting');
+  // The Unplaced box shows while something waits (and only then: see the table view test).
+  await expect(page.getByTestId('pending-queue')).toBeVisible();
   await page.getByTestId('play').click();
   // The pending group on the canvas: the lane is on top, the first group starts at x = 92.
   await clickCanvas(page, 100, PENDING_H / 2);
@@ -233,6 +235,41 @@ test('a scripted Spot interruption (a lesson timeline) shows its countdown too',
   await page.getByTestId('play').click(); // pause
   await page.getByRole('button', { name: 'Details of i-01' }).click();
   await expect(page.getByTestId('details-spot')).toContainText('Spot interruption: reclaimed at 00:04:00');
+});
+
+test('the table view: zone buttons named by zone, the legend explains r2, no second "every task has a place"', async ({ page }) => {
+  await ready(page);
+  for (const az of ['us-east-1a', 'us-east-1b', 'us-east-1c']) {
+    const b = page.getByRole('button', { name: `Take the zone down: ${az}`, exact: true });
+    await expect(b).toHaveCount(1);
+    await expect(b).toHaveText('Take the zone down');
+    await expect(b).toHaveAttribute('data-testid', `az-toggle-${az}`);
+  }
+  await expect(page.locator('.cv-legend')).toContainText('r2= task definition revision 2');
+  // Nothing waits: the lane on the picture says so; the box below is hidden.
+  await expect(page.getByTestId('pending-queue')).toBeHidden();
+  await expect(page.getByText('has a place', { exact: false })).toHaveCount(0);
+  await page.getByTestId('az-toggle-us-east-1b').click();
+  await expect(page.getByRole('button', { name: 'Recover the zone: us-east-1b', exact: true })).toHaveText('Recover the zone');
+});
+
+test('terminate from the table: the focus goes to the next instance, then the zone; an empty zone says so', async ({ page }) => {
+  await ready(page);
+  const zone = page.locator('[data-testid=az][data-az="us-east-1a"]');
+  await expect(zone.getByTestId('az-empty')).toBeHidden();
+  await page.getByRole('button', { name: 'Terminate i-01', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-testid=instance][data-instance="i-01"]')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Terminate i-02', exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('[data-testid=instance][data-instance="i-02"]')).toHaveCount(0);
+  await expect(page.getByTestId('az-toggle-us-east-1a')).toBeFocused();
+  // The zone keeps its heading and button, and says it is empty instead of a bare table header.
+  await expect(zone.getByTestId('az-empty')).toHaveText('No instances in us-east-1a');
+  await expect(zone.locator('table')).toBeHidden();
+  await expect(zone.locator('h3')).toContainText('us-east-1a');
+  await page.getByTestId('play').click();
+  await zone.screenshot({ path: test.info().outputPath('empty-zone.png') });
 });
 
 test('an older revision chip in the table: stripes only on its left edge, the name on a plain tint', async ({ page }) => {

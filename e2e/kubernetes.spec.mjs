@@ -131,7 +131,10 @@ test('node cards speak Kubernetes; Drain is kubectl drain, ✕ terminates and th
   await expect(a.locator('thead')).toContainText('pods');
   await expect(a.getByTestId('instance')).toContainText('250m/1930m');
   await expect(a.getByTestId('instance')).toContainText('Ready');
-  await expect(page.locator('.cv-pending')).toContainText('Every pod has a place.');
+  // No pod waits: the Pending lane on the picture says so, and the box below stays hidden.
+  await expect(page.getByTestId('pending-queue')).toBeHidden();
+  // A pod chip's number is its ReplicaSet's revision.
+  await expect(page.locator('.cv-legend')).toContainText('= ReplicaSet revision 2');
   // Drain the node in us-east-1a: cordoned, its pod evicted and recreated in another zone.
   await page.getByRole('button', { name: 'Drain ip-10-0-1-10.ec2.internal' }).click();
   await expect(a.getByTestId('instance')).toHaveAttribute('data-status', 'DRAINING');

@@ -582,6 +582,107 @@ async fn table_rows_open_details_and_panel_actions_send_commands() {
     root.remove();
 }
 
+fn active_element() -> Option<web_sys::Element> {
+    web_sys::window().unwrap().document().unwrap().active_element()
+}
+
+fn text_of(root: &web_sys::Element, selector: &str) -> String {
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).text_content().unwrap_or_default()
+}
+
+fn is_hidden(root: &web_sys::Element, selector: &str) -> bool {
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no {selector}")).has_attribute("hidden")
+}
+
+/// The zone buttons say which zone; the legend says what "r2" is; the Unplaced box shows only
+/// while something waits (the lane on the picture says when nothing does).
+#[wasm_bindgen_test]
+async fn zone_buttons_legend_and_the_unplaced_box() {
+    let e = Rc::new(std::cell::RefCell::new(sample()));
+    let snap = Rc::new(e.borrow().snapshot());
+    assert!(snap.unplaced.is_empty());
+    let (root, _) = mount(snap, e.clone()).await;
+    for az in ["us-east-1a", "us-east-1b", "us-east-1c"] {
+        let b = root.query_selector(&format!("[data-testid=az-toggle-{az}]")).unwrap().unwrap();
+        assert_eq!(b.get_attribute("aria-label"), Some(format!("Take the zone down: {az}")));
+        assert_eq!(b.text_content().unwrap(), "Take the zone down");
+    }
+    let legend = text_of(&root, ".cv-legend");
+    assert!(legend.contains("r2= task definition revision 2"), "{legend}");
+    assert!(is_hidden(&root, "[data-testid=pending-queue]"));
+    assert!(!root.text_content().unwrap_or_default().contains("has a place."), "no second \"every task has a place\"");
+    root.remove();
+}
+
+/// A zone with nothing in it says so instead of showing a bare table header.
+#[wasm_bindgen_test]
+async fn an_empty_zone_says_so() {
+    let e = Rc::new(std::cell::RefCell::new(sample()));
+    let mut snap = e.borrow().snapshot();
+    let gone: Vec<String> = snap.instances.iter().filter(|i| i.az == "us-east-1c").map(|i| i.id.clone()).collect();
+    snap.instances.retain(|i| i.az != "us-east-1c");
+    snap.tasks.retain(|t| !t.instance.as_ref().is_some_and(|i| gone.contains(i)));
+    let (root, _) = mount(Rc::new(snap), e.clone()).await;
+    let c = "[data-testid=az][data-az='us-east-1c']";
+    assert!(!is_hidden(&root, &format!("{c} [data-testid=az-empty]")));
+    assert_eq!(text_of(&root, &format!("{c} [data-testid=az-empty]")), "No instances in us-east-1c");
+    assert!(is_hidden(&root, &format!("{c} table")));
+    // The zone keeps its heading and its button.
+    assert!(text_of(&root, &format!("{c} h3")).starts_with("us-east-1c"));
+    assert!(root.query_selector("[data-testid=az-toggle-us-east-1c]").unwrap().is_some());
+    // The other zones show their tables.
+    assert!(is_hidden(&root, "[data-testid=az][data-az='us-east-1a'] [data-testid=az-empty]"));
+    assert!(!is_hidden(&root, "[data-testid=az][data-az='us-east-1a'] table"));
+    root.remove();
+}
+
+/// Terminating an instance from its row gives the focus to the next instance's ✕ in the zone, and
+/// with none left to the zone's button (not to <body>).
+#[wasm_bindgen_test]
+async fn terminate_from_the_table_keeps_the_focus_in_the_zone() {
+    let e = Rc::new(std::cell::RefCell::new(sample()));
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let sent = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let on_command = {
+        let sent = sent.clone();
+        yew::Callback::from(move |c: Command| sent.borrow_mut().push(c))
+    };
+    let inspect = {
+        let e = e.clone();
+        yew::Callback::from(move |id: String| e.borrow().inspect_task(&id))
+    };
+    let props = |s: Snapshot| cluster_view::Props { snapshot: Rc::new(s), on_command: on_command.clone(), inspect: inspect.clone(), zoom: 1.0 };
+    let mut app = yew::Renderer::<cluster_view::ClusterView>::with_root_and_props(root.clone(), props(e.borrow().snapshot())).render();
+    yew::scheduler::flush().await;
+    let terminate = |id: &str| {
+        let b = root.query_selector(&format!("[data-instance='{id}'] [data-testid=instance-terminate]")).unwrap().unwrap_or_else(|| panic!("no ✕ for {id}"));
+        assert_eq!(b.get_attribute("aria-label"), Some(format!("Terminate {id}")));
+        b
+    };
+    for (id, focus_then) in [("i-01", "✕ of i-02"), ("i-02", "the zone's button")] {
+        let b = terminate(id).unchecked_into::<web_sys::HtmlElement>();
+        b.focus().unwrap();
+        b.click();
+        let cmd = sent.borrow_mut().pop().expect("a command");
+        assert_eq!(cmd, Command::TerminateInstance { instance: id.into() });
+        e.borrow_mut().apply(cmd).unwrap();
+        let now = e.borrow().now();
+        e.borrow_mut().run_until(now + 1_000);
+        app.update(props(e.borrow().snapshot()));
+        yew::scheduler::flush().await;
+        assert!(root.query_selector(&format!("[data-instance='{id}']")).unwrap().is_none(), "{id}'s row is gone");
+        let active = active_element().expect("something has the focus");
+        let want = if id == "i-01" { terminate("i-02") } else { root.query_selector("[data-testid=az-toggle-us-east-1a]").unwrap().unwrap() };
+        assert!(active.is_same_node(Some(&want)), "after terminating {id} the focus is on {focus_then}, not {}", active.outer_html());
+    }
+    // Nothing left in us-east-1a: the zone says so.
+    assert_eq!(text_of(&root, "[data-az='us-east-1a'] [data-testid=az-empty]"), "No instances in us-east-1a");
+    app.destroy();
+    root.remove();
+}
+
 /// The k8s-deployment example (six nginx pods on three t3.medium nodes) a minute in.
 fn k8s_example() -> Engine {
     let text = berth::shell::course::example("k8s-deployment.json").expect("the example is bundled");

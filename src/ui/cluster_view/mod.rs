@@ -229,6 +229,9 @@ pub fn cluster_view(props: &Props) -> Html {
     let resized = use_state(|| 0u32);
     let stage = use_memo((), |_| Stage { anim: RefCell::new(None), frame: RefCell::new(None), base: NodeRef::default(), overlay: NodeRef::default(), wrap: NodeRef::default(), width: std::cell::Cell::new((u32::MAX, 0.0)), zoom: std::cell::Cell::new(1.0) });
     let panel_ref = use_node_ref();
+    let tables_ref = use_node_ref();
+    // A row's ✕ was pressed: where the focus goes once that row is gone.
+    let focus_after = use_mut_ref(|| None::<table::FocusAfter>);
     let on_command = props.on_command.clone();
     // Instances under a Spot notice, from the engine: scripted interruptions, lessons, time
     // travel and reloads all show their countdown rings.
@@ -333,6 +336,52 @@ pub fn cluster_view(props: &Props) -> Html {
                         }
                     }
                 }
+            }
+        });
+    }
+    // An instance terminated from its row: the row (and the button that had the focus) is gone,
+    // which leaves the focus on <body>. Give it to the next instance's ✕ in the zone, else the
+    // zone's button — unless the learner has already moved it elsewhere.
+    {
+        let focus_after = focus_after.clone();
+        let tables_ref = tables_ref.clone();
+        use_effect_with(ByPtr(s.clone()), move |_| {
+            let Some(want) = focus_after.borrow().clone() else { return };
+            let Some(root) = tables_ref.cast::<web_sys::Element>() else {
+                focus_after.borrow_mut().take();
+                return;
+            };
+            let rows = root.query_selector_all("[data-testid=instance]").ok();
+            let row_of = |id: &str| -> Option<web_sys::Element> {
+                let rows = rows.as_ref()?;
+                (0..rows.length()).filter_map(|k| rows.item(k)?.dyn_into::<web_sys::Element>().ok()).find(|r| r.get_attribute("data-instance").as_deref() == Some(id))
+            };
+            let doc = web_sys::window().and_then(|w| w.document());
+            let active = doc.as_ref().and_then(|d| d.active_element());
+            let lost = active.as_ref().is_none_or(|a| doc.as_ref().and_then(|d| d.body()).is_some_and(|b| b.is_same_node(Some(a))) || !a.is_connected());
+            if row_of(&want.instance).is_some() {
+                // Not gone yet (the command is on its way); forget it if the focus moved on.
+                let still = active.as_ref().is_some_and(|a| a.closest("[data-testid=instance]").ok().flatten().is_some_and(|r| r.get_attribute("data-instance").as_deref() == Some(want.instance.as_str())));
+                if !still && !lost {
+                    focus_after.borrow_mut().take();
+                }
+                return;
+            }
+            focus_after.borrow_mut().take();
+            if !lost {
+                return;
+            }
+            let target = want
+                .next
+                .iter()
+                .find_map(|id| row_of(id).and_then(|r| r.query_selector("[data-testid=instance-terminate]").ok().flatten()))
+                .or_else(|| {
+                    let zones = root.query_selector_all("[data-testid=az]").ok()?;
+                    let zone = (0..zones.length()).filter_map(|k| zones.item(k)?.dyn_into::<web_sys::Element>().ok()).find(|z| z.get_attribute("data-az").as_deref() == Some(want.az.as_str()))?;
+                    zone.query_selector("h3 button").ok().flatten()
+                });
+            if let Some(t) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = t.focus();
             }
         });
     }
@@ -477,6 +526,10 @@ pub fn cluster_view(props: &Props) -> Html {
             </li>
         }
     });
+    let on_terminate = {
+        let focus_after = focus_after.clone();
+        Callback::from(move |f: table::FocusAfter| *focus_after.borrow_mut() = Some(f))
+    };
     let waiting = s.unplaced.iter().map(|u| {
         let why = {
             let open = open.clone();
@@ -537,17 +590,17 @@ pub fn cluster_view(props: &Props) -> Html {
                 <span><i class="cv-key unhealthy"></i>{"unhealthy"}</span>
                 <span><i class="cv-key draining"></i>{"draining"}</span>
                 <span><i class="cv-key ring"></i>{"Spot: 2-minute countdown"}</span>
+                // What the number on a chip is (pods: their ReplicaSet's revision).
+                <span><b class="cv-key-rev">{"r2"}</b>{if words.kube { "= ReplicaSet revision 2" } else { "= task definition revision 2" }}</span>
                 if s.tasks.iter().any(|t| t.usage.is_some()) {
                     <span><i class="cv-key used"></i>{"in use (traffic)"}</span>
                 }
             </div>
-            <section class="pending-queue cv-pending" aria-label={if words.kube { "Pods waiting for a node" } else { "Tasks waiting for placement" }}>
+            // Only while something waits: the lane on the picture already says "every task has a
+            // place" (hidden, not removed, so the section's children keep their number).
+            <section class="pending-queue cv-pending" data-testid="pending-queue" hidden={s.unplaced.is_empty()} aria-label={if words.kube { "Pods waiting for a node" } else { "Tasks waiting for placement" }}>
                 <h2>{if words.kube { "Pending pods" } else { "Unplaced tasks" }}</h2>
-                if s.unplaced.is_empty() {
-                    <p class="muted cv-muted">{format!("Every {} has a place.", words.task())}</p>
-                } else {
-                    <ul>{ for waiting }</ul>
-                }
+                <ul>{ for waiting }</ul>
             </section>
             <div class="cv-table-bar">
                 <button data-testid="table-toggle" aria-pressed={show_table.to_string()} aria-expanded={show_table.to_string()} onclick={toggle_table}>
@@ -557,8 +610,8 @@ pub fn cluster_view(props: &Props) -> Html {
             </div>
             // Stable wrappers: the children of this section never change in number or kind, so
             // opening the panel or the tables never makes Yew rebuild (and blank) the canvases.
-            <div class="cv-table-slot">
-                if show_table { { table::render(&s, &on_command, &open) } }
+            <div class="cv-table-slot" ref={tables_ref}>
+                if show_table { { table::render(&s, &on_command, &open, &on_terminate) } }
             </div>
             <div class="cv-panel-slot">{ panel.unwrap_or_default() }</div>
         </section>

@@ -69,11 +69,44 @@ pub fn chip(t: &TaskView, current_revision: Option<u32>, open: &Callback<Selecti
     }
 }
 
-fn instance_row(w: Words, i: &InstanceView, tasks: &[&TaskView], current: &dyn Fn(&TaskView) -> Option<u32>, on_command: &Callback<Command>, open: &Callback<Selection>) -> Html {
+/// Where the keyboard focus goes once a terminated instance's row is gone: the ✕ of the next
+/// instance in its zone (else the one before), else the zone's own button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FocusAfter {
+    pub instance: String,
+    pub az: String,
+    /// The zone's other instances, nearest first: those after it, then those before it (last
+    /// first).
+    pub next: Vec<String>,
+}
+
+/// What every row needs from the view.
+struct RowCtx<'a> {
+    w: Words,
+    current: &'a dyn Fn(&TaskView) -> Option<u32>,
+    on_command: &'a Callback<Command>,
+    open: &'a Callback<Selection>,
+    on_terminate: &'a Callback<FocusAfter>,
+}
+
+/// The row of instance `i`, one of the instances of its zone (`zone`, in order).
+fn instance_row(c: &RowCtx, i: &InstanceView, zone: &[&InstanceView], tasks: &[&TaskView]) -> Html {
+    let RowCtx { w, current, on_command, open, on_terminate } = *c;
     let send = |make: fn(String) -> Command| {
         let cb = on_command.clone();
         let id = i.id.clone();
         Callback::from(move |_: MouseEvent| cb.emit(make(id.clone())))
+    };
+    let terminate = {
+        let cb = on_command.clone();
+        let focus = on_terminate.clone();
+        let at = zone.iter().position(|z| z.id == i.id).unwrap_or(zone.len());
+        let next: Vec<String> = zone.iter().skip(at + 1).chain(zone.iter().take(at).rev()).map(|z| z.id.clone()).collect();
+        let after = FocusAfter { instance: i.id.clone(), az: i.az.clone(), next };
+        Callback::from(move |_: MouseEvent| {
+            focus.emit(after.clone());
+            cb.emit(Command::TerminateInstance { instance: after.instance.clone() });
+        })
     };
     let draining = i.status == InstanceStatus::Draining;
     let open_row = {
@@ -82,7 +115,9 @@ fn instance_row(w: Words, i: &InstanceView, tasks: &[&TaskView], current: &dyn F
         Callback::from(move |_: MouseEvent| open.emit(Selection::Instance(id.clone())))
     };
     html! {
-        <tr class={classes!("cv-row", draining.then_some("draining"), (!i.agent_connected).then_some("unreachable"))} data-testid="instance" data-instance={i.id.clone()}
+        // Keyed: a terminated instance's row goes with its own buttons (unkeyed, Yew would reuse
+        // it for the next instance and keep the focus on that one's ✕ without saying so).
+        <tr key={i.id.clone()} class={classes!("cv-row", draining.then_some("draining"), (!i.agent_connected).then_some("unreachable"))} data-testid="instance" data-instance={i.id.clone()}
             data-status={if draining { "DRAINING" } else { "ACTIVE" }}>
             <th scope="row"><button class="cv-link" onclick={open_row} aria-label={format!("Details of {}", i.id)}>{i.id.clone()}</button></th>
             <td>{i.instance_type.clone()}</td>
@@ -96,19 +131,21 @@ fn instance_row(w: Words, i: &InstanceView, tasks: &[&TaskView], current: &dyn F
             <td class="cv-actions">
                 <button class="small" title={if w.kube { format!("Drain {}: cordon it and evict its pods; their controllers start them elsewhere", i.id) } else { format!("Drain {}: no new tasks; its service tasks move elsewhere", i.id) }} aria-label={format!("Drain {}", i.id)} disabled={draining} onclick={send(|instance| Command::DrainInstance { instance })}>{"Drain"}</button>
                 <button class="small" title={if i.attributes.iter().any(|(k, v)| k == "lifecycle" && v == "spot") { format!("Spot interruption: {} is reclaimed in two minutes", i.id) } else { format!("{} is on-demand (EC2 interrupts only Spot capacity): see what a Spot instance would go through, a two-minute warning and then reclaimed", i.id) }} aria-label={format!("Spot-interrupt {}", i.id)} disabled={draining} onclick={send(|instance| Command::SpotInterruption { instance: Some(instance), task: None })}>{"Spot"}</button>
-                <button class="icon" title={format!("Terminate {}", i.id)} aria-label={format!("Terminate {}", i.id)} onclick={send(|instance| Command::TerminateInstance { instance })}>{"✕"}</button>
+                <button class="icon" data-testid="instance-terminate" title={format!("Terminate {}", i.id)} aria-label={format!("Terminate {}", i.id)} onclick={terminate}>{"✕"}</button>
             </td>
         </tr>
     }
 }
 
-/// The whole table view. `current` gives the revision each service currently deploys.
-pub fn render(s: &Snapshot, on_command: &Callback<Command>, open: &Callback<Selection>) -> Html {
+/// The whole table view. `on_terminate` hears which instance a row's ✕ terminates (and where the
+/// focus should go when its row is gone).
+pub fn render(s: &Snapshot, on_command: &Callback<Command>, open: &Callback<Selection>, on_terminate: &Callback<FocusAfter>) -> Html {
     let current_of: std::collections::HashMap<&str, u32> =
         s.services.iter().filter_map(|v| v.task_definition.rsplit(':').next().and_then(|r| r.parse().ok()).map(|r| (v.name.as_str(), r))).collect();
     let current = |t: &TaskView| t.service.as_deref().and_then(|n| current_of.get(n).copied());
     let by_id: std::collections::HashMap<&str, &TaskView> = s.tasks.iter().map(|t| (t.id.as_str(), t)).collect();
     let w = Words::of(s);
+    let ctx = RowCtx { w, current: &current, on_command, open, on_terminate };
     let zones = s.availability_zones.iter().map(|az| {
         let down = s.down_zones.contains(az);
         let toggle = {
@@ -116,11 +153,15 @@ pub fn render(s: &Snapshot, on_command: &Callback<Command>, open: &Callback<Sele
             let az = az.clone();
             Callback::from(move |_: MouseEvent| cb.emit(if down { Command::AzRecover { az: az.clone() } } else { Command::AzOutage { az: az.clone() } }))
         };
-        let rows = s.instances.iter().filter(|i| &i.az == az).map(|i| {
+        let zone: Vec<&InstanceView> = s.instances.iter().filter(|i| &i.az == az).collect();
+        let rows = zone.iter().map(|i| {
             let tasks: Vec<&TaskView> = i.tasks.iter().filter_map(|id| by_id.get(id.as_str()).copied()).collect();
-            instance_row(w, i, &tasks, &current, on_command, open)
+            instance_row(&ctx, i, &zone, &tasks)
         });
         let fargate: Vec<&TaskView> = s.tasks.iter().filter(|t| t.instance.is_none() && &t.az == az).collect();
+        // Nothing in the zone: a line instead of a table with only its header (the elements stay,
+        // hidden, so Yew never swaps one for the other).
+        let empty = zone.is_empty() && fargate.is_empty();
         let open_pool = {
             let open = open.clone();
             let az = az.clone();
@@ -130,11 +171,15 @@ pub fn render(s: &Snapshot, on_command: &Callback<Command>, open: &Callback<Sele
             <section class={classes!("cv-az", down.then_some("down"))} data-testid="az" data-az={az.clone()} aria-label={format!("Availability Zone {az}{}", if down { ", down" } else { "" })}>
                 <h3>{az.clone()}
                     if down { <span class="cv-badge err">{"DOWN"}</span> }
-                    <button class="small" data-testid={format!("az-toggle-{az}")} onclick={toggle} title={if down { "Bring the zone back" } else { "Take the whole zone down: its instances become unreachable" }}>
+                    // The zone in the accessible name (three zones, three buttons), after the
+                    // visible words, so voice control finds it by what it shows.
+                    <button class="small" data-testid={format!("az-toggle-{az}")} onclick={toggle} title={if down { "Bring the zone back" } else { "Take the whole zone down: its instances become unreachable" }}
+                            aria-label={if down { format!("Recover the zone: {az}") } else { format!("Take the zone down: {az}") }}>
                         { if down { "Recover the zone" } else { "Take the zone down" } }
                     </button>
                 </h3>
-                <table class="cv-table">
+                <p class="cv-muted cv-az-empty" data-testid="az-empty" hidden={!empty}>{format!("No {} in {az}", w.nodes())}</p>
+                <table class="cv-table" hidden={empty}>
                     <thead><tr><th scope="col">{w.node()}</th><th scope="col">{"type"}</th><th scope="col">{"status"}</th><th scope="col">{w.cpu_unit()}</th><th scope="col">{"memory MiB"}</th><th scope="col">{w.tasks()}</th><th scope="col">{"actions"}</th></tr></thead>
                     <tbody>
                         { for rows }
