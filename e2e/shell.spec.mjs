@@ -476,3 +476,23 @@ test('the event log is one tab stop; the arrow keys move between its events', as
   await page.keyboard.press('Home');
   await expect(buttons.first()).toBeFocused();
 });
+
+test('when the timeline registers a newer revision, the editor says so and offers it', async ({ page }) => {
+  await page.goto('/');
+  await expect(chips(page)).toHaveCount(6);
+  await page.getByTestId('scenario-picker').selectOption('example:rolling-50-100.json');
+  await expect(page.locator('[data-testid=notice][data-kind=example-opened]')).toBeVisible();
+  const editor = page.getByTestId('taskdef-editor');
+  await expect(editor).toHaveValue(/nginx:1\.27/);
+  const newer = page.getByTestId('newer-revision');
+  await expect(newer).toBeHidden();
+  // Past 00:01:00 the scenario has registered web:2.
+  await page.getByTestId('speed').selectOption('4');
+  await page.getByTestId('play').click();
+  await expect(newer).toBeVisible({ timeout: 20_000 });
+  await expect(newer).toContainText('web:2 is now the latest revision; the editor still holds web:1.');
+  await page.getByTestId('load-newer').click();
+  await expect(editor).toHaveValue(/nginx:1\.28/);
+  await expect(newer).toBeHidden();
+  await expect(page.getByTestId('live-check')).toContainText('No problems found');
+});

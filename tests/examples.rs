@@ -168,3 +168,25 @@ fn every_example_opens_with_a_clean_task_definition() {
         }
     }
 }
+
+/// The rolling example registers web:2 at 00:01:00 from its timeline: from then on the page can
+/// tell that the editor (opened with web:1's file) holds an older revision, and offer web:2.
+#[test]
+fn a_revision_registered_by_the_timeline_is_newer_than_the_editor() {
+    use berth::shell::revisions::{family_of, latest_revision, newer_than};
+    let s = scene("rolling-50-100.json").expect("example");
+    assert_eq!(family_of(&s.editor).as_deref(), Some("web"));
+    assert_eq!(family_of("{\"family\": 3}"), None);
+    assert_eq!(family_of("not json"), None);
+    let (_, mut h) = s.open().expect("opens");
+    let base = latest_revision(h.engine(), "web");
+    assert_eq!(base, 1);
+    assert_eq!(newer_than(h.engine(), "web", base), None);
+    h.advance_to(61_000);
+    let (name, text) = newer_than(h.engine(), "web", base).expect("web:2 registered at 1m");
+    assert_eq!(name, "web:2");
+    assert_eq!(family_of(&text).as_deref(), Some("web"));
+    assert!(text.contains("nginx:1.28") && !text.contains("nginx:1.27"), "web-v2.json's image: {text}");
+    assert!(berth::engine::taskdef::parse_task_definition(&text).task_definition.is_some(), "the offered text deploys as it is");
+    assert_eq!(newer_than(h.engine(), "web", 2), None);
+}

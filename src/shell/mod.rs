@@ -8,6 +8,7 @@ pub mod examples;
 pub mod forms;
 pub mod kube_view;
 pub mod progress;
+pub mod revisions;
 pub mod script;
 pub mod share;
 pub mod usage;

@@ -350,6 +350,11 @@ fn sandbox(props: &SandboxProps) -> Html {
     let base = use_memo((), |_| boot.scene.clone());
     let sim = use_mut_ref(|| boot.history.clone());
     let text = use_state(|| AttrValue::from(boot.scene.editor.clone()));
+    // The task definition revision the editor's text stands for, as (family, revision): the
+    // newest registered when the text first names the family, again after a deploy, a load or a
+    // reset. A newer one (registered by the scenario's timeline) is offered in the editor.
+    let editor_base = use_mut_ref(|| None::<(String, u32)>);
+    let family = use_memo((*text).clone(), |t| crate::shell::revisions::family_of(t));
     let status = use_state(|| DeployStatus::None);
     let notices = use_state(|| boot.notices.clone());
     let dialog = use_state(|| Dialog::None);
@@ -558,12 +563,17 @@ fn sandbox(props: &SandboxProps) -> Html {
         let act = act.clone();
         let status = status.clone();
         let text = text.clone();
+        let editor_base = editor_base.clone();
         use_latest_callback(move |()| {
             status.set(match act(Input::Deploy(text.to_string())) {
                 Outcome::Done => DeployStatus::None,
                 Outcome::Failed(e) => DeployStatus::Failed(e),
                 Outcome::Invalid(d) => DeployStatus::Invalid(d),
-                Outcome::Deployed { key, service, warnings } => DeployStatus::Deployed { key, service, warnings },
+                Outcome::Deployed { key, service, warnings } => {
+                    // The text is now the revision just registered.
+                    *editor_base.borrow_mut() = None;
+                    DeployStatus::Deployed { key, service, warnings }
+                }
                 Outcome::Applied { objects, warnings } => DeployStatus::Applied { objects, warnings },
             });
         })
@@ -582,6 +592,7 @@ fn sandbox(props: &SandboxProps) -> Html {
         let status = status.clone();
         let redraw = redraw.clone();
         let autosave = autosave.clone();
+        let editor_base = editor_base.clone();
         Callback::from(move |_: MouseEvent| {
             // Your actions are the work Reset throws away: ask first when there are some.
             let actions = sim.borrow().journal().len();
@@ -595,8 +606,25 @@ fn sandbox(props: &SandboxProps) -> Html {
             *autosave.borrow_mut() = true;
             let seed = sim.borrow().start().seed();
             *sim.borrow_mut() = History::new(scenario.start(Some(seed)));
+            *editor_base.borrow_mut() = None;
             status.set(DeployStatus::None);
             redraw.force_update();
+        })
+    };
+    let on_load_newer = {
+        let sim = sim.clone();
+        let text = text.clone();
+        let family = family.clone();
+        let editor_base = editor_base.clone();
+        let autosave = autosave.clone();
+        Callback::from(move |()| {
+            let Some(f) = family.as_ref().clone() else { return };
+            let s = sim.borrow();
+            if let Some((_, json)) = crate::shell::revisions::newer_than(s.engine(), &f, 0) {
+                *editor_base.borrow_mut() = Some((f.clone(), crate::shell::revisions::latest_revision(s.engine(), &f)));
+                *autosave.borrow_mut() = true;
+                text.set(AttrValue::from(json));
+            }
         })
     };
     let inspect = {
@@ -760,6 +788,16 @@ fn sandbox(props: &SandboxProps) -> Html {
     let note = (now >= MAX_TIME).then(|| AttrValue::from(format!("The playground stops at {} of virtual time. Reset to start over.", Clock(MAX_TIME))));
     let editor_shown = !props.present || *show_editor;
     let kube_only = snap.kube.is_some() && snap.services.is_empty();
+    let newer = family.as_ref().as_ref().and_then(|f| {
+        let s = sim.borrow();
+        let latest = crate::shell::revisions::latest_revision(s.engine(), f);
+        let mut base = editor_base.borrow_mut();
+        if base.as_ref().is_none_or(|(bf, _)| bf != f) {
+            *base = Some((f.clone(), latest));
+        }
+        let held = base.as_ref().map_or(0, |b| b.1);
+        (latest > held && held > 0).then(|| (AttrValue::from(format!("{f}:{latest}")), AttrValue::from(format!("{f}:{held}"))))
+    });
     let dialog_view = match &*dialog {
         Dialog::None => html! {},
         Dialog::Help => html! { <Modal title="Keyboard shortcuts" testid="help-dialog" on_close={close_dialog.clone()}>{shortcuts_help()}</Modal> },
@@ -827,7 +865,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                             <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} />
                         } else if editor_shown {
                             <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command}
-                                manifest={crate::engine::history::is_manifest(sim.borrow().engine(), &text)} />
+                                manifest={crate::engine::history::is_manifest(sim.borrow().engine(), &text)} {newer} {on_load_newer} />
                         } else {
                             <p class="editor-hidden" data-testid="editor-hidden">{"Presenter mode hides the editor: press \u{201c}Show the editor\u{201d} above to edit."}</p>
                         }

@@ -37,12 +37,20 @@ pub struct Props {
     /// definition (`history::is_manifest`).
     #[prop_or_default]
     pub manifest: bool,
+    /// `(latest, held)`: a newer revision of the editor's family is registered (`web:2`) than the
+    /// one the editor's text stands for (`web:1`), e.g. by the scenario's timeline.
+    #[prop_or_default]
+    pub newer: Option<(AttrValue, AttrValue)>,
+    /// Put the newer revision's JSON in the editor.
+    #[prop_or_default]
+    pub on_load_newer: Callback<()>,
 }
 
 /// The snapshot compares by pointer (the page hands over a new one only when the engine changed).
 impl PartialEq for Props {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.snapshot, &o.snapshot) && self.manifest == o.manifest && self.text == o.text && self.status == o.status && self.on_change == o.on_change && self.on_deploy == o.on_deploy && self.on_command == o.on_command
+            && self.newer == o.newer && self.on_load_newer == o.on_load_newer
     }
 }
 
@@ -324,6 +332,13 @@ pub fn editor(props: &Props) -> Html {
                 <button class="primary" data-testid="deploy" onclick={deploy}>{"Deploy"}</button>
                 { for services }
             </div>
+            // Always present (hidden when there is nothing to say): see the note on live-slot.
+            <p class="newer-revision" data-testid="newer-revision" role="status" hidden={props.newer.is_none()}>
+                if let Some((latest, held)) = &props.newer {
+                    {format!("{latest} is now the latest revision; the editor still holds {held}. Deploying this text would register a new revision from it. ")}
+                    <button data-testid="load-newer" onclick={{ let cb = props.on_load_newer.clone(); Callback::from(move |_: MouseEvent| cb.emit(())) }}>{format!("Edit {latest} instead")}</button>
+                }
+            </p>
             {status}
             // A stable wrapper: Yew matches unkeyed children from the end, so a child appearing
             // at the end of this section would make it rebuild (and empty) the textarea.
