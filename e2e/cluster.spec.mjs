@@ -260,7 +260,9 @@ test('terminate from the table: the focus goes to the next instance, then the zo
   await page.getByRole('button', { name: 'Terminate i-01', exact: true }).focus();
   await page.keyboard.press('Enter');
   await expect(page.locator('[data-testid=instance][data-instance="i-01"]')).toHaveCount(0);
-  await expect(page.getByRole('button', { name: 'Terminate i-02', exact: true })).toBeFocused();
+  // The next instance's name takes the focus (not its ✕: Enter again must not terminate it).
+  await expect(page.getByRole('button', { name: 'Details of i-02', exact: true })).toBeFocused();
+  await page.getByRole('button', { name: 'Terminate i-02', exact: true }).focus();
   await page.keyboard.press('Enter');
   await expect(page.locator('[data-testid=instance][data-instance="i-02"]')).toHaveCount(0);
   await expect(page.getByTestId('az-toggle-us-east-1a')).toBeFocused();

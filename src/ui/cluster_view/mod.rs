@@ -374,7 +374,9 @@ pub fn cluster_view(props: &Props) -> Html {
             let target = want
                 .next
                 .iter()
-                .find_map(|id| row_of(id).and_then(|r| r.query_selector("[data-testid=instance-terminate]").ok().flatten()))
+                // The next instance's name (its details), not its ✕: pressing Enter again must
+                // not terminate another instance.
+                .find_map(|id| row_of(id).and_then(|r| r.query_selector("th button.cv-link").ok().flatten()))
                 .or_else(|| {
                     let zones = root.query_selector_all("[data-testid=az]").ok()?;
                     let zone = (0..zones.length()).filter_map(|k| zones.item(k)?.dyn_into::<web_sys::Element>().ok()).find(|z| z.get_attribute("data-az").as_deref() == Some(want.az.as_str()))?;
