@@ -120,6 +120,19 @@ test('an existing service: change its placement and turn on Service Auto Scaling
   await expect(page.getByTestId('svc-web-placement-now')).toHaveText('Now: spread(attribute:ecs.availability-zone) → spread(instanceId); no constraints');
   // The open forms fit the page: nothing scrolls sideways (a long strategy option once did).
   expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  // ... and the strategy select and the memberOf field show their whole text (the current
+  // strategy is spelled out once, in "Now:").
+  await expect(page.getByTestId('svc-web-placement-strategy').locator('option').first()).toHaveText('keep the current strategy');
+  for (const id of ['svc-web-placement-strategy', 'svc-web-member-of']) {
+    const el = page.getByTestId(id);
+    const fits = await el.evaluate((e) => {
+      const c = document.createElement('canvas').getContext('2d');
+      c.font = getComputedStyle(e).font;
+      const shown = e.tagName === 'SELECT' ? e.options[e.selectedIndex].text : e.placeholder;
+      return c.measureText(shown).width + 24 <= e.clientWidth;
+    });
+    expect(fits, id).toBe(true);
+  }
   // Binpack on memory: a new deployment packs all six tasks onto one instance.
   await page.getByTestId('svc-web-placement-strategy').selectOption('binpack-memory');
   await page.getByTestId('svc-web-placement-apply').click();

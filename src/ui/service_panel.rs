@@ -451,7 +451,9 @@ fn placement_settings(props: &PartProps) -> Html {
             });
         })
     };
-    let mut options = vec![(String::new(), format!("keep: {}", if v.strategy.is_empty() { "none".to_string() } else { v.strategy.join(", ") }))];
+    // The current strategy is spelled out in "Now:" above; repeating it here made the select
+    // too wide for the panel.
+    let mut options = vec![(String::new(), if v.strategy.is_empty() { "keep: no strategy".to_string() } else { "keep the current strategy".to_string() })];
     options.extend(STRATEGIES.iter().map(|(k, t)| (k.to_string(), t.to_string())));
     html! {
         <fieldset class="svc-part" data-testid={id("placement")}>
@@ -462,7 +464,7 @@ fn placement_settings(props: &PartProps) -> Html {
             </p>
             {select_with_id(id("placement-strategy"), "Strategy", options, &draft.strategy, field(&draft, |f, x| f.strategy = x), props.disabled)}
             <label class="field check"><input type="checkbox" data-testid={id("distinct")} checked={draft.distinct_instance} onchange={field(&draft, |f, x| f.distinct_instance = x == "true")} disabled={props.disabled} />{" distinctInstance: at most one of its tasks per instance"}</label>
-            <label class="field">{"memberOf (cluster query, optional) "}
+            <label class="field wide">{"memberOf (cluster query, optional) "}
                 <input type="text" data-testid={id("member-of")} placeholder="attribute:ecs.instance-type =~ t3.*" value={draft.member_of.clone()} oninput={typed(&draft, |f, x| f.member_of = x)} disabled={props.disabled} autocomplete="off" spellcheck="false" />
             </label>
             <div class="editor-actions">
