@@ -32,3 +32,4 @@ pub mod capacity;
 pub mod rightsizing;
 pub mod k8s;
 pub mod sort;
+mod command_de;

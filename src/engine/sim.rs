@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::engine::catalog;
 use crate::engine::cluster::{ContainerInstance, Instances, Resources};
@@ -81,7 +81,12 @@ impl Explanations {
 pub const MAX_DESIRED: u32 = 5_000;
 
 /// A change to the cluster, from the scenario timeline, the UI or a lesson.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// `Deserialize` is by hand, in `command_de`, for size: an externally tagged twin of this enum
+/// with the same results and messages as serde's derive for these attributes. A variant or field
+/// changed here must be changed there too (a mismatch does not compile); the serde attributes
+/// here only shape serialisation, the twin's shape reading (keep them alike, in the same order).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum Command {
     /// Register a task definition; the family's next revision number is assigned.
@@ -192,10 +197,6 @@ pub enum Command {
         service: String,
         load: crate::engine::traffic::load::LoadSpec,
     },
-}
-
-fn one() -> u32 {
-    1
 }
 
 impl Command {
