@@ -636,8 +636,8 @@ async fn an_empty_zone_says_so() {
     root.remove();
 }
 
-/// Terminating an instance from its row gives the focus to the next instance's ✕ in the zone, and
-/// with none left to the zone's button (not to <body>).
+/// Terminating an instance from its row gives the focus to the next instance's name in the zone (not
+/// its ✕: Enter again must not terminate another), and with none left to the zone's button (not <body>).
 #[wasm_bindgen_test]
 async fn terminate_from_the_table_keeps_the_focus_in_the_zone() {
     let e = Rc::new(std::cell::RefCell::new(sample()));
@@ -661,7 +661,7 @@ async fn terminate_from_the_table_keeps_the_focus_in_the_zone() {
         assert_eq!(b.get_attribute("aria-label"), Some(format!("Terminate {id}")));
         b
     };
-    for (id, focus_then) in [("i-01", "✕ of i-02"), ("i-02", "the zone's button")] {
+    for (id, focus_then) in [("i-01", "i-02's name (not its ✕)"), ("i-02", "the zone's button")] {
         let b = terminate(id).unchecked_into::<web_sys::HtmlElement>();
         b.focus().unwrap();
         b.click();
@@ -674,7 +674,11 @@ async fn terminate_from_the_table_keeps_the_focus_in_the_zone() {
         yew::scheduler::flush().await;
         assert!(root.query_selector(&format!("[data-instance='{id}']")).unwrap().is_none(), "{id}'s row is gone");
         let active = active_element().expect("something has the focus");
-        let want = if id == "i-01" { terminate("i-02") } else { root.query_selector("[data-testid=az-toggle-us-east-1a]").unwrap().unwrap() };
+        let want = if id == "i-01" {
+            root.query_selector("[data-instance='i-02'] th button.cv-link").unwrap().expect("i-02's name")
+        } else {
+            root.query_selector("[data-testid=az-toggle-us-east-1a]").unwrap().unwrap()
+        };
         assert!(active.is_same_node(Some(&want)), "after terminating {id} the focus is on {focus_then}, not {}", active.outer_html());
     }
     // Nothing left in us-east-1a: the zone says so.
