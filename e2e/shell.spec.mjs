@@ -154,6 +154,13 @@ test('keyboard only: shortcuts, help, focus and dialogs', async ({ page }) => {
     if (info.id === 'scrubber') break;
   }
   expect(seen).toEqual(['mode-lessons', 'scenario-picker', 'play', 'step', 'speed', 'reset', 'share', 'presenter', 'help', 'scrubber']);
+  // The next stop skips the cluster's tables (three buttons per instance) to the side panel.
+  await page.keyboard.press('Tab');
+  const skip = page.getByTestId('skip-to-panel');
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('tab-editor')).toBeFocused();
 
   // Space on the focused Share button presses it (and does not toggle play).
   await page.getByTestId('share').focus();

@@ -830,6 +830,15 @@ fn sandbox(props: &SandboxProps) -> Html {
                 <div class="notices">{ for notice_list }</div>
             }
             <main class="workspace">
+                // For keyboard users: the cluster's tables hold many buttons (three per instance);
+                // this first stop after the timeline jumps past them to the side panel's tabs.
+                <button class="skip-link" data-testid="skip-to-panel" onclick={Callback::from(|_: MouseEvent| {
+                    if let Some(tab) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(".side-tabs [aria-selected=true]").ok().flatten()) {
+                        if let Ok(tab) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(tab) {
+                            let _ = tab.focus();
+                        }
+                    }
+                })}>{"Skip past the cluster to the side panel"}</button>
                 <ClusterView snapshot={cluster_snap} on_command={on_command.clone()} {inspect} zoom={if props.present { super::cluster_view::PRESENTER_ZOOM } else { 1.0 }} />
                 <aside class="side">
                     if props.present {
