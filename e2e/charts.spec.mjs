@@ -109,15 +109,15 @@ test('charts: a spike preset is applied as a recorded action', async ({ page }) 
   await page.getByTestId('tab-charts').click();
   // Setting the slider fires its change: a constant load, itself a recorded action. Count the
   // marks once that one is on the timeline (counting earlier raced with it).
-  const before = await page.locator('[data-testid=timeline] .mark').count();
+  const before = await page.locator('[data-testid=timeline] [data-testid=learner-mark]').count();
   await page.getByTestId('rps-slider').fill('100');
-  await expect(page.locator('[data-testid=timeline] .mark')).toHaveCount(before + 1);
+  await expect(page.locator('[data-testid=timeline] [data-testid=learner-mark]')).toHaveCount(before + 1);
   await page.getByTestId('load-preset').selectOption('spike');
-  const marks = await page.locator('[data-testid=timeline] .mark').count();
+  const marks = await page.locator('[data-testid=timeline] [data-testid=learner-mark]').count();
   await page.getByTestId('apply-load').click();
   // Base 10 requests/s until the spike a minute later.
   await expect(page.getByTestId('charts-summary')).toContainText('10.0 requests/s offered', { timeout: 15_000 });
-  await expect(page.locator('[data-testid=timeline] .mark')).toHaveCount(marks + 1);
+  await expect(page.locator('[data-testid=timeline] [data-testid=learner-mark]')).toHaveCount(marks + 1);
   // A minute later the spike: 100 requests/s for 5 minutes.
   await page.getByTestId('speed').selectOption('4'); // 64×: the minute passes in about a second
   await expect(page.getByTestId('charts-summary')).toContainText('100.0 requests/s offered', { timeout: 15_000 });

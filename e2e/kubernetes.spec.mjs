@@ -206,9 +206,9 @@ test('charts for a Deployment: pods, CPU against the HPA target, and a load from
   await expect(summary).toContainText('pods 2 desired, 2 ready, 0 not ready');
   await expect(summary).toContainText('HPA 2–12 pods');
   // 300 requests/s from the slider (a kubectl set load on the timeline): the HPA scales out.
-  const marks = await page.locator('[data-testid=timeline] .mark').count();
+  const marks = await page.locator('[data-testid=timeline] [data-testid=learner-mark]').count();
   await page.getByTestId('rps-slider').fill('300');
-  await expect(page.locator('[data-testid=timeline] .mark')).toHaveCount(marks + 1);
+  await expect(page.locator('[data-testid=timeline] [data-testid=learner-mark]')).toHaveCount(marks + 1);
   await expect.poll(async () => Number(/pods (\d+) desired/.exec(await summary.textContent())?.[1] ?? 0), { timeout: 20_000 }).toBeGreaterThan(2);
   await expect.poll(async () => Number((await page.getByTestId('clock').textContent()).slice(3, 5)), { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
   await page.getByTestId('play').click();

@@ -493,10 +493,18 @@ test('when the timeline registers a newer revision, the editor says so and offer
   await expect(editor).toHaveValue(/nginx:1\.27/);
   const newer = page.getByTestId('newer-revision');
   await expect(newer).toBeHidden();
+  // The scripted update is not on the track yet (the run has not reached 00:01:00).
+  await expect(page.getByTestId('scripted-mark')).toHaveCount(0);
   // Past 00:01:00 the scenario has registered web:2.
   await page.getByTestId('speed').selectOption('4');
   await page.getByTestId('play').click();
   await expect(newer).toBeVisible({ timeout: 20_000 });
+  // Its two scripted actions are marked where they happened, named in their tooltips.
+  await expect(page.getByTestId('scripted-mark')).toHaveCount(2);
+  await expect(page.getByTestId('scripted-mark').nth(1)).toHaveAttribute('title', 'scripted at 00:01:00: update service web to web:2');
+  await expect(page.getByTestId('learner-mark')).toHaveCount(0);
+  await page.getByTestId('play').click();
+  await page.getByTestId('timeline').screenshot({ path: test.info().outputPath('scripted-marks.png') });
   await expect(newer).toContainText('web:2 is now the latest revision; the editor still holds web:1.');
   await page.getByTestId('load-newer').click();
   await expect(editor).toHaveValue(/nginx:1\.28/);

@@ -345,6 +345,11 @@ fn sandbox(props: &SandboxProps) -> Html {
     // Playground only renders this with a booted state.
     let Ok(boot) = props.boot.0.as_ref() else { return html! {} };
     let scenario = boot.scenario.clone();
+    // The scenario's scripted actions, in words, for the timeline's marks.
+    let scripted = use_memo(Rc::as_ptr(&scenario) as usize, {
+        let scenario = scenario.clone();
+        move |_| Rc::new(scenario.timeline.iter().map(|(t, _, c)| (*t, crate::shell::script::command_words(c))).collect::<Vec<_>>())
+    });
     // The initial values are cloned inside the hooks' closures, i.e. on the first render only:
     // cloning the booted History (a whole engine) on every frame cost most of a frame.
     let base = use_memo((), |_| boot.scene.clone());
@@ -824,7 +829,7 @@ fn sandbox(props: &SandboxProps) -> Html {
             </header>
             // While playing, the timeline moves in whole virtual seconds (as the clock does): its
             // props then stay equal between most frames, and the page is not repainted for it.
-            <Timeline now={clock_ms(now, controls.playing)} furthest={clock_ms(furthest, controls.playing)} live={live} marks={marks} on_seek={on_seek.clone()} on_live={on_live} on_resume={on_resume} note={note} coarse={controls.playing} />
+            <Timeline now={clock_ms(now, controls.playing)} furthest={clock_ms(furthest, controls.playing)} live={live} marks={marks} scripted={(*scripted).clone()} on_seek={on_seek.clone()} on_live={on_live} on_resume={on_resume} note={note} coarse={controls.playing} />
             </div>
             if !notices.is_empty() {
                 <div class="notices">{ for notice_list }</div>

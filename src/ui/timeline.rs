@@ -3,6 +3,8 @@
 //! (see `engine::history`). "Back to live" returns to the latest moment; "Resume here" makes the
 //! moment shown the latest one and forgets what came after.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::engine::time::{Clock, Millis};
@@ -32,6 +34,9 @@ pub struct Props {
     pub live: bool,
     /// Moments learner inputs were made at (marked on the track).
     pub marks: Vec<Millis>,
+    /// The scenario's scripted actions: (moment, what happens), marked in another colour.
+    #[prop_or_default]
+    pub scripted: Rc<Vec<(Millis, String)>>,
     pub on_seek: Callback<Millis>,
     pub on_live: Callback<()>,
     pub on_resume: Callback<()>,
@@ -60,7 +65,11 @@ pub fn timeline(props: &Props) -> Html {
     let now_text = super::app::clock_text(props.now, props.coarse);
     let end_text = super::app::clock_text(furthest, props.coarse);
     let marks = props.marks.iter().filter(|_| furthest > 0).map(|t| {
-        html! { <Mark left={format!("{:.3}%", percent(*t, furthest))} title={format!("you acted at {}", Clock(*t))} /> }
+        html! { <Mark left={format!("{:.3}%", percent(*t, furthest))} title={format!("you acted at {}", Clock(*t))} scripted=false /> }
+    });
+    // Scripted actions the run has reached (the track ends at the furthest moment).
+    let scripted = props.scripted.iter().filter(|(t, _)| furthest > 0 && *t <= furthest).map(|(t, what)| {
+        html! { <Mark left={format!("{:.3}%", percent(*t, furthest))} title={format!("scripted at {}: {what}", Clock(*t))} scripted=true /> }
     });
     html! {
         <section class={classes!("timeline", (!props.live).then_some("past"))} aria-label="Timeline" data-testid="timeline" data-live={props.live.to_string()}>
@@ -68,7 +77,7 @@ pub fn timeline(props: &Props) -> Html {
             <div class="track">
                 <input type="range" data-testid="scrubber" aria-label="Timeline: the moment shown" min="0" max={furthest.to_string()} step="any"
                     value={props.now.to_string()} aria-valuetext={format!("{now_text} of {end_text}")} {oninput} disabled={furthest == 0} />
-                <div class="marks" aria-hidden="true">{ for marks }</div>
+                <div class="marks" aria-hidden="true">{ for scripted }{ for marks }</div>
             </div>
             <span class="t-end muted" aria-hidden="true">{end_text.clone()}</span>
             // The badge's slot keeps its width in the past too, so the track does not change size.
@@ -98,6 +107,8 @@ struct MarkProps {
     /// CSS `left`, e.g. `37.500%`.
     left: String,
     title: String,
+    /// A scripted action (the scenario's timeline), not the learner's.
+    scripted: bool,
 }
 
 /// A mark on the track where the learner acted. Its position is set through the CSS object model
@@ -113,5 +124,5 @@ fn mark(props: &MarkProps) -> Html {
             }
         });
     }
-    html! { <span ref={node} class="mark" title={props.title.clone()}></span> }
+    html! { <span ref={node} class={classes!("mark", props.scripted.then_some("scripted"))} data-testid={if props.scripted { "scripted-mark" } else { "learner-mark" }} title={props.title.clone()}></span> }
 }
