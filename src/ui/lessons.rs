@@ -671,21 +671,12 @@ fn action_words(action: &str) -> &str {
     }
 }
 
-/// `prefers-reduced-motion: reduce`, asked each time (so emulation and settings changes apply).
-fn reduced_motion() -> bool {
-    let Some(w) = web_sys::window() else { return false };
-    let Ok(f) = js_sys::Reflect::get(&w, &"matchMedia".into()) else { return false };
-    let Ok(f) = f.dyn_into::<js_sys::Function>() else { return false };
-    let Ok(mq) = f.call1(&w, &"(prefers-reduced-motion: reduce)".into()) else { return false };
-    js_sys::Reflect::get(&mq, &"matches".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
-}
-
 /// Scrolls the exercise's cluster picture into view (as little as needed; smoothly unless the
 /// learner asked for reduced motion): after "Run it and reveal", what was predicted happens there.
 fn show_cluster(root: &NodeRef) {
     let Some(canvas) = root.cast::<web_sys::Element>().and_then(|r| r.query_selector("[data-testid=cluster-canvas]").ok().flatten()) else { return };
     let options = js_sys::Object::new();
-    for (k, v) in [("block", "nearest"), ("inline", "nearest"), ("behavior", if reduced_motion() { "auto" } else { "smooth" })] {
+    for (k, v) in [("block", "nearest"), ("inline", "nearest"), ("behavior", if super::cluster_view::reduced_motion() { "auto" } else { "smooth" })] {
         let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
     }
     // (web-sys's ScrollIntoViewOptions is not among the crate's features: called by name.)

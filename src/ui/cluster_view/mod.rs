@@ -154,7 +154,7 @@ fn gauge_html(name: &str, g: &Gauge) -> Html {
 }
 
 /// `prefers-reduced-motion: reduce`, asked each time (so emulation and settings changes apply).
-fn reduced_motion() -> bool {
+pub fn reduced_motion() -> bool {
     let Some(w) = web_sys::window() else { return false };
     let Ok(f) = js_sys::Reflect::get(&w, &"matchMedia".into()) else { return false };
     let Ok(f) = f.dyn_into::<js_sys::Function>() else { return false };
