@@ -495,6 +495,9 @@ test('when the timeline registers a newer revision, the editor says so and offer
   await expect(newer).toBeHidden();
   // The scripted update is not on the track yet (the run has not reached 00:01:00).
   await expect(page.getByTestId('scripted-mark')).toHaveCount(0);
+  // It is named under the timeline instead, until it happens.
+  const next = page.getByTestId('timeline-next');
+  await expect(next).toHaveText(/^Next scripted, at 00:01:00: register the next revision of web and update service web to web:2$/);
   // Past 00:01:00 the scenario has registered web:2.
   await page.getByTestId('speed').selectOption('4');
   await page.getByTestId('play').click();
@@ -503,6 +506,7 @@ test('when the timeline registers a newer revision, the editor says so and offer
   await expect(page.getByTestId('scripted-mark')).toHaveCount(2);
   await expect(page.getByTestId('scripted-mark').nth(1)).toHaveAttribute('title', 'scripted at 00:01:00: update service web to web:2');
   await expect(page.getByTestId('learner-mark')).toHaveCount(0);
+  await expect(next).toHaveCount(0);
   await page.getByTestId('play').click();
   await page.getByTestId('timeline').screenshot({ path: test.info().outputPath('scripted-marks.png') });
   await expect(newer).toContainText('web:2 is now the latest revision; the editor still holds web:1.');

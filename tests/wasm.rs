@@ -226,6 +226,40 @@ fn timeline_maths() {
     assert_eq!(percent(20_000, 10_000), 100.0);
 }
 
+/// The track ends at the live moment: scripted actions already reached are marks on it, the
+/// next one still ahead is said in words under it (only while live).
+#[wasm_bindgen_test]
+async fn the_timeline_marks_reached_script_and_names_the_next() {
+    use berth::ui::timeline::{next_scripted, Props, Timeline};
+    use std::rc::Rc;
+    let script = vec![(60_000, "update service web to web:2".to_string()), (120_000, "AZ outage of a".to_string()), (120_000, "scale web to 4".to_string())];
+    assert_eq!(next_scripted(&script, 0), Some((60_000, "update service web to web:2".to_string())));
+    assert_eq!(next_scripted(&script, 60_000), Some((120_000, "AZ outage of a and scale web to 4".to_string())), "reached at 60 s");
+    assert_eq!(next_scripted(&script, 120_000), None);
+    let render = |live: bool| {
+        let props = Props {
+            now: 90_000,
+            furthest: 90_000,
+            live,
+            marks: vec![30_000],
+            scripted: Rc::new(script.clone()),
+            on_seek: yew::Callback::noop(),
+            on_live: yew::Callback::noop(),
+            on_resume: yew::Callback::noop(),
+            coarse: false,
+            note: None,
+        };
+        yew::html! { <Timeline ..props /> }
+    };
+    let root = mount_html(render(true)).await;
+    assert_eq!(root.query_selector_all("[data-testid=scripted-mark]").unwrap().length(), 1, "only the action at 60 s is reached");
+    assert_eq!(root.query_selector_all("[data-testid=learner-mark]").unwrap().length(), 1);
+    let next = root.query_selector("[data-testid=timeline-next]").unwrap().expect("the next scripted action is named");
+    assert_eq!(next.text_content().unwrap(), "Next scripted, at 00:02:00: AZ outage of a and scale web to 4");
+    let past = mount_html(render(false)).await;
+    assert!(past.query_selector("[data-testid=timeline-next]").unwrap().is_none(), "not while viewing the past");
+}
+
 #[wasm_bindgen_test]
 fn chart_time_axes_label_round_times() {
     use berth::ui::charts::{time_label, time_ticks};

@@ -27,6 +27,15 @@ pub fn percent(now: Millis, furthest: Millis) -> f64 {
     (now.min(furthest) as f64 / furthest as f64 * 100.0).clamp(0.0, 100.0)
 }
 
+/// The scenario's next scripted moment after `furthest` (the live moment), with what happens
+/// then (every action at that moment, joined by "and", as in the example notice): the track ends at the live moment, so a
+/// scripted action still to come is said in words under it instead of marked on it.
+pub fn next_scripted(scripted: &[(Millis, String)], furthest: Millis) -> Option<(Millis, String)> {
+    let at = scripted.iter().map(|(t, _)| *t).filter(|t| *t > furthest).min()?;
+    let what: Vec<&str> = scripted.iter().filter(|(t, _)| *t == at).map(|(_, w)| w.as_str()).collect();
+    Some((at, what.join(" and ")))
+}
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub now: Millis,
@@ -94,6 +103,9 @@ pub fn timeline(props: &Props) -> Html {
                     <button data-testid="go-live" onclick={move |_| live.emit(())} title="Show the latest moment again">{"Back to live"}</button>
                     <button data-testid="resume-here" onclick={move |_| resume.emit(())} title="Continue from this moment; what happened after it is forgotten">{"Resume here"}</button>
                 </div>
+            }
+            if let (true, Some((at, what))) = (props.live, next_scripted(&props.scripted, furthest)) {
+                <span class="timeline-next muted" data-testid="timeline-next" title={format!("Next scripted, at {}: {what}", Clock(at))}>{format!("Next scripted, at {}: {what}", Clock(at))}</span>
             }
             if let Some(n) = &props.note {
                 <span class="timeline-note muted" data-testid="timeline-note">{n.clone()}</span>
