@@ -41,6 +41,22 @@ fn every_scenario_file_on_disk_is_in_the_picker_with_its_name() {
     assert_eq!(last.name, "Kubernetes: HPA and Cluster Autoscaler under a traffic spike");
 }
 
+/// The picker's tooltip and the opened notice say what an example shows: every example has a
+/// description, and it names the cluster the file builds (the failures example once claimed
+/// four instances while building six).
+#[test]
+fn every_example_says_what_it_shows() {
+    for e in list() {
+        assert!(e.description.len() > 60, "{}: a description of what it shows, not {:?}", e.file, e.description);
+    }
+    let failures = list().into_iter().find(|e| e.file == "failures.json").expect("failures example");
+    let opened = scene("failures.json").expect("opens");
+    let instances = opened.scenario.matches("\"m5.large\"").count();
+    assert_eq!(instances, 1, "one instance group of m5.large");
+    assert!(opened.scenario.contains("\"count\": 6"), "six instances");
+    assert!(failures.description.starts_with("Six web tasks on six m5.large instances"), "{}", failures.description);
+}
+
 #[test]
 fn each_example_opens_as_the_file_on_disk_would_run() {
     for e in list() {
