@@ -233,7 +233,7 @@ fn parse_error(goal: &str) -> String {
 #[test]
 fn mistakes_in_goals_point_at_their_place() {
     assert_eq!(parse_error(r#"{"servce": "web"}"#), r#"1:2: servce: unknown goal "servce"; did you mean "service"? Goals: service, tasks, taskOn, tasksPerAz, maxTasksPerAz, tasksPerInstance, maxTasksPerInstance, unplaced, instances, hourlyCost, metric, event, taskDefinition, deployment, pods, podOn, podsPerNode, maxPodsPerNode, podsPerZone, maxPodsPerZone, nodes, endpoints, all, any, not, throughout, eventually"#);
-    assert_eq!(parse_error(r#"{"service": "web", "runing": 3}"#), r#"1:20: runing: unknown field "runing" in service goal; did you mean "running"? (known: label, service, running, pending, placed, desired, unplaced, revision, taskDefinition)"#);
+    assert_eq!(parse_error(r#"{"service": "web", "runing": 3}"#), r#"1:20: runing: unknown field "runing" in service goal; did you mean "running"? (known: label, service, running, pending, placed, desired, unplaced, revision, current, taskDefinition)"#);
     assert_eq!(parse_error(r#"{"service": "web", "running": {">==": 3}}"#), r#"1:32: running: unknown comparison ">=="; use ==, !=, <, <=, >, >="#);
     assert_eq!(parse_error(r#"{"hourlyCost": {"<": 1}, "instances": {"==": 1}}"#), r#"1:26: : a goal has exactly one key besides "label" (combine goals with "all"); found "hourlyCost", "instances""#);
     assert_eq!(parse_error(r#"{"unplaced": {"service": "web"}}"#), r#"1:14: unplaced: unplaced needs a comparison such as ">=": 1 (operators: ==, !=, <, <=, >, >=)"#);
@@ -475,4 +475,45 @@ fn capacity_providers_auto_scaling_groups_and_spot() {
     assert!(st[1].1.ends_with(" is on FARGATE in us-east-1a at 00:01:00") || st[1].1.ends_with(" is on FARGATE in us-east-1b at 00:01:00"), "{}", st[1].1);
     assert_eq!(st[2], (true, "2 instances of group asg-spot on Spot: 2 at 00:01:00".to_string()));
     assert_eq!(st[3], (false, "expected ≥ 1 instance on demand; 0 at 00:01:00".to_string()));
+}
+
+/// `current` counts RUNNING tasks of the revision the service points at, and a
+/// `taskDefinition` goal with `service` checks that revision: goals that follow whatever
+/// revision the learner's last deploy registered (web:3 after a wrong try), not a fixed one.
+#[test]
+fn service_goals_follow_the_revision_the_service_points_at() {
+    let goals = [
+        r#"{"service": "web", "revision": {">=": 2}, "current": 3}"#,
+        r#"{"taskDefinition": {"service": "web", "containers": 2, "essential": ["web"]}}"#,
+    ];
+    let mut s = session(&goals, Rules::default());
+    let deploy = |both_essential: bool| {
+        let text = format!(
+            r#"{{"family": "web", "containerDefinitions": [{{"name": "web", "image": "nginx:1.27", "cpu": 256, "memory": 512}}, {{"name": "log", "image": "fluent-bit:2", "essential": {}, "cpu": 64, "memory": 128}}]}}"#,
+            both_essential
+        );
+        parse_action_text(&serde_json::json!({"action": "editTaskDefinition", "text": text}).to_string()).unwrap()
+    };
+    // A wrong first try (web:2: the sidecar essential too) rolls out completely.
+    s.act(&deploy(true)).unwrap();
+    s.run_until(parse_duration("3m").unwrap());
+    let st = s.checker.status();
+    assert!(st[0].ok, "{}", st[0].message);
+    assert_eq!(st[1].message, "expected the task definition web runs: containers 2, essential: web; web:2's essential containers are log, web at 00:03:00");
+    // The fix (web:3): the service points at it at once, but its tasks are not RUNNING yet.
+    s.act(&deploy(false)).unwrap();
+    let st = s.checker.status();
+    assert_eq!(st[0].message, "expected web on revision ≥ 2 and 3 running tasks of web on the revision it points at; revision 3, current 0 at 00:03:00");
+    assert!(st[1].ok, "{}", st[1].message);
+    s.run_until(parse_duration("6m").unwrap());
+    let st = s.checker.status();
+    assert!(st.iter().all(|g| g.ok), "{st:?}");
+    assert_eq!(st[0].message, "web on revision ≥ 2 and 3 running tasks of web on the revision it points at: revision 3, current 3 at 00:06:00");
+}
+
+#[test]
+fn a_task_definition_goal_names_a_family_or_a_service() {
+    assert_eq!(parse_error(r#"{"taskDefinition": {"containers": 2}}"#), r#"1:20: taskDefinition: taskDefinition needs "family" (its latest revision) or "service" (the revision the service points at)"#);
+    assert_eq!(parse_error(r#"{"taskDefinition": {"family": "web", "service": "web", "containers": 2}}"#), r#"1:20: taskDefinition: taskDefinition needs either "family" or "service", not both"#);
+    fail(r#"{"taskDefinition": {"service": "api", "containers": 1}}"#, "expected the task definition api runs: containers 1; there is no service api at 00:05:00");
 }

@@ -337,3 +337,31 @@ fn the_bundled_course_is_the_lessons_directory_byte_for_byte() {
     let index = &on_disk.iter().find(|(p, _)| p == "index.json").expect("index.json").1;
     assert_eq!(berth::shell::course::bundled("01-first-deploy/../index.json").as_ref(), Ok(index));
 }
+
+/// A learner who deploys a wrong but valid revision first (web:2, the sidecar essential too)
+/// and then the fix (web:3) still solves "Add a sidecar": the goals follow the revision the
+/// service runs, not a fixed "web:2". And the fix does not count before its tasks run.
+#[test]
+fn a_wrong_deploy_first_does_not_make_an_exercise_impossible() {
+    use berth::engine::lesson::{action::parse_action_text, Session};
+    use berth::engine::time::parse_duration;
+    let ex = load_exercise("lessons/01-task-definitions/02-essential-containers.json").unwrap_or_else(|(_, e)| panic!("{e}"));
+    let mut s = Session::for_exercise(&ex, None, ex.goals.clone());
+    let deploy = |log_router_essential: bool| {
+        let text = format!(
+            r#"{{"family": "web", "containerDefinitions": [{{"name": "app", "image": "public.ecr.aws/docker/library/httpd:2.4", "essential": true, "cpu": 256, "memory": 512, "portMappings": [{{"containerPort": 80, "hostPort": 0}}]}}, {{"name": "log-router", "image": "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4", "essential": {log_router_essential}, "cpu": 64, "memory": 128}}]}}"#
+        );
+        parse_action_text(&serde_json::json!({"action": "editTaskDefinition", "text": text}).to_string()).unwrap()
+    };
+    s.act(&deploy(true)).unwrap();
+    s.run_until(parse_duration("2m").unwrap());
+    assert!(!s.checker.all_met(), "web:2 makes the log router essential");
+    s.act(&deploy(false)).unwrap();
+    let st = s.checker.status();
+    assert!(!st[0].ok, "web:3's tasks are not running yet: {}", st[0].message);
+    assert!(st[2].ok, "{}", st[2].message);
+    s.run_until(parse_duration("5m").unwrap());
+    let st = s.checker.status();
+    assert!(s.checker.all_met(), "{st:?}");
+    assert_eq!(st[0].message, "web on revision ≥ 2 and 2 running tasks of web on the revision it points at: revision 3, current 2 at 00:05:00");
+}

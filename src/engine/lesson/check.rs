@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::goal::{usd, Cmp, DeploymentMetric, Direction, Goal, GoalKind, InstanceFilter, Metric, NodeFilter, PodFilter, ServiceCheck, TaskFilter, TdCheck};
+use super::goal::{usd, Cmp, DeploymentMetric, Direction, Goal, GoalKind, InstanceFilter, Metric, NodeFilter, PodFilter, ServiceCheck, TaskFilter, TdCheck, TdOf};
 use crate::engine::k8s::sim::{KubeView, NodeView, PodView};
 use crate::engine::sim::Engine;
 use crate::engine::snapshot::{Snapshot, TaskView};
@@ -395,6 +395,9 @@ fn eval_atom(kind: &GoalKind, o: &Obs) -> Outcome {
                             Metric::Desired => sv.desired,
                             Metric::Unplaced => sv.unplaced,
                             Metric::Revision => sv.task_definition.rsplit_once(':').and_then(|(_, r)| r.parse().ok()).unwrap_or(0),
+                            Metric::Current => {
+                                live_of(snap, service).filter(|t| t.last_status == TaskStatus::Running && t.task_definition == sv.task_definition).count() as u32
+                            }
                         };
                         let out = numeric(cmp, v as f64, v.to_string(), clock);
                         let name = Metric::ALL.iter().find(|(_, x)| x == m).map_or("", |(n, _)| n);
@@ -487,7 +490,17 @@ fn eval_atom(kind: &GoalKind, o: &Obs) -> Outcome {
             Some((_, v)) => numeric(cmp, v, format!("{}", (v * 100.0).round() / 100.0), clock),
             None => Outcome::new(false, format!("no datapoint of {name} yet at {clock}")),
         },
-        GoalKind::TaskDefinition { family, checks } => eval_task_definition(o.engine, family, checks, clock),
+        GoalKind::TaskDefinition { of: TdOf::Family(family), checks } => eval_task_definition(o.engine, family, None, checks, clock),
+        GoalKind::TaskDefinition { of: TdOf::Service(service), checks } => {
+            let Some(sv) = snap.services.iter().find(|s| &s.name == service) else {
+                return Outcome::new(false, format!("there is no service {service} at {clock}"));
+            };
+            let (family, revision) = match sv.task_definition.rsplit_once(':') {
+                Some((f, r)) => (f, r.parse::<u32>().ok()),
+                None => (sv.task_definition.as_str(), None),
+            };
+            eval_task_definition(o.engine, family, Some(revision.unwrap_or(0)), checks, clock)
+        }
         GoalKind::Deployment { name, namespace, checks } => eval_deployment(snap.kube.as_ref(), name, namespace.as_deref(), checks, clock),
         GoalKind::Pods { filter, cmp } => {
             let n = snap.kube.as_ref().map_or(0, |kv| kv.pods.iter().filter(|p| pod_selected(filter, kv, p) && pod_placed(filter, kv, p)).count());
@@ -576,8 +589,14 @@ fn per_place(cmp: &Cmp, counts: &[(String, usize)], clock: &str) -> Outcome {
     Outcome::new(true, format!("{} at {clock}", all.join(", ")))
 }
 
-fn eval_task_definition(engine: &Engine, family: &str, checks: &[TdCheck], clock: &str) -> Outcome {
-    let Some(td) = engine.task_definitions(family).last() else {
+/// `revision`: that revision of the family (the one a service points at), else the latest.
+fn eval_task_definition(engine: &Engine, family: &str, revision: Option<u32>, checks: &[TdCheck], clock: &str) -> Outcome {
+    let revs = engine.task_definitions(family);
+    let found = match revision {
+        Some(r) => revs.iter().find(|td| td.revision == r),
+        None => revs.last(),
+    };
+    let Some(td) = found else {
         let ok = checks.iter().all(|c| matches!(c, TdCheck::Valid(false)));
         return Outcome::new(ok, format!("no revision of {family} is registered at {clock}"));
     };
@@ -588,7 +607,7 @@ fn eval_task_definition(engine: &Engine, family: &str, checks: &[TdCheck], clock
             TdCheck::Revision(cmp) => {
                 let out = numeric(cmp, td.revision as f64, td.revision.to_string(), clock);
                 (!out.ok).then(|| Outcome {
-                    actual: format!("the latest is {key} at {clock}"),
+                    actual: format!("{} {key} at {clock}", if revision.is_some() { "the service runs" } else { "the latest is" }),
                     ..out
                 })
             }

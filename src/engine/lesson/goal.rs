@@ -188,9 +188,9 @@ pub enum GoalKind {
         fields: Vec<(String, Value)>,
         times: Cmp,
     },
-    /// The latest registered revision of a family.
+    /// The latest registered revision of a family, or the revision a service points at.
     TaskDefinition {
-        family: String,
+        of: TdOf,
         checks: Vec<TdCheck>,
     },
     /// Kubernetes: `{"deployment": "web", "ready": 3}`, a Deployment's counts as `kubectl get
@@ -321,6 +321,16 @@ pub struct NodeFilter {
     pub empty: Option<bool>,
 }
 
+/// Which revision a `taskDefinition` goal checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TdOf {
+    /// `"family": "web"`: the family's latest registered revision.
+    Family(String),
+    /// `"service": "web"`: the revision the service points at (what its deployment rolls out),
+    /// so a goal holds for whichever revision the learner's last accepted deploy registered.
+    Service(String),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Metric {
     Running,
@@ -329,16 +339,19 @@ pub enum Metric {
     Desired,
     Unplaced,
     Revision,
+    /// RUNNING tasks of the revision the service points at.
+    Current,
 }
 
 impl Metric {
-    pub const ALL: [(&'static str, Metric); 6] = [
+    pub const ALL: [(&'static str, Metric); 7] = [
         ("running", Metric::Running),
         ("pending", Metric::Pending),
         ("placed", Metric::Placed),
         ("desired", Metric::Desired),
         ("unplaced", Metric::Unplaced),
         ("revision", Metric::Revision),
+        ("current", Metric::Current),
     ];
 }
 
@@ -648,7 +661,8 @@ pub fn parse_goal(r: &mut Reader, node: &Json, path: &str) -> Option<Goal> {
         }
         "taskDefinition" => {
             let mut f = r.fields(value, &sub, &key)?;
-            let family = f.string("family", true)?;
+            let family = f.string("family", false)?;
+            let service = f.string("service", false)?;
             let mut checks = Vec::new();
             if let Some(b) = f.boolean("valid")? {
                 checks.push(TdCheck::Valid(b));
@@ -687,7 +701,16 @@ pub fn parse_goal(r: &mut Reader, node: &Json, path: &str) -> Option<Goal> {
                 );
                 return None;
             }
-            GoalKind::TaskDefinition { family: family?, checks }
+            let of = match (family, service) {
+                (Some(family), None) => TdOf::Family(family),
+                (None, Some(service)) => TdOf::Service(service),
+                (family, _) => {
+                    let why = if family.is_some() { "either \"family\" or \"service\", not both" } else { "\"family\" (its latest revision) or \"service\" (the revision the service points at)" };
+                    r.error(value.pos, &sub, "lesson-goal", format!("taskDefinition needs {why}"));
+                    return None;
+                }
+            };
+            GoalKind::TaskDefinition { of, checks }
         }
         "pods" => {
             let (filter, cmp) = parse_pod_filter(r, value, &sub, "pods", true)?;
@@ -777,7 +800,7 @@ fn parse_service(r: &mut Reader, node: &Json, path: &str) -> Option<GoalKind> {
             node.pos,
             path,
             "lesson-goal",
-            "a service goal needs a check: running, pending, placed, desired, unplaced, revision or taskDefinition",
+            "a service goal needs a check: running, pending, placed, desired, unplaced, revision, current or taskDefinition",
         );
         return None;
     }
@@ -1045,7 +1068,7 @@ impl Goal {
                     format!("{} {}", times.text(true, num), event_text_plural(fields))
                 }
             }
-            GoalKind::TaskDefinition { family, checks } => {
+            GoalKind::TaskDefinition { of, checks } => {
                 let parts: Vec<String> = checks
                     .iter()
                     .map(|c| match c {
@@ -1062,7 +1085,10 @@ impl Goal {
                         TdCheck::NetworkMode(m) => format!("network mode {m}"),
                     })
                     .collect();
-                format!("task definition {family}: {}", parts.join(", "))
+                match of {
+                    TdOf::Family(family) => format!("task definition {family}: {}", parts.join(", ")),
+                    TdOf::Service(service) => format!("the task definition {service} runs: {}", parts.join(", ")),
+                }
             }
             GoalKind::Deployment { name, namespace, checks } => {
                 checks.iter().map(|(m, c)| deployment_check_text(name, namespace.as_deref(), *m, c)).collect::<Vec<_>>().join(" and ")
@@ -1241,6 +1267,7 @@ pub fn service_check_text(service: &str, c: &ServiceCheck) -> String {
                 Metric::Unplaced => format!("{} unplaced {w} of {service}", cmp.text(true, num)),
                 Metric::Desired => format!("desired count of {service} {}", cmp.text(false, num)),
                 Metric::Revision => format!("{service} on revision {}", cmp.text(true, num)),
+                Metric::Current => format!("{} running {w} of {service} on the revision it points at", cmp.text(true, num)),
             }
         }
         ServiceCheck::TaskDefinition(td) => format!("{service} runs {td}"),
