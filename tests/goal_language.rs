@@ -363,6 +363,10 @@ fn kubernetes_pod_counts() {
     kpass(r#"{"pods": {"unschedulable": "Insufficient cpu", "==": 1}}"#, "1 unschedulable pod (\"Insufficient cpu\"): 1 at 00:01:00");
     kfail(r#"{"pods": {"unschedulable": "Insufficient memory", ">=": 1}}"#, "expected ≥ 1 unschedulable pod (\"Insufficient memory\"); 0 at 00:01:00");
     kpass(r#"{"pods": {"unschedulable": true, "labels": "app=web", "==": 0}}"#, "0 unschedulable pods with app=web: 0 at 00:01:00");
+    // CPU requests in millicores: web asks for 250m, big for 8 CPUs.
+    kpass(r#"{"pods": {"deployment": "web", "cpuRequest": {">=": 200, "<=": 300}, "==": 3}}"#, "3 pods of deployment web requesting ≥ 200m and ≤ 300m CPU: 3 at 00:01:00");
+    kfail(r#"{"pods": {"deployment": "web", "cpuRequest": {">=": 400}, "==": 3}}"#, "expected 3 pods of deployment web requesting ≥ 400m CPU; 0 at 00:01:00");
+    kpass(r#"{"pods": {"pod": "big", "cpuRequest": 8000, "==": 1}}"#, "1 pod big requesting = 8000m CPU: 1 at 00:01:00");
     // A deleted pod no longer counts.
     let st = kube_check(&[r#"{"pods": {"pod": "big", "==": 0}}"#], &[r#"{"action": "runFor", "duration": "30s"}"#, r#"{"action": "kubectl", "args": "delete pod big"}"#], "30s").remove(0);
     assert_eq!((st.ok, st.message.as_str()), (true, "0 pods big: 0 at 00:00:30"));
@@ -422,7 +426,7 @@ fn kubernetes_goal_mistakes() {
     assert_eq!(parse_error(r#"{"maxPodsPerZone": {"deployment": "web", "zone": "us-east-1a", "max": 1}}"#), r#"1:20: maxPodsPerZone: maxPodsPerZone needs which pods (pod, deployment or labels) and no place (it looks at every zone)"#);
     assert_eq!(parse_error(r#"{"maxPodsPerNode": {"deployment": "web"}}"#), r#"1:20: maxPodsPerNode: maxPodsPerNode needs "max""#);
     assert_eq!(parse_error(r#"{"nodes": {"nodegroup": "ng-1"}}"#), r#"1:11: nodes: nodes needs a comparison such as ">=": 1 (operators: ==, !=, <, <=, >, >=)"#);
-    assert_eq!(parse_error(r#"{"pods": {"deploymnet": "web", "==": 1}}"#), r#"1:11: pods.deploymnet: unknown field "deploymnet" in pods; did you mean "deployment"? (known: labels, unschedulable, namespace, pod, deployment, phase, status, ready, qos, node, zone, nodegroup, instanceType, capacityType, fargate, ==)"#);
+    assert_eq!(parse_error(r#"{"pods": {"deploymnet": "web", "==": 1}}"#), r#"1:11: pods.deploymnet: unknown field "deploymnet" in pods; did you mean "deployment"? (known: labels, unschedulable, namespace, pod, deployment, phase, status, ready, qos, cpuRequest, node, zone, nodegroup, instanceType, capacityType, fargate, ==)"#);
 }
 
 #[test]

@@ -748,6 +748,7 @@ fn pod_selected(f: &PodFilter, kv: &KubeView, p: &PodView) -> bool {
         && f.labels.as_ref().is_none_or(|ls| ls.iter().all(|(k, v)| p.labels.get(k) == Some(v)))
         && f.ready.is_none_or(|r| p.ready == r)
         && f.qos.as_ref().is_none_or(|q| q.iter().any(|x| x.eq_ignore_ascii_case(&p.qos)))
+        && f.cpu_request.as_ref().is_none_or(|c| c.holds(p.requests_cpu_milli as f64))
         && f.unschedulable.as_ref().is_none_or(|text| {
             kv.unschedulable.iter().any(|u| u.pod == p.name && u.namespace == p.namespace && u.message.contains(text.as_str()))
         })

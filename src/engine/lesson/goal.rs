@@ -283,6 +283,9 @@ pub struct PodFilter {
     /// Pending pods the scheduler could not place: `Some("")` any, else ones whose
     /// FailedScheduling message contains this text.
     pub unschedulable: Option<String>,
+    /// The pod's CPU request in millicores (the sum over its containers, as the scheduler
+    /// counts it): `{">=": 400}`.
+    pub cpu_request: Option<Cmp>,
     pub node: Option<Vec<String>>,
     pub zone: Option<Vec<String>>,
     pub nodegroup: Option<Vec<String>>,
@@ -890,6 +893,7 @@ fn parse_pod_filter(r: &mut Reader, value: &Json, path: &str, kind: &str, with_c
         ready: f.boolean("ready")?,
         qos: f.strings("qos")?,
         unschedulable,
+        cpu_request: f.cmp_field("cpuRequest")?,
         node: f.strings("node")?,
         zone: f.strings("zone")?,
         nodegroup: f.strings("nodegroup")?,
@@ -1222,6 +1226,9 @@ pub fn pod_selection_text(f: &PodFilter) -> String {
     }
     if let Some(ns) = &f.namespace {
         s.push_str(&format!(" in namespace {ns}"));
+    }
+    if let Some(c) = &f.cpu_request {
+        s.push_str(&format!(" requesting {} CPU", c.text(false, |n| format!("{n}m"))));
     }
     s
 }
