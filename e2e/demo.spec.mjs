@@ -10,7 +10,8 @@ test('the self-healing demo: start, lose an instance, heal, one key per step', a
   await expect(link).toHaveText('▶ Presenter demo');
   await link.click();
   await expect(page).toHaveURL(/#demo\/self-healing&present$/);
-  await expect(page.getByTestId('demo-caption')).toContainText('4 steps. Press "Next step"');
+  await expect(page.getByTestId('demo-caption')).toContainText('4 steps. Press "Start" (or N / Page Down) to begin.');
+  await expect(page.getByTestId('demo-next')).toHaveText('Start →');
   // Drawn as large as the sandbox's presenter mode draws it.
   await expect(page.getByTestId('cluster-canvas')).toHaveAttribute('data-zoom', '1.4');
   await expect(page.getByTestId('demo-progress')).toHaveText('Step 0 of 4');
@@ -45,7 +46,10 @@ test('the self-healing demo: start, lose an instance, heal, one key per step', a
   await page.getByTestId('demo-next').click();
   await expect(page.getByTestId('demo-progress')).toHaveText('Step 4 of 4 · plays to 00:04:00');
   await expect(page.getByTestId('demo-next')).toBeDisabled();
+  // Not "over" while the last step still plays; over once it has played out.
+  await expect(page.getByTestId('demo-next')).toHaveText(/^(Last step playing…|The demo is over)$/);
   await expect(page.getByTestId('clock')).toHaveText('00:04:00', { timeout: 20_000 });
+  await expect(page.getByTestId('demo-next')).toHaveText('The demo is over');
   await expect(running(page)).toHaveCount(6);
 
   await page.getByTestId('demo-restart').click();

@@ -54,10 +54,12 @@ fn every_demo_loads_names_a_chapter_and_every_step_changes_something() {
         while !run.finished() {
             let before = run.session.engine.events().len();
             run.next_step().unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!run.over(), "{name}: step {} has just started", run.done);
             play(&mut run, |_| {});
             assert!(run.session.engine.events().len() > before, "{name}: step {} changes nothing", run.done);
             assert!(run.caption().is_some_and(|c| c.len() > 20));
         }
+        assert!(run.over(), "{name}: played out");
         assert_eq!(run.next_step(), Err("the demo is over".to_string()));
         count += 1;
     }

@@ -162,8 +162,19 @@ impl DemoRun {
         self.done.checked_sub(1).and_then(|i| self.demo.steps.get(i)).map(|s| s.say.as_str())
     }
 
+    /// Every step has been started (the last may still be playing: see [`DemoRun::over`]).
     pub fn finished(&self) -> bool {
         self.done >= self.demo.steps.len()
+    }
+
+    /// The current step has not played to its end yet.
+    pub fn playing_out(&self) -> bool {
+        self.session.now() < self.hold_until
+    }
+
+    /// The last step has been started and has played to its end: nothing more will happen.
+    pub fn over(&self) -> bool {
+        self.finished() && !self.playing_out()
     }
 
     /// Carries out the next step's commands now; its time actions set how far it plays (the

@@ -43,6 +43,9 @@ pub fn has_demo(chapter: &str) -> bool {
     super::lessons::bundled(&format!("demos/{chapter}.json")).is_ok()
 }
 
+/// Captions longer than this (in characters) are set smaller (`.demo-caption.long`).
+const LONG_CAPTION: usize = 320;
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub chapter: String,
@@ -156,7 +159,10 @@ fn demo_player(props: &PlayerProps) -> Html {
     };
     let on_command = Callback::from(|_| {});
     let caption = r.caption().map(str::to_string);
+    let long = caption.as_ref().is_some_and(|c| c.chars().count() > LONG_CAPTION);
     let finished = r.finished();
+    // The last step started but still playing: not "over" until it has played out.
+    let over = r.over();
     let started = r.done > 0;
     let progress = r.progress_text();
     let total = r.demo.steps.len();
@@ -182,16 +188,16 @@ fn demo_player(props: &PlayerProps) -> Html {
                     <p>{"In a demo, "}<kbd>{"N"}</kbd>{" or "}<kbd>{"Page Down"}</kbd>{" (what a presentation clicker sends) goes to the next step."}</p>
                 </Modal>
             }
-            <section class="demo-caption" aria-live="polite" data-testid="demo-caption">
+            <section class={classes!("demo-caption", long.then_some("long"))} aria-live="polite" data-testid="demo-caption">
                 if let Some(c) = caption {
                     <p class="say">{c}</p>
                 } else {
-                    <p class="say muted">{format!("{total} steps. Press \"Next step\" (or N / Page Down) to begin.")}</p>
+                    <p class="say muted">{format!("{total} steps. Press \"Start\" (or N / Page Down) to begin.")}</p>
                 }
                 <div class="demo-actions">
                     <span class="muted" data-testid="demo-progress">{ if started { progress } else { format!("Step 0 of {total}") } }</span>
                     <button class="primary" data-testid="demo-next" onclick={on_next} disabled={finished} aria-keyshortcuts="N PageDown">
-                        { if finished { "The demo is over" } else if started { "Next step →" } else { "Start →" } }
+                        { if over { "The demo is over" } else if finished { "Last step playing…" } else if started { "Next step →" } else { "Start →" } }
                     </button>
                     <button data-testid="demo-restart" onclick={restart}>{"Restart"}</button>
                 </div>
