@@ -821,3 +821,46 @@ fn dump() {
         }
     }
 }
+
+/// `berth demo check` plays a demo headlessly, so a teacher can check one without Rust.
+#[test]
+fn the_demo_check_command_plays_each_step() {
+    use berth::cli::{run, Output};
+    let berth = |args: &[&str]| {
+        let mut out = Output::default();
+        let code = run(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &mut out);
+        (code, out)
+    };
+    let (code, out) = berth(&["demo", "check", "lessons/demos/self-healing.json"]);
+    assert_eq!(code, 0, "{:?}", out.stderr);
+    // The example in docs/cli.md is this output.
+    let doc = std::fs::read_to_string("docs/cli.md").unwrap();
+    let start = doc.find("## Checking presenter demos").expect("section");
+    let block = &doc[start..];
+    let block = &block[block.find("```").unwrap() + 4..];
+    assert_eq!(out.stdout, block[..block.find("```").unwrap()], "docs/cli.md's example");
+    let text = out.stdout.trim_end().to_string();
+    assert!(text.starts_with("lessons/demos/self-healing.json\nA service heals itself (chapter self-healing): 4 step(s)\n  ✓ step 1 (plays to 00:01:00): "), "{text}");
+    assert!(text.ends_with("  ok\n1 demo(s): 1 ok, 0 failed"), "{text}");
+
+    // A step that fails is reported with its reason, and the exit code says so.
+    let dir = std::env::temp_dir().join(format!("berth-demo-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let demo = dir.join("broken.json");
+    std::fs::write(dir.join("start.json"), r#"{"berth": 1, "name": "x", "cluster": {"availabilityZones": ["us-east-1a"], "instances": [{"type": "t3.medium"}]}}"#).unwrap();
+    std::fs::write(
+        &demo,
+        r#"{"demo": 1, "chapter": "self-healing", "title": "Broken", "scenario": {"file": "start.json"},
+  "steps": [{"say": "Terminate an instance that is not there at all, which fails.", "do": [{"action": "terminateInstance", "instance": "i-99"}, {"action": "runFor", "duration": "10s"}]}]}"#,
+    )
+    .unwrap();
+    let (code, out) = berth(&["demo", "check", demo.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let text = out.stdout.trim_end().to_string();
+    assert!(text.contains("  ✗ step 1 (plays to 00:00:10): step 1: terminateInstance failed: "), "{text}\n{}", out.stderr);
+    assert!(text.ends_with("  FAILED\n1 demo(s): 0 ok, 1 failed"), "{text}");
+    let (code, out) = berth(&["demo", "lint"]);
+    assert_eq!(code, 2);
+    assert!(out.stderr.starts_with("berth demo: unknown subcommand \"lint\"; expected check"));
+    std::fs::remove_dir_all(&dir).ok();
+}

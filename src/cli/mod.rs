@@ -4,6 +4,7 @@
 //! `file:line:col: message`); 2 usage error or unreadable file; 3 engine failure (a bug: please
 //! report it with the scenario and seed).
 
+mod demo;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
@@ -45,6 +46,9 @@ USAGE:
         Check lessons: run each exercise's reference solution headlessly and report every
         goal; PATH is an exercise file, a chapter folder or lessons/index.json. --events
         also prints the event log of each reference run.
+    berth demo check PATH...
+        Play presenter demos headlessly, step by step: each step must run without an error
+        and change something (a new event); PATH is a demo file or a folder (lessons/demos).
     berth help
 
 Exit codes: 0 ok, 1 invalid input, 2 usage error, 3 engine failure.";
@@ -84,6 +88,7 @@ pub fn run(args: &[String], out: &mut Output) -> i32 {
         "validate-scenario" => cmd_validate_scenario(rest, out),
         "export" => cmd_export(rest, out),
         "lesson" => cmd_lesson(rest, out),
+        "demo" => demo::cmd_demo(rest, out),
         "help" | "--help" | "-h" => {
             out.out(USAGE);
             EXIT_OK
