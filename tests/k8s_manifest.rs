@@ -307,6 +307,10 @@ fn yaml_syntax_errors_and_limits() {
     assert_eq!(m.diagnostics.len(), 1);
     assert_eq!(m.diagnostics[0].rule, "yaml-syntax");
     assert_eq!(m.diagnostics[0].pos.line, 5);
+    // A tab that indents a line is marked at the tab, not at the value on the line before.
+    let m = parse("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n\tselector: {}\n");
+    assert_eq!(m.diagnostics.len(), 1, "{:?}", m.diagnostics);
+    assert_eq!((m.diagnostics[0].rule.as_str(), m.diagnostics[0].pos.line, m.diagnostics[0].pos.col), ("yaml-syntax", 7, 1), "{:?}", m.diagnostics);
     let many = "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n".repeat(5);
     let limits = Limits { max_documents: 3, ..Limits::default() };
     let m = parse_with_limits(&many, &limits);

@@ -233,7 +233,16 @@ pub fn parse_stream(text: &str, limits: &Limits) -> (Vec<Document>, Vec<Diagnost
             Ok(x) => x,
             Err(e) => {
                 let m = e.marker();
-                diags.push(Diagnostic::error(positions.pos(m.line(), m.col()), "", "yaml-syntax", format!("YAML syntax error: {}", e.info())));
+                let mut at = positions.pos(m.line(), m.col());
+                // saphyr marks where the token it was scanning began (for a tab that indents the
+                // next line: the value at the end of the line before); point at the tab itself.
+                if e.info().contains("found a tab") {
+                    if let Some(tab) = text.get(at.offset..).and_then(|rest| rest.find('\t')).map(|i| at.offset + i) {
+                        let line_start = text[..tab].rfind('\n').map_or(0, |n| n + 1);
+                        at = Pos { line: text[..tab].matches('\n').count() as u32 + 1, col: text[line_start..tab].chars().count() as u32 + 1, offset: tab };
+                    }
+                }
+                diags.push(Diagnostic::error(at, "", "yaml-syntax", format!("YAML syntax error: {}", e.info())));
                 return (docs, diags);
             }
         };
