@@ -515,3 +515,123 @@ test('when the timeline registers a newer revision, the editor says so and offer
   await expect(newer).toBeHidden();
   await expect(page.getByTestId('live-check')).toContainText('No problems found');
 });
+
+test('a bad link never costs the learner their saved session: reload or Go back brings it back', async ({ page }) => {
+  await page.goto('/');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  const editor = page.getByTestId('taskdef-editor');
+  const edited = (await editor.inputValue()).replace('"cpu": 256,', '"cpu": 512,');
+  await editor.fill(edited);
+  const savedEditor = () => page.evaluate(() => JSON.parse(localStorage.getItem('berth.sandbox') || '{}').editor);
+  await expect.poll(savedEditor).toBe(edited);
+  const notice = page.locator('[data-testid=notice][data-kind=link-error]');
+  const i01 = page.locator('[data-testid=instance][data-instance="i-01"]');
+
+  // A bad link, nothing done: the sample is shown; reloading without the link gives the session back.
+  await page.goto('/#s=garbage!!');
+  await expect(notice).toHaveText(
+    "This link could not be opened: it is damaged: character '!' at position 8 does not belong in a link. Showing the sample scenario instead. Your own session was kept aside: “Go back to my own session” brings it back, also after you change something here.Go back to my own sessionDismiss",
+  );
+  await expect(editor).not.toHaveValue(edited);
+  await page.goto('/');
+  await expect(editor).toHaveValue(edited);
+
+  // An oversized link, then an action in the sample shown instead (it saves the sample): the
+  // learner's session is still aside, and Go back brings it back.
+  await page.goto(`/#s=${'A'.repeat(70 * 1024)}`);
+  await expect(notice).toContainText('This link could not be opened: it is 70 KiB long; links can be at most 64 KiB. Showing the sample scenario instead. Your own session was kept aside');
+  await expect(notice).toHaveAttribute('role', 'alert');
+  await expect(editor).not.toHaveValue(edited);
+  await page.getByRole('button', { name: 'Terminate i-01' }).click();
+  await expect(i01).toHaveCount(0);
+  await expect.poll(savedEditor).not.toBe(edited); // the sample, with the terminate, is saved now
+  await page.screenshot({ path: test.info().outputPath('bad-link-kept-aside.png') });
+  await notice.getByTestId('notice-restore').click();
+  await expect(editor).toHaveValue(edited);
+  await expect(i01).toHaveCount(1);
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+  await page.reload();
+  await expect(editor).toHaveValue(edited);
+  await expect(i01).toHaveCount(1);
+
+  // With nothing saved there is nothing to go back to, and the notice promises nothing.
+  await page.evaluate(() => localStorage.clear());
+  await page.goto('/#s=garbage!!');
+  await expect(notice).toContainText('Showing the sample scenario instead.');
+  await expect(notice).not.toContainText('kept aside');
+  await expect(notice.getByTestId('notice-restore')).toHaveCount(0);
+});
+
+test('the desired count beside Deploy and in Create service refuses out-of-range values and names the range', async ({ page }) => {
+  await page.goto('/');
+  await expect(chips(page)).toHaveCount(6);
+  await pause(page);
+  const field = page.getByTestId('desired-web');
+  const error = page.getByTestId('desired-web-error');
+  const summary = page.getByTestId('service-summary');
+  await expect(error).toBeHidden();
+  await field.fill('100000');
+  await field.press('Enter');
+  await expect(error).toHaveText(
+    "Desired count of web must be a whole number from 0 to 1000; 100000 is too many (Berth's forms stop at 1000 tasks per service so that a typo cannot flood the sandbox; ECS's own quota is 5000). Nothing was changed.",
+  );
+  await expect(field).toHaveValue('100000');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(summary).toContainText('desired 6,');
+  await expect(chips(page)).toHaveCount(6);
+  await page.locator('.editor-actions').screenshot({ path: test.info().outputPath('desired-refused.png') });
+  await field.fill('-1');
+  await field.press('Enter');
+  await expect(error).toHaveText('Desired count of web must be a whole number from 0 to 1000; "-1" is not. Nothing was changed.');
+  await expect(field).toHaveValue('-1');
+  await expect(summary).toContainText('desired 6,');
+  await field.fill('8');
+  await field.press('Enter');
+  await expect(error).toBeHidden();
+  await expect(summary).toContainText('desired 8,');
+
+  // Create service says the same range.
+  await page.getByTestId('tab-services').click();
+  await page.getByTestId('create-service').locator('summary').click();
+  await page.getByTestId('create-service-name').fill('api');
+  await page.getByTestId('create-service-desired').fill('-1');
+  await page.getByTestId('create-service-submit').click();
+  await expect(page.getByTestId('create-service-result')).toHaveText('Desired count: must be a whole number from 0 to 1000; "-1" is not');
+});
+
+test('a Fargate-only text for an EC2 service: warned before Deploy; after the refused update the editor holds the revision it registered', async ({ page }) => {
+  await page.goto('/');
+  await expect(chips(page)).toHaveCount(6);
+  await pause(page);
+  const editor = page.getByTestId('taskdef-editor');
+  const fargate = (await editor.inputValue())
+    .replace('"networkMode": "bridge",\n  "requiresCompatibilities": ["EC2"],', '"networkMode": "awsvpc",\n  "requiresCompatibilities": ["FARGATE"],\n  "cpu": "256",\n  "memory": "512",')
+    .replace('"hostPort": 0', '"hostPort": 80');
+  await editor.fill(fargate);
+  const live = page.getByTestId('live-check');
+  await expect(live).toHaveAttribute('data-warnings', '1');
+  await expect(live).toHaveAttribute('data-errors', '0');
+  await expect(live.getByTestId('diag-warning')).toHaveText(
+    'line 4, col 3 requiresCompatibilities: service web runs on EC2 but this text has requiresCompatibilities ["FARGATE"]: Deploy would register the new revision, then the service would refuse it (add "EC2" to requiresCompatibilities)',
+  );
+  await expect(page.locator('[data-testid=gutter-ln-warn][data-line="4"]')).toHaveCount(1);
+  await page.getByTestId('deploy').click();
+  await expect(page.getByTestId('failed')).toHaveText('Registered web:2, but service web refused it: web:2 is not compatible with EC2: its requiresCompatibilities is ["FARGATE"].');
+  // The editor holds web:2 itself: no "newer revision" hint about it.
+  await expect(page.getByTestId('newer-revision')).toBeHidden();
+  await expect(editor).toHaveValue(fargate);
+  await expect(summaryOf(page)).toContainText('web web:1 — desired 6,');
+  await page.locator('section.editor').screenshot({ path: test.info().outputPath('refused-update.png') });
+
+  // A broken text: "Not deployed" goes as soon as the text changes again.
+  await editor.fill(fargate.replace('"cpu": "256",', '"cpu": "256"'));
+  await page.getByTestId('deploy').click();
+  await expect(page.getByTestId('diagnostics')).toContainText('Not deployed:');
+  await editor.fill(fargate);
+  await expect(page.getByTestId('diagnostics')).toHaveCount(0);
+});
+
+function summaryOf(page) {
+  return page.getByTestId('service-summary').first();
+}

@@ -72,8 +72,12 @@ fn create_service_names_the_wrong_field() {
         (ServiceForm { name: "".into(), ..form() }, "Service name: is empty"),
         (ServiceForm { name: "my web".into(), ..form() }, "Service name: ' ' is not allowed: use letters, digits, hyphens and underscores"),
         (ServiceForm { task_definition: " ".into(), ..form() }, "Task definition: choose a registered task definition (deploy one from the editor first)"),
-        (ServiceForm { desired: "four".into(), ..form() }, "Desired count: \"four\" is not a whole number"),
-        (ServiceForm { desired: "5000".into(), ..form() }, "Desired count: 5000 is more than the 1000 Berth allows"),
+        (ServiceForm { desired: "four".into(), ..form() }, "Desired count: must be a whole number from 0 to 1000; \"four\" is not"),
+        (ServiceForm { desired: "-1".into(), ..form() }, "Desired count: must be a whole number from 0 to 1000; \"-1\" is not"),
+        (
+            ServiceForm { desired: "5000".into(), ..form() },
+            "Desired count: must be a whole number from 0 to 1000; 5000 is too many (Berth's forms stop at 1000 tasks per service so that a typo cannot flood the sandbox; ECS's own quota is 5000)",
+        ),
         (ServiceForm { launch_type: "LAMBDA".into(), ..form() }, "Launch type: \"LAMBDA\" is not EC2 or FARGATE"),
     ];
     for (f, want) in cases {
@@ -426,4 +430,24 @@ fn service_auto_scaling_form_sets_the_range_and_one_target_tracking_policy() {
     // Off removes it.
     e.apply(forms::put_auto_scaling("web", &AutoScalingForm { enabled: false, ..on }).expect("valid")).expect("removed");
     assert!(e.snapshot().services[0].scaling.is_none());
+}
+
+#[test]
+fn a_desired_count_is_a_whole_number_from_0_to_1000_never_clamped() {
+    use berth::shell::forms::{desired_count, MAX_FORM_DESIRED};
+    assert_eq!(MAX_FORM_DESIRED, 1000);
+    assert!(MAX_FORM_DESIRED <= berth::engine::sim::MAX_DESIRED, "the forms stay within what the engine accepts");
+    for (text, want) in [("0", 0), ("3", 3), (" 12 ", 12), ("1000", 1000)] {
+        assert_eq!(desired_count(text), Ok(want), "{text:?}");
+    }
+    let refused = |t: &str| desired_count(t).map_err(|e| e.to_string()).unwrap_err();
+    let too_many = "is too many (Berth's forms stop at 1000 tasks per service so that a typo cannot flood the sandbox; ECS's own quota is 5000)";
+    assert_eq!(refused("100000"), format!("Desired count: must be a whole number from 0 to 1000; 100000 {too_many}"));
+    assert_eq!(refused("1001"), format!("Desired count: must be a whole number from 0 to 1000; 1001 {too_many}"));
+    // More digits than any integer type holds: still "too many", not "not a number".
+    assert_eq!(refused("99999999999999999999999"), format!("Desired count: must be a whole number from 0 to 1000; 99999999999999999999999 {too_many}"));
+    assert_eq!(refused("-1"), "Desired count: must be a whole number from 0 to 1000; \"-1\" is not");
+    assert_eq!(refused("2.5"), "Desired count: must be a whole number from 0 to 1000; \"2.5\" is not");
+    assert_eq!(refused(""), "Desired count: must be a whole number from 0 to 1000; the field is empty");
+    assert_eq!(desired_count("-1").unwrap_err().field, "Desired count");
 }

@@ -204,3 +204,22 @@ fn opening_links_in_a_row_keeps_the_learners_own_session_aside_not_a_link_only_l
     assert!(keep_aside(&own, Some("{broken"), true));
     assert!(keep_aside(&own, None, true));
 }
+
+#[test]
+fn a_bad_link_says_what_is_wrong_and_keeps_the_learners_session_aside() {
+    use berth::shell::share::bad_link_notice;
+    let reason = decode_link("garbage!!").unwrap_err();
+    assert_eq!(
+        bad_link_notice(&reason, true),
+        "This link could not be opened: it is damaged: character '!' at position 8 does not belong in a link. Showing the sample scenario instead. Your own session was kept aside: \u{201c}Go back to my own session\u{201d} brings it back, also after you change something here."
+    );
+    // Nothing saved in this browser: nothing to go back to, nothing promised.
+    assert_eq!(bad_link_notice("it is empty after \"s=\" (it was probably cut off)", false), "This link could not be opened: it is empty after \"s=\" (it was probably cut off). Showing the sample scenario instead.");
+    // The page keeps the saved session aside before showing the sample, as for a good link: the
+    // learner's edited session with nothing aside yet is kept.
+    let (own, _) = session();
+    assert!(keep_aside(&to_saved(&own), None, false));
+    // A bad link after a good one only looked at: the own session aside already stays there.
+    let example = Scene::new(FIRST_PAGE, files(), 7, WEB);
+    assert!(!keep_aside(&to_saved(&example), Some(&to_saved(&example)), true));
+}

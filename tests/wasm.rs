@@ -515,3 +515,136 @@ fn the_chart_selector_is_labelled_by_what_it_lists() {
     assert_eq!(option_text("default/web", "Service or Deployment"), "Deployment default/web");
     assert_eq!(option_text("web", "Service or Deployment"), "web");
 }
+
+/// The sample's task definition as a Fargate-only one (valid: awsvpc, task-level cpu/memory).
+fn fargate_web() -> String {
+    berth::ui::sample::WEB_TASKDEF
+        .replace("\"networkMode\": \"bridge\",\n  \"requiresCompatibilities\": [\"EC2\"],", "\"networkMode\": \"awsvpc\",\n  \"requiresCompatibilities\": [\"FARGATE\"],\n  \"cpu\": \"256\",\n  \"memory\": \"512\",")
+        .replace("\"hostPort\": 0", "\"hostPort\": 80")
+}
+
+/// The editor's desired count refuses what is out of range with a message naming the field and
+/// the range; nothing is sent (still 6 desired) and the field keeps what was typed.
+#[wasm_bindgen_test]
+async fn the_desired_count_beside_deploy_refuses_out_of_range_values_with_the_range() {
+    use wasm_bindgen::JsCast;
+    local_storage().remove_item(berth::ui::storage::KEY).unwrap();
+    let (root, handle) = mount().await;
+    let input = root.query_selector("[data-testid=desired-web]").unwrap().unwrap().unchecked_into::<web_sys::HtmlInputElement>();
+    let error = root.query_selector("[data-testid=desired-web-error]").unwrap().expect("the message slot");
+    assert!(error.has_attribute("hidden"), "no message yet");
+    let summary = || root.query_selector("[data-testid=service-summary]").unwrap().unwrap().text_content().unwrap();
+    let commit = |v: &str| {
+        input.set_value(v);
+        input.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+        input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    };
+    for (typed, why) in [
+        ("100000", "100000 is too many (Berth's forms stop at 1000 tasks per service so that a typo cannot flood the sandbox; ECS's own quota is 5000)"),
+        ("-1", "\"-1\" is not"),
+    ] {
+        commit(typed);
+        yew::scheduler::flush().await;
+        assert_eq!(error.text_content().unwrap().trim(), format!("Desired count of web must be a whole number from 0 to 1000; {why}. Nothing was changed."));
+        assert!(!error.has_attribute("hidden"));
+        assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
+        assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+        assert_eq!(input.get_attribute("aria-describedby").as_deref(), Some("desired-web-error"));
+        assert_eq!(input.value(), typed, "the field keeps what was typed");
+        assert!(summary().contains("desired 6,"), "{}", summary());
+    }
+    // Typing again clears the message; a value in range is applied.
+    commit("4");
+    yew::scheduler::flush().await;
+    assert!(error.has_attribute("hidden"));
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("false"));
+    assert!(summary().contains("desired 4,"), "{}", summary());
+    handle.destroy();
+    local_storage().remove_item(berth::ui::storage::KEY).unwrap();
+}
+
+/// A Fargate-only text for the EC2 service web: the live check warns before Deploy; Deploy
+/// registers web:2 and the service refuses it (as in AWS); the editor then holds web:2, so no
+/// "newer revision" hint. A "Not deployed" line goes once the text changes.
+#[wasm_bindgen_test]
+async fn a_refused_update_leaves_the_editor_holding_the_revision_it_registered() {
+    use wasm_bindgen::JsCast;
+    local_storage().remove_item(berth::ui::storage::KEY).unwrap();
+    let (root, handle) = mount().await;
+    let area = root.query_selector("[data-testid=taskdef-editor]").unwrap().unwrap().unchecked_into::<web_sys::HtmlTextAreaElement>();
+    let type_text = |t: &str| {
+        area.set_value(t);
+        area.dispatch_event(&web_sys::InputEvent::new("input").unwrap()).unwrap();
+    };
+    let q = |sel: &str| root.query_selector(sel).unwrap();
+    let deploy = || q("[data-testid=deploy]").unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    let text = fargate_web();
+    type_text(&text);
+    sleep(berth::ui::editor::LIVE_CHECK_MS + 150).await;
+    yew::scheduler::flush().await;
+    let live = q("[data-testid=live-check]").unwrap();
+    assert_eq!((live.get_attribute("data-errors").as_deref(), live.get_attribute("data-warnings").as_deref()), (Some("0"), Some("1")));
+    assert_eq!(
+        q("[data-testid=live-check] [data-testid=diag-warning]").unwrap().text_content().unwrap(),
+        "line 4, col 3 requiresCompatibilities: service web runs on EC2 but this text has requiresCompatibilities [\"FARGATE\"]: Deploy would register the new revision, then the service would refuse it (add \"EC2\" to requiresCompatibilities)"
+    );
+    deploy();
+    yew::scheduler::flush().await;
+    assert_eq!(
+        q("[data-testid=failed]").unwrap().text_content().unwrap(),
+        "Registered web:2, but service web refused it: web:2 is not compatible with EC2: its requiresCompatibilities is [\"FARGATE\"]."
+    );
+    let newer = q("[data-testid=newer-revision]").unwrap();
+    assert!(newer.has_attribute("hidden"), "the editor holds web:2 itself: {}", newer.text_content().unwrap());
+    assert_eq!(area.value(), text, "the text stays");
+    // A broken text: Deploy says "Not deployed"; once the text changes, that line goes (the live
+    // check speaks for the new text).
+    type_text(&text.replace("\"cpu\": \"256\",", "\"cpu\": \"256\""));
+    deploy();
+    yew::scheduler::flush().await;
+    assert!(q("[data-testid=diagnostics]").unwrap().text_content().unwrap().starts_with("Not deployed: "));
+    type_text(&text);
+    yew::scheduler::flush().await;
+    assert!(q("[data-testid=diagnostics]").is_none(), "the stale line is gone");
+    handle.destroy();
+    local_storage().remove_item(berth::ui::storage::KEY).unwrap();
+}
+
+/// A bad share link keeps the learner's saved session aside: acting in the sample shown instead
+/// saves the sample, but the own session stays kept for "Go back to my own session".
+#[wasm_bindgen_test]
+async fn a_bad_link_keeps_the_saved_session_aside() {
+    use berth::shell::share::{to_saved, Scene};
+    use berth::ui::storage::{BEFORE_LINK_KEY, KEY, OPENED_LINK_KEY};
+    use wasm_bindgen::JsCast;
+    let ls = local_storage();
+    for k in [KEY, BEFORE_LINK_KEY, OPENED_LINK_KEY] {
+        ls.remove_item(k).unwrap();
+    }
+    let files = std::collections::BTreeMap::from([("taskdefs/web.json".to_string(), berth::ui::sample::WEB_TASKDEF.to_string())]);
+    let own = to_saved(&Scene::new(berth::ui::sample::SCENARIO, files, 7, "{ \"family\": \"mine\" }"));
+    ls.set_item(KEY, &own).unwrap();
+    let window = web_sys::window().unwrap();
+    window.location().set_hash("s=garbage!!").unwrap();
+    let (root, handle) = mount().await;
+    let notice = root.query_selector("[data-testid=notice][data-kind=link-error]").unwrap().expect("a notice");
+    assert_eq!(
+        notice.query_selector("p").unwrap().unwrap().text_content().unwrap(),
+        "This link could not be opened: it is damaged: character '!' at position 8 does not belong in a link. Showing the sample scenario instead. Your own session was kept aside: \u{201c}Go back to my own session\u{201d} brings it back, also after you change something here."
+    );
+    assert_eq!(notice.query_selector("[data-testid=notice-restore]").unwrap().unwrap().text_content().unwrap(), "Go back to my own session");
+    assert_eq!(ls.get_item(BEFORE_LINK_KEY).unwrap().as_deref(), Some(own.as_str()));
+    assert_eq!(ls.get_item(KEY).unwrap().as_deref(), Some(own.as_str()), "nothing saved until the learner acts");
+    // Acting in the sample saves it; the own session stays aside.
+    root.query_selector("[aria-label='Terminate i-01']").unwrap().unwrap().unchecked_into::<web_sys::HtmlElement>().click();
+    yew::scheduler::flush().await;
+    let saved = ls.get_item(KEY).unwrap().unwrap();
+    assert!(saved.contains("\"action\":\"terminateInstance\""), "{saved}");
+    assert_eq!(ls.get_item(BEFORE_LINK_KEY).unwrap().as_deref(), Some(own.as_str()));
+    handle.destroy();
+    window.location().set_hash("").unwrap();
+    for k in [KEY, BEFORE_LINK_KEY, OPENED_LINK_KEY] {
+        ls.remove_item(k).unwrap();
+    }
+}
+

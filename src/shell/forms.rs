@@ -67,6 +67,34 @@ fn whole(field: &'static str, text: &str, max: u32) -> Result<u32, FieldError> {
     }
 }
 
+/// The largest desired count the page's forms accept (the editor's desired count beside Deploy
+/// and "Create service"). A playground limit, below the engine's (`engine::sim::MAX_DESIRED`,
+/// ECS's quota of 5,000 tasks per service, which a scenario file may use): a slip of the keyboard
+/// (an extra zero or two) must not launch thousands of tasks into a sandbox of a few instances.
+pub const MAX_FORM_DESIRED: u32 = 1000;
+
+/// A desired count typed into a form: a whole number from 0 to [`MAX_FORM_DESIRED`]. Anything
+/// else is refused with the range in the message (never clamped, never quietly dropped).
+pub fn desired_count(text: &str) -> Result<u32, FieldError> {
+    let t = text.trim();
+    let range = format!("must be a whole number from 0 to {MAX_FORM_DESIRED}");
+    if t.is_empty() {
+        return err("Desired count", format!("{range}; the field is empty"));
+    }
+    match t.parse::<u32>() {
+        Ok(n) if n <= MAX_FORM_DESIRED => Ok(n),
+        // Digits only, however many: a number too large (not "not a number").
+        _ if t.bytes().all(|b| b.is_ascii_digit()) => err(
+            "Desired count",
+            format!(
+                "{range}; {t} is too many (Berth's forms stop at {MAX_FORM_DESIRED} tasks per service so that a typo cannot flood the sandbox; ECS's own quota is {})",
+                crate::engine::sim::MAX_DESIRED
+            ),
+        ),
+        _ => err("Desired count", format!("{range}; {t:?} is not")),
+    }
+}
+
 /// What "Create service" collects.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceForm {
@@ -207,7 +235,7 @@ fn task_definition(text: &str) -> Result<String, FieldError> {
 pub fn create_service(f: &ServiceForm) -> Result<Command, FieldError> {
     let name = service_name(&f.name)?;
     let td = task_definition(&f.task_definition)?;
-    let desired = whole("Desired count", &f.desired, 1000)?;
+    let desired = desired_count(&f.desired)?;
     let items = strategy_items(&f.capacity_providers)?;
     let launch = match items.first() {
         Some(first) if first.is_fargate() => "FARGATE",

@@ -196,6 +196,18 @@ pub fn opened_notice(now: Millis, furthest: Millis, kept_aside: bool) -> String 
     text
 }
 
+/// The notice shown when a share link cannot be opened (`reason` completes "This link could not
+/// be opened: …"): what was wrong, that the sample scenario is shown instead, and, when the
+/// learner's own session was kept aside (`kept_aside`), that "Go back to my own session" brings it
+/// back, even after acting in the sample.
+pub fn bad_link_notice(reason: &str, kept_aside: bool) -> String {
+    let mut text = format!("This link could not be opened: {reason}. Showing the sample scenario instead.");
+    if kept_aside {
+        text.push_str(" Your own session was kept aside: \u{201c}Go back to my own session\u{201d} brings it back, also after you change something here.");
+    }
+    text
+}
+
 /// Added to [`opened_notice`] while the opened scene has not been played yet.
 pub const OPENED_PAUSED_HINT: &str = "It is paused: press Play to go on.";
 

@@ -225,15 +225,7 @@ fn boot(link: Option<&str>) -> Result<Boot, String> {
         replace_hash(&hash_for(&Mode::Sandbox, parse_hash(&current_hash()).present));
         return match decode_link(payload).and_then(|scene| scene.open().map(|(s, h)| (scene, s, h))) {
             Ok((scene, scenario, history)) => {
-                // The saved session is kept aside for "Go back", unless it is only the previous
-                // link looked at (then the learner's own session, aside already, stays there).
-                let aside = storage::get(storage::BEFORE_LINK_KEY).is_some();
-                let restore = match storage::get(storage::KEY) {
-                    Some(previous) if crate::shell::share::keep_aside(&previous, storage::get(storage::OPENED_LINK_KEY).as_deref(), aside) => {
-                        storage::set(storage::BEFORE_LINK_KEY, &previous).is_ok()
-                    }
-                    _ => aside,
-                };
+                let restore = keep_own_session_aside();
                 let _ = storage::set(storage::OPENED_LINK_KEY, &crate::shell::share::to_saved(&scene));
                 let (text, kind) = match crate::shell::examples::matching(&scene) {
                     Some(example) => (crate::shell::script::example_notice(&example.name, &example.description, &scenario.timeline, restore), "example-opened"),
@@ -243,8 +235,15 @@ fn boot(link: Option<&str>) -> Result<Boot, String> {
                 Ok(Boot { scenario: Rc::new(scenario), scene, history, notices: vec![notice], autosave: true, playing: false })
             }
             Err(e) => {
-                let text = format!("This link could not be opened: {e}. Showing the sample scenario instead; your saved session stays as it was until you change something.");
-                open_default(vec![Notice { kind: "link-error", error: true, text, restore: false }], false)
+                // A bad link must never cost the learner their session: it is kept aside exactly
+                // as for a good link, so acting in the sample shown instead (which then saves)
+                // leaves "Go back to my own session". Until the learner acts nothing is saved, so
+                // reloading the page without the link also brings their session straight back.
+                // The previous link's scene (`OPENED_LINK_KEY`) is left as it is: the saved
+                // session was not replaced by anything opened.
+                let restore = keep_own_session_aside();
+                let text = crate::shell::share::bad_link_notice(&e, restore);
+                open_default(vec![Notice { kind: "link-error", error: true, text, restore }], false)
             }
         };
     }
@@ -261,6 +260,19 @@ fn boot(link: Option<&str>) -> Result<Boot, String> {
             }
         },
         storage::Saved::SetAside(e) => open_default(vec![storage_notice(&e)], true),
+    }
+}
+
+/// Before a link (good or bad) puts another scene on screen: the saved session is kept aside for
+/// "Go back to my own session", unless it is only the previous link looked at (then the learner's
+/// own session, aside already, stays there). Whether there is a session to go back to.
+fn keep_own_session_aside() -> bool {
+    let aside = storage::get(storage::BEFORE_LINK_KEY).is_some();
+    match storage::get(storage::KEY) {
+        Some(previous) if crate::shell::share::keep_aside(&previous, storage::get(storage::OPENED_LINK_KEY).as_deref(), aside) => {
+            storage::set(storage::BEFORE_LINK_KEY, &previous).is_ok()
+        }
+        _ => aside,
     }
 }
 
@@ -569,16 +581,30 @@ fn sandbox(props: &SandboxProps) -> Html {
         let status = status.clone();
         let text = text.clone();
         let editor_base = editor_base.clone();
+        let sim = sim.clone();
         use_latest_callback(move |()| {
-            status.set(match act(Input::Deploy(text.to_string())) {
-                Outcome::Done => DeployStatus::None,
-                Outcome::Failed(e) => DeployStatus::Failed(e),
-                Outcome::Invalid(d) => DeployStatus::Invalid(d),
-                Outcome::Deployed { key, service, warnings } => {
-                    // The text is now the revision just registered.
-                    *editor_base.borrow_mut() = None;
-                    DeployStatus::Deployed { key, service, warnings }
+            let family = crate::shell::revisions::family_of(&text);
+            let before = family.as_deref().map(|f| crate::shell::revisions::latest_revision(sim.borrow().engine(), f));
+            let target = family.as_deref().and_then(|f| crate::engine::history::deploy_target(sim.borrow().engine(), f)).unwrap_or_default();
+            let outcome = act(Input::Deploy(text.to_string()));
+            // A deploy that registered a revision leaves the editor holding it, whether or not the
+            // service then accepted it (RegisterTaskDefinition succeeds and UpdateService fails
+            // for a Fargate-only text on an EC2 service, as in AWS).
+            let mut registered = None;
+            if let (Some(f), Some(before)) = (family, before) {
+                if let Some(n) = crate::shell::revisions::registered_since(sim.borrow().engine(), &f, before) {
+                    registered = Some(format!("{f}:{n}"));
+                    *editor_base.borrow_mut() = Some((f, n));
                 }
+            }
+            status.set(match outcome {
+                Outcome::Done => DeployStatus::None,
+                Outcome::Failed(e) => DeployStatus::Failed(match registered {
+                    Some(key) => format!("Registered {key}, but service {target} refused it: {}.", e.trim_end_matches('.')),
+                    None => e,
+                }),
+                Outcome::Invalid(d) => DeployStatus::Invalid(d),
+                Outcome::Deployed { key, service, warnings } => DeployStatus::Deployed { key, service, warnings },
                 Outcome::Applied { objects, warnings } => DeployStatus::Applied { objects, warnings },
             });
         })
@@ -586,9 +612,15 @@ fn sandbox(props: &SandboxProps) -> Html {
     let on_text = {
         let text = text.clone();
         let autosave = autosave.clone();
+        let status = status.clone();
         use_latest_callback(move |t: String| {
             *autosave.borrow_mut() = true;
             text.set(AttrValue::from(t));
+            // "Not deployed: n error(s)" was about the text Deploy saw; the live check speaks for
+            // the text on screen from now on.
+            if matches!(*status, DeployStatus::Invalid(_)) {
+                status.set(DeployStatus::None);
+            }
         })
     };
     let on_reset = {

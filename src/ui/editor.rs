@@ -22,6 +22,8 @@ use super::app::DeployStatus;
 use crate::engine::diag::{Diagnostic, Severity};
 use crate::engine::json::{too_large, MAX_INPUT_BYTES};
 use crate::engine::sim::Command;
+use crate::shell::forms::MAX_FORM_DESIRED;
+use crate::shell::revisions::DeployTarget;
 use crate::engine::snapshot::Snapshot;
 
 #[derive(Properties)]
@@ -56,12 +58,21 @@ impl PartialEq for Props {
 
 /// What Deploy would find wrong with `text`: the task definition check, or for a Kubernetes
 /// manifest the API server's checks (`k8s::manifest`), each with line:col.
-fn check_text(text: &str, manifest: bool) -> Vec<Diagnostic> {
+///
+/// A task definition that would register also gets a lint warning when the service Deploy
+/// points it at cannot run it (`shell::revisions::launch_type_warning`): Deploy registers it all
+/// the same, then the service refuses it.
+fn check_text(text: &str, manifest: bool, services: &[DeployTarget]) -> Vec<Diagnostic> {
     if manifest {
-        crate::engine::history::check_manifest(text)
-    } else {
-        crate::engine::taskdef::parse_task_definition(text).diagnostics
+        return crate::engine::history::check_manifest(text);
     }
+    let parsed = crate::engine::taskdef::parse_task_definition(text);
+    let mut found = parsed.diagnostics;
+    if let Some(w) = parsed.task_definition.as_ref().and_then(|td| crate::shell::revisions::launch_type_warning(text, td, services)) {
+        let at = found.iter().position(|d| d.pos.offset > w.pos.offset).unwrap_or(found.len());
+        found.insert(at, w);
+    }
+    found
 }
 
 fn diag_item(d: &Diagnostic, area: &NodeRef, text: &str) -> Html {
@@ -204,12 +215,14 @@ pub fn editor(props: &Props) -> Html {
     let agreed = use_mut_ref(|| None::<AttrValue>);
     // The last live check: the text it checked and what it found.
     let live = use_state(|| None::<(AttrValue, Rc<Vec<Diagnostic>>)>);
+    // The services a Deploy could update (their launch types matter to the check).
+    let targets = DeployTarget::all(&props.snapshot.services);
     {
         let live = live.clone();
-        use_effect_with((props.text.clone(), props.manifest), move |(text, manifest)| {
-            let (text, manifest) = (text.clone(), *manifest);
+        use_effect_with((props.text.clone(), props.manifest, targets.clone()), move |(text, manifest, targets)| {
+            let (text, manifest, targets) = (text.clone(), *manifest, targets.clone());
             let check = gloo::timers::callback::Timeout::new(LIVE_CHECK_MS, move || {
-                let found = check_text(&text, manifest);
+                let found = check_text(&text, manifest, &targets);
                 live.set(Some((text, Rc::new(found))));
             });
             move || drop(check)
@@ -257,11 +270,12 @@ pub fn editor(props: &Props) -> Html {
         let live = live.clone();
         let text = props.text.clone();
         let manifest = props.manifest;
+        let targets = targets.clone();
         Callback::from(move |_| {
             show_refused(&refused, None);
             // Deploy checks at once: the list below matches what Deploy found.
             if live.as_ref().map(|(t, _)| t) != Some(&text) {
-                live.set(Some((text.clone(), Rc::new(check_text(&text, manifest)))));
+                live.set(Some((text.clone(), Rc::new(check_text(&text, manifest, &targets)))));
             }
             cb.emit(());
         })
@@ -302,7 +316,9 @@ pub fn editor(props: &Props) -> Html {
     // Built again only when a new check lands (the page re-renders several times a second).
     let live_html = {
         let area = area.clone();
-        use_memo(live.as_ref().map(|(checked, _)| checked.clone()), move |_| live.as_ref().map(|(checked, d)| live_list(d, &area, checked)))
+        // Keyed by the findings too (the same text is checked again when a service's launch type
+        // changes); `Rc<Vec<Diagnostic>>` compares by pointer first, so this stays cheap.
+        use_memo(live.as_ref().map(|(checked, d)| (checked.clone(), d.clone())), move |_| live.as_ref().map(|(checked, d)| live_list(d, &area, checked)))
     };
     let line_count = props.text.lines().count() + usize::from(props.text.ends_with('\n'));
     // Built again only when the line count or the marks change (the page re-renders every frame).
@@ -356,18 +372,33 @@ struct DesiredProps {
 
 /// A service's desired count. Keeps what the learner is typing (the play loop re-renders several
 /// times a second) and sends an UpdateService when the field is committed (Enter or leaving it).
+/// A value outside 0–[`MAX_FORM_DESIRED`] (`shell::forms::desired_count`) is refused with a
+/// message under the field naming the range; nothing is sent and the field keeps what was typed.
 #[function_component(DesiredCount)]
 fn desired_count(props: &DesiredProps) -> Html {
     let draft = use_state(|| props.desired.to_string());
+    // The refusal of the last committed value, until the field is changed or committed again.
+    let refusal = use_state(|| None::<String>);
     {
         let draft = draft.clone();
-        use_effect_with(props.desired, move |d| draft.set(d.to_string()));
+        let refusal = refusal.clone();
+        // The service's desired count changed (an action, autoscaling, time travel): show it,
+        // unless the field holds a refused value the learner is still looking at.
+        use_effect_with(props.desired, move |d| {
+            if refusal.is_none() {
+                draft.set(d.to_string());
+            }
+        });
     }
     let oninput = {
         let draft = draft.clone();
+        let refusal = refusal.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
                 draft.set(input.value());
+                if refusal.is_some() {
+                    refusal.set(None);
+                }
             }
         })
     };
@@ -375,18 +406,34 @@ fn desired_count(props: &DesiredProps) -> Html {
         let cb = props.on_command.clone();
         let name = props.service.clone();
         let draft = draft.clone();
-        let current = props.desired;
+        let refusal = refusal.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-            match input.value().trim().parse::<u32>() {
-                Ok(n) => cb.emit(Command::UpdateService { service: name.clone(), desired_count: Some(n.min(1000)), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None }),
-                Err(_) => draft.set(current.to_string()),
+            // A number field reports "" for text it cannot read as a number ("1e", "--1").
+            let typed = input.value();
+            match crate::shell::forms::desired_count(&typed) {
+                Ok(n) => {
+                    refusal.set(None);
+                    draft.set(n.to_string());
+                    cb.emit(Command::UpdateService { service: name.clone(), desired_count: Some(n), task_definition: None, deployment_configuration: None, force_new_deployment: false, placement_strategy: None, placement_constraints: None });
+                }
+                Err(e) => {
+                    draft.set(typed);
+                    refusal.set(Some(format!("{} of {name} {}. Nothing was changed.", e.field, e.message)));
+                }
             }
         })
     };
+    let id = format!("desired-{}-error", props.service);
     html! {
-        <label class="field">{format!("{} desired count ", props.service)}
-            <input type="number" min="0" max="1000" value={(*draft).clone()} data-testid={format!("desired-{}", props.service)} {oninput} {onchange} />
-        </label>
+        <>
+            <label class="field">{format!("{} desired count ", props.service)}
+                <input type="number" min="0" max={MAX_FORM_DESIRED.to_string()} value={(*draft).clone()} data-testid={format!("desired-{}", props.service)}
+                    aria-invalid={refusal.is_some().to_string()} aria-describedby={refusal.is_some().then(|| id.clone())} {oninput} {onchange} />
+            </label>
+            <p class="field-error" id={id} data-testid={format!("desired-{}-error", props.service)} role="alert" hidden={refusal.is_none()}>
+                {(*refusal).clone().unwrap_or_default()}
+            </p>
+        </>
     }
 }

@@ -277,7 +277,7 @@ pub fn service_panel(props: &Props) -> Html {
                         </label>
                         {select("create-service-taskdef", "Task definition", td_options.clone(), &create_form.task_definition, field(&create, |f, v| f.task_definition = v), off("createService") || no_tds)}
                         <label class="field">{"Desired count "}
-                            <input type="number" min="0" max="1000" data-testid="create-service-desired" value={create_form.desired.clone()} oninput={typed(&create, |f, v| f.desired = v)} disabled={off("createService")} />
+                            <input type="number" min="0" max={forms::MAX_FORM_DESIRED.to_string()} data-testid="create-service-desired" value={create_form.desired.clone()} oninput={typed(&create, |f, v| f.desired = v)} disabled={off("createService")} />
                         </label>
                         if create_form.capacity_providers.is_empty() {
                             {select("create-service-launch", "Launch type", launch_options.clone(), &create_form.launch_type, field(&create, |f, v| f.launch_type = v), off("createService"))}
