@@ -292,6 +292,28 @@ impl Engine {
                     stopped += 1;
                 }
             }
+            // maximumPercent is a hard ceiling: "an upper limit on the number of tasks in a service
+            // that are allowed in the RUNNING or PENDING state during a deployment, as a percentage
+            // of the desired number of tasks (rounded down to the nearest integer), and while any
+            // container instances are in the DRAINING state" (ECS API reference,
+            // DeploymentConfiguration.maximumPercent). A desired count lowered mid-replacement (by
+            // updateService, or by Application Auto Scaling, which "anytime a scaling policy is
+            // invoked ... compares [the current capacity] to the minimum and maximum capacity. If it
+            // falls outside of the minimum-maximum range, then the capacity is updated to comply",
+            // Application Auto Scaling concepts) or a lowered maximumPercent can leave more tasks
+            // than that ceiling while minimumHealthyPercent protects the healthy old ones (at
+            // 100/100 always). Like the scale-in above, the scheduler then gets back under the
+            // ceiling in this same pass, stopping old tasks first: they are being replaced anyway,
+            // so the rollout (or the drain) moves on instead of going back.
+            let (_, upper) = svc.config.bounds(desired);
+            let mut live = self.live_tasks_of(name).filter(|t| t.is_live()).count() as u32;
+            while live > upper.max(desired) {
+                let Some(victim) = self.choose_victim(name, &svc, |id| old_healthy.iter().any(|o| o == id)) else { break };
+                let why = reason(self, &victim);
+                self.request_stop(&victim, "ServiceSchedulerInitiated", &why);
+                stopped += 1;
+                live -= 1;
+            }
             match step.stuck {
                 Some(why) if !svc.stuck_reported => {
                     if let Some(s) = self.services.get_mut(name) {
