@@ -228,5 +228,24 @@ test('the kubectl console scales, applies manifests and shows kubectl errors', a
   await page.getByTestId('kubectl-run').click();
   await expect(page.getByTestId('kubectl-result')).toHaveText('kubectl apply -f -: done.');
   await expect(objects).toContainText('api 2/2');
+
+  // Reads are answered from what is shown, in kubectl's layout, and leave no mark on the timeline.
+  const marks = await page.getByTestId('learner-mark').count();
+  await page.getByTestId('kubectl-args').fill('get deployments');
+  await page.getByTestId('kubectl-run').click();
+  const out = page.getByTestId('kubectl-result');
+  await expect(out).toHaveText(/^NAME {3}READY {3}UP-TO-DATE {3}AVAILABLE\napi {4}2\/2 {5}2 {12}2\nweb {4}5\/5 {5}5 {12}5$/);
+  await expect(out).toHaveAttribute('role', 'status');
+  await page.getByTestId('kubectl-args').fill('kubectl rollout status deployment/api');
+  await page.getByTestId('kubectl-run').click();
+  await expect(out).toHaveText('deployment "api" successfully rolled out');
+  await page.getByTestId('kubectl-args').fill('get secrets');
+  await page.getByTestId('kubectl-run').click();
+  await expect(out).toContainText('Berth\'s console lists pods, deployments');
+  await expect(out).toHaveAttribute('role', 'alert');
+  await expect(page.getByTestId('learner-mark')).toHaveCount(marks);
+  await page.getByTestId('kubectl-args').fill('get pods -l app=web');
+  await page.getByTestId('kubectl-run').click();
+  await expect(out).toContainText(/^NAME +READY +STATUS +RESTARTS +AGE\nweb-/);
   await page.screenshot({ path: test.info().outputPath('kubectl-console.png'), fullPage: true });
 });

@@ -38,6 +38,8 @@ enum Said {
     Nothing,
     Done(String),
     Wrong(String),
+    /// What a read-only kubectl command printed (a table, kept as text).
+    Output(String),
 }
 
 fn said(s: &Said, testid: &'static str) -> Html {
@@ -45,6 +47,8 @@ fn said(s: &Said, testid: &'static str) -> Html {
         Said::Nothing => html! {},
         Said::Done(t) => html! { <p class="ok" role="status" data-testid={testid}>{t.clone()}</p> },
         Said::Wrong(t) => html! { <p class="error" role="alert" data-testid={testid}>{t.clone()}</p> },
+        // Focusable, so a wide table can be scrolled with the keyboard.
+        Said::Output(t) => html! { <pre class="kubectl-output" role="status" tabindex="0" aria-label="kubectl output" data-testid={testid}>{t.clone()}</pre> },
     }
 }
 
@@ -254,7 +258,7 @@ pub fn service_panel(props: &Props) -> Html {
         <section class="service-panel" aria-label={heading} data-testid="service-panel">
             <h2 data-testid="service-panel-heading">{heading}</h2>
             if let Some(k) = &s.kube {
-                <KubectlConsole deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} example={k.deployments.first().map_or("web", |d| d.name.as_str()).to_string()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
+                <KubectlConsole read={read_only_kubectl(&props.snapshot)} deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} example={k.deployments.first().map_or("web", |d| d.name.as_str()).to_string()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
                 if !k.calls.is_empty() {
                     { calls_table(&k.calls) }
                 }
@@ -615,8 +619,17 @@ spec:
               cpu: 250m
               memory: 256Mi";
 
+/// Answers `kubectl get` and `rollout status|history` from the snapshot shown
+/// (`shell::kubectl_get`); `None` for commands the engine runs.
+fn read_only_kubectl(snapshot: &Rc<Snapshot>) -> Callback<String, Option<Result<String, String>>> {
+    let snapshot = snapshot.clone();
+    Callback::from(move |args: String| crate::shell::kubectl_get::answer(&snapshot, &args))
+}
+
 #[derive(Properties, PartialEq)]
 struct KubectlProps {
+    /// Read-only commands, answered from the snapshot without touching the cluster.
+    read: Callback<String, Option<Result<String, String>>>,
     /// `web 3/3` (ready/desired) per Deployment.
     deployments: Vec<String>,
     nodes: Vec<String>,
@@ -634,6 +647,7 @@ fn kubectl_console(props: &KubectlProps) -> Html {
     let example = format!("scale deployment/{} --replicas=5", props.example);
     let on_run = {
         let cb = props.on_command.clone();
+        let read = props.read.clone();
         let form = form.clone();
         let result = result.clone();
         let example = example.clone();
@@ -642,6 +656,15 @@ fn kubectl_console(props: &KubectlProps) -> Html {
             // Nothing typed (or only `kubectl`): say what to type.
             if form.args.split_whitespace().all(|w| w == "kubectl") {
                 result.set(Said::Wrong(format!("Type kubectl arguments first, e.g. {example}")));
+                return;
+            }
+            // `get` and `rollout status|history` only read: answered here, never sent (no
+            // timeline mark, and an exercise's kubectl limits do not apply to them).
+            if let Some(answer) = read.emit(form.args.clone()) {
+                result.set(match answer {
+                    Ok(text) => Said::Output(text),
+                    Err(e) => Said::Wrong(e),
+                });
                 return;
             }
             result.set(match forms::kubectl(&form) {
@@ -671,7 +694,7 @@ fn kubectl_console(props: &KubectlProps) -> Html {
                     <textarea data-testid="kubectl-manifest" rows="8" placeholder={EXAMPLE_MANIFEST} value={form.manifest.clone()} oninput={textarea_input(&form, |f, v| f.manifest = v)} disabled={d} spellcheck="false" />
                 </label>
                 <button type="submit" class="primary" data-testid="kubectl-run" disabled={d}>{"Run"}</button>
-                <p class="muted">{"Understood: apply -f -, scale deployment/NAME --replicas=N, set image, rollout undo|restart, cordon, uncordon, drain NODE, delete pod NAME."}</p>
+                <p class="muted">{"To look: get pods, deployments, replicasets, nodes, services, endpointslices or hpa (with -n NS, -A, -l key=value, -o wide); rollout status, rollout history. To change (an exercise may allow fewer): apply -f -, scale deployment/NAME --replicas=N, set image, rollout undo, rollout restart, cordon, uncordon, drain NODE, delete pod NAME."}</p>
                 {said(&result, "kubectl-result")}
             </form>
             <p class="muted" data-testid="kubectl-objects">
