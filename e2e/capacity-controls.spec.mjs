@@ -216,10 +216,16 @@ test('the kubectl console scales, applies manifests and shows kubectl errors', a
   await expect(page.getByTestId('kubectl-result')).toHaveText('kubectl scale deployment/web --replicas=5: done.');
   await expect(objects).toContainText('web 5/5');
 
+  // A refused command changes nothing, so it leaves no mark on the timeline; the accepted
+  // scale's mark says what it was.
+  const marked = page.getByTestId('learner-mark');
+  await expect(marked).toHaveCount(1);
+  await expect(marked).toHaveAttribute('title', /^you at 00:00:\d\d(\.\d+)?: kubectl scale deployment\/web --replicas=5$/);
   await page.getByTestId('kubectl-args').fill('scale deployment/nope --replicas=2');
   await page.getByTestId('kubectl-run').click();
   await expect(page.getByTestId('kubectl-result')).toHaveText('Error from server (NotFound): deployments.apps "nope" not found');
   await expect(page.getByTestId('kubectl-result')).toHaveAttribute('role', 'alert');
+  await expect(marked).toHaveCount(1);
 
   await page.getByTestId('kubectl-args').fill('apply -f -');
   await page.getByTestId('kubectl-run').click();

@@ -377,3 +377,28 @@ fn a_drained_instances_tasks_are_replaced_and_say_why() {
     assert_eq!(reasons, vec!["Container instance i-01 is draining: replaced on another instance".to_string()]);
     assert!(!h.engine().events().iter().any(|e| matches!(&e.kind, berth::engine::event::EventKind::TaskStopping { reason, .. } if reason.starts_with("Deployment:"))));
 }
+
+/// A refused command is journaled (replaying it gives the same refusal) but known as refused,
+/// so the timeline does not mark it as something the learner did; a replay (a link, a reload)
+/// finds the same answers, and going back in time forgets the later ones.
+#[test]
+fn refused_inputs_are_journaled_and_known_as_refused() {
+    let mut h = History::new(scenario(FIRST_PAGE).start(None));
+    h.advance_to(10 * S);
+    assert_eq!(h.input(scale(4)), Outcome::Done);
+    h.advance_to(20 * S);
+    let terminate_nothing = Input::Command(Command::TerminateInstance { instance: "i-99".into() });
+    assert!(matches!(h.input(terminate_nothing), Outcome::Failed(_)));
+    h.advance_to(30 * S);
+    assert_eq!(h.input(scale(5)), Outcome::Done);
+    assert_eq!(h.refused(), [false, true, false]);
+    h.advance_to(40 * S);
+
+    let again = History::replay(scenario(FIRST_PAGE).start(None), h.journal().to_vec(), h.furthest(), 15 * S).unwrap();
+    assert_eq!(again.refused(), [false, true, false], "a replay applies every entry");
+    let mut back = again.clone();
+    back.seek(25 * S);
+    back.resume_here();
+    assert_eq!(back.refused(), [false, true]);
+    assert_eq!(back.journal().len(), 2);
+}

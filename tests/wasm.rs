@@ -241,7 +241,7 @@ async fn the_timeline_marks_reached_script_and_names_the_next() {
             now: 90_000,
             furthest: 90_000,
             live,
-            marks: vec![30_000],
+            marks: vec![(30_000, "terminate i-01".to_string())],
             scripted: Rc::new(script.clone()),
             on_seek: yew::Callback::noop(),
             on_live: yew::Callback::noop(),
@@ -253,7 +253,10 @@ async fn the_timeline_marks_reached_script_and_names_the_next() {
     };
     let root = mount_html(render(true)).await;
     assert_eq!(root.query_selector_all("[data-testid=scripted-mark]").unwrap().length(), 1, "only the action at 60 s is reached");
-    assert_eq!(root.query_selector_all("[data-testid=learner-mark]").unwrap().length(), 1);
+    let mine = root.query_selector_all("[data-testid=learner-mark]").unwrap();
+    assert_eq!(mine.length(), 1);
+    let mine = mine.item(0).unwrap().unchecked_into::<web_sys::Element>();
+    assert_eq!(mine.get_attribute("title").as_deref(), Some("you at 00:00:30: terminate i-01"));
     let next = root.query_selector("[data-testid=timeline-next]").unwrap().expect("the next scripted action is named");
     assert_eq!(next.text_content().unwrap(), "Next scripted, at 00:02:00: AZ outage of a and scale web to 4");
     let past = mount_html(render(false)).await;

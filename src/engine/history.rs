@@ -185,6 +185,9 @@ pub struct History {
     /// Journal entries applied to `engine`.
     cursor: usize,
     journal: Vec<Entry>,
+    /// Per journal entry: the engine refused it (known once it has been applied; a replay
+    /// applies every entry). Not part of a link or a save: replaying gives the same answers.
+    refused: Vec<bool>,
     checkpoints: Vec<Checkpoint>,
     furthest: Millis,
     interval: Millis,
@@ -208,6 +211,7 @@ impl History {
             engine: start,
             cursor: 0,
             journal: Vec::new(),
+            refused: Vec::new(),
             checkpoints: vec![first],
             interval: interval.max(1),
             max_checkpoints: max_checkpoints.max(2),
@@ -233,6 +237,11 @@ impl History {
     }
     pub fn journal(&self) -> &[Entry] {
         &self.journal
+    }
+    /// Whether the engine refused each journal entry (same length as [`History::journal`]): a
+    /// refused command changed nothing, so the timeline does not mark it as an action.
+    pub fn refused(&self) -> &[bool] {
+        &self.refused
     }
     /// True when the moment shown is the latest one (not looking at the past).
     pub fn is_live(&self) -> bool {
@@ -310,7 +319,10 @@ impl History {
             }
             let (at, input) = (entry.t, entry.input.clone());
             self.run_to(at);
-            apply_input(&mut self.engine, &input);
+            let refused = matches!(apply_input(&mut self.engine, &input), Outcome::Failed(_));
+            if let Some(r) = self.refused.get_mut(self.cursor) {
+                *r = refused;
+            }
             self.cursor += 1;
         }
         self.run_to(t);
@@ -364,6 +376,7 @@ impl History {
         let cursor = self.cursor;
         let dropped = self.journal.len() - cursor.min(self.journal.len());
         self.journal.truncate(cursor);
+        self.refused.truncate(cursor);
         self.checkpoints.retain(|c| c.t < now || (c.t == now && c.applied <= cursor));
         if self.checkpoints.is_empty() {
             // Cannot happen (the first checkpoint is at the start), but never leave none.
@@ -385,6 +398,7 @@ impl History {
         let outcome = apply_input(&mut self.engine, &input);
         if outcome.reached_engine() {
             self.journal.push(Entry { t: now, input });
+            self.refused.push(matches!(outcome, Outcome::Failed(_)));
             self.cursor = self.journal.len();
         }
         outcome
@@ -402,6 +416,7 @@ impl History {
             prev = e.t;
         }
         let mut h = History::new(start);
+        h.refused = vec![false; journal.len()];
         h.journal = journal;
         h.advance_to(furthest.max(prev));
         h.seek(at);

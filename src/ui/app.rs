@@ -427,7 +427,19 @@ fn sandbox(props: &SandboxProps) -> Html {
             h.now(),
             h.furthest(),
             h.is_live(),
-            h.journal().iter().map(|e| e.t).collect::<Vec<_>>(),
+            // What the learner did, for the timeline's marks; refused commands changed nothing.
+            h.journal()
+                .iter()
+                .zip(h.refused())
+                .filter(|(_, refused)| !**refused)
+                .map(|(e, _)| {
+                    let what = match &e.input {
+                        crate::engine::history::Input::Command(c) => crate::shell::script::command_words(c),
+                        crate::engine::history::Input::Deploy(_) => "deploy the editor's text".to_string(),
+                    };
+                    (e.t, what)
+                })
+                .collect::<Vec<_>>(),
             h.start().seed(),
             h.journal().len(),
             log,

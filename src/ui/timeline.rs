@@ -41,8 +41,8 @@ pub struct Props {
     pub now: Millis,
     pub furthest: Millis,
     pub live: bool,
-    /// Moments learner inputs were made at (marked on the track).
-    pub marks: Vec<Millis>,
+    /// The learner's inputs the engine accepted: (moment, what was done), marked on the track.
+    pub marks: Vec<(Millis, String)>,
     /// The scenario's scripted actions: (moment, what happens), marked in another colour.
     #[prop_or_default]
     pub scripted: Rc<Vec<(Millis, String)>>,
@@ -73,8 +73,8 @@ pub fn timeline(props: &Props) -> Html {
     let resume = props.on_resume.clone();
     let now_text = super::app::clock_text(props.now, props.coarse);
     let end_text = super::app::clock_text(furthest, props.coarse);
-    let marks = props.marks.iter().filter(|_| furthest > 0).map(|t| {
-        html! { <Mark left={format!("{:.3}%", percent(*t, furthest))} title={format!("you acted at {}", Clock(*t))} scripted=false /> }
+    let marks = props.marks.iter().filter(|_| furthest > 0).map(|(t, what)| {
+        html! { <Mark left={format!("{:.3}%", percent(*t, furthest))} title={format!("you at {}: {what}", Clock(*t))} scripted=false /> }
     });
     // Scripted actions the run has reached (the track ends at the furthest moment).
     let scripted = props.scripted.iter().filter(|(t, _)| furthest > 0 && *t <= furthest).map(|(t, what)| {
