@@ -3,6 +3,10 @@
 // damaged links and files get a message; leaving with unsaved builder work asks first.
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
 
 const chips = (page) => page.getByTestId('task-chip');
 
@@ -136,4 +140,121 @@ test('leaving the page with builder work not yet saved asks first', async ({ pag
   });
   await page.close({ runBeforeUnload: true });
   await expect.poll(() => asked).toBe('beforeunload');
+});
+
+test('a do lesson that changes the image and deploys: suggestions ranked, limits, warnings, readable steps', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await freshSandbox(page);
+  await page.getByTestId('speed').selectOption('4');
+  await page.getByTestId('tab-builder').click();
+  const b = page.getByTestId('builder');
+  await b.getByTestId('builder-start').click();
+  await expect(b.getByTestId('builder-recording')).toContainText('Recording since');
+  // In the Editor: the new image, then Deploy.
+  await page.getByTestId('tab-editor').click();
+  const editor = page.getByTestId('taskdef-editor');
+  await editor.fill((await editor.inputValue()).replace('nginx:1.27', 'nginx:1.28'));
+  await page.getByTestId('deploy').click();
+  await expect(page.locator('[data-testid=task-chip][data-revision="2"][data-status=RUNNING]')).toHaveCount(6, { timeout: 30000 });
+  await expect(page.locator('[data-testid=task-chip]')).toHaveCount(6, { timeout: 30000 });
+  await page.getByTestId('tab-builder').click();
+  await b.getByTestId('builder-stop').click();
+  // The deploy is one readable line; its text is there on demand, as text.
+  const deploy = b.getByTestId('builder-step').filter({ hasText: 'deploy the editor' });
+  await expect(deploy).toContainText("deploy the editor's task definition to web (image public.ecr.aws/nginx/nginx:1.28)");
+  await deploy.locator('summary').click();
+  await expect(deploy.locator('pre')).toContainText('"family": "web"');
+  // The goal that needs the deploy comes first; goals already true at the start say so.
+  const sugg = b.getByTestId('builder-suggestion');
+  await expect(sugg.first()).toContainText('web on revision ≥ 2 and 6 running tasks of web on the revision it points at');
+  await expect(sugg.first()).not.toHaveAttribute('data-note', /./);
+  await expect(sugg.filter({ hasText: '0 unplaced tasks of web' })).toContainText('already true at the start: a rule to keep, not work to do');
+  // Make every suggested goal, as the author did.
+  const n = await sugg.count();
+  for (let i = 0; i < n; i++) await sugg.first().getByRole('button', { name: 'Make this a goal' }).click();
+  await expect(b.getByTestId('builder-goal')).toHaveCount(n);
+  // No title, no hints: not ready, and the CLI's warning is shown.
+  await b.getByTestId('builder-check').click();
+  const report = b.getByTestId('builder-report');
+  await expect(report).toContainText('✗ Not ready yet: the title is empty: write one in Title (3. Words and rules)');
+  await expect(report).toContainText('⚠ hints: no hints: a stuck learner gets no help');
+  await b.getByTestId('builder-title').fill('Ship nginx 1.28');
+  await b.getByTestId('builder-hints').fill('Change the image in the editor, then Deploy.');
+  // Every action the format accepts can be switched off; the limits are fields.
+  for (const name of ['drainInstance', 'spotInterruption', 'azOutage', 'azRecover']) {
+    await expect(b.getByTestId(`builder-disable-${name}`)).toHaveCount(1);
+  }
+  await b.getByTestId('builder-disable-drainInstance').check();
+  await b.getByTestId('builder-max-desired').fill('6');
+  await b.getByTestId('builder-instance-types').fill('t3.small, m5.larg');
+  await expect(b.getByTestId('builder-instance-types-error')).toContainText('unknown instance type "m5.larg"');
+  await b.getByTestId('builder-instance-types').fill('t3.small, m5.large');
+  await expect(b.getByTestId('builder-instance-types-error')).toHaveCount(0);
+  await b.getByTestId('builder-check').click();
+  await expect(report).toContainText('✓ Ready');
+  await expect(report).toContainText('⚠ taskDefinitionEditor: deploying the starting editor text unchanged also meets every goal');
+  const [download] = await Promise.all([page.waitForEvent('download'), b.getByTestId('builder-download').click()]);
+  const file = JSON.parse(await readFile(await download.path(), 'utf8'));
+  expect(file.title).toBe('Ship nginx 1.28');
+  expect(file.disabledActions).toEqual(['drainInstance']);
+  expect(file.limits).toEqual({ maxDesiredCount: 6, instanceTypes: ['t3.small', 'm5.large'] });
+  await page.screenshot({ path: test.info().outputPath('builder-deploy.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('in a Kubernetes scenario the builder speaks Kubernetes and lists kubectl apply by its objects', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await freshSandbox(page);
+  await page.getByTestId('scenario-picker').selectOption('example:k8s-deployment.json');
+  await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'example-opened');
+  await page.getByTestId('tab-builder').click();
+  const b = page.getByTestId('builder');
+  await expect(b).toContainText('"web has 3 ready pods", not "click here"');
+  await expect(b.getByTestId('builder-action-group').first().locator('legend')).toHaveText('Kubernetes');
+  await expect(b.getByTestId('builder-kubectl')).toBeVisible();
+  await expect(b.getByTestId('builder-max-instances')).toBeHidden();
+  await expect(b.locator('.builder-ecs-limits summary')).toContainText("this scenario's pods and nodes are changed with kubectl");
+  await b.getByTestId('builder-start').click();
+  await page.getByTestId('tab-editor').click();
+  const editor = page.getByTestId('taskdef-editor');
+  await editor.fill((await editor.inputValue()).replace('replicas: 6', 'replicas: 9'));
+  await page.getByTestId('deploy').click();
+  if ((await page.getByTestId('play').textContent()).includes('Play')) await page.getByTestId('play').click();
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(9, { timeout: 20_000 });
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toContainText('Play');
+  await page.getByTestId('tab-builder').click();
+  await b.getByTestId('builder-stop').click();
+  const apply = b.getByTestId('builder-step').filter({ hasText: 'kubectl apply' });
+  await expect(apply).toHaveCount(1);
+  // One line naming the objects, not the YAML flattened; the YAML on demand, as text.
+  await expect(apply).toContainText(/^kubectl apply -f - \(Deployment web[^)]*, \d+ lines\)/);
+  await expect(apply.locator('pre')).toBeHidden();
+  await apply.locator('summary').click();
+  await expect(apply.locator('pre')).toContainText('replicas: 9');
+  await b.getByTestId('builder-kubectl-apply').check();
+  await expect(b.getByTestId('builder-suggestion').filter({ hasText: '9 ready pods of deployment web' })).toHaveCount(1);
+  await page.screenshot({ path: test.info().outputPath('builder-kube.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test.describe('accessibility', () => {
+  // axe is injected as a script, which the page's Content-Security-Policy (rightly) forbids.
+  test.use({ bypassCSP: true });
+  test('the builder with a recording, goals and a check result has no serious axe violations', async ({ page }) => {
+    const b = await buildLesson(page);
+    await b.getByTestId('builder-check').click();
+    await expect(b.getByTestId('builder-report')).toContainText('✓ Ready');
+    await page.getByTestId('play').click(); // pause, so the page holds still while axe looks
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run(document.querySelector('[data-testid=builder]'), { resultTypes: ['violations'] });
+      return r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(' ')}: ${v.nodes[0]?.any?.[0]?.message ?? ''})`);
+    });
+    expect(violations).toEqual([]);
+  });
 });

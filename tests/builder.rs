@@ -8,8 +8,8 @@ use berth::engine::lesson::run::Session;
 use berth::engine::sim::Command;
 use berth::engine::time::parse_duration;
 use berth::shell::builder::{
-    check, decode_lesson_link, duration_text, encode_lesson_link, goal_from_text, lesson_text, open_lesson, parse_draft, start_recording, stop_recording,
-    suggest_goals, to_saved, Draft,
+    action_groups, check, decode_lesson_link, duration_text, encode_lesson_link, goal_from_text, is_kube_scenario, lesson_text, lesson_value, manifest_objects,
+    open_lesson, parse_draft, rank_suggestions, start_recording, step_text, stop_recording, suggest_goals, to_saved, Draft, SuggestionNote, KUBECTL_COMMANDS,
 };
 use berth::shell::share::Scene;
 use serde_json::json;
@@ -121,7 +121,9 @@ fn suggested_goals_read_the_cluster_and_a_good_pick_passes_the_check() {
     let labels: Vec<&str> = suggestions.iter().map(|s| s.label.as_str()).collect();
     let find = |goal: serde_json::Value| suggestions.iter().find(|s| s.goal == goal).unwrap_or_else(|| panic!("{goal} not in {labels:#?}")).clone();
     let running = find(json!({"service": "web", "running": 9}));
-    let revision = find(json!({"service": "web", "taskDefinition": "web:2"}));
+    // Deployed while recording: the learner's own revision, not a fixed "web:2".
+    let revision = find(json!({"service": "web", "revision": {">=": 2}, "current": 9}));
+    assert!(!suggestions.iter().any(|s| s.goal.get("taskDefinition").is_some()), "{labels:#?}");
     find(json!({"maxTasksPerAz": {"service": "web", "max": 3}}));
     find(json!({"instances": {"<=": 5}}));
     find(json!({"event": {"type": "deploymentCompleted", "service": "web", "taskDefinition": "web:2"}}));
@@ -131,8 +133,9 @@ fn suggested_goals_read_the_cluster_and_a_good_pick_passes_the_check() {
 
     d.goals = vec![running.goal, revision.goal];
     d.hints = vec!["Scale first.".into(), "Then deploy the new memory size.".into()];
-    let report = check(&d).unwrap();
-    assert!(report.passed(), "{}", report.render());
+    let c = check(&d).unwrap();
+    assert!(c.ready(), "{}", c.text());
+    assert!(c.text().starts_with("✓ Ready"), "{}", c.text());
 }
 
 #[test]
@@ -140,9 +143,9 @@ fn a_goal_already_true_at_the_start_is_reported_by_the_check() {
     let (mut d, _, _, _) = recorded_draft();
     // Five instances remain after the setup terminated one: true before the learner does anything.
     d.goals = vec![json!({"instances": {"<=": 5}})];
-    let report = check(&d).unwrap();
-    assert!(!report.passed());
-    assert!(report.render().contains("the start state already meets every goal"), "{}", report.render());
+    let c = check(&d).unwrap();
+    assert!(!c.ready());
+    assert!(c.text().starts_with("✗ Not ready yet: the start state already meets every goal"), "{}", c.text());
 }
 
 #[test]
@@ -275,4 +278,139 @@ fn a_manifest_deploy_is_recorded_as_kubectl_apply_and_replays() {
         s.act(a).unwrap();
     }
     assert_eq!(s.engine.log_hash(), at_end);
+}
+
+/// Records, from 00:00:30, what `input` does at 00:01:00, then runs to `end`.
+fn record(title: &str, input: Input, end: u64) -> (Draft, History) {
+    let b = base();
+    let mut h = history(&b);
+    h.advance_to(30_000);
+    let mut d = Draft { title: title.into(), id: "my-lessons/recorded".into(), hints: vec!["Look at the cluster.".into()], ..Draft::default() };
+    start_recording(&mut d, &scene_of(&b, &h)).unwrap();
+    h.advance_to(60_000);
+    h.input(input);
+    h.advance_to(end);
+    stop_recording(&mut d, &scene_of(&b, &h)).unwrap();
+    (d, h)
+}
+
+#[test]
+fn a_do_exercise_that_changes_the_image_and_deploys_passes_with_every_suggested_goal() {
+    // The author's steps: record, change the image in the editor, Deploy, run, stop, make every
+    // suggested goal, check. The unchanged-editor check is for fix exercises only.
+    let new_image = WEB.replacen("nginx:1.27", "nginx:1.28", 1);
+    let (mut d, h) = record("Ship nginx 1.28", Input::Deploy(new_image), 600_000);
+    let rec = d.recorded.as_ref().unwrap();
+    assert_eq!(step_text(&rec.solution[1]).line, "deploy the editor's task definition to web (image public.ecr.aws/nginx/nginx:1.28)");
+    let suggestions = rank_suggestions(&d, suggest_goals(h.engine(), rec.start));
+    let labels: Vec<String> = suggestions.iter().map(|s| format!("{} {:?}", s.label, s.note)).collect();
+    // The goals that need the deploy come first, unmarked; those true before it are marked.
+    let first = &suggestions[0];
+    assert_eq!(first.goal, json!({"service": "web", "revision": {">=": 2}, "current": 6}), "{labels:#?}");
+    assert_eq!(first.note, None);
+    let at_start = suggestions.iter().find(|s| s.goal == json!({"unplaced": {"service": "web", "==": 0}})).unwrap();
+    assert_eq!(at_start.note, Some(SuggestionNote::HoldsAtStart), "{labels:#?}");
+    d.goals = suggestions.iter().map(|s| s.goal.clone()).collect();
+    let c = check(&d).unwrap();
+    assert!(c.ready(), "{}", c.text());
+    assert!(c.report.editor_goals.is_none(), "a do exercise does not deploy the starting text unchanged");
+    // The goal language cannot tell images apart: the builder says a bare Deploy passes too.
+    assert!(c.text().contains("⚠ taskDefinitionEditor: deploying the starting editor text unchanged also meets every goal"), "{}", c.text());
+    // As a fix exercise the same lesson is refused: its start must not pass by pressing Deploy.
+    d.kind = "fix".into();
+    let c = check(&d).unwrap();
+    assert!(!c.ready());
+    assert!(c.text().starts_with("✗ Not ready yet: deploying the starting editor text unchanged already meets every goal"), "{}", c.text());
+}
+
+#[test]
+fn a_recorded_drain_is_suggested_as_an_event_goal_and_passes() {
+    let drain = Input::Command(serde_json::from_value(json!({"action": "drainInstance", "instance": "i-01"})).unwrap());
+    let (mut d, h) = record("Drain i-01", drain, 300_000);
+    let suggestions = rank_suggestions(&d, suggest_goals(h.engine(), d.recorded.as_ref().unwrap().start));
+    let labels: Vec<String> = suggestions.iter().map(|s| format!("{} {:?}", s.label, s.note)).collect();
+    let drained = json!({"event": {"type": "instanceDraining", "instance": "i-01"}});
+    // The only suggestion the start state does not meet, so it comes first.
+    assert_eq!(suggestions[0].goal, drained, "{labels:#?}");
+    assert_eq!(suggestions[0].note, None);
+    assert!(suggestions[1..].iter().all(|s| s.note.is_some()), "{labels:#?}");
+    // Every suggestion made a goal, as the author did: now the check passes.
+    d.goals = suggestions.iter().map(|s| s.goal.clone()).collect();
+    let c = check(&d).unwrap();
+    assert!(c.ready(), "{}", c.text());
+}
+
+#[test]
+fn every_action_the_lesson_format_accepts_can_be_disabled() {
+    let all: Vec<&str> = action_groups(false).into_iter().flat_map(|(_, n)| n).collect();
+    for name in ["drainInstance", "spotInterruption", "azOutage", "azRecover", "kubectl", "editTaskDefinition", "setDesiredCapacity", "putAutoScaling"] {
+        assert!(all.contains(&name), "{name} missing from {all:?}");
+    }
+    for name in &all {
+        assert!(berth::engine::lesson::action::is_action_name(name), "{name} is not an action name");
+    }
+    assert_eq!(all.len(), 20);
+    // Kubernetes first in a Kubernetes scenario.
+    assert_eq!(action_groups(true)[0], ("Kubernetes", vec!["kubectl"]));
+    assert_eq!(action_groups(false)[0].0, "ECS");
+}
+
+#[test]
+fn limits_are_validated_and_written_into_the_file() {
+    let (mut d, _, _, _) = recorded_draft();
+    d.goals = vec![json!({"service": "web", "running": 9})];
+    d.disabled_actions = vec!["drainInstance".into(), "azOutage".into()];
+    d.max_instances = Some(6);
+    d.max_desired_count = Some(10);
+    d.instance_types = "t3.small,  t3.medium t3.small".into();
+    d.kubectl = vec!["scale".into(), "apply".into()];
+    let v = lesson_value(&d).unwrap();
+    assert_eq!(v["limits"], json!({"maxInstances": 6, "maxDesiredCount": 10, "instanceTypes": ["t3.small", "t3.medium"], "kubectl": ["apply", "scale"]}));
+    let ex = open_lesson(&lesson_text(&d).unwrap(), "lesson.json").unwrap();
+    assert_eq!(ex.rules.limits.max_desired_count, Some(10));
+    assert_eq!(ex.rules.disabled, vec!["drainInstance".to_string(), "azOutage".to_string()]);
+    // The reference scales to 9: within a limit of 10, refused by one of 8.
+    assert!(check(&d).unwrap().ready());
+    d.max_desired_count = Some(8);
+    assert!(check(&d).unwrap().text().contains("this exercise allows a desired count of at most 8; asked for 9"));
+    d.instance_types = "t3.smal".into();
+    let e = lesson_value(&d).unwrap_err();
+    assert!(e.starts_with("Instance types the learner may add: unknown instance type \"t3.smal\"; known types: t3."), "{e}");
+    d.instance_types = String::new();
+    d.kubectl = vec!["exec".into()];
+    assert!(lesson_value(&d).unwrap_err().starts_with("kubectl commands the learner may use: \"exec\" is not one of apply"));
+    assert!(KUBECTL_COMMANDS.contains(&"set image") && KUBECTL_COMMANDS.contains(&"scale nodegroup"));
+}
+
+#[test]
+fn an_empty_title_is_not_ready_and_the_clis_warnings_are_shown() {
+    let (mut d, _, _, _) = recorded_draft();
+    d.goals = vec![json!({"service": "web", "running": 9})];
+    d.title = "  ".into();
+    d.hints = Vec::new();
+    let c = check(&d).unwrap();
+    assert!(c.report.passed(), "the check itself passes");
+    assert!(!c.ready());
+    assert!(c.text().starts_with("✗ Not ready yet: the title is empty: write one in Title (3. Words and rules)\n⚠ hints: no hints: a stuck learner gets no help\n"), "{}", c.text());
+    d.title = "Scale and ship".into();
+    let c = check(&d).unwrap();
+    assert!(c.ready());
+    assert!(c.text().starts_with("✓ Ready: the reference solution meets every goal and the start state alone does not.\n⚠ hints: no hints"), "{}", c.text());
+}
+
+#[test]
+fn a_recorded_kubectl_apply_is_listed_by_its_objects_with_the_yaml_on_demand() {
+    let b = berth::shell::examples::scene("k8s-deployment.json").expect("the example");
+    assert!(is_kube_scenario(&b.scenario));
+    assert!(!is_kube_scenario(SCENARIO));
+    let a = json!({"action": "kubectl", "args": "apply", "manifest": b.editor});
+    let t = step_text(&a);
+    let lines = b.editor.lines().count();
+    let objects = manifest_objects(&b.editor);
+    assert!(objects.contains(&"Deployment web".to_string()), "{objects:?}");
+    assert_eq!(t.line, format!("kubectl apply -f - ({}, {lines} lines)", objects.join(", ")));
+    assert_eq!(t.detail.as_deref(), Some(b.editor.as_str()));
+    assert_eq!(manifest_objects("apiVersion: v1\nkind: Service\nmetadata:\n  name: \"web\"\n  labels:\n    name: x\n---\nkind: Deployment\nmetadata:\n  namespace: a\n  name: api\n"), vec!["Service web", "Deployment api"]);
+    assert_eq!(step_text(&json!({"action": "kubectl", "args": "scale deployment/web --replicas=5"})).line, "kubectl scale deployment/web --replicas=5");
+    assert_eq!(step_text(&json!({"action": "runUntil", "at": "2m"})).line, "run until 00:02:00");
 }

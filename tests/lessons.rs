@@ -365,3 +365,33 @@ fn a_wrong_deploy_first_does_not_make_an_exercise_impossible() {
     assert!(s.checker.all_met(), "{st:?}");
     assert_eq!(st[0].message, "web on revision ≥ 2 and 2 running tasks of web on the revision it points at: revision 3, current 2 at 00:05:00");
 }
+
+/// Deploying the starting editor text unchanged is checked for fix exercises only (docs/lessons.md,
+/// "Kinds"): in a do exercise that text is the learner's material ("change the image and
+/// deploy"), and any deploy of it may well meet the goals.
+#[test]
+fn only_a_fix_exercise_must_not_pass_by_deploying_the_starting_text() {
+    let td = r#"{"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "cpu": 256, "memory": 512}]}"#;
+    let lesson = |kind: &str| {
+        serde_json::json!({
+            "lesson": 1, "id": "x/ship", "title": "Ship it", "kind": kind, "hints": ["Deploy."],
+            "scenario": {"berth": 1, "name": "one", "cluster": {"instances": [{"type": "t3.medium", "az": "us-east-1a"}]},
+                "taskDefinitions": [serde_json::from_str::<serde_json::Value>(td).unwrap()],
+                "services": [{"serviceName": "web", "taskDefinition": "web", "desiredCount": 1}]},
+            "taskDefinitionEditor": td.replace("1.27", "1.28"),
+            "goals": [{"service": "web", "revision": {">=": 2}, "current": 1}],
+            "solution": [{"action": "runFor", "duration": "10s"}, {"action": "editTaskDefinition", "text": td.replace("1.27", "1.28")}]
+        })
+        .to_string()
+    };
+    let no_files = |p: &str| Err(format!("no file {p}"));
+    let ex = berth::engine::lesson::parse_exercise(&lesson("do"), &no_files).unwrap();
+    let r = check_exercise(&ex);
+    assert!(r.passed(), "{}", r.render());
+    assert_eq!(r.editor_goals, None);
+    assert!(!r.render().contains("unchanged editor text"), "{}", r.render());
+    let ex = berth::engine::lesson::parse_exercise(&lesson("fix"), &no_files).unwrap();
+    let r = check_exercise(&ex);
+    assert_eq!(r.defects, vec!["deploying the starting editor text unchanged already meets every goal".to_string()]);
+    assert!(r.render().contains("  unchanged editor text deployed: meets every goal\n"), "{}", r.render());
+}

@@ -42,6 +42,69 @@ pub const MAX_LESSON_BYTES: usize = 1024 * 1024;
 /// The exercise kinds the builder writes (predict needs choices, written by hand: docs/lessons.md).
 pub const KINDS: [&str; 3] = ["do", "fix", "sandbox"];
 
+/// Every action name `disabledActions` accepts that a learner can take, in three groups:
+/// ECS (the editor's Deploy, the Services tab's forms), failures (which Kubernetes nodes suffer
+/// too) and Kubernetes. (`kubeSetup` is accepted as well but only a scenario uses it.)
+pub const ECS_ACTIONS: [&str; 16] = [
+    "editTaskDefinition",
+    "registerTaskDefinition",
+    "createService",
+    "updateService",
+    "putAutoScaling",
+    "runTask",
+    "stopTask",
+    "addInstances",
+    "terminateInstance",
+    "drainInstance",
+    "createAutoScalingGroup",
+    "setDesiredCapacity",
+    "createCapacityProvider",
+    "putMetricAlarm",
+    "createQueue",
+    "setTraffic",
+];
+pub const FAILURE_ACTIONS: [&str; 3] = ["spotInterruption", "azOutage", "azRecover"];
+pub const KUBE_ACTIONS: [&str; 1] = ["kubectl"];
+
+/// The disabled-action choices to show, as (heading, names): the scenario's own kind first; in a
+/// Kubernetes scenario the ECS actions come last (the learner's Deploy is `kubectl apply` there).
+pub fn action_groups(kube: bool) -> Vec<(&'static str, Vec<&'static str>)> {
+    let ecs = ("ECS", ECS_ACTIONS.to_vec());
+    let failures = ("Failures", FAILURE_ACTIONS.to_vec());
+    let k8s = ("Kubernetes", KUBE_ACTIONS.to_vec());
+    if kube {
+        vec![k8s, failures, ("ECS (not used by a Kubernetes scenario)", ECS_ACTIONS.to_vec())]
+    } else {
+        vec![ecs, failures, k8s]
+    }
+}
+
+/// The kubectl commands `limits.kubectl` can name (as `kubectl_verb` reads a command: the first
+/// word, or the first two for `set`, `rollout` and `scale nodegroup`).
+pub const KUBECTL_COMMANDS: [&str; 15] = [
+    "apply",
+    "create",
+    "scale",
+    "scale nodegroup",
+    "set image",
+    "set load",
+    "rollout undo",
+    "rollout restart",
+    "rollout pause",
+    "rollout resume",
+    "rollout status",
+    "cordon",
+    "uncordon",
+    "drain",
+    "delete",
+];
+
+/// `true` when the scenario's text has a `kubernetes` section (the builder then speaks of pods,
+/// nodes and Deployments, as the cluster view does).
+pub fn is_kube_scenario(scenario: &str) -> bool {
+    serde_json::from_str::<Value>(scenario).is_ok_and(|v| v.get("kubernetes").is_some_and(|k| !k.is_null()))
+}
+
 /// A lesson being built.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -62,6 +125,17 @@ pub struct Draft {
     pub disabled_actions: Vec<String>,
     #[serde(default)]
     pub max_instances: Option<u32>,
+    /// `limits.maxDesiredCount`.
+    #[serde(default)]
+    pub max_desired_count: Option<u32>,
+    /// `limits.instanceTypes` as the author typed it (commas or spaces between types; checked
+    /// against the catalogue when the file is written). Empty: any type.
+    #[serde(default)]
+    pub instance_types: String,
+    /// `limits.kubectl`: the kubectl commands the learner may use ([`KUBECTL_COMMANDS`]). Empty:
+    /// any.
+    #[serde(default)]
+    pub kubectl: Vec<String>,
     /// The sandbox when recording started; `Some` while recording.
     #[serde(default)]
     pub recording: Option<Scene>,
@@ -82,6 +156,9 @@ impl Default for Draft {
             goals: Vec::new(),
             disabled_actions: Vec::new(),
             max_instances: None,
+            max_desired_count: None,
+            instance_types: String::new(),
+            kubectl: Vec::new(),
             recording: None,
             recorded: None,
         }
@@ -268,6 +345,26 @@ pub struct Suggestion {
     /// The goal's own description (as the checklist shows it).
     pub label: String,
     pub goal: Value,
+    /// What [`rank_suggestions`] found, if it ran: the goal already holds in the start state left
+    /// alone (a rule to keep, not work to do), or the reference solution misses it.
+    pub note: Option<SuggestionNote>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestionNote {
+    /// Holds in the start state left alone: it cannot be the lesson's only goal.
+    HoldsAtStart,
+    /// The reference solution, run as the check runs it, does not meet it.
+    MissedByReference,
+}
+
+impl SuggestionNote {
+    pub fn text(self) -> &'static str {
+        match self {
+            SuggestionNote::HoldsAtStart => "already true at the start: a rule to keep, not work to do",
+            SuggestionNote::MissedByReference => "the reference solution does not meet it when the check ends",
+        }
+    }
 }
 
 /// Goals read from the engine as it is now: per service its running count, the revision it
@@ -279,11 +376,28 @@ pub struct Suggestion {
 pub fn suggest_goals(engine: &Engine, since: Millis) -> Vec<Suggestion> {
     let snap = engine.snapshot();
     let mut goals: Vec<Value> = Vec::new();
+    // The first revision of each family registered since the recording started: a deploy made
+    // while recording.
+    let mut registered: BTreeMap<String, u32> = BTreeMap::new();
+    for e in engine.events().iter().filter(|e| e.t >= since) {
+        if let crate::engine::event::EventKind::TaskDefinitionRegistered { family, revision } = &e.kind {
+            registered.entry(family.clone()).or_insert(*revision);
+        }
+    }
     for s in &snap.services {
         let name = &s.name;
         goals.push(json!({"service": name, "running": s.running}));
-        if s.task_definition.rsplit_once(':').is_some_and(|(_, r)| r != "1") {
-            goals.push(json!({"service": name, "taskDefinition": s.task_definition}));
+        let (family, revision) = s.task_definition.rsplit_once(':').map_or((s.task_definition.as_str(), 1), |(f, r)| (f, r.parse().unwrap_or(1)));
+        match registered.get(family) {
+            // Deployed while recording: the learner's own revision, whichever number it gets
+            // (docs/lessons.md, "Goals about the learner's own revision"), with its tasks running.
+            Some(first) if revision >= *first => {
+                let current = snap.tasks.iter().filter(|t| t.service.as_deref() == Some(name.as_str()) && t.task_definition == s.task_definition && t.last_status == crate::engine::task::TaskStatus::Running).count();
+                goals.push(json!({"service": name, "revision": {">=": first}, "current": current}));
+            }
+            // A revision the scenario or the setup registered.
+            _ if revision != 1 => goals.push(json!({"service": name, "taskDefinition": s.task_definition})),
+            _ => {}
         }
         let mut per_az: BTreeMap<&str, u32> = sort::collect_map(snap.availability_zones.iter().map(|z| (z.as_str(), 0)));
         for t in snap.tasks.iter().filter(|t| t.service.as_deref() == Some(name.as_str()) && !t.az.is_empty()) {
@@ -315,7 +429,11 @@ pub fn suggest_goals(engine: &Engine, since: Millis) -> Vec<Suggestion> {
         let keep: &[&str] = match fields.get("type").and_then(Value::as_str) {
             Some("deploymentCompleted") => &["type", "service", "taskDefinition"],
             Some("deploymentRolledBack") | Some("deploymentFailed") => &["type", "service"],
-            Some("instanceTerminated") => &["type", "instance"],
+            Some("instanceTerminated") | Some("instanceDraining") => &["type", "instance"],
+            Some("spotInterruptionWarning") => &["type", "instance", "task"],
+            Some("azOutage") | Some("azRecovered") => &["type", "az"],
+            Some("nodeDrained") => &["type", "node"],
+            Some("nodeCordoned") => &["type", "node", "unschedulable"],
             Some("scalingActivity") => &["type", "service"],
             Some("deploymentRollout") => &["type", "deployment", "status"],
             _ => continue,
@@ -342,9 +460,52 @@ pub fn suggest_goals(engine: &Engine, since: Millis) -> Vec<Suggestion> {
         .into_iter()
         .filter_map(|goal| {
             let text = goal.to_string();
-            parse_goal_text(&text).ok().map(|g| Suggestion { label: g.describe(), goal })
+            parse_goal_text(&text).ok().map(|g| Suggestion { label: g.describe(), goal, note: None })
         })
         .collect()
+}
+
+/// Runs the check on the suggestions as if each were a goal of the recorded lesson, notes which
+/// already hold in the start state left alone and which the reference solution misses, and puts
+/// those after the others (order otherwise kept). Without a recording, returns them unchanged.
+pub fn rank_suggestions(draft: &Draft, suggestions: Vec<Suggestion>) -> Vec<Suggestion> {
+    if draft.recorded.is_none() || suggestions.is_empty() {
+        return suggestions;
+    }
+    let trial = Draft {
+        id: "builder/suggestions".into(),
+        title: "suggestions".into(),
+        kind: "do".into(),
+        hints: vec!["-".into()],
+        goals: suggestions.iter().map(|s| s.goal.clone()).collect(),
+        ..draft.clone()
+    };
+    let Ok(report) = lesson_text(&trial).and_then(|t| open_lesson(&t, "lesson")).map(|ex| check_exercise(&ex)) else {
+        return suggestions;
+    };
+    let mut out: Vec<(u8, Suggestion)> = suggestions
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut s)| {
+            let missed = report.goals.get(i).is_some_and(|g| !g.ok);
+            let at_start = report.start_goals.get(i).is_some_and(|g| g.ok);
+            s.note = if missed {
+                Some(SuggestionNote::MissedByReference)
+            } else if at_start {
+                Some(SuggestionNote::HoldsAtStart)
+            } else {
+                None
+            };
+            let rank = match s.note {
+                None => 0,
+                Some(SuggestionNote::HoldsAtStart) => 1,
+                Some(SuggestionNote::MissedByReference) => 2,
+            };
+            (rank, s)
+        })
+        .collect();
+    sort::sort_by_key(&mut out, |(r, _)| *r);
+    out.into_iter().map(|(_, s)| s).collect()
 }
 
 /// A goal typed by the author: checked by the goal parser (errors with line:col), returned as JSON.
@@ -387,10 +548,49 @@ pub fn lesson_value(draft: &Draft) -> Result<Value, String> {
     if !draft.disabled_actions.is_empty() {
         o.insert("disabledActions".into(), json!(draft.disabled_actions));
     }
-    if let Some(n) = draft.max_instances {
-        o.insert("limits".into(), json!({"maxInstances": n}));
+    if let Some(limits) = limits_value(draft)? {
+        o.insert("limits".into(), limits);
     }
     Ok(Value::Object(o))
+}
+
+/// The instance types typed in the builder (commas or spaces between them), each checked
+/// against the catalogue. The error names the field.
+pub fn instance_types(text: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in text.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
+        if crate::engine::catalog::lookup(t).is_none() {
+            return Err(format!("Instance types the learner may add: {}", crate::engine::catalog::suggest(t)));
+        }
+        if !out.iter().any(|o| o == t) {
+            out.push(t.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// The draft's `limits` object (`None` when it sets none).
+pub fn limits_value(draft: &Draft) -> Result<Option<Value>, String> {
+    let mut l = Map::new();
+    if let Some(n) = draft.max_instances {
+        l.insert("maxInstances".into(), json!(n));
+    }
+    if let Some(n) = draft.max_desired_count {
+        l.insert("maxDesiredCount".into(), json!(n));
+    }
+    let types = instance_types(&draft.instance_types)?;
+    if !types.is_empty() {
+        l.insert("instanceTypes".into(), json!(types));
+    }
+    if let Some(bad) = draft.kubectl.iter().find(|k| !KUBECTL_COMMANDS.contains(&k.as_str())) {
+        return Err(format!("kubectl commands the learner may use: {bad:?} is not one of {}", KUBECTL_COMMANDS.join(", ")));
+    }
+    if !draft.kubectl.is_empty() {
+        // In the order the builder lists them, so the file does not depend on click order.
+        let kubectl: Vec<&str> = KUBECTL_COMMANDS.iter().copied().filter(|k| draft.kubectl.iter().any(|d| d == k)).collect();
+        l.insert("kubectl".into(), json!(kubectl));
+    }
+    Ok(if l.is_empty() { None } else { Some(Value::Object(l)) })
 }
 
 /// The lesson file's text (pretty JSON, ready to save or to put in `lessons/`).
@@ -412,11 +612,167 @@ pub fn open_lesson(text: &str, name: &str) -> Result<Exercise, String> {
     parse_exercise(text, &no_files).map_err(|d| d.iter().filter(|d| d.is_error()).map(|d| d.render(name)).collect::<Vec<_>>().join("\n"))
 }
 
-/// Runs the lesson check (as `berth lesson check`) on the draft.
-pub fn check(draft: &Draft) -> Result<ExerciseReport, String> {
+/// What the builder's check found: the report of `berth lesson check`, the warnings it prints
+/// (no hints...), and what the builder itself requires of a lesson (a title).
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub report: ExerciseReport,
+    /// The file's warnings as the CLI prints them, without the position: `hints: no hints: ...`.
+    pub warnings: Vec<String>,
+    /// Things to fix before the lesson is ready, besides the report's defects.
+    pub problems: Vec<String>,
+}
+
+impl Checked {
+    /// Ready: the check passes and nothing else is missing.
+    pub fn ready(&self) -> bool {
+        self.report.passed() && self.problems.is_empty()
+    }
+
+    /// The builder's verdict, the warnings, then the report as the CLI prints it.
+    pub fn text(&self) -> String {
+        let mut out = if self.ready() {
+            "✓ Ready: the reference solution meets every goal and the start state alone does not.".to_string()
+        } else {
+            let all: Vec<&str> = self.problems.iter().chain(&self.report.defects).map(String::as_str).collect();
+            format!("✗ Not ready yet: {}", all.join("; "))
+        };
+        for w in &self.warnings {
+            out.push_str(&format!("\n⚠ {w}"));
+        }
+        out.push_str("\n\n");
+        out.push_str(&self.report.render());
+        out
+    }
+}
+
+/// Runs the lesson check (as `berth lesson check`) on the draft, with its warnings and the
+/// builder's own requirements. In a `do` exercise with a starting editor text, also says when
+/// deploying that text unchanged meets every goal (not a defect there: the check does that only
+/// for `fix`; but the author should know a learner can pass by pressing Deploy).
+pub fn check(draft: &Draft) -> Result<Checked, String> {
     let text = lesson_text(draft)?;
     let ex = open_lesson(&text, "lesson")?;
-    Ok(check_exercise(&ex))
+    let report = check_exercise(&ex);
+    let mut problems = Vec::new();
+    if draft.title.trim().is_empty() {
+        problems.push("the title is empty: write one in Title (3. Words and rules)".to_string());
+    }
+    let mut warnings: Vec<String> = ex
+        .warnings
+        .iter()
+        .map(|w| if w.path.is_empty() { w.message.clone() } else { format!("{}: {}", w.path, w.message) })
+        .collect();
+    if let (crate::engine::lesson::Kind::Do, Some(editor)) = (ex.kind, &ex.task_definition_editor) {
+        if report.passed() && unchanged_deploy_passes(&ex, editor, report.end) {
+            warnings.push(
+                "taskDefinitionEditor: deploying the starting editor text unchanged also meets every goal, so a learner passes by pressing Deploy. Fine if any deploy counts; if the change itself is the lesson, add a goal about it (a taskDefinition goal checks cpu, memory, containers, essential containers and networkMode; there is no goal about a container's image) or make it a fix exercise".to_string(),
+            );
+        }
+    }
+    Ok(Checked { report, warnings, problems })
+}
+
+/// Deploys the exercise's starting editor text unchanged, as the check of a fix exercise does,
+/// and says whether every goal then holds.
+fn unchanged_deploy_passes(ex: &Exercise, editor: &str, end: Millis) -> bool {
+    use crate::engine::lesson::action::Action;
+    use crate::engine::lesson::run::Session;
+    let mut s = Session::for_exercise(ex, None, ex.goals.clone());
+    let deployed = s.act(&Action::EditTaskDefinition { text: editor.to_string(), service: None });
+    s.finish();
+    if s.now() < end {
+        s.run_until(end);
+    }
+    let st = s.checker.status();
+    deployed.is_ok() && !st.is_empty() && st.iter().all(|g| g.ok)
+}
+
+/// A solution step as the builder lists it: one line, and for a deploy or `kubectl apply` the
+/// text it deployed (shown on demand).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepText {
+    pub line: String,
+    pub detail: Option<String>,
+}
+
+/// `run until 00:02:00`, `updateService service web, desiredCount 9`,
+/// `kubectl apply -f - (Deployment web, 24 lines)` with the YAML as the detail.
+pub fn step_text(a: &Value) -> StepText {
+    let name = a["action"].as_str().unwrap_or("?");
+    let plain = |line: String| StepText { line, detail: None };
+    if name == "runUntil" {
+        let at = a["at"].as_str().and_then(|s| crate::engine::time::parse_duration(s).ok()).unwrap_or(0);
+        return plain(format!("run until {}", Clock(at)));
+    }
+    if name == "editTaskDefinition" {
+        let text = a["text"].as_str().map(str::to_string);
+        let images: Vec<String> = text
+            .as_deref()
+            .and_then(|t| parse_task_definition(t).task_definition)
+            .map(|td| td.container_definitions.iter().map(|c| c.image.clone()).filter(|i| !i.is_empty()).collect())
+            .unwrap_or_default();
+        let image = if images.is_empty() { String::new() } else { format!(" (image {})", images.join(", ")) };
+        let line = match a["service"].as_str() {
+            Some(s) => format!("deploy the editor's task definition to {s}{image}"),
+            None => format!("deploy the editor's task definition{image}"),
+        };
+        return StepText { line, detail: text };
+    }
+    if name == "kubectl" {
+        let args = a["args"].as_str().unwrap_or("");
+        if let Some(m) = a["manifest"].as_str() {
+            let objects = manifest_objects(m);
+            let lines = m.lines().count();
+            let what = if objects.is_empty() { format!("{lines} lines") } else { format!("{}, {lines} lines", objects.join(", ")) };
+            return StepText { line: format!("kubectl {args} -f - ({what})"), detail: Some(m.to_string()) };
+        }
+        return plain(format!("kubectl {args}"));
+    }
+    let details: Vec<String> = a
+        .as_object()
+        // Fields left at their default (null, false) say nothing: `updateService service web, desiredCount 9`.
+        .map(|o| o.iter().filter(|(k, v)| *k != "action" && !v.is_null() && **v != Value::Bool(false)).map(|(k, v)| format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect())
+        .unwrap_or_default();
+    plain(format!("{name} {}", details.join(", ")).trim().to_string())
+}
+
+/// The objects of a manifest, `Kind name` each, read from each document's top-level `kind:` and
+/// `metadata.name` (a quick look at the text, not the YAML parser: it only labels a step).
+pub fn manifest_objects(yaml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for doc in yaml.split("\n---") {
+        let mut kind = None;
+        let mut name = None;
+        let mut in_metadata = false;
+        for line in doc.lines() {
+            let top = !line.starts_with(' ') && !line.starts_with('\t');
+            if top {
+                in_metadata = line.trim_end() == "metadata:";
+                if let Some(k) = line.strip_prefix("kind:") {
+                    kind = Some(unquote(k));
+                }
+            } else if in_metadata && name.is_none() {
+                if let Some(n) = line.trim_start().strip_prefix("name:") {
+                    // Only metadata's own `name:` (the first indentation level under it).
+                    if line.len() - line.trim_start().len() <= 4 {
+                        name = Some(unquote(n));
+                    }
+                }
+            }
+        }
+        match (kind, name) {
+            (Some(k), Some(n)) => out.push(format!("{k} {n}")),
+            (Some(k), None) => out.push(k),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unquote(s: &str) -> String {
+    let s = s.split(" #").next().unwrap_or("").trim();
+    s.trim_matches(|c| c == '"' || c == '\'').to_string()
 }
 
 /// The link payload for a lesson file (the text after `#lesson=`).

@@ -13,9 +13,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::storage;
-use crate::engine::lesson::action::LEARNER_ACTIONS;
 use crate::engine::time::{Clock, Millis};
-use crate::shell::builder::{self, Draft, Suggestion, KINDS};
+use crate::shell::builder::{self, Draft, Suggestion, KINDS, KUBECTL_COMMANDS};
+use crate::shell::kube_view::Words;
 use crate::shell::share::Scene;
 
 /// Where the draft is kept.
@@ -99,6 +99,17 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
     let report = use_state(|| None::<(bool, String)>);
     let link = use_state(|| None::<String>);
     let preview = use_state(|| false);
+    // Whether the scenario is Kubernetes (its words: pods, nodes, Deployments), read from the
+    // recording if there is one, else from the sandbox; parsed again only when the text changes.
+    let kube_cache = use_mut_ref(|| (String::new(), false));
+    let words = {
+        let kube = match (&draft.recording, &draft.recorded) {
+            (_, Some(r)) if draft.recording.is_none() => r.scenario.get("kubernetes").is_some_and(|k| !k.is_null()),
+            (Some(start), _) => cached_kube(&kube_cache, &start.scenario),
+            _ => cached_kube(&kube_cache, &props.scene.emit(()).scenario),
+        };
+        Words { kube }
+    };
 
     use_effect_with((), |_| install_guard());
     // Keep the draft and the unsaved flag up to date.
@@ -165,7 +176,7 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
                     if let Some(r) = &d.recorded {
                         let n = r.solution.iter().filter(|a| a["action"] != "runUntil").count();
                         said.set(Some((false, format!("Recorded {n} action(s) from {} to {}. Now pick the goals.", Clock(r.start), Clock(r.end)))));
-                        suggestions.set(suggest.emit(r.start));
+                        suggestions.set(builder::rank_suggestions(&d, suggest.emit(r.start)));
                     }
                     draft.set(d);
                 }
@@ -179,7 +190,7 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
         let draft = draft.clone();
         Callback::from(move |_: MouseEvent| {
             let since = draft.recorded.as_ref().map(|r| r.start).or(draft.recording.as_ref().map(|s| s.time)).unwrap_or(0);
-            suggestions.set(suggest.emit(since));
+            suggestions.set(builder::rank_suggestions(&draft, suggest.emit(since)));
         })
     };
 
@@ -194,7 +205,7 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
         (None, recorded) => {
             let steps = recorded.as_ref().map(|r| {
                 let items = r.solution.iter().enumerate().map(|(i, a)| {
-                    let text = step_text(a);
+                    let text = builder::step_text(a);
                     let timed = a["action"] == "runUntil";
                     let on_remove = {
                         let edit = edit.clone();
@@ -209,8 +220,12 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
                         })
                     };
                     html! {
-                        <li data-testid="builder-step">{text}
+                        <li data-testid="builder-step">{text.line}
                             if !timed { {" "}<button class="link" aria-label={format!("Remove step {}", i + 1)} onclick={on_remove}>{"remove"}</button> }
+                            if let Some(detail) = text.detail {
+                                <details class="builder-step-text"><summary>{"Show the text"}</summary>
+                                    <pre tabindex="0" aria-label={format!("Text deployed by step {}", i + 1)}>{detail}</pre></details>
+                            }
                         </li>
                     }
                 });
@@ -253,7 +268,12 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
                 edit(Box::new(move |d: &mut Draft| d.goals.push(goal.clone())))
             })
         };
-        html! { <li data-testid="builder-suggestion">{s.label.clone()}{" "}<button onclick={on_add}>{"Make this a goal"}</button></li> }
+        let note = s.note.map(|n| n.text());
+        html! {
+            <li data-testid="builder-suggestion" data-note={note.map(|n| n.split(':').next().unwrap_or("").to_string())}>{s.label.clone()}{" "}
+                if let Some(n) = note { <span class="muted builder-note">{format!("({n}) ")}</span> }
+                <button onclick={on_add}>{"Make this a goal"}</button></li>
+        }
     });
     let on_goal_text = {
         let goal_text = goal_text.clone();
@@ -297,6 +317,8 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
     let on_prose = text_input(|d, v| d.prose = v);
     let on_hints = text_input(|d, v| d.hints = v.lines().map(str::to_string).collect());
     let on_max = text_input(|d, v| d.max_instances = v.trim().parse().ok());
+    let on_max_desired = text_input(|d, v| d.max_desired_count = v.trim().parse().ok());
+    let on_types = text_input(|d, v| d.instance_types = v);
     let on_kind = {
         let edit = edit.clone();
         Callback::from(move |e: Event| {
@@ -306,7 +328,7 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
             }
         })
     };
-    let disabled = LEARNER_ACTIONS.iter().map(|name| {
+    let action_box = |name: &'static str| {
         let checked = draft.disabled_actions.iter().any(|d| d == name);
         let onchange = {
             let edit = edit.clone();
@@ -323,6 +345,29 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
             })
         };
         html! { <label class="check"><input type="checkbox" {checked} {onchange} data-testid={format!("builder-disable-{name}")} />{format!(" {name}")}</label> }
+    };
+    let disabled = builder::action_groups(words.kube).into_iter().map(|(heading, names)| {
+        html! {
+            <fieldset class="builder-disabled" data-testid="builder-action-group"><legend>{heading}</legend>{ for names.into_iter().map(action_box) }</fieldset>
+        }
+    });
+    let kubectl_boxes = KUBECTL_COMMANDS.iter().map(|cmd| {
+        let checked = draft.kubectl.iter().any(|d| d == cmd);
+        let onchange = {
+            let edit = edit.clone();
+            let cmd = cmd.to_string();
+            Callback::from(move |_: Event| {
+                let cmd = cmd.clone();
+                edit(Box::new(move |d: &mut Draft| {
+                    if let Some(i) = d.kubectl.iter().position(|x| *x == cmd) {
+                        d.kubectl.remove(i);
+                    } else {
+                        d.kubectl.push(cmd.clone());
+                    }
+                }))
+            })
+        };
+        html! { <label class="check"><input type="checkbox" {checked} {onchange} data-testid={format!("builder-kubectl-{}", cmd.replace(' ', "-"))} />{format!(" {cmd}")}</label> }
     });
     let on_preview = {
         let preview = preview.clone();
@@ -335,8 +380,7 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
         let report = report.clone();
         Callback::from(move |_: MouseEvent| {
             report.set(Some(match builder::check(&draft) {
-                Ok(r) if r.passed() => (true, format!("✓ Ready: the reference solution meets every goal and the start state alone does not.\n\n{}", r.render())),
-                Ok(r) => (false, format!("✗ Not ready yet: {}\n\n{}", r.defects.join("; "), r.render())),
+                Ok(c) => (c.ready(), c.text()),
                 Err(e) => (false, e),
             }))
         })
@@ -382,6 +426,28 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
 
     let hints_text = draft.hints.join("\n");
     let max_text = draft.max_instances.map(|n| n.to_string()).unwrap_or_default();
+    let max_desired_text = draft.max_desired_count.map(|n| n.to_string()).unwrap_or_default();
+    let types_error = builder::instance_types(&draft.instance_types).err();
+    let ecs_limits = html! {
+        <>
+            <label class="field">{"At most this many container instances after addInstances (empty: no limit) "}
+                <input type="number" min="1" data-testid="builder-max-instances" value={max_text} oninput={on_max} /></label>
+            <label class="field">{"Highest desired count a service may be given (empty: no limit) "}
+                <input type="number" min="0" data-testid="builder-max-desired" value={max_desired_text} oninput={on_max_desired} /></label>
+            <label class="field">{"Instance types the learner may add (commas between them; empty: any)"}
+                <input type="text" data-testid="builder-instance-types" value={draft.instance_types.clone()} oninput={on_types}
+                    placeholder="t3.small, t3.medium" spellcheck="false" aria-invalid={types_error.is_some().to_string()} /></label>
+            if let Some(e) = types_error { <p class="error" role="alert" data-testid="builder-instance-types-error">{e}</p> }
+        </>
+    };
+    let kubectl_limits = html! {
+        <fieldset class="builder-disabled" data-testid="builder-kubectl"><legend>{"kubectl commands the learner may use (none ticked: any)"}</legend>{ for kubectl_boxes }</fieldset>
+    };
+    let (example_goal, goal_placeholder) = if words.kube {
+        ("web has 3 ready pods", "{\"deployment\": \"web\", \"ready\": {\">=\": 3}}")
+    } else {
+        ("web has 9 running tasks", "{\"service\": \"web\", \"running\": {\">=\": 6}}")
+    };
     html! {
         <section class="builder" data-testid="builder" aria-label="Lesson builder">
             <p class="muted">{"Turn what you do in this sandbox into an exercise: record the solution, pick goals, write the words, check, then save or share it."}</p>
@@ -392,7 +458,7 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
             {recording_view}
             <h3>{"2. Goals"}</h3>
             if draft.goals.is_empty() {
-                <p class="muted">{"No goals yet. A goal describes the outcome, not the path: \"web has 9 running tasks\", not \"click here\"."}</p>
+                <p class="muted">{format!("No goals yet. A goal describes the outcome, not the path: \"{example_goal}\", not \"click here\".")}</p>
             } else {
                 <ol class="builder-goals" data-testid="builder-goals">{ for goals }</ol>
             }
@@ -403,7 +469,7 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
             <details class="builder-goal-text">
                 <summary>{"Write a goal in the goal language"}</summary>
                 <textarea rows="3" aria-label="Goal (JSON)" data-testid="builder-goal-text" value={(*goal_text).clone()} oninput={on_goal_text}
-                    placeholder={"{\"service\": \"web\", \"running\": {\">=\": 6}}"} spellcheck="false" />
+                    placeholder={goal_placeholder} spellcheck="false" />
                 <button data-testid="builder-add-goal" onclick={on_add_goal}>{"Add goal"}</button>
                 if let Some(e) = &*goal_error { <pre class="error" role="alert" data-testid="builder-goal-error">{e.clone()}</pre> }
             </details>
@@ -421,9 +487,16 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
             if *preview { <div class="prose builder-preview" data-testid="builder-preview">{super::lessons::render_markdown(&draft.prose)}</div> }
             <label class="field">{"Hints, one per line, gentlest first"}
                 <textarea rows="3" data-testid="builder-hints" value={hints_text} oninput={on_hints} /></label>
-            <fieldset class="builder-disabled"><legend>{"Actions the learner may not use"}</legend>{ for disabled }</fieldset>
-            <label class="field">{"At most this many instances (empty: no limit) "}
-                <input type="number" min="1" data-testid="builder-max-instances" value={max_text} oninput={on_max} /></label>
+            <h4>{"Actions the learner may not use"}</h4>
+            { for disabled }
+            <h4>{"Limits"}</h4>
+            if words.kube {
+                {kubectl_limits}
+                <details class="builder-ecs-limits"><summary>{format!("ECS limits (they refuse ECS actions only; this scenario's {} and {} are changed with kubectl)", words.tasks(), words.nodes())}</summary>{ecs_limits}</details>
+            } else {
+                {ecs_limits}
+                <details class="builder-ecs-limits" open={!draft.kubectl.is_empty()}><summary>{"kubectl commands (Kubernetes scenarios only)"}</summary>{kubectl_limits}</details>
+            }
             <h3>{"4. Check, save, share"}</h3>
             <div class="builder-actions">
                 <button data-testid="builder-check" onclick={on_check}>{"Check the lesson"}</button>
@@ -432,7 +505,8 @@ pub fn builder_panel(props: &BuilderProps) -> Html {
                 <button class="link" data-testid="builder-discard" onclick={on_discard}>{"Discard draft"}</button>
             </div>
             if let Some((ok, text)) = &*report {
-                <pre class={if *ok { "builder-report ok" } else { "builder-report error" }} data-testid="builder-report" role="status">{text.clone()}</pre>
+                <pre class={if *ok { "builder-report ok" } else { "builder-report error" }} data-testid="builder-report" role="status"
+                    tabindex="0" aria-label="Result of the lesson check">{text.clone()}</pre>
             }
             if let Some(l) = &*link {
                 <p class="builder-link">{"Anyone who opens this link gets the exercise (nothing is uploaded: the lesson is in the link). "}
@@ -457,23 +531,11 @@ fn file_name(id: &str) -> String {
     format!("{last}.json")
 }
 
-/// A solution step for the list: `runUntil 00:02:00`, `updateService web desiredCount 9`.
-fn step_text(a: &serde_json::Value) -> String {
-    let name = a["action"].as_str().unwrap_or("?");
-    if name == "runUntil" {
-        let at = a["at"].as_str().and_then(|s| crate::engine::time::parse_duration(s).ok()).unwrap_or(0);
-        return format!("run until {}", Clock(at));
+/// Whether a scenario's text is Kubernetes, parsed only when the text changed since last time.
+fn cached_kube(cache: &std::rc::Rc<std::cell::RefCell<(String, bool)>>, scenario: &str) -> bool {
+    let mut c = cache.borrow_mut();
+    if c.0 != scenario {
+        *c = (scenario.to_string(), builder::is_kube_scenario(scenario));
     }
-    if name == "editTaskDefinition" {
-        return match a["service"].as_str() {
-            Some(s) => format!("deploy the editor's task definition to {s}"),
-            None => "deploy the editor's task definition".to_string(),
-        };
-    }
-    let details: Vec<String> = a
-        .as_object()
-        // Fields left at their default (null, false) say nothing: `updateService service web, desiredCount 9`.
-        .map(|o| o.iter().filter(|(k, v)| *k != "action" && !v.is_null() && **v != serde_json::Value::Bool(false)).map(|(k, v)| format!("{k} {}", v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect())
-        .unwrap_or_default();
-    format!("{name} {}", details.join(", ")).trim().to_string()
+    c.1
 }

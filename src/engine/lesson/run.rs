@@ -166,7 +166,7 @@ pub struct ExerciseReport {
     pub goals: Vec<GoalStatus>,
     /// The goals in the start state, left alone until `end` (do, fix).
     pub start_goals: Vec<GoalStatus>,
-    /// The goals after deploying the unchanged starting editor text, if the exercise has one.
+    /// The goals after deploying the unchanged starting editor text (fix exercises with one).
     pub editor_goals: Option<Vec<GoalStatus>>,
     /// Each wrong solution: its `why`, and the goals it missed (empty: it solved the exercise).
     pub wrong: Vec<(String, Vec<GoalStatus>)>,
@@ -270,8 +270,8 @@ fn mark(ok: bool) -> &'static str {
 /// Runs the reference solution and checks the exercise:
 ///
 /// * **do, fix**: every solution step succeeds and every goal holds at the end; the start state,
-///   left alone for the same time, misses at least one goal; deploying the unchanged starting
-///   editor text (if any) misses at least one goal.
+///   left alone for the same time, misses at least one goal; for **fix** only, deploying the
+///   unchanged starting editor text (if any) misses at least one goal.
 /// * **predict**: the reveal (the `solution` actions) succeeds; the answer's goal holds after it
 ///   and every other choice's goal does not, with the scenario's seed and with
 ///   [`OTHER_SEEDS`] other seeds; the answer's goal does not hold in the start state; any
@@ -370,7 +370,10 @@ pub fn check_exercise(ex: &Exercise) -> ExerciseReport {
             if !start_goals.is_empty() && start_goals.iter().all(|g| g.ok) {
                 defects.push(format!("the start state already meets every goal (no actions, run to {})", Clock(end)));
             }
-            if let Some(text) = &ex.task_definition_editor {
+            // Only a fix exercise starts broken: there, pressing Deploy on the starting text must
+            // not pass. In a do exercise the starting text is the learner's material (change the
+            // image, then deploy), so deploying it is not checked.
+            if let (Kind::Fix, Some(text)) = (ex.kind, &ex.task_definition_editor) {
                 let mut s1 = Session::for_exercise(ex, None, ex.goals.clone());
                 let deployed = s1.act(&Action::EditTaskDefinition { text: text.clone(), service: None });
                 s1.finish();
