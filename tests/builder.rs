@@ -314,13 +314,22 @@ fn a_do_exercise_that_changes_the_image_and_deploys_passes_with_every_suggested_
     let c = check(&d).unwrap();
     assert!(c.ready(), "{}", c.text());
     assert!(c.report.editor_goals.is_none(), "a do exercise does not deploy the starting text unchanged");
-    // The goal language cannot tell images apart: the builder says a bare Deploy passes too.
-    assert!(c.text().contains("⚠ taskDefinitionEditor: deploying the starting editor text unchanged also meets every goal"), "{}", c.text());
-    // As a fix exercise the same lesson is refused: its start must not pass by pressing Deploy.
+    // The image goal tells the change apart from pressing Deploy on the unchanged text.
+    assert!(suggestions.iter().any(|s| s.goal == json!({"taskDefinition": {"service": "web", "image": "public.ecr.aws/nginx/nginx:1.28"}})), "{labels:#?}");
+    assert!(!c.text().contains("⚠ taskDefinitionEditor"), "{}", c.text());
+    // So the same lesson also works as a fix exercise: its start does not pass by pressing Deploy.
     d.kind = "fix".into();
+    let c = check(&d).unwrap();
+    assert!(c.ready(), "{}", c.text());
+    // Without the image goal, a bare Deploy meets every goal: the builder warns (do) or refuses (fix).
+    d.goals.retain(|g| g.get("taskDefinition").is_none());
     let c = check(&d).unwrap();
     assert!(!c.ready());
     assert!(c.text().starts_with("✗ Not ready yet: deploying the starting editor text unchanged already meets every goal"), "{}", c.text());
+    d.kind = "do".into();
+    let c = check(&d).unwrap();
+    assert!(c.ready(), "{}", c.text());
+    assert!(c.text().contains("⚠ taskDefinitionEditor: deploying the starting editor text unchanged also meets every goal"), "{}", c.text());
 }
 
 #[test]

@@ -191,6 +191,9 @@ fn task_definitions() {
     fail(r#"{"taskDefinition": {"family": "web", "memory": {">=": 2048}}}"#, "expected task definition web: memory ≥ 2048 MiB; web:1 reserves 1024 MiB at 00:05:00");
     fail(r#"{"taskDefinition": {"family": "web", "revision": {">=": 2}}}"#, "expected task definition web: revision ≥ 2; the latest is web:1 at 00:05:00");
     fail(r#"{"taskDefinition": {"family": "web", "essential": ["web", "sidecar"]}}"#, "expected task definition web: essential: web, sidecar; web:1's essential containers are web at 00:05:00");
+    // The image, exactly: nginx:1.27 is not nginx:1.28.
+    pass(r#"{"taskDefinition": {"family": "web", "image": "nginx:1.27"}}"#, "task definition web: image nginx:1.27: web:1 (1024 CPU units, 1024 MiB) at 00:05:00");
+    fail(r#"{"taskDefinition": {"service": "web", "image": "nginx:1.28"}}"#, "expected the task definition web runs: image nginx:1.28; web:1 runs nginx:1.27 at 00:05:00");
     pass(r#"{"taskDefinition": {"family": "api", "valid": false}}"#, "task definition api: not registered: no revision of api is registered at 00:05:00");
     fail(r#"{"taskDefinition": {"family": "api", "valid": true}}"#, "expected task definition api: registered (valid); no revision of api is registered at 00:05:00");
 }

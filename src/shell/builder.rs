@@ -394,6 +394,14 @@ pub fn suggest_goals(engine: &Engine, since: Millis) -> Vec<Suggestion> {
             Some(first) if revision >= *first => {
                 let current = snap.tasks.iter().filter(|t| t.service.as_deref() == Some(name.as_str()) && t.task_definition == s.task_definition && t.last_status == crate::engine::task::TaskStatus::Running).count();
                 goals.push(json!({"service": name, "revision": {">=": first}, "current": current}));
+                // What the deploy changed, when it is the image: a goal pressing Deploy on the
+                // unchanged text cannot meet.
+                let revs = engine.task_definitions(family);
+                let now_images: Vec<&str> = revs.iter().find(|td| td.revision == revision).map(|td| td.container_definitions.iter().map(|c| c.image.as_str()).collect()).unwrap_or_default();
+                let before: Vec<&str> = revs.iter().filter(|td| td.revision < *first).last().map(|td| td.container_definitions.iter().map(|c| c.image.as_str()).collect()).unwrap_or_default();
+                if let Some(new_image) = now_images.iter().find(|i| !i.is_empty() && !before.contains(i)) {
+                    goals.push(json!({"taskDefinition": {"service": name, "image": new_image}}));
+                }
             }
             // A revision the scenario or the setup registered.
             _ if revision != 1 => goals.push(json!({"service": name, "taskDefinition": s.task_definition})),
@@ -666,7 +674,7 @@ pub fn check(draft: &Draft) -> Result<Checked, String> {
     if let (crate::engine::lesson::Kind::Do, Some(editor)) = (ex.kind, &ex.task_definition_editor) {
         if report.passed() && unchanged_deploy_passes(&ex, editor, report.end) {
             warnings.push(
-                "taskDefinitionEditor: deploying the starting editor text unchanged also meets every goal, so a learner passes by pressing Deploy. Fine if any deploy counts; if the change itself is the lesson, add a goal about it (a taskDefinition goal checks cpu, memory, containers, essential containers and networkMode; there is no goal about a container's image) or make it a fix exercise".to_string(),
+                "taskDefinitionEditor: deploying the starting editor text unchanged also meets every goal, so a learner passes by pressing Deploy. Fine if any deploy counts; if the change itself is the lesson, add a goal about it (a taskDefinition goal checks cpu, memory, containers, essential containers, networkMode and image) or make it a fix exercise".to_string(),
             );
         }
     }

@@ -662,6 +662,10 @@ fn eval_task_definition(engine: &Engine, family: &str, revision: Option<u32>, ch
                 })
             }
             TdCheck::NetworkMode(m) => (td.network_mode.as_str() != m).then(|| Outcome::new(false, format!("{key} uses network mode {} at {clock}", td.network_mode.as_str()))),
+            TdCheck::Image(i) => (!td.container_definitions.iter().any(|c| &c.image == i)).then(|| {
+                let images: Vec<&str> = td.container_definitions.iter().map(|c| c.image.as_str()).collect();
+                Outcome::new(false, format!("{key} runs {} at {clock}", images.join(", ")))
+            }),
         };
         if let Some(f) = fail {
             return f;

@@ -424,6 +424,8 @@ pub enum TdCheck {
     /// The names of the essential containers, exactly (order does not matter).
     Essential(Vec<String>),
     NetworkMode(String),
+    /// A container of it runs this image, exactly (`nginx:1.28`).
+    Image(String),
 }
 
 /// The keys that name a goal, for error messages.
@@ -694,13 +696,16 @@ pub fn parse_goal(r: &mut Reader, node: &Json, path: &str) -> Option<Goal> {
             if let Some(m) = f.string("networkMode", false)? {
                 checks.push(TdCheck::NetworkMode(m));
             }
+            if let Some(i) = f.string("image", false)? {
+                checks.push(TdCheck::Image(i));
+            }
             f.finish()?;
             if checks.is_empty() {
                 r.error(
                     value.pos,
                     &sub,
                     "lesson-goal",
-                    "taskDefinition needs something to check: valid, revision, fargate, cpu, memory, containers, essentialContainers, essential or networkMode",
+                    "taskDefinition needs something to check: valid, revision, fargate, cpu, memory, containers, essentialContainers, essential, networkMode or image",
                 );
                 return None;
             }
@@ -1087,6 +1092,7 @@ impl Goal {
                         TdCheck::EssentialContainers(c) => format!("essential containers {}", c.text(true, num)),
                         TdCheck::Essential(names) => format!("essential: {}", names.join(", ")),
                         TdCheck::NetworkMode(m) => format!("network mode {m}"),
+                        TdCheck::Image(i) => format!("image {i}"),
                     })
                     .collect();
                 match of {
