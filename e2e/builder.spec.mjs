@@ -193,7 +193,9 @@ test('a do lesson that changes the image and deploys: suggestions ranked, limits
   await expect(b.getByTestId('builder-instance-types-error')).toHaveCount(0);
   await b.getByTestId('builder-check').click();
   await expect(report).toContainText('✓ Ready');
-  await expect(report).toContainText('⚠ taskDefinitionEditor: deploying the starting editor text unchanged also meets every goal');
+  // The suggested image goal tells the change from a bare Deploy: no warning about that.
+  await expect(b.getByTestId('builder-goal').filter({ hasText: 'image public.ecr.aws/nginx/nginx:1.28' })).toHaveCount(1);
+  await expect(report).not.toContainText('⚠ taskDefinitionEditor');
   const [download] = await Promise.all([page.waitForEvent('download'), b.getByTestId('builder-download').click()]);
   const file = JSON.parse(await readFile(await download.path(), 'utf8'));
   expect(file.title).toBe('Ship nginx 1.28');

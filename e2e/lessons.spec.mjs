@@ -263,10 +263,11 @@ test('an exercise opens from a link', async ({ page }) => {
   await page.goto('/#lessons/placement-strategies/binpack');
   await expect(page.getByTestId('exercise')).toHaveAttribute('data-exercise', 'placement-strategies/binpack');
   await expect(page.getByTestId('prose').first().locator('h2')).toContainText('Binpack');
-  // An unknown id falls back to the picker.
+  // An unknown id falls back to the picker, and says why.
   await page.goto('/#lessons/no-such/exercise');
   await page.reload();
   await expect(page.getByTestId('lesson-picker')).toBeVisible();
+  await expect(page.getByTestId('lesson-not-found')).toHaveText('No exercise no-such/exercise in the course; here is the list.');
 });
 
 test('corrupted saved progress: a clear message and a reset, never a blank page', async ({ page }) => {

@@ -651,3 +651,161 @@ async fn a_bad_link_keeps_the_saved_session_aside() {
     }
 }
 
+// ---- Lessons: goals that break, folding the goals, predictions, bad links (src/ui/lessons.rs) ----
+
+/// Mounts the lessons page at `open` (an exercise id) with no saved progress.
+async fn mount_lessons(open: &str) -> (web_sys::Element, yew::AppHandle<lessons::LessonsPage>) {
+    local_storage().remove_item(lessons::PROGRESS_KEY).unwrap();
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let props = lessons::LessonsProps { nav: yew::Html::default(), open: Some(open.into()), present: false };
+    let handle = yew::Renderer::<lessons::LessonsPage>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    (root, handle)
+}
+
+fn click(root: &web_sys::Element, sel: &str) {
+    use wasm_bindgen::JsCast;
+    root.query_selector(sel).unwrap().unwrap_or_else(|| panic!("{sel} is on the page")).unchecked_into::<web_sys::HtmlElement>().click();
+}
+
+/// Binpack with the default strategy: "Batch never uses more than one instance" (throughout)
+/// breaks for good. It shows as broken (✗, what happened, no "keep it so"), the box offers the
+/// reset, and the reset makes it hold again. The Goals box folds to its count and back.
+#[wasm_bindgen_test]
+async fn a_broken_throughout_goal_says_so_and_the_goals_offer_the_reset() {
+    use wasm_bindgen::JsCast;
+    let (root, handle) = mount_lessons("placement-strategies/binpack").await;
+    let q = |sel: &str| root.query_selector(sel).unwrap();
+    let goal = || root.query_selector_all("[data-testid=goal]").unwrap().item(1).unwrap().unchecked_into::<web_sys::Element>();
+    let text = |e: Option<web_sys::Element>| e.map(|e| e.text_content().unwrap()).unwrap_or_default();
+    assert_eq!(root.query_selector_all("[data-testid=goal]").unwrap().length(), 4);
+    assert!(text(Some(goal())).starts_with("✓Batch never uses more than one instance"), "{}", text(Some(goal())));
+    assert_eq!(goal().get_attribute("data-ok").as_deref(), Some("true"), "no batch task yet");
+    assert_eq!(text(goal().query_selector(".goal-keep").unwrap()), "keep it so");
+    let first = root.query_selector("[data-testid=goal]").unwrap().unwrap();
+    assert!(first.query_selector(".goal-keep").unwrap().is_none(), "an unmet plain goal has no badge");
+
+    // Fold and unfold: the count stays in view.
+    click(&root, "[data-testid=goals-toggle]");
+    yew::scheduler::flush().await;
+    assert!(q("#goal-list").unwrap().has_attribute("hidden"));
+    assert_eq!(q("[data-testid=goals-toggle]").unwrap().get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert!(text(q("[data-testid=goals-count]")).ends_with("/4 met"), "{}", text(q("[data-testid=goals-count]")));
+    click(&root, "[data-testid=goals-toggle]");
+    yew::scheduler::flush().await;
+    assert!(!q("#goal-list").unwrap().has_attribute("hidden"));
+
+    // Create batch with the default strategy (spread): its tasks land on three instances.
+    let set = |sel: &str, v: &str, event: &str| {
+        let el = q(sel).unwrap();
+        if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+            i.set_value(v);
+        } else if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+            s.set_value(v);
+        }
+        let e = if event == "input" { web_sys::InputEvent::new("input").unwrap().unchecked_into::<web_sys::Event>() } else { web_sys::Event::new(event).unwrap() };
+        el.dispatch_event(&e).unwrap();
+    };
+    set("[data-testid=create-service-name]", "batch", "input");
+    yew::scheduler::flush().await;
+    set("[data-testid=create-service-taskdef]", "batch", "change");
+    yew::scheduler::flush().await;
+    set("[data-testid=create-service-desired]", "4", "input");
+    yew::scheduler::flush().await;
+    click(&root, "[data-testid=create-service-submit]");
+    yew::scheduler::flush().await;
+    // The page plays on (4×): wait for the tasks to be placed.
+    for _ in 0..50 {
+        if goal().get_attribute("data-broken").as_deref() == Some("true") {
+            break;
+        }
+        sleep(100).await;
+    }
+    assert_eq!(goal().get_attribute("data-broken").as_deref(), Some("true"), "{}", text(Some(goal())));
+    assert_eq!(goal().get_attribute("data-ok").as_deref(), Some("false"));
+    assert_eq!(text(goal().query_selector(".goal-mark").unwrap()), "✗");
+    assert!(goal().query_selector(".goal-keep").unwrap().is_none(), "a broken goal is not \"kept\"");
+    let msg = text(goal().query_selector("[data-testid=goal-msg]").unwrap());
+    assert!(msg.starts_with("broken: rose to ") && msg.ends_with(" — it cannot hold again until you reset the exercise"), "{msg}");
+    assert_eq!(text(q("[data-testid=goals-broken]")), "✗ This attempt can no longer be solved.Reset the exercise");
+    assert!(text(q("[data-testid=goals-count]")).contains(" · 1 broken"));
+    // More time does not mend it.
+    sleep(500).await;
+    yew::scheduler::flush().await;
+    assert_eq!(goal().get_attribute("data-broken").as_deref(), Some("true"));
+
+    // The reset in the Goals box starts over: the goal holds again.
+    click(&root, "[data-testid=goals-reset]");
+    yew::scheduler::flush().await;
+    assert_eq!(goal().get_attribute("data-broken").as_deref(), Some("false"));
+    assert_eq!(goal().get_attribute("data-ok").as_deref(), Some("true"));
+    assert!(q("[data-testid=goals-broken]").is_none());
+    assert_eq!(text(goal().query_selector(".goal-keep").unwrap()), "keep it so");
+    handle.destroy();
+    root.remove();
+    local_storage().remove_item(lessons::PROGRESS_KEY).unwrap();
+}
+
+/// Before the reveal, the controls that change the cluster are off and say why; a wrong
+/// prediction revealed leads on to the next exercise (under the verdict) and stays "attempted";
+/// the controls come back with their own titles.
+#[wasm_bindgen_test]
+async fn a_prediction_locks_the_cluster_until_the_reveal_and_a_wrong_one_still_leads_on() {
+    let (root, handle) = mount_lessons("placement-strategies/predict-binpack").await;
+    let q = |sel: &str| root.query_selector(sel).unwrap();
+    const LOCKED: &str = "Make your prediction first: choose an answer and press \"Run it and reveal\".";
+    let locked = ["[data-testid=create-service-submit]", "[data-testid=create-service-name]", "[data-testid=run-task-submit]", "[data-testid=add-instance]", "[data-testid=deploy]"];
+    for sel in locked {
+        assert!(q(sel).unwrap_or_else(|| panic!("{sel}")).has_attribute("disabled"), "{sel} is off before the reveal");
+    }
+    assert_eq!(q("[data-testid=add-instance]").unwrap().get_attribute("title").as_deref(), Some(LOCKED));
+    let terminate = q("button[aria-label='Terminate i-01']");
+    if let Some(t) = &terminate {
+        assert!(t.has_attribute("disabled"));
+        assert_eq!(t.get_attribute("title").as_deref(), Some(LOCKED));
+    }
+    assert!(q("[data-testid=predict-locked]").is_some());
+    assert!(q("[data-testid=next-exercise]").is_none());
+
+    // i-01: wrong (the cpu filter removes it).
+    click(&root, "[data-testid=predict-choice]");
+    yew::scheduler::flush().await;
+    click(&root, "[data-testid=predict-reveal]");
+    yew::scheduler::flush().await;
+    let verdict = q("[data-testid=predict-verdict]").unwrap().text_content().unwrap();
+    assert!(verdict.starts_with("Not quite. The answer is: i-02."), "{verdict}");
+    assert_eq!(root.query_selector_all("[data-testid=next-exercise]").unwrap().length(), 1);
+    let next = q("[data-testid=predict-verdict] [data-testid=next-exercise]").expect("the way on, under the verdict");
+    assert_eq!(next.text_content().unwrap(), "Next: distinctInstance: one task per instance →");
+    assert!(q("[data-testid=predict-locked]").is_none());
+    for sel in locked {
+        assert!(!q(sel).unwrap().has_attribute("disabled"), "{sel} is back after the reveal");
+    }
+    assert_ne!(q("[data-testid=add-instance]").unwrap().get_attribute("title").as_deref(), Some(LOCKED));
+    if terminate.is_some() {
+        let t = q("button[aria-label='Terminate i-01']").unwrap();
+        assert!(!t.has_attribute("disabled"));
+        assert_eq!(t.get_attribute("title").as_deref(), Some("Terminate i-01"), "its own title is back");
+    }
+    // A wrong prediction is not "solved".
+    let saved = lessons::parse_progress(&local_storage().get_item(lessons::PROGRESS_KEY).unwrap().unwrap()).unwrap();
+    assert_eq!(saved.of("placement-strategies/predict-binpack").status, lessons::Status::Attempted);
+    assert!(q("[data-testid=exercise-status]").unwrap().text_content().unwrap().contains("attempted"));
+    handle.destroy();
+    root.remove();
+    local_storage().remove_item(lessons::PROGRESS_KEY).unwrap();
+}
+
+/// `#lessons/nope/nothing`: the list, with a message naming what was asked for.
+#[wasm_bindgen_test]
+async fn a_link_to_an_unknown_exercise_says_so_above_the_list() {
+    let (root, handle) = mount_lessons("nope/nothing").await;
+    assert!(root.query_selector("[data-testid=lesson-picker]").unwrap().is_some());
+    let said = root.query_selector("[data-testid=lesson-not-found]").unwrap().expect("a message");
+    assert_eq!(said.text_content().unwrap(), "No exercise nope/nothing in the course; here is the list.");
+    assert_eq!(said.get_attribute("role").as_deref(), Some("alert"));
+    handle.destroy();
+    root.remove();
+}

@@ -981,7 +981,8 @@ impl ViewCache {
             let since = wall - self.wall;
             let same = self.key == key && since < SNAPSHOT_REFRESH_MS.max(self.cost * SNAPSHOT_REFRESH_SPACING);
             let too_soon = since < self.cost * SNAPSHOT_SPACING;
-            if playing && snap.time_ms <= h.now() && since >= 0.0 && (same || too_soon) {
+            // A new input (the journal grew) shows at once, even while playing.
+            if playing && snap.time_ms <= h.now() && since >= 0.0 && self.key.1 == key.1 && (same || too_soon) {
                 return (snap.clone(), cluster.clone(), (self.log.clone(), self.log.borrow().generation()));
             }
         }

@@ -18,6 +18,7 @@ use super::help::{shortcuts_help, Modal};
 use super::hooks::{use_control_shortcuts, use_sim_controls};
 use super::markdown::{self, Block, Inline};
 use super::service_panel::ServicePanel;
+use crate::engine::lesson::goal::GoalKind;
 use crate::engine::lesson::{self, Action, Exercise, Kind, Session};
 use crate::engine::sim::Command;
 use crate::engine::taskdef::{export::export_pretty, parse_task_definition};
@@ -330,6 +331,19 @@ pub fn lessons_page(props: &LessonsProps) -> Html {
     };
 
     let current = (*selected).as_ref().and_then(|id| course.find(id));
+    // A link to an exercise the course does not have (mistyped, cut off, or from another
+    // course): say so above the list rather than showing the list as if nothing was asked.
+    let missing = match (&*selected, current) {
+        (Some(id), None) => {
+            let shown: String = if id.chars().count() > 80 { format!("{}…", id.chars().take(80).collect::<String>()) } else { id.clone() };
+            html! {
+                <p class="notice error lesson-not-found" role="alert" data-testid="lesson-not-found">
+                    {format!("No exercise {shown} in the course; here is the list.")}
+                </p>
+            }
+        }
+        _ => html! {},
+    };
     match current {
         Some((chapter, entry)) => match &entry.exercise {
             Ok(ex) => {
@@ -357,6 +371,7 @@ pub fn lessons_page(props: &LessonsProps) -> Html {
                     <span class="scenario-name">{&course.title}</span>
                 </header>
                 {banner}
+                {missing}
                 <Picker course={Rc::new(course.clone())} progress={(*progress).clone()} on_open={open.reform(Some)} {on_import} import_said={(*import_said).clone()}
                     {on_lesson_file} lesson_file_said={(*lesson_file_said).clone()} />
             </div>
@@ -653,6 +668,81 @@ fn selectors_for(action: &str) -> &'static [&'static str] {
     }
 }
 
+/// The controls outside the Services panel that change the cluster, switched off in a predict
+/// exercise until the reveal (the Services panel takes [`PREDICT_LOCKED_PANEL`] instead). The
+/// editor itself stays: reading or drafting a task definition changes nothing.
+const PREDICT_LOCKED_CONTROLS: &[&str] = &[
+    "button[aria-label^='Terminate ']",
+    "button[aria-label^='Drain ']",
+    "button[aria-label^='Spot-interrupt ']",
+    "button[data-testid^='az-toggle-']",
+    "button[data-testid=details-drain]",
+    "button[data-testid^='details-spot-']",
+    "[data-testid=details-terminate]",
+    "[data-testid=details-az-toggle]",
+    "[data-testid=details-stop-task]",
+    "[data-testid=deploy]",
+    "input[data-testid^='desired-']",
+    "[data-testid=add-instance]",
+];
+
+/// The Services panel's actions, switched off in a predict exercise until the reveal.
+const PREDICT_LOCKED_PANEL: &[&str] = &["updateService", "createService", "runTask", "setDesiredCapacity", "createCapacityProvider", "kubectl", "putAutoScaling"];
+
+/// Switches the cluster-changing controls in `root` off (`lock`) or back on. Only the controls
+/// this switched off are switched back on (marked `data-locked="predict"`, their own title kept
+/// aside): a control the exercise switches off, or one disabled for its own reasons, stays so.
+fn lock_for_prediction(root: &web_sys::Element, lock: bool, why: &str) {
+    let each = |sel: &str, f: &dyn Fn(&web_sys::Element)| {
+        if let Ok(list) = root.query_selector_all(sel) {
+            for i in 0..list.length() {
+                if let Some(node) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                    f(&node);
+                }
+            }
+        }
+    };
+    if lock {
+        for sel in PREDICT_LOCKED_CONTROLS {
+            each(sel, &|node| {
+                if node.has_attribute("disabled") || node.has_attribute("data-locked") {
+                    return;
+                }
+                if let Some(t) = node.get_attribute("title") {
+                    let _ = node.set_attribute("data-title-was", &t);
+                }
+                let _ = node.set_attribute("disabled", "");
+                let _ = node.set_attribute("title", why);
+                let _ = node.set_attribute("data-locked", "predict");
+            });
+        }
+    } else {
+        each("[data-locked=predict]", &|node| {
+            let _ = node.remove_attribute("disabled");
+            let _ = node.remove_attribute("data-locked");
+            match node.get_attribute("data-title-was") {
+                Some(t) => {
+                    let _ = node.set_attribute("title", &t);
+                    let _ = node.remove_attribute("data-title-was");
+                }
+                None => {
+                    let _ = node.remove_attribute("title");
+                }
+            }
+        });
+    }
+}
+
+/// Whether the page is holding the goal checklist folded to its one-line summary (kept while
+/// the page is open, so the next exercise opens the way the learner left the last).
+fn goals_folded() -> bool {
+    GOALS_FOLDED.with(|f| f.get())
+}
+
+thread_local! {
+    static GOALS_FOLDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn action_words(action: &str) -> &str {
     match action {
         "terminateInstance" => "terminating instances",
@@ -712,6 +802,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let hints_shown = use_state(|| props.progress.hints.min(ex.hints.len() as u32));
     let confirm_reset = use_state(|| false);
     let predict = use_state(|| PredictState { chosen: None, revealed: false });
+    let folded = use_state(goals_folded);
     // A prediction is made on the start state: nothing moves until the learner has chosen.
     let locked = is_predict && !predict.revealed;
     let controls = use_sim_controls(session.clone(), !is_predict, !locked);
@@ -748,6 +839,9 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let held_at_start = use_mut_ref(|| None::<Vec<bool>>);
     let keep: Vec<bool> = held_at_start.borrow_mut().get_or_insert_with(|| goals.iter().map(|g| g.ok).collect()).clone();
     let all_ok = !goals.is_empty() && goals.iter().all(|g| g.ok);
+    // Per goal: whether it is a top-level `throughout`, and its generated description (the start
+    // of its failure message).
+    let goal_meta: Vec<(bool, String)> = session.borrow().checker.goals().iter().take(goal_count).map(|g| (matches!(g.kind, GoalKind::Throughout(_)), g.describe())).collect();
 
     // Solved: every goal holds (do, fix, sandbox with goals), with the number of actions taken.
     {
@@ -785,6 +879,18 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                         }
                     }
                 }
+            }
+            || ()
+        });
+    }
+
+    // A prediction is made on the start state: the controls that would change the cluster stay
+    // off until the reveal (the session refuses them in any case, with the same sentence).
+    {
+        let root = root.clone();
+        use_effect(move || {
+            if let Some(el) = root.cast::<web_sys::Element>() {
+                lock_for_prediction(&el, locked, LOCKED);
             }
             || ()
         });
@@ -976,33 +1082,95 @@ fn exercise_view(props: &ExerciseProps) -> Html {
 
     // --- pieces of the page ---
 
-    let next = match &props.on_next {
-        Some(cb) if progress.status == Status::Solved => html! {
+    let next_button = |cb: &Callback<MouseEvent>| {
+        html! {
             <button class="primary" data-testid="next-exercise" onclick={cb.clone()}>{format!("Next: {} →", props.next_title)}</button>
-        },
+        }
+    };
+    let next = match &props.on_next {
+        Some(cb) if progress.status == Status::Solved => next_button(cb),
         _ => html! {},
     };
+    // After the reveal the way on is under the verdict, right or wrong (a wrong prediction stays
+    // "attempted" in the progress; going on does not make it solved).
+    let revealed = is_predict && predict.revealed;
     let goal_list = if goals.is_empty() {
         html! {}
     } else {
+        // A `throughout` goal that failed is settled: it cannot hold again in this attempt.
+        let broken: Vec<bool> = goals.iter().map(|g| !g.ok && g.settled).collect();
         let items = goals.iter().enumerate().map(|(i, g)| {
             let guard = keep.get(i).copied().unwrap_or(false);
+            let (throughout, describe) = goal_meta.get(i).cloned().unwrap_or((false, String::new()));
+            let broken = broken[i];
+            // The badge says what the goal asks over time, never that it holds when it does not.
+            let badge = if broken {
+                None
+            } else if g.ok && guard {
+                Some(("keep it so", "This already holds when the exercise opens: keep it true while you reach the other goals."))
+            } else if g.ok && throughout {
+                Some(("keep it so", "This holds now and must keep holding to the end: if it fails once, this attempt cannot be solved."))
+            } else if throughout {
+                Some(("must hold throughout", "Once this holds it must keep holding to the end: if it fails once, this attempt cannot be solved."))
+            } else if guard {
+                Some(("must hold", "This held when the exercise opened: it must hold again when you are done."))
+            } else {
+                None
+            };
+            // Broken: what happened (without the repeated goal), and that only a reset helps.
+            let msg = if broken {
+                let what = g.message.strip_prefix(&format!("expected {describe}; ")).unwrap_or(&g.message);
+                format!("broken: {what} — it cannot hold again until you reset the exercise")
+            } else {
+                g.message.clone()
+            };
             html! {
-                <li class={classes!("goal", if g.ok { "met" } else { "unmet" }, guard.then_some("guard"))} data-testid="goal" data-ok={g.ok.to_string()} data-guard={guard.to_string()}>
-                    <span class="goal-mark" aria-hidden="true">{ if g.ok { "✓" } else { "○" } }</span>
-                    <span class="goal-title">{&g.title}<span class="visually-hidden">{ if g.ok { " (met)" } else { " (not yet)" } }</span>
-                        if guard {
-                            <span class="goal-keep" title="This already holds when the exercise opens: keep it true while you reach the other goals.">{"keep it so"}</span>
+                <li class={classes!("goal", if g.ok { "met" } else if broken { "broken" } else { "unmet" }, guard.then_some("guard"))} data-testid="goal" data-ok={g.ok.to_string()} data-guard={guard.to_string()} data-broken={broken.to_string()}>
+                    <span class="goal-mark" aria-hidden="true">{ if g.ok { "✓" } else if broken { "✗" } else { "○" } }</span>
+                    <span class="goal-title">{&g.title}<span class="visually-hidden">{ if g.ok { " (met)" } else if broken { " (broken)" } else { " (not yet)" } }</span>
+                        if let Some((word, why)) = badge {
+                            <span class="goal-keep" title={why}>{word}</span>
                         }
                     </span>
-                    <span class="goal-msg muted">{&g.message}</span>
+                    <span class={classes!("goal-msg", if broken { "goal-broken" } else { "muted" })} data-testid="goal-msg">{msg}</span>
                 </li>
             }
         });
+        let met = goals.iter().filter(|g| g.ok).count();
+        let broken_count = broken.iter().filter(|b| **b).count();
+        let on_fold = {
+            let folded = folded.clone();
+            Callback::from(move |_: MouseEvent| {
+                let f = !*folded;
+                GOALS_FOLDED.with(|c| c.set(f));
+                folded.set(f);
+            })
+        };
         html! {
-            <section class="goals" aria-label="Goals" aria-live="polite">
-                <h3>{"Goals"}</h3>
-                <ul>{ for items }</ul>
+            <section class={classes!("goals", folded.then_some("folded"))} aria-label="Goals" aria-live="polite" data-testid="goals">
+                <h3 class="goals-head">
+                    <button class="goals-toggle" data-testid="goals-toggle" aria-expanded={(!*folded).to_string()} aria-controls="goal-list" onclick={on_fold}
+                        title={if *folded { "Show the goals" } else { "Fold the goals to one line (their count stays in view)" }}>
+                        <span class="goals-caret" aria-hidden="true">{ if *folded { "▸" } else { "▾" } }</span>{"Goals"}
+                    </button>
+                    <span class="goals-count" data-testid="goals-count">
+                        {format!("{met}/{} met", goals.len())}
+                        if broken_count > 0 {
+                            <span class="goals-count-broken">{format!(" · {broken_count} broken")}</span>
+                        }
+                        if all_ok {
+                            {" ✓"}
+                        }
+                    </span>
+                </h3>
+                // (Focusable: a long list scrolls inside the pinned box, also from the keyboard.)
+                <ul id="goal-list" hidden={*folded} tabindex="0">{ for items }</ul>
+                if broken_count > 0 {
+                    <div class="goals-broken" data-testid="goals-broken">
+                        <span>{"✗ This attempt can no longer be solved."}</span>
+                        <button data-testid="goals-reset" onclick={on_reset.clone()}>{"Reset the exercise"}</button>
+                    </div>
+                }
                 if all_ok || progress.status == Status::Solved {
                     <p class="solved" data-testid="solved" role="status">
                         { if all_ok { "✓ Solved: every goal holds." } else { "✓ You have solved this exercise before." } }
@@ -1076,6 +1244,9 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                         <div class={classes!("verdict", if right { "right" } else { "wrong" })} data-testid="predict-verdict" role="status">
                             <p><strong>{ if right { "Right!" } else { "Not quite." } }</strong>{format!(" The answer is: {}.", p.answer)}</p>
                             {render_markdown(&p.explanation)}
+                            if let Some(cb) = &props.on_next {
+                                <p class="verdict-next">{next_button(cb)}</p>
+                            }
                         </div>
                     }
                 }
@@ -1088,6 +1259,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     <ul class="choices">{ for choices }</ul>
                     if !st.revealed {
                         <button class="primary" data-testid="predict-reveal" disabled={st.chosen.is_none()} onclick={on_reveal}>{"Run it and reveal"}</button>
+                        <p class="muted predict-locked" data-testid="predict-locked">{"Until the reveal the cluster stays as it is: its controls are off, so the prediction is made on the start state."}</p>
                     }
                     {verdict}
                 </section>
@@ -1180,6 +1352,12 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     };
 
     let (sym, word) = mark(progress.status);
+    // Before the reveal of a prediction, the Services panel's actions are off too.
+    let panel_disabled: Vec<String> = if locked {
+        ex.rules.disabled.iter().cloned().chain(PREDICT_LOCKED_PANEL.iter().map(|a| a.to_string())).collect()
+    } else {
+        ex.rules.disabled.clone()
+    };
 
     let (event_index, generation) = {
         let s = session.borrow();
@@ -1228,7 +1406,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     {goal_list}
                     <div class="lesson-panel lesson-tail">
                         {hints}
-                        <div class="exercise-actions">{reset}{" "}{ if goals.is_empty() { next } else { html! {} } }</div>
+                        <div class="exercise-actions">{reset}{" "}{ if goals.is_empty() && !revealed { next } else { html! {} } }</div>
                         <details class="class-link">
                             <summary>{"Class link"}</summary>
                             <p class="muted">{"Give this address to your class: it opens this exercise for everyone (each student keeps their own progress)."}</p>
@@ -1241,7 +1419,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     if !(snap.kube.is_some() && snap.task_definitions.is_empty() && text.is_empty()) {
                         <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
                     }
-                    <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} disabled={ex.rules.disabled.clone()} />
+                    <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} disabled={panel_disabled} />
                     <EventLog log={event_index} {generation} />
                 </div>
             </main>
