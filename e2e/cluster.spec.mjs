@@ -310,3 +310,21 @@ test('an older revision chip in the table: stripes only on its left edge, the na
   await old.screenshot({ path: test.info().outputPath('old-chip.png') });
   await page.getByTestId('cluster-canvas').screenshot({ path: test.info().outputPath('old-chips-canvas.png') });
 });
+
+test('presenter mode draws the cluster at the same scale in an exercise as in the sandbox and a demo', async ({ page }) => {
+  await page.goto('/#lessons/self-healing/retire-instance&present');
+  await expect(page.getByTestId('exercise')).toBeVisible();
+  await expect(page.locator('html')).toHaveClass(/presenter/);
+  const canvas = page.getByTestId('cluster-canvas');
+  await expect(canvas).toHaveAttribute('data-zoom', '1.4');
+  const zoomed = await canvas.boundingBox();
+  await page.goto('/#lessons/self-healing/retire-instance');
+  await expect(page.locator('html')).not.toHaveClass(/presenter/);
+  await expect(canvas).toHaveAttribute('data-zoom', '1');
+  const plain = await canvas.boundingBox();
+  // Laid out for the width ÷ 1.4 and drawn 1.4× larger: taller for the same cluster.
+  expect(zoomed.height).toBeGreaterThan(plain.height * 1.2);
+  await page.goto('/#lessons/self-healing/retire-instance&present');
+  await expect(canvas).toHaveAttribute('data-zoom', '1.4');
+  await page.screenshot({ path: test.info().outputPath('exercise-presenter.png') });
+});

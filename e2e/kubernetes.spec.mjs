@@ -250,3 +250,52 @@ test('a Kubernetes example edits its manifest: checked as YAML with line:col, ap
   await expect(page.getByTestId('deployment-summary')).toContainText('Deployment web (default) — desired 9, ready 9');
   await page.screenshot({ path: test.info().outputPath('eks-manifest-editor.png'), fullPage: true });
 });
+
+test('a node\'s details say Ready and its real price; the legend and the event filters speak Kubernetes', async ({ page }) => {
+  await openExample(page, 'k8s-deployment.json');
+  await page.getByTestId('play').click();
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6, { timeout: 20_000 });
+  await page.getByTestId('play').click();
+  await page.getByRole('button', { name: 'Details of ip-10-0-1-10.ec2.internal' }).click();
+  const panel = page.getByTestId('details');
+  await expect(panel).toHaveAttribute('role', 'dialog');
+  await expect(page.getByTestId('details-title')).toHaveText('Node ip-10-0-1-10.ec2.internal');
+  // kubectl's STATUS, as the table says it, and the t3.medium's on-demand price the cost summary
+  // counts for each node.
+  await expect(page.getByTestId('details-status')).toHaveText('Ready');
+  await expect(page.getByTestId('details-price')).toHaveText('$0.0416 per hour (on-demand)');
+  await expect(panel).not.toContainText('ACTIVE');
+  await page.getByTestId('details-close').click();
+  // Pods take their colour from their workload, not from an ECS service.
+  await expect(page.getByTestId('legend-running')).toHaveText('running (colour: its workload: Deployment, DaemonSet or Job)');
+  // No ECS service to filter events by: the Service filter is hidden; Kind filters pod events.
+  await expect(page.getByTestId('event-filter-service')).toBeHidden();
+  await page.getByTestId('event-filter-kind').selectOption('podReady');
+  await expect(page.locator('[data-testid=event]').first()).toHaveAttribute('data-kind', 'podReady');
+});
+
+test('presenter mode: a cordoned node\'s row keeps every button inside its zone, no zone scrolls (1366×768 and 1280×720)', async ({ page }) => {
+  test.setTimeout(60_000);
+  await openExample(page, 'k8s-deployment.json');
+  await page.getByTestId('presenter').click();
+  await expect(page.locator('html')).toHaveClass(/presenter/);
+  await page.getByRole('button', { name: 'Drain ip-10-0-1-10.ec2.internal' }).click();
+  const a = page.locator('[data-testid=az][data-az="us-east-1a"]');
+  await expect(a.getByTestId('instance')).toContainText('Ready,SchedulingDisabled');
+  for (const [width, height] of [[1366, 768], [1280, 720]]) {
+    await page.setViewportSize({ width, height });
+    await page.waitForTimeout(300);
+    const zone = await a.boundingBox();
+    const x = await a.getByRole('button', { name: 'Terminate ip-10-0-1-10.ec2.internal' }).boundingBox();
+    expect(x.x, `${width}: ✕ starts inside its zone`).toBeGreaterThanOrEqual(zone.x);
+    expect(x.x + x.width, `${width}: ✕ ends inside its zone`).toBeLessThanOrEqual(zone.x + zone.width);
+    for (const name of ['Drain', 'Spot-interrupt']) {
+      const b = await a.getByRole('button', { name: `${name} ip-10-0-1-10.ec2.internal` }).boundingBox();
+      expect(b.x + b.width, `${width}: ${name} ends inside its zone`).toBeLessThanOrEqual(zone.x + zone.width);
+    }
+    // No zone needs its horizontal scrollbar.
+    const scrolls = await page.locator('[data-testid=az]').evaluateAll((zs) => zs.filter((z) => z.scrollWidth > z.clientWidth).map((z) => z.dataset.az));
+    expect(scrolls, `${width}×${height}`).toEqual([]);
+  }
+  await page.screenshot({ path: test.info().outputPath('eks-presenter-table.png'), fullPage: true });
+});

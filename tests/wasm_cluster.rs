@@ -535,7 +535,7 @@ async fn mount(snapshot: Rc<Snapshot>, engine: Rc<std::cell::RefCell<Engine>>) -
         yew::Callback::from(move |c: Command| sent.borrow_mut().push(c))
     };
     let inspect = yew::Callback::from(move |id: String| engine.borrow().inspect_task(&id));
-    let props = cluster_view::Props { snapshot, on_command, inspect, zoom: 1.0 };
+    let props = cluster_view::Props { snapshot, on_command, inspect, zoom: Some(1.0) };
     yew::Renderer::<cluster_view::ClusterView>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;
     (root, sent)
@@ -653,7 +653,7 @@ async fn terminate_from_the_table_keeps_the_focus_in_the_zone() {
         let e = e.clone();
         yew::Callback::from(move |id: String| e.borrow().inspect_task(&id))
     };
-    let props = |s: Snapshot| cluster_view::Props { snapshot: Rc::new(s), on_command: on_command.clone(), inspect: inspect.clone(), zoom: 1.0 };
+    let props = |s: Snapshot| cluster_view::Props { snapshot: Rc::new(s), on_command: on_command.clone(), inspect: inspect.clone(), zoom: Some(1.0) };
     let mut app = yew::Renderer::<cluster_view::ClusterView>::with_root_and_props(root.clone(), props(e.borrow().snapshot())).render();
     yew::scheduler::flush().await;
     let terminate = |id: &str| {
@@ -873,4 +873,112 @@ async fn view_work_per_frame_with_501_instances() {
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
+}
+
+// ---------------------------------------------------------------- Kubernetes words, outline
+
+/// Every heading under `root`, in document order, as `h2 Cluster`.
+fn headings(root: &web_sys::Element) -> Vec<String> {
+    let list = root.query_selector_all("h1, h2, h3, h4, h5, h6").unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .filter(|h| h.closest("[hidden]").ok().flatten().is_none())
+        .map(|h| format!("{} {}", h.tag_name().to_lowercase(), h.text_content().unwrap_or_default()))
+        .collect()
+}
+
+/// A node's details speak Kubernetes: its status as the table's status column (and kubectl) says
+/// it, and its real hourly price — the t3.medium's on-demand $0.0416, the figure the cost summary
+/// adds up per node — not "ACTIVE" and $0.0000.
+#[wasm_bindgen_test]
+async fn a_node_shows_its_kubernetes_status_and_its_price() {
+    let e = Rc::new(std::cell::RefCell::new(k8s_example()));
+    let cost = e.borrow().snapshot().cost;
+    assert!((cost.ec2_on_demand_hourly_usd - 3.0 * 0.0416).abs() < 1e-9, "three t3.medium nodes: {cost:?}");
+    let snap = Rc::new(shell::kube_view::as_cluster(&e.borrow().snapshot()));
+    let node = "ip-10-0-1-10.ec2.internal";
+    let (root, _) = mount(snap, e.clone()).await;
+    click(&root, &format!("[data-instance='{node}'] th button"));
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "[data-testid=details-title]"), format!("Node {node}"));
+    assert_eq!(text_of(&root, "[data-testid=details-status]"), "Ready");
+    assert_eq!(text_of(&root, "[data-testid=details-price]"), "$0.0416 per hour (on-demand)");
+    let details = text_of(&root, "[data-testid=details]");
+    assert!(!details.contains("ACTIVE"), "{details}");
+    // The panel is a div (an aside may not be a dialog); the Resources table's row-header column
+    // has a name.
+    let panel = root.query_selector("[data-testid=details]").unwrap().unwrap();
+    assert_eq!((panel.tag_name().as_str(), panel.get_attribute("role").as_deref()), ("DIV", Some("dialog")));
+    assert_eq!(text_of(&root, "table[aria-label=Resources] thead th:first-child"), "resource");
+    root.remove();
+
+    // Cordoned: the table and the details say Ready,SchedulingDisabled.
+    e.borrow_mut().apply(Command::Kubectl { args: format!("cordon {node}"), manifest: None }).unwrap();
+    let snap = Rc::new(shell::kube_view::as_cluster(&e.borrow().snapshot()));
+    let (root, _) = mount(snap, e.clone()).await;
+    assert!(text_of(&root, &format!("[data-instance='{node}']")).contains("Ready,SchedulingDisabled"));
+    click(&root, &format!("[data-instance='{node}'] th button"));
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "[data-testid=details-status]"), "Ready,SchedulingDisabled (cordoned): no new pods");
+    root.remove();
+}
+
+/// A Spot node is priced (and described) as Spot, as the cost summary bills it.
+#[wasm_bindgen_test]
+fn a_spot_node_is_priced_as_spot() {
+    let e = k8s_example();
+    let mut s = e.snapshot();
+    let kube = s.kube.as_mut().unwrap();
+    kube.nodes[0].capacity_type = "SPOT".into();
+    let name = kube.nodes[0].name.clone();
+    let view = shell::kube_view::as_cluster(&s);
+    let i = view.instances.iter().find(|i| i.id == name).unwrap();
+    let (price, purchase) = cluster_view::details::hourly_price(&view, i);
+    assert_eq!(purchase, "Spot");
+    assert_eq!(Some(price), engine::pricing::ec2_hourly("t3.medium", engine::pricing::Purchase::Spot));
+    assert!(cluster_view::table::is_spot(i));
+}
+
+/// A Kubernetes-only cluster's legend colours pods by workload (not "its service"), and the
+/// headings follow the page's outline: Cluster (h2), then each zone (h3), then the details panel
+/// (h2) with its sections (h3).
+#[wasm_bindgen_test]
+async fn kubernetes_legend_and_the_heading_outline() {
+    let e = Rc::new(std::cell::RefCell::new(k8s_example()));
+    let snap = Rc::new(shell::kube_view::as_cluster(&e.borrow().snapshot()));
+    let (root, _) = mount(snap, e.clone()).await;
+    assert_eq!(text_of(&root, "[data-testid=legend-running]"), "running (colour: its workload: Deployment, DaemonSet or Job)");
+    assert_eq!(headings(&root), vec!["h2 Cluster", "h3 us-east-1aTake the zone down", "h3 us-east-1bTake the zone down", "h3 us-east-1cTake the zone down"]);
+    click(&root, "[data-instance='ip-10-0-2-10.ec2.internal'] th button");
+    yew::scheduler::flush().await;
+    assert_eq!(&headings(&root)[4..], ["h2 Node ip-10-0-2-10.ec2.internal", "h3 Pods (2)", "h3 Attributes", "h3 Actions"]);
+    root.remove();
+    // An ECS cluster keeps "its service".
+    let e = Rc::new(std::cell::RefCell::new(sample()));
+    let snap = Rc::new(e.borrow().snapshot());
+    let (root, _) = mount(snap, e.clone()).await;
+    assert_eq!(text_of(&root, "[data-testid=legend-running]"), "running (colour: its service)");
+    root.remove();
+}
+
+/// The event list's Service filter lists ECS services; a Kubernetes-only run has none, so the
+/// filter (which would offer only "all") is hidden. Kind still filters pod and node events.
+#[wasm_bindgen_test]
+async fn the_service_filter_hides_when_there_is_no_service() {
+    for (e, hidden) in [(k8s_example(), true), (sample(), false)] {
+        let mut index = event_log::EventIndex::default();
+        index.sync(e.events(), (0, e.seed()));
+        let generation = index.generation();
+        let doc = web_sys::window().unwrap().document().unwrap();
+        let root = doc.create_element("div").unwrap();
+        doc.body().unwrap().append_child(&root).unwrap();
+        let props = event_log::Props { log: Rc::new(std::cell::RefCell::new(index)), generation, on_select: None };
+        yew::Renderer::<event_log::EventLog>::with_root_and_props(root.clone(), props).render();
+        yew::scheduler::flush().await;
+        let label = root.query_selector("[data-testid=event-filter-service]").unwrap().unwrap().parent_element().unwrap();
+        assert_eq!(label.has_attribute("hidden"), hidden, "{}", label.outer_html());
+        let kinds = root.query_selector_all("[data-testid=event-filter-kind] option").unwrap().length();
+        assert!(kinds > 3, "{kinds} kinds");
+        root.remove();
+    }
 }

@@ -144,7 +144,10 @@ pub fn event_log(props: &Props) -> Html {
         <section class="events" aria-label="Event log">
             <h2>{format!("Events ({total})")}</h2>
             <div class="ev-filters" role="group" aria-label="Filter events">
-                <label>{"Service "}
+                // ECS services (the log's events name them). A Kubernetes-only run has none (its
+                // Deployments are not ECS services): the filter would offer only "all", so it
+                // hides; Kind filters pod and node events.
+                <label hidden={services.is_empty()}>{"Service "}
                     <select data-testid="event-filter-service" onchange={on_service}>
                         <option value="" selected={f.service.is_none()}>{"all"}</option>
                         { for services.iter().map(|s| html! { <option value={s.to_string()} selected={f.service.as_deref() == Some(*s)}>{s.to_string()}</option> }) }

@@ -3,13 +3,13 @@
 
 use yew::prelude::*;
 
-use super::table::{chip, cpu_meter, meter, status_name};
+use super::table::{chip, cpu_meter, is_spot, meter, node_status, status_name};
 use super::why::{self, WhyTable};
 use super::{colour_slot, Selection};
 use crate::engine::cluster::InstanceStatus;
 use crate::engine::k8s::sim::{KubeView, PodView};
 use crate::engine::sim::Command;
-use crate::engine::snapshot::{Snapshot, TaskInspection, TaskView};
+use crate::engine::snapshot::{InstanceView, Snapshot, TaskInspection, TaskView};
 use crate::engine::task::TaskStatus;
 use crate::engine::time::Clock;
 use crate::shell::kube_view::Words;
@@ -71,15 +71,17 @@ fn instance(id: &str, c: &Ctx) -> (String, Html) {
     let used_cpu = i.registered_cpu - i.remaining_cpu.min(i.registered_cpu);
     let used_mem = i.registered_memory - i.remaining_memory.min(i.registered_memory);
     let tasks: Vec<&TaskView> = i.tasks.iter().filter_map(|t| super::canvas::task_by_id(s, t)).collect();
-    let status = if !i.agent_connected {
-        "ACTIVE, agent unreachable (zone down)".to_string()
-    } else if draining && w.kube {
-        "SchedulingDisabled (cordoned): no new pods".to_string()
-    } else if draining {
-        "DRAINING: no new tasks; service tasks are replaced elsewhere".to_string()
-    } else {
-        "ACTIVE".to_string()
+    // The status as the table's status column says it (kubectl's STATUS for a node), then what
+    // it means.
+    let status = match (w.kube, draining, i.agent_connected) {
+        (true, _, false) => format!("{}, kubelet unreachable (zone down)", node_status(w, i)),
+        (true, true, true) => format!("{} (cordoned): no new pods", node_status(w, i)),
+        (true, false, true) => node_status(w, i).to_string(),
+        (false, _, false) => "ACTIVE, agent unreachable (zone down)".to_string(),
+        (false, true, true) => "DRAINING: no new tasks; service tasks are replaced elsewhere".to_string(),
+        (false, false, true) => "ACTIVE".to_string(),
     };
+    let (price, purchase) = hourly_price(s, i);
     let spot = (c.spot_at)(id).map(|at| {
         let left = at.saturating_sub(s.time_ms);
         html! { <p class="cv-warn" data-testid="details-spot">{format!("Spot interruption: reclaimed at {} ({} s from now)", Clock(at), left.div_ceil(1000))}</p> }
@@ -92,12 +94,12 @@ fn instance(id: &str, c: &Ctx) -> (String, Html) {
                 ("type", html! { <span data-testid="details-type">{i.instance_type.clone()}</span> }),
                 ("AZ", html! { <span data-testid="details-az">{i.az.clone()}</span> }),
                 ("status", html! { <span data-testid="details-status">{status}</span> }),
-                ("price", text(format!("${:.4} per hour (on-demand)", i.hourly_usd))),
+                ("price", html! { <span data-testid="details-price">{format!("${price:.4} per hour ({purchase})")}</span> }),
                 ("host ports in use", text(ports)),
             ]) }
             { for spot }
             <table class="cv-small-table" aria-label="Resources">
-                <thead><tr><th scope="col"></th><th scope="col">{if w.kube { "allocatable" } else { "registered" }}</th><th scope="col">{format!("reserved by {}", if w.kube { "pod requests" } else { "tasks" })}</th><th scope="col">{"free"}</th></tr></thead>
+                <thead><tr><th scope="col"><span class="visually-hidden">{"resource"}</span></th><th scope="col">{if w.kube { "allocatable" } else { "registered" }}</th><th scope="col">{format!("reserved by {}", if w.kube { "pod requests" } else { "tasks" })}</th><th scope="col">{"free"}</th></tr></thead>
                 <tbody>
                     <tr><th scope="row">{w.cpu_unit()}</th><td class="cv-num">{w.cpu(i.registered_cpu)}</td><td class="cv-num">{w.cpu(used_cpu)}</td><td class="cv-num" data-testid="details-free-cpu">{w.cpu(i.remaining_cpu)}</td></tr>
                     <tr><th scope="row">{"memory MiB"}</th><td class="cv-num">{i.registered_memory}</td><td class="cv-num">{used_mem}</td><td class="cv-num" data-testid="details-free-memory">{i.remaining_memory}</td></tr>
@@ -117,18 +119,36 @@ fn instance(id: &str, c: &Ctx) -> (String, Html) {
             <h3>{"Actions"}</h3>
             <div class="cv-panel-actions">
                 <button data-testid="details-drain" disabled={draining} onclick={send(Command::DrainInstance { instance: i.id.clone() })} title={if w.kube { "kubectl drain: cordon the node, then evict its pods within their PodDisruptionBudgets" } else { "No new tasks; service tasks move elsewhere" }}>{"Drain"}</button>
-                <button data-testid="details-spot-interrupt" disabled={draining} onclick={send(Command::SpotInterruption { instance: Some(i.id.clone()), task: None })} title={if i.attributes.iter().any(|(k, v)| k == "lifecycle" && v == "spot") { "Two-minute warning, then the instance is reclaimed".to_string() } else { format!("{} is on-demand: EC2 interrupts only Spot capacity. This shows what a Spot instance would go through: a two-minute warning, then it is reclaimed", i.id) }}>{"Spot interruption"}</button>
+                <button data-testid="details-spot-interrupt" disabled={draining} onclick={send(Command::SpotInterruption { instance: Some(i.id.clone()), task: None })} title={if is_spot(i) { "Two-minute warning, then the instance is reclaimed".to_string() } else { format!("{} is on-demand: EC2 interrupts only Spot capacity. This shows what a Spot instance would go through: a two-minute warning, then it is reclaimed", i.id) }}>{"Spot interruption"}</button>
                 <button data-testid="details-terminate" class="danger" onclick={send(Command::TerminateInstance { instance: i.id.clone() })}>{"Terminate"}</button>
                 <button data-testid="details-az-toggle" onclick={send(if down { Command::AzRecover { az: i.az.clone() } } else { Command::AzOutage { az: i.az.clone() } })}>
                     { if down { format!("Recover {}", i.az) } else { format!("AZ outage: {}", i.az) } }
                 </button>
             </div>
-            <p class="cv-muted" data-testid="details-spot-note" hidden={i.attributes.iter().any(|(k, v)| k == "lifecycle" && v == "spot")}>
+            <p class="cv-muted" data-testid="details-spot-note" hidden={is_spot(i)}>
                 {format!("{} is on-demand: EC2 interrupts only Spot capacity. Spot interruption here shows what a Spot instance goes through (a two-minute warning, then it is reclaimed).", i.id)}
             </p>
         </>
     };
     (title(&i.id), body)
+}
+
+/// What an instance or node costs an hour, as the cost summary counts it (`engine::cost`): the
+/// catalogue's on-demand price, or the Spot price for Spot capacity (an ECS instance with
+/// `lifecycle=spot`, a node of a Spot node group), from `engine::pricing` — the function the
+/// engine bills Kubernetes nodes with. Returns the price and `on-demand` or `Spot`.
+pub fn hourly_price(s: &Snapshot, i: &InstanceView) -> (f64, &'static str) {
+    use crate::engine::pricing::{ec2_hourly, Purchase};
+    let node = s.kube.as_ref().and_then(|k| k.nodes.iter().find(|n| n.name == i.id && !n.fargate));
+    let on_demand = match node {
+        Some(n) => ec2_hourly(&n.instance_type, Purchase::OnDemand).unwrap_or(i.hourly_usd),
+        None => i.hourly_usd,
+    };
+    if is_spot(i) {
+        (ec2_hourly(&i.instance_type, Purchase::Spot).unwrap_or(on_demand), "Spot")
+    } else {
+        (on_demand, "on-demand")
+    }
 }
 
 fn chip_open(t: &TaskView, s: &Snapshot, open: &Callback<Selection>) -> Html {

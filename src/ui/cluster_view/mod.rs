@@ -35,14 +35,27 @@ pub struct Props {
     /// Placement explanation and history of a task, asked for when the learner clicks it.
     pub inspect: Callback<String, TaskInspection>,
     /// How much larger the picture is drawn: 1, or [`PRESENTER_ZOOM`] in presenter mode (text,
-    /// cards and chips all grow; the layout is made for the width divided by it).
-    #[prop_or(1.0)]
-    pub zoom: f64,
+    /// cards and chips all grow; the layout is made for the width divided by it). Left out, the
+    /// view follows presenter mode itself ([`auto_zoom`]: the `presenter` class on the page), so
+    /// every page that shows a cluster (sandbox, demo, exercise) draws it at the same size.
+    #[prop_or_default]
+    pub zoom: Option<f64>,
 }
 
 /// The cluster picture's scale in presenter mode: a class at the back of the room reads the
 /// instance ids, the bars' numbers and the chips' revisions.
 pub const PRESENTER_ZOOM: f64 = 1.4;
+
+/// The zoom of a view whose page gives none: [`PRESENTER_ZOOM`] while the page is in presenter
+/// mode (`html.presenter`, set by `presenter::apply`), else 1.
+pub fn auto_zoom() -> f64 {
+    let on = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("class"))
+        .is_some_and(|c| c.split_whitespace().any(|c| c == "presenter"));
+    if on { PRESENTER_ZOOM } else { 1.0 }
+}
 
 /// Snapshots compare by pointer: the page hands over a new `Rc` only when the engine's state
 /// changed, and comparing 5,000 tasks field by field on every frame costs more than drawing them.
@@ -162,6 +175,28 @@ pub fn reduced_motion() -> bool {
     js_sys::Reflect::get(&mq, &"matches".into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
 }
 
+/// A `MutationObserver` calling `f` when the document element's `class` changes (through
+/// `js_sys`: the page's web-sys build has no MutationObserver binding).
+fn observe_class(f: &wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>) -> Option<js_sys::Object> {
+    let w = web_sys::window()?;
+    let root = w.document()?.document_element()?;
+    let ctor: js_sys::Function = js_sys::Reflect::get(&w, &"MutationObserver".into()).ok()?.dyn_into().ok()?;
+    let observer: js_sys::Object = js_sys::Reflect::construct(&ctor, &js_sys::Array::of1(f.as_ref())).ok()?.dyn_into().ok()?;
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"attributes".into(), &true.into()).ok()?;
+    js_sys::Reflect::set(&options, &"attributeFilter".into(), &js_sys::Array::of1(&"class".into())).ok()?;
+    let observe: js_sys::Function = js_sys::Reflect::get(&observer, &"observe".into()).ok()?.dyn_into().ok()?;
+    observe.call2(&observer, &root, &options).ok()?;
+    Some(observer)
+}
+
+/// Calls a method with no arguments, ignoring what it returns.
+fn call0(o: &js_sys::Object, method: &str) {
+    if let Some(f) = js_sys::Reflect::get(o, &method.into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        let _ = f.call0(o);
+    }
+}
+
 /// The canvases and their animation state, shared by the component and the frame loop.
 struct Stage {
     anim: RefCell<Option<canvas::Anim>>,
@@ -259,6 +294,7 @@ pub fn cluster_view(props: &Props) -> Html {
                 resized.set(count.get());
             };
             let on_window = bump.clone();
+            let on_class = bump.clone();
             let listener = web_sys::window().map(|w| gloo::events::EventListener::new(&w, "resize", move |_| on_window()));
             // Only a change of width counts (drawing changes the height).
             let last = std::cell::Cell::new(0i32);
@@ -277,12 +313,20 @@ pub fn cluster_view(props: &Props) -> Html {
             if let (Some(o), Some(el)) = (&observer, wrap.cast::<web_sys::Element>()) {
                 o.observe(&el);
             }
+            // Presenter mode switched (the page's `presenter` class): an automatic zoom changes
+            // even when the column keeps its width.
+            let class_changed = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| on_class());
+            let class_observer = observe_class(&class_changed);
             move || {
                 drop(listener);
                 if let Some(o) = observer {
                     o.disconnect();
                 }
                 drop(changed);
+                if let Some(o) = class_observer {
+                    call0(&o, "disconnect");
+                }
+                drop(class_changed);
             }
         });
     }
@@ -392,8 +436,11 @@ pub fn cluster_view(props: &Props) -> Html {
         let stage = stage.clone();
         let inspect = props.inspect.clone();
         let spot = spot.clone();
-        let zoom = props.zoom.clamp(0.5, 3.0);
-        use_effect_with((ByPtr(s.clone()), (*selected).clone(), *resized, spot.len(), (zoom * 100.0) as u32), move |(ByPtr(snap), sel, resized, _, _)| {
+        let given = props.zoom;
+        // An automatic zoom is read when the effect runs (the page may switch presenter mode
+        // between render and effect); the class observer above re-runs it on a switch.
+        use_effect_with((ByPtr(s.clone()), (*selected).clone(), *resized, spot.len(), given.map(|z| (z * 100.0) as u32)), move |(ByPtr(snap), sel, resized, _, _)| {
+            let zoom = given.unwrap_or_else(auto_zoom).clamp(0.5, 3.0);
             let (seen, cached) = stage.width.get();
             let width = if seen == *resized && cached > 0.0 {
                 cached
@@ -554,13 +601,14 @@ pub fn cluster_view(props: &Props) -> Html {
         let ctx = details::Ctx { snapshot: &s, on_command: &on_command, inspect: &props.inspect, open: &open, spot_at: &spot_at };
         let (title, body) = details::body(sel, &ctx);
         html! {
-            <aside class="cv-panel" data-testid="details" role="dialog" aria-modal="false" aria-label={title.clone()} tabindex="-1" ref={panel_ref.clone()}>
+            // A div: an aside may not take the dialog role.
+            <div class="cv-panel" data-testid="details" role="dialog" aria-modal="false" aria-label={title.clone()} tabindex="-1" ref={panel_ref.clone()}>
                 <header>
                     <h2 data-testid="details-title">{title}</h2>
                     <button class="icon" data-testid="details-close" aria-label="Close details (Esc)" title="Close (Esc)" onclick={close.clone()}>{"✕"}</button>
                 </header>
                 { body }
-            </aside>
+            </div>
         }
     });
 
@@ -578,14 +626,21 @@ pub fn cluster_view(props: &Props) -> Html {
 
     html! {
         <section class="cluster cv" aria-label="Cluster">
+            // The page's outline: Berth (h1) › Cluster (h2) › each zone and the pending pods (h3).
+            <h2 class="visually-hidden">{"Cluster"}</h2>
             <ul class="services cv-services">{ for services }{ for deployments }</ul>
             <div class="cv-stage" ref={stage.wrap.clone()}>
                 <canvas class="cv-base" ref={stage.base.clone()} aria-hidden="true"></canvas>
-                <canvas class="cv-overlay" ref={stage.overlay.clone()} data-testid="cluster-canvas" data-density={density} data-zoom={props.zoom.to_string()}
+                <canvas class="cv-overlay" ref={stage.overlay.clone()} data-testid="cluster-canvas" data-density={density} data-zoom={props.zoom.unwrap_or_else(auto_zoom).to_string()}
                         role="img" aria-label={summary} onclick={on_canvas_click} onmousemove={on_canvas_move}></canvas>
             </div>
             <div class="cv-legend" aria-hidden="true">
-                <span><i class="cv-key solid"></i>{"running (colour: its service)"}</span>
+                // Pods are coloured by their workload (kube_view::as_cluster), tasks by service.
+                <span data-testid="legend-running"><i class="cv-key solid"></i>{match (words.kube, s.services.is_empty()) {
+                    (false, _) => "running (colour: its service)",
+                    (true, true) => "running (colour: its workload: Deployment, DaemonSet or Job)",
+                    (true, false) => "running (colour: its service or workload)",
+                }}</span>
                 <span><i class="cv-key starting"></i>{"starting"}</span>
                 <span><i class="cv-key old"></i>{"older revision"}</span>
                 <span><i class="cv-key stopping"></i>{"stopping"}</span>
@@ -601,7 +656,7 @@ pub fn cluster_view(props: &Props) -> Html {
             // Only while something waits: the lane on the picture already says "every task has a
             // place" (hidden, not removed, so the section's children keep their number).
             <section class="pending-queue cv-pending" data-testid="pending-queue" hidden={s.unplaced.is_empty()} aria-label={if words.kube { "Pods waiting for a node" } else { "Tasks waiting for placement" }}>
-                <h2>{if words.kube { "Pending pods" } else { "Unplaced tasks" }}</h2>
+                <h3>{if words.kube { "Pending pods" } else { "Unplaced tasks" }}</h3>
                 <ul>{ for waiting }</ul>
             </section>
             <div class="cv-table-bar">

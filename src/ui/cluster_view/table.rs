@@ -42,8 +42,35 @@ fn meter_shown(label: &str, used: u32, total: u32, used_text: &str, total_text: 
             <span class="cv-meter-track" role="meter" aria-valuemin="0" aria-valuemax={total.to_string()} aria-valuenow={used.to_string()} aria-label={format!("{label} reserved")}>
                 <span class={classes!("cv-meter-fill", format!("w-{}", p.min(100)), (p > 85).then_some("hot"))}></span>
             </span>
-            <span class="cv-num">{format!("{used_text}/{total_text}")}</span>
+            // May break after the slash when the column is narrow.
+            <span class="cv-num">{format!("{used_text}/")}<wbr/>{total_text.to_string()}</span>
         </span>
+    }
+}
+
+/// Spot capacity: an ECS instance with `lifecycle=spot`, or a node of a Spot node group
+/// (`capacity-type=SPOT`).
+pub fn is_spot(i: &InstanceView) -> bool {
+    i.attributes.iter().any(|(k, v)| (k == "lifecycle" && v == "spot") || (k == "capacity-type" && v == "SPOT"))
+}
+
+/// An instance's status as the status column shows it: ECS's `ACTIVE` / `DRAINING`, or a node's
+/// STATUS as `kubectl get nodes` prints it (`Ready`, `Ready,SchedulingDisabled` once cordoned).
+pub fn node_status(w: Words, i: &InstanceView) -> &'static str {
+    match (w.kube, i.status == InstanceStatus::Draining) {
+        (true, true) => "Ready,SchedulingDisabled",
+        (true, false) => "Ready",
+        (false, true) => "DRAINING",
+        (false, false) => "ACTIVE",
+    }
+}
+
+/// A name that may break only after its first dot when its column is narrow (`ip-10-0-1-10.` /
+/// `ec2.internal`, `t3.` / `medium`), never at its hyphens.
+fn id_text(id: &str) -> Html {
+    match id.split_once('.') {
+        Some((host, rest)) => html! { <><span class="cv-nobr">{format!("{host}.")}</span><wbr/><span class="cv-nobr">{rest.to_string()}</span></> },
+        None => html! { <span class="cv-nobr">{id.to_string()}</span> },
     }
 }
 
@@ -119,10 +146,12 @@ fn instance_row(c: &RowCtx, i: &InstanceView, zone: &[&InstanceView], tasks: &[&
         // it for the next instance and keep the focus on that one's ✕ without saying so).
         <tr key={i.id.clone()} class={classes!("cv-row", draining.then_some("draining"), (!i.agent_connected).then_some("unreachable"))} data-testid="instance" data-instance={i.id.clone()}
             data-status={if draining { "DRAINING" } else { "ACTIVE" }}>
-            <th scope="row"><button class="cv-link" onclick={open_row} aria-label={format!("Details of {}", i.id)}>{i.id.clone()}</button></th>
-            <td>{i.instance_type.clone()}</td>
+            <th scope="row"><button class="cv-link" onclick={open_row} aria-label={format!("Details of {}", i.id)}>{id_text(&i.id)}</button></th>
+            <td>{id_text(&i.instance_type)}</td>
             <td>
-                { match (w.kube, draining) { (true, true) => "Ready,SchedulingDisabled", (true, false) => "Ready", (false, true) => "DRAINING", (false, false) => "ACTIVE" } }
+                // `Ready,SchedulingDisabled` may break after its comma (a narrow zone, presenter
+                // mode): the text stays the same.
+                { for node_status(w, i).split_inclusive(',').enumerate().map(|(n, part)| html! { <>if n > 0 { <wbr/> }{part}</> }) }
                 if !i.agent_connected { <span class="cv-badge err">{" unreachable"}</span> }
             </td>
             <td>{ cpu_meter(w, i.registered_cpu - i.remaining_cpu.min(i.registered_cpu), i.registered_cpu) }</td>
@@ -130,7 +159,7 @@ fn instance_row(c: &RowCtx, i: &InstanceView, zone: &[&InstanceView], tasks: &[&
             <td class="cv-chips">{ for tasks.iter().map(|t| chip(t, current(t), open)) }</td>
             <td class="cv-actions">
                 <button class="small" title={if w.kube { format!("Drain {}: cordon it and evict its pods; their controllers start them elsewhere", i.id) } else { format!("Drain {}: no new tasks; its service tasks move elsewhere", i.id) }} aria-label={format!("Drain {}", i.id)} disabled={draining} onclick={send(|instance| Command::DrainInstance { instance })}>{"Drain"}</button>
-                <button class="small" title={if i.attributes.iter().any(|(k, v)| k == "lifecycle" && v == "spot") { format!("Spot interruption: {} is reclaimed in two minutes", i.id) } else { format!("{} is on-demand (EC2 interrupts only Spot capacity): see what a Spot instance would go through, a two-minute warning and then reclaimed", i.id) }} aria-label={format!("Spot-interrupt {}", i.id)} disabled={draining} onclick={send(|instance| Command::SpotInterruption { instance: Some(instance), task: None })}>{"Spot"}</button>
+                <button class="small" title={if is_spot(i) { format!("Spot interruption: {} is reclaimed in two minutes", i.id) } else { format!("{} is on-demand (EC2 interrupts only Spot capacity): see what a Spot instance would go through, a two-minute warning and then reclaimed", i.id) }} aria-label={format!("Spot-interrupt {}", i.id)} disabled={draining} onclick={send(|instance| Command::SpotInterruption { instance: Some(instance), task: None })}>{"Spot"}</button>
                 <button class="icon" data-testid="instance-terminate" title={format!("Terminate {}", i.id)} aria-label={format!("Terminate {}", i.id)} onclick={terminate}>{"✕"}</button>
             </td>
         </tr>
