@@ -138,6 +138,7 @@ fn deployment_settings_change_the_rolling_update_bounds() {
             .map_err(|e| e.to_string())
     };
     assert_eq!(bad("101", "200", false, false), Err("Minimum healthy percent: 101 is more than the 100 Berth allows".into()));
+    assert_eq!(bad("-1", "200", false, false), Err("Minimum healthy percent: must be a whole number from 0 to 100; \"-1\" is not".into()));
     assert_eq!(bad("100", "90", false, false), Err("Maximum percent: must be at least 100; got 90".into()));
     assert_eq!(bad("100", "200", false, true), Err("Rollback: needs the circuit breaker turned on".into()));
 }
@@ -241,7 +242,7 @@ fn strategy_grace_period_and_load_balancer_messages() {
     );
     assert_eq!(rows(vec![row("cp-web", "", "1"), row("cp-web", "", "2")]), Err("Capacity provider strategy: capacity provider \"cp-web\" appears twice in the strategy".into()));
     let grace = |g: &str| forms::create_service(&ServiceForm { grace_period: g.into(), ..form() }).map_err(|e| e.to_string());
-    assert_eq!(grace("soon"), Err("Health check grace period: \"soon\" is not a whole number".into()));
+    assert_eq!(grace("soon"), Err(format!("Health check grace period: must be a whole number from 0 to {}; \"soon\" is not", berth::shell::forms::MAX_GRACE_SECONDS)));
     assert_eq!(grace("3000000000"), Err("Health check grace period: 3000000000 is more than the 2147483647 Berth allows".into()));
 
     // Grace period and a load balancer with default settings: the target group web-tg gets
@@ -271,7 +272,7 @@ fn set_desired_capacity_solves_the_resize_exercise() {
     let set = |t: &str| forms::set_desired_capacity(&group, t).map_err(|e| e.to_string());
     assert_eq!(set("7"), Err("Desired capacity: 7 is outside asg-web's range 1–6 (minimum–maximum size)".into()));
     assert_eq!(set("0"), Err("Desired capacity: 0 is outside asg-web's range 1–6 (minimum–maximum size)".into()));
-    assert_eq!(set("three"), Err("Desired capacity: \"three\" is not a whole number".into()));
+    assert_eq!(set("three"), Err(format!("Desired capacity: must be a whole number from 0 to {}; \"three\" is not", berth::engine::sim::MAX_INSTANCES)));
     assert_eq!(set(""), Err("Desired capacity: is empty; enter a whole number".into()));
     let cmd = forms::set_desired_capacity(&group, "3").expect("valid");
     assert_eq!(cmd, Command::SetDesiredCapacity { group: "asg-web".into(), desired: 3 });

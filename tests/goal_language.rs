@@ -148,6 +148,7 @@ fn tasks_and_where_they_run() {
     pass(r#"{"tasks": {"service": "web", "instanceType": "m5.large", ">=": 1}}"#, "≥ 1 task of web on m5.large: 2 at 00:05:00");
     pass(r#"{"tasks": {"family": "web", "status": ["RUNNING", "PENDING"], "==": 3}}"#, "3 running or pending tasks of family web: 3 at 00:05:00");
     pass(r#"{"tasks": {"taskDefinition": "web:1", "instance": ["i-02", "i-03"], "launchType": "EC2", "==": 3}}"#, "3 tasks of web:1 on i-02 or i-03 on EC2: 3 at 00:05:00");
+    pass(r#"{"tasks": {"service": "web", "taskDefinition": "web:1", "status": "RUNNING", "==": 3}}"#, "3 running tasks of web on web:1: 3 at 00:05:00");
     pass(r#"{"taskOn": {"service": "web", "instanceType": ["t3.medium", "m5.large"]}}"#, "every task of web on t3.medium or m5.large: 3 tasks at 00:05:00");
     fail(r#"{"taskOn": {"service": "web", "az": "us-east-1c"}}"#, "expected every task of web in us-east-1c; web-3 is on i-02 (t3.medium, us-east-1b) at 00:05:00");
     fail(r#"{"taskOn": {"task": "web-2", "instance": "i-01"}}"#, "expected web-2 on i-01; web-2 is not running at 00:05:00");

@@ -63,7 +63,7 @@ fn whole(field: &'static str, text: &str, max: u32) -> Result<u32, FieldError> {
     match t.parse::<u32>() {
         Ok(n) if n <= max => Ok(n),
         Ok(n) => err(field, format!("{n} is more than the {max} Berth allows")),
-        Err(_) => err(field, format!("{t:?} is not a whole number")),
+        Err(_) => err(field, format!("must be a whole number from 0 to {max}; {t:?} is not")),
     }
 }
 

@@ -958,7 +958,7 @@ fn tasks_word(cmp: &Cmp) -> &'static str {
     }
 }
 
-/// "of web", "of family api", "of web:2"; `task` names one task.
+/// "of web", "of family api", "of web:2", "of web on web:2"; `task` names one task.
 pub fn selection_text(f: &TaskFilter) -> String {
     let mut parts = Vec::new();
     if let Some(t) = &f.task {
@@ -971,7 +971,9 @@ pub fn selection_text(f: &TaskFilter) -> String {
         parts.push(format!("of family {fam}"));
     }
     if let Some(td) = &f.task_definition {
-        parts.push(format!("of {td}"));
+        // "of web on web:1", not "of web of web:1".
+        let word = if f.service.is_some() || f.family.is_some() { "on" } else { "of" };
+        parts.push(format!("{word} {td}"));
     }
     parts.join(" ")
 }
