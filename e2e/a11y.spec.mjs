@@ -34,3 +34,15 @@ test('with errors on screen too', async ({ page }) => {
   await expect(page.getByTestId('diag-error').first()).toBeVisible();
   expect(await audit(page)).toEqual([]);
 });
+
+test('a presenter demo: no serious violations, and every part of the page is in a landmark', async ({ page }) => {
+  await page.goto('/#demo/self-healing&present');
+  await page.getByTestId('demo-next').click();
+  await expect(page.getByTestId('demo-progress')).toHaveText(/^Step 1 of 4/);
+  expect(await audit(page)).toEqual([]);
+  const outside = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: ['region'], resultTypes: ['violations'] });
+    return r.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')));
+  });
+  expect(outside).toEqual([]);
+});

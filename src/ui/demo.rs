@@ -188,7 +188,7 @@ fn demo_player(props: &PlayerProps) -> Html {
                     <p>{"In a demo, "}<kbd>{"N"}</kbd>{" or "}<kbd>{"Page Down"}</kbd>{" (what a presentation clicker sends) goes to the next step."}</p>
                 </Modal>
             }
-            <section class={classes!("demo-caption", long.then_some("long"))} aria-live="polite" data-testid="demo-caption">
+            <section class={classes!("demo-caption", long.then_some("long"))} aria-label="Demo step" aria-live="polite" data-testid="demo-caption">
                 if let Some(c) = caption {
                     <p class="say">{c}</p>
                 } else {
@@ -205,11 +205,14 @@ fn demo_player(props: &PlayerProps) -> Html {
                     <p class="error" role="alert">{e.clone()}</p>
                 }
             </section>
-            <dl class="demo-vitals" data-testid="demo-vitals" aria-label="The cluster now">
-                { for crate::shell::vitals::vitals(&snap).into_iter().map(|v| html! {
-                    <div class="vital"><dt>{v.label}</dt><dd data-testid={format!("vital-{}", v.key)}>{v.value}</dd></div>
-                }) }
-            </dl>
+            // A region (a labelled section), so every part of the page is in a landmark.
+            <section aria-label="The cluster now">
+                <dl class="demo-vitals" data-testid="demo-vitals">
+                    { for crate::shell::vitals::vitals(&snap).into_iter().map(|v| html! {
+                        <div class="vital"><dt>{v.label}</dt><dd data-testid={format!("vital-{}", v.key)}>{v.value}</dd></div>
+                    }) }
+                </dl>
+            </section>
             <main class="workspace">
                 <ClusterView snapshot={if snap.kube.is_some() { Rc::new(crate::shell::kube_view::as_cluster(&snap)) } else { snap }} {on_command} {inspect}
                     zoom={if props.present { super::cluster_view::PRESENTER_ZOOM } else { 1.0 }} />
