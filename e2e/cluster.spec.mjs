@@ -140,6 +140,7 @@ test('a task that cannot be placed: Why pending? names the check and the numbers
   await expect(why).toBeVisible();
   await expect(page.getByTestId('details-title')).toHaveText('Unplaced: web');
   await expect(why.locator('h3')).toHaveText('Why not placed?');
+  await expect(page.getByTestId('details-pending-count')).toHaveText('1 × web waiting for room: no instance passes every check. The scheduler tries again after every change in the cluster.');
   await expect(why.getByTestId('why-row')).toHaveCount(6);
   await expect(why.locator('[data-testid=why-row][data-winner=true]')).toHaveCount(0);
   await expect(why).toContainText('needs 1024 CPU units, 0 free');

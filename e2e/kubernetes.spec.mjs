@@ -268,10 +268,69 @@ test('a node\'s details say Ready and its real price; the legend and the event f
   await page.getByTestId('details-close').click();
   // Pods take their colour from their workload, not from an ECS service.
   await expect(page.getByTestId('legend-running')).toHaveText('running (colour: its workload: Deployment, DaemonSet or Job)');
-  // No ECS service to filter events by: the Service filter is hidden; Kind filters pod events.
-  await expect(page.getByTestId('event-filter-service')).toBeHidden();
+  // No ECS service: the filter offers the Deployment, and says so; its pods' events match.
+  const filter = page.getByTestId('event-filter-service');
+  await expect(filter).toBeVisible();
+  await expect(page.locator('label', { has: filter })).toHaveText(/^Deployment /);
+  await filter.selectOption({ label: 'web' });
+  await expect(page.locator('[data-testid=event][data-kind=podReady]').first()).toBeVisible();
+  await expect(page.locator('[data-testid=event][data-kind=kubeNodeReady]')).toHaveCount(0);
+  await filter.selectOption({ label: 'all' });
   await page.getByTestId('event-filter-kind').selectOption('podReady');
   await expect(page.locator('[data-testid=event]').first()).toHaveAttribute('data-kind', 'podReady');
+});
+
+test('lesson 13.2: a Pending pod opens with its requests next to every node\'s room; the lane shows whole names', async ({ page }) => {
+  test.setTimeout(60_000);
+  await page.goto('/#lessons/kubernetes/pending-pods');
+  await expect(page.getByTestId('exercise')).toHaveAttribute('data-exercise', 'kubernetes/pending-pods');
+  await page.getByTestId('step').click();
+  const queue = page.getByTestId('pending-queue');
+  await expect(queue).toBeVisible({ timeout: 10_000 });
+  const chips = queue.locator('[data-testid=pending-pod-chips] [data-testid=task-chip]');
+  await expect(chips).toHaveCount(3, { timeout: 10_000 });
+  // The group: node and pod words, the numbers.
+  await page.getByTestId('why-pending-open').click();
+  await expect(page.getByTestId('details-title')).toHaveText('Pending: web');
+  await expect(page.getByTestId('details-pending-count')).toHaveText('3 × web Pending: no node passes every check for them. The kube-scheduler tries again after every change in the cluster.');
+  await expect(page.getByTestId('details')).not.toContainText('instance');
+  await expect(page.getByTestId('room-needs')).toHaveText('Each pod needs 2000m CPU, 512Mi memory. What each node has:');
+  // One pod: its own details, with Why pending? in numbers.
+  const name = await chips.first().getAttribute('data-task');
+  await chips.first().click();
+  await expect(page.getByTestId('details-title')).toHaveText(`Pod ${name}`);
+  await expect(page.getByTestId('pod-requests')).toHaveText('cpu 2, memory 512Mi');
+  await expect(page.getByTestId('pod-qos-class')).toHaveText('Burstable');
+  const why = page.getByTestId('why-pending');
+  await expect(why).toContainText('0/3 nodes are available: 3 Insufficient cpu.');
+  await expect(why.getByTestId('room-row')).toHaveCount(3);
+  await expect(why.locator('[data-node="ip-10-0-1-10.ec2.internal"] [data-testid=room-cpu]')).toHaveText('1930m of 1930m');
+  await expect(why.getByTestId('room-verdict').first()).toHaveText('needs 2000m CPU, only 1930m allocatable: too small for it');
+  await expect(why.getByTestId('room-never')).toContainText('No node could ever take it');
+  await page.screenshot({ path: test.info().outputPath('eks-pending-pod.png'), fullPage: true });
+  // The chip in the lane on the picture opens the pod too (and hovering names it).
+  await page.getByTestId('details-close').click();
+  const canvas = page.getByTestId('cluster-canvas');
+  const box = await canvas.boundingBox();
+  const zoom = Number(await canvas.getAttribute('data-zoom'));
+  // Lane: the first box starts at x 92; its label, then its chips (14 px, 3 apart).
+  let hit = null;
+  for (let x = 100; x < 320 && !hit; x += 4) {
+    await page.mouse.move(box.x + x * zoom, box.y + 19 * zoom);
+    const title = await canvas.getAttribute('title');
+    if (title && title.startsWith('Pod ')) hit = x;
+  }
+  expect(hit, 'a Pending pod\'s chip under the pointer').not.toBeNull();
+  await page.mouse.click(box.x + hit * zoom, box.y + 19 * zoom);
+  await expect(page.getByTestId('details-title')).toHaveText(/^Pod web-/);
+  await page.getByTestId('details-close').click();
+  // Presenter mode: the picture at the back of the room.
+  await page.goto('/#lessons/kubernetes/pending-pods&present');
+  await expect(page.locator('html')).toHaveClass(/presenter/);
+  await page.getByTestId('step').click();
+  await expect(page.getByTestId('pending-queue')).toBeVisible({ timeout: 10_000 });
+  await page.waitForTimeout(300);
+  await page.getByTestId('cluster-canvas').screenshot({ path: test.info().outputPath('eks-pending-presenter-canvas.png') });
 });
 
 test('presenter mode: a cordoned node\'s row keeps every button inside its zone, no zone scrolls (1366×768 and 1280×720)', async ({ page }) => {

@@ -97,3 +97,28 @@ fn syncing_in_steps_equals_syncing_once_and_a_rewind_starts_over() {
     stepwise.sync(e.events(), (1, 7));
     assert_eq!(stepwise.events(), e.events());
 }
+
+/// A Kubernetes run offers its Deployments in the Service filter; a Deployment's events include
+/// its pods' (through their ReplicaSet) and its ReplicaSets', and no node's.
+#[test]
+fn a_deployment_filters_its_pods_events() {
+    use berth::shell::event_index::deployment_key;
+    let text = std::fs::read_to_string("docs/examples/scenarios/k8s-deployment.json").expect("committed");
+    let files = |n: &str| std::fs::read_to_string(std::path::Path::new("docs/examples/scenarios").join(n)).map_err(|e| e.to_string());
+    let mut e = parse_scenario(&text, &files).expect("parses").start(None);
+    e.run_until(120_000);
+    let mut ix = EventIndex::default();
+    ix.sync(e.events(), (0, 1));
+    assert!(ix.services().is_empty(), "no ECS service");
+    assert_eq!(ix.deployments().iter().cloned().collect::<Vec<_>>(), vec![deployment_key("default", "web")]);
+    let ev = e.events();
+    let web = ix.filtered(&f(Some("Deployment default/web"), None, None), 10_000);
+    let pod_events = ev.iter().filter(|x| x.kind.name().starts_with("pod") && x.kind.name() != "podCreateFailed").count();
+    assert!(pod_events >= 24, "six pods created, scheduled, running and ready: {pod_events}");
+    assert_eq!(web.iter().filter(|&&i| ev[i].kind.name().starts_with("pod")).count(), pod_events, "every pod here is web's");
+    assert!(web.iter().any(|&i| ev[i].kind.name() == "replicaSetScaled"));
+    assert!(web.iter().all(|&i| ev[i].kind.name() != "kubeNodeReady"));
+    let ready = ix.filtered(&f(Some("Deployment default/web"), Some("podReady"), None), 10_000);
+    assert_eq!(ready.len(), 6);
+    assert!(ix.filtered(&f(Some("Deployment default/api"), None, None), 10_000).is_empty());
+}

@@ -138,3 +138,91 @@ fn the_view_speaks_kubernetes_for_a_kubernetes_scenario() {
     let ecs = Words { kube: false };
     assert_eq!((ecs.node(), ecs.task(), ecs.cpu_unit(), ecs.cpu(256)), ("instance", "task", "CPU units", "256".to_string()));
 }
+
+/// Lesson 13.2 ("Fix pods stuck in Pending"): three web pods asking for 2 CPUs each on t3.medium
+/// nodes (1930m allocatable).
+fn pending_lesson() -> berth::engine::sim::Engine {
+    let text = std::fs::read_to_string("lessons/13-kubernetes/02-pending-pods.json").expect("committed");
+    let lesson: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let scenario = lesson["scenario"].to_string();
+    parse_scenario(&scenario, &|n: &str| Err(n.to_string())).expect("parses").start(None)
+}
+
+/// "Why pending?" in numbers: the pod's requests next to each node's allocatable and free room,
+/// and the line that says no node could ever take it.
+#[test]
+fn why_pending_puts_the_pods_requests_next_to_every_nodes_room() {
+    use berth::shell::kube_view::{pending_pods, pod_room};
+    let mut e = pending_lesson();
+    e.run_until(MINUTE);
+    let s = e.snapshot();
+    let kube = s.kube.as_ref().expect("kube");
+    let pods = pending_pods(kube, "web");
+    assert_eq!(pods.len(), 3, "the three web pods are Pending");
+    let room = pod_room(pods[0], kube);
+    assert_eq!(room.needs, "needs 2000m CPU, 512Mi memory");
+    assert_eq!(room.nodes.len(), 3);
+    let first = &room.nodes[0];
+    assert_eq!((first.node.as_str(), first.cpu_allocatable.as_str(), first.cpu_free.as_str()), ("ip-10-0-1-10.ec2.internal", "1930m", "1930m"));
+    for n in &room.nodes {
+        assert!(!n.fits);
+        assert_eq!(n.verdict, "needs 2000m CPU, only 1930m allocatable: too small for it");
+        assert_eq!(n.memory_free, n.memory_allocatable, "nothing runs there yet");
+    }
+    assert_eq!(room.never.as_deref(), Some("No node could ever take it: it asks for 2000m CPU, more than any node's allocatable CPU (the most is 1930m). Freeing room on a node would not help."));
+    // The group in the lane is the same three pods, with the scheduler's message.
+    let c = as_cluster(&s);
+    let u = c.unplaced.iter().find(|u| u.group == "web").expect("web waits");
+    assert_eq!(u.count, 3);
+    assert!(u.reason.starts_with("0/3 nodes are available: 3 Insufficient cpu."), "{}", u.reason);
+    // A pod that fits by size but not by what is left, and a cordoned node.
+    let mut k = kube.clone();
+    let mut p = pods[0].clone();
+    p.requests_cpu_milli = 1500;
+    k.nodes[0].requested_cpu_milli = 1000;
+    k.nodes[1].unschedulable = true;
+    let room = pod_room(&p, &k);
+    assert_eq!(room.nodes[0].verdict, "needs 1500m CPU, only 930m free");
+    assert_eq!(room.nodes[1].verdict, "cordoned: takes no new pods");
+    assert!(room.nodes[2].fits);
+    assert!(room.nodes[2].verdict.starts_with("room enough for its requests"), "{}", room.nodes[2].verdict);
+    assert_eq!(room.never, None);
+}
+
+/// A node's card carries the price the engine bills it at (on-demand, or Spot for a Spot node
+/// group), so nothing shows $0.0000; the cost summary adds up the same figures.
+#[test]
+fn nodes_carry_the_price_the_engine_bills() {
+    use berth::engine::pricing::{ec2_hourly, Purchase};
+    let mut e = example();
+    e.run_until(2 * MINUTE);
+    let s = e.snapshot();
+    let c = as_cluster(&s);
+    let kube = s.kube.as_ref().expect("kube");
+    let nodes: Vec<_> = c.instances.iter().filter(|i| kube.nodes.iter().any(|n| n.name == i.id)).collect();
+    assert!(!nodes.is_empty());
+    for i in &nodes {
+        assert_eq!(Some(i.hourly_usd), ec2_hourly(&i.instance_type, Purchase::OnDemand), "{}", i.id);
+    }
+    let sum: f64 = nodes.iter().map(|i| i.hourly_usd).sum();
+    assert!((sum - s.cost.ec2_on_demand_hourly_usd).abs() < 1e-9, "{sum} vs {:?}", s.cost);
+    let mut spot = s.clone();
+    spot.kube.as_mut().unwrap().nodes[0].capacity_type = "SPOT".into();
+    let n0 = &as_cluster(&spot).instances[0];
+    assert_eq!(Some(n0.hourly_usd), ec2_hourly(&n0.instance_type, Purchase::Spot));
+}
+
+/// The Pending / Unplaced details' sentence in each vocabulary.
+#[test]
+fn the_waiting_sentence_speaks_nodes_and_pods_for_kubernetes() {
+    use berth::shell::kube_view::Words;
+    assert_eq!(
+        Words { kube: true }.waiting(3, "web"),
+        "3 × web Pending: no node passes every check for them. The kube-scheduler tries again after every change in the cluster."
+    );
+    assert_eq!(Words { kube: true }.waiting(1, "web"), "1 × web Pending: no node passes every check for it. The kube-scheduler tries again after every change in the cluster.");
+    assert_eq!(
+        Words { kube: false }.waiting(2, "web"),
+        "2 × web waiting for room: no instance passes every check. The scheduler tries again after every change in the cluster."
+    );
+}

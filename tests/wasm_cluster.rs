@@ -297,15 +297,17 @@ fn why_pending_for_a_real_unplaced_task_failed_alike() {
 
 // ---------------------------------------------------------------- canvas text and chips
 
-/// Long names are shortened with "…" by measured width (here 7 px a character), a host name
-/// first to its host part; nothing is squeezed.
+/// Long names are shortened by measured width (here 7 px a character): a host name first to its
+/// host part, then with "…"; nothing is squeezed.
 #[wasm_bindgen_test]
 fn long_names_are_shortened_not_squeezed() {
     use cluster_view::canvas::{ellipsize, shorten_name};
     let seven = |t: &str| t.chars().count() as f64 * 7.0;
     assert_eq!(shorten_name("i-01", 100.0, &seven), "i-01");
     assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 25.0 * 7.0, &seven), "ip-10-0-1-10.ec2.internal");
-    assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 100.0, &seven), "ip-10-0-1-10…");
+    // The part that tells nodes apart, whole, without its shared domain and without "…".
+    assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 100.0, &seven), "ip-10-0-1-10");
+    assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 12.0 * 7.0, &seven), "ip-10-0-1-10");
     assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 70.0, &seven), "ip-10-0-1…");
     assert_eq!(shorten_name("a-very-long-instance-name", 56.0, &seven), "a-very-…");
     assert_eq!(shorten_name("ip-10-0-1-10.ec2.internal", 7.0, &seven), "…");
@@ -961,11 +963,12 @@ async fn kubernetes_legend_and_the_heading_outline() {
     root.remove();
 }
 
-/// The event list's Service filter lists ECS services; a Kubernetes-only run has none, so the
-/// filter (which would offer only "all") is hidden. Kind still filters pod and node events.
+/// The event list's Service filter lists ECS services and Kubernetes Deployments, and says which:
+/// a Kubernetes-only run offers its Deployment under "Deployment". Kind still filters pod and
+/// node events.
 #[wasm_bindgen_test]
-async fn the_service_filter_hides_when_there_is_no_service() {
-    for (e, hidden) in [(k8s_example(), true), (sample(), false)] {
+async fn the_service_filter_offers_deployments_in_a_kubernetes_run() {
+    for (e, label_text, option) in [(k8s_example(), "Deployment ", "web"), (sample(), "Service ", "web")] {
         let mut index = event_log::EventIndex::default();
         index.sync(e.events(), (0, e.seed()));
         let generation = index.generation();
@@ -976,9 +979,99 @@ async fn the_service_filter_hides_when_there_is_no_service() {
         yew::Renderer::<event_log::EventLog>::with_root_and_props(root.clone(), props).render();
         yew::scheduler::flush().await;
         let label = root.query_selector("[data-testid=event-filter-service]").unwrap().unwrap().parent_element().unwrap();
-        assert_eq!(label.has_attribute("hidden"), hidden, "{}", label.outer_html());
+        assert!(!label.has_attribute("hidden"), "{}", label.outer_html());
+        assert_eq!(label.first_child().and_then(|t| t.text_content()).as_deref(), Some(label_text));
+        let options = root.query_selector_all("[data-testid=event-filter-service] option").unwrap();
+        let texts: Vec<String> = (0..options.length()).map(|i| options.item(i).unwrap().text_content().unwrap_or_default()).collect();
+        assert_eq!(texts, ["all", option]);
         let kinds = root.query_selector_all("[data-testid=event-filter-kind] option").unwrap().length();
         assert!(kinds > 3, "{kinds} kinds");
         root.remove();
     }
+}
+
+// ---------------------------------------------------------------- Pending pods
+
+/// Lesson 13.2 a minute in: three web pods asking for 2 CPUs wait on three t3.medium nodes.
+fn pending_lesson() -> Engine {
+    let text = berth::shell::course::bundled("13-kubernetes/02-pending-pods.json").expect("bundled");
+    let lesson: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let scenario = lesson["scenario"].to_string();
+    let mut e = engine::scenario::parse_scenario(&scenario, &|n: &str| Err(n.to_string())).unwrap_or_else(|d| panic!("{d:?}")).start(None);
+    e.run_until(60_000);
+    e
+}
+
+/// A Pending pod opens like a running one (requests, QoS, the scheduler's message), and its
+/// Why pending? puts its requests next to every node's allocatable and free CPU and memory; the
+/// group's Why pending? says it in node and pod words and lists the pods.
+#[wasm_bindgen_test]
+async fn a_pending_pod_opens_with_its_requests_against_every_nodes_room() {
+    let e = Rc::new(std::cell::RefCell::new(pending_lesson()));
+    let snap = Rc::new(shell::kube_view::as_cluster(&e.borrow().snapshot()));
+    let (root, _) = mount(snap.clone(), e.clone()).await;
+    let chips = root.query_selector_all("[data-testid=pending-pod-chips] [data-testid=task-chip]").unwrap();
+    assert_eq!(chips.length(), 3, "the three Pending pods, each a button");
+    let first = chips.item(0).unwrap().unchecked_into::<web_sys::HtmlElement>();
+    let name = first.get_attribute("data-task").unwrap();
+    assert_eq!(first.get_attribute("data-status").as_deref(), Some("PENDING"));
+    first.click();
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "[data-testid=details-title]"), format!("Pod {name}"));
+    assert_eq!(text_of(&root, "[data-testid=pod-requests]"), "cpu 2, memory 512Mi");
+    assert_eq!(text_of(&root, "[data-testid=pod-qos-class]"), "Burstable");
+    assert_eq!(text_of(&root, "[data-testid=pod-node]"), "none yet (Pending)");
+    let why = text_of(&root, "[data-testid=why-pending]");
+    assert!(why.starts_with("Why pending?Not on a node yet (Pending). The kube-scheduler's last word: 0/3 nodes are available: 3 Insufficient cpu."), "{why}");
+    assert_eq!(text_of(&root, "[data-testid=room-needs]"), "Each pod needs 2000m CPU, 512Mi memory. What each node has:");
+    let rows = root.query_selector_all("[data-testid=room-row]").unwrap();
+    assert_eq!(rows.length(), 3);
+    assert_eq!(text_of(&root, "[data-testid=room-row][data-node='ip-10-0-1-10.ec2.internal'] [data-testid=room-cpu]"), "1930m of 1930m");
+    assert_eq!(text_of(&root, "[data-testid=room-row] [data-testid=room-verdict]"), "needs 2000m CPU, only 1930m allocatable: too small for it");
+    assert!(text_of(&root, "[data-testid=room-never]").starts_with("No node could ever take it"));
+    assert!(root.query_selector("[data-testid=why-here]").unwrap().is_none());
+
+    // The group: Kubernetes words, the same numbers, and the pods.
+    click(&root, "[data-testid=why-pending-open]");
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "[data-testid=details-title]"), "Pending: web");
+    assert_eq!(text_of(&root, "[data-testid=details-pending-count]"), "3 × web Pending: no node passes every check for them. The kube-scheduler tries again after every change in the cluster.");
+    let details = text_of(&root, "[data-testid=details]");
+    assert!(!details.contains("instance"), "{details}");
+    assert_eq!(root.query_selector_all("[data-testid=details] [data-testid=room-row]").unwrap().length(), 3);
+    assert_eq!(root.query_selector_all("[data-testid=pending-pods] [data-testid=task-chip]").unwrap().length(), 3);
+    click(&root, &format!("[data-testid=pending-pods] [data-task='{name}']"));
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "[data-testid=details-title]"), format!("Pod {name}"));
+    root.remove();
+}
+
+/// The pending lane makes room for the whole group name, wraps onto another row when the lane is
+/// full, and its chips are the Pending pods: a click on one opens it.
+#[wasm_bindgen_test]
+fn the_pending_lane_shows_whole_names_and_its_chips_open_pods() {
+    let e = pending_lesson();
+    let s = shell::kube_view::as_cluster(&e.snapshot());
+    let l = Layout::compute(&s, 900.0, 700.0);
+    assert_eq!(l.pending.len(), 1);
+    let p = &l.pending[0];
+    assert_eq!((p.chips, p.tasks.len()), (3, 3));
+    assert!(p.label_w >= cluster_view::layout::label_width("3 × web"));
+    let (cx, cy) = p.chip_rect(1).centre();
+    assert_eq!(l.hit(&s, cx, cy), Some(Hit::Task(s.tasks[p.tasks[1]].id.clone())));
+    assert_eq!(l.hit(&s, p.rect.x + 3.0, cy), Some(Hit::Pending(0)));
+    assert_eq!(cluster_view::tooltip(&s, &Hit::Pending(0)), "3 × web Pending: why?");
+    assert_eq!(cluster_view::tooltip(&s, &Hit::Instance("ip-10-0-1-10.ec2.internal".into())), "Node ip-10-0-1-10.ec2.internal (t3.medium)");
+    // Long names and many groups: every label whole, boxes within the lane, more rows.
+    let mut many = s.clone();
+    let template = many.unplaced[0].clone();
+    many.unplaced = (0..6).map(|i| engine::snapshot::UnplacedView { service: Some(format!("shipping-worker-{i}")), group: format!("shipping-worker-{i}"), count: 952, ..template.clone() }).collect();
+    let l = Layout::compute(&many, 700.0, 2000.0);
+    for b in &l.pending {
+        assert!(b.label_w >= cluster_view::layout::label_width("952 × shipping-worker-0"), "{b:?}");
+        assert!(b.rect.x + b.rect.w <= 700.0 - 6.0 + 0.01, "{b:?}");
+        assert!(l.pending_lane.contains(b.rect.x, b.rect.y + b.rect.h - 1.0));
+    }
+    assert!(l.pending_lane.h > cluster_view::layout::PENDING_H, "wrapped onto more rows");
+    assert!(l.columns.iter().all(|c| c.rect.y >= l.pending_lane.h), "zones start below the lane");
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::engine::cluster::InstanceStatus;
-use crate::engine::k8s::sim::{KubeView, PodPhase, PodView};
+use crate::engine::k8s::sim::{KubeView, NodeView, PodPhase, PodView};
 use crate::engine::snapshot::{InstanceView, Snapshot, TaskView, UnplacedView};
 use crate::engine::sort;
 use crate::engine::task::TaskStatus;
@@ -53,6 +53,16 @@ impl Words {
     /// The heading of the CPU column.
     pub fn cpu_unit(self) -> &'static str {
         if self.kube { "CPU (millicores)" } else { "CPU units" }
+    }
+    /// What the Pending / Unplaced details say about a waiting group: `3 × web Pending: no node
+    /// has room for them. The kube-scheduler tries again after every change in the cluster.`
+    pub fn waiting(self, count: u32, name: &str) -> String {
+        if self.kube {
+            let them = if count == 1 { "it" } else { "them" };
+            format!("{count} × {name} Pending: no node passes every check for {them}. The kube-scheduler tries again after every change in the cluster.")
+        } else {
+            format!("{count} × {name} waiting for room: no instance passes every check. The scheduler tries again after every change in the cluster.")
+        }
     }
     /// A CPU amount in the view's unit (the cluster view counts CPU units; Kubernetes shows
     /// millicores, 1,024 units = 1,000 m): `256` or `250m`.
@@ -103,6 +113,15 @@ fn status(pod: &PodView) -> (TaskStatus, TaskStatus) {
     (last, desired)
 }
 
+/// What an EC2 node costs an hour: the price the engine bills it at when it joins (its node
+/// group's or NodePool's instance type, on-demand or Spot: `engine::pricing::ec2_hourly`), so the
+/// node's details and the cost summary agree. 0 for a type the catalogue does not know.
+pub fn node_hourly(n: &NodeView) -> f64 {
+    use crate::engine::pricing::{ec2_hourly, Purchase};
+    let purchase = if n.capacity_type == "SPOT" { Purchase::Spot } else { Purchase::OnDemand };
+    ec2_hourly(&n.instance_type, purchase).unwrap_or(0.0)
+}
+
 /// The snapshot with its Kubernetes nodes and pods added as instances, tasks and pending groups.
 /// A snapshot without Kubernetes is returned as it is.
 pub fn as_cluster(s: &Snapshot) -> Snapshot {
@@ -132,7 +151,7 @@ pub fn as_cluster(s: &Snapshot) -> Snapshot {
             used_ports: Vec::new(),
             tasks: n.pods.iter().map(|p| p.rsplit('/').next().unwrap_or(p).to_string()).collect(),
             attributes,
-            hourly_usd: 0.0,
+            hourly_usd: node_hourly(n),
         });
     }
     let mut waiting: BTreeMap<String, (u32, String)> = BTreeMap::new();
@@ -219,6 +238,111 @@ pub fn pod_facts(pod: &PodView) -> Vec<(&'static str, String)> {
         rows.push(("owner", owner.clone()));
     }
     rows
+}
+
+/// A pod's requests next to one EC2 node's room, as "Why pending?" shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeRoom {
+    pub node: String,
+    pub zone: String,
+    /// `1930m`.
+    pub cpu_allocatable: String,
+    pub cpu_free: String,
+    /// `3388Mi`.
+    pub memory_allocatable: String,
+    pub memory_free: String,
+    /// Room enough by requests (the pod may still be kept off by a taint, selector or affinity).
+    pub fits: bool,
+    /// Why not, in numbers (`needs 2000m CPU, only 1930m allocatable: too small for it`), or
+    /// what else may keep it off.
+    pub verdict: String,
+}
+
+/// A Pending pod's requests and every EC2 node's allocatable and free CPU and memory: what the
+/// kube-scheduler's NodeResourcesFit compared, so "0/3 nodes are available: 3 Insufficient cpu"
+/// comes with its numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodRoom {
+    /// `needs 2000m CPU, 512Mi memory`.
+    pub needs: String,
+    pub nodes: Vec<NodeRoom>,
+    /// A closing line when no node could ever take the pod as it asks (its request is larger
+    /// than every node's allocatable), else none.
+    pub never: Option<String>,
+}
+
+/// Bytes as whole MiB in Kubernetes' notation: `512Mi`.
+fn mi(bytes: i64) -> String {
+    format!("{}Mi", bytes.max(0) / (1024 * 1024))
+}
+
+/// How `pod`'s requests compare with each EC2 node of `kube` (Fargate nodes each belong to one
+/// pod and are left out).
+pub fn pod_room(pod: &PodView, kube: &KubeView) -> PodRoom {
+    let (cpu, mem) = (pod.requests_cpu_milli, pod.requests_memory);
+    let needs = format!("needs {cpu}m CPU, {} memory", mi(mem));
+    let nodes: Vec<NodeRoom> = kube
+        .nodes
+        .iter()
+        .filter(|n| !n.fargate)
+        .map(|n| {
+            let free_cpu = n.allocatable_cpu_milli - n.requested_cpu_milli;
+            let free_mem = n.allocatable_memory - n.requested_memory;
+            let mut no = Vec::new();
+            if n.unschedulable {
+                no.push("cordoned: takes no new pods".to_string());
+            }
+            if cpu > n.allocatable_cpu_milli {
+                no.push(format!("needs {cpu}m CPU, only {}m allocatable: too small for it", n.allocatable_cpu_milli));
+            } else if cpu > free_cpu {
+                no.push(format!("needs {cpu}m CPU, only {}m free", free_cpu.max(0)));
+            }
+            if mem > n.allocatable_memory {
+                no.push(format!("needs {} memory, only {} allocatable: too small for it", mi(mem), mi(n.allocatable_memory)));
+            } else if mem > free_mem {
+                no.push(format!("needs {} memory, only {} free", mi(mem), mi(free_mem)));
+            }
+            if n.max_pods > 0 && n.pods.len() as i64 >= n.max_pods {
+                no.push(format!("full: {} pods, its maximum", n.max_pods));
+            }
+            let fits = no.is_empty();
+            let verdict = if !fits {
+                no.join("; ")
+            } else if n.taints.is_empty() {
+                "room enough for its requests: another check (node selector, affinity, spread) rules it out; see the scheduler's message".to_string()
+            } else {
+                format!("room enough for its requests; tainted {}: only pods that tolerate it", n.taints.join(", "))
+            };
+            NodeRoom {
+                node: n.name.clone(),
+                zone: n.zone.clone(),
+                cpu_allocatable: format!("{}m", n.allocatable_cpu_milli),
+                cpu_free: format!("{}m", free_cpu.max(0)),
+                memory_allocatable: mi(n.allocatable_memory),
+                memory_free: mi(free_mem),
+                fits,
+                verdict,
+            }
+        })
+        .collect();
+    let ec2: Vec<&NodeView> = kube.nodes.iter().filter(|n| !n.fargate).collect();
+    let never = if ec2.is_empty() {
+        None
+    } else if ec2.iter().all(|n| cpu > n.allocatable_cpu_milli) {
+        Some(format!("No node could ever take it: it asks for {cpu}m CPU, more than any node's allocatable CPU (the most is {}m). Freeing room on a node would not help.", ec2.iter().map(|n| n.allocatable_cpu_milli).max().unwrap_or(0)))
+    } else if ec2.iter().all(|n| mem > n.allocatable_memory) {
+        Some(format!("No node could ever take it: it asks for {} memory, more than any node's allocatable memory (the most is {}). Freeing room on a node would not help.", mi(mem), mi(ec2.iter().map(|n| n.allocatable_memory).max().unwrap_or(0))))
+    } else {
+        None
+    };
+    PodRoom { needs, nodes, never }
+}
+
+/// The Pending pods of a workload (as [`workload`] names it), oldest first.
+pub fn pending_pods<'a>(kube: &'a KubeView, workload_name: &str) -> Vec<&'a PodView> {
+    let mut out: Vec<&PodView> = kube.pods.iter().filter(|p| p.node.is_none() && status(p).0 == TaskStatus::Pending && workload(p, kube) == workload_name).collect();
+    sort::sort_by_key(&mut out, |p| (p.created, p.name.clone()));
+    out
 }
 
 /// One row of the Services tab's "Calls between Services" table.

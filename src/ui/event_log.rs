@@ -58,10 +58,30 @@ pub fn event_log(props: &Props) -> Html {
     let log = props.log.borrow();
     let events = log.events();
     let mut services: Vec<&str> = log.services().iter().map(String::as_str).collect();
+    let deployments: Vec<&str> = log.deployments().iter().map(String::as_str).collect();
+    // The filter's label names what it lists: ECS services, Kubernetes Deployments or both.
+    let label = match (services.is_empty(), deployments.is_empty()) {
+        (false, false) => "Service or Deployment ",
+        (true, false) => "Deployment ",
+        _ => "Service ",
+    };
+    // A Deployment shows as `web` (`web (team-a)` outside the default namespace), or
+    // `Deployment web` beside ECS services.
+    let with_services = !services.is_empty();
+    let deployment_text = move |key: &str| -> String {
+        let (ns, name) = key.strip_prefix("Deployment ").and_then(|r| r.split_once('/')).unwrap_or(("default", key));
+        let shown = if ns == "default" { name.to_string() } else { format!("{name} ({ns})") };
+        if with_services { format!("Deployment {shown}") } else { shown }
+    };
     let mut kinds: Vec<&str> = log.kinds().iter().copied().collect();
     // Keep the chosen values listed even when the log no longer has them (after a rewind).
-    if let Some(s) = filter.service.as_deref().filter(|s| !services.contains(s)) {
-        services.push(s);
+    let mut deployments = deployments;
+    if let Some(s) = filter.service.as_deref().filter(|s| !services.contains(s) && !deployments.contains(s)) {
+        if s.starts_with("Deployment ") {
+            deployments.push(s);
+        } else {
+            services.push(s);
+        }
     }
     if let Some(k) = filter.kind.as_deref().filter(|k| !kinds.contains(k)) {
         kinds.push(k);
@@ -144,13 +164,14 @@ pub fn event_log(props: &Props) -> Html {
         <section class="events" aria-label="Event log">
             <h2>{format!("Events ({total})")}</h2>
             <div class="ev-filters" role="group" aria-label="Filter events">
-                // ECS services (the log's events name them). A Kubernetes-only run has none (its
-                // Deployments are not ECS services): the filter would offer only "all", so it
-                // hides; Kind filters pod and node events.
-                <label hidden={services.is_empty()}>{"Service "}
+                // ECS services (the log's events name them) and Kubernetes Deployments (their
+                // pods' events match too). With neither, the filter would offer only "all": it
+                // hides.
+                <label hidden={services.is_empty() && deployments.is_empty()}>{label}
                     <select data-testid="event-filter-service" onchange={on_service}>
                         <option value="" selected={f.service.is_none()}>{"all"}</option>
                         { for services.iter().map(|s| html! { <option value={s.to_string()} selected={f.service.as_deref() == Some(*s)}>{s.to_string()}</option> }) }
+                        { for deployments.iter().map(|d| html! { <option value={d.to_string()} selected={f.service.as_deref() == Some(*d)}>{deployment_text(d)}</option> }) }
                     </select>
                 </label>
                 <label>{"Kind "}

@@ -18,7 +18,7 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::layout::{CardKind, Density, Layout, Rect, PENDING_CHIP};
+use super::layout::{CardKind, Density, Layout, Rect, PENDING_CHIP, PENDING_PAD};
 use crate::engine::cluster::InstanceStatus;
 use crate::engine::snapshot::{Snapshot, TaskView};
 use crate::engine::task::TaskStatus;
@@ -240,7 +240,7 @@ impl Anim {
                     self.snapshot.unplaced.get(p.unplaced).is_some_and(|u| u.service.as_deref().unwrap_or(&u.group) == service)
                 });
                 match p {
-                    Some(p) => Rect { x: p.rect.x + 60.0, y: p.rect.y + 6.0, w: PENDING_CHIP, h: PENDING_CHIP },
+                    Some(p) => p.chip_rect(0),
                     None => Rect { x: 70.0, y: 12.0, w: PENDING_CHIP, h: PENDING_CHIP },
                 }
             };
@@ -538,16 +538,16 @@ pub fn label_patch(r: Rect) -> Rect {
 }
 
 /// An instance or node name cut to fit `max` CSS pixels as `measure` measures it: a host name
-/// (`ip-10-0-1-10.ec2.internal`) first loses its domain (`ip-10-0-1-10…`), then characters
-/// ([`ellipsize`]).
+/// (`ip-10-0-1-10.ec2.internal`) first drops its domain, which every node shares, and shows the
+/// part that tells the nodes apart (`ip-10-0-1-10`, no "…": the full name is in the canvas's
+/// tooltip, the tables and the details); only then is it cut ([`ellipsize`]).
 pub fn shorten_name(name: &str, max: f64, measure: &dyn Fn(&str) -> f64) -> String {
     if measure(name) <= max {
         return name.to_string();
     }
     if let Some((host, _)) = name.split_once('.') {
-        let short = format!("{host}…");
-        if !host.is_empty() && measure(&short) <= max {
-            return short;
+        if !host.is_empty() {
+            return ellipsize(host, max, measure);
         }
     }
     ellipsize(name, max, measure)
@@ -657,11 +657,13 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
         ctx.stroke();
         ctx.set_fill_style_str(INK);
         ctx.set_font("600 11px system-ui, sans-serif");
+        // The whole name (the layout made room for it); cut with "…" only when the lane is too
+        // narrow for it.
         let count = format!("{} × ", u.count);
-        let short = ellipsize(name, 52.0 - text_width(ctx, &count), &|t| text_width(ctx, t));
-        let _ = ctx.fill_text_with_max_width(&format!("{count}{short}"), p.rect.x + 5.0, p.rect.y + 17.0, 52.0);
+        let short = ellipsize(name, p.label_w - text_width(ctx, &count), &|t| text_width(ctx, t));
+        let _ = ctx.fill_text(&format!("{count}{short}"), p.rect.x + PENDING_PAD, p.rect.y + 17.0);
         for k in 0..p.chips {
-            let r = Rect { x: p.rect.x + 60.0 + k as f64 * (PENDING_CHIP + 3.0), y: p.rect.y + (p.rect.h - PENDING_CHIP) / 2.0, w: PENDING_CHIP, h: PENDING_CHIP };
+            let r = p.chip_rect(k);
             ctx.set_fill_style_str(CARD);
             ctx.fill_rect(r.x, r.y, r.w, r.h);
             ctx.set_stroke_style_str(SVC[slot]);
@@ -1150,7 +1152,7 @@ pub fn draw_overlay(ctx: &CanvasRenderingContext2d, a: &Anim) {
     // Selection.
     let sel = match &a.selected {
         Some(super::Selection::Instance(id)) => l.card_of_instance(s, id).map(|c| c.rect),
-        Some(super::Selection::Task(id)) => l.chip_of.get(id).and_then(|&i| l.chips.get(i)).map(|c| c.rect),
+        Some(super::Selection::Task(id)) => l.chip_of.get(id).and_then(|&i| l.chips.get(i)).map(|c| c.rect).or_else(|| l.pending_chip_of(s, id)),
         Some(super::Selection::Pending(group)) => l.pending.iter().find(|p| s.unplaced.get(p.unplaced).is_some_and(|u| &u.group == group)).map(|p| p.rect),
         Some(super::Selection::Fargate(az)) => l.cards.iter().find(|c| matches!(c.kind, CardKind::Fargate(z) if s.availability_zones.get(z) == Some(az))).map(|c| c.rect),
         None => None,

@@ -133,21 +133,52 @@ fn instance(id: &str, c: &Ctx) -> (String, Html) {
     (title(&i.id), body)
 }
 
-/// What an instance or node costs an hour, as the cost summary counts it (`engine::cost`): the
-/// catalogue's on-demand price, or the Spot price for Spot capacity (an ECS instance with
-/// `lifecycle=spot`, a node of a Spot node group), from `engine::pricing` — the function the
-/// engine bills Kubernetes nodes with. Returns the price and `on-demand` or `Spot`.
+/// What an instance or node costs an hour, as the cost summary counts it (`engine::cost`). A
+/// Kubernetes node carries the price the engine bills it at (`kube_view::as_cluster`, on-demand
+/// or Spot). An ECS instance carries its type's on-demand price; one with `lifecycle=spot` is
+/// billed at the Spot price (`engine::cost::instance_hourly`). Returns the price and `on-demand`
+/// or `Spot`.
 pub fn hourly_price(s: &Snapshot, i: &InstanceView) -> (f64, &'static str) {
     use crate::engine::pricing::{ec2_hourly, Purchase};
-    let node = s.kube.as_ref().and_then(|k| k.nodes.iter().find(|n| n.name == i.id && !n.fargate));
-    let on_demand = match node {
-        Some(n) => ec2_hourly(&n.instance_type, Purchase::OnDemand).unwrap_or(i.hourly_usd),
-        None => i.hourly_usd,
-    };
-    if is_spot(i) {
-        (ec2_hourly(&i.instance_type, Purchase::Spot).unwrap_or(on_demand), "Spot")
-    } else {
-        (on_demand, "on-demand")
+    let spot = is_spot(i);
+    let node = s.kube.as_ref().is_some_and(|k| k.nodes.iter().any(|n| n.name == i.id));
+    let price = if spot && !node { ec2_hourly(&i.instance_type, Purchase::Spot).unwrap_or(i.hourly_usd) } else { i.hourly_usd };
+    (price, if spot { "Spot" } else { "on-demand" })
+}
+
+/// "Why pending?" in numbers: the pod's requests, then each node's allocatable and free CPU and
+/// memory and why it cannot take the pod (`kube_view::pod_room`).
+fn room_html(room: &crate::shell::kube_view::PodRoom, open: &Callback<Selection>) -> Html {
+    let rows = room.nodes.iter().map(|n| {
+        let go = {
+            let open = open.clone();
+            let id = n.node.clone();
+            Callback::from(move |_: MouseEvent| open.emit(Selection::Instance(id.clone())))
+        };
+        let name = match n.node.split_once('.') {
+            Some((host, rest)) => html! { <><span class="cv-nobr">{format!("{host}.")}</span><wbr/><span class="cv-nobr">{rest.to_string()}</span></> },
+            None => html! { <span class="cv-nobr">{n.node.clone()}</span> },
+        };
+        html! {
+            <tr data-testid="room-row" data-node={n.node.clone()} data-fits={n.fits.to_string()} class={classes!((!n.fits).then_some("rejected"))}>
+                <th scope="row"><button class="cv-link" onclick={go} aria-label={format!("Open node {}", n.node)}>{name}</button></th>
+                <td class="cv-num cv-nowrap" data-testid="room-cpu">{format!("{} of {}", n.cpu_free, n.cpu_allocatable)}</td>
+                <td class="cv-num cv-nowrap" data-testid="room-memory">{format!("{} of {}", n.memory_free, n.memory_allocatable)}</td>
+                <td data-testid="room-verdict">{n.verdict.clone()}</td>
+            </tr>
+        }
+    });
+    html! {
+        <>
+            <p class="cv-why-verdict" data-testid="room-needs">{format!("Each pod {}. What each node has:", room.needs)}</p>
+            <div class="cv-why-scroll" tabindex="0" role="region" aria-label="Nodes: free and allocatable">
+                <table data-testid="room-table">
+                    <thead><tr><th scope="col">{"node"}</th><th scope="col">{"CPU free of allocatable"}</th><th scope="col">{"memory free of allocatable"}</th><th scope="col">{"why not"}</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+            if let Some(never) = &room.never { <p class="cv-warn" data-testid="room-never">{never.clone()}</p> }
+        </>
     }
 }
 
@@ -321,6 +352,8 @@ fn pod(p: &PodView, kube: &KubeView, t: Option<&TaskView>, c: &Ctx) -> (String, 
         move |n: String| Callback::from(move |_: MouseEvent| open.emit(Selection::Instance(n.clone())))
     };
     let workload = crate::shell::kube_view::workload(p, kube);
+    // Not bound to a node yet (and not on its way out): the scheduler's verdict and the numbers.
+    let pending = p.node.is_none() && t.is_some_and(|t| t.last_status == TaskStatus::Pending);
     let node = match p.node.as_deref() {
         Some(n) => match kube.nodes.iter().find(|x| x.name == n) {
             Some(v) if v.fargate => text(format!("{n} (Fargate) in {}", v.zone)),
@@ -365,9 +398,10 @@ fn pod(p: &PodView, kube: &KubeView, t: Option<&TaskView>, c: &Ctx) -> (String, 
         <>
             { facts }
             { for actions }
-            <section class="cv-why" data-testid="why-here">
-                <h3>{"Why here?"}</h3>
+            <section class="cv-why" data-testid={if pending { "why-pending" } else { "why-here" }}>
+                <h3>{if pending { "Why pending?" } else { "Why here?" }}</h3>
                 { for pod_why(p, kube).into_iter().map(|line| html! { <p>{line}</p> }) }
+                if pending { { room_html(&crate::shell::kube_view::pod_room(p, kube), c.open) } }
             </section>
             <h3>{"Lifecycle"}</h3>
             <p class="cv-muted">{"A pod's events (podCreated, podScheduled, podRunning, podReady, …) are in the Events list: filter it by Kind."}</p>
@@ -390,14 +424,25 @@ fn pending(group: &str, c: &Ctx) -> (String, Html) {
         let open = c.open.clone();
         Callback::from(move |i: String| open.emit(Selection::Instance(i)))
     };
+    // Kubernetes: the group's Pending pods (each opens its own details) and the first one's
+    // requests against every node's room.
+    let pods: Vec<&PodView> = s.kube.as_ref().map(|k| crate::shell::kube_view::pending_pods(k, &u.group)).unwrap_or_default();
+    let room = s.kube.as_ref().zip(pods.first()).map(|(k, p)| room_html(&crate::shell::kube_view::pod_room(p, k), c.open));
     let why = match &u.decision {
         Some(d) => why::render(&WhyTable::of(d), question, "why-pending", open_instance),
-        None => html! { <section class="cv-why" data-testid="why-pending"><h3>{question}</h3><p>{u.reason.clone()}</p></section> },
+        None => html! { <section class="cv-why" data-testid="why-pending"><h3>{question}</h3><p>{u.reason.clone()}</p>{ for room }</section> },
     };
+    const LISTED: usize = 24;
+    let chips = pods.iter().take(LISTED).filter_map(|p| super::canvas::task_by_id(s, &p.name)).map(|t| chip_open(t, s, c.open));
     let body = html! {
         <>
-            <p data-testid="details-pending-count">{format!("{} × {} waiting for room: no instance passes every check. The scheduler tries again after every change in the cluster.", u.count, name)}</p>
+            <p data-testid="details-pending-count">{Words::of(s).waiting(u.count, &name)}</p>
             { why }
+            if !pods.is_empty() {
+                <h3>{format!("Pending pods ({})", pods.len())}</h3>
+                <div class="cv-chips" data-testid="pending-pods">{ for chips }</div>
+                if pods.len() > LISTED { <p class="cv-muted">{format!("and {} more", pods.len() - LISTED)}</p> }
+            }
         </>
     };
     (format!("{lane}: {name}"), body)

@@ -124,6 +124,40 @@ pub struct PendingBox {
     pub rect: Rect,
     /// Chips drawn for it (at most [`PENDING_SHOWN`]; the label gives the count).
     pub chips: usize,
+    /// Width kept for the label (`3 × web`): the whole name, unless the lane is too narrow.
+    pub label_w: f64,
+    /// The waiting tasks the chips stand for, by index into `snapshot.tasks`, when the snapshot
+    /// has them (Kubernetes' Pending pods; ECS's unplaced tasks do not exist yet): a click on
+    /// one opens it.
+    pub tasks: Vec<usize>,
+}
+
+impl PendingBox {
+    /// Where chip `k` of the box is drawn.
+    pub fn chip_rect(&self, k: usize) -> Rect {
+        Rect { x: self.rect.x + PENDING_PAD + self.label_w + PENDING_PAD + k as f64 * (PENDING_CHIP + 3.0), y: self.rect.y + (self.rect.h - PENDING_CHIP) / 2.0, w: PENDING_CHIP, h: PENDING_CHIP }
+    }
+}
+
+/// Padding inside a pending box, left of its label and between label and chips.
+pub const PENDING_PAD: f64 = 5.0;
+/// Where the first pending box starts (the lane's own label is on its left).
+pub const PENDING_X: f64 = 92.0;
+
+/// The width of a pending box's label as the canvas draws it (600 11px system-ui), estimated
+/// from its characters without a canvas: generous, as for the widest common system font
+/// (DejaVu Sans Bold), so the whole name fits; the canvas measures it again when drawing.
+pub fn label_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| match c {
+            'i' | 'l' | 'j' | '.' | ',' | ':' | '\'' | '|' | '!' => 3.8,
+            ' ' | '-' | 'f' | 't' | 'r' | '(' | ')' => 5.0,
+            'm' | 'w' | 'M' | 'W' => 10.8,
+            c if c.is_ascii_uppercase() => 8.2,
+            _ => 7.4,
+        })
+        .sum::<f64>()
+        .ceil()
 }
 
 /// At most this many chips per waiting group are drawn; the label carries the exact count.
@@ -175,20 +209,31 @@ impl Layout {
 
     fn with_density(s: &Snapshot, g: &Groups, width: f64, density: Density) -> Layout {
         let m = density.metrics();
-        // Pending lane: one box per waiting group, left to right.
-        let pending_lane = Rect { x: 0.0, y: 0.0, w: width, h: PENDING_H };
+        // Pending lane: one box per waiting group, left to right, wrapping onto more rows; each
+        // box wide enough for its whole label (`952 × shipping-worker`).
         let mut pending = Vec::with_capacity(s.unplaced.len());
-        let mut x = 92.0;
+        let (box_h, row_gap) = (PENDING_H - 12.0, 6.0);
+        let (mut x, mut y) = (PENDING_X, 6.0);
         for (i, u) in s.unplaced.iter().enumerate() {
+            let tasks = g.pending_tasks.get(i).cloned().unwrap_or_default();
             let chips = (u.count as usize).min(PENDING_SHOWN);
-            let w = 64.0 + chips as f64 * (PENDING_CHIP + 3.0);
-            pending.push(PendingBox { unplaced: i, rect: Rect { x, y: 6.0, w, h: PENDING_H - 12.0 }, chips });
+            let chips_w = chips as f64 * (PENDING_CHIP + 3.0);
+            let name = u.service.as_deref().unwrap_or(&u.group);
+            let room = (width - PENDING_X - 6.0 - 3.0 * PENDING_PAD - chips_w).max(52.0);
+            let label_w = label_width(&format!("{} × {name}", u.count)).clamp(40.0, room);
+            let w = PENDING_PAD + label_w + PENDING_PAD + chips_w + PENDING_PAD;
+            if x > PENDING_X && x + w > width - 6.0 {
+                x = PENDING_X;
+                y += box_h + row_gap;
+            }
+            pending.push(PendingBox { unplaced: i, rect: Rect { x, y, w, h: box_h }, chips, label_w, tasks });
             x += w + 8.0;
         }
+        let pending_lane = Rect { x: 0.0, y: 0.0, w: width, h: y + box_h + 6.0 };
 
         let n = s.availability_zones.len().max(1) as f64;
         let col_w = ((width - (n - 1.0) * COLUMN_GAP) / n).max(m.card_min_w + 2.0 * COLUMN_PAD);
-        let top = PENDING_H + 8.0;
+        let top = pending_lane.h + 8.0;
         let inner = col_w - 2.0 * COLUMN_PAD;
         let per_row = (((inner + m.card_gap) / (m.card_min_w + m.card_gap)).floor() as usize).max(1);
         let card_w = (inner - (per_row as f64 - 1.0) * m.card_gap) / per_row as f64;
@@ -260,7 +305,13 @@ impl Layout {
     /// card, a card over its zone. O(cards + chips).
     pub fn hit(&self, s: &Snapshot, x: f64, y: f64) -> Option<Hit> {
         if self.pending_lane.contains(x, y) {
-            return self.pending.iter().find(|p| p.rect.contains(x, y)).map(|p| Hit::Pending(p.unplaced));
+            let p = self.pending.iter().find(|p| p.rect.contains(x, y))?;
+            // A waiting pod's chip opens the pod; the rest of the box, the group.
+            let chip = p.tasks.iter().take(p.chips).enumerate().find(|(k, _)| p.chip_rect(*k).contains(x, y)).and_then(|(_, &t)| s.tasks.get(t));
+            return Some(match chip {
+                Some(t) => Hit::Task(t.id.clone()),
+                None => Hit::Pending(p.unplaced),
+            });
         }
         // Chips are small: accept a click within 2 px of one, the nearest first.
         let slack = 2.0;
@@ -289,6 +340,11 @@ impl Layout {
         self.columns.iter().find(|c| c.header.contains(x, y)).and_then(|c| s.availability_zones.get(c.az)).map(|a| Hit::Zone(a.clone()))
     }
 
+    /// Where a waiting task's chip is drawn in the pending lane, if it is.
+    pub fn pending_chip_of(&self, s: &Snapshot, id: &str) -> Option<Rect> {
+        self.pending.iter().find_map(|p| p.tasks.iter().take(p.chips).position(|&t| s.tasks.get(t).is_some_and(|v| v.id == id)).map(|k| p.chip_rect(k)))
+    }
+
     /// The card of an instance, by id.
     pub fn card_of_instance(&self, s: &Snapshot, id: &str) -> Option<&CardBox> {
         self.cards.iter().find(|c| matches!(c.kind, CardKind::Instance(i) if s.instances.get(i).is_some_and(|v| v.id == id)))
@@ -300,6 +356,9 @@ struct Groups {
     instances_by_az: Vec<Vec<usize>>,
     tasks_of_instance: Vec<Vec<usize>>,
     fargate_by_az: Vec<Vec<usize>>,
+    /// Per entry of `snapshot.unplaced`: the waiting tasks of its group that the snapshot lists
+    /// (no instance, no zone, PENDING: Kubernetes' Pending pods), at most [`PENDING_SHOWN`].
+    pending_tasks: Vec<Vec<usize>>,
 }
 
 impl Groups {
@@ -328,6 +387,19 @@ impl Groups {
                 }
             }
         }
-        Groups { instances_by_az, tasks_of_instance, fargate_by_az }
+        let mut pending_tasks = vec![Vec::new(); s.unplaced.len()];
+        if !s.unplaced.is_empty() {
+            let group: HashMap<&str, usize> = s.unplaced.iter().enumerate().map(|(i, u)| (u.group.as_str(), i)).collect();
+            for (ti, t) in s.tasks.iter().enumerate() {
+                if t.instance.is_none() && t.az.is_empty() && t.last_status == crate::engine::task::TaskStatus::Pending {
+                    if let Some(&u) = group.get(t.group.as_str()) {
+                        if pending_tasks[u].len() < PENDING_SHOWN {
+                            pending_tasks[u].push(ti);
+                        }
+                    }
+                }
+            }
+        }
+        Groups { instances_by_az, tasks_of_instance, fargate_by_az, pending_tasks }
     }
 }

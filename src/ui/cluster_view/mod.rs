@@ -256,6 +256,29 @@ impl Stage {
     }
 }
 
+/// The canvas's tooltip for what the pointer is over: the full names the picture may shorten
+/// (`Node ip-10-0-1-10.ec2.internal (t3.medium)`, `3 × web Pending`).
+pub fn tooltip(s: &Snapshot, hit: &layout::Hit) -> String {
+    let w = crate::shell::kube_view::Words::of(s);
+    match hit {
+        layout::Hit::Instance(id) => {
+            let kind = if w.kube { "Node" } else { "Instance" };
+            match s.instances.iter().find(|i| &i.id == id) {
+                Some(i) => format!("{kind} {id} ({})", i.instance_type),
+                None => format!("{kind} {id}"),
+            }
+        }
+        layout::Hit::Task(id) => format!("{} {id}", if w.kube && s.kube.as_ref().is_some_and(|k| k.pods.iter().any(|p| &p.name == id)) { "Pod" } else { "Task" }),
+        layout::Hit::Fargate(az) => format!("Fargate in {az}"),
+        layout::Hit::Pending(i) => s
+            .unplaced
+            .get(*i)
+            .map(|u| format!("{} × {} {}", u.count, u.service.as_deref().unwrap_or(&u.group), if w.kube { "Pending: why?" } else { "unplaced: why?" }))
+            .unwrap_or_default(),
+        layout::Hit::Zone(_) => String::new(),
+    }
+}
+
 #[function_component(ClusterView)]
 pub fn cluster_view(props: &Props) -> Html {
     let s = props.snapshot.clone();
@@ -527,10 +550,24 @@ pub fn cluster_view(props: &Props) -> Html {
             let r = c.get_bounding_client_rect();
             let z = stage.zoom.get();
             let (x, y) = ((e.client_x() as f64 - r.left()) / z, (e.client_y() as f64 - r.top()) / z);
-            let over = stage.anim.borrow().as_ref().and_then(|a| a.layout.hit(&a.snapshot, x, y)).is_some_and(|h| !matches!(h, layout::Hit::Zone(_)));
+            let (over, tip) = match stage.anim.borrow().as_ref() {
+                Some(a) => {
+                    let hit = a.layout.hit(&a.snapshot, x, y);
+                    (hit.as_ref().is_some_and(|h| !matches!(h, layout::Hit::Zone(_))), hit.map(|h| tooltip(&a.snapshot, &h)).unwrap_or_default())
+                }
+                None => (false, String::new()),
+            };
             let want = if over { "true" } else { "false" };
             if c.get_attribute("data-hover").as_deref() != Some(want) {
                 let _ = c.set_attribute("data-hover", want);
+            }
+            // The full name of what is under the pointer (the picture may shorten it).
+            if c.get_attribute("title").unwrap_or_default() != tip {
+                if tip.is_empty() {
+                    let _ = c.remove_attribute("title");
+                } else {
+                    let _ = c.set_attribute("title", &tip);
+                }
             }
         })
     };
@@ -592,6 +629,14 @@ pub fn cluster_view(props: &Props) -> Html {
                 // "closest match" (the engine's sentence names the first of equals).
                 {" waiting: "}{u.decision.as_ref().map(|d| why::WhyTable::of(d).summary()).unwrap_or_else(|| u.reason.clone())}{" "}
                 <button class="small" data-testid="why-pending-open" onclick={why}>{if s.kube.is_some() { "Why pending?" } else { "Why not placed?" }}</button>
+                // Kubernetes: the Pending pods themselves, each opening its details (requests,
+                // QoS, the FailedScheduling message), as many as the lane draws.
+                if let Some(k) = &s.kube {
+                    <span class="cv-chips" data-testid="pending-pod-chips">
+                        { for crate::shell::kube_view::pending_pods(k, &u.group).iter().take(layout::PENDING_SHOWN).filter_map(|p| canvas::task_by_id(&s, &p.name)).map(|t| table::chip(t, None, &open)) }
+                        if u.count as usize > layout::PENDING_SHOWN { <span class="cv-muted">{format!("+{} more", u.count as usize - layout::PENDING_SHOWN)}</span> }
+                    </span>
+                }
             </li>
         }
     });
