@@ -200,7 +200,7 @@ impl Anim {
             // Instances that left: a ghost card where each was (one pass over each list: this
             // runs on every relayout, with hundreds of instances).
             if next.instances.len() < self.real.instances.len() || self.real.instances.iter().zip(&next.instances).any(|(a, b)| a.id != b.id) {
-                let still: std::collections::BTreeSet<&str> = next.instances.iter().map(|i| i.id.as_str()).collect();
+                let still: std::collections::BTreeSet<&str> = crate::engine::sort::collect_set(next.instances.iter().map(|i| i.id.as_str()));
                 for inst in self.real.instances.iter().filter(|i| !still.contains(i.id.as_str())) {
                     if lost.len() >= MAX_FLIGHTS {
                         break;
@@ -363,7 +363,7 @@ fn with_lost_cards(next: &Snapshot, shown: &Snapshot, lost: &[LostCard]) -> Snap
         card.remaining_memory = card.registered_memory;
         card.used_ports.clear();
         // Before the first instance that came after it in the picture before.
-        let after: std::collections::BTreeSet<&str> = shown.instances.iter().skip_while(|i| i.id != c.id).skip(1).map(|i| i.id.as_str()).collect();
+        let after: std::collections::BTreeSet<&str> = crate::engine::sort::collect_set(shown.instances.iter().skip_while(|i| i.id != c.id).skip(1).map(|i| i.id.as_str()));
         let at = out.instances.iter().position(|i| after.contains(&i.id.as_str())).unwrap_or(out.instances.len());
         out.instances.insert(at, card);
     }
@@ -599,10 +599,9 @@ fn usage_permille(s: &Snapshot) -> std::collections::BTreeMap<String, (u16, u16)
     if used.is_empty() {
         return std::collections::BTreeMap::new();
     }
-    s.instances
-        .iter()
-        .filter_map(|i| used.get(i.id.as_str()).map(|u| (i.id.clone(), (permille(u.cpu, i.registered_cpu), permille(u.memory, i.registered_memory)))))
-        .collect()
+    crate::engine::sort::collect_map(
+        s.instances.iter().filter_map(|i| used.get(i.id.as_str()).map(|u| (i.id.clone(), (permille(u.cpu, i.registered_cpu), permille(u.memory, i.registered_memory))))),
+    )
 }
 
 /// The font of the bars' labels and numbers.
