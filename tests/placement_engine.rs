@@ -11,7 +11,6 @@ use berth::engine::sim::{ClusterConfig, Command, Engine};
 use berth::engine::task::{LaunchType, RunTaskSpec, ServiceSpec};
 use berth::engine::taskdef::parse_task_definition;
 use proptest::prelude::*;
-use proptest::strategy::Strategy as _;
 
 const TASKDEFS: [&str; 3] = [
     r#"{"family":"web","containerDefinitions":[{"name":"w","image":"nginx:1","cpu":256,"memory":512,"portMappings":[{"containerPort":80,"hostPort":0}]}]}"#,
