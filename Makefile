@@ -124,10 +124,11 @@ distclean: clean
 # CI does not run this; timings never fail a build.
 .PHONY: simulate
 SEEDS ?= 1000
+FROM ?= 0
 # The simulation fuzzer (tests/simulate.rs): random clusters under failure storms, invariants
 # after every step, each seed run twice and compared.
 simulate:
-	BERTH_SIM_SEEDS=$(SEEDS) cargo test --release --test simulate -- --nocapture
+	BERTH_SIM_SEEDS=$(SEEDS) BERTH_SIM_FROM=$(FROM) cargo test --release --test simulate -- --nocapture
 
 .PHONY: bench bench-native bench-wasm bench-startup
 BENCH_FULL ?=
