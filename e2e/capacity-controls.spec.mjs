@@ -253,5 +253,15 @@ test('the kubectl console scales, applies manifests and shows kubectl errors', a
   await page.getByTestId('kubectl-args').fill('get pods -l app=web');
   await page.getByTestId('kubectl-run').click();
   await expect(out).toContainText(/^NAME +READY +STATUS +RESTARTS +AGE\nweb-/);
+  // A wide table scrolls inside the panel; the page itself never scrolls sideways.
+  await page.getByTestId('kubectl-args').fill('get pods -A -o wide');
+  await page.getByTestId('kubectl-run').click();
+  await expect(out).toContainText('NOMINATED NODE');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  expect(await out.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
   await page.screenshot({ path: test.info().outputPath('kubectl-console.png'), fullPage: true });
+  // A mark is a way back: clicking the scale's mark shows the cluster at that moment.
+  await marked.first().click();
+  await expect(page.getByTestId('timeline')).toHaveAttribute('data-live', 'false');
+  await expect(page.getByTestId('timeline-status')).toContainText(/^Viewing the past: 00:00:\d\d/);
 });

@@ -8,8 +8,11 @@ test('the self-healing demo: start, lose an instance, heal, one key per step', a
   await page.goto('/#lessons');
   const link = page.locator('[data-chapter=self-healing] [data-testid=chapter-demo]');
   await expect(link).toHaveText('▶ Presenter demo');
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await link.click();
   await expect(page).toHaveURL(/#demo\/self-healing&present$/);
+  // The demo opens at the top: the caption and Start in view, whatever the list's scroll was.
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
   await expect(page.getByTestId('demo-caption')).toContainText('4 steps. Press "Start" (or N / Page Down) to begin.');
   await expect(page.getByTestId('demo-next')).toHaveText('Start →');
   // Drawn as large as the sandbox's presenter mode draws it.

@@ -341,6 +341,9 @@ test('presenter mode: a cordoned node\'s row keeps every button inside its zone,
   await page.getByRole('button', { name: 'Drain ip-10-0-1-10.ec2.internal' }).click();
   const a = page.locator('[data-testid=az][data-az="us-east-1a"]');
   await expect(a.getByTestId('instance')).toContainText('Ready,SchedulingDisabled');
+  // A cordoned node can still be drained (again) or lose its Spot capacity.
+  await expect(a.getByRole('button', { name: 'Drain ip-10-0-1-10.ec2.internal' })).toBeEnabled();
+  await expect(a.getByRole('button', { name: 'Spot-interrupt ip-10-0-1-10.ec2.internal' })).toBeEnabled();
   for (const [width, height] of [[1366, 768], [1280, 720]]) {
     await page.setViewportSize({ width, height });
     await page.waitForTimeout(300);

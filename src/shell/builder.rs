@@ -446,8 +446,20 @@ pub fn suggest_goals(engine: &Engine, since: Millis) -> Vec<Suggestion> {
             Some("deploymentRollout") => &["type", "deployment", "status"],
             _ => continue,
         };
-        let picked: Map<String, Value> = keep.iter().filter_map(|k| fields.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
-        let goal = json!({"event": picked});
+        let mut picked: Map<String, Value> = keep.iter().filter_map(|k| fields.get(*k).map(|v| (k.to_string(), v.clone()))).collect();
+        // A deployment of a revision deployed while recording: the learner's own, whichever
+        // number it gets (a refused or repeated deploy makes it web:3), so not a fixed "web:2".
+        let own = picked.get("taskDefinition").and_then(Value::as_str).and_then(|td| td.rsplit_once(':')).and_then(|(family, rev)| {
+            let first = *registered.get(family)?;
+            (rev.parse::<u32>().ok()? >= first).then_some(first)
+        });
+        let goal = match (own, picked.get("service").cloned()) {
+            (Some(first), Some(service)) => {
+                picked.remove("taskDefinition");
+                json!({"all": [{"event": picked}, {"service": service, "revision": {">=": first}}]})
+            }
+            _ => json!({"event": picked}),
+        };
         if !seen.contains(&goal) {
             seen.push(goal);
         }

@@ -126,6 +126,13 @@ fn demo_player(props: &PlayerProps) -> Html {
     // The sandbox's keys work here too: Space, →, [ and ], ? and Esc.
     let help = use_state(|| false);
     let (open_help, close_help) = use_control_shortcuts(&controls, &help);
+    // A demo opens at the top of the page (from the lesson list, the browser would keep the
+    // list's scroll position and hide the caption and Start).
+    use_effect_with((), |_| {
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    });
     // N and Page Down (outside text fields and menus) advance: what a presentation clicker sends.
     {
         let next = next.clone();

@@ -74,11 +74,11 @@ pub fn timeline(props: &Props) -> Html {
     let now_text = super::app::clock_text(props.now, props.coarse);
     let end_text = super::app::clock_text(furthest, props.coarse);
     let marks = props.marks.iter().filter(|_| furthest > 0).map(|(t, what)| {
-        html! { <Mark left={format!("{:.3}%", percent(*t, furthest))} title={format!("you at {}: {what}", Clock(*t))} scripted=false /> }
+        html! { <Mark left={format!("{:.3}%", percent(*t, furthest))} title={format!("you at {}: {what}", Clock(*t))} scripted=false at={*t} on_seek={props.on_seek.clone()} /> }
     });
     // Scripted actions the run has reached (the track ends at the furthest moment).
     let scripted = props.scripted.iter().filter(|(t, _)| furthest > 0 && *t <= furthest).map(|(t, what)| {
-        html! { <Mark left={format!("{:.3}%", percent(*t, furthest))} title={format!("scripted at {}: {what}", Clock(*t))} scripted=true /> }
+        html! { <Mark left={format!("{:.3}%", percent(*t, furthest))} title={format!("scripted at {}: {what}", Clock(*t))} scripted=true at={*t} on_seek={props.on_seek.clone()} /> }
     });
     html! {
         <section class={classes!("timeline", (!props.live).then_some("past"))} aria-label="Timeline" data-testid="timeline" data-live={props.live.to_string()}>
@@ -118,6 +118,9 @@ pub fn timeline(props: &Props) -> Html {
 struct MarkProps {
     /// CSS `left`, e.g. `37.500%`.
     left: String,
+    /// The moment it marks: a click shows the cluster then.
+    at: Millis,
+    on_seek: Callback<Millis>,
     title: String,
     /// A scripted action (the scenario's timeline), not the learner's.
     scripted: bool,
@@ -136,5 +139,11 @@ fn mark(props: &MarkProps) -> Html {
             }
         });
     }
-    html! { <span ref={node} class={classes!("mark", props.scripted.then_some("scripted"))} data-testid={if props.scripted { "scripted-mark" } else { "learner-mark" }} title={props.title.clone()}></span> }
+    let onclick = {
+        let (seek, at) = (props.on_seek.clone(), props.at);
+        Callback::from(move |_: MouseEvent| seek.emit(at))
+    };
+    // Hover names what happened (the track's slider has no tooltip of its own); a click goes
+    // there. Not a tab stop: the event log lists the same moments for the keyboard.
+    html! { <span ref={node} class={classes!("mark", props.scripted.then_some("scripted"))} data-testid={if props.scripted { "scripted-mark" } else { "learner-mark" }} title={props.title.clone()} {onclick}></span> }
 }

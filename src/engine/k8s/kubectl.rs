@@ -252,7 +252,7 @@ impl Engine {
             }
             "" => Err("error: no kubectl command given".into()),
             other => Err(format!(
-                "error: unknown command \"{other}\" for \"kubectl\"; Berth understands apply, scale, set image, rollout (undo, restart, pause, resume), cordon, uncordon, drain, delete"
+                "error: unknown command \"{other}\" for \"kubectl\"; Berth understands apply, scale, set image, rollout (undo, restart, pause, resume, status, history), cordon, uncordon, drain, delete, and get (pods, deployments, replicasets, nodes, services, endpointslices, hpa) in the console"
             )),
         };
         self.kube_reconcile();
