@@ -125,6 +125,8 @@ test('predict: the cluster controls wait for the reveal; a wrong answer still le
   await expect(page.getByTestId('create-service-name')).toBeDisabled();
   await expect(page.getByTestId('add-instance')).toBeDisabled();
   await expect(page.getByTestId('add-instance')).toHaveAttribute('title', 'Make your prediction first: choose an answer and press "Run it and reveal".');
+  // The Services panel says why its forms are off.
+  await expect(page.getByTestId('panel-off-note')).toHaveText('Make your prediction first: choose an answer and press "Run it and reveal".');
   await expect(page.getByRole('button', { name: 'Terminate i-01' })).toBeDisabled();
   await expect(page.getByTestId('deploy')).toBeDisabled();
   await expect(page.getByTestId('next-exercise')).toHaveCount(0);
@@ -140,6 +142,7 @@ test('predict: the cluster controls wait for the reveal; a wrong answer still le
   await expect(page.getByTestId('next-exercise')).toHaveCount(1);
   await expect(page.getByTestId('exercise-status')).toContainText('attempted');
   await expect(page.getByTestId('predict-locked')).toHaveCount(0);
+  await expect(page.getByTestId('panel-off-note')).toHaveCount(0);
   // Now the learner may experiment: the controls are back, with their own titles.
   await expect(page.getByTestId('create-service-submit')).toBeEnabled();
   await expect(page.getByTestId('add-instance')).toBeEnabled();

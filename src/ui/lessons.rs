@@ -1419,7 +1419,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     if !(snap.kube.is_some() && snap.task_definitions.is_empty() && text.is_empty()) {
                         <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
                     }
-                    <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} disabled={panel_disabled} />
+                    <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} disabled={panel_disabled} off_note={locked.then_some(AttrValue::from(LOCKED))} />
                     <EventLog log={event_index} {generation} />
                 </div>
             </main>

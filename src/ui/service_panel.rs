@@ -23,12 +23,15 @@ pub struct Props {
     /// Commands a lesson forbids (by action name: `createService`, `runTask`, `updateService`).
     #[prop_or_default]
     pub disabled: Vec<String>,
+    /// Why the panel's actions are off for now (a prediction not made yet), said at its top.
+    #[prop_or_default]
+    pub off_note: Option<AttrValue>,
 }
 
 /// The snapshot compares by pointer (the page hands over a new one only when the engine changed).
 impl PartialEq for Props {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.snapshot, &o.snapshot) && self.on_command == o.on_command && self.disabled == o.disabled
+        Rc::ptr_eq(&self.snapshot, &o.snapshot) && self.on_command == o.on_command && self.disabled == o.disabled && self.off_note == o.off_note
     }
 }
 
@@ -257,6 +260,9 @@ pub fn service_panel(props: &Props) -> Html {
     html! {
         <section class="service-panel" aria-label={heading} data-testid="service-panel">
             <h2 data-testid="service-panel-heading">{heading}</h2>
+            if let Some(note) = &props.off_note {
+                <p class="muted" role="note" data-testid="panel-off-note">{note.clone()}</p>
+            }
             if let Some(k) = &s.kube {
                 <KubectlConsole read={read_only_kubectl(&props.snapshot)} deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} example={k.deployments.first().map_or("web", |d| d.name.as_str()).to_string()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
                 if !k.calls.is_empty() {
