@@ -321,8 +321,16 @@ test('lesson 13.2: a Pending pod opens with its requests next to every node\'s r
     if (title && title.startsWith('Pod ')) hit = x;
   }
   expect(hit, 'a Pending pod\'s chip under the pointer').not.toBeNull();
+  // The lane's chips, left to right, are the "Pending pods" list's pods in its order.
+  const listed = await chips.evaluateAll((cs) => cs.map((c) => c.dataset.task));
+  const lane = [];
+  for (let k = 0; k < 3; k++) {
+    await page.mouse.move(box.x + (hit + k * 17) * zoom, box.y + 19 * zoom);
+    lane.push(await canvas.getAttribute('title'));
+  }
+  expect(lane).toEqual(listed.map((n) => `Pod ${n}`));
   await page.mouse.click(box.x + hit * zoom, box.y + 19 * zoom);
-  await expect(page.getByTestId('details-title')).toHaveText(/^Pod web-/);
+  await expect(page.getByTestId('details-title')).toHaveText(`Pod ${listed[0]}`);
   await page.getByTestId('details-close').click();
   // Presenter mode: the picture at the back of the room.
   await page.goto('/#lessons/kubernetes/pending-pods&present');

@@ -1075,3 +1075,67 @@ fn the_pending_lane_shows_whole_names_and_its_chips_open_pods() {
     assert!(l.pending_lane.h > cluster_view::layout::PENDING_H, "wrapped onto more rows");
     assert!(l.columns.iter().all(|c| c.rect.y >= l.pending_lane.h), "zones start below the lane");
 }
+
+/// `text`'s width as a canvas draws it in the pending lane's font.
+fn drawn_width(text: &str) -> f64 {
+    let ctx: web_sys::CanvasRenderingContext2d = canvas_of(100.0, 100.0).get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    ctx.set_font(cluster_view::layout::PENDING_FONT);
+    ctx.measure_text(text).unwrap().width()
+}
+
+/// A long service name that cannot be placed: the lane keeps the whole name (measured, not
+/// guessed) whenever it has room, at normal widths and in presenter mode at 1280 px (a 744 px
+/// canvas: 531 px of layout), for two groups; a group of 12 gets 8 chips and a `+4` after them,
+/// or fewer chips (and a larger `+N`) where the lane needs the room for the whole name.
+#[wasm_bindgen_test]
+fn the_pending_lane_keeps_long_names_whole_and_counts_the_tasks_without_a_chip() {
+    let mut s = sample().snapshot();
+    let long = "notifications-fanout-consumer-high-priority";
+    let unplaced = |name: &str, count: u32| engine::snapshot::UnplacedView { service: Some(name.into()), group: format!("service:{name}"), count, reason: "no container instance met all of its requirements".into(), decision: None };
+    s.unplaced = vec![unplaced(long, 3), unplaced("notifications-fanout-consumer-low-priority", 12)];
+    for width in [744.0 / cluster_view::PRESENTER_ZOOM, 1280.0 / cluster_view::PRESENTER_ZOOM, 900.0, 732.0] {
+        let l = Layout::compute(&s, width, 2000.0);
+        assert_eq!(l.pending.len(), 2);
+        for (p, label) in l.pending.iter().zip([format!("3 × {long}"), "12 × notifications-fanout-consumer-low-priority".to_string()]) {
+            assert!(p.label_w >= drawn_width(&label), "{width}: {label} fits in {}", p.label_w);
+            // What the canvas draws: the name uncut.
+            let count = label.split_once("× ").map(|(c, _)| format!("{c}× ")).unwrap();
+            let name = &label[count.len()..];
+            assert_eq!(cluster_view::canvas::ellipsize(name, p.label_w - drawn_width(&count), &drawn_width), name, "{width}");
+            assert!(p.rect.x + p.rect.w <= width - 6.0 + 0.01, "{width}: {p:?}");
+        }
+        let (a, b) = (&l.pending[0], &l.pending[1]);
+        assert_eq!((a.chips, a.more, a.more_label()), (3, 0, None));
+        // 8 chips where the name fits beside them; else fewer (as many as fit beside it).
+        let chips = b.chips;
+        assert!(if width >= 700.0 { chips == 8 } else { (1..8).contains(&chips) }, "{width}: {chips} chips");
+        assert_eq!(b.more, 12 - chips as u32, "{width}");
+        let (more, x) = b.more_label().expect("+N");
+        assert_eq!(more, format!("+{}", 12 - chips));
+        let last = b.chip_rect(chips - 1);
+        assert!(x >= last.x + last.w, "after the last chip");
+        assert!(x + drawn_width(&more) <= b.rect.x + b.rect.w, "{width}: {more} inside its box");
+    }
+    // A lane too narrow for the name still cuts it.
+    let l = Layout::compute(&s, 320.0, 2000.0);
+    assert!(l.pending[0].label_w < drawn_width(&format!("3 × {long}")));
+}
+
+/// The lane's chips are the "Pending pods" list's pods in the list's order: the first chip is
+/// the first pod of the list, and a click on it opens that pod.
+#[wasm_bindgen_test]
+fn the_pending_lane_orders_pods_like_the_pending_pods_list() {
+    let e = pending_lesson();
+    let s = shell::kube_view::as_cluster(&e.snapshot());
+    let k = s.kube.as_ref().expect("kube");
+    let list: Vec<String> = shell::kube_view::pending_pods(k, &s.unplaced[0].group).iter().map(|p| p.name.clone()).collect();
+    assert_eq!(list.len(), 3);
+    let l = Layout::compute(&s, 900.0, 700.0);
+    let lane: Vec<String> = l.pending[0].tasks.iter().map(|&t| s.tasks[t].id.clone()).collect();
+    assert_eq!(lane, list);
+    for (k, id) in list.iter().enumerate() {
+        let (x, y) = l.pending[0].chip_rect(k).centre();
+        assert_eq!(l.hit(&s, x, y), Some(Hit::Task(id.clone())), "chip {k}");
+        assert_eq!(l.pending_chip_of(&s, id), Some(l.pending[0].chip_rect(k)));
+    }
+}

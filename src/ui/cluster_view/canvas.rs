@@ -655,7 +655,7 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
         ctx.set_stroke_style_str(ERR);
         ctx.stroke();
         ctx.set_fill_style_str(INK);
-        ctx.set_font("600 11px system-ui, sans-serif");
+        ctx.set_font(super::layout::PENDING_FONT);
         // The whole name (the layout made room for it); cut with "…" only when the lane is too
         // narrow for it.
         let count = format!("{} × ", u.count);
@@ -669,6 +669,11 @@ pub fn draw_base(ctx: &CanvasRenderingContext2d, a: &Anim) {
             set_dash(ctx, &[3.0, 2.0]);
             ctx.stroke_rect(r.x + 0.5, r.y + 0.5, r.w - 1.0, r.h - 1.0);
             set_dash(ctx, &[]);
+        }
+        // `+4`: the waiting tasks without a chip (the label carries the exact count).
+        if let Some((more, x)) = p.more_label() {
+            ctx.set_fill_style_str(MUTED);
+            let _ = ctx.fill_text(&more, x, p.rect.y + 17.0);
         }
     }
 

@@ -122,10 +122,14 @@ pub struct PendingBox {
     /// Index into `snapshot.unplaced`.
     pub unplaced: usize,
     pub rect: Rect,
-    /// Chips drawn for it (at most [`PENDING_SHOWN`]; the label gives the count).
+    /// Chips drawn for it (at most [`PENDING_SHOWN`], fewer when the lane needs the room for the
+    /// whole name; the label gives the count, `+4` the tasks without a chip).
     pub chips: usize,
     /// Width kept for the label (`3 × web`): the whole name, unless the lane is too narrow.
     pub label_w: f64,
+    /// Waiting tasks without a chip (`+4` after the chips), when the group has more than
+    /// [`PENDING_SHOWN`].
+    pub more: u32,
     /// The waiting tasks the chips stand for, by index into `snapshot.tasks`, when the snapshot
     /// has them (Kubernetes' Pending pods; ECS's unplaced tasks do not exist yet): a click on
     /// one opens it.
@@ -137,6 +141,44 @@ impl PendingBox {
     pub fn chip_rect(&self, k: usize) -> Rect {
         Rect { x: self.rect.x + PENDING_PAD + self.label_w + PENDING_PAD + k as f64 * (PENDING_CHIP + 3.0), y: self.rect.y + (self.rect.h - PENDING_CHIP) / 2.0, w: PENDING_CHIP, h: PENDING_CHIP }
     }
+
+    /// The `+4` marker after the chips (tasks without a chip), if the group has more tasks than
+    /// chips: its text and where its left edge is.
+    pub fn more_label(&self) -> Option<(String, f64)> {
+        (self.more > 0).then(|| (format!("+{}", self.more), self.chip_rect(self.chips).x))
+    }
+}
+
+/// The font of a pending box's label and its `+4` marker.
+pub const PENDING_FONT: &str = "600 11px system-ui, sans-serif";
+
+thread_local! {
+    /// A canvas (never shown) to measure the pending lane's text with, in [`PENDING_FONT`].
+    static MEASURE: Option<web_sys::CanvasRenderingContext2d> = {
+        use wasm_bindgen::JsCast;
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+            .and_then(|c| c.get_context("2d").ok().flatten())
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    };
+}
+
+/// The width of `text` as the canvas draws it in [`PENDING_FONT`]: measured on a canvas with the
+/// page's fonts (the canvas measures again when drawing and only cuts what does not fit), or
+/// estimated from its characters ([`label_width`]) where there is no canvas.
+pub fn measured_label_width(text: &str) -> f64 {
+    MEASURE
+        .with(|m| {
+            m.as_ref().and_then(|ctx| {
+                ctx.set_font(PENDING_FONT);
+                ctx.measure_text(text).ok().map(|t| t.width())
+            })
+        })
+        .filter(|w| w.is_finite() && *w > 0.0)
+        .map(|w| w.ceil() + 1.0)
+        .unwrap_or_else(|| label_width(text))
 }
 
 /// Padding inside a pending box, left of its label and between label and chips.
@@ -215,18 +257,30 @@ impl Layout {
         let (box_h, row_gap) = (PENDING_H - 12.0, 6.0);
         let (mut x, mut y) = (PENDING_X, 6.0);
         for (i, u) in s.unplaced.iter().enumerate() {
-            let tasks = g.pending_tasks.get(i).cloned().unwrap_or_default();
-            let chips = (u.count as usize).min(PENDING_SHOWN);
-            let chips_w = chips as f64 * (PENDING_CHIP + 3.0);
             let name = u.service.as_deref().unwrap_or(&u.group);
-            let room = (width - PENDING_X - 6.0 - 3.0 * PENDING_PAD - chips_w).max(52.0);
-            let label_w = label_width(&format!("{} × {name}", u.count)).clamp(40.0, room);
+            let whole = measured_label_width(&format!("{} × {name}", u.count));
+            // The chips, then `+4` for the tasks without one: as many chips (at most
+            // PENDING_SHOWN, at least one) as leave room for the whole name on the lane's row.
+            let chips_width = |chips: usize| {
+                let more = u.count.saturating_sub(chips as u32);
+                chips as f64 * (PENDING_CHIP + 3.0) + if more > 0 { measured_label_width(&format!("+{more}")) + 2.0 } else { 0.0 }
+            };
+            let free = width - PENDING_X - 6.0 - 3.0 * PENDING_PAD;
+            let mut chips = (u.count as usize).min(PENDING_SHOWN);
+            while chips > 1 && whole + chips_width(chips) > free {
+                chips -= 1;
+            }
+            let more = u.count.saturating_sub(chips as u32);
+            let chips_w = chips_width(chips);
+            let room = (free - chips_w).max(52.0);
+            let label_w = whole.clamp(40.0, room);
+            let tasks = g.pending_tasks.get(i).map(|t| t[..t.len().min(chips)].to_vec()).unwrap_or_default();
             let w = PENDING_PAD + label_w + PENDING_PAD + chips_w + PENDING_PAD;
             if x > PENDING_X && x + w > width - 6.0 {
                 x = PENDING_X;
                 y += box_h + row_gap;
             }
-            pending.push(PendingBox { unplaced: i, rect: Rect { x, y, w, h: box_h }, chips, label_w, tasks });
+            pending.push(PendingBox { unplaced: i, rect: Rect { x, y, w, h: box_h }, chips, label_w, more, tasks });
             x += w + 8.0;
         }
         let pending_lane = Rect { x: 0.0, y: 0.0, w: width, h: y + box_h + 6.0 };
@@ -388,7 +442,14 @@ impl Groups {
             }
         }
         let mut pending_tasks = vec![Vec::new(); s.unplaced.len()];
-        if !s.unplaced.is_empty() {
+        if let (Some(k), false) = (&s.kube, s.unplaced.is_empty()) {
+            // Kubernetes: the Pending pods in the order the "Pending pods" list below the picture
+            // shows them, so the first chip is the first pod of the list.
+            let by_id: HashMap<&str, usize> = s.tasks.iter().enumerate().map(|(i, t)| (t.id.as_str(), i)).collect();
+            for (u, w) in s.unplaced.iter().enumerate() {
+                pending_tasks[u] = crate::shell::kube_view::pending_pods(k, &w.group).iter().take(PENDING_SHOWN).filter_map(|p| by_id.get(p.name.as_str()).copied()).collect();
+            }
+        } else if !s.unplaced.is_empty() {
             let group: HashMap<&str, usize> = s.unplaced.iter().enumerate().map(|(i, u)| (u.group.as_str(), i)).collect();
             for (ti, t) in s.tasks.iter().enumerate() {
                 if t.instance.is_none() && t.az.is_empty() && t.last_status == crate::engine::task::TaskStatus::Pending {
