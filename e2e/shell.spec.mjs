@@ -372,6 +372,12 @@ test('presenter mode: big clock, high contrast, editor on request, kept in the a
   expect(Math.max(...rects.map((r) => r.top))).toBeLessThan(Math.min(...rects.map((r) => r.bottom)));
   const tabHeights = await page.locator('.side-tabs [role=tab]').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
   expect(Math.max(...tabHeights)).toBeLessThan(Math.min(...tabHeights) + 2);
+  // Paused, the big clock keeps whole seconds, so the bar stays one row.
+  if ((await page.getByTestId('play').textContent()).includes('Pause')) await page.getByTestId('play').click();
+  await page.getByTestId('step').click();
+  await expect(clock(page)).toHaveText(/^\d\d:\d\d:\d\d$/);
+  const paused = await page.locator('.topbar > *').evaluateAll((els) => els.filter((e) => e.offsetParent).map((e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; }));
+  expect(Math.max(...paused.map((r) => r.top))).toBeLessThan(Math.min(...paused.map((r) => r.bottom)));
   // The cluster picture is drawn larger too (text, cards and chips), filling the same width.
   await expect(page.getByTestId('cluster-canvas')).toHaveAttribute('data-zoom', '1.4');
   // ... and fills its column, which grew when the side panel lost the editor (no window resize).

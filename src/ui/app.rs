@@ -862,7 +862,7 @@ fn sandbox(props: &SandboxProps) -> Html {
                 {props.nav.clone()}
                 <super::picker::ScenarioPicker current={AttrValue::from(snap.scenario.clone())} description={AttrValue::from(scenario.description.clone())} present={props.present} on_error={on_picker_error} />
                 {sim_controls(&controls, None)}
-                <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{clock_text(now, controls.playing)}</span>
+                <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{clock_text(now, controls.playing || props.present)}</span>
                 <span class="seed" data-testid="seed">{format!("seed {}", snap.seed)}</span>
                 <div class="bar-actions" role="group" aria-label="Scene">
                     <button data-testid="reset" onclick={on_reset} title="Start the scenario over (your editor text stays)">{"Reset"}</button>
@@ -1049,7 +1049,9 @@ pub fn clock_text(t: Millis, playing: bool) -> String {
     Clock(clock_ms(t, playing)).to_string()
 }
 
-/// `t` as the page shows it: whole seconds while playing, exact when paused.
+/// `t` as the page shows it: whole seconds while playing (and always in presenter mode, whose
+/// big clock would otherwise widen and push the top bar onto a second row at each pause), exact
+/// when paused.
 pub fn clock_ms(t: Millis, playing: bool) -> Millis {
     if playing {
         t - t % 1000

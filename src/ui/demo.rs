@@ -186,7 +186,7 @@ fn demo_player(props: &PlayerProps) -> Html {
                 {props.nav.clone()}
                 <span class="scenario-name">{format!("Demo: {}", props.demo.title)}</span>
                 {sim_controls(&controls, None)}
-                <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{super::app::clock_text(snap.time_ms, controls.playing)}</span>
+                <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{super::app::clock_text(snap.time_ms, controls.playing || props.present)}</span>
                 <button data-testid="help" onclick={open_help} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">{"? Help"}</button>
             </header>
             if *help {

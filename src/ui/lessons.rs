@@ -1373,7 +1373,7 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     {format!(" › {} › ", props.chapter)}<span>{&ex.title}</span>
                 </nav>
                 {sim_controls(&controls, locked.then_some(LOCKED))}
-                <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{super::app::clock_text(snap.time_ms, controls.playing)}</span>
+                <span class="clock" data-testid="clock" role="timer" aria-label="virtual time">{super::app::clock_text(snap.time_ms, controls.playing || super::cluster_view::presenter_on())}</span>
                 <button data-testid="help" onclick={open_help} aria-keyshortcuts="?" title="Keyboard shortcuts (?)">{"? Help"}</button>
             </header>
             {props.banner.clone()}

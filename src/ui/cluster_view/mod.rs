@@ -49,12 +49,20 @@ pub const PRESENTER_ZOOM: f64 = 1.4;
 /// The zoom of a view whose page gives none: [`PRESENTER_ZOOM`] while the page is in presenter
 /// mode (`html.presenter`, set by `presenter::apply`), else 1.
 pub fn auto_zoom() -> f64 {
-    let on = web_sys::window()
+    if presenter_on() {
+        PRESENTER_ZOOM
+    } else {
+        1.0
+    }
+}
+
+/// Whether the page is in presenter mode now (`html.presenter`, set by `presenter::apply`).
+pub fn presenter_on() -> bool {
+    web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
         .and_then(|e| e.get_attribute("class"))
-        .is_some_and(|c| c.split_whitespace().any(|c| c == "presenter"));
-    if on { PRESENTER_ZOOM } else { 1.0 }
+        .is_some_and(|c| c.split_whitespace().any(|c| c == "presenter"))
 }
 
 /// Snapshots compare by pointer: the page hands over a new `Rc` only when the engine's state
