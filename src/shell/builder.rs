@@ -684,28 +684,13 @@ pub fn check(draft: &Draft) -> Result<Checked, String> {
         .map(|w| if w.path.is_empty() { w.message.clone() } else { format!("{}: {}", w.path, w.message) })
         .collect();
     if let (crate::engine::lesson::Kind::Do, Some(editor)) = (ex.kind, &ex.task_definition_editor) {
-        if report.passed() && unchanged_deploy_passes(&ex, editor, report.end) {
+        if report.passed() && crate::engine::lesson::run::unchanged_deploy(&ex, editor, report.end).1 {
             warnings.push(
                 "taskDefinitionEditor: deploying the starting editor text unchanged also meets every goal, so a learner passes by pressing Deploy. Fine if any deploy counts; if the change itself is the lesson, add a goal about it (a taskDefinition goal checks cpu, memory, containers, essential containers, networkMode and image) or make it a fix exercise".to_string(),
             );
         }
     }
     Ok(Checked { report, warnings, problems })
-}
-
-/// Deploys the exercise's starting editor text unchanged, as the check of a fix exercise does,
-/// and says whether every goal then holds.
-fn unchanged_deploy_passes(ex: &Exercise, editor: &str, end: Millis) -> bool {
-    use crate::engine::lesson::action::Action;
-    use crate::engine::lesson::run::Session;
-    let mut s = Session::for_exercise(ex, None, ex.goals.clone());
-    let deployed = s.act(&Action::EditTaskDefinition { text: editor.to_string(), service: None });
-    s.finish();
-    if s.now() < end {
-        s.run_until(end);
-    }
-    let st = s.checker.status();
-    deployed.is_ok() && !st.is_empty() && st.iter().all(|g| g.ok)
 }
 
 /// A solution step as the builder lists it: one line, and for a deploy or `kubectl apply` the

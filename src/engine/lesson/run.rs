@@ -279,6 +279,20 @@ fn mark(ok: bool) -> &'static str {
 /// * **sandbox**: the solution steps (if any) succeed and the goals (if any) hold.
 ///
 /// Every `wrongSolutions` entry must miss at least one goal.
+/// Deploys the exercise's starting editor text unchanged and runs to `end` (at least to the end
+/// of the run): every goal's standing then, and whether that alone meets every goal.
+pub fn unchanged_deploy(ex: &Exercise, text: &str, end: Millis) -> (Vec<GoalStatus>, bool) {
+    let mut s = Session::for_exercise(ex, None, ex.goals.clone());
+    let deployed = s.act(&Action::EditTaskDefinition { text: text.to_string(), service: None });
+    s.finish();
+    if s.now() < end {
+        s.run_until(end);
+    }
+    let goals = s.checker.status();
+    let passes = deployed.is_ok() && !goals.is_empty() && goals.iter().all(|g| g.ok);
+    (goals, passes)
+}
+
 pub fn check_exercise(ex: &Exercise) -> ExerciseReport {
     let mut defects = Vec::new();
     let choice_goals: Vec<Goal> = ex.predict.as_ref().map(|p| p.choices.iter().map(|c| c.goal.clone()).collect()).unwrap_or_default();
@@ -374,14 +388,8 @@ pub fn check_exercise(ex: &Exercise) -> ExerciseReport {
             // not pass. In a do exercise the starting text is the learner's material (change the
             // image, then deploy), so deploying it is not checked.
             if let (Kind::Fix, Some(text)) = (ex.kind, &ex.task_definition_editor) {
-                let mut s1 = Session::for_exercise(ex, None, ex.goals.clone());
-                let deployed = s1.act(&Action::EditTaskDefinition { text: text.clone(), service: None });
-                s1.finish();
-                if s1.now() < end {
-                    s1.run_until(end);
-                }
-                let eg = s1.checker.status();
-                if deployed.is_ok() && !eg.is_empty() && eg.iter().all(|g| g.ok) {
+                let (eg, passes) = unchanged_deploy(ex, text, end);
+                if passes {
                     defects.push("deploying the starting editor text unchanged already meets every goal".to_string());
                 }
                 editor_goals = Some(eg);
