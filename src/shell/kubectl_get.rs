@@ -49,11 +49,7 @@ fn opts<'a>(words: &[&'a str]) -> Result<Opts<'a>, String> {
             }
             "-A" | "--all-namespaces" => o.all_namespaces = true,
             "-o" | "--output" => {
-                let v = value(i, "'o' in -o")?;
-                if v != "wide" {
-                    return Err(format!("error: Berth's console prints tables only (-o wide); -o {v} is not supported"));
-                }
-                o.wide = true;
+                o.wide = output(value(i, "'o' in -o")?)?;
                 i += 1;
             }
             "-l" | "--selector" => {
@@ -64,10 +60,7 @@ fn opts<'a>(words: &[&'a str]) -> Result<Opts<'a>, String> {
                 if let Some(ns) = w.strip_prefix("--namespace=").or_else(|| w.strip_prefix("-n=")) {
                     o.namespace = Some(ns);
                 } else if let Some(v) = w.strip_prefix("-o=").or_else(|| w.strip_prefix("--output=")) {
-                    if v != "wide" {
-                        return Err(format!("error: Berth's console prints tables only (-o wide); -o {v} is not supported"));
-                    }
-                    o.wide = true;
+                    o.wide = output(v)?;
                 } else if let Some(v) = w.strip_prefix("--selector=").or_else(|| w.strip_prefix("-l=")) {
                     o.selector = selector(v)?;
                 } else if w.starts_with('-') {
@@ -80,6 +73,15 @@ fn opts<'a>(words: &[&'a str]) -> Result<Opts<'a>, String> {
         i += 1;
     }
     Ok(o)
+}
+
+/// `-o wide` (`true`); any other output format is refused.
+fn output(v: &str) -> Result<bool, String> {
+    if v == "wide" {
+        Ok(true)
+    } else {
+        Err(format!("error: Berth's console prints tables only (-o wide); -o {v} is not supported"))
+    }
 }
 
 /// `app=web,tier=front` (equality only).
