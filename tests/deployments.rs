@@ -448,3 +448,22 @@ fn force_with_the_current_revision_named_also_replaces_every_task() {
     assert!(before.iter().all(|id| e.tasks()[id].last_status == TaskStatus::Stopped));
     assert_eq!(healthy(&e, "web"), 2);
 }
+
+#[test]
+fn the_service_summary_counts_stopping_tasks_apart_from_pending_ones() {
+    // minimumHealthyPercent 50: the rollout first stops two web:1 tasks, then starts two web:2.
+    let mut e = start(&rolling(4, 50, 100, json!({}), json!({}), json!({})));
+    let (mut saw_stopping, mut saw_pending) = (false, false);
+    run(&mut e, 10 * 60_000, |e| {
+        let snap = e.snapshot();
+        let v = snap.services.iter().find(|v| v.name == "web").expect("web in the snapshot");
+        let of = |f: &dyn Fn(TaskStatus) -> bool| snap.tasks.iter().filter(|t| t.service.as_deref() == Some("web") && f(t.last_status)).count() as u32;
+        assert_eq!(v.pending, of(&|s| matches!(s, TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating)), "at {}", e.now());
+        assert_eq!(v.stopping, of(&|s| matches!(s, TaskStatus::Deactivating | TaskStatus::Stopping | TaskStatus::Deprovisioning)), "at {}", e.now());
+        assert_eq!(v.running + v.pending + v.stopping, of(&|_| true), "every task counted once, at {}", e.now());
+        saw_stopping |= v.stopping > 0;
+        saw_pending |= v.pending > 0;
+    });
+    assert!(saw_stopping, "the web:1 tasks on their way out were never counted as stopping");
+    assert!(saw_pending, "the web:2 tasks starting were never shown as pending");
+}

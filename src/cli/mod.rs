@@ -284,6 +284,7 @@ pub fn report(s: &Snapshot) -> Value {
                 "desired": v.desired,
                 "running": v.running,
                 "pending": v.pending,
+                "stopping": v.stopping,
                 "unplaced": v.unplaced,
             })
         })

@@ -171,8 +171,12 @@ pub struct ServiceView {
     pub task_definition: String,
     pub launch_type: String,
     pub desired: u32,
+    /// Tasks whose last status is RUNNING (stopping ones too, until they leave RUNNING).
     pub running: u32,
+    /// ECS's `pendingCount`: placed, not RUNNING yet (PROVISIONING, PENDING, ACTIVATING).
     pub pending: u32,
+    /// On their way out: DEACTIVATING, STOPPING, DEPROVISIONING.
+    pub stopping: u32,
     /// Tasks the scheduler could not find room for.
     pub unplaced: u32,
     pub strategy: Vec<String>,
@@ -281,15 +285,15 @@ impl Engine {
             });
         }
         let mut unplaced = Vec::new();
-        // (running, pending) per service, in one pass over the tasks.
-        let mut counts: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+        // (running, pending, stopping) per service, in one pass over the tasks (none is STOPPED).
+        let mut counts: BTreeMap<&str, (u32, u32, u32)> = BTreeMap::new();
         for t in &tasks {
             if let Some(s) = t.service.as_deref() {
                 let c = counts.entry(s).or_default();
-                if t.last_status == TaskStatus::Running {
-                    c.0 += 1;
-                } else {
-                    c.1 += 1;
+                match t.last_status {
+                    TaskStatus::Running => c.0 += 1,
+                    TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating => c.1 += 1,
+                    TaskStatus::Deactivating | TaskStatus::Stopping | TaskStatus::Deprovisioning | TaskStatus::Stopped => c.2 += 1,
                 }
             }
         }
@@ -297,7 +301,7 @@ impl Engine {
             .services()
             .values()
             .map(|s| {
-                let (running, pending) = counts.get(s.name.as_str()).copied().unwrap_or_default();
+                let (running, pending, stopping) = counts.get(s.name.as_str()).copied().unwrap_or_default();
                 if s.unplaced > 0 {
                     let reason = match s.last_failure.as_ref().map(|d| &d.outcome) {
                         Some(crate::engine::placement::Outcome::Unplaced { summary }) => summary.clone(),
@@ -330,6 +334,7 @@ impl Engine {
                     desired: s.desired_count,
                     running,
                     pending,
+                    stopping,
                     unplaced: s.unplaced,
                     strategy: s.strategies.iter().map(|x| x.to_string()).collect(),
                     constraints: s

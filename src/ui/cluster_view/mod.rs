@@ -596,6 +596,7 @@ pub fn cluster_view(props: &Props) -> Html {
                 // One flex item, so no gap opens before the comma.
                 <span>
                     <span title="pendingCount: placed, not RUNNING yet (PROVISIONING, PENDING, ACTIVATING)">{format!("pending {}", v.pending)}</span>
+                    if v.stopping > 0 { <span title="On their way out: DEACTIVATING, STOPPING, DEPROVISIONING">{format!(", stopping {}", v.stopping)}</span> }
                     if v.unplaced > 0 { <span class="warn cv-warn" title="Tasks no instance could take: see the Unplaced lane">{format!(", {} unplaced", v.unplaced)}</span> }
                 </span>
                 <span class="muted cv-muted">{format!(" · {}", if v.strategy.is_empty() { "Fargate AZ spread".to_string() } else { v.strategy.join(" → ") })}</span>
