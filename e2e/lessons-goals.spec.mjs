@@ -61,8 +61,13 @@ test('a broken "throughout" goal says so and offers the reset; the badges say wh
   await expectInView(page, page.getByTestId('goals-reset'), 'the reset next to the broken goal');
   await page.screenshot({ path: test.info().outputPath('broken-1366.png') });
 
-  // The reset is right there and starts the attempt over: the goal holds again.
+  // The reset is right there and starts the attempt over: the goal holds again, and the tools
+  // column (scrolled down to the services) is back at its top.
+  const side = page.locator('.exercise-side');
+  await side.evaluate((el) => { el.scrollTop = 400; });
+  expect(await side.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
   await page.getByTestId('goals-reset').click();
+  await expect.poll(() => side.evaluate((el) => el.scrollTop)).toBe(0);
   await expect(page.getByTestId('clock')).toHaveText(/^00:00:0\d/);
   await expect(guard).toHaveAttribute('data-broken', 'false');
   await expect(guard).toHaveAttribute('data-ok', 'true');

@@ -736,9 +736,15 @@ async fn a_broken_throughout_goal_says_so_and_the_goals_offer_the_reset() {
     yew::scheduler::flush().await;
     assert_eq!(goal().get_attribute("data-broken").as_deref(), Some("true"));
 
-    // The reset in the Goals box starts over: the goal holds again.
+    // A half-typed second service, then the reset in the Goals box: it starts over, the forms
+    // too, and the goal holds again.
+    set("[data-testid=create-service-name]", "half-typed", "input");
+    yew::scheduler::flush().await;
+    let name_value = || q("[data-testid=create-service-name]").unwrap().unchecked_into::<web_sys::HtmlInputElement>().value();
+    assert_eq!(name_value(), "half-typed");
     click(&root, "[data-testid=goals-reset]");
     yew::scheduler::flush().await;
+    assert_eq!(name_value(), "", "the Create service form starts empty again after a reset");
     assert_eq!(goal().get_attribute("data-broken").as_deref(), Some("false"));
     assert_eq!(goal().get_attribute("data-ok").as_deref(), Some("true"));
     assert!(q("[data-testid=goals-broken]").is_none());

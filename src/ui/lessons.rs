@@ -811,6 +811,8 @@ fn exercise_view(props: &ExerciseProps) -> Html {
     let add_type = use_state(|| ex.rules.limits.instance_types.as_ref().and_then(|t| t.first().cloned()).unwrap_or_else(|| "t3.medium".to_string()));
     let add_az = use_state(String::new);
     let root = use_node_ref();
+    // Bumped by "Reset the exercise": keys the tools column's forms, so they start empty again.
+    let reset_generation = use_state(|| 0u32);
 
     // Progress helpers. `actions`: what the learner did in this attempt (deploys and commands;
     // letting time pass is free), the exercise's solution size when it is solved.
@@ -1042,8 +1044,21 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         let set_playing = controls.set_playing.clone();
         let redraw = redraw.clone();
         let actions = actions.clone();
+        let reset_generation = reset_generation.clone();
+        let root = root.clone();
         Callback::from(move |_| {
             *actions.borrow_mut() = 0;
+            reset_generation.set(reset_generation.wrapping_add(1));
+            // Back to the top of the tools column (it scrolls on its own on a wide screen), and
+            // of the exercise when the page itself had scrolled past it.
+            if let Some(el) = root.cast::<web_sys::Element>() {
+                if let Ok(Some(side)) = el.query_selector(".exercise-side") {
+                    side.set_scroll_top(0);
+                }
+                if el.get_bounding_client_rect().top() < 0.0 {
+                    el.scroll_into_view();
+                }
+            }
             let fresh = session_for(&ex);
             text.set(AttrValue::from(editor_text(&ex, &fresh)));
             *session.borrow_mut() = fresh;
@@ -1417,9 +1432,9 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     </div>
                     // A Kubernetes-only exercise has no task definition to edit: kubectl is in the Services panel.
                     if !(snap.kube.is_some() && snap.task_definitions.is_empty() && text.is_empty()) {
-                        <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
+                        <Editor key={format!("editor-{}", *reset_generation)} text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
                     }
-                    <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} disabled={panel_disabled} off_note={locked.then_some(AttrValue::from(LOCKED))} />
+                    <ServicePanel key={format!("services-{}", *reset_generation)} snapshot={snap.clone()} on_command={on_panel_command} disabled={panel_disabled} off_note={locked.then_some(AttrValue::from(LOCKED))} />
                     <EventLog log={event_index} {generation} />
                 </div>
             </main>
