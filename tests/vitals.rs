@@ -39,3 +39,26 @@ fn with_traffic_it_adds_requests_the_worst_p95_and_the_failed_share() {
     let p95 = s.services.iter().filter_map(|x| x.load.as_ref()?.p95_ms).fold(0.0f64, f64::max);
     assert_eq!(v[3].1, format!("{p95:.0} ms"));
 }
+
+#[test]
+fn a_kubernetes_scenario_shows_pods_ready_cost_and_the_requests_offered() {
+    // The web Deployment's spike: 20 requests/s until 3m, 360 from then until 18m.
+    let mut e = example("k8s-autoscaling.json");
+    e.run_until(2 * MINUTE);
+    let before = shown(&e);
+    let keys: Vec<&str> = before.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["running", "cost", "requests"], "{before:?}");
+    assert_eq!(before[2].1, "20/s");
+    e.run_until(10 * MINUTE);
+    assert_eq!(shown(&e)[2], ("requests".to_string(), "360/s".to_string()));
+    assert_eq!(e.snapshot().kube.and_then(|k| k.offered_rps), Some(360.0));
+}
+
+#[test]
+fn a_kubernetes_scenario_without_load_shows_no_requests() {
+    let mut e = example("k8s-deployment.json");
+    e.run_until(2 * MINUTE);
+    let v = shown(&e);
+    assert_eq!(v.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["running", "cost"], "{v:?}");
+    assert_eq!(v[0].1, e.snapshot().kube.map(|k| k.pods.iter().filter(|p| p.ready).count()).unwrap_or(0).to_string());
+}

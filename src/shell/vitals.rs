@@ -1,6 +1,6 @@
 //! The few numbers a class watches on the presenter's demo page: what the cluster costs now, and,
 //! once a service has traffic, the requests it gets, the slowest tail of their latency and the
-//! errors. Pure, natively tested (tests/vitals.rs); the page only renders the rows.
+//! errors (in a Kubernetes scenario, the requests offered to its Deployments and Services). Pure, natively tested (tests/vitals.rs); the page only renders the rows.
 
 use crate::engine::snapshot::Snapshot;
 
@@ -36,6 +36,11 @@ pub fn vitals(s: &Snapshot) -> Vec<Vital> {
         Vital { key: "running", label: if s.kube.is_some() { "pods ready" } else { "tasks running" }, value: thousands(running as u64) },
         Vital { key: "cost", label: "cost now", value: format!("${:.2}/hour", s.cost.hourly_usd) },
     ];
+    // Kubernetes: the requests offered from outside (Berth models no latency or errors there).
+    if let Some(rps) = s.kube.as_ref().and_then(|k| k.offered_rps) {
+        out.push(Vital { key: "requests", label: "requests", value: format!("{}/s", thousands(rps.round() as u64)) });
+        return out;
+    }
     let loads: Vec<_> = s.services.iter().filter_map(|v| v.load.as_ref()).collect();
     if !loads.is_empty() {
         let offered: f64 = loads.iter().map(|l| l.offered_rps).sum();

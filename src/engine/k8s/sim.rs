@@ -285,6 +285,10 @@ pub struct KubeView {
     /// NetworkPolicies, and why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<super::calls::CallView>,
+    /// Requests/s offered from outside now: every Deployment's load plus every Service's
+    /// (`kubernetes.traffic`), each counted once; `None` when the scenario has no load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offered_rps: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1161,7 +1165,9 @@ impl Engine {
         let endpoint_changes = k.services.changes.iter().cloned().collect();
         let jobs = self.k_job_views();
         let calls = self.k_call_views(now);
-        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes, jobs, calls })
+        let offered_rps = (!k.loads.is_empty() || !k.service_loads.is_empty())
+            .then(|| k.loads.values().chain(k.service_loads.values()).map(|l| l.rps_at(now)).sum::<f64>());
+        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes, jobs, calls, offered_rps })
     }
 }
 
