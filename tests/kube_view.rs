@@ -136,6 +136,7 @@ fn the_view_speaks_kubernetes_for_a_kubernetes_scenario() {
     assert_eq!(w.cpu(0), "0m");
     // An ECS scenario keeps ECS's words and units.
     let ecs = Words { kube: false };
+    assert_eq!(ecs.cpu(8100), "8100");
     assert_eq!((ecs.node(), ecs.task(), ecs.cpu_unit(), ecs.cpu(256)), ("instance", "task", "CPU units", "256".to_string()));
 }
 
@@ -225,4 +226,18 @@ fn the_waiting_sentence_speaks_nodes_and_pods_for_kubernetes() {
         Words { kube: false }.waiting(2, "web"),
         "2 × web waiting for room: no instance passes every check. The scheduler tries again after every change in the cluster."
     );
+}
+
+/// Every millicore figure the engine reports comes back unchanged through the view's CPU units:
+/// an m5.2xlarge's 7910m allocatable (8000m − 90m, the EKS reservation) showed as 7909m, a 333m
+/// request as 332m, when millicores were truncated to units.
+#[test]
+fn millicores_survive_the_trip_through_cpu_units() {
+    use berth::shell::kube_view::{units_of_millicores, Words};
+    let w = Words { kube: true };
+    for m in 0..=100_000i64 {
+        assert_eq!(w.cpu(units_of_millicores(m)), format!("{m}m"), "{m}m");
+    }
+    assert_eq!(units_of_millicores(7910), 8100);
+    assert_eq!(units_of_millicores(-5), 0);
 }

@@ -12,9 +12,12 @@ use crate::engine::snapshot::{InstanceView, Snapshot, TaskView, UnplacedView};
 use crate::engine::sort;
 use crate::engine::task::TaskStatus;
 
-/// Millicores → CPU units (1 vCPU = 1000 m = 1024 units).
-fn units(milli: i64) -> u32 {
-    (milli.max(0) as u64 * 1024 / 1000).min(u32::MAX as u64) as u32
+/// Millicores → CPU units (1 vCPU = 1000 m = 1024 units), rounded to the nearest unit so that
+/// [`Words::cpu`] gives the same millicores back: |units − m × 1.024| ≤ ½, so
+/// |units ÷ 1.024 − m| < ½ and rounding returns m (7910m → 8100 units → 7910m; truncating gave
+/// 8099 → 7909m).
+pub fn units_of_millicores(milli: i64) -> u32 {
+    ((milli.max(0) as u64 * 1024 + 500) / 1000).min(u32::MAX as u64) as u32
 }
 
 /// Bytes → MiB.
@@ -144,9 +147,9 @@ pub fn as_cluster(s: &Snapshot) -> Snapshot {
             az: n.zone.clone(),
             status: if n.unschedulable { InstanceStatus::Draining } else { InstanceStatus::Active },
             agent_connected: !s.down_zones.contains(&n.zone),
-            registered_cpu: units(n.allocatable_cpu_milli),
+            registered_cpu: units_of_millicores(n.allocatable_cpu_milli),
             registered_memory: mib(n.allocatable_memory),
-            remaining_cpu: units(n.allocatable_cpu_milli - n.requested_cpu_milli),
+            remaining_cpu: units_of_millicores(n.allocatable_cpu_milli - n.requested_cpu_milli),
             remaining_memory: mib(n.allocatable_memory - n.requested_memory),
             used_ports: Vec::new(),
             tasks: n.pods.iter().map(|p| p.rsplit('/').next().unwrap_or(p).to_string()).collect(),
@@ -183,7 +186,7 @@ pub fn as_cluster(s: &Snapshot) -> Snapshot {
             last_status: last,
             desired_status: desired,
             health: if p.ready { "HEALTHY".to_string() } else { "UNKNOWN".to_string() },
-            cpu: units(p.requests_cpu_milli),
+            cpu: units_of_millicores(p.requests_cpu_milli),
             memory: mib(p.requests_memory),
             host_ports: Vec::new(),
             usage: None,
