@@ -35,11 +35,16 @@
 //!
 //! # Semantics Berth chose
 //!
-//! * **Regular expressions must match the whole value.** The docs describe Java regular
-//!   expressions; Berth uses the `regex` crate (linear time, no look-around or back-references)
-//!   and tests `^(?:re)$`, so `t2.*` matches `t2.small` but not `xt2.small`, and `t2` does not
-//!   match `t2.small`. Case-insensitive `(?i)` is unavailable (no Unicode case tables in Berth);
-//!   write `[tT]2` instead. Compiled size and nesting are limited so hostile input cannot hang.
+//! * **Regular expressions must match the whole value**, as Java's `matches()` does: `t2.*`
+//!   matches `t2.small` but not `xt2.small`, and `t2` does not match `t2.small`. The docs
+//!   describe Java regular expressions; Berth has a small matcher of its own
+//!   ([`super::cql_regex`]) for the part of that syntax a placement expression needs: literals,
+//!   `.`, `* + ? {n} {n,} {n,m}` (and their lazy forms), `|`, groups, `^ $`, classes like
+//!   `[a-z0-9._-]` and `[^…]`, `\d \w \s \b` (ASCII, as in Java), escapes, and the flags `(?i)`
+//!   (ASCII case-insensitive: `(?i)t2.*` matches `T2.micro`), `(?m)` and `(?s)`. Back-references,
+//!   look-around, `\p{…}` classes and possessive quantifiers are refused with a message that
+//!   names them. Matching never backtracks (time linear in the value), and nesting, repetition
+//!   counts and compiled size are limited, so hostile input cannot hang.
 //! * **`task:group`** looks at the groups of the tasks currently on the instance:
 //!   `task:group == X` holds if *any* task there is in group `X`; `!=` is its negation (no task is
 //!   in `X`); `in [..]` holds if any task's group is in the list, `!in` is its negation; `=~`
@@ -62,8 +67,7 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use regex::{Regex, RegexBuilder};
-
+use super::cql_regex::Regex;
 use crate::engine::diag::{Diagnostic, Pos};
 use crate::engine::sort;
 
@@ -71,10 +75,6 @@ use crate::engine::sort;
 pub const MAX_EXPR_LEN: usize = 2000;
 /// Deepest accepted nesting of parentheses and `not`/`!`.
 pub const MAX_DEPTH: usize = 32;
-/// Limits handed to the regex compiler.
-const REGEX_SIZE_LIMIT: usize = 1 << 18;
-const REGEX_DFA_SIZE_LIMIT: usize = 1 << 20;
-const REGEX_NEST_LIMIT: u32 = 32;
 
 const OPERATOR_LIST: &str = "==, !=, >, >=, <, <=, exists, !exists, in, !in, =~, !~";
 const SUBJECT_LIST: &str =
@@ -159,7 +159,7 @@ pub struct Pattern {
     shortcut: Option<Shortcut>,
 }
 
-/// Patterns whose whole-value match needs no regex engine. Only shapes whose meaning is certain
+/// Patterns whose whole-value match needs no NFA. Only shapes whose meaning is certain
 /// qualify: the literal part is ASCII letters, digits, `-` and `_` (no metacharacters, and no
 /// case folding, since flags need `(?`), so `^(?:lit)$` is string equality and `^(?:lit.*)$` is
 /// "starts with `lit`, and the rest has no newline" (`.` does not match `\n`; `$` is the very end).
@@ -266,7 +266,7 @@ impl Pattern {
     pub fn is_full_match(&self, text: &str) -> bool {
         match &self.shortcut {
             Some(fast) => fast.is_full_match(text),
-            None => self.regex.is_match(text),
+            None => self.regex.is_full_match(text),
         }
     }
 }
@@ -297,131 +297,10 @@ impl fmt::Display for Pattern {
     }
 }
 
-fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_DFA_SIZE_LIMIT)
-        .nest_limit(REGEX_NEST_LIMIT)
-        .build()
-}
-
-/// Compile a pattern; on error, the char index within `source` to blame (if known) and a message.
+/// Compile a pattern; on error, the char index within `source` to blame and a message.
 fn compile_pattern(source: &str) -> Result<Pattern, (Option<usize>, String)> {
-    if let Some((at, why)) = unavailable_regex_feature(source) {
-        return Err((Some(at), format!("invalid regular expression: {why}")));
-    }
-    // Compile the pattern on its own first: a valid pattern has balanced groups, so wrapping it
-    // in `^(?:…)$` cannot change its meaning (`a)|(b` is rejected here).
-    build_regex(source).map_err(|e| describe_regex_error(source, &e))?;
-    let anchored = format!("^(?:{source})$");
-    let regex = build_regex(&anchored).map_err(|e| match e {
-        regex::Error::CompiledTooBig(_) => describe_regex_error(source, &e),
-        // A pattern ending inside a `(?x)` comment swallows the closing anchor.
-        _ => (None, "invalid regular expression: it cannot be anchored (does it end in a (?x) # comment?)".to_string()),
-    })?;
+    let regex = Regex::new(source).map_err(|e| (Some(e.at), e.to_string()))?;
     Ok(Pattern { source: source.to_string(), regex, shortcut: Shortcut::of(source) })
-}
-
-/// Features the production build of the `regex` crate lacks (it ships only the Perl classes'
-/// Unicode tables). Test builds may get more through feature unification, so they are rejected
-/// here explicitly to behave the same everywhere. Returns the char index to blame and why.
-fn unavailable_regex_feature(source: &str) -> Option<(usize, String)> {
-    let chars: Vec<char> = source.chars().collect();
-    let mut i = 0;
-    let mut class = 0usize;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' {
-            if matches!(chars.get(i + 1), Some('p' | 'P')) {
-                return Some((
-                    i,
-                    "Unicode property classes like \\p{L} are not available in Berth; use \\w, \\d or a range like [a-z]"
-                        .to_string(),
-                ));
-            }
-            i += 2;
-            continue;
-        }
-        if class > 0 {
-            match c {
-                '[' => {
-                    class += 1;
-                    i = skip_class_start_at(&chars, i + 1);
-                    continue;
-                }
-                ']' => class -= 1,
-                _ => {}
-            }
-            i += 1;
-            continue;
-        }
-        match c {
-            '[' => {
-                class = 1;
-                i = skip_class_start_at(&chars, i + 1);
-                continue;
-            }
-            '(' if chars.get(i + 1) == Some(&'?') => {
-                let flags: String = chars[i + 2..].iter().take_while(|f| f.is_ascii_alphabetic() || **f == '-').collect();
-                let (on, off) = flags.split_once('-').unwrap_or((flags.as_str(), ""));
-                if on.contains('i') && !off.contains('u') {
-                    return Some((
-                        i,
-                        "(?i) needs Unicode case tables Berth does not ship; spell out both cases, e.g. [tT]2, \
-                         or write (?i-u:t2) for ASCII-only case-insensitive matching"
-                            .to_string(),
-                    ));
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// After a `[` at `i - 1`: skip an optional `^` and a leading literal `]`; the next index.
-fn skip_class_start_at(chars: &[char], mut i: usize) -> usize {
-    if chars.get(i) == Some(&'^') {
-        i += 1;
-    }
-    if chars.get(i) == Some(&']') {
-        i += 1;
-    }
-    i
-}
-
-fn describe_regex_error(source: &str, e: &regex::Error) -> (Option<usize>, String) {
-    match e {
-        regex::Error::CompiledTooBig(limit) => {
-            (None, format!("invalid regular expression: it is too large (over {limit} bytes compiled); simplify it"))
-        }
-        regex::Error::Syntax(text) => {
-            let mut reason = text
-                .lines()
-                .rev()
-                .find_map(|l| l.trim_start().strip_prefix("error: "))
-                .unwrap_or("syntax error")
-                .to_string();
-            if reason.contains("case insensitivity") {
-                reason = "(?i) is not available in Berth; spell out both cases instead, e.g. [tT]2".to_string();
-            } else if reason.contains("Unicode") && reason.contains("not found") {
-                reason = format!("{reason} (Berth has no Unicode property tables; use \\w, \\d or a range)");
-            }
-            // For a one-line pattern the caret line ("    ^^^") is indented 4 columns past the pattern.
-            let mut at = None;
-            if !source.contains('\n') {
-                if let Some(caret) = text.lines().find(|l| l.trim_start().starts_with('^') && l.trim().chars().all(|c| c == '^')) {
-                    let indent = caret.chars().take_while(|c| *c == ' ').count();
-                    if indent >= 4 && indent - 4 <= source.chars().count() {
-                        at = Some(indent - 4);
-                    }
-                }
-            }
-            (at, format!("invalid regular expression: {reason}"))
-        }
-        _ => (None, "invalid regular expression".to_string()),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1706,13 +1585,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shortcuts_agree_with_the_regex() {
+    fn shortcuts_agree_with_the_matcher() {
         let sources = ["m5.*", ".*", "m5", "t3-x_1.*", "m5.large", "m5\\.*", "(m5|c5).*", "m5.*.*", "M5.*", "a", "m5.*x", "5"];
         let texts = ["", "m5", "m5.large", "m5\n", "m5.large\nx", "\nm5", "M5.large", "m55", "c5.large", "t3-x_1", "t3-x_1.y", "a", "ab", "m5.*", "é", "m5é", "5"];
         for src in sources {
             let p = Pattern::new(src).unwrap();
             for t in texts {
-                assert_eq!(p.is_full_match(t), p.regex.is_match(t), "{src:?} on {t:?}");
+                assert_eq!(p.is_full_match(t), p.regex.is_full_match(t), "{src:?} on {t:?}");
             }
         }
         assert_eq!(Shortcut::of("m5.*"), Some(Shortcut::Prefix("m5".into())));

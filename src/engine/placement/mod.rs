@@ -19,6 +19,7 @@ use crate::engine::rng::Rng;
 use crate::engine::taskdef::Protocol;
 
 pub mod cql;
+pub mod cql_regex;
 mod filter_cpu;
 mod filter_eni;
 mod filter_memory;
