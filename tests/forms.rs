@@ -337,6 +337,13 @@ fn kubectl_console_commands() {
     // The prefix is optional and dropped; only apply/create send the manifest.
     assert_eq!(k("kubectl  scale deployment/web   --replicas=5", WEB), Ok(Command::Kubectl { args: "scale deployment/web --replicas=5".into(), manifest: None }));
     assert_eq!(k("apply -f -", WEB), Ok(Command::Kubectl { args: "apply -f -".into(), manifest: Some(WEB.into()) }));
+    // The line is split as the engine splits it (quotes taken off) and written back canonically;
+    // `-n` before the verb still finds the verb; `create deployment` needs no manifest.
+    assert_eq!(k("kubectl -n shop apply -f-", WEB), Ok(Command::Kubectl { args: "-n shop apply -f-".into(), manifest: Some(WEB.into()) }));
+    assert_eq!(k("create -f -", WEB), Ok(Command::Kubectl { args: "create -f -".into(), manifest: Some(WEB.into()) }));
+    assert_eq!(k("create deployment web --image=nginx", WEB), Ok(Command::Kubectl { args: "create deployment web --image=nginx".into(), manifest: None }));
+    assert_eq!(k("delete pods -l \"app=web\"", ""), Ok(Command::Kubectl { args: "delete pods -l app=web".into(), manifest: None }));
+    assert_eq!(k("set image deployment/web 'web=my image'", ""), Ok(Command::Kubectl { args: "set image deployment/web 'web=my image'".into(), manifest: None }));
 
     let mut e = kube();
     e.run_until(2 * MINUTE);
@@ -350,6 +357,8 @@ fn kubectl_console_commands() {
     // What the engine refuses comes back in kubectl's words (the console shows it).
     let missing = forms::kubectl(&KubectlForm { args: "scale deployment/nope --replicas=2".into(), manifest: String::new() }).expect("valid");
     assert_eq!(e.apply(missing), Err("Error from server (NotFound): deployments.apps \"nope\" not found".to_string()));
+    let unknown = forms::kubectl(&KubectlForm { args: "scale deployment/web --replicas 2 --foo".into(), manifest: String::new() }).expect("the engine's to refuse");
+    assert_eq!(e.apply(unknown), Err("error: unknown flag: --foo".to_string()));
 }
 
 #[test]

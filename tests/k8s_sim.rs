@@ -370,8 +370,15 @@ fn daemon_set_runs_one_pod_per_node_including_nodes_added_later() {
     assert_eq!(k.nodes.len(), 3);
     assert_eq!(k.nodes.iter().map(|n| n.pods.len()).collect::<Vec<_>>(), vec![1, 1, 1]);
     assert_eq!((k.daemon_sets[0].desired, k.daemon_sets[0].ready), (3, 3));
-    // Cordoned nodes keep their DaemonSet pods (drain leaves them too).
-    kubectl(&mut e, "drain ip-10-0-3-10.ec2.internal").unwrap();
+    // Without --ignore-daemonsets kubectl refuses (and leaves the node cordoned, as it cordons
+    // first); with it, cordoned nodes keep their DaemonSet pods (drain leaves them too).
+    let ds_pod = e.snapshot().kube.unwrap().nodes[2].pods[0].clone();
+    assert_eq!(
+        kubectl(&mut e, "drain ip-10-0-3-10.ec2.internal"),
+        Err(format!("error: unable to drain node \"ip-10-0-3-10.ec2.internal\" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {ds_pod}"))
+    );
+    assert!(e.snapshot().kube.unwrap().nodes[2].unschedulable);
+    kubectl(&mut e, "drain ip-10-0-3-10.ec2.internal --ignore-daemonsets").unwrap();
     e.run_until(30_000);
     assert!(e.events().iter().any(|ev| matches!(&ev.kind, EventKind::NodeDrained { node } if node == "ip-10-0-3-10.ec2.internal")));
     assert_eq!(e.snapshot().kube.unwrap().nodes[2].pods.len(), 1);

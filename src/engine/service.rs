@@ -597,10 +597,11 @@ impl Engine {
     }
 
     pub(crate) fn drain_instance(&mut self, id: &str) -> Result<(), String> {
-        // A Kubernetes node: what `kubectl drain NODE` does (cordon, then evict within the
-        // PodDisruptionBudgets; a pod with no controller refuses the drain, as kubectl does).
+        // A Kubernetes node: what `kubectl drain NODE --ignore-daemonsets` does, as EKS users run
+        // it (cordon, then evict within the PodDisruptionBudgets; DaemonSet pods stay; a pod with
+        // no controller refuses the drain, as kubectl does).
         if self.kube.enabled && !self.instances.contains_key(id) {
-            return self.kubectl(&format!("drain {id}"), None);
+            return self.kubectl(&format!("drain {id} --ignore-daemonsets"), None);
         }
         let inst = self.instances.get_mut(id).ok_or_else(|| format!("no container instance {id:?}"))?;
         if inst.status == InstanceStatus::Draining {

@@ -534,31 +534,37 @@ pub struct KubectlForm {
     pub manifest: String,
 }
 
-/// The kubectl console → `kubectl`. The `kubectl` prefix is optional. `apply` (and `create`)
-/// read the manifest box, so they take `-f -` (or no `-f`); a file name is refused because the
-/// page has no files. Everything else (unknown verbs, missing objects) is the engine's to say,
-/// in kubectl's own words.
+/// The kubectl console → `kubectl`. The `kubectl` prefix is optional. The line is split as
+/// kubectl's engine side splits it (`engine::k8s::kubectl::tokenize`: one level of quotes taken
+/// off) and written back in one canonical spacing. `apply` and `create` without a type (`create
+/// -f -`) read the manifest box, so they take `-f -` (or no `-f`); a file name is refused because
+/// the page has no files; `create deployment NAME --image=...` needs no manifest. Everything else
+/// (unknown verbs and flags, missing objects) is the engine's to say, in kubectl's own words.
 pub fn kubectl(f: &KubectlForm) -> Result<Command, FieldError> {
-    let mut words: Vec<&str> = f.args.split_whitespace().collect();
-    if words.first() == Some(&"kubectl") {
+    use crate::engine::k8s::kubectl::{join, tokenize, verb_and_sub};
+    let Ok(mut words) = tokenize(&f.args) else {
+        // An unclosed quote: the engine says so (and changes nothing).
+        return Ok(Command::Kubectl { args: f.args.trim().to_string(), manifest: None });
+    };
+    if words.first().map(String::as_str) == Some("kubectl") {
         words.remove(0);
     }
     if words.is_empty() {
         return err("kubectl", "is empty: type a command such as `scale deployment/web --replicas=5`");
     }
-    let args = words.join(" ");
-    let verb = words.iter().find(|w| !w.starts_with('-')).copied().unwrap_or("");
-    if !matches!(verb, "apply" | "create") {
+    let args = join(&words);
+    let (verb, sub) = verb_and_sub(&words);
+    if !(verb == "apply" || (verb == "create" && sub.is_none())) {
         return Ok(Command::Kubectl { args, manifest: None });
     }
     let mut file: Option<&str> = None;
     let mut i = 0;
     while i < words.len() {
-        let w = words[i];
+        let w = words[i].as_str();
         if w == "-f" || w == "--filename" {
-            file = Some(words.get(i + 1).copied().unwrap_or(""));
+            file = Some(words.get(i + 1).map(String::as_str).unwrap_or(""));
             i += 1;
-        } else if let Some(v) = w.strip_prefix("--filename=").or_else(|| w.strip_prefix("-f=")) {
+        } else if let Some(v) = w.strip_prefix("--filename=").or_else(|| w.strip_prefix("-f=")).or_else(|| w.strip_prefix("-f")) {
             file = Some(v);
         }
         i += 1;

@@ -8,6 +8,7 @@ pub mod examples;
 pub mod forms;
 pub mod kube_view;
 pub mod kubectl_get;
+pub mod kubectl_said;
 pub mod progress;
 pub mod revisions;
 pub mod script;
