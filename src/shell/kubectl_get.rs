@@ -1,123 +1,585 @@
 //! The kubectl console's read-only commands: `get` (pods, deployments, replicasets, nodes,
-//! services, endpointslices, hpa) and `rollout status` / `rollout history`, answered from the
-//! snapshot in kubectl's own layout. They change nothing, so they never reach the engine: no
-//! journal entry, no timeline mark, and an exercise's `limits.kubectl` does not restrict them.
+//! services, endpointslices, endpoints, hpa, namespaces, `all`, comma lists such as `svc,ep`) and
+//! `rollout status` / `rollout history`, answered from the snapshot in kubectl's own layout. They
+//! change nothing, so they never reach the engine: no journal entry, no timeline mark, and an
+//! exercise's `limits.kubectl` does not restrict them.
 //!
-//! Formats follow kubectl 1.30: `get` prints a table with columns padded by three spaces
-//! (kubectl's tabwriter); `rollout status` prints the messages of kubectl's
-//! `DeploymentStatusViewer` (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go), once,
-//! as `--watch=false` does.
+//! Formats follow kubectl against an EKS 1.33 cluster. `get` prints the API server's tables
+//! (kubernetes `pkg/printers/internalversion/printers.go`: the column lists of `AddHandlers`,
+//! `printPod`, `printDeployment`, `printNode`, `printService`, `printEndpointSlice`,
+//! `formatEndpoints`, `formatHPAMetrics`, `printNamespace`), padded by three spaces as kubectl's
+//! tabwriter does; `-L` and `--show-labels` add label columns after them (cli-runtime
+//! `formatLabelHeaders`: the key's last `/` segment, upper-cased; `labels.FormatLabels`);
+//! several resource types print one table each, names prefixed `deployment.apps/web`, with a
+//! blank line between. Flags are read as pflag reads them: `-owide`, `-o=wide`, `-ndefault`,
+//! `-lapp=web`, `--selector=app=web`, `--output wide`, and words may be quoted (`-l "app=web"`).
+//! `rollout status` prints the messages of kubectl's `DeploymentStatusViewer`
+//! (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go), once, as `--watch=false` does.
+//!
+//! AGE is the time since the object's creation as the engine records it (objects of the
+//! scenario's start, the built-in `kubernetes` Service and the system namespaces were created at
+//! 0). Labels that `-l`, `-L` and `--show-labels` read for objects whose labels the snapshot
+//! lacks: a Deployment's are its pod template's (its pods' labels without
+//! `pod-template-hash`), a ReplicaSet's its pods' (template labels plus `pod-template-hash`), a
+//! Service's its selector, an HPA has none; EndpointSlices carry their Service's plus
+//! `kubernetes.io/service-name` and `endpointslice.kubernetes.io/managed-by`.
+//!
+//! Berth's pods have no IP addresses; this module gives each pod a stable one ([`pod_ips`]) so
+//! that `get pods -o wide`, `get endpointslices` and `get endpoints` agree with each other.
 
-use crate::engine::k8s::sim::{KubeView, PodView};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::engine::k8s::model::Labels;
+use crate::engine::k8s::services::ServiceView;
+use crate::engine::k8s::sim::{KubeView, PodPhase, PodView, ReplicaSetView};
 use crate::engine::snapshot::Snapshot;
-use crate::engine::time::{Millis, MINUTE, SECOND};
+use crate::engine::time::{Millis, SECOND};
 
 /// What a read command answered: its output, or kubectl's error.
 pub type Answer = Result<String, String>;
 
+/// The kubelet version every node reports (VERSION): an EKS 1.33 node AMI's, as
+/// `kubectl get nodes` prints it on a 1.33 managed node group (May 2025 AMI, Amazon Linux 2023).
+pub const NODE_VERSION: &str = "v1.33.0-eks-802817d";
+/// OS-IMAGE, KERNEL-VERSION (without the architecture) and CONTAINER-RUNTIME of that AMI.
+const OS_IMAGE: &str = "Amazon Linux 2023.7.20250512";
+const KERNEL: &str = "6.1.134-152.225.amzn2023";
+const CONTAINER_RUNTIME: &str = "containerd://1.7.27";
+/// The API server's warning for every v1 Endpoints request since Kubernetes 1.33.
+const ENDPOINTS_WARNING: &str = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice";
+/// The Service every cluster has in `default`: the API server, at the first address of EKS's
+/// default service range 10.100.0.0/16 (the EKS API's `serviceIpv4Cidr`: "Kubernetes assigns
+/// addresses from either the 10.100.0.0/16 or 172.20.0.0/16 CIDR blocks"; Berth's Services
+/// start at 10.100.0.10, `services.rs`).
+const KUBERNETES_SERVICE_IP: &str = "10.100.0.1";
+/// The namespaces of a new EKS cluster.
+const SYSTEM_NAMESPACES: [&str; 4] = ["default", "kube-node-lease", "kube-public", "kube-system"];
+/// The resource types `get` answers, for the error messages.
+const LISTS: &str = "pods, deployments, replicasets, nodes, services, endpointslices, endpoints, hpa, pdb and namespaces (and all)";
+
 /// `Some` when `args` is a read-only command this module answers; `None` for everything else
-/// (the engine runs it).
+/// (the engine runs it). `kubectl` in front and namespace flags before the verb
+/// (`-n kube-system get pods`) are allowed.
 pub fn answer(s: &Snapshot, args: &str) -> Option<Answer> {
-    let words: Vec<&str> = args.split_whitespace().skip_while(|w| *w == "kubectl").collect();
-    match words.first().copied() {
-        Some("get") => Some(get(s, &words[1..])),
-        Some("rollout") if matches!(words.get(1).copied(), Some("status" | "history")) => Some(rollout(s, words[1], &words[2..])),
-        _ => None,
+    let words = match split_words(args) {
+        Ok(w) => w,
+        Err(e) => {
+            // Decide on the bare words whether this was a read at all.
+            let rough: Vec<String> = args.split_whitespace().map(str::to_string).collect();
+            return verb_first(&rough).filter(|w| is_read(w)).map(|_| Err(e));
+        }
+    };
+    let words = verb_first(&words)?;
+    if !is_read(&words) {
+        return None;
     }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    Some(match words[0] {
+        "get" => get(s, &words[1..]),
+        _ => rollout(s, words[1], &words[2..]),
+    })
+}
+
+fn is_read(words: &[String]) -> bool {
+    match words.first().map(String::as_str) {
+        Some("get") => true,
+        Some("rollout") => matches!(words.get(1).map(String::as_str), Some("status" | "history")),
+        _ => false,
+    }
+}
+
+/// The words with `kubectl` dropped and namespace flags written before the verb moved after it.
+fn verb_first(words: &[String]) -> Option<Vec<String>> {
+    let mut rest: Vec<String> = words.iter().skip_while(|w| *w == "kubectl").cloned().collect();
+    let mut moved = Vec::new();
+    while let Some(w) = rest.first().cloned() {
+        if w == "-n" || w == "--namespace" {
+            if rest.len() < 2 {
+                return None;
+            }
+            moved.extend(rest.drain(..2));
+        } else if w.starts_with("--namespace=") || (w.starts_with("-n") && !w.starts_with("--")) {
+            moved.push(rest.remove(0));
+        } else {
+            break;
+        }
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    rest.extend(moved);
+    Some(rest)
+}
+
+/// The command line split into words as a shell does: spaces separate, `'...'` keeps everything,
+/// `"..."` keeps everything but `\"` and `\\`, a backslash escapes the next character.
+fn split_words(line: &str) -> Result<Vec<String>, String> {
+    let unterminated = |q: char| format!("error: the command line has an unterminated {q} quote");
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(ch) => word.push(ch),
+                        None => return Err(unterminated('\'')),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(ch @ ('"' | '\\')) => word.push(ch),
+                            Some(ch) => {
+                                word.push('\\');
+                                word.push(ch);
+                            }
+                            None => return Err(unterminated('"')),
+                        },
+                        Some(ch) => word.push(ch),
+                        None => return Err(unterminated('"')),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(ch) = chars.next() {
+                    word.push(ch);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Ok(words)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flags
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+enum Output {
+    #[default]
+    Table,
+    Wide,
+    Name,
 }
 
 /// Flags the read commands understand.
 #[derive(Default)]
-struct Opts<'a> {
-    namespace: Option<&'a str>,
+struct Opts {
+    namespace: Option<String>,
     all_namespaces: bool,
-    wide: bool,
-    selector: Vec<(&'a str, &'a str)>,
-    words: Vec<&'a str>,
+    output: Output,
+    selector: Option<Vec<Requirement>>,
+    label_columns: Vec<String>,
+    show_labels: bool,
+    no_headers: bool,
+    ignore_not_found: bool,
+    show_kind: bool,
+    revision: Option<u64>,
+    words: Vec<String>,
 }
 
-fn opts<'a>(words: &[&'a str]) -> Result<Opts<'a>, String> {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cmd {
+    Get,
+    Rollout,
+}
+
+/// One flag: its long name, shorthand, whether it takes a value, and which commands have it.
+struct Flag {
+    long: &'static str,
+    short: Option<char>,
+    value: bool,
+    get: bool,
+    rollout: bool,
+}
+
+const fn flag(long: &'static str, short: Option<char>, value: bool, get: bool, rollout: bool) -> Flag {
+    Flag { long, short, value, get, rollout }
+}
+
+/// kubectl's flags that Berth reads, and the real ones it refuses with a reason ([`unsupported`]).
+const FLAGS: &[Flag] = &[
+    flag("namespace", Some('n'), true, true, true),
+    flag("all-namespaces", Some('A'), false, true, false),
+    flag("output", Some('o'), true, true, true),
+    flag("selector", Some('l'), true, true, true),
+    flag("label-columns", Some('L'), true, true, false),
+    flag("show-labels", None, false, true, false),
+    flag("no-headers", None, false, true, false),
+    flag("ignore-not-found", None, false, true, false),
+    flag("show-kind", None, false, true, false),
+    flag("revision", None, true, false, true),
+    flag("watch", Some('w'), false, true, true),
+    flag("timeout", None, true, false, true),
+    flag("chunk-size", None, true, true, false),
+    flag("watch-only", None, false, true, false),
+    flag("output-watch-events", None, false, true, false),
+    flag("sort-by", None, true, true, false),
+    flag("field-selector", None, true, true, false),
+    flag("filename", Some('f'), true, true, true),
+    flag("kustomize", Some('k'), true, true, true),
+    flag("recursive", Some('R'), false, true, true),
+    flag("raw", None, true, true, false),
+    flag("template", None, true, true, true),
+    flag("subresource", None, true, true, false),
+    flag("help", Some('h'), false, true, true),
+    flag("context", None, true, true, true),
+    flag("cluster", None, true, true, true),
+    flag("kubeconfig", None, true, true, true),
+    flag("user", None, true, true, true),
+];
+
+/// Why Berth refuses a real kubectl flag, and what to use instead; `None` for the flags it reads.
+fn unsupported(long: &str, cmd: Cmd) -> Option<String> {
+    let why = match long {
+        "watch" if cmd == Cmd::Rollout => return None,
+        "watch" | "watch-only" | "output-watch-events" => {
+            "the console answers once, from the cluster on screen: run the command again as the simulation moves on (Play or Step), or follow the event log"
+        }
+        "sort-by" => "lists come in the API server's order, by namespace and name",
+        "field-selector" => "select by label with -l, or name the object; -o wide shows each pod's node",
+        "filename" | "kustomize" | "recursive" => "the page has no files: name the resource instead (get deployment web)",
+        "raw" | "subresource" | "template" => "the console prints tables (-o wide, -o name)",
+        "help" => "docs/playground.md lists what the console answers",
+        "context" | "cluster" | "kubeconfig" | "user" => "the console talks to this scenario's one cluster",
+        _ => return None,
+    };
+    Some(format!("error: --{long} is not supported in Berth: {why}"))
+}
+
+fn opts(words: &[&str], cmd: Cmd) -> Result<Opts, String> {
     let mut o = Opts::default();
+    let known = |f: &&Flag| if cmd == Cmd::Get { f.get } else { f.rollout };
     let mut i = 0;
     while i < words.len() {
         let w = words[i];
-        let value = |i: usize, flag: &str| words.get(i + 1).copied().ok_or_else(|| format!("error: flag needs an argument: {flag}"));
-        match w {
-            "-n" | "--namespace" => {
-                o.namespace = Some(value(i, "'n' in -n")?);
-                i += 1;
-            }
-            "-A" | "--all-namespaces" => o.all_namespaces = true,
-            "-o" | "--output" => {
-                o.wide = output(value(i, "'o' in -o")?)?;
-                i += 1;
-            }
-            "-l" | "--selector" => {
-                o.selector = selector(value(i, "'l' in -l")?)?;
-                i += 1;
-            }
-            _ => {
-                if let Some(ns) = w.strip_prefix("--namespace=").or_else(|| w.strip_prefix("-n=")) {
-                    o.namespace = Some(ns);
-                } else if let Some(v) = w.strip_prefix("-o=").or_else(|| w.strip_prefix("--output=")) {
-                    o.wide = output(v)?;
-                } else if let Some(v) = w.strip_prefix("--selector=").or_else(|| w.strip_prefix("-l=")) {
-                    o.selector = selector(v)?;
-                } else if w.starts_with('-') {
-                    return Err(format!("error: unknown flag: {w}"));
-                } else {
-                    o.words.push(w);
+        if w == "--" {
+            o.words.extend(words[i + 1..].iter().map(|w| w.to_string()));
+            break;
+        }
+        if let Some(body) = w.strip_prefix("--") {
+            let (name, inline) = match body.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (body, None),
+            };
+            let f = FLAGS.iter().filter(known).find(|f| f.long == name).ok_or_else(|| format!("error: unknown flag: --{name}"))?;
+            let value = if f.value {
+                match inline {
+                    Some(v) => Some(v.to_string()),
+                    None => {
+                        i += 1;
+                        Some(words.get(i).ok_or_else(|| format!("error: flag needs an argument: --{name}"))?.to_string())
+                    }
                 }
+            } else {
+                inline.map(str::to_string)
+            };
+            set(&mut o, f, value.as_deref(), cmd)?;
+        } else if w.len() > 1 && w.starts_with('-') {
+            let chars: Vec<char> = w[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let c = chars[j];
+                let f = FLAGS.iter().filter(known).find(|f| f.short == Some(c)).ok_or_else(|| format!("error: unknown shorthand flag: '{c}' in {w}"))?;
+                let rest: String = chars[j + 1..].iter().collect();
+                let inline = rest.strip_prefix('=').map(str::to_string).or(if rest.is_empty() { None } else { Some(rest) });
+                if f.value {
+                    let value = match inline {
+                        Some(v) => v,
+                        None => {
+                            i += 1;
+                            words.get(i).ok_or_else(|| format!("error: flag needs an argument: '{c}' in {w}"))?.to_string()
+                        }
+                    };
+                    set(&mut o, f, Some(&value), cmd)?;
+                    break;
+                }
+                // A boolean shorthand: `-A`, `-w=false`, or several together (`-Aw`).
+                if chars.get(j + 1) == Some(&'=') {
+                    set(&mut o, f, Some(&chars[j + 2..].iter().collect::<String>()), cmd)?;
+                    break;
+                }
+                set(&mut o, f, None, cmd)?;
+                j += 1;
             }
+        } else {
+            o.words.push(w.to_string());
         }
         i += 1;
     }
     Ok(o)
 }
 
-/// `-o wide` (`true`); any other output format is refused.
-fn output(v: &str) -> Result<bool, String> {
-    if v == "wide" {
-        Ok(true)
-    } else {
-        Err(format!("error: Berth's console prints tables only (-o wide); -o {v} is not supported"))
+/// Applies one flag (`value` is the text after `=` for a boolean flag, if any).
+fn set(o: &mut Opts, f: &Flag, value: Option<&str>, cmd: Cmd) -> Result<(), String> {
+    if let Some(e) = unsupported(f.long, cmd) {
+        return Err(e);
+    }
+    let on = || -> Result<bool, String> {
+        match value {
+            None | Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            Some(v) => Err(format!("error: invalid argument \"{v}\" for \"--{}\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax", f.long)),
+        }
+    };
+    let v = value.unwrap_or_default();
+    match f.long {
+        "namespace" => o.namespace = Some(v.to_string()),
+        "all-namespaces" => o.all_namespaces = on()?,
+        "output" => o.output = output(v)?,
+        "selector" => o.selector = Some(parse_selector(v)?),
+        "label-columns" => o.label_columns.extend(v.split(',').map(str::trim).filter(|k| !k.is_empty()).map(str::to_string)),
+        "show-labels" => o.show_labels = on()?,
+        "no-headers" => o.no_headers = on()?,
+        "ignore-not-found" => o.ignore_not_found = on()?,
+        "show-kind" => o.show_kind = on()?,
+        "revision" => o.revision = Some(v.parse().map_err(|_| format!("error: invalid argument \"{v}\" for \"--revision\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))?),
+        // `rollout status` answers once whatever --watch says; --timeout and --chunk-size change
+        // nothing here.
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `-o wide` and `-o name`; the other formats kubectl knows are refused with a reason.
+fn output(v: &str) -> Result<Output, String> {
+    match v {
+        "wide" => Ok(Output::Wide),
+        "name" => Ok(Output::Name),
+        _ => {
+            let format = v.split('=').next().unwrap_or(v);
+            const KNOWN: [&str; 12] = ["custom-columns", "custom-columns-file", "go-template", "go-template-file", "json", "jsonpath", "jsonpath-as-json", "jsonpath-file", "template", "templatefile", "yaml", "kyaml"];
+            if KNOWN.contains(&format) {
+                Err(format!(
+                    "error: -o {format} is not supported in Berth: the console prints tables (-o wide adds columns, -o name lists names; -L and --show-labels show labels); the manifest editor holds the objects you applied"
+                ))
+            } else {
+                Err(format!(
+                    "error: unable to match a printer suitable for the output format \"{v}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+                ))
+            }
+        }
     }
 }
 
-/// `app=web,tier=front` (equality only).
-fn selector(text: &str) -> Result<Vec<(&str, &str)>, String> {
-    text.split(',')
-        .map(|part| {
-            let part = part.trim();
-            part.split_once("==")
-                .or_else(|| part.split_once('='))
-                .filter(|(k, _)| !k.is_empty() && !k.ends_with('!'))
-                .ok_or_else(|| format!("error: Berth's console understands label selectors of the form key=value; {part:?} is not one"))
-        })
-        .collect()
-}
-
-impl Opts<'_> {
+impl Opts {
     /// The namespace filter: `None` for all (`-A`), else the one given or `default`.
     fn ns(&self) -> Option<&str> {
         if self.all_namespaces {
             None
         } else {
-            Some(self.namespace.unwrap_or("default"))
+            Some(self.namespace.as_deref().unwrap_or("default"))
         }
     }
     fn in_ns(&self, ns: &str) -> bool {
         self.ns().is_none_or(|n| n == ns)
     }
+    fn wide(&self) -> bool {
+        self.output == Output::Wide
+    }
 }
 
-/// kubectl's AGE column: `45s`, `3m12s` under 10 minutes, `42m`, `5h12m`, `3d4h`.
+// ---------------------------------------------------------------------------------------------
+// Label selectors (k8s.io/apimachinery/pkg/labels/selector.go, `labels.Parse`)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq)]
+enum Op {
+    Equals(String),
+    NotEquals(String),
+    In(Vec<String>),
+    NotIn(Vec<String>),
+    Exists,
+    DoesNotExist,
+    GreaterThan(i64),
+    LessThan(i64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Requirement {
+    key: String,
+    op: Op,
+}
+
+impl Requirement {
+    fn matches(&self, labels: &Labels) -> bool {
+        let have = labels.get(&self.key);
+        match &self.op {
+            Op::Equals(v) => have == Some(v),
+            Op::NotEquals(v) => have != Some(v),
+            Op::In(vs) => have.is_some_and(|h| vs.contains(h)),
+            Op::NotIn(vs) => have.is_none_or(|h| !vs.contains(h)),
+            Op::Exists => have.is_some(),
+            Op::DoesNotExist => have.is_none(),
+            Op::GreaterThan(n) => have.and_then(|h| h.parse::<i64>().ok()).is_some_and(|h| h > *n),
+            Op::LessThan(n) => have.and_then(|h| h.parse::<i64>().ok()).is_some_and(|h| h < *n),
+        }
+    }
+}
+
+fn matches_all(sel: &Option<Vec<Requirement>>, labels: &Labels) -> bool {
+    sel.as_ref().is_none_or(|reqs| reqs.iter().all(|r| r.matches(labels)))
+}
+
+/// The tokens of a selector: `(`, `)`, `,`, `!`, `=`, `==`, `!=`, `<`, `>`, or an identifier.
+fn selector_tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let cs: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < cs.len() {
+        let c = cs[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '=' && cs.get(i + 1) == Some(&'=') {
+            out.push("==".to_string());
+            i += 2;
+        } else if c == '!' && cs.get(i + 1) == Some(&'=') {
+            out.push("!=".to_string());
+            i += 2;
+        } else if "(),!=<>".contains(c) {
+            out.push(c.to_string());
+            i += 1;
+        } else {
+            let start = i;
+            while i < cs.len() && !cs[i].is_whitespace() && !"(),!=<>".contains(cs[i]) {
+                i += 1;
+            }
+            out.push(cs[start..i].iter().collect());
+        }
+    }
+    out
+}
+
+/// `app=web`, `app==web`, `app!=web`, `tier in (a,b)`, `tier notin (a)`, `app`, `!app`, `n>3`,
+/// comma-separated; all must hold.
+fn parse_selector(text: &str) -> Result<Vec<Requirement>, String> {
+    let err = |found: &str, expected: &str| format!("error: unable to parse requirement: found '{found}', expected: {expected}");
+    let toks = selector_tokens(text);
+    let is_ident = |t: &str| !matches!(t, "(" | ")" | "," | "!" | "=" | "==" | "!=" | "<" | ">");
+    let mut reqs = Vec::new();
+    let mut i = 0;
+    let next = |i: &mut usize| -> String {
+        let t = toks.get(*i).cloned().unwrap_or_default();
+        *i += 1;
+        t
+    };
+    while i < toks.len() {
+        let mut t = next(&mut i);
+        let negated = t == "!";
+        if negated {
+            t = next(&mut i);
+        }
+        if t.is_empty() || !is_ident(&t) {
+            return Err(err(&t, "identifier"));
+        }
+        let key = t;
+        let at_end = |i: usize| toks.get(i).is_none_or(|t| t == ",");
+        let op = if negated {
+            Op::DoesNotExist
+        } else if at_end(i) {
+            Op::Exists
+        } else {
+            let op = next(&mut i);
+            match op.as_str() {
+                "=" | "==" | "!=" => {
+                    let value = if at_end(i) { String::new() } else { next(&mut i) };
+                    if !is_ident(&value) {
+                        return Err(err(&value, "identifier"));
+                    }
+                    if op == "!=" {
+                        Op::NotEquals(value)
+                    } else {
+                        Op::Equals(value)
+                    }
+                }
+                "<" | ">" => {
+                    let value = next(&mut i);
+                    let n: i64 = value.parse().map_err(|_| format!("error: unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer: {value:?}"))?;
+                    if op == ">" {
+                        Op::GreaterThan(n)
+                    } else {
+                        Op::LessThan(n)
+                    }
+                }
+                "in" | "notin" => {
+                    let open = next(&mut i);
+                    if open != "(" {
+                        return Err(err(&open, "'('"));
+                    }
+                    let mut values = Vec::new();
+                    loop {
+                        let v = next(&mut i);
+                        match v.as_str() {
+                            ")" => break,
+                            "," => {}
+                            "" => return Err(err("", "')'")),
+                            v if is_ident(v) => values.push(v.to_string()),
+                            v => return Err(err(v, "identifier")),
+                        }
+                    }
+                    if op == "in" {
+                        Op::In(values)
+                    } else {
+                        Op::NotIn(values)
+                    }
+                }
+                other => return Err(err(other, "'=', '!=', '==', 'in', notin'")),
+            }
+        };
+        reqs.push(Requirement { key, op });
+        match toks.get(i).map(String::as_str) {
+            None => {}
+            Some(",") => i += 1,
+            Some(other) => return Err(err(other, "',' or 'end of string'")),
+        }
+    }
+    Ok(reqs)
+}
+
+/// `labels.FormatLabels`: `k=v,...` by key, `<none>` for none.
+fn format_labels(labels: &Labels) -> String {
+    if labels.is_empty() {
+        "<none>".into()
+    } else {
+        labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+// ---------------------------------------------------------------------------------------------
+
+/// kubectl's AGE column (`duration.HumanDuration`): `45s`, `3m12s` under 10 minutes, `42m`,
+/// `5h12m` under 8 hours, `20h`, `3d4h` under 8 days, `42d`, `2y30d` under 8 years, `9y`.
 pub fn age(ms: Millis) -> String {
     let s = ms / SECOND;
     let (m, h, d) = (s / 60, s / 3600, s / 86_400);
     if s < 120 {
         format!("{s}s")
-    } else if ms < 10 * MINUTE {
+    } else if m < 10 {
         if s % 60 == 0 {
             format!("{m}m")
         } else {
@@ -131,31 +593,40 @@ pub fn age(ms: Millis) -> String {
         } else {
             format!("{h}h{}m", m % 60)
         }
-    } else if d < 2 {
+    } else if h < 48 {
         format!("{h}h")
-    } else if d < 8 {
+    } else if h < 24 * 8 {
         if h % 24 == 0 {
             format!("{d}d")
         } else {
             format!("{d}d{}h", h % 24)
         }
-    } else {
+    } else if d < 365 * 2 {
         format!("{d}d")
+    } else if d < 365 * 8 {
+        if d % 365 == 0 {
+            format!("{}y", d / 365)
+        } else {
+            format!("{}y{}d", d / 365, d % 365)
+        }
+    } else {
+        format!("{}y", d / 365)
     }
 }
 
 /// Columns padded to the widest cell plus three spaces, as kubectl's tabwriter does.
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
+fn table(header: Option<&[String]>, rows: &[Vec<String>]) -> String {
+    let cols = header.map_or_else(|| rows.first().map_or(0, Vec::len), <[String]>::len);
+    let mut width = vec![0; cols];
+    for r in header.into_iter().chain(rows.iter().map(Vec::as_slice)) {
         for (i, c) in r.iter().enumerate() {
             width[i] = width[i].max(c.chars().count());
         }
     }
-    let line = |cells: Vec<&str>| {
+    let line = |cells: &[String]| {
         let last = cells.len().saturating_sub(1);
         let mut out = String::new();
-        for (i, c) in cells.into_iter().enumerate() {
+        for (i, c) in cells.iter().enumerate() {
             out.push_str(c);
             if i < last {
                 out.push_str(&" ".repeat(width[i] - c.chars().count() + 3));
@@ -163,253 +634,719 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         }
         out
     };
-    let mut out = vec![line(header.to_vec())];
-    out.extend(rows.iter().map(|r| line(r.iter().map(String::as_str).collect())));
-    out.join("\n")
+    header.into_iter().chain(rows.iter().map(Vec::as_slice)).map(line).collect::<Vec<_>>().join("\n")
+}
+
+/// kubectl's lists of at most `max` entries: `a,b,c + 2 more...`, `<unset>` for none
+/// (`listWithMoreString`).
+fn list_with_more(items: &[String], max: usize) -> String {
+    if items.is_empty() {
+        "<unset>".into()
+    } else if items.len() > max {
+        format!("{} + {} more...", items[..max].join(","), items.len() - max)
+    } else {
+        items.join(",")
+    }
 }
 
 fn kube(s: &Snapshot) -> Result<&KubeView, String> {
     s.kube.as_ref().ok_or_else(|| "this scenario has no Kubernetes cluster (add a \"kubernetes\" section)".to_string())
 }
 
-fn none_found(o: &Opts) -> String {
-    match o.ns() {
-        Some(ns) => format!("No resources found in {ns} namespace."),
-        None => "No resources found".to_string(),
+// ---------------------------------------------------------------------------------------------
+// Resource types
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Pods,
+    Services,
+    Deployments,
+    ReplicaSets,
+    Hpas,
+    Nodes,
+    EndpointSlices,
+    Endpoints,
+    Namespaces,
+    Pdbs,
+}
+
+impl Kind {
+    /// The name kubectl prefixes with when it lists several types (`deployment.apps/web`).
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::Pods => "pod",
+            Kind::Services => "service",
+            Kind::Deployments => "deployment.apps",
+            Kind::ReplicaSets => "replicaset.apps",
+            Kind::Hpas => "horizontalpodautoscaler.autoscaling",
+            Kind::Nodes => "node",
+            Kind::EndpointSlices => "endpointslice.discovery.k8s.io",
+            Kind::Endpoints => "endpoints",
+            Kind::Namespaces => "namespace",
+            Kind::Pdbs => "poddisruptionbudget.policy",
+        }
+    }
+    /// The resource as the API server's NotFound error names it.
+    fn resource(self) -> &'static str {
+        match self {
+            Kind::Pods => "pods",
+            Kind::Services => "services",
+            Kind::Deployments => "deployments.apps",
+            Kind::ReplicaSets => "replicasets.apps",
+            Kind::Hpas => "horizontalpodautoscalers.autoscaling",
+            Kind::Nodes => "nodes",
+            Kind::EndpointSlices => "endpointslices.discovery.k8s.io",
+            Kind::Endpoints => "endpoints",
+            Kind::Namespaces => "namespaces",
+            Kind::Pdbs => "poddisruptionbudgets.policy",
+        }
+    }
+    fn namespaced(self) -> bool {
+        !matches!(self, Kind::Nodes | Kind::Namespaces)
+    }
+    fn columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Pods => &["READY", "STATUS", "RESTARTS", "AGE"],
+            Kind::Services => &["TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
+            Kind::Deployments => &["READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            Kind::ReplicaSets => &["DESIRED", "CURRENT", "READY", "AGE"],
+            Kind::Hpas => &["REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"],
+            Kind::Nodes => &["STATUS", "ROLES", "AGE", "VERSION"],
+            Kind::EndpointSlices => &["ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+            Kind::Endpoints => &["ENDPOINTS", "AGE"],
+            Kind::Namespaces => &["STATUS", "AGE"],
+            // printers.go `podDisruptionBudgetColumnDefinitions`.
+            Kind::Pdbs => &["MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"],
+        }
+    }
+    /// The columns `-o wide` adds (priority-1 columns of the API server's table).
+    fn wide_columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Pods => &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+            Kind::Services => &["SELECTOR"],
+            Kind::Deployments | Kind::ReplicaSets => &["CONTAINERS", "IMAGES", "SELECTOR"],
+            Kind::Nodes => &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
+            _ => &[],
+        }
     }
 }
 
-/// `pod/web-1`, `pods web-1` or `pods` (every one).
-fn kind_and_name<'a>(words: &[&'a str]) -> Result<(String, Option<&'a str>), String> {
-    let first = words.first().ok_or(
-        "error: you must specify the type of resource to get. Berth's console lists pods, deployments, replicasets, nodes, services, endpointslices and hpa",
-    )?;
-    let (kind, name) = match first.split_once('/') {
-        Some((k, n)) => (k, Some(n)),
-        None => (*first, words.get(1).copied()),
+/// The types a `get` word names, kubectl's short names and `.group` suffixes included.
+fn kinds_of(word: &str) -> Result<Vec<Kind>, String> {
+    let w = word.to_lowercase();
+    let base = w.split('.').next().unwrap_or(&w);
+    Ok(vec![match base {
+        "all" => return Ok(vec![Kind::Pods, Kind::Services, Kind::Deployments, Kind::ReplicaSets, Kind::Hpas]),
+        "pod" | "pods" | "po" => Kind::Pods,
+        "service" | "services" | "svc" => Kind::Services,
+        "deployment" | "deployments" | "deploy" => Kind::Deployments,
+        "replicaset" | "replicasets" | "rs" => Kind::ReplicaSets,
+        "horizontalpodautoscaler" | "horizontalpodautoscalers" | "hpa" => Kind::Hpas,
+        "node" | "nodes" | "no" => Kind::Nodes,
+        "endpointslice" | "endpointslices" => Kind::EndpointSlices,
+        "endpoints" | "endpoint" | "ep" => Kind::Endpoints,
+        "namespace" | "namespaces" | "ns" => Kind::Namespaces,
+        "poddisruptionbudget" | "poddisruptionbudgets" | "pdb" => Kind::Pdbs,
+        "daemonset" | "daemonsets" | "ds" | "job" | "jobs" | "cronjob" | "cronjobs" | "cj" | "statefulset" | "statefulsets" | "sts" | "secret"
+        | "secrets" | "configmap" | "configmaps" | "cm" | "ingress" | "ingresses" | "ing" | "networkpolicy" | "networkpolicies" | "netpol"
+        | "event" | "events" | "ev" | "resourcequota" | "resourcequotas" | "quota" | "limitrange" | "limitranges" | "limits"
+        | "priorityclass" | "priorityclasses" | "pc" | "serviceaccount" | "serviceaccounts" | "sa" | "persistentvolume"
+        | "persistentvolumes" | "pv" | "persistentvolumeclaim" | "persistentvolumeclaims" | "pvc" | "storageclass" | "storageclasses"
+        | "sc" | "role" | "roles" | "rolebinding" | "rolebindings" | "clusterrole" | "clusterroles" | "clusterrolebinding"
+        | "clusterrolebindings" | "replicationcontroller" | "replicationcontrollers" | "rc" | "lease" | "leases" => {
+            return Err(format!("error: Berth's console lists {LISTS}, not \"{word}\" (the cluster view and the event log show the rest)"))
+        }
+        _ => return Err(format!("error: the server doesn't have a resource type \"{word}\"")),
+    }])
+}
+
+/// Each type asked for, with the names wanted (none: all of them).
+type Wanted = Vec<(Kind, Vec<String>)>;
+
+/// What `get` was asked for: each type with the names wanted (none: all of them), and whether the
+/// tables name the type (several types, or `all`).
+fn targets(words: &[String]) -> Result<(Wanted, bool), String> {
+    let first = words.first().ok_or(format!("error: you must specify the type of resource to get. Berth's console lists {LISTS}"))?;
+    let mut out: Vec<(Kind, Vec<String>)> = Vec::new();
+    let mut add = |kind: Kind, name: Option<&str>| {
+        let i = match out.iter().position(|(k, _)| *k == kind) {
+            Some(i) => i,
+            None => {
+                out.push((kind, Vec::new()));
+                out.len() - 1
+            }
+        };
+        if let Some(n) = name {
+            out[i].1.push(n.to_string());
+        }
     };
-    Ok((kind.split('.').next().unwrap_or(kind).to_lowercase(), name))
+    let mut several = false;
+    if first.contains('/') {
+        // `pod/web-1 svc/web`: every word is TYPE/NAME.
+        for w in words {
+            let (k, n) = w.split_once('/').ok_or_else(|| format!("error: arguments in resource/name form must have a single resource and name: \"{w}\""))?;
+            let kinds = kinds_of(k)?;
+            if kinds.len() > 1 || n.is_empty() {
+                return Err(format!("error: arguments in resource/name form must have a single resource and name: \"{w}\""));
+            }
+            add(kinds[0], Some(n));
+        }
+    } else {
+        several = first.eq_ignore_ascii_case("all");
+        for k in first.split(',').filter(|k| !k.is_empty()) {
+            for kind in kinds_of(k)? {
+                add(kind, None);
+            }
+        }
+        let names = &words[1..];
+        if names.iter().any(|n| n.contains('/')) {
+            return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+        }
+        for (_, wanted) in out.iter_mut() {
+            wanted.extend(names.iter().cloned());
+        }
+    }
+    several |= out.len() > 1;
+    Ok((out, several))
+}
+
+/// One object of a table.
+struct Item {
+    /// `None` for cluster-scoped objects.
+    ns: Option<String>,
+    name: String,
+    labels: Labels,
+    cells: Vec<String>,
+    wide: Vec<String>,
+}
+
+/// What the item builders read.
+struct Cx<'a> {
+    s: &'a Snapshot,
+    kv: &'a KubeView,
+    now: Millis,
+    ips: BTreeMap<String, String>,
+}
+
+impl Cx<'_> {
+    /// The AGE of something created at `t`.
+    fn since(&self, t: Millis) -> String {
+        age(self.now.saturating_sub(t))
+    }
 }
 
 fn get(s: &Snapshot, words: &[&str]) -> Answer {
-    let o = opts(words)?;
+    let o = opts(words, Cmd::Get)?;
     let kv = kube(s)?;
-    let (kind, name) = kind_and_name(&o.words)?;
-    let now = s.time_ms;
-    let wanted = |n: &str| name.is_none_or(|x| x == n);
-    let labels_match = |labels: &crate::engine::k8s::model::Labels| o.selector.iter().all(|(k, v)| labels.get(*k).map(String::as_str) == Some(*v));
-    let not_found = |what: &str| match name {
-        Some(n) => Err(format!("Error from server (NotFound): {what} \"{n}\" not found")),
-        None => Ok(none_found(&o)),
-    };
-    let with_ns = |ns: &str, mut row: Vec<String>| {
-        if o.ns().is_none() {
-            row.insert(0, ns.to_string());
-        }
-        row
-    };
-    let header = |cols: &[&'static str]| -> Vec<&'static str> {
-        let mut h = cols.to_vec();
-        if o.ns().is_none() {
-            h.insert(0, "NAMESPACE");
-        }
-        h
-    };
-    match kind.as_str() {
-        "pod" | "pods" | "po" => {
-            let mut pods: Vec<&PodView> = kv.pods.iter().filter(|p| o.in_ns(&p.namespace) && wanted(&p.name) && labels_match(&p.labels)).collect();
-            // Listed by namespace and name, as the API server returns them.
-            crate::engine::sort::sort_by(&mut pods, |a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
-            if pods.is_empty() {
-                return not_found("pods");
+    let (wanted, several) = targets(&o.words)?;
+    let named = wanted.iter().any(|(_, names)| !names.is_empty());
+    if named && o.selector.is_some() {
+        return Err("error: name cannot be provided when a selector is specified".into());
+    }
+    if named && o.all_namespaces {
+        return Err("error: a resource cannot be retrieved by name across all namespaces".into());
+    }
+    let cx = Cx { s, kv, now: s.time_ms, ips: pod_ips(s, kv) };
+    let with_kind = several || o.show_kind;
+    let mut sections: Vec<String> = Vec::new();
+    let mut names_out: Vec<String> = Vec::new();
+    let mut errors: Vec<String> = Vec::new();
+    for (kind, names) in &wanted {
+        let mut items: Vec<Item> = items(*kind, &cx)
+            .into_iter()
+            .filter(|it| it.ns.as_deref().is_none_or(|ns| o.in_ns(ns)))
+            .filter(|it| names.is_empty() || names.contains(&it.name))
+            .filter(|it| matches_all(&o.selector, &it.labels))
+            .collect();
+        // The API server lists by namespace, then name.
+        crate::engine::sort::sort_by(&mut items, |a, b| (&a.ns, &a.name).cmp(&(&b.ns, &b.name)));
+        for n in names {
+            if !items.iter().any(|it| &it.name == n) && !o.ignore_not_found {
+                errors.push(format!("Error from server (NotFound): {} \"{n}\" not found", kind.resource()));
             }
-            let rows: Vec<Vec<String>> = pods
-                .iter()
-                .map(|p| {
-                    let mut row = vec![
-                        p.name.clone(),
-                        if p.ready { "1/1".into() } else { "0/1".into() },
-                        p.status.clone(),
-                        p.restarts.to_string(),
-                        age(now.saturating_sub(p.created)),
-                    ];
-                    if o.wide {
-                        row.push(p.node.clone().unwrap_or_else(|| "<none>".into()));
-                        row.push(p.nominated_node.clone().unwrap_or_else(|| "<none>".into()));
+        }
+        if items.is_empty() {
+            continue;
+        }
+        if o.output == Output::Name {
+            names_out.extend(items.iter().map(|it| format!("{}/{}", kind.prefix(), it.name)));
+            continue;
+        }
+        sections.push(render(*kind, &items, &o, with_kind));
+    }
+    let warning = wanted.iter().any(|(k, _)| *k == Kind::Endpoints).then_some(ENDPOINTS_WARNING);
+    let body = if o.output == Output::Name { names_out.join("\n") } else { sections.join("\n\n") };
+    let mut out: Vec<String> = warning.iter().map(|w| w.to_string()).collect();
+    if body.is_empty() {
+        if !errors.is_empty() {
+            out.extend(errors);
+            return Err(out.join("\n"));
+        }
+        if !named {
+            let cluster_scoped = wanted.iter().all(|(k, _)| !k.namespaced());
+            out.push(match o.ns() {
+                Some(ns) if !cluster_scoped => format!("No resources found in {ns} namespace."),
+                _ => "No resources found".to_string(),
+            });
+        }
+        return Ok(out.join("\n"));
+    }
+    out.push(body);
+    out.extend(errors);
+    Ok(out.join("\n"))
+}
+
+/// One type's table: NAMESPACE (with `-A`), NAME, the type's columns, `-o wide`'s, then `-L`'s and
+/// LABELS.
+fn render(kind: Kind, items: &[Item], o: &Opts, with_kind: bool) -> String {
+    let namespace_col = kind.namespaced() && o.ns().is_none();
+    let mut header: Vec<String> = Vec::new();
+    if namespace_col {
+        header.push("NAMESPACE".into());
+    }
+    header.push("NAME".into());
+    header.extend(kind.columns().iter().map(|c| c.to_string()));
+    if o.wide() {
+        header.extend(kind.wide_columns().iter().map(|c| c.to_string()));
+    }
+    header.extend(o.label_columns.iter().map(|k| k.rsplit('/').next().unwrap_or(k).to_uppercase()));
+    if o.show_labels {
+        header.push("LABELS".into());
+    }
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|it| {
+            let mut row = Vec::new();
+            if namespace_col {
+                row.push(it.ns.clone().unwrap_or_default());
+            }
+            row.push(if with_kind { format!("{}/{}", kind.prefix(), it.name) } else { it.name.clone() });
+            row.extend(it.cells.iter().cloned());
+            if o.wide() {
+                row.extend(it.wide.iter().cloned());
+            }
+            row.extend(o.label_columns.iter().map(|k| it.labels.get(k).cloned().unwrap_or_default()));
+            if o.show_labels {
+                row.push(format_labels(&it.labels));
+            }
+            row
+        })
+        .collect();
+    table(if o.no_headers { None } else { Some(header.as_slice()) }, &rows)
+}
+
+fn items(kind: Kind, cx: &Cx) -> Vec<Item> {
+    match kind {
+        Kind::Pods => cx.kv.pods.iter().map(|p| pod_item(p, cx)).collect(),
+        Kind::Deployments => cx
+            .kv
+            .deployments
+            .iter()
+            .map(|d| Item {
+                ns: Some(d.namespace.clone()),
+                name: d.name.clone(),
+                labels: deployment_labels(cx.kv, &d.namespace, &d.name),
+                cells: vec![format!("{}/{}", d.ready, d.desired), d.updated.to_string(), d.available.to_string(), cx.since(d.created)],
+                wide: vec![d.containers.join(","), d.images.join(","), d.selector.clone()],
+            })
+            .collect(),
+        Kind::ReplicaSets => cx
+            .kv
+            .replica_sets
+            .iter()
+            .map(|r| Item {
+                ns: Some(r.namespace.clone()),
+                name: r.name.clone(),
+                labels: replica_set_labels(cx.kv, r),
+                cells: vec![r.desired.to_string(), r.current.to_string(), r.ready.to_string(), cx.since(r.created)],
+                wide: vec![r.containers.join(","), r.images.join(","), r.selector.clone()],
+            })
+            .collect(),
+        Kind::Nodes => cx
+            .kv
+            .nodes
+            .iter()
+            .map(|n| {
+                // A node whose instance lost its agent (a zone outage) stops posting status.
+                let ready = if cx.s.instances.iter().any(|i| i.id == n.name && !i.agent_connected) { "NotReady" } else { "Ready" };
+                let status = if n.unschedulable { format!("{ready},SchedulingDisabled") } else { ready.to_string() };
+                // printers.go `findNodeRoles`: `node-role.kubernetes.io/<role>` and
+                // `kubernetes.io/role=<role>` labels; EKS nodes have neither.
+                let mut roles: BTreeSet<String> = BTreeSet::new();
+                for (k, v) in &n.labels {
+                    if let Some(r) = k.strip_prefix("node-role.kubernetes.io/").filter(|r| !r.is_empty()) {
+                        roles.insert(r.to_string());
+                    } else if k == "kubernetes.io/role" && !v.is_empty() {
+                        roles.insert(v.clone());
                     }
-                    with_ns(&p.namespace, row)
-                })
-                .collect();
-            let mut cols = vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
-            if o.wide {
-                cols.extend(["NODE", "NOMINATED NODE"]);
+                }
+                let roles = if roles.is_empty() { "<none>".to_string() } else { roles.into_iter().collect::<Vec<_>>().join(",") };
+                let arch = if n.labels.get("kubernetes.io/arch").map(String::as_str) == Some("arm64") { "aarch64" } else { "x86_64" };
+                Item {
+                    ns: None,
+                    name: n.name.clone(),
+                    labels: n.labels.clone(),
+                    cells: vec![status, roles, cx.since(n.created), NODE_VERSION.into()],
+                    wide: vec![
+                        node_ip(&n.name).map_or_else(|| "<none>".to_string(), |ip| ip_text(&ip)),
+                        "<none>".into(),
+                        OS_IMAGE.into(),
+                        format!("{KERNEL}.{arch}"),
+                        CONTAINER_RUNTIME.into(),
+                    ],
+                }
+            })
+            .collect(),
+        Kind::Services => {
+            let mut out: Vec<Item> = Vec::new();
+            if !cx.kv.services.iter().any(|v| v.namespace == "default" && v.name == "kubernetes") {
+                out.push(Item {
+                    ns: Some("default".into()),
+                    name: "kubernetes".into(),
+                    labels: kubernetes_service_labels(),
+                    cells: vec!["ClusterIP".into(), KUBERNETES_SERVICE_IP.into(), "<none>".into(), "443/TCP".into(), age(cx.now)],
+                    wide: vec!["<none>".into()],
+                });
             }
-            Ok(table(&header(&cols), &rows))
-        }
-        "deployment" | "deployments" | "deploy" => {
-            let rows: Vec<Vec<String>> = kv
-                .deployments
-                .iter()
-                .filter(|d| o.in_ns(&d.namespace) && wanted(&d.name))
-                .map(|d| with_ns(&d.namespace, vec![d.name.clone(), format!("{}/{}", d.ready, d.desired), d.updated.to_string(), d.available.to_string()]))
-                .collect();
-            if rows.is_empty() {
-                return not_found("deployments.apps");
-            }
-            Ok(table(&header(&["NAME", "READY", "UP-TO-DATE", "AVAILABLE"]), &rows))
-        }
-        "replicaset" | "replicasets" | "rs" => {
-            let rows: Vec<Vec<String>> = kv
-                .replica_sets
-                .iter()
-                .filter(|r| o.in_ns(&r.namespace) && wanted(&r.name))
-                .map(|r| with_ns(&r.namespace, vec![r.name.clone(), r.desired.to_string(), r.current.to_string(), r.ready.to_string()]))
-                .collect();
-            if rows.is_empty() {
-                return not_found("replicasets.apps");
-            }
-            Ok(table(&header(&["NAME", "DESIRED", "CURRENT", "READY"]), &rows))
-        }
-        "node" | "nodes" | "no" => {
-            let rows: Vec<Vec<String>> = kv
-                .nodes
-                .iter()
-                .filter(|n| wanted(&n.name) && labels_match(&n.labels))
-                .map(|n| {
-                    // A node whose instance lost its agent (a zone outage) stops posting status.
-                    let ready = if s.instances.iter().any(|i| i.id == n.name && !i.agent_connected) { "NotReady" } else { "Ready" };
-                    let status = if n.unschedulable { format!("{ready},SchedulingDisabled") } else { ready.to_string() };
-                    let mut row = vec![n.name.clone(), status];
-                    if o.wide {
-                        row.extend([n.instance_type.clone(), n.zone.clone(), n.capacity_type.clone()]);
-                    }
-                    row
-                })
-                .collect();
-            if rows.is_empty() {
-                return match name {
-                    Some(n) => Err(format!("Error from server (NotFound): nodes \"{n}\" not found")),
-                    None => Ok("No resources found".into()),
+            out.extend(cx.kv.services.iter().map(|v| {
+                let ports: Vec<String> = v
+                    .ports
+                    .iter()
+                    .map(|p| match p.node_port {
+                        Some(np) => format!("{}:{np}/{}", p.port, p.protocol),
+                        None => format!("{}/{}", p.port, p.protocol),
+                    })
+                    .collect();
+                let external = match v.service_type.as_str() {
+                    "LoadBalancer" => v.external.clone().unwrap_or_else(|| "<pending>".into()),
+                    "ExternalName" => v.external.clone().unwrap_or_default(),
+                    _ => "<none>".into(),
                 };
-            }
-            let mut cols = vec!["NAME", "STATUS"];
-            if o.wide {
-                cols.extend(["INSTANCE-TYPE", "ZONE", "CAPACITY-TYPE"]);
-            }
-            Ok(table(&cols, &rows))
-        }
-        "service" | "services" | "svc" => {
-            let rows: Vec<Vec<String>> = kv
-                .services
-                .iter()
-                .filter(|v| o.in_ns(&v.namespace) && wanted(&v.name))
-                .map(|v| {
-                    let ports: Vec<String> = v
-                        .ports
-                        .iter()
-                        .map(|p| match p.node_port {
-                            Some(np) => format!("{}:{np}/{}", p.port, p.protocol),
-                            None => format!("{}/{}", p.port, p.protocol),
-                        })
-                        .collect();
-                    let selector: Vec<String> = v.selector.iter().map(|(k, val)| format!("{k}={val}")).collect();
-                    let mut row = vec![
-                        v.name.clone(),
+                Item {
+                    ns: Some(v.namespace.clone()),
+                    name: v.name.clone(),
+                    labels: v.selector.clone(),
+                    cells: vec![
                         v.service_type.clone(),
                         v.cluster_ip.clone().unwrap_or_else(|| "<none>".into()),
-                        v.external.clone().unwrap_or_else(|| if v.service_type == "LoadBalancer" { "<pending>".into() } else { "<none>".into() }),
+                        external,
                         if ports.is_empty() { "<none>".into() } else { ports.join(",") },
-                    ];
-                    if o.wide {
-                        row.push(if selector.is_empty() { "<none>".into() } else { selector.join(",") });
+                        cx.since(v.created),
+                    ],
+                    wide: vec![format_labels(&v.selector)],
+                }
+            }));
+            out
+        }
+        Kind::EndpointSlices => {
+            let mut out: Vec<Item> = Vec::new();
+            if !cx.kv.services.iter().any(|v| v.namespace == "default" && v.name == "kubernetes") {
+                let mut labels = Labels::new();
+                labels.insert("kubernetes.io/service-name".into(), "kubernetes".into());
+                out.push(Item {
+                    ns: Some("default".into()),
+                    name: "kubernetes".into(),
+                    labels,
+                    cells: vec!["IPv4".into(), "443".into(), list_with_more(&control_plane_ips(cx.s).iter().map(ip_text).collect::<Vec<_>>(), 3), age(cx.now)],
+                    wide: vec![],
+                });
+            }
+            out.extend(managed(cx.kv).map(|v| {
+                let addresses: Vec<String> = v.endpoints.iter().filter_map(|e| cx.ips.get(&key(&v.namespace, &e.pod)).cloned()).collect();
+                // With no endpoints the controller keeps a placeholder slice without ports.
+                let ports: Vec<String> = if addresses.is_empty() { Vec::new() } else { v.ports.iter().map(|p| p.target_port.clone()).collect() };
+                let mut labels = v.selector.clone();
+                labels.insert("kubernetes.io/service-name".into(), v.name.clone());
+                labels.insert("endpointslice.kubernetes.io/managed-by".into(), "endpointslice-controller.k8s.io".into());
+                Item {
+                    ns: Some(v.namespace.clone()),
+                    name: slice_name(&v.namespace, &v.name),
+                    labels,
+                    cells: vec!["IPv4".into(), list_with_more(&ports, 3), list_with_more(&addresses, 3), cx.since(v.created)],
+                    wide: vec![],
+                }
+            }));
+            out
+        }
+        Kind::Endpoints => {
+            let mut out: Vec<Item> = Vec::new();
+            if !cx.kv.services.iter().any(|v| v.namespace == "default" && v.name == "kubernetes") {
+                let mut labels = Labels::new();
+                labels.insert("endpointslice.kubernetes.io/skip-mirror".into(), "true".into());
+                let pairs: Vec<String> = control_plane_ips(cx.s).iter().map(|ip| format!("{}:443", ip_text(ip))).collect();
+                out.push(Item { ns: Some("default".into()), name: "kubernetes".into(), labels, cells: vec![pairs.join(","), age(cx.now)], wide: vec![] });
+            }
+            out.extend(managed(cx.kv).map(|v| Item {
+                ns: Some(v.namespace.clone()),
+                name: v.name.clone(),
+                labels: v.selector.clone(),
+                cells: vec![endpoints_cell(v, &cx.ips), cx.since(v.created)],
+                wide: vec![],
+            }));
+            out
+        }
+        Kind::Hpas => cx
+            .kv
+            .hpas
+            .iter()
+            .map(|h| {
+                let targets = if h.targets.is_empty() {
+                    match h.target_utilization {
+                        Some(t) => format!("cpu: {}/{t}%", h.current_utilization.map_or("<unknown>".to_string(), |c| format!("{c}%"))),
+                        None => "<none>".into(),
                     }
-                    with_ns(&v.namespace, row)
+                } else if h.targets.len() > 2 {
+                    // formatHPAMetrics: two metrics, then `+ N more...`.
+                    format!("{} + {} more...", h.targets[..2].join(", "), h.targets.len() - 2)
+                } else {
+                    h.targets.join(", ")
+                };
+                Item {
+                    ns: Some(h.namespace.clone()),
+                    name: h.name.clone(),
+                    labels: Labels::new(),
+                    cells: vec![h.reference.clone(), targets, h.min_replicas.to_string(), h.max_replicas.to_string(), h.replicas.to_string(), cx.since(h.created)],
+                    wide: vec![],
+                }
+            })
+            .collect(),
+        Kind::Namespaces => {
+            // Every namespace the engine knows, with its creation time; the system ones came
+            // with the cluster, at the scenario's start.
+            let mut created: BTreeMap<String, Millis> = SYSTEM_NAMESPACES.iter().map(|n| (n.to_string(), 0)).collect();
+            created.extend(cx.kv.namespaces.iter().cloned());
+            created
+                .into_iter()
+                .map(|(n, t)| {
+                    let mut labels = Labels::new();
+                    labels.insert("kubernetes.io/metadata.name".into(), n.clone());
+                    Item { ns: None, name: n, labels, cells: vec!["Active".into(), cx.since(t)], wide: vec![] }
                 })
-                .collect();
-            if rows.is_empty() {
-                return not_found("services");
-            }
-            let mut cols = vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"];
-            if o.wide {
-                cols.push("SELECTOR");
-            }
-            Ok(table(&header(&cols), &rows))
+                .collect()
         }
-        // The pods stand in for their addresses (Berth gives pods no IPs); "<unset>" as kubectl
-        // prints for a slice with no endpoints.
-        "endpointslice" | "endpointslices" | "endpoints" | "ep" => {
-            let rows: Vec<Vec<String>> = kv
-                .services
-                .iter()
-                .filter(|v| o.in_ns(&v.namespace) && name.is_none_or(|n| n == v.name || n.starts_with(&format!("{}-", v.name))) && !v.selector.is_empty())
-                .map(|v| {
-                    let ready: Vec<&str> = v.endpoints.iter().filter(|e| e.ready).map(|e| e.pod.as_str()).collect();
-                    let not_ready = v.endpoints.len() - ready.len();
-                    let mut list = if ready.is_empty() { "<unset>".to_string() } else { ready.join(",") };
-                    if not_ready > 0 {
-                        list.push_str(&format!(" (+{not_ready} not ready)"));
-                    }
-                    let ports: Vec<String> = v.ports.iter().map(|p| p.target_port.clone()).collect();
-                    let selector: Vec<String> = v.selector.iter().map(|(k, val)| format!("{k}={val}")).collect();
-                    with_ns(&v.namespace, vec![v.name.clone(), if ports.is_empty() { "<unset>".into() } else { ports.join(",") }, list, selector.join(",")])
-                })
-                .collect();
-            if rows.is_empty() {
-                return not_found("endpointslices.discovery.k8s.io");
-            }
-            Ok(format!(
-                "{}\n(ENDPOINTS lists the ready pods: Berth names pods where kubectl prints their IP addresses)",
-                table(&header(&["SERVICE", "PORTS", "ENDPOINTS", "SELECTOR"]), &rows)
-            ))
-        }
-        "hpa" | "horizontalpodautoscaler" | "horizontalpodautoscalers" => {
-            let rows: Vec<Vec<String>> = kv
-                .hpas
-                .iter()
-                .filter(|h| o.in_ns(&h.namespace) && wanted(&h.name))
-                .map(|h| {
-                    let targets = if h.targets.is_empty() {
-                        match h.target_utilization {
-                            Some(t) => format!("cpu: {}/{t}%", h.current_utilization.map_or("<unknown>".to_string(), |c| format!("{c}%"))),
-                            None => "<none>".into(),
-                        }
-                    } else {
-                        h.targets.join(", ")
-                    };
-                    with_ns(&h.namespace, vec![h.name.clone(), h.reference.clone(), targets, h.min_replicas.to_string(), h.max_replicas.to_string(), h.replicas.to_string()])
-                })
-                .collect();
-            if rows.is_empty() {
-                return not_found("horizontalpodautoscalers.autoscaling");
-            }
-            Ok(table(&header(&["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS"]), &rows))
-        }
-        other => Err(format!(
-            "error: Berth's console lists pods, deployments, replicasets, nodes, services, endpointslices and hpa, not \"{other}\" (the cluster view and the event log show the rest)"
-        )),
+        Kind::Pdbs => cx
+            .kv
+            .pdbs
+            .iter()
+            .map(|b| Item {
+                ns: Some(b.namespace.clone()),
+                name: b.name.clone(),
+                labels: b.labels.clone(),
+                // printPodDisruptionBudget: the budget not given reads N/A.
+                cells: vec![
+                    b.min_available.clone().unwrap_or_else(|| "N/A".into()),
+                    b.max_unavailable.clone().unwrap_or_else(|| "N/A".into()),
+                    b.disruptions_allowed.to_string(),
+                    cx.since(b.created),
+                ],
+                wide: vec![],
+            })
+            .collect(),
     }
 }
 
+fn pod_item(p: &PodView, cx: &Cx) -> Item {
+    // A pod has its address once its sandbox runs: from when it leaves Pending.
+    let ip = if p.phase == PodPhase::Pending { None } else { cx.ips.get(&key(&p.namespace, &p.name)).cloned() };
+    let none = || "<none>".to_string();
+    Item {
+        ns: Some(p.namespace.clone()),
+        name: p.name.clone(),
+        labels: p.labels.clone(),
+        // READY counts ready containers; the snapshot has one readiness per pod, so one container.
+        cells: vec![if p.ready { "1/1".into() } else { "0/1".into() }, p.status.clone(), p.restarts.to_string(), age(cx.now.saturating_sub(p.created))],
+        wide: vec![ip.unwrap_or_else(none), p.node.clone().unwrap_or_else(none), p.nominated_node.clone().unwrap_or_else(none), none()],
+    }
+}
+
+/// Services whose endpoints the control plane manages: a selector, and not ExternalName.
+fn managed(kv: &KubeView) -> impl Iterator<Item = &ServiceView> {
+    kv.services.iter().filter(|v| !v.selector.is_empty() && v.service_type != "ExternalName")
+}
+
+/// v1 Endpoints' ENDPOINTS (`formatEndpoints`): `ip:port` of the ready addresses, port by port,
+/// three at most then `+ N more...`; `<none>` without subsets; empty when the only addresses are
+/// not ready (they are `notReadyAddresses`, which kubectl does not print). Terminating pods are
+/// not in v1 Endpoints. The endpoints controller sorts addresses by IP.
+fn endpoints_cell(v: &ServiceView, ips: &BTreeMap<String, String>) -> String {
+    let mut ready: Vec<&String> = v.endpoints.iter().filter(|e| e.ready).filter_map(|e| ips.get(&key(&v.namespace, &e.pod))).collect();
+    crate::engine::sort::sort(&mut ready);
+    let not_ready = v.endpoints.iter().filter(|e| !e.ready && !e.terminating).count();
+    if ready.is_empty() && not_ready == 0 {
+        return "<none>".into();
+    }
+    let pairs: Vec<String> = v.ports.iter().flat_map(|p| ready.iter().map(move |ip| format!("{ip}:{}", p.target_port))).collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        list_with_more(&pairs, 3)
+    }
+}
+
+fn key(ns: &str, name: &str) -> String {
+    format!("{ns}/{name}")
+}
+
+/// Labels of the built-in `kubernetes` Service.
+fn kubernetes_service_labels() -> Labels {
+    let mut l = Labels::new();
+    l.insert("component".into(), "apiserver".into());
+    l.insert("provider".into(), "kubernetes".into());
+    l
+}
+
+/// The labels a ReplicaSet's pods carry (template labels plus `pod-template-hash`, exactly the
+/// ReplicaSet's own labels); for a ReplicaSet without pods, a sibling's with this one's hash.
+fn replica_set_labels(kv: &KubeView, rs: &ReplicaSetView) -> Labels {
+    let owner = format!("ReplicaSet/{}", rs.name);
+    if let Some(p) = kv.pods.iter().find(|p| p.namespace == rs.namespace && p.owner.as_deref() == Some(owner.as_str())) {
+        return p.labels.clone();
+    }
+    let mut labels = rs.deployment.as_deref().map(|d| deployment_labels(kv, &rs.namespace, d)).unwrap_or_default();
+    labels.insert("pod-template-hash".into(), rs.pod_template_hash.clone());
+    labels
+}
+
+/// A Deployment's pod template labels, read from the pods of its newest ReplicaSet that has any
+/// (without `pod-template-hash`); none when no ReplicaSet has pods.
+fn deployment_labels(kv: &KubeView, ns: &str, name: &str) -> Labels {
+    let mut sets: Vec<&ReplicaSetView> = kv.replica_sets.iter().filter(|r| r.namespace == ns && r.deployment.as_deref() == Some(name)).collect();
+    crate::engine::sort::sort_by(&mut sets, |a, b| b.revision.cmp(&a.revision));
+    for rs in sets {
+        let owner = format!("ReplicaSet/{}", rs.name);
+        if let Some(p) = kv.pods.iter().find(|p| p.namespace == ns && p.owner.as_deref() == Some(owner.as_str())) {
+            let mut labels = p.labels.clone();
+            labels.remove("pod-template-hash");
+            return labels;
+        }
+    }
+    Labels::new()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addresses
+// ---------------------------------------------------------------------------------------------
+
+/// FNV-1a 64.
+fn fnv64(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// An EndpointSlice's name: the controller asks for `generateName: <service>-` and the API server
+/// appends five characters of `rand.String` (k8s.io/apimachinery/pkg/util/rand: consonants and
+/// digits, `bcdfghjklmnpqrstvwxz2456789`). Berth picks them from FNV-1a of `namespace/service`,
+/// so a Service's slice keeps its name.
+fn slice_name(ns: &str, service: &str) -> String {
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut h = fnv64(&key(ns, service));
+    let mut suffix = String::new();
+    for _ in 0..5 {
+        suffix.push(ALPHANUMS[(h % ALPHANUMS.len() as u64) as usize] as char);
+        h /= ALPHANUMS.len() as u64;
+    }
+    format!("{service}-{suffix}")
+}
+
+/// The address in a node's name: `ip-10-0-1-10.ec2.internal` (and `fargate-ip-...`) is 10.0.1.10.
+fn node_ip(name: &str) -> Option<[u32; 4]> {
+    let host = name.split('.').next()?;
+    let host = host.strip_prefix("fargate-").unwrap_or(host).strip_prefix("ip-")?;
+    let parts: Vec<u32> = host.split('-').map(|p| p.parse().ok()).collect::<Option<Vec<u32>>>()?;
+    <[u32; 4]>::try_from(parts).ok()
+}
+
+fn ip_text(ip: &[u32; 4]) -> String {
+    format!("{}.{}.{}.{}", ip[0], ip[1], ip[2], ip[3])
+}
+
+/// The EKS control plane's network interfaces in the cluster's subnets (the `kubernetes`
+/// Service's endpoints): one in each of the first two zones' subnets (10.0.<zone + 1>.0/24, as
+/// the nodes' names have them), at host 250–254 picked from the cluster's name.
+fn control_plane_ips(s: &Snapshot) -> Vec<[u32; 4]> {
+    let zones = s.availability_zones.len().clamp(1, 2);
+    (0..zones).map(|z| [10, 0, z as u32 + 1, 250 + (fnv64(&format!("{}/{z}", s.cluster)) % 5) as u32]).collect()
+}
+
+/// A stable address for every pod on a node, by `namespace/name`. As the VPC CNI does on EKS, a
+/// pod on an EC2 node gets a secondary address of the node's subnet (10.0.<zone>.0/24): host
+/// 40–249 picked by FNV-1a of `namespace/name`, the next free one on a clash (older pods keep
+/// theirs), never a node's or the control plane's; a Fargate pod has its node's address.
+pub fn pod_ips(s: &Snapshot, kv: &KubeView) -> BTreeMap<String, String> {
+    let mut taken: BTreeSet<[u32; 4]> = kv.nodes.iter().filter_map(|n| node_ip(&n.name)).collect();
+    taken.extend(control_plane_ips(s));
+    let mut pods: Vec<&PodView> = kv.pods.iter().filter(|p| p.node.is_some()).collect();
+    crate::engine::sort::sort_by(&mut pods, |a, b| (a.created, &a.namespace, &a.name).cmp(&(b.created, &b.namespace, &b.name)));
+    let mut out = BTreeMap::new();
+    for p in pods {
+        let Some(node) = p.node.as_deref() else { continue };
+        let Some(base) = node_ip(node) else { continue };
+        if node.starts_with("fargate-") {
+            out.insert(key(&p.namespace, &p.name), ip_text(&base));
+            continue;
+        }
+        const FIRST: u64 = 40;
+        const SLOTS: u64 = 210;
+        let start = fnv64(&key(&p.namespace, &p.name)) % SLOTS;
+        let free = (0..SLOTS).map(|k| [base[0], base[1], base[2], (FIRST + (start + k) % SLOTS) as u32]).find(|ip| !taken.contains(ip));
+        if let Some(ip) = free {
+            taken.insert(ip);
+            out.insert(key(&p.namespace, &p.name), ip_text(&ip));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// rollout
+// ---------------------------------------------------------------------------------------------
+
 fn rollout(s: &Snapshot, sub: &str, words: &[&str]) -> Answer {
-    let o = opts(words)?;
+    let o = opts(words, Cmd::Rollout)?;
     let kv = kube(s)?;
-    let (kind, name) = kind_and_name(&o.words).map_err(|_| format!("error: you must specify a deployment: kubectl rollout {sub} deployment/NAME"))?;
+    let usage = || format!("error: you must specify a deployment: kubectl rollout {sub} deployment/NAME");
+    let first = o.words.first().ok_or_else(usage)?;
+    let (kind, name) = match first.split_once('/') {
+        Some((k, n)) => (k.to_string(), Some(n.to_string())),
+        None => (first.clone(), o.words.get(1).cloned()),
+    };
+    let kind = kind.split('.').next().unwrap_or(&kind).to_lowercase();
     if !matches!(kind.as_str(), "deployment" | "deployments" | "deploy") {
         return Err(format!("error: rollout {sub}: Berth supports deployments, not {kind}"));
     }
-    let name = name.ok_or_else(|| format!("error: you must specify a deployment: kubectl rollout {sub} deployment/NAME"))?;
-    let ns = o.namespace.unwrap_or("default");
+    let name = name.filter(|n| !n.is_empty()).ok_or_else(usage)?;
+    let ns = o.namespace.as_deref().unwrap_or("default");
     let d = kv
         .deployments
         .iter()
         .find(|d| d.name == name && d.namespace == ns)
         .ok_or_else(|| format!("Error from server (NotFound): deployments.apps \"{name}\" not found"))?;
     if sub == "history" {
-        let mut revisions: Vec<u64> = kv.replica_sets.iter().filter(|r| r.namespace == ns && r.deployment.as_deref() == Some(name)).map(|r| r.revision).collect();
+        let mut revisions: Vec<u64> = kv.replica_sets.iter().filter(|r| r.namespace == ns && r.deployment.as_deref() == Some(name.as_str())).map(|r| r.revision).collect();
         crate::engine::sort::sort(&mut revisions);
         revisions.dedup();
+        if let Some(r) = o.revision {
+            if !revisions.contains(&r) {
+                return Err("error: unable to find the specified revision".into());
+            }
+            // kubectl prints the revision's pod template (labels, containers, images, ports,
+            // environment, mounts, volumes); the snapshot has no ReplicaSet templates.
+            return Err(format!(
+                "error: Berth's console cannot show revision {r}'s pod template: the cluster on screen does not carry ReplicaSet templates. kubectl rollout history deployment/{name} lists the revisions; the manifest you applied is in the editor"
+            ));
+        }
         let rows: Vec<Vec<String>> = revisions.iter().map(|r| vec![r.to_string(), "<none>".to_string()]).collect();
-        return Ok(format!("deployment.apps/{name}\n{}", table(&["REVISION", "CHANGE-CAUSE"], &rows)));
+        return Ok(format!("deployment.apps/{name}\n{}", table(Some(&["REVISION".to_string(), "CHANGE-CAUSE".to_string()][..]), &rows)));
+    }
+    if let Some(r) = o.revision {
+        if r != d.revision {
+            return Err(format!("error: desired revision ({r}) is different from the running revision ({})", d.revision));
+        }
     }
     // DeploymentStatusViewer.Status, in its order.
     if d.conditions.iter().any(|c| c.kind == "Progressing" && c.reason == "ProgressDeadlineExceeded") {

@@ -130,6 +130,8 @@ impl Engine {
                 meta.annotations.insert(REVISION_ANNOTATION.into(), (max_rev + 1).to_string());
                 let rs = ReplicaSet { meta, replicas: 0, selector, template, min_ready_seconds: d.min_ready_seconds };
                 let seq = self.k_next_seq();
+                let now = self.now();
+                self.kube.created.insert(super::sim::created_key("ReplicaSet", &ds.namespace, &rs.meta.name), now);
                 self.kube.replica_sets.insert(rkey.clone(), RsState { rs, namespace: ds.namespace.clone(), seq, deployment: Some(dkey.to_string()), revision: max_rev + 1, hash: hash.clone(), create_error: None });
                 self.k_rollout_started(dkey, &rkey, max_rev + 1);
                 self.k_scale_rs(&rkey, initial);
@@ -351,6 +353,10 @@ impl Engine {
         };
         let avail_ok = available >= desired - mu;
         DeploymentView {
+            created: self.k_created("Deployment", &ds.namespace, &ds.d.meta.name),
+            containers: ds.d.template.spec.containers.iter().map(|c| c.name.clone()).collect(),
+            images: ds.d.template.spec.containers.iter().map(|c| c.image.clone()).collect(),
+            selector: ds.d.selector.to_text(),
             name: ds.d.meta.name.clone(),
             namespace: ds.namespace.clone(),
             desired,

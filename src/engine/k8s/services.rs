@@ -96,6 +96,8 @@ pub struct ServiceView {
     pub endpoints: Vec<EndpointView>,
     /// Endpoints with `ready` (what kube-proxy routes to).
     pub ready_endpoints: usize,
+    /// `metadata.creationTimestamp` (kubectl's AGE).
+    pub created: crate::engine::time::Millis,
 }
 
 /// A change of one Service's endpoints: `added` (not ready yet), `ready`, `notReady`,
@@ -401,6 +403,7 @@ impl Engine {
                     selector: s.selector.clone(),
                     ready_endpoints: endpoints.iter().filter(|e| e.ready).count(),
                     endpoints,
+                    created: self.k_created("Service", &ns_of(&s.meta), &s.meta.name),
                 }
             })
             .collect()

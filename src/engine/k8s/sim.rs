@@ -51,6 +51,10 @@ pub struct KubeState {
     /// Every other object (Service, PDB, ResourceQuota, LimitRange, ...) by `Kind/namespace/name`.
     pub(crate) objects: BTreeMap<String, Object>,
     pub(crate) namespaces: BTreeMap<String, Labels>,
+    /// When each object was created (`metadata.creationTimestamp`, for kubectl's AGE), by
+    /// `Kind/namespace/name` (`Namespace//name` for namespaces). Objects of the scenario's start
+    /// are created at 0; nodes and pods keep their own times.
+    pub(crate) created: BTreeMap<String, Millis>,
     pub(crate) profile: Option<Profile>,
     pub(crate) next_start: usize,
     pub(crate) rng_tie: Option<Rng>,
@@ -289,6 +293,11 @@ pub struct KubeView {
     /// (`kubernetes.traffic`), each counted once; `None` when the scenario has no load.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offered_rps: Option<f64>,
+    /// PodDisruptionBudgets (`kubectl get pdb`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pdbs: Vec<PdbView>,
+    /// Every namespace with its creation time (`kubectl get ns`), by name.
+    pub namespaces: Vec<(String, Millis)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -310,6 +319,24 @@ pub struct HpaView {
     /// `pods/requests_per_second: 16/10`, `memory: <unknown>/60%`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<String>,
+    /// `metadata.creationTimestamp` (kubectl's AGE).
+    pub created: Millis,
+}
+
+/// A PodDisruptionBudget as `kubectl get pdb` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PdbView {
+    pub name: String,
+    pub namespace: String,
+    /// As written (`2`, `50%`); `None` when the budget gives the other one.
+    pub min_available: Option<String>,
+    pub max_unavailable: Option<String>,
+    /// How many pods may be evicted now (the Eviction API's `disruptionsAllowed`).
+    pub disruptions_allowed: i64,
+    pub selector: String,
+    pub labels: Labels,
+    pub created: Millis,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -341,6 +368,8 @@ pub struct NodeView {
     /// can use more memory than they request: `pressure.rs`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_available: Option<i64>,
+    /// When the node joined (kubectl's AGE).
+    pub created: Millis,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -403,6 +432,12 @@ pub struct DeploymentView {
     /// `RollingUpdate 25%/25%` or `Recreate`.
     pub strategy: String,
     pub conditions: Vec<ConditionView>,
+    /// `metadata.creationTimestamp` (kubectl's AGE).
+    pub created: Millis,
+    /// The template's containers and images, and the selector (`kubectl get deploy -o wide`).
+    pub containers: Vec<String>,
+    pub images: Vec<String>,
+    pub selector: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -416,6 +451,12 @@ pub struct ReplicaSetView {
     pub ready: i64,
     pub revision: u64,
     pub pod_template_hash: String,
+    /// `metadata.creationTimestamp` (kubectl's AGE).
+    pub created: Millis,
+    /// The template's containers and images, and the selector (`kubectl get rs -o wide`).
+    pub containers: Vec<String>,
+    pub images: Vec<String>,
+    pub selector: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -553,6 +594,15 @@ pub(crate) fn ns_of(meta: &ObjectMeta) -> String {
 
 pub(crate) fn key(ns: &str, name: &str) -> String {
     format!("{ns}/{name}")
+}
+
+/// The key of [`KubeState::created`]: `Kind/namespace/name`, `Namespace//name` for a namespace.
+pub(crate) fn created_key(kind: &str, ns: &str, name: &str) -> String {
+    if kind == "Namespace" {
+        format!("Namespace//{name}")
+    } else {
+        format!("{kind}/{ns}/{name}")
+    }
 }
 
 impl Engine {
@@ -742,6 +792,7 @@ impl Engine {
             let kind = o.kind();
             let ns = ns_of(o.meta());
             let name = o.meta().name.clone();
+            let existed = self.k_object_exists(kind, &ns, &name);
             if !matches!(o, Object::Namespace(_)) && !self.kube.namespaces.contains_key(&ns) {
                 return Err(format!("Error from server (NotFound): error when creating {kind} {name:?}: namespaces {ns:?} not found"));
             }
@@ -785,9 +836,32 @@ impl Engine {
                     self.k_hpa_started();
                 }
             }
+            if !existed {
+                let now = self.now();
+                self.kube.created.insert(created_key(kind, &ns, &name), now);
+            }
             done.push(format!("{}/{name}", kind.to_lowercase()));
         }
         Ok(done)
+    }
+
+    /// Does an object of this kind and name exist now (before an apply: is it a creation)?
+    fn k_object_exists(&self, kind: &str, ns: &str, name: &str) -> bool {
+        let k = key(ns, name);
+        match kind {
+            "Namespace" => self.kube.namespaces.contains_key(name),
+            "Deployment" => self.kube.deployments.contains_key(&k),
+            "ReplicaSet" => self.kube.replica_sets.contains_key(&k),
+            "DaemonSet" => self.kube.daemon_sets.contains_key(&k),
+            "Job" => self.kube.jobs.contains_key(&k),
+            "Pod" => self.kube.pods.contains_key(&k),
+            _ => self.kube.objects.contains_key(&format!("{kind}/{ns}/{name}")),
+        }
+    }
+
+    /// When an object was created (0 for the scenario's own objects and unknown ones).
+    pub(crate) fn k_created(&self, kind: &str, ns: &str, name: &str) -> Millis {
+        self.kube.created.get(&created_key(kind, ns, name)).copied().unwrap_or(0)
     }
 
     fn k_apply_deployment(&mut self, d: Deployment, ns: &str) {
@@ -1048,6 +1122,7 @@ impl Engine {
                     labels: n.labels.clone(),
                     conditions: if k.pressure.contains_key(&n.name) { vec!["MemoryPressure".to_string()] } else { Vec::new() },
                     memory_available: node_memory.get(&n.name).map(|m| m.available),
+                    created: meta.map(|m| m.launched_at).unwrap_or(0),
                 }
             })
             .collect();
@@ -1113,6 +1188,10 @@ impl Engine {
                     ready: owned.iter().filter(|p| p.ready).count() as i64,
                     revision: r.revision,
                     pod_template_hash: r.hash.clone(),
+                    created: self.k_created("ReplicaSet", &r.namespace, &r.rs.meta.name),
+                    containers: r.rs.template.spec.containers.iter().map(|c| c.name.clone()).collect(),
+                    images: r.rs.template.spec.containers.iter().map(|c| c.image.clone()).collect(),
+                    selector: r.rs.selector.to_text(),
                 }
             })
             .collect();
@@ -1158,6 +1237,7 @@ impl Engine {
                     max_replicas: h.max_replicas,
                     replicas: k.deployments.get(&key(&ns, &h.scale_target_ref.name)).map(|d| d.d.replicas).unwrap_or(0),
                     targets: k.hpas.get(ok).map(|r| r.targets.clone()).unwrap_or_default(),
+                    created: self.k_created("HorizontalPodAutoscaler", &ns, &h.meta.name),
                 }
             })
             .collect();
@@ -1167,7 +1247,33 @@ impl Engine {
         let calls = self.k_call_views(now);
         let offered_rps = (!k.loads.is_empty() || !k.service_loads.is_empty())
             .then(|| k.loads.values().chain(k.service_loads.values()).map(|l| l.rps_at(now)).sum::<f64>());
-        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes, jobs, calls, offered_rps })
+        let pdbs = k
+            .objects
+            .values()
+            .filter_map(|o| match o {
+                Object::PodDisruptionBudget(b) => Some(b),
+                _ => None,
+            })
+            .map(|b| {
+                let ns = ns_of(&b.meta);
+                let (min_available, max_unavailable) = match &b.budget {
+                    DisruptionBudget::MinAvailable(v) => (Some(v.to_string()), None),
+                    DisruptionBudget::MaxUnavailable(v) => (None, Some(v.to_string())),
+                };
+                PdbView {
+                    name: b.meta.name.clone(),
+                    created: self.k_created("PodDisruptionBudget", &ns, &b.meta.name),
+                    namespace: ns,
+                    min_available,
+                    max_unavailable,
+                    disruptions_allowed: self.k_pdb_disruptions_allowed(b).max(0),
+                    selector: b.selector.to_text(),
+                    labels: b.meta.labels.clone(),
+                }
+            })
+            .collect();
+        let namespaces = k.namespaces.keys().map(|n| (n.clone(), self.k_created("Namespace", "", n))).collect();
+        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes, jobs, calls, offered_rps, pdbs, namespaces })
     }
 }
 
