@@ -213,7 +213,7 @@ test('the kubectl console scales, applies manifests and shows kubectl errors', a
 
   await page.getByTestId('kubectl-args').fill('kubectl scale deployment/web --replicas=5');
   await page.getByTestId('kubectl-args').press('Enter');
-  await expect(page.getByTestId('kubectl-result')).toHaveText('kubectl scale deployment/web --replicas=5: done.');
+  await expect(page.getByTestId('kubectl-result')).toHaveText('deployment.apps/web scaled');
   await expect(objects).toContainText('web 5/5');
 
   // A refused command changes nothing, so it leaves no mark on the timeline; the accepted
@@ -232,7 +232,7 @@ test('the kubectl console scales, applies manifests and shows kubectl errors', a
   await expect(page.getByTestId('kubectl-result')).toHaveText('Manifest: is empty: `kubectl apply -f -` reads the YAML from the manifest box');
   await page.getByTestId('kubectl-manifest').fill(WEB.replaceAll('web', 'api').replace('replicas: 3', 'replicas: 2'));
   await page.getByTestId('kubectl-run').click();
-  await expect(page.getByTestId('kubectl-result')).toHaveText('kubectl apply -f -: done.');
+  await expect(page.getByTestId('kubectl-result')).toHaveText('deployment.apps/api created');
   await expect(objects).toContainText('api 2/2');
 
   // Reads are answered from what is shown, in kubectl's layout, and leave no mark on the timeline.
@@ -240,7 +240,7 @@ test('the kubectl console scales, applies manifests and shows kubectl errors', a
   await page.getByTestId('kubectl-args').fill('get deployments');
   await page.getByTestId('kubectl-run').click();
   const out = page.getByTestId('kubectl-result');
-  await expect(out).toHaveText(/^NAME {3}READY {3}UP-TO-DATE {3}AVAILABLE\napi {4}2\/2 {5}2 {12}2\nweb {4}5\/5 {5}5 {12}5$/);
+  await expect(out).toHaveText(/^NAME {3}READY {3}UP-TO-DATE {3}AVAILABLE {3}AGE\napi {4}2\/2 {5}2 {12}2 {11}\d+s\nweb {4}5\/5 {5}5 {12}5 {11}\d+s$/);
   await expect(out).toHaveAttribute('role', 'status');
   await page.getByTestId('kubectl-args').fill('kubectl rollout status deployment/api');
   await page.getByTestId('kubectl-run').click();

@@ -75,6 +75,27 @@ test('solve the first EKS exercise with the kubectl console: pods become chips, 
   await page.screenshot({ path: test.info().outputPath('eks-solved.png') });
 });
 
+test('a typo in an applied manifest is reported, and the answer shows right under the command at 1366×768', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/#lessons/kubernetes/first-deployment');
+  await expect(page.getByTestId('instance')).toHaveCount(3);
+  await page.getByTestId('kubectl-args').fill('kubectl apply -f -');
+  // `replica:` for `replicas:` (line 6): Berth applies the rest, as kubectl --validate=warn would.
+  await page.getByTestId('kubectl-manifest').fill(WEB_MANIFEST.replace('  replicas: 3', '  replica: 3'));
+  await page.getByTestId('kubectl-args').scrollIntoViewIfNeeded();
+  await page.getByTestId('kubectl-run').click();
+  const result = page.getByTestId('kubectl-result');
+  await expect(result).toContainText('Warning: unknown field "spec.replica" (line 6); did you mean replicas? It was ignored; kubectl\'s default strict validation would refuse the manifest.');
+  // Under the command line, above the manifest box, and on screen.
+  const [args, said, box] = await Promise.all(['kubectl-args', 'kubectl-result', 'kubectl-manifest'].map((id) => page.getByTestId(id).boundingBox()));
+  expect(said.y).toBeGreaterThan(args.y);
+  expect(said.y).toBeLessThan(box.y);
+  await expect(result).toBeInViewport();
+  await page.screenshot({ path: test.info().outputPath('kubectl-typo-warning-1366.png') });
+  // Without `replicas` the Deployment has one pod.
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(1, { timeout: 20_000 });
+});
+
 test('Delete pod in a pod\'s details is kubectl delete pod: the pod terminates and its ReplicaSet replaces it', async ({ page }) => {
   await openExample(page, 'k8s-deployment.json');
   await page.getByTestId('play').click();

@@ -222,7 +222,9 @@ for (const [width, height] of [[1366, 768], [1280, 720]]) {
     await expect(page.getByTestId('instance')).toHaveCount(3);
     await expectInView(page, canvas, 'the EKS nodes');
     await expectInView(page, goals, 'the EKS goals');
-    await page.getByTestId('kubectl-manifest').scrollIntoViewIfNeeded();
+    // The command line with Run beside it, its answer right under it.
+    await page.getByTestId('kubectl-args').scrollIntoViewIfNeeded();
+    await expectInView(page, page.getByTestId('kubectl-args'), 'the kubectl command line');
     await expectInView(page, page.getByTestId('kubectl-run'), 'kubectl Run');
     await expectInView(page, canvas, 'the EKS nodes, at kubectl');
     await expectInView(page, goals, 'the EKS goals, at kubectl');

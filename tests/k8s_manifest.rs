@@ -122,6 +122,19 @@ fn unknown_fields_warn_with_a_suggestion_and_keep_the_object() {
         ]
     );
     assert_eq!(m.objects.len(), 1, "warnings do not drop the object");
+    // What the kubectl console prints after applying it.
+    assert_eq!(
+        m.unknown_field_warnings(),
+        vec![
+            "Warning: unknown field \"spec.template.spec.containers[0].imagePullPolcy\" (line 17); did you mean imagePullPolicy? It was ignored; kubectl's default strict validation would refuse the manifest.",
+            "Warning: unknown field \"spec.template.spec.containers[0].resourses\" (line 18); did you mean resources? It was ignored; kubectl's default strict validation would refuse the manifest.",
+        ]
+    );
+    let m = parse("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  zzzzzzzzzz: 1\n");
+    assert_eq!(
+        m.unknown_field_warnings(),
+        vec!["Warning: unknown field \"metadata.zzzzzzzzzz\" (line 5). It was ignored; kubectl's default strict validation would refuse the manifest."]
+    );
 }
 
 #[test]

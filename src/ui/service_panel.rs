@@ -43,6 +43,8 @@ enum Said {
     Wrong(String),
     /// What a read-only kubectl command printed (a table, kept as text).
     Output(String),
+    /// Done, with warnings (kubectl's `Warning: ...` lines): wrapped, not a table.
+    Warned(String),
 }
 
 fn said(s: &Said, testid: &'static str) -> Html {
@@ -52,6 +54,7 @@ fn said(s: &Said, testid: &'static str) -> Html {
         Said::Wrong(t) => html! { <p class="error" role="alert" data-testid={testid}>{t.clone()}</p> },
         // Focusable, so a wide table can be scrolled with the keyboard.
         Said::Output(t) => html! { <pre class="kubectl-output" role="status" tabindex="0" aria-label="kubectl output" data-testid={testid}>{t.clone()}</pre> },
+        Said::Warned(t) => html! { <p class="warn" role="status" data-testid={testid}>{t.clone()}</p> },
     }
 }
 
@@ -264,7 +267,7 @@ pub fn service_panel(props: &Props) -> Html {
                 <p class="muted" role="note" data-testid="panel-off-note">{note.clone()}</p>
             }
             if let Some(k) = &s.kube {
-                <KubectlConsole read={read_only_kubectl(&props.snapshot)} deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} example={k.deployments.first().map_or("web", |d| d.name.as_str()).to_string()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
+                <KubectlConsole read={read_only_kubectl(&props.snapshot)} said={kubectl_said(&props.snapshot)} deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} example={k.deployments.first().map_or("web", |d| d.name.as_str()).to_string()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
                 if !k.calls.is_empty() {
                     { calls_table(&k.calls) }
                 }
@@ -632,10 +635,19 @@ fn read_only_kubectl(snapshot: &Rc<Snapshot>) -> Callback<String, Option<Result<
     Callback::from(move |args: String| crate::shell::kubectl_get::answer(&snapshot, &args))
 }
 
+/// kubectl's success lines for a command about to run, from the cluster before it
+/// (`deployment.apps/web scaled`); empty when there is nothing better than "done".
+fn kubectl_said(snapshot: &Rc<Snapshot>) -> Callback<(String, Option<String>), String> {
+    let snapshot = snapshot.clone();
+    Callback::from(move |(args, manifest): (String, Option<String>)| crate::shell::kubectl_said::said(&args, manifest.as_deref(), &snapshot))
+}
+
 #[derive(Properties, PartialEq)]
 struct KubectlProps {
     /// Read-only commands, answered from the snapshot without touching the cluster.
     read: Callback<String, Option<Result<String, String>>>,
+    /// What kubectl prints when a changing command succeeds (see [`kubectl_said`]).
+    said: Callback<(String, Option<String>), String>,
     /// `web 3/3` (ready/desired) per Deployment.
     deployments: Vec<String>,
     nodes: Vec<String>,
@@ -654,6 +666,7 @@ fn kubectl_console(props: &KubectlProps) -> Html {
     let on_run = {
         let cb = props.on_command.clone();
         let read = props.read.clone();
+        let say = props.said.clone();
         let form = form.clone();
         let result = result.clone();
         let example = example.clone();
@@ -676,12 +689,20 @@ fn kubectl_console(props: &KubectlProps) -> Html {
             result.set(match forms::kubectl(&form) {
                 Err(e) => Said::Wrong(e.to_string()),
                 Ok(cmd) => {
-                    let line = match &cmd {
-                        Command::Kubectl { args, .. } => format!("kubectl {args}"),
-                        _ => String::new(),
+                    let (line, success) = match &cmd {
+                        Command::Kubectl { args, manifest } => (format!("kubectl {args}"), say.emit((args.clone(), manifest.clone()))),
+                        _ => (String::new(), String::new()),
+                    };
+                    let success = if success.is_empty() { format!("{line}: done.") } else { success };
+                    // kubectl's --validate=warn lines for fields Berth ignored (a `replica:`
+                    // typo would otherwise leave one pod without a word).
+                    let warnings = match &cmd {
+                        Command::Kubectl { manifest: Some(m), .. } => crate::engine::k8s::manifest::parse(m).unknown_field_warnings(),
+                        _ => Vec::new(),
                     };
                     match cb.emit(cmd) {
-                        Ok(()) => Said::Done(format!("{line}: done.")),
+                        Ok(()) if warnings.is_empty() => Said::Done(success),
+                        Ok(()) => Said::Warned(format!("{success}\n{}", warnings.join("\n"))),
                         Err(e) => Said::Wrong(e),
                     }
                 }
@@ -693,15 +714,20 @@ fn kubectl_console(props: &KubectlProps) -> Html {
         <details class="svc-form kubectl-console" data-testid="kubectl-console" open=true>
             <summary>{"Kubernetes: kubectl"}</summary>
             <form onsubmit={on_run} aria-label="kubectl" novalidate=true>
-                <label class="field wide">{"Command ("}<code>{"kubectl"}</code>{" is optional) "}
-                    <input type="text" data-testid="kubectl-args" placeholder={format!("e.g. {example}")} value={form.args.clone()} oninput={typed(&form, |f, v| f.args = v)} disabled={d} autocomplete="off" spellcheck="false" />
-                </label>
+                // A terminal's order: the command and Run, what it printed right under it, then
+                // the manifest box for `apply -f -` and the list of commands. (At 1366×768 the
+                // answer used to land below the window, under the help text.)
+                <div class="kubectl-line">
+                    <label class="field wide">{"Command ("}<code>{"kubectl"}</code>{" is optional) "}
+                        <input type="text" data-testid="kubectl-args" placeholder={format!("e.g. {example}")} value={form.args.clone()} oninput={typed(&form, |f, v| f.args = v)} disabled={d} autocomplete="off" spellcheck="false" />
+                    </label>
+                    <button type="submit" class="primary" data-testid="kubectl-run" disabled={d}>{"Run"}</button>
+                </div>
+                {said(&result, "kubectl-result")}
                 <label class="field wide">{"Manifest for "}<code>{"apply -f -"}</code>{" (YAML) "}
                     <textarea data-testid="kubectl-manifest" rows="8" placeholder={EXAMPLE_MANIFEST} value={form.manifest.clone()} oninput={textarea_input(&form, |f, v| f.manifest = v)} disabled={d} spellcheck="false" />
                 </label>
-                <button type="submit" class="primary" data-testid="kubectl-run" disabled={d}>{"Run"}</button>
-                <p class="muted">{"To look: get pods, deployments, replicasets, nodes, services, endpointslices or hpa (with -n NS, -A, -l key=value, -o wide); rollout status, rollout history. To change (an exercise may allow fewer): apply -f -, scale deployment/NAME --replicas=N, set image, rollout undo, rollout restart, cordon, uncordon, drain NODE, delete pod NAME."}</p>
-                {said(&result, "kubectl-result")}
+                <p class="muted">{"To look: get pods, deployments, replicasets, nodes, services, endpointslices, hpa, pdb, namespaces or all (with -n NS, -A, -l key=value, -o wide, -L key, --show-labels); rollout status, rollout history. To change (an exercise may allow fewer): apply -f -, create -f -, create deployment NAME --image=IMAGE, scale deployment/NAME --replicas=N, set image, rollout undo|restart|pause|resume, cordon, uncordon, drain NODE --ignore-daemonsets, delete TYPE NAME."}</p>
             </form>
             <p class="muted" data-testid="kubectl-objects">
                 {format!("Deployments (ready/desired): {}", if props.deployments.is_empty() { "none".to_string() } else { props.deployments.join(", ") })}

@@ -41,6 +41,21 @@ impl Manifest {
     pub fn errors(&self) -> Vec<&Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error()).collect()
     }
+
+    /// The unknown fields as the kubectl console reports them after an apply, in the form
+    /// `kubectl apply --validate=warn` prints (`Warning: unknown field "spec.replica"`), with the
+    /// line and Berth's suggestion. kubectl's default (`--validate=strict`) would refuse the
+    /// manifest instead; Berth applies it without the field, so the learner must be told.
+    pub fn unknown_field_warnings(&self) -> Vec<String> {
+        self.diagnostics
+            .iter()
+            .filter(|d| !d.is_error() && d.rule == "k8s-unknown-field")
+            .map(|d| {
+                let hint = d.message.find("; did you mean").map_or(".", |i| &d.message[i..]);
+                format!("Warning: unknown field {:?} (line {}){hint} It was ignored; kubectl's default strict validation would refuse the manifest.", d.path, d.pos.line)
+            })
+            .collect()
+    }
 }
 
 /// The kinds Berth reads, with the apiVersion each is served at.
