@@ -222,7 +222,9 @@ for (const [width, height] of [[1366, 768], [1280, 720]]) {
     await expect(page.getByTestId('instance')).toHaveCount(3);
     await expectInView(page, canvas, 'the EKS nodes');
     await expectInView(page, goals, 'the EKS goals');
-    // The command line with Run beside it, its answer right under it.
+    // The command line with Run beside it, its answer right under it. Brought into view from
+    // further down the column, it stops under the pinned goals, not behind them.
+    await page.locator('.exercise-side').evaluate((el) => { el.scrollTop = el.scrollHeight; });
     await page.getByTestId('kubectl-args').scrollIntoViewIfNeeded();
     await expectInView(page, page.getByTestId('kubectl-args'), 'the kubectl command line');
     await expectInView(page, page.getByTestId('kubectl-run'), 'kubectl Run');
