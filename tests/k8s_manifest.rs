@@ -19,6 +19,9 @@ fn rendered(m: &Manifest) -> Vec<String> {
 
 const WEB: &str = include_str!("fixtures/k8s/web.yaml");
 
+/// apimachinery's `ErrFormatWrong` (resource/quantity.go), as the API server words it.
+const FORMAT_WRONG: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
 #[test]
 fn deployment_and_service_with_defaults() {
     let m = parse(WEB);
@@ -62,18 +65,21 @@ fn a_bad_memory_quantity_points_at_the_value_with_its_path() {
     let m = parse(&text);
     assert_eq!(
         rendered(&m),
-        vec!["19:23: error: spec.template.spec.containers[0].resources.limits.memory: \"512Mb\" is not a quantity; did you mean 512Mi?"]
+        vec![format!("19:23: error: spec.template.spec.containers[0].resources.limits.memory: {FORMAT_WRONG}: \"512Mb\"; did you mean 512Mi?")]
     );
     assert!(m.objects.is_empty(), "a document with errors yields no object");
     let d = &m.diagnostics[0];
-    assert_eq!(d.render("web.yaml"), "web.yaml:19:23: error: spec.template.spec.containers[0].resources.limits.memory: \"512Mb\" is not a quantity; did you mean 512Mi?");
+    assert_eq!(
+        d.render("web.yaml"),
+        format!("web.yaml:19:23: error: spec.template.spec.containers[0].resources.limits.memory: {FORMAT_WRONG}: \"512Mb\"; did you mean 512Mi?")
+    );
     assert_eq!(&text[d.pos.offset..d.pos.offset + 5], "512Mb");
 }
 
 #[test]
 fn cpu_in_cores_words() {
     let m = parse(&one_container("          resources:\n            requests:\n              cpu: 0.5 cores\n"));
-    assert_eq!(rendered(&m), vec!["19:20: error: spec.template.spec.containers[0].resources.requests.cpu: \"0.5 cores\" is not a quantity; did you mean 0.5?"]);
+    assert_eq!(rendered(&m), vec![format!("19:20: error: spec.template.spec.containers[0].resources.requests.cpu: {FORMAT_WRONG}: \"0.5 cores\"; did you mean 0.5?")]);
 }
 
 #[test]
@@ -198,7 +204,7 @@ fn services_nodeports_and_external_names() {
     let typo = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: Loadbalancer\n  ports: [{port: 80}]\n";
     assert_eq!(
         rendered(&parse(typo)),
-        vec!["6:9: error: spec.type: Unsupported value: \"Loadbalancer\": supported values: \"ClusterIP\", \"NodePort\", \"LoadBalancer\", \"ExternalName\" (did you mean LoadBalancer?)"]
+        vec!["6:9: error: spec.type: Unsupported value: \"Loadbalancer\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\" (did you mean LoadBalancer?)"]
     );
 }
 
@@ -334,4 +340,200 @@ fn yaml_syntax_errors_and_limits() {
     assert_eq!(m.diagnostics[0].message, "nesting deeper than 64 levels");
     let m = parse_with_limits("a: 1\n", &Limits { max_bytes: 3, ..Limits::default() });
     assert_eq!(m.diagnostics[0].message, "the manifest is 5 bytes; at most 3 bytes are accepted");
+}
+
+/// Enum values are case-sensitive, as the API server's are: `always` is refused with its
+/// `Unsupported value` wording (core validation's `field.NotSupported`, values listed in its
+/// order) and Berth's hint, which for a case-only slip is the right case. Selector operators get
+/// the API server's `Invalid value: ...: not a valid selector operator`.
+#[test]
+fn enum_values_are_case_sensitive_like_the_api_server() {
+    let text = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  strategy:
+    type: rollingUpdate
+  selector:
+    matchLabels: {app: web}
+    matchExpressions:
+      - {key: tier, operator: in, values: [front]}
+  template:
+    metadata:
+      labels: {app: web, tier: front}
+    spec:
+      dnsPolicy: clusterFirst
+      restartPolicy: always
+      containers:
+        - name: web
+          image: nginx
+          imagePullPolicy: always
+          ports:
+            - {containerPort: 80, protocol: tcp}
+          readinessProbe:
+            httpGet: {path: /, port: 80, scheme: https}
+      tolerations:
+        - {key: gpu, operator: exists}
+        - {key: gpu, operator: Exists, effect: noSchedule}
+      topologySpreadConstraints:
+        - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: doNotSchedule, labelSelector: {matchLabels: {app: web}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: nodePort
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: edge}
+spec:
+  type: LoadBalancer
+  sessionAffinity: clientIP
+  externalTrafficPolicy: local
+  selector: {app: web}
+  ports: [{port: 80, protocol: udp}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [ingress]
+  ingress:
+    - ports: [{port: 5432, protocol: tcp}]
+"#;
+    let m = parse(text);
+    assert_eq!(
+        rendered(&m),
+        vec![
+            "7:11: error: spec.strategy.type: Unsupported value: \"rollingUpdate\": supported values: \"Recreate\", \"RollingUpdate\" (did you mean RollingUpdate?)",
+            "11:31: error: spec.selector.matchExpressions[0].operator: Invalid value: \"in\": not a valid selector operator (did you mean In?)",
+            "16:18: error: spec.template.spec.dnsPolicy: Unsupported value: \"clusterFirst\": supported values: \"ClusterFirstWithHostNet\", \"ClusterFirst\", \"Default\", \"None\" (did you mean ClusterFirst?)",
+            "17:22: error: spec.template.spec.restartPolicy: Unsupported value: \"always\": supported values: \"Always\", \"OnFailure\", \"Never\" (did you mean Always?)",
+            "21:28: error: spec.template.spec.containers[0].imagePullPolicy: Unsupported value: \"always\": supported values: \"Always\", \"IfNotPresent\", \"Never\" (did you mean Always?)",
+            "23:45: error: spec.template.spec.containers[0].ports[0].protocol: Unsupported value: \"tcp\": supported values: \"SCTP\", \"TCP\", \"UDP\" (did you mean TCP?)",
+            "25:50: error: spec.template.spec.containers[0].readinessProbe.httpGet.scheme: Unsupported value: \"https\": supported values: \"HTTP\", \"HTTPS\" (did you mean HTTPS?)",
+            "27:32: error: spec.template.spec.tolerations[0].operator: Unsupported value: \"exists\": supported values: \"Equal\", \"Exists\" (did you mean Exists?)",
+            "28:48: error: spec.template.spec.tolerations[1].effect: Unsupported value: \"noSchedule\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\" (did you mean NoSchedule?)",
+            "30:62: error: spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: \"doNotSchedule\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\" (did you mean DoNotSchedule?)",
+            "36:9: error: spec.type: Unsupported value: \"nodePort\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\" (did you mean NodePort?)",
+            "44:20: error: spec.sessionAffinity: Unsupported value: \"clientIP\": supported values: \"ClientIP\", \"None\" (did you mean ClientIP?)",
+            "45:26: error: spec.externalTrafficPolicy: Unsupported value: \"local\": supported values: \"Cluster\", \"Local\" (did you mean Local?)",
+            "47:32: error: spec.ports[0].protocol: Unsupported value: \"udp\": supported values: \"SCTP\", \"TCP\", \"UDP\" (did you mean UDP?)",
+            "54:17: error: spec.policyTypes[0]: Unsupported value: \"ingress\": supported values: \"Ingress\", \"Egress\" (did you mean Ingress?)",
+            "56:38: error: spec.ingress[0].ports[0].protocol: Unsupported value: \"tcp\": supported values: \"TCP\", \"UDP\", \"SCTP\" (did you mean TCP?)",
+        ]
+    );
+    // Every mark sits on the offending value itself.
+    for d in &m.diagnostics {
+        let bad = d.message.split('"').nth(1).expect("the value in quotes");
+        assert_eq!(&text[d.pos.offset..d.pos.offset + bad.len()], bad, "{}", d.message);
+    }
+    assert!(m.objects.is_empty(), "every document has an error");
+    // The right case is accepted, and an empty imagePullPolicy is left to the API server's defaulting.
+    let fixed = text
+        .replace("rollingUpdate", "RollingUpdate")
+        .replace("operator: in", "operator: In")
+        .replace("clusterFirst", "ClusterFirst")
+        .replace("always", "Always")
+        .replace("imagePullPolicy: Always", "imagePullPolicy: \"\"")
+        .replace("tcp", "TCP")
+        .replace("https", "HTTPS")
+        .replace("exists", "Exists")
+        .replace("noSchedule", "NoSchedule")
+        .replace("doNotSchedule", "DoNotSchedule")
+        .replace("nodePort", "NodePort")
+        .replace("clientIP", "ClientIP")
+        .replace("local", "Local")
+        .replace("udp", "UDP")
+        .replace("[ingress]", "[Ingress]");
+    let m = parse(&fixed);
+    assert_eq!(rendered(&m), Vec::<String>::new());
+    assert_eq!(m.objects.len(), 4);
+}
+
+/// Other fixed sets the API server checks with a sentence of its own (`field.Invalid`), not a list.
+#[test]
+fn enum_slips_the_api_server_words_as_invalid_values() {
+    let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: 5\n  metrics:\n    - type: resource\n      resource: {name: cpu, target: {type: Utilization, averageUtilization: 60}}\n    - type: Resource\n      resource: {name: cpu, target: {type: utilization, averageUtilization: 60}}\n  behavior:\n    scaleUp: {selectPolicy: max, policies: [{type: pods, value: 1, periodSeconds: 15}]}\n";
+    let m = parse(hpa);
+    assert_eq!(
+        rendered(&m),
+        vec![
+            "8:13: error: spec.metrics[0].type: Unsupported value: \"resource\": supported values: \"ContainerResource\", \"External\", \"Object\", \"Pods\", \"Resource\" (did you mean Resource?)",
+            "11:44: error: spec.metrics[1].resource.target.type: Invalid value: \"utilization\": must be either Utilization, Value, or AverageValue (did you mean Utilization?)",
+            "13:29: error: spec.behavior.scaleUp.selectPolicy: Unsupported value: \"max\": supported values: \"Disabled\", \"Max\", \"Min\" (did you mean Max?)",
+            "13:52: error: spec.behavior.scaleUp.policies[0].type: Unsupported value: \"pods\": supported values: \"Percent\", \"Pods\" (did you mean Pods?)",
+        ]
+    );
+    for d in &m.diagnostics {
+        let bad = d.message.split('"').nth(1).expect("the value in quotes");
+        assert_eq!(&hpa[d.pos.offset..d.pos.offset + bad.len()], bad, "{}", d.message);
+    }
+    let lr = "apiVersion: v1\nkind: LimitRange\nmetadata: {name: lr}\nspec:\n  limits:\n    - type: container\n      default: {cpu: 500m}\n";
+    assert_eq!(
+        rendered(&parse(lr)),
+        vec!["6:13: error: spec.limits[0].type: Invalid value: \"container\": must be a standard limit type or fully qualified (did you mean Container?)"]
+    );
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: app, image: nginx}]\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n          - matchExpressions:\n              - {key: zone, operator: notin, values: [a]}\n";
+    assert_eq!(
+        rendered(&parse(pod)),
+        vec!["11:39: error: spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: Invalid value: \"notin\": not a valid selector operator (did you mean NotIn?)"]
+    );
+}
+
+/// A suffix Kubernetes does not know: the API server's own words (`ErrSuffix`), then Berth's
+/// spelling, marked on the value.
+#[test]
+fn a_bad_quantity_suffix_says_what_the_api_server_says() {
+    let text = one_container("          resources:\n            requests:\n              memory: 500mi\n              cpu: 250M\n            limits:\n              memory: 1gb\n");
+    let m = parse(&text);
+    assert_eq!(
+        rendered(&m),
+        vec![
+            "19:23: error: spec.template.spec.containers[0].resources.requests.memory: unable to parse quantity's suffix: \"500mi\"; did you mean 500Mi?".to_string(),
+            format!("22:23: error: spec.template.spec.containers[0].resources.limits.memory: {FORMAT_WRONG}: \"1gb\"; did you mean 1Gi?"),
+        ]
+    );
+    assert_eq!(&text[m.diagnostics[0].pos.offset..m.diagnostics[0].pos.offset + 5], "500mi");
+    assert!(m.objects.is_empty());
+}
+
+/// Valid, but almost certainly not meant: a CPU without a suffix counts whole cores, a memory
+/// without one counts bytes. Lint warnings on the value; the object is kept.
+#[test]
+fn unitless_cpu_and_memory_get_a_lint_warning() {
+    let text = one_container(
+        "          resources:\n            requests:\n              cpu: 500\n              memory: 256\n            limits:\n              cpu: \"640\"\n              memory: 1000\n",
+    );
+    let m = parse(&text);
+    assert_eq!(
+        rendered(&m),
+        vec![
+            "19:20: warning: spec.template.spec.containers[0].resources.requests.cpu: \"500\" is 500 whole CPUs (a CPU quantity without a suffix counts cores); did you mean 500m?",
+            "20:23: warning: spec.template.spec.containers[0].resources.requests.memory: \"256\" is 256 bytes (a memory quantity without a suffix counts bytes); did you mean 256Mi?",
+            "22:20: warning: spec.template.spec.containers[0].resources.limits.cpu: \"640\" is 640 whole CPUs (a CPU quantity without a suffix counts cores); did you mean 640m?",
+            "23:23: warning: spec.template.spec.containers[0].resources.limits.memory: \"1000\" is 1000 bytes (a memory quantity without a suffix counts bytes); did you mean 1000Mi?",
+        ]
+    );
+    let rules: Vec<&str> = m.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert_eq!(rules, ["k8s-unitless-cpu", "k8s-unitless-memory", "k8s-unitless-cpu", "k8s-unitless-memory"]);
+    assert!(m.diagnostics.iter().all(|d| d.severity == Severity::Warning));
+    assert_eq!(&text[m.diagnostics[0].pos.offset..m.diagnostics[0].pos.offset + 3], "500");
+    // Warnings only: the Deployment is read, with what was written (500 CPUs, 256 bytes).
+    let Object::Deployment(d) = &m.objects[0].object else { panic!("{:?}", rendered(&m)) };
+    let r = &d.template.spec.containers[0].resources;
+    assert_eq!((r.requests.cpu_milli, r.requests.memory), (Some(500_000), Some(256)));
+
+    // No warning for what people mean: a few whole cores, millicores, suffixed or large memory,
+    // exponents, and zero.
+    let fine = one_container(
+        "          resources:\n            requests:\n              cpu: 63\n              memory: 1048576\n            limits:\n              cpu: 64000m\n              memory: 2e9\n          livenessProbe:\n            tcpSocket: {port: 80}\n",
+    );
+    assert_eq!(rendered(&parse(&fine)), Vec::<String>::new());
+    let zero = one_container("          resources:\n            requests:\n              memory: 0\n");
+    assert_eq!(rendered(&parse(&zero)), Vec::<String>::new());
 }

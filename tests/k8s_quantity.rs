@@ -160,25 +160,34 @@ fn milli_value_and_value_round_up_like_kubernetes() {
     assert_eq!(q("1e-300").milli_value(), 1);
 }
 
+/// apimachinery's two `ParseQuantity` errors (resource/quantity.go), word for word.
+const FORMAT_WRONG: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+const SUFFIX: &str = "unable to parse quantity's suffix";
+
 #[test]
-fn common_mistakes_get_a_suggestion() {
+fn common_mistakes_get_kubernetes_words_then_a_suggestion() {
     let msg = |s: &str| parse(s).expect_err(s).message();
-    assert_eq!(msg("512Mb"), "\"512Mb\" is not a quantity; did you mean 512Mi?");
-    assert_eq!(msg("512MB"), "\"512MB\" is not a quantity; did you mean 512Mi?");
-    assert_eq!(msg("1GB"), "\"1GB\" is not a quantity; did you mean 1Gi?");
-    assert_eq!(msg("2gi"), "\"2gi\" is not a quantity; did you mean 2Gi?");
-    assert_eq!(msg("100mi"), "\"100mi\" is not a quantity; did you mean 100Mi?");
-    assert_eq!(msg("64K"), "\"64K\" is not a quantity; did you mean 64Ki?");
-    assert_eq!(msg("1.5GiB"), "\"1.5GiB\" is not a quantity; did you mean 1.5Gi?");
-    assert_eq!(msg("0.5 cores"), "\"0.5 cores\" is not a quantity; did you mean 0.5?");
-    assert_eq!(msg("2 vCPU"), "\"2 vCPU\" is not a quantity; did you mean 2?");
-    assert_eq!(msg("250 millicores"), "\"250 millicores\" is not a quantity; did you mean 250m?");
-    assert_eq!(msg("512 Mi"), "\"512 Mi\" is not a quantity; did you mean 512Mi?");
+    // The number splits from a suffix made of quantity letters, but the suffix is unknown: ErrSuffix.
+    assert_eq!(msg("500mi"), format!("{SUFFIX}: \"500mi\"; did you mean 500Mi?"));
+    assert_eq!(msg("100mi"), format!("{SUFFIX}: \"100mi\"; did you mean 100Mi?"));
+    assert_eq!(msg("64K"), format!("{SUFFIX}: \"64K\"; did you mean 64Ki?"));
     assert_eq!(
-        msg("lots"),
-        "\"lots\" is not a quantity: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (e.g. 500m, 2, 512Mi, 1Gi)"
+        msg("1i"),
+        format!("{SUFFIX}: \"1i\" (the suffixes are n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei, or an exponent like e3)")
     );
-    assert!(msg("1i").contains("unknown suffix"));
+    // Anything else does not even match the regular expression: ErrFormatWrong.
+    assert_eq!(msg("512Mb"), format!("{FORMAT_WRONG}: \"512Mb\"; did you mean 512Mi?"));
+    assert_eq!(msg("512MB"), format!("{FORMAT_WRONG}: \"512MB\"; did you mean 512Mi?"));
+    assert_eq!(msg("1GB"), format!("{FORMAT_WRONG}: \"1GB\"; did you mean 1Gi?"));
+    assert_eq!(msg("2gi"), format!("{FORMAT_WRONG}: \"2gi\"; did you mean 2Gi?"));
+    assert_eq!(msg("1.5GiB"), format!("{FORMAT_WRONG}: \"1.5GiB\"; did you mean 1.5Gi?"));
+    assert_eq!(msg("0.5 cores"), format!("{FORMAT_WRONG}: \"0.5 cores\"; did you mean 0.5?"));
+    assert_eq!(msg("2 vCPU"), format!("{FORMAT_WRONG}: \"2 vCPU\"; did you mean 2?"));
+    assert_eq!(msg("250 millicores"), format!("{FORMAT_WRONG}: \"250 millicores\"; did you mean 250m?"));
+    assert_eq!(msg("512 Mi"), format!("{FORMAT_WRONG}: \"512 Mi\"; did you mean 512Mi?"));
+    assert_eq!(msg("lots"), format!("{FORMAT_WRONG}: \"lots\" (e.g. 500m, 2, 512Mi, 1Gi)"));
+    // ParseQuantity("") is ErrFormatWrong as well.
+    assert_eq!(msg(""), format!("{FORMAT_WRONG}: \"\" (e.g. 500m, 2, 512Mi, 1Gi)"));
 }
 
 #[test]

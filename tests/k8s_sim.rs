@@ -395,7 +395,7 @@ fn manifest_errors_keep_line_and_column() {
     let err = parse_scenario(&s.to_string(), &|_| Err("no".into())).unwrap_err();
     let text: Vec<&str> = err.iter().map(|d| d.message.as_str()).collect();
     assert!(
-        text.iter().any(|m| m.contains("manifests[0] 21:23: spec.template.spec.containers[0].resources.requests.memory: \"512Mb\" is not a quantity") && m.contains("did you mean 512Mi?")),
+        text.iter().any(|m| m.contains("manifests[0] 21:23: spec.template.spec.containers[0].resources.requests.memory: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': \"512Mb\"") && m.contains("did you mean 512Mi?")),
         "{text:?}"
     );
     // Node group mistakes name the field.

@@ -72,3 +72,41 @@ fn an_empty_manifest_is_refused_not_journaled() {
     }
     assert!(h.journal().is_empty());
 }
+
+/// What the editor's check lists for the classic unit slips: lint warnings (listed apart from
+/// errors, Deploy still applies the manifest), each on its value with a distinct rule; and a bad
+/// suffix, an error in the API server's words that Deploy refuses.
+#[test]
+fn unit_slips_are_lint_warnings_and_a_bad_suffix_is_an_error() {
+    use berth::engine::history::check_manifest;
+    let (sc, mut h) = opened("k8s-deployment.json");
+    let slips = sc.editor.replacen("cpu: 250m", "cpu: 250", 1).replacen("memory: 256Mi", "memory: 256", 1);
+    assert_ne!(slips, sc.editor, "the manifest requests cpu: 250m and memory: 256Mi");
+    let found = check_manifest(&slips);
+    let shown: Vec<(bool, u32, u32, &str, &str)> = found.iter().map(|d| (d.is_error(), d.pos.line, d.pos.col, d.rule.as_str(), d.message.as_str())).collect();
+    assert_eq!(
+        shown,
+        vec![
+            (false, 20, 20, "k8s-unitless-cpu", "\"250\" is 250 whole CPUs (a CPU quantity without a suffix counts cores); did you mean 250m?"),
+            (false, 21, 23, "k8s-unitless-memory", "\"256\" is 256 bytes (a memory quantity without a suffix counts bytes); did you mean 256Mi?"),
+        ]
+    );
+    match h.input(Input::Deploy(slips)) {
+        Outcome::Applied { objects, warnings } => {
+            assert_eq!(objects, vec!["poddisruptionbudget/web".to_string(), "deployment/web".to_string()]);
+            assert_eq!(warnings.iter().map(|d| d.rule.as_str()).collect::<Vec<_>>(), ["k8s-unitless-cpu", "k8s-unitless-memory"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(h.journal().len(), 1);
+
+    let suffix = sc.editor.replacen("memory: 256Mi", "memory: 500mi", 1);
+    match h.input(Input::Deploy(suffix)) {
+        Outcome::Invalid(d) => {
+            let shown: Vec<(u32, u32, &str)> = d.iter().map(|d| (d.pos.line, d.pos.col, d.message.as_str())).collect();
+            assert_eq!(shown, vec![(21, 23, "unable to parse quantity's suffix: \"500mi\"; did you mean 500Mi?")]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(h.journal().len(), 1, "a refused manifest is not journaled");
+}

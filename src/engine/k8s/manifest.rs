@@ -2,7 +2,9 @@
 //! server makes (required fields, types, enum values, names, selectors that must match template
 //! labels, requests ≤ limits, ...) and warnings for unknown fields. Every diagnostic carries the
 //! `line:col` of the offending value and its field path, e.g.
-//! `spec.template.spec.containers[0].resources.limits.memory: "512Mb" is not a quantity; did you mean 512Mi?`.
+//! `spec.template.spec.containers[0].resources.limits.memory: unable to parse quantity's suffix: "500mi"; did you mean 500Mi?`
+//! (the API server's words first, then Berth's hint). Unit slips the API server accepts
+//! (`cpu: 500`, `memory: 256`) are lint warnings.
 //!
 //! Defaults follow `pkg/apis/core/v1/defaults.go`, `pkg/apis/apps/v1/defaults.go`,
 //! `pkg/apis/batch/v1/defaults.go` and `pkg/apis/autoscaling/v2/defaults.go` in kubernetes/kubernetes.
@@ -317,6 +319,8 @@ fn read_pod_spec(r: &mut Reader, spec: &Node, path: &str, owner: PodOwner) -> Po
     }
     ps.termination_grace_period_seconds = r.int_min(spec, "terminationGracePeriodSeconds", path, 0, 30);
     ps.host_network = r.opt_bool(spec, "hostNetwork", path).unwrap_or(false);
+    // validateDNSPolicy lists them in this order.
+    check_enum(r, spec, "dnsPolicy", path, &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]);
     let rp_path = join(path, "restartPolicy");
     let rp = r.get(spec, "restartPolicy").and_then(|n| {
         r.enum_value(n, &rp_path, &[("Always", RestartPolicy::Always), ("OnFailure", RestartPolicy::OnFailure), ("Never", RestartPolicy::Never)])
@@ -383,6 +387,10 @@ fn read_container(r: &mut Reader, n: &Node, path: &str) -> Option<Container> {
         }
     }
     let image = r.req_string(n, "image", path).unwrap_or_default();
+    // Not simulated, but checked as the API server does (validateContainerCommon in core
+    // validation: validatePullPolicy lists `sets.List(supportedPullPolicies)`).
+    check_enum(r, n, "imagePullPolicy", path, &["Always", "IfNotPresent", "Never"]);
+    check_enum(r, n, "terminationMessagePolicy", path, &["File", "FallbackToLogsOnError"]);
     let mut c = Container {
         name,
         image,
@@ -409,7 +417,7 @@ fn read_container(r: &mut Reader, n: &Node, path: &str) -> Option<Container> {
         if let Some(hp) = host_port {
             port_range(r, pn, "hostPort", &p, hp);
         }
-        let protocol = read_protocol(r, pn, &p);
+        let protocol = read_protocol(r, pn, &p, &PORT_PROTOCOLS);
         c.ports.push(ContainerPort { name: r.opt_string(pn, "name", &p), container_port: cp, host_port, host_ip: r.opt_string(pn, "hostIP", &p), protocol });
     }
     if let Some(res) = r.get(n, "resources") {
@@ -454,11 +462,27 @@ fn port_range(r: &mut Reader, n: &Node, key: &str, path: &str, v: i64) {
     }
 }
 
-fn read_protocol(r: &mut Reader, n: &Node, path: &str) -> Protocol {
+/// A field Berth accepts without simulating it whose value the API server still checks against a
+/// fixed list (`imagePullPolicy`, `dnsPolicy`, ...; kubernetes/kubernetes
+/// pkg/apis/core/validation/validation.go), with its `Unsupported value` wording. An empty string
+/// is left alone: the API server's defaulting fills it in before validation.
+fn check_enum(r: &mut Reader, parent: &Node, key: &str, path: &str, values: &[&str]) {
+    let Some(n) = r.get(parent, key) else { return };
+    if matches!(n.scalar(), Some(Scalar::Str(""))) {
+        return;
+    }
+    let options: Vec<(&str, ())> = values.iter().map(|v| (*v, ())).collect();
+    r.enum_value(n, &join(path, key), &options);
+}
+
+/// Container and Service ports: core validation lists `sets.List(supportedPortProtocols)`, sorted.
+const PORT_PROTOCOLS: [(&str, Protocol); 3] = [("SCTP", Protocol::SCTP), ("TCP", Protocol::TCP), ("UDP", Protocol::UDP)];
+/// NetworkPolicy ports: networking validation (ValidateNetworkPolicyPort) lists them in this order.
+const NETPOL_PROTOCOLS: [(&str, Protocol); 3] = [("TCP", Protocol::TCP), ("UDP", Protocol::UDP), ("SCTP", Protocol::SCTP)];
+
+fn read_protocol(r: &mut Reader, n: &Node, path: &str, options: &[(&str, Protocol)]) -> Protocol {
     match r.get(n, "protocol") {
-        Some(p) => r
-            .enum_value(p, &join(path, "protocol"), &[("TCP", Protocol::TCP), ("UDP", Protocol::UDP), ("SCTP", Protocol::SCTP)])
-            .unwrap_or(Protocol::TCP),
+        Some(p) => r.enum_value(p, &join(path, "protocol"), options).unwrap_or(Protocol::TCP),
         None => Protocol::TCP,
     }
 }
@@ -476,8 +500,14 @@ fn read_resource_list(r: &mut Reader, n: &Node, path: &str) -> ResourceList {
             continue;
         }
         match k.as_str() {
-            "cpu" => out.cpu_milli = Some(q.milli_value()),
-            "memory" => out.memory = Some(q.value()),
+            "cpu" => {
+                unit_slip(r, v, &p, true, q.milli_value());
+                out.cpu_milli = Some(q.milli_value());
+            }
+            "memory" => {
+                unit_slip(r, v, &p, false, q.value());
+                out.memory = Some(q.value());
+            }
             "ephemeral-storage" => out.ephemeral_storage = Some(q.value()),
             other => {
                 if let Some(s) = closest(other, &["cpu", "memory", "ephemeral-storage"]) {
@@ -488,6 +518,26 @@ fn read_resource_list(r: &mut Reader, n: &Node, path: &str) -> ResourceList {
         }
     }
     out
+}
+
+/// From this many whole cores up, a CPU quantity without a suffix is taken for a slip (`cpu: 500`
+/// meant 500m): no EKS instance type Berth offers has that many.
+const UNITLESS_CPU_CORES: i64 = 64;
+
+/// Lint warnings (the API server accepts both) for the classic unit slips, on the value:
+/// `cpu: 500` is 500 whole CPUs (did you mean 500m?) and `memory: 256` is 256 bytes (did you mean
+/// 256Mi?). Only a bare number counts (no suffix, no exponent); `cpu` is in millicores, `memory`
+/// in bytes.
+fn unit_slip(r: &mut Reader, v: &Node, path: &str, cpu: bool, amount: i64) {
+    let Value::Scalar { text, .. } = &v.value else { return };
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return;
+    }
+    if cpu && amount >= UNITLESS_CPU_CORES * 1000 {
+        r.warning(v.pos, path, "k8s-unitless-cpu", format!("{text:?} is {text} whole CPUs (a CPU quantity without a suffix counts cores); did you mean {text}m?"));
+    } else if !cpu && amount > 0 && amount < 1 << 20 {
+        r.warning(v.pos, path, "k8s-unitless-memory", format!("{text:?} is {text} bytes (a memory quantity without a suffix counts bytes); did you mean {text}Mi?"));
+    }
 }
 
 /// requests and limits; a request left out defaults to the limit (core/v1 defaults), and a
@@ -546,6 +596,7 @@ fn read_probe(r: &mut Reader, c: &Node, key: &str, path: &str) -> Option<Probe> 
     if let Some(h) = r.get(n, "httpGet") {
         let hp = join(&path, "httpGet");
         r.fields(h, &hp, &["path", "port", "host", "scheme", "httpHeaders"], &[]);
+        check_enum(r, h, "scheme", &hp, &["HTTP", "HTTPS"]);
         let port = int_or_string(r, h, "port", &hp);
         actions.push(ProbeAction::HttpGet { path: r.opt_string(h, "path", &hp).unwrap_or_else(|| "/".into()), port: port.unwrap_or(IntOrString::Int(0)) });
     }
@@ -705,7 +756,9 @@ fn read_deployment(r: &mut Reader, meta: ObjectMeta, spec: &Node) -> Deployment 
     if let Some(s) = r.get(spec, "strategy") {
         if r.fields(s, "spec.strategy", &["type", "rollingUpdate"], &[]) {
             let ty = match r.get(s, "type") {
-                Some(t) => r.enum_value(t, "spec.strategy.type", &[("RollingUpdate", true), ("Recreate", false)]).unwrap_or(true),
+                // ValidateDeploymentStrategy lists "Recreate", "RollingUpdate" (at `spec.strategy`,
+                // with the whole strategy as the value; Berth points at the type itself).
+                Some(t) => r.enum_value(t, "spec.strategy.type", &[("Recreate", false), ("RollingUpdate", true)]).unwrap_or(true),
                 None => true,
             };
             if ty {
@@ -813,7 +866,8 @@ fn read_service(r: &mut Reader, meta: ObjectMeta, spec: &Node) -> Service {
             .enum_value(
                 t,
                 "spec.type",
-                &[("ClusterIP", ServiceType::ClusterIP), ("NodePort", ServiceType::NodePort), ("LoadBalancer", ServiceType::LoadBalancer), ("ExternalName", ServiceType::ExternalName)],
+                // `sets.List(supportedServiceType)`: sorted.
+                &[("ClusterIP", ServiceType::ClusterIP), ("ExternalName", ServiceType::ExternalName), ("LoadBalancer", ServiceType::LoadBalancer), ("NodePort", ServiceType::NodePort)],
             )
             .unwrap_or(ServiceType::ClusterIP),
         None => ServiceType::ClusterIP,
@@ -846,7 +900,7 @@ fn read_service(r: &mut Reader, meta: ObjectMeta, spec: &Node) -> Service {
             }
         }
         let target_port = int_or_string(r, pn, "targetPort", &p).unwrap_or(IntOrString::Int(port));
-        ports.push(ServicePort { name: r.opt_string(pn, "name", &p), port, target_port, node_port, protocol: read_protocol(r, pn, &p) });
+        ports.push(ServicePort { name: r.opt_string(pn, "name", &p), port, target_port, node_port, protocol: read_protocol(r, pn, &p, &PORT_PROTOCOLS) });
     }
     let external_name = r.opt_string(spec, "externalName", "spec");
     if service_type == ServiceType::ExternalName {
@@ -857,9 +911,15 @@ fn read_service(r: &mut Reader, meta: ObjectMeta, spec: &Node) -> Service {
         r.required(spec, "spec", "ports");
     }
     let affinity = match r.get(spec, "sessionAffinity") {
-        Some(n) => r.enum_value(n, "spec.sessionAffinity", &[("None", false), ("ClientIP", true)]).unwrap_or(false),
+        Some(n) => r.enum_value(n, "spec.sessionAffinity", &[("ClientIP", true), ("None", false)]).unwrap_or(false),
         None => false,
     };
+    // Checked only where it may be set (validateServiceExternalTrafficPolicy: externally
+    // accessible Services); `sets.List`, sorted.
+    if matches!(service_type, ServiceType::NodePort | ServiceType::LoadBalancer) {
+        check_enum(r, spec, "externalTrafficPolicy", "spec", &["Cluster", "Local"]);
+    }
+    check_enum(r, spec, "internalTrafficPolicy", "spec", &["Cluster", "Local"]);
     Service { meta, service_type, selector, ports, cluster_ip: r.opt_string(spec, "clusterIP", "spec"), external_name, session_affinity_client_ip: affinity }
 }
 
@@ -902,7 +962,14 @@ fn read_limit_range(r: &mut Reader, meta: ObjectMeta, spec: &Node) -> LimitRange
             continue;
         }
         let limit_type = match r.get(n, "type") {
-            Some(t) => r.enum_value(t, &join(&p, "type"), &[("Container", LimitType::Container), ("Pod", LimitType::Pod), ("PersistentVolumeClaim", LimitType::PersistentVolumeClaim)]),
+            // validateLimitRangeTypeName: `field.Invalid`, no list (a fully qualified custom type
+            // such as example.com/x would pass the API server; Berth knows only these three).
+            Some(t) => r.enum_invalid(
+                t,
+                &join(&p, "type"),
+                &[("Container", LimitType::Container), ("Pod", LimitType::Pod), ("PersistentVolumeClaim", LimitType::PersistentVolumeClaim)],
+                "must be a standard limit type or fully qualified",
+            ),
             None => {
                 r.required(n, &p, "type");
                 None
@@ -953,7 +1020,7 @@ fn read_network_policy(r: &mut Reader, meta: ObjectMeta, spec: &Node) -> Network
                 if !r.fields(pn, &pp, &["protocol", "port", "endPort"], &[]) {
                     continue;
                 }
-                rule.ports.push(NetworkPolicyPort { protocol: read_protocol(r, pn, &pp), port: int_or_string(r, pn, "port", &pp), end_port: r.opt_int(pn, "endPort", &pp) });
+                rule.ports.push(NetworkPolicyPort { protocol: read_protocol(r, pn, &pp, &NETPOL_PROTOCOLS), port: int_or_string(r, pn, "port", &pp), end_port: r.opt_int(pn, "endPort", &pp) });
             }
             rules.push(rule);
         }
@@ -981,7 +1048,8 @@ fn read_metric_target(r: &mut Reader, n: &Node, path: &str) -> Option<MetricTarg
         return None;
     }
     let ty = match r.get(n, "type") {
-        Some(t) => r.enum_value(t, &join(path, "type"), &[("Utilization", 0), ("AverageValue", 1), ("Value", 2)])?,
+        // validateMetricTarget (autoscaling validation) uses `field.Invalid` with this sentence.
+        Some(t) => r.enum_invalid(t, &join(path, "type"), &[("Utilization", 0), ("AverageValue", 1), ("Value", 2)], "must be either Utilization, Value, or AverageValue")?,
         None => {
             r.required(n, path, "type");
             return None;
@@ -1026,7 +1094,8 @@ fn read_rules(r: &mut Reader, n: &Node, path: &str, default: ScalingRules) -> Sc
         }
     }
     if let Some(s) = r.get(n, "selectPolicy") {
-        if let Some(v) = r.enum_value(s, &join(path, "selectPolicy"), &[("Max", SelectPolicy::Max), ("Min", SelectPolicy::Min), ("Disabled", SelectPolicy::Disabled)]) {
+        // `validSelectPolicyTypes.List()`: sorted.
+        if let Some(v) = r.enum_value(s, &join(path, "selectPolicy"), &[("Disabled", SelectPolicy::Disabled), ("Max", SelectPolicy::Max), ("Min", SelectPolicy::Min)]) {
             rules.select = v;
         }
     }
@@ -1036,7 +1105,7 @@ fn read_rules(r: &mut Reader, n: &Node, path: &str, default: ScalingRules) -> Sc
             if !r.fields(pn, &p, &["type", "value", "periodSeconds"], &[]) {
                 continue;
             }
-            let kind = r.get(pn, "type").and_then(|t| r.enum_value(t, &join(&p, "type"), &[("Pods", PolicyKind::Pods), ("Percent", PolicyKind::Percent)]));
+            let kind = r.get(pn, "type").and_then(|t| r.enum_value(t, &join(&p, "type"), &[("Percent", PolicyKind::Percent), ("Pods", PolicyKind::Pods)]));
             let value = r.int_min(pn, "value", &p, 1, 1);
             let period = r.int_min(pn, "periodSeconds", &p, 1, 15);
             if let Some(kind) = kind {
@@ -1095,7 +1164,9 @@ fn read_hpa(r: &mut Reader, meta: ObjectMeta, spec: &Node, api: &str) -> Horizon
             r.required(n, &p, "type");
             continue;
         };
-        let Some(ty) = r.enum_value(t, &join(&p, "type"), &[("Resource", "resource"), ("ContainerResource", "containerResource"), ("Pods", "pods"), ("Object", "object"), ("External", "external")]) else { continue };
+        // `validMetricSourceTypes.List()`: sorted.
+        let sources = [("ContainerResource", "containerResource"), ("External", "external"), ("Object", "object"), ("Pods", "pods"), ("Resource", "resource")];
+        let Some(ty) = r.enum_value(t, &join(&p, "type"), &sources) else { continue };
         let Some(body) = r.get(n, ty) else {
             r.required(n, &p, ty);
             continue;
@@ -1252,7 +1323,8 @@ fn read_node_term(r: &mut Reader, n: &Node, path: &str) -> NodeSelectorTerm {
                 ("Gt", NodeSelectorOp::Gt),
                 ("Lt", NodeSelectorOp::Lt),
             ];
-            let Some(op) = r.enum_value(opn, &join(&p, "operator"), &ops) else { continue };
+            // ValidateNodeSelectorRequirement: `field.Invalid(..., "not a valid selector operator")`.
+            let Some(op) = r.enum_invalid(opn, &join(&p, "operator"), &ops, "not a valid selector operator") else { continue };
             let vp = join(&p, "values");
             match op {
                 NodeSelectorOp::In | NodeSelectorOp::NotIn if values.is_empty() => r.error(e.pos, &vp, "k8s-required", "Required value: must be specified when `operator` is 'In' or 'NotIn'"),

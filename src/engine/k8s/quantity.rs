@@ -50,22 +50,31 @@ pub enum QuantityErrorKind {
     Empty,
 }
 
+/// apimachinery's `ErrFormatWrong` (quantity.go): what the API server answers for a value that does
+/// not even split into number and suffix (`512Mb`, `1GB`, `0.5 cores`, an empty string), e.g.
+/// `Deployment in version "v1" cannot be handled as a Deployment: quantities must match the
+/// regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`.
+pub const ERR_FORMAT_WRONG: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+/// apimachinery's `ErrSuffix` (quantity.go): the value splits, but the suffix is not one Kubernetes
+/// knows (`500mi`, `64K`, `1i`); the API server and kubectl (`kubectl set resources`) both say it.
+pub const ERR_SUFFIX: &str = "unable to parse quantity's suffix";
+
 impl QuantityError {
+    /// Kubernetes' own error first (`ErrFormatWrong` or `ErrSuffix`, exactly as
+    /// `resource.ParseQuantity` returns them), then the value, then Berth's hint:
+    /// `unable to parse quantity's suffix: "500mi"; did you mean 500Mi?`.
     pub fn message(&self) -> String {
-        match &self.suggestion {
-            Some(s) => format!("{:?} is not a quantity; did you mean {s}?", self.input),
-            None => match self.kind {
-                QuantityErrorKind::Empty => "an empty string is not a quantity (e.g. 500m, 2, 512Mi, 1Gi)".to_string(),
-                QuantityErrorKind::Suffix => format!(
-                    "{:?} is not a quantity: unknown suffix (use n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei or an exponent like e3)",
-                    self.input
-                ),
-                QuantityErrorKind::Format => format!(
-                    "{:?} is not a quantity: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (e.g. 500m, 2, 512Mi, 1Gi)",
-                    self.input
-                ),
-            },
-        }
+        let real = match self.kind {
+            QuantityErrorKind::Suffix => ERR_SUFFIX,
+            // ParseQuantity("") is ErrFormatWrong too.
+            QuantityErrorKind::Format | QuantityErrorKind::Empty => ERR_FORMAT_WRONG,
+        };
+        let hint = match (&self.suggestion, self.kind) {
+            (Some(s), _) => format!("; did you mean {s}?"),
+            (None, QuantityErrorKind::Suffix) => " (the suffixes are n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei, or an exponent like e3)".to_string(),
+            (None, _) => " (e.g. 500m, 2, 512Mi, 1Gi)".to_string(),
+        };
+        format!("{real}: {:?}{hint}", self.input)
     }
 }
 

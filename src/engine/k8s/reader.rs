@@ -281,18 +281,14 @@ impl Reader {
             }
             let key = self.req_string(e, "key", &p).unwrap_or_default();
             let values = self.string_list(e, "values", &p);
-            let op = match self.req_string(e, "operator", &p).as_deref() {
-                Some("In") => SelectorOp::In,
-                Some("NotIn") => SelectorOp::NotIn,
-                Some("Exists") => SelectorOp::Exists,
-                Some("DoesNotExist") => SelectorOp::DoesNotExist,
-                Some(other) => {
-                    let pos = e.get("operator").map(|n| n.pos).unwrap_or(e.pos);
-                    self.error(pos, &join(&p, "operator"), "k8s-enum", format!("Unsupported value: {other:?}: supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\""));
-                    continue;
-                }
-                None => continue,
+            // ValidateLabelSelectorRequirement (apimachinery meta/v1/validation) refuses any other
+            // operator, `in` included, with `field.Invalid(..., "not a valid selector operator")`.
+            let Some(opn) = self.get(e, "operator") else {
+                self.required(e, &p, "operator");
+                continue;
             };
+            let ops = [("In", SelectorOp::In), ("NotIn", SelectorOp::NotIn), ("Exists", SelectorOp::Exists), ("DoesNotExist", SelectorOp::DoesNotExist)];
+            let Some(op) = self.enum_invalid(opn, &join(&p, "operator"), &ops, "not a valid selector operator") else { continue };
             match op {
                 SelectorOp::In | SelectorOp::NotIn if values.is_empty() => {
                     self.error(e.pos, &join(&p, "values"), "k8s-required", "Required value: must be specified when `operator` is 'In' or 'NotIn'");
@@ -307,16 +303,37 @@ impl Reader {
         sel
     }
 
-    /// One of a fixed set of strings, with "did you mean".
+    /// One of a fixed set of strings, matched case-sensitively as the API server matches them
+    /// (`always` is not `Always`), refused with its wording, `field.NotSupported` in apimachinery's
+    /// util/validation/field/errors.go: `Unsupported value: "always": supported values: "Always",
+    /// "IfNotPresent", "Never"`, then Berth's "did you mean" (a case-only slip gets the right case).
+    /// List `options` in the order the API server prints them (`sets.List` sorts them).
     pub fn enum_value<T: Copy>(&mut self, node: &Node, path: &str, options: &[(&str, T)]) -> Option<T> {
+        self.one_of(node, path, options, None)
+    }
+
+    /// Like [`Reader::enum_value`], for the fields the API server refuses with `field.Invalid` and
+    /// a sentence of its own instead of a list: `Invalid value: "in": not a valid selector
+    /// operator (did you mean In?)`.
+    pub fn enum_invalid<T: Copy>(&mut self, node: &Node, path: &str, options: &[(&str, T)], detail: &str) -> Option<T> {
+        self.one_of(node, path, options, Some(detail))
+    }
+
+    fn one_of<T: Copy>(&mut self, node: &Node, path: &str, options: &[(&str, T)], detail: Option<&str>) -> Option<T> {
         let s = self.string(node, path)?;
         if let Some((_, v)) = options.iter().find(|(n, _)| *n == s) {
             return Some(*v);
         }
         let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
-        let list = names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
         let hint = closest(&s, &names).map(|c| format!(" (did you mean {c}?)")).unwrap_or_default();
-        self.error(node.pos, path, "k8s-enum", format!("Unsupported value: {s:?}: supported values: {list}{hint}"));
+        let msg = match detail {
+            Some(d) => format!("Invalid value: {s:?}: {d}{hint}"),
+            None => {
+                let list = names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ");
+                format!("Unsupported value: {s:?}: supported values: {list}{hint}")
+            }
+        };
+        self.error(node.pos, path, "k8s-enum", msg);
         None
     }
 }
