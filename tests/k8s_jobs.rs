@@ -74,6 +74,8 @@ fn completions_and_parallelism() {
     assert_eq!(status(&e), vec![("Running".to_string(), "2/3".to_string(), 1, 2, 0, None)]);
     e.run_until(60_000);
     assert_eq!(status(&e), vec![("Complete".to_string(), "3/3".to_string(), 0, 3, 0, Some(("Completed".to_string(), 45)))]);
+    // status.startTime and status.completionTime (kubectl's DURATION: 45 s).
+    assert_eq!(jobs(&e).iter().map(|j| (j.start_time, j.completion_time)).collect::<Vec<_>>(), vec![(0, Some(45_000))]);
     // Two pods at 0 s, both done at 24 s; the third (min(2, 3 − 2) = 1) starts at 25 s (image
     // cached) and ends at 45 s: Complete.
     assert_eq!(timeline(&e), vec![(0, "created".into()), (0, "created".into()), (4, "running".into()), (4, "running".into()), (24, "created".into()), (25, "running".into())]);
@@ -95,6 +97,8 @@ fn backoff_limit_exceeded() {
     // Failures at 24 s, 55 s and 96 s; replacements after 10 s, then 20 s of back-off.
     assert_eq!(timeline(&e), vec![(0, "created".into()), (4, "running".into()), (34, "created".into()), (35, "running".into()), (75, "created".into()), (76, "running".into())]);
     assert_eq!(status(&e), vec![("Failed".to_string(), "0/1".to_string(), 0, 0, 3, Some(("BackoffLimitExceeded".to_string(), 96)))]);
+    // Only a Job that succeeded gets a completion time.
+    assert_eq!(jobs(&e)[0].completion_time, None);
     assert_eq!(jobs(&e)[0].end.as_ref().map(|x| x.message.clone()), Some("Job has reached the specified backoff limit".to_string()));
     let finished: Vec<(u64, String)> = e.events().iter().filter(|ev| ev.kind.name() == "jobFinished").map(|ev| (ev.t / 1000, ev.kind.describe())).collect();
     assert_eq!(finished, vec![(96, "job flaky Failed (BackoffLimitExceeded): Job has reached the specified backoff limit".to_string())]);

@@ -568,9 +568,25 @@ fn rollout_status_says_what_kubectl_would_and_history_lists_revisions() {
     assert_eq!(err(&s, "rollout status deploy/web --revision=1"), "error: desired revision (1) is different from the running revision (2)");
     assert_eq!(ok(&s, "rollout history deployment/web"), lines(&["deployment.apps/web", "REVISION   CHANGE-CAUSE", "1          <none>", "2          <none>"]));
     assert_eq!(err(&s, "rollout history deployment/web --revision=7"), "error: unable to find the specified revision");
+    // A revision's pod template, as kubectl's DescribePodTemplate prints it (its tabs at 8-column stops).
     assert_eq!(
-        err(&s, "rollout history deployment/web --revision=2"),
-        "error: Berth's console cannot show revision 2's pod template: the cluster on screen does not carry ReplicaSet templates. kubectl rollout history deployment/web lists the revisions; the manifest you applied is in the editor"
+        ok(&s, "rollout history deployment/web --revision=2"),
+        lines(&[
+            "deployment.apps/web with revision #2",
+            "Pod Template:",
+            "  Labels:       app=web",
+            "        pod-template-hash=65787f4dbc",
+            "  Containers:",
+            "   web:",
+            "    Image:      nginx:1.28",
+            "    Port:       <none>",
+            "    Host Port:  <none>",
+            "    Requests:",
+            "      cpu:      250m",
+            "      memory:   256Mi",
+            "  Node-Selectors:       <none>",
+            "  Tolerations:  <none>",
+        ])
     );
     assert_eq!(err(&s, "rollout status deploy/web -A"), "error: unknown shorthand flag: 'A' in -A");
 }
@@ -586,11 +602,11 @@ fn mistakes_get_kubectls_errors_and_other_commands_go_to_the_engine() {
     assert_eq!(err(&s, "rollout status deployment/nope"), "Error from server (NotFound): deployments.apps \"nope\" not found");
     assert_eq!(
         err(&s, "get"),
-        "error: you must specify the type of resource to get. Berth's console lists pods, deployments, replicasets, nodes, services, endpointslices, endpoints, hpa, pdb and namespaces (and all)"
+        "error: you must specify the type of resource to get. Berth's console lists pods, deployments, replicasets, daemonsets, jobs, nodes, services, endpointslices, endpoints, hpa, pdb and namespaces (and all)"
     );
     assert_eq!(
         err(&s, "get secrets"),
-        "error: Berth's console lists pods, deployments, replicasets, nodes, services, endpointslices, endpoints, hpa, pdb and namespaces (and all), not \"secrets\" (the cluster view and the event log show the rest)"
+        "error: Berth's console lists pods, deployments, replicasets, daemonsets, jobs, nodes, services, endpointslices, endpoints, hpa, pdb and namespaces (and all), not \"secrets\" (the cluster view and the event log show the rest)"
     );
     assert_eq!(err(&s, "get podz"), "error: the server doesn't have a resource type \"podz\"");
     assert_eq!(
@@ -615,4 +631,307 @@ fn ages_read_as_kubectl_prints_them() {
     assert_eq!(age(10 * 86_400 * sec), "10d");
     assert_eq!(age(800 * 86_400 * sec), "2y70d");
     assert_eq!(age(3000 * 86_400 * sec), "8y");
+}
+
+/// Deployment web (one replica): an init container `migrate`, the app `web` (ready 40 s after it
+/// starts, readiness probe every 5 s) and a `log-shipper` sidecar without probes.
+const WEB_WITH_SIDECAR: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    kubernetes.io/change-cause: first release
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      initContainers:
+      - name: migrate
+        image: busybox:1.36
+      containers:
+      - name: web
+        image: shop/web:1.0
+        ports:
+        - containerPort: 8080
+        readinessProbe:
+          httpGet:
+            path: /healthz
+            port: 8080
+          periodSeconds: 5
+        resources:
+          requests:
+            cpu: 250m
+            memory: 256Mi
+          limits:
+            memory: 512Mi
+      - name: log-shipper
+        image: fluent/fluent-bit:3.0
+      tolerations:
+      - key: dedicated
+        operator: Equal
+        value: web
+        effect: NoSchedule
+";
+
+/// [`WEB_WITH_SIDECAR`]; pod `setup` with two init containers of 20 s each; pod `crasher`, whose
+/// app exits with code 1 10 s after each start; DaemonSet `node-agent` on Linux nodes; Job
+/// `report` (two completions of 20 s each). Two m5.large nodes; images pull in 3 s.
+fn pods_scenario() -> String {
+    let others = "---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: setup
+spec:
+  initContainers:
+  - name: fetch
+    image: busybox:1.36
+  - name: render
+    image: alpine:3.20
+  containers:
+  - name: app
+    image: nginx:1.27
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: crasher
+spec:
+  containers:
+  - name: app
+    image: shop/crash:1.0
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-agent
+  labels:
+    app: node-agent
+spec:
+  selector:
+    matchLabels:
+      app: node-agent
+  template:
+    metadata:
+      labels:
+        app: node-agent
+    spec:
+      nodeSelector:
+        kubernetes.io/os: linux
+      containers:
+      - name: agent
+        image: shop/agent:2.1
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: report
+spec:
+  completions: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: report
+        image: shop/report:1.0
+";
+    serde_json::json!({
+        "berth": 1, "name": "pods", "seed": 5,
+        "cluster": { "availabilityZones": ["us-east-1a", "us-east-1b"] },
+        "kubernetes": {
+            "nodeGroups": [{ "name": "ng-1", "instanceType": "m5.large", "desiredSize": 2, "minSize": 1, "maxSize": 3 }],
+            "manifests": [format!("{WEB_WITH_SIDECAR}{others}")]
+        },
+        "behaviors": {
+            "shop/web:1.0": { "readyAfter": "40s" },
+            "nginx:1.27": { "initRunsFor": "20s" },
+            "shop/crash:1.0": { "exitAfter": "10s", "exitCode": 1 },
+            "shop/report:1.0": { "exitAfter": "20s", "exitCode": 0 }
+        }
+    })
+    .to_string()
+}
+
+#[test]
+fn pods_show_their_containers_init_progress_and_last_restart() {
+    let sc = pods_scenario();
+    // 3 s: web's init container is pulling its image and running (3 s + 2 s), setup's first of
+    // two (3 s + 20 s); the others pull their images (3 s) and start 1 s later.
+    assert_eq!(
+        ok(&engine_at(&sc, "3s").snapshot(), "get pods"),
+        lines(&[
+            "NAME                   READY   STATUS              RESTARTS   AGE",
+            "crasher                0/1     ContainerCreating   0          3s",
+            "node-agent-4nj2r       0/1     ContainerCreating   0          3s",
+            "node-agent-mmmzf       0/1     ContainerCreating   0          3s",
+            "report-xzxb4           0/1     ContainerCreating   0          3s",
+            "setup                  0/1     Init:0/2            0          3s",
+            "web-84985cb66c-gcdsz   0/2     Init:0/1            0          3s",
+        ])
+    );
+    // 8 s: web's init container is done (5 s); its two images pull until 11 s: PodInitializing.
+    assert_eq!(
+        ok(&engine_at(&sc, "8s").snapshot(), "get pods web-84985cb66c-gcdsz setup crasher"),
+        lines(&[
+            "NAME                   READY   STATUS            RESTARTS   AGE",
+            "crasher                1/1     Running           0          8s",
+            "setup                  0/1     Init:0/2          0          8s",
+            "web-84985cb66c-gcdsz   0/2     PodInitializing   0          8s",
+        ])
+    );
+    // 30 s: web runs (12 s) but its app is not ready before 52 s: only the sidecar, which has no
+    // probe, is ready. setup's first init container finished at 23 s. crasher's app exited at
+    // 14 s (restarted at once) and at 25 s (back-off 10 s). The Job's second pod started at 25 s
+    // (its image already on the node).
+    assert_eq!(
+        ok(&engine_at(&sc, "30s").snapshot(), "get pods"),
+        lines(&[
+            "NAME                   READY   STATUS             RESTARTS     AGE",
+            "crasher                0/1     CrashLoopBackOff   2 (5s ago)   30s",
+            "node-agent-4nj2r       1/1     Running            0            30s",
+            "node-agent-mmmzf       1/1     Running            0            30s",
+            "report-j2m6b           1/1     Running            0            6s",
+            "report-xzxb4           0/1     Completed          0            30s",
+            "setup                  0/1     Init:1/2           0            30s",
+            "web-84985cb66c-gcdsz   1/2     Running            0            30s",
+        ])
+    );
+    // 48 s: both init containers done (46 s), nginx pulls until 49 s and starts at 50 s.
+    assert_eq!(ok(&engine_at(&sc, "48s").snapshot(), "get pod setup --no-headers"), "setup   0/1   PodInitializing   0   48s");
+    // 2 m: web is ready; crasher runs again since 118 s, its last exit was at 77 s.
+    assert_eq!(
+        ok(&engine_at(&sc, "2m").snapshot(), "get pods -l '!job-name'"),
+        lines(&[
+            "NAME                   READY   STATUS    RESTARTS      AGE",
+            "crasher                1/1     Running   4 (43s ago)   2m",
+            "node-agent-4nj2r       1/1     Running   0             2m",
+            "node-agent-mmmzf       1/1     Running   0             2m",
+            "setup                  1/1     Running   0             2m",
+            "web-84985cb66c-gcdsz   2/2     Running   0             2m",
+        ])
+    );
+}
+
+#[test]
+fn daemonsets_and_jobs_are_listed_and_in_get_all() {
+    let sc = pods_scenario();
+    let s = engine_at(&sc, "30s").snapshot();
+    assert_eq!(
+        ok(&s, "get ds"),
+        lines(&[
+            "NAME         DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE",
+            "node-agent   2         2         2       2            2           kubernetes.io/os=linux   30s",
+        ])
+    );
+    assert_eq!(
+        ok(&s, "get daemonsets -o wide -l app=node-agent"),
+        lines(&[
+            "NAME         DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE   CONTAINERS   IMAGES           SELECTOR",
+            "node-agent   2         2         2       2            2           kubernetes.io/os=linux   30s   agent        shop/agent:2.1   app=node-agent",
+        ])
+    );
+    // One of two pods succeeded (24 s); the Job runs on, so DURATION counts to now.
+    assert_eq!(ok(&s, "get jobs"), lines(&["NAME     STATUS    COMPLETIONS   DURATION   AGE", "report   Running   1/2           30s        30s"]));
+    assert_eq!(
+        ok(&s, "get job report -o wide"),
+        lines(&[
+            "NAME     STATUS    COMPLETIONS   DURATION   AGE   CONTAINERS   IMAGES            SELECTOR",
+            "report   Running   1/2           30s        30s   report       shop/report:1.0   batch.kubernetes.io/controller-uid=bb1672de-2fe0-8e5d-f15e-70d1ef151511",
+        ])
+    );
+    assert_eq!(ok(&s, "get ds,jobs -o name"), lines(&["daemonset.apps/node-agent", "job.batch/report"]));
+    // Complete at 45 s: DURATION stops there, AGE goes on.
+    let s = engine_at(&sc, "60s").snapshot();
+    assert_eq!(ok(&s, "get jobs"), lines(&["NAME     STATUS     COMPLETIONS   DURATION   AGE", "report   Complete   2/2           45s        60s"]));
+    // `get all`: kubectl's order (core, apps, autoscaling, batch).
+    assert_eq!(
+        ok(&s, "get all"),
+        lines(&[
+            "NAME                       READY   STATUS             RESTARTS      AGE",
+            "pod/crasher                0/1     CrashLoopBackOff   3 (14s ago)   60s",
+            "pod/node-agent-4nj2r       1/1     Running            0             60s",
+            "pod/node-agent-mmmzf       1/1     Running            0             60s",
+            "pod/report-j2m6b           0/1     Completed          0             36s",
+            "pod/report-xzxb4           0/1     Completed          0             60s",
+            "pod/setup                  1/1     Running            0             60s",
+            "pod/web-84985cb66c-gcdsz   2/2     Running            0             60s",
+            "",
+            "NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE",
+            "service/kubernetes   ClusterIP   10.100.0.1   <none>        443/TCP   60s",
+            "",
+            "NAME                        DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE",
+            "daemonset.apps/node-agent   2         2         2       2            2           kubernetes.io/os=linux   60s",
+            "",
+            "NAME                  READY   UP-TO-DATE   AVAILABLE   AGE",
+            "deployment.apps/web   1/1     1            1           60s",
+            "",
+            "NAME                             DESIRED   CURRENT   READY   AGE",
+            "replicaset.apps/web-84985cb66c   1         1         1       60s",
+            "",
+            "NAME               STATUS     COMPLETIONS   DURATION   AGE",
+            "job.batch/report   Complete   2/2           45s        60s",
+        ])
+    );
+}
+
+#[test]
+fn rollout_history_shows_change_causes_and_a_revisions_pod_template() {
+    let sc = pods_scenario();
+    let mut e = engine_at(&sc, "1m");
+    assert_eq!(ok(&e.snapshot(), "rollout history deployment/web"), lines(&["deployment.apps/web", "REVISION   CHANGE-CAUSE", "1          first release"]));
+    // A new template without a new change-cause: the new ReplicaSet copies the Deployment's
+    // annotation as it is (kubectl's well-known stale CHANGE-CAUSE).
+    e.apply(Command::Kubectl { args: "set image deployment/web web=shop/web:1.1".into(), manifest: None }).unwrap();
+    e.run_until(parse_duration("2m").unwrap());
+    assert_eq!(
+        ok(&e.snapshot(), "rollout history deploy web"),
+        lines(&["deployment.apps/web", "REVISION   CHANGE-CAUSE", "1          first release", "2          first release"])
+    );
+    // Applied with a new change-cause: the newest revision follows it, the older keep theirs.
+    let v3 = WEB_WITH_SIDECAR.replace("first release", "fluent-bit 3.1").replace("fluent/fluent-bit:3.0", "fluent/fluent-bit:3.1");
+    e.apply_manifest(&v3).unwrap();
+    e.run_until(parse_duration("3m").unwrap());
+    let s = e.snapshot();
+    assert_eq!(
+        ok(&s, "rollout history deployment/web"),
+        lines(&["deployment.apps/web", "REVISION   CHANGE-CAUSE", "1          first release", "2          first release", "3          fluent-bit 3.1"])
+    );
+    assert_eq!(
+        ok(&s, "rollout history deployment/web --revision=1"),
+        lines(&[
+            "deployment.apps/web with revision #1",
+            "Pod Template:",
+            "  Labels:       app=web",
+            "        pod-template-hash=84985cb66c",
+            "  Annotations:  kubernetes.io/change-cause: first release",
+            "  Init Containers:",
+            "   migrate:",
+            "    Image:      busybox:1.36",
+            "    Port:       <none>",
+            "    Host Port:  <none>",
+            "  Containers:",
+            "   web:",
+            "    Image:      shop/web:1.0",
+            "    Port:       8080/TCP",
+            "    Host Port:  0/TCP",
+            "    Limits:",
+            "      memory:   512Mi",
+            "    Requests:",
+            "      cpu:      250m",
+            "      memory:   256Mi",
+            "    Readiness:  http-get http://:8080/healthz delay=0s timeout=1s period=5s #success=1 #failure=3",
+            "   log-shipper:",
+            "    Image:      fluent/fluent-bit:3.0",
+            "    Port:       <none>",
+            "    Host Port:  <none>",
+            "  Node-Selectors:       <none>",
+            "  Tolerations:  dedicated=web:NoSchedule",
+        ])
+    );
 }

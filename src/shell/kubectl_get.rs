@@ -1,12 +1,13 @@
-//! The kubectl console's read-only commands: `get` (pods, deployments, replicasets, nodes,
-//! services, endpointslices, endpoints, hpa, namespaces, `all`, comma lists such as `svc,ep`) and
-//! `rollout status` / `rollout history`, answered from the snapshot in kubectl's own layout. They
+//! The kubectl console's read-only commands: `get` (pods, deployments, replicasets, daemonsets,
+//! jobs, nodes, services, endpointslices, endpoints, hpa, namespaces, `all`, comma lists such as
+//! `svc,ep`) and `rollout status` / `rollout history` (`--revision=N`: the revision's pod
+//! template, as `DescribePodTemplate` prints it), answered from the snapshot in kubectl's own layout. They
 //! change nothing, so they never reach the engine: no journal entry, no timeline mark, and an
 //! exercise's `limits.kubectl` does not restrict them.
 //!
 //! Formats follow kubectl against an EKS 1.33 cluster. `get` prints the API server's tables
 //! (kubernetes `pkg/printers/internalversion/printers.go`: the column lists of `AddHandlers`,
-//! `printPod`, `printDeployment`, `printNode`, `printService`, `printEndpointSlice`,
+//! `printPod`, `printDeployment`, `printDaemonSet`, `printJob`, `printNode`, `printService`, `printEndpointSlice`,
 //! `formatEndpoints`, `formatHPAMetrics`, `printNamespace`), padded by three spaces as kubectl's
 //! tabwriter does; `-L` and `--show-labels` add label columns after them (cli-runtime
 //! `formatLabelHeaders`: the key's last `/` segment, upper-cased; `labels.FormatLabels`);
@@ -31,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::engine::k8s::model::Labels;
 use crate::engine::k8s::services::ServiceView;
-use crate::engine::k8s::sim::{KubeView, PodPhase, PodView, ReplicaSetView};
+use crate::engine::k8s::sim::{ContainerSpecView, KubeView, PodPhase, PodTemplateView, PodView, ReplicaSetView, CHANGE_CAUSE};
 use crate::engine::snapshot::Snapshot;
 use crate::engine::time::{Millis, SECOND};
 
@@ -42,9 +43,9 @@ pub type Answer = Result<String, String>;
 /// `kubectl get nodes` prints it on a 1.33 managed node group (May 2025 AMI, Amazon Linux 2023).
 pub const NODE_VERSION: &str = "v1.33.0-eks-802817d";
 /// OS-IMAGE, KERNEL-VERSION (without the architecture) and CONTAINER-RUNTIME of that AMI.
-const OS_IMAGE: &str = "Amazon Linux 2023.7.20250512";
-const KERNEL: &str = "6.1.134-152.225.amzn2023";
-const CONTAINER_RUNTIME: &str = "containerd://1.7.27";
+pub const OS_IMAGE: &str = "Amazon Linux 2023.7.20250512";
+pub const KERNEL: &str = "6.1.134-152.225.amzn2023";
+pub const CONTAINER_RUNTIME: &str = "containerd://1.7.27";
 /// The API server's warning for every v1 Endpoints request since Kubernetes 1.33.
 const ENDPOINTS_WARNING: &str = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice";
 /// The Service every cluster has in `default`: the API server, at the first address of EKS's
@@ -55,7 +56,7 @@ const KUBERNETES_SERVICE_IP: &str = "10.100.0.1";
 /// The namespaces of a new EKS cluster.
 const SYSTEM_NAMESPACES: [&str; 4] = ["default", "kube-node-lease", "kube-public", "kube-system"];
 /// The resource types `get` answers, for the error messages.
-const LISTS: &str = "pods, deployments, replicasets, nodes, services, endpointslices, endpoints, hpa, pdb and namespaces (and all)";
+const LISTS: &str = "pods, deployments, replicasets, daemonsets, jobs, nodes, services, endpointslices, endpoints, hpa, pdb and namespaces (and all)";
 
 /// `Some` when `args` is a read-only command this module answers; `None` for everything else
 /// (the engine runs it). `kubectl` in front and namespace flags before the verb
@@ -113,7 +114,7 @@ fn verb_first(words: &[String]) -> Option<Vec<String>> {
 
 /// The command line split into words as a shell does: spaces separate, `'...'` keeps everything,
 /// `"..."` keeps everything but `\"` and `\\`, a backslash escapes the next character.
-fn split_words(line: &str) -> Result<Vec<String>, String> {
+pub fn split_words(line: &str) -> Result<Vec<String>, String> {
     let unterminated = |q: char| format!("error: the command line has an unterminated {q} quote");
     let mut words = Vec::new();
     let mut word = String::new();
@@ -669,6 +670,8 @@ enum Kind {
     Endpoints,
     Namespaces,
     Pdbs,
+    DaemonSets,
+    Jobs,
 }
 
 impl Kind {
@@ -685,6 +688,8 @@ impl Kind {
             Kind::Endpoints => "endpoints",
             Kind::Namespaces => "namespace",
             Kind::Pdbs => "poddisruptionbudget.policy",
+            Kind::DaemonSets => "daemonset.apps",
+            Kind::Jobs => "job.batch",
         }
     }
     /// The resource as the API server's NotFound error names it.
@@ -700,6 +705,8 @@ impl Kind {
             Kind::Endpoints => "endpoints",
             Kind::Namespaces => "namespaces",
             Kind::Pdbs => "poddisruptionbudgets.policy",
+            Kind::DaemonSets => "daemonsets.apps",
+            Kind::Jobs => "jobs.batch",
         }
     }
     fn namespaced(self) -> bool {
@@ -718,6 +725,9 @@ impl Kind {
             Kind::Namespaces => &["STATUS", "AGE"],
             // printers.go `podDisruptionBudgetColumnDefinitions`.
             Kind::Pdbs => &["MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"],
+            // `daemonSetColumnDefinitions`; `jobColumnDefinitions` (STATUS since kubectl 1.31).
+            Kind::DaemonSets => &["DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"],
+            Kind::Jobs => &["STATUS", "COMPLETIONS", "DURATION", "AGE"],
         }
     }
     /// The columns `-o wide` adds (priority-1 columns of the API server's table).
@@ -725,7 +735,7 @@ impl Kind {
         match self {
             Kind::Pods => &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
             Kind::Services => &["SELECTOR"],
-            Kind::Deployments | Kind::ReplicaSets => &["CONTAINERS", "IMAGES", "SELECTOR"],
+            Kind::Deployments | Kind::ReplicaSets | Kind::DaemonSets | Kind::Jobs => &["CONTAINERS", "IMAGES", "SELECTOR"],
             Kind::Nodes => &["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
             _ => &[],
         }
@@ -737,7 +747,8 @@ fn kinds_of(word: &str) -> Result<Vec<Kind>, String> {
     let w = word.to_lowercase();
     let base = w.split('.').next().unwrap_or(&w);
     Ok(vec![match base {
-        "all" => return Ok(vec![Kind::Pods, Kind::Services, Kind::Deployments, Kind::ReplicaSets, Kind::Hpas]),
+        // The `all` category in discovery order: core, apps, autoscaling, batch.
+        "all" => return Ok(vec![Kind::Pods, Kind::Services, Kind::DaemonSets, Kind::Deployments, Kind::ReplicaSets, Kind::Hpas, Kind::Jobs]),
         "pod" | "pods" | "po" => Kind::Pods,
         "service" | "services" | "svc" => Kind::Services,
         "deployment" | "deployments" | "deploy" => Kind::Deployments,
@@ -748,7 +759,9 @@ fn kinds_of(word: &str) -> Result<Vec<Kind>, String> {
         "endpoints" | "endpoint" | "ep" => Kind::Endpoints,
         "namespace" | "namespaces" | "ns" => Kind::Namespaces,
         "poddisruptionbudget" | "poddisruptionbudgets" | "pdb" => Kind::Pdbs,
-        "daemonset" | "daemonsets" | "ds" | "job" | "jobs" | "cronjob" | "cronjobs" | "cj" | "statefulset" | "statefulsets" | "sts" | "secret"
+        "daemonset" | "daemonsets" | "ds" => Kind::DaemonSets,
+        "job" | "jobs" => Kind::Jobs,
+        "cronjob" | "cronjobs" | "cj" | "statefulset" | "statefulsets" | "sts" | "secret"
         | "secrets" | "configmap" | "configmaps" | "cm" | "ingress" | "ingresses" | "ing" | "networkpolicy" | "networkpolicies" | "netpol"
         | "event" | "events" | "ev" | "resourcequota" | "resourcequotas" | "quota" | "limitrange" | "limitranges" | "limits"
         | "priorityclass" | "priorityclasses" | "pc" | "serviceaccount" | "serviceaccounts" | "sa" | "persistentvolume"
@@ -1143,7 +1156,55 @@ fn items(kind: Kind, cx: &Cx) -> Vec<Item> {
                 wide: vec![],
             })
             .collect(),
+        // printers.go `printDaemonSet`: NODE SELECTOR is the template's nodeSelector.
+        Kind::DaemonSets => cx
+            .kv
+            .daemon_sets
+            .iter()
+            .map(|d| Item {
+                ns: Some(d.namespace.clone()),
+                name: d.name.clone(),
+                labels: d.labels.clone(),
+                cells: vec![
+                    d.desired.to_string(),
+                    d.current.to_string(),
+                    d.ready.to_string(),
+                    d.updated.to_string(),
+                    d.available.to_string(),
+                    format_labels(&d.node_selector),
+                    cx.since(d.created),
+                ],
+                wide: vec![d.containers.join(","), d.images.join(","), d.selector.clone()],
+            })
+            .collect(),
+        // printers.go `printJob`: DURATION from the start to the completion (a Job that has not
+        // completed, or failed, counts on to now).
+        Kind::Jobs => cx
+            .kv
+            .jobs
+            .iter()
+            .map(|j| Item {
+                ns: Some(j.namespace.clone()),
+                name: j.name.clone(),
+                labels: j.labels.clone(),
+                cells: vec![
+                    j.status.clone(),
+                    j.completions.clone(),
+                    age(j.completion_time.unwrap_or(cx.now).saturating_sub(j.start_time)),
+                    cx.since(j.created),
+                ],
+                wide: vec![j.containers.join(","), j.images.join(","), format!("batch.kubernetes.io/controller-uid={}", job_uid(&j.namespace, &j.name))],
+            })
+            .collect(),
     }
+}
+
+/// A Job's `metadata.uid`, which its selector names (`batch.kubernetes.io/controller-uid`): the
+/// API server draws a random UUID; Berth has none, so it makes a stable one from FNV-1a of the
+/// Job's namespace and name, in the UUID's 8-4-4-4-12 layout.
+fn job_uid(ns: &str, name: &str) -> String {
+    let hex = format!("{:016x}{:016x}", fnv64(&key(ns, name)), fnv64(&format!("job/{}", key(ns, name))));
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
 fn pod_item(p: &PodView, cx: &Cx) -> Item {
@@ -1154,9 +1215,18 @@ fn pod_item(p: &PodView, cx: &Cx) -> Item {
         ns: Some(p.namespace.clone()),
         name: p.name.clone(),
         labels: p.labels.clone(),
-        // READY counts ready containers; the snapshot has one readiness per pod, so one container.
-        cells: vec![if p.ready { "1/1".into() } else { "0/1".into() }, p.status.clone(), p.restarts.to_string(), age(cx.now.saturating_sub(p.created))],
+        // printPod: READY is ready containers / containers; RESTARTS adds the time since the
+        // last container restart (`3 (45s ago)`, kubectl ≥ 1.28).
+        cells: vec![format!("{}/{}", p.ready_containers, p.containers), p.status.clone(), restarts_cell(p, cx.now), age(cx.now.saturating_sub(p.created))],
         wide: vec![ip.unwrap_or_else(none), p.node.clone().unwrap_or_else(none), p.nominated_node.clone().unwrap_or_else(none), none()],
+    }
+}
+
+/// printPod's RESTARTS: the count, and once a container restarted, how long ago it last died.
+fn restarts_cell(p: &PodView, now: Millis) -> String {
+    match p.last_restart {
+        Some(t) if p.restarts != 0 => format!("{} ({} ago)", p.restarts, age(now.saturating_sub(t))),
+        _ => p.restarts.to_string(),
     }
 }
 
@@ -1254,7 +1324,7 @@ fn slice_name(ns: &str, service: &str) -> String {
 }
 
 /// The address in a node's name: `ip-10-0-1-10.ec2.internal` (and `fargate-ip-...`) is 10.0.1.10.
-fn node_ip(name: &str) -> Option<[u32; 4]> {
+pub fn node_ip(name: &str) -> Option<[u32; 4]> {
     let host = name.split('.').next()?;
     let host = host.strip_prefix("fargate-").unwrap_or(host).strip_prefix("ip-")?;
     let parts: Vec<u32> = host.split('-').map(|p| p.parse().ok()).collect::<Option<Vec<u32>>>()?;
@@ -1327,20 +1397,19 @@ fn rollout(s: &Snapshot, sub: &str, words: &[&str]) -> Answer {
         .find(|d| d.name == name && d.namespace == ns)
         .ok_or_else(|| format!("Error from server (NotFound): deployments.apps \"{name}\" not found"))?;
     if sub == "history" {
-        let mut revisions: Vec<u64> = kv.replica_sets.iter().filter(|r| r.namespace == ns && r.deployment.as_deref() == Some(name.as_str())).map(|r| r.revision).collect();
-        crate::engine::sort::sort(&mut revisions);
-        revisions.dedup();
-        if let Some(r) = o.revision {
-            if !revisions.contains(&r) {
-                return Err("error: unable to find the specified revision".into());
-            }
-            // kubectl prints the revision's pod template (labels, containers, images, ports,
-            // environment, mounts, volumes); the snapshot has no ReplicaSet templates.
-            return Err(format!(
-                "error: Berth's console cannot show revision {r}'s pod template: the cluster on screen does not carry ReplicaSet templates. kubectl rollout history deployment/{name} lists the revisions; the manifest you applied is in the editor"
-            ));
+        // polymorphichelpers/history.go `DeploymentHistoryViewer.ViewHistory`: the Deployment's
+        // ReplicaSets by revision, CHANGE-CAUSE from each one's `kubernetes.io/change-cause`.
+        let mut history: BTreeMap<u64, &ReplicaSetView> = BTreeMap::new();
+        for r in kv.replica_sets.iter().filter(|r| r.namespace == ns && r.deployment.as_deref() == Some(name.as_str())) {
+            history.insert(r.revision, r);
         }
-        let rows: Vec<Vec<String>> = revisions.iter().map(|r| vec![r.to_string(), "<none>".to_string()]).collect();
+        if let Some(r) = o.revision {
+            let rs = history.get(&r).ok_or("error: unable to find the specified revision")?;
+            // `printTemplate` (describe's `DescribePodTemplate`) after `with revision #N`.
+            return Ok(format!("deployment.apps/{name} with revision #{r}\n{}", describe_pod_template(&rs.template, rs.change_cause.as_deref())));
+        }
+        let rows: Vec<Vec<String>> =
+            history.iter().map(|(r, rs)| vec![r.to_string(), rs.change_cause.clone().filter(|c| !c.is_empty()).unwrap_or_else(|| "<none>".to_string())]).collect();
         return Ok(format!("deployment.apps/{name}\n{}", table(Some(&["REVISION".to_string(), "CHANGE-CAUSE".to_string()][..]), &rows)));
     }
     if let Some(r) = o.revision {
@@ -1361,4 +1430,117 @@ fn rollout(s: &Snapshot, sub: &str, words: &[&str]) -> Answer {
     } else {
         format!("deployment \"{name}\" successfully rolled out")
     })
+}
+
+/// k8s.io/kubectl `describe.DescribePodTemplate` as `rollout history --revision=N` prints it:
+/// `printTemplate` writes it through a `PrefixWriter` straight to the output, not through a
+/// tabwriter, so its tabs reach the terminal, which shows them at 8-column stops; Berth expands
+/// them the same way. The revision's change-cause is shown among the annotations, as
+/// `ViewHistory` adds it there. Berth's model keeps no environment variables, volume mounts,
+/// volumes, commands or service account, so their lines (`Environment:`, `Mounts:`, `Volumes:`)
+/// are left out rather than shown as `<none>`.
+fn describe_pod_template(t: &PodTemplateView, change_cause: Option<&str>) -> String {
+    let mut out = String::from("Pod Template:\n");
+    // printLabelsMultiline: the first entry after a tab, each next one on a line of its own
+    // after a tab; `<none>` when empty.
+    let multiline = |out: &mut String, title: &str, entries: Vec<String>| {
+        out.push_str(&format!("{title}:\t"));
+        if entries.is_empty() {
+            out.push_str("<none>\n");
+        }
+        for (i, e) in entries.iter().enumerate() {
+            if i > 0 {
+                out.push('\t');
+            }
+            out.push_str(e);
+            out.push('\n');
+        }
+    };
+    multiline(&mut out, "  Labels", t.labels.iter().map(|(k, v)| format!("{k}={v}")).collect());
+    let mut annotations = t.annotations.clone();
+    if let Some(c) = change_cause.filter(|c| !c.is_empty()) {
+        annotations.insert(CHANGE_CAUSE.to_string(), c.to_string());
+    }
+    if !annotations.is_empty() {
+        // printAnnotationsMultiline: `key: value`; a value too long (key + value + 2 > 140) or
+        // of several lines goes under its key, each line shortened to 138 characters.
+        const MAX: usize = 140;
+        let mut lines = Vec::new();
+        for (k, v) in &annotations {
+            let v = v.strip_suffix('\n').unwrap_or(v);
+            if v.len() + k.len() + 2 > MAX || v.contains('\n') {
+                let mut e = format!("{k}:");
+                for l in v.split('\n') {
+                    let short: String = if l.chars().count() > MAX - 2 { format!("{}...", l.chars().take(MAX - 2).collect::<String>()) } else { l.to_string() };
+                    e.push_str(&format!("\n\t  {short}"));
+                }
+                lines.push(e);
+            } else {
+                lines.push(format!("{k}: {v}"));
+            }
+        }
+        multiline(&mut out, "  Annotations", lines);
+    }
+    if !t.init_containers.is_empty() {
+        describe_containers(&mut out, "Init Containers", &t.init_containers);
+    }
+    describe_containers(&mut out, "Containers", &t.containers);
+    for (i, c) in t.topology_spread_constraints.iter().enumerate() {
+        out.push_str(if i == 0 { "  Topology Spread Constraints:\t" } else { "  \t" });
+        out.push_str(c);
+        out.push('\n');
+    }
+    if let Some(pc) = &t.priority_class_name {
+        out.push_str(&format!("  Priority Class Name:\t{pc}\n"));
+    }
+    multiline(&mut out, "  Node-Selectors", t.node_selector.iter().map(|(k, v)| format!("{k}={v}")).collect());
+    multiline(&mut out, "  Tolerations", t.tolerations.clone());
+    out.trim_end().lines().map(expand_tabs).collect::<Vec<_>>().join("\n")
+}
+
+/// describe.go `describeContainers` without statuses: name, image, ports, host ports, limits,
+/// requests and probes of each container.
+fn describe_containers(out: &mut String, label: &str, containers: &[ContainerSpecView]) {
+    out.push_str(&format!("  {label}:{}\n", if containers.is_empty() { " <none>" } else { "" }));
+    for c in containers {
+        out.push_str(&format!("   {}:\n    Image:\t{}\n", c.name, c.image));
+        for (one, many, list) in [("Port", "Ports", &c.ports), ("Host Port", "Host Ports", &c.host_ports)] {
+            let text = list.join(", ");
+            if list.len() > 1 {
+                out.push_str(&format!("    {many}:\t{text}\n"));
+            } else {
+                out.push_str(&format!("    {one}:\t{}\n", if text.is_empty() { "<none>" } else { &text }));
+            }
+        }
+        for (title, list) in [("Limits", &c.limits), ("Requests", &c.requests)] {
+            if !list.is_empty() {
+                out.push_str(&format!("    {title}:\n"));
+            }
+            for (k, v) in list {
+                out.push_str(&format!("      {k}:\t{v}\n"));
+            }
+        }
+        for (title, probe) in [("Liveness", &c.liveness), ("Readiness", &c.readiness), ("Startup", &c.startup)] {
+            if let Some(p) = probe {
+                out.push_str(&format!("    {title}:\t{p}\n"));
+            }
+        }
+    }
+}
+
+/// Tabs shown at 8-column stops, as a terminal shows them.
+fn expand_tabs(line: &str) -> String {
+    let mut out = String::new();
+    let mut col = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let pad = 8 - col % 8;
+            out.push_str(&" ".repeat(pad));
+            col += pad;
+        } else {
+            out.push(c);
+            col += 1;
+        }
+    }
+    out
 }

@@ -110,6 +110,10 @@ impl Engine {
                     }
                     self.k_rollout_started(dkey, &k, max_rev + 1);
                 }
+                // The newest ReplicaSet keeps the Deployment's annotations (change-cause).
+                if let Some(r) = self.kube.replica_sets.get_mut(&k) {
+                    copy_annotations(&d.meta.annotations, &mut r.rs.meta.annotations);
+                }
                 k
             }
             None => {
@@ -128,6 +132,7 @@ impl Engine {
                 selector.match_labels.insert(POD_TEMPLATE_HASH.into(), hash.clone());
                 let mut meta = ObjectMeta { name: name.clone(), namespace: Some(ds.namespace.clone()), labels: template.meta.labels.clone(), ..Default::default() };
                 meta.annotations.insert(REVISION_ANNOTATION.into(), (max_rev + 1).to_string());
+                copy_annotations(&d.meta.annotations, &mut meta.annotations);
                 let rs = ReplicaSet { meta, replicas: 0, selector, template, min_ready_seconds: d.min_ready_seconds };
                 let seq = self.k_next_seq();
                 let now = self.now();
@@ -517,6 +522,25 @@ impl Engine {
             }
         }
         changed
+    }
+}
+
+/// The Deployment controller copies the Deployment's annotations to its newest ReplicaSet, all
+/// but its own and kubectl's bookkeeping (deployment_util.go `copyDeploymentAnnotationsToReplicaSet`,
+/// `annotationsToSkip`); `kubectl rollout history` reads `kubernetes.io/change-cause` there.
+fn copy_annotations(from: &crate::engine::k8s::model::Labels, to: &mut crate::engine::k8s::model::Labels) {
+    const SKIP: [&str; 6] = [
+        "kubectl.kubernetes.io/last-applied-configuration",
+        REVISION_ANNOTATION,
+        "deployment.kubernetes.io/revision-history",
+        "deployment.kubernetes.io/desired-replicas",
+        "deployment.kubernetes.io/max-replicas",
+        "deprecated.deployment.rollback.to",
+    ];
+    for (k, v) in from {
+        if !SKIP.contains(&k.as_str()) && to.get(k) != Some(v) {
+            to.insert(k.clone(), v.clone());
+        }
     }
 }
 

@@ -29,7 +29,7 @@ use crate::engine::sim::Engine;
 use crate::engine::sort;
 use crate::engine::time::{Millis, SECOND};
 
-use super::model::{Job, Pod, RestartPolicy};
+use super::model::{Job, Labels, Pod, RestartPolicy};
 use super::sim::{key, KubeItem, PodPhase};
 
 /// Longest back-off between a failure and the replacement pod (six minutes).
@@ -85,6 +85,19 @@ pub struct JobView {
     pub failed: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<JobEnd>,
+    /// `metadata.creationTimestamp` (AGE).
+    pub created: Millis,
+    /// `status.startTime`: when the controller started the Job.
+    pub start_time: Millis,
+    /// `status.completionTime`: set only when the Job completed successfully (a Failed Job has
+    /// none, so kubectl's DURATION keeps counting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completion_time: Option<Millis>,
+    /// The Job's labels: its own, else its pod template's (batch/v1 `SetDefaults_Job`).
+    pub labels: Labels,
+    /// The template's containers and images (`kubectl get jobs -o wide`).
+    pub containers: Vec<String>,
+    pub images: Vec<String>,
 }
 
 impl Engine {
@@ -252,11 +265,22 @@ impl Engine {
                     name: j.job.meta.name.clone(),
                     namespace: j.namespace.clone(),
                     status,
-                    completions: format!("{succeeded}/{}", j.job.completions.unwrap_or(1)),
+                    // printers.go `printJob`: without completions, `1/1 of <parallelism>`.
+                    completions: match j.job.completions {
+                        Some(c) => format!("{succeeded}/{c}"),
+                        None if j.job.parallelism > 1 => format!("{succeeded}/1 of {}", j.job.parallelism),
+                        None => format!("{succeeded}/1"),
+                    },
                     active,
                     succeeded,
                     failed: failed.max(j.failures_seen),
                     end: j.end.clone(),
+                    created: self.k_created("Job", &j.namespace, &j.job.meta.name),
+                    start_time: j.started,
+                    completion_time: j.end.as_ref().filter(|e| e.condition == "Complete").map(|e| e.at),
+                    labels: if j.job.meta.labels.is_empty() { j.job.template.meta.labels.clone() } else { j.job.meta.labels.clone() },
+                    containers: j.job.template.spec.containers.iter().map(|c| c.name.clone()).collect(),
+                    images: j.job.template.spec.containers.iter().map(|c| c.image.clone()).collect(),
                 }
             })
             .collect()

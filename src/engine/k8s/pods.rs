@@ -49,6 +49,7 @@ impl Engine {
         p.node = Some(node.to_string());
         p.status = "ContainerCreating".into();
         p.message = None;
+        p.init_done = Vec::new();
         if decision.is_some() {
             p.decision = decision;
         }
@@ -56,6 +57,7 @@ impl Engine {
         let gen = p.gen;
         let (name, ns) = (p.name().to_string(), p.namespace.clone());
         let inits = p.pod.spec.init_containers.len() as Millis;
+        let init_images: Vec<String> = p.pod.spec.init_containers.iter().map(|c| c.image.clone()).collect();
         let mut images: Vec<String> = p.pod.spec.init_containers.iter().chain(p.pod.spec.containers.iter()).map(|c| c.image.clone()).collect();
         sort::sort(&mut images);
         images.dedup();
@@ -68,6 +70,24 @@ impl Engine {
         }
         let uncached = self.kube.nodes.iter().find(|n| n.name == node).map(|n| images.iter().filter(|i| !n.images.contains_key(*i)).count()).unwrap_or(images.len()) as Millis;
         let delay = prov + uncached * b.pull_ms(false) + inits * b.init_runs_for + CONTAINER_START_MS;
+        // The same delay, in the kubelet's order, for kubectl's `Init:1/2`: init containers run
+        // one after another, each once its image is pulled (an image pulls once); then the
+        // remaining images, then the containers start. No timer: the snapshot reads the times.
+        let mut t = self.now() + prov;
+        let mut pulled: Vec<&String> = Vec::new();
+        let mut init_done = Vec::with_capacity(init_images.len());
+        for image in &init_images {
+            let on_node = self.kube.nodes.iter().find(|n| n.name == node).is_some_and(|n| n.images.contains_key(image));
+            if !on_node && !pulled.contains(&image) {
+                t += b.pull_ms(false);
+                pulled.push(image);
+            }
+            t += b.init_runs_for;
+            init_done.push(t);
+        }
+        if let Some(p) = self.kube.pods.get_mut(pod_key) {
+            p.init_done = init_done;
+        }
         self.k_push(delay, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::Started });
     }
 
@@ -196,6 +216,7 @@ impl Engine {
         let delay = kubelet::restart_backoff(p.backoffs);
         p.backoffs += 1;
         p.restarts += 1;
+        p.last_restart = Some(now);
         p.status = if delay > 0 { "CrashLoopBackOff".into() } else { "Running".into() };
         let restarts = p.restarts;
         self.emit(EventKind::ContainerRestarted { pod: name, namespace: ns, container, restart_count: restarts, reason: kill.reason(), exit_code: code, back_off_ms: delay });

@@ -155,6 +155,12 @@ pub(crate) struct PodState {
     pub decision: Option<ScheduleResult>,
     /// `status.nominatedNodeName`: the node preemption freed for this pod (`preemption.rs`).
     pub nominated: Option<String>,
+    /// When each init container finishes, from the bind (`pods.rs` `k_bind`): they run one
+    /// after another, each after its image is pulled. Empty without init containers.
+    pub init_done: Vec<Millis>,
+    /// When a container last died and was restarted (`lastState.terminated.finishedAt`, for
+    /// kubectl's `RESTARTS 3 (45s ago)`).
+    pub last_restart: Option<Millis>,
 }
 
 impl PodState {
@@ -379,10 +385,19 @@ pub struct PodView {
     pub namespace: String,
     pub node: Option<String>,
     pub phase: PodPhase,
-    /// kubectl's STATUS column (ContainerCreating, CrashLoopBackOff, Terminating, ...).
+    /// kubectl's STATUS column (ContainerCreating, `Init:1/2`, PodInitializing, CrashLoopBackOff,
+    /// Terminating, ...).
     pub status: String,
     pub ready: bool,
+    /// kubectl's READY column, `ready_containers/containers`: the pod's containers (restartable
+    /// init containers would count too; Berth reads none) and how many are ready (see
+    /// `ready_containers`).
+    pub containers: u32,
+    pub ready_containers: u32,
     pub restarts: u32,
+    /// When a container last died and was restarted: RESTARTS `3 (45s ago)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_restart: Option<Millis>,
     /// Guaranteed, Burstable or BestEffort.
     pub qos: String,
     /// `ReplicaSet/web-5d8f9c7b4`, `DaemonSet/fluent-bit`, or none.
@@ -457,16 +472,84 @@ pub struct ReplicaSetView {
     pub containers: Vec<String>,
     pub images: Vec<String>,
     pub selector: String,
+    /// The pod template (`kubectl rollout history deployment/web --revision=2`).
+    pub template: PodTemplateView,
+    /// The `kubernetes.io/change-cause` annotation (copied from the Deployment while this was
+    /// its newest ReplicaSet): `rollout history`'s CHANGE-CAUSE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_cause: Option<String>,
 }
 
+/// A pod template with what kubectl's `DescribePodTemplate` prints of it (k8s.io/kubectl
+/// `pkg/describe/describe.go`), as far as Berth's model keeps it: no environment variables,
+/// volume mounts, volumes, commands or service account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodTemplateView {
+    pub labels: Labels,
+    /// Without `kubectl.kubernetes.io/last-applied-configuration` (describe's `skipAnnotations`).
+    pub annotations: Labels,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub init_containers: Vec<ContainerSpecView>,
+    pub containers: Vec<ContainerSpecView>,
+    /// `describeTopologySpreadConstraints`, by topology key: `topology.kubernetes.io/zone:DoNotSchedule
+    /// when max skew 1 is exceeded for selector app=web`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub topology_spread_constraints: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority_class_name: Option<String>,
+    pub node_selector: Labels,
+    /// `printTolerationsMultilineWithIndent`, by key: `node.kubernetes.io/not-ready:NoExecute
+    /// op=Exists for 300s`.
+    pub tolerations: Vec<String>,
+}
+
+/// One container of a pod template (`describeContainerBasicInfo`, `describeResources`,
+/// `describeContainerProbe`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerSpecView {
+    pub name: String,
+    pub image: String,
+    /// `80/TCP`, one per port.
+    pub ports: Vec<String>,
+    /// `0/TCP` (the host port, 0 when none), one per port.
+    pub host_ports: Vec<String>,
+    /// (resource, quantity as Kubernetes prints it), sorted by resource name.
+    pub limits: Vec<(String, String)>,
+    pub requests: Vec<(String, String)>,
+    /// `DescribeProbe`: `http-get http://:8080/healthz delay=5s timeout=1s period=10s #success=1 #failure=3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub liveness: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readiness: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub startup: Option<String>,
+}
+
+/// A DaemonSet as `kubectl get ds` shows it (printers.go `printDaemonSet`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DaemonSetView {
     pub name: String,
     pub namespace: String,
+    /// `desiredNumberScheduled`: nodes that should run the pod.
     pub desired: i64,
+    /// `currentNumberScheduled`: its pods (not terminating, not finished).
     pub current: i64,
     pub ready: i64,
+    /// `updatedNumberScheduled`: pods of the current template (`controller-revision-hash`).
+    pub updated: i64,
+    /// `numberAvailable`: ready for `minReadySeconds`.
+    pub available: i64,
+    /// The template's `nodeSelector` (NODE SELECTOR).
+    pub node_selector: Labels,
+    pub labels: Labels,
+    pub created: Millis,
+    /// The template's containers and images, and the selector (`kubectl get ds -o wide`).
+    pub containers: Vec<String>,
+    pub images: Vec<String>,
+    pub selector: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -916,6 +999,8 @@ impl Engine {
             message: None,
             decision: None,
             nominated: None,
+            init_done: Vec::new(),
+            last_restart: None,
         };
         self.kube.pods.insert(key(ns, &name), state);
         self.emit(EventKind::PodCreated { pod: name.clone(), namespace: ns.to_string(), owner: owner_text });
@@ -1138,9 +1223,12 @@ impl Engine {
                     namespace: p.namespace.clone(),
                     node: p.node.clone(),
                     phase: p.phase,
-                    status: p.status.clone(),
+                    status: pod_status(p, now),
                     ready: p.ready,
+                    containers: p.pod.spec.containers.len() as u32,
+                    ready_containers: ready_containers(p),
                     restarts: p.restarts,
+                    last_restart: p.last_restart,
                     qos: super::qos::qos_class(&p.pod.spec).as_str().to_string(),
                     owner: p.owner.as_ref().map(|(k, n)| format!("{k}/{n}")),
                     requests_cpu_milli: cpu,
@@ -1192,6 +1280,8 @@ impl Engine {
                     containers: r.rs.template.spec.containers.iter().map(|c| c.name.clone()).collect(),
                     images: r.rs.template.spec.containers.iter().map(|c| c.image.clone()).collect(),
                     selector: r.rs.selector.to_text(),
+                    template: template_view(&r.rs.template),
+                    change_cause: r.rs.meta.annotations.get(CHANGE_CAUSE).cloned(),
                 }
             })
             .collect();
@@ -1206,6 +1296,14 @@ impl Engine {
                     desired: self.k_daemon_nodes(d).len() as i64,
                     current: owned.len() as i64,
                     ready: owned.iter().filter(|p| p.ready).count() as i64,
+                    updated: owned.iter().filter(|p| p.pod.meta.labels.get("controller-revision-hash") == Some(&d.hash)).count() as i64,
+                    available: owned.iter().filter(|p| p.available(now, d.ds.min_ready_seconds)).count() as i64,
+                    node_selector: d.ds.template.spec.node_selector.clone(),
+                    labels: d.ds.meta.labels.clone(),
+                    created: self.k_created("DaemonSet", &d.namespace, &d.ds.meta.name),
+                    containers: d.ds.template.spec.containers.iter().map(|c| c.name.clone()).collect(),
+                    images: d.ds.template.spec.containers.iter().map(|c| c.image.clone()).collect(),
+                    selector: d.ds.selector.to_text(),
                 }
             })
             .collect();
@@ -1275,6 +1373,167 @@ impl Engine {
         let namespaces = k.namespaces.keys().map(|n| (n.clone(), self.k_created("Namespace", "", n))).collect();
         Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes, jobs, calls, offered_rps, pdbs, namespaces })
     }
+}
+
+/// The annotation `kubectl rollout history` reads for CHANGE-CAUSE.
+pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+
+/// A pod template as kubectl's `DescribePodTemplate` prints it (see [`PodTemplateView`]).
+pub(crate) fn template_view(t: &PodTemplate) -> PodTemplateView {
+    let mut annotations = t.meta.annotations.clone();
+    annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+    let mut spread: Vec<&TopologySpreadConstraint> = t.spec.topology_spread_constraints.iter().collect();
+    sort::sort_by(&mut spread, |a, b| a.topology_key.cmp(&b.topology_key));
+    let mut tolerations: Vec<&Toleration> = t.spec.tolerations.iter().collect();
+    sort::sort_by(&mut tolerations, |a, b| a.key.cmp(&b.key));
+    PodTemplateView {
+        labels: t.meta.labels.clone(),
+        annotations,
+        init_containers: t.spec.init_containers.iter().map(container_view).collect(),
+        containers: t.spec.containers.iter().map(container_view).collect(),
+        topology_spread_constraints: spread
+            .iter()
+            .map(|c| {
+                let when = match c.when_unsatisfiable {
+                    WhenUnsatisfiable::DoNotSchedule => "DoNotSchedule",
+                    WhenUnsatisfiable::ScheduleAnyway => "ScheduleAnyway",
+                };
+                let mut s = format!("{}:{when} when max skew {} is exceeded", c.topology_key, c.max_skew);
+                if let Some(sel) = &c.label_selector {
+                    let text = if sel.match_labels.is_empty() && sel.match_expressions.is_empty() { "<none>".to_string() } else { sel.to_text() };
+                    s.push_str(&format!(" for selector {text}"));
+                }
+                s
+            })
+            .collect(),
+        priority_class_name: t.spec.priority_class_name.clone().filter(|n| !n.is_empty()),
+        node_selector: t.spec.node_selector.clone(),
+        tolerations: tolerations
+            .iter()
+            .map(|t| {
+                let mut s = t.key.clone();
+                if !t.value.is_empty() {
+                    s.push_str(&format!("={}", t.value));
+                }
+                if let Some(e) = t.effect {
+                    s.push_str(&format!(":{}", e.as_str()));
+                }
+                // An empty key with Exists tolerates everything.
+                if t.operator == TolerationOp::Exists && t.value.is_empty() {
+                    s.push_str(if t.key.is_empty() && t.effect.is_none() { "op=Exists" } else { " op=Exists" });
+                }
+                if let Some(secs) = t.toleration_seconds {
+                    s.push_str(&format!(" for {secs}s"));
+                }
+                s
+            })
+            .collect(),
+    }
+}
+
+fn container_view(c: &Container) -> ContainerSpecView {
+    ContainerSpecView {
+        name: c.name.clone(),
+        image: c.image.clone(),
+        ports: c.ports.iter().map(|p| format!("{}/{}", p.container_port, p.protocol.as_str())).collect(),
+        host_ports: c.ports.iter().map(|p| format!("{}/{}", p.host_port.unwrap_or(0), p.protocol.as_str())).collect(),
+        limits: resource_list(&c.resources.limits),
+        requests: resource_list(&c.resources.requests),
+        liveness: c.liveness_probe.as_ref().map(probe_text),
+        readiness: c.readiness_probe.as_ref().map(probe_text),
+        startup: c.startup_probe.as_ref().map(probe_text),
+    }
+}
+
+/// (name, quantity) sorted by name (describe's `SortedResourceNames`), quantities in canonical
+/// form: `250m`, `1`, `256Mi`, `1G`.
+fn resource_list(r: &ResourceList) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if let Some(c) = r.cpu_milli {
+        out.push(("cpu".into(), fmt_milli(c)));
+    }
+    if let Some(m) = r.memory {
+        out.push(("memory".into(), fmt_quantity_bytes(m)));
+    }
+    if let Some(e) = r.ephemeral_storage {
+        out.push(("ephemeral-storage".into(), fmt_quantity_bytes(e)));
+    }
+    out.extend(r.extended.iter().map(|(k, v)| (k.clone(), v.to_string())));
+    sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Bytes as a quantity prints: the largest binary unit that divides them (`512Mi`), else the
+/// largest decimal SI unit (`1G`), else plain.
+fn fmt_quantity_bytes(bytes: i64) -> String {
+    let binary = fmt_bytes(bytes);
+    if bytes == 0 || !binary.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        return binary;
+    }
+    for (suffix, unit) in [("E", 1_000_000_000_000_000_000i64), ("P", 1_000_000_000_000_000), ("T", 1_000_000_000_000), ("G", 1_000_000_000), ("M", 1_000_000), ("k", 1000)] {
+        if bytes % unit == 0 {
+            return format!("{}{suffix}", bytes / unit);
+        }
+    }
+    binary
+}
+
+/// describe.go `DescribeProbe`: the action, then `delay=0s timeout=1s period=10s #success=1
+/// #failure=3`. Berth's HTTP probes have no scheme or host of their own (HTTP, the pod's IP).
+fn probe_text(p: &Probe) -> String {
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        p.initial_delay_seconds, p.timeout_seconds, p.period_seconds, p.success_threshold, p.failure_threshold
+    );
+    let port = |v: &IntOrString| match v {
+        IntOrString::Int(i) => i.to_string(),
+        IntOrString::Str(s) => s.clone(),
+    };
+    match &p.action {
+        ProbeAction::HttpGet { path, port: pt } => {
+            let path = if path.is_empty() || path.starts_with('/') { path.clone() } else { format!("/{path}") };
+            format!("http-get http://:{}{path} {attrs}", port(pt))
+        }
+        ProbeAction::TcpSocket { port: pt } => format!("tcp-socket :{} {attrs}", port(pt)),
+        ProbeAction::Exec { command } => format!("exec [{}] {attrs}", command.join(" ")),
+        ProbeAction::Grpc { port: pt } => format!("grpc <pod>:{pt}  {attrs}"),
+    }
+}
+
+/// kubectl's STATUS of a pod (printers.go `printPod`). While the init containers run (one after
+/// another, `PodState::init_done`) it is `Init:<finished>/<all>`; once they are done and the
+/// app's containers are still being pulled or started, their waiting reason `PodInitializing`
+/// (the kubelet's default for a pod with init containers). Berth's init containers always
+/// succeed, so there is no `Init:Error` or `Init:CrashLoopBackOff`; and it reads no
+/// `restartPolicy: Always` on init containers (sidecars), so every one runs to completion.
+fn pod_status(p: &PodState, now: Millis) -> String {
+    let n = p.init_done.len();
+    if n == 0 || p.phase != PodPhase::Pending || p.status != "ContainerCreating" {
+        return p.status.clone();
+    }
+    let done = p.init_done.iter().filter(|t| **t <= now).count();
+    if done < n {
+        format!("Init:{done}/{n}")
+    } else {
+        "PodInitializing".into()
+    }
+}
+
+/// How many of a pod's containers are ready (printPod: ready and running). The engine runs the
+/// first container's app (its behaviour and probes decide `PodState::ready`); the others run
+/// while the pod runs and never fail. So: all of them when the pod is Ready; otherwise, while
+/// the pod runs (not terminating, not finished), the other containers that have neither a
+/// readiness nor a startup probe (the kubelet calls such a container ready as soon as it
+/// runs); the first is not ready. A container with probes is counted ready with the pod.
+fn ready_containers(p: &PodState) -> u32 {
+    let containers = &p.pod.spec.containers;
+    if p.ready {
+        return containers.len() as u32;
+    }
+    if p.phase != PodPhase::Running || p.terminating || p.started_at.is_none() {
+        return 0;
+    }
+    containers.iter().skip(1).filter(|c| c.readiness_probe.is_none() && c.startup_probe.is_none()).count() as u32
 }
 
 /// "score 481 — TaintToleration 3×100, NodeAffinity 2×0, ..." for the podScheduled event.
