@@ -301,6 +301,31 @@ test('a node\'s details say Ready and its real price; the legend and the event f
   await expect(page.locator('[data-testid=event]').first()).toHaveAttribute('data-kind', 'podReady');
 });
 
+test('kubectl describe pod in the console: a Pending pod\'s FailedScheduling event, in kubectl\'s layout', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/#lessons/kubernetes/pending-pods');
+  await expect(page.getByTestId('exercise')).toHaveAttribute('data-exercise', 'kubernetes/pending-pods');
+  await page.getByTestId('step').click();
+  const chips = page.getByTestId('pending-queue').locator('[data-testid=pending-pod-chips] [data-testid=task-chip]');
+  await expect(chips).toHaveCount(3, { timeout: 10_000 });
+  const name = await chips.first().getAttribute('data-task');
+  const marks = await page.getByTestId('learner-mark').count();
+  await page.getByTestId('kubectl-args').fill(`kubectl describe pod ${name}`);
+  await page.getByTestId('kubectl-run').click();
+  const out = page.getByTestId('kubectl-result');
+  await expect(out).toContainText(new RegExp(`^Name: +${name}\nNamespace: +default\n`));
+  await expect(out).toContainText(/\nStatus: +Pending\n/);
+  await expect(out).toContainText(/\nEvents:\n  Type     Reason            Age +From               Message\n  ----     ------            ---- +----               -------\n  Warning  FailedScheduling  \d+[sm] +default-scheduler  0\/3 nodes are available: 3 Insufficient cpu\. preemption: /);
+  await expect(out).toHaveAttribute('role', 'status');
+  // A read: no mark on the timeline, and the exercise's kubectl limits do not apply.
+  await expect(page.getByTestId('learner-mark')).toHaveCount(marks);
+  await out.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath('kubectl-describe-pending-1366.png') });
+  await page.getByTestId('kubectl-args').fill('describe pod nope');
+  await page.getByTestId('kubectl-run').click();
+  await expect(out).toHaveText('Error from server (NotFound): pods "nope" not found');
+});
+
 test('lesson 13.2: a Pending pod opens with its requests next to every node\'s room; the lane shows whole names', async ({ page }) => {
   test.setTimeout(60_000);
   await page.goto('/#lessons/kubernetes/pending-pods');

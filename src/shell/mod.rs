@@ -7,6 +7,7 @@ pub mod event_index;
 pub mod examples;
 pub mod forms;
 pub mod kube_view;
+pub mod kubectl_describe;
 pub mod kubectl_get;
 pub mod kubectl_said;
 pub mod progress;

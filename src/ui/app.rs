@@ -920,7 +920,8 @@ fn sandbox(props: &SandboxProps) -> Html {
                             <super::builder::Builder scene={{ let f = scene_now.clone(); Callback::from(move |()| f()) }} now={now}
                                 suggest={{ let sim = sim.clone(); Callback::from(move |since| crate::shell::builder::suggest_goals(sim.borrow().engine(), since)) }} />
                         } else if *tab == SideTab::Services {
-                            <ServicePanel snapshot={snap.clone()} on_command={on_panel_command} />
+                            <ServicePanel snapshot={snap.clone()} on_command={on_panel_command}
+                                describe={{ let sim = sim.clone(); let snap = snap.clone(); Some(Callback::from(move |args: String| crate::shell::kubectl_describe::describe(&snap, sim.borrow().engine().events(), &args))) }} />
                         } else if editor_shown {
                             <Editor text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command}
                                 manifest={crate::engine::history::is_manifest(sim.borrow().engine(), &text)} {newer} {on_load_newer} />

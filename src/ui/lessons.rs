@@ -1434,7 +1434,8 @@ fn exercise_view(props: &ExerciseProps) -> Html {
                     if !(snap.kube.is_some() && snap.task_definitions.is_empty() && text.is_empty()) {
                         <Editor key={format!("editor-{}", *reset_generation)} text={(*text).clone()} on_change={on_text} on_deploy={on_deploy} status={(*status).clone()} snapshot={snap.clone()} on_command={on_command} />
                     }
-                    <ServicePanel key={format!("services-{}", *reset_generation)} snapshot={snap.clone()} on_command={on_panel_command} disabled={panel_disabled} off_note={locked.then_some(AttrValue::from(LOCKED))} />
+                    <ServicePanel key={format!("services-{}", *reset_generation)} snapshot={snap.clone()} on_command={on_panel_command} disabled={panel_disabled} off_note={locked.then_some(AttrValue::from(LOCKED))}
+                        describe={{ let session = session.clone(); let snap = snap.clone(); Some(Callback::from(move |args: String| crate::shell::kubectl_describe::describe(&snap, session.borrow().engine.events(), &args))) }} />
                     <EventLog log={event_index} {generation} />
                 </div>
             </main>

@@ -26,9 +26,15 @@ pub struct Props {
     /// Why the panel's actions are off for now (a prediction not made yet), said at its top.
     #[prop_or_default]
     pub off_note: Option<AttrValue>,
+    /// `kubectl describe`, answered from the snapshot and the engine's event log (the page owns
+    /// the log); `None` leaves describe to the engine, which refuses it.
+    #[prop_or_default]
+    pub describe: Option<Callback<String, Option<Result<String, String>>>>,
 }
 
 /// The snapshot compares by pointer (the page hands over a new one only when the engine changed).
+/// `describe` is left out: the page makes a new one each render, but with the same snapshot it
+/// answers the same (it reads the event log at call time, up to the snapshot's time).
 impl PartialEq for Props {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.snapshot, &o.snapshot) && self.on_command == o.on_command && self.disabled == o.disabled && self.off_note == o.off_note
@@ -267,7 +273,7 @@ pub fn service_panel(props: &Props) -> Html {
                 <p class="muted" role="note" data-testid="panel-off-note">{note.clone()}</p>
             }
             if let Some(k) = &s.kube {
-                <KubectlConsole read={read_only_kubectl(&props.snapshot)} said={kubectl_said(&props.snapshot)} deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} example={k.deployments.first().map_or("web", |d| d.name.as_str()).to_string()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
+                <KubectlConsole read={read_only_kubectl(&props.snapshot, props.describe.clone())} said={kubectl_said(&props.snapshot)} deployments={k.deployments.iter().map(|d| format!("{} {}/{}", d.name, d.ready, d.desired)).collect::<Vec<_>>()} nodes={k.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>()} example={k.deployments.first().map_or("web", |d| d.name.as_str()).to_string()} on_command={props.on_command.clone()} disabled={off("kubectl")} />
                 if !k.calls.is_empty() {
                     { calls_table(&k.calls) }
                 }
@@ -630,9 +636,9 @@ spec:
 
 /// Answers `kubectl get` and `rollout status|history` from the snapshot shown
 /// (`shell::kubectl_get`); `None` for commands the engine runs.
-fn read_only_kubectl(snapshot: &Rc<Snapshot>) -> Callback<String, Option<Result<String, String>>> {
+fn read_only_kubectl(snapshot: &Rc<Snapshot>, describe: Option<Callback<String, Option<Result<String, String>>>>) -> Callback<String, Option<Result<String, String>>> {
     let snapshot = snapshot.clone();
-    Callback::from(move |args: String| crate::shell::kubectl_get::answer(&snapshot, &args))
+    Callback::from(move |args: String| describe.as_ref().and_then(|d| d.emit(args.clone())).or_else(|| crate::shell::kubectl_get::answer(&snapshot, &args)))
 }
 
 /// kubectl's success lines for a command about to run, from the cluster before it
@@ -727,7 +733,7 @@ fn kubectl_console(props: &KubectlProps) -> Html {
                 <label class="field wide">{"Manifest for "}<code>{"apply -f -"}</code>{" (YAML) "}
                     <textarea data-testid="kubectl-manifest" rows="8" placeholder={EXAMPLE_MANIFEST} value={form.manifest.clone()} oninput={textarea_input(&form, |f, v| f.manifest = v)} disabled={d} spellcheck="false" />
                 </label>
-                <p class="muted">{"To look: get pods, deployments, replicasets, nodes, services, endpointslices, hpa, pdb, namespaces or all (with -n NS, -A, -l key=value, -o wide, -L key, --show-labels); rollout status, rollout history. To change (an exercise may allow fewer): apply -f -, create -f -, create deployment NAME --image=IMAGE, scale deployment/NAME --replicas=N, set image, rollout undo|restart|pause|resume, cordon, uncordon, drain NODE --ignore-daemonsets, delete TYPE NAME."}</p>
+                <p class="muted">{"To look: get pods, deployments, replicasets, daemonsets, jobs, nodes, services, endpointslices, hpa, pdb, namespaces or all (with -n NS, -A, -l key=value, -o wide, -L key, --show-labels); describe pod, node or deployment NAME; rollout status, rollout history. To change (an exercise may allow fewer): apply -f -, create -f -, create deployment NAME --image=IMAGE, scale deployment/NAME --replicas=N, set image, rollout undo|restart|pause|resume, cordon, uncordon, drain NODE --ignore-daemonsets, delete TYPE NAME."}</p>
             </form>
             <p class="muted" data-testid="kubectl-objects">
                 {format!("Deployments (ready/desired): {}", if props.deployments.is_empty() { "none".to_string() } else { props.deployments.join(", ") })}
