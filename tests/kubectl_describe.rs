@@ -823,7 +823,7 @@ fn a_deployment_and_its_rollout() {
             "  Type           Status  Reason",
             "  ----           ------  ------",
             "  Available      True    MinimumReplicasAvailable",
-            "  Progressing    True    ReplicaSetUpdated",
+            "  Progressing    True    NewReplicaSetAvailable",
             "OldReplicaSets:  web-656f47cf96 (0/0 replicas created)",
             "NewReplicaSet:   web-65787f4dbc (2/2 replicas created)",
             "Events:",

@@ -935,3 +935,28 @@ fn rollout_history_shows_change_causes_and_a_revisions_pod_template() {
         ])
     );
 }
+
+/// A node in a zone that is down stops reporting: `get nodes` says NotReady, as the node
+/// lifecycle controller's unreachable taint says (and `describe node` agrees).
+#[test]
+fn a_node_in_a_zone_that_is_down_is_not_ready() {
+    let mut e = engine_at(SHOP, "2m");
+    e.apply(Command::AzOutage { az: "us-east-1a".into() }).unwrap();
+    e.run_until(parse_duration("3m").unwrap());
+    let s = e.snapshot();
+    let status: Vec<(String, String)> = ok(&s, "get nodes --no-headers")
+        .lines()
+        .map(|l| {
+            let mut w = l.split_whitespace();
+            (w.next().unwrap_or_default().to_string(), w.next().unwrap_or_default().to_string())
+        })
+        .collect();
+    assert_eq!(
+        status,
+        vec![
+            ("ip-10-0-1-10.ec2.internal".to_string(), "NotReady".to_string()),
+            ("ip-10-0-1-11.ec2.internal".to_string(), "NotReady".to_string()),
+            ("ip-10-0-2-10.ec2.internal".to_string(), "Ready".to_string()),
+        ]
+    );
+}

@@ -982,7 +982,9 @@ fn items(kind: Kind, cx: &Cx) -> Vec<Item> {
             .iter()
             .map(|n| {
                 // A node whose instance lost its agent (a zone outage) stops posting status.
-                let ready = if cx.s.instances.iter().any(|i| i.id == n.name && !i.agent_connected) { "NotReady" } else { "Ready" };
+                // (Kubernetes nodes: the node lifecycle controller's unreachable / not-ready taint.)
+                let unreachable = n.taints.iter().any(|t| t.starts_with("node.kubernetes.io/unreachable") || t.starts_with("node.kubernetes.io/not-ready"));
+                let ready = if unreachable || cx.s.instances.iter().any(|i| i.id == n.name && !i.agent_connected) { "NotReady" } else { "Ready" };
                 let status = if n.unschedulable { format!("{ready},SchedulingDisabled") } else { ready.to_string() };
                 // printers.go `findNodeRoles`: `node-role.kubernetes.io/<role>` and
                 // `kubernetes.io/role=<role>` labels; EKS nodes have neither.

@@ -733,7 +733,7 @@ fn kubectl_console(props: &KubectlProps) -> Html {
                 <label class="field wide">{"Manifest for "}<code>{"apply -f -"}</code>{" (YAML) "}
                     <textarea data-testid="kubectl-manifest" rows="8" placeholder={EXAMPLE_MANIFEST} value={form.manifest.clone()} oninput={textarea_input(&form, |f, v| f.manifest = v)} disabled={d} spellcheck="false" />
                 </label>
-                <p class="muted">{"To look: get pods, deployments, replicasets, daemonsets, jobs, nodes, services, endpointslices, hpa, pdb, namespaces or all (with -n NS, -A, -l key=value, -o wide, -L key, --show-labels); describe pod, node or deployment NAME; rollout status, rollout history. To change (an exercise may allow fewer): apply -f -, create -f -, create deployment NAME --image=IMAGE, scale deployment/NAME --replicas=N, set image, rollout undo|restart|pause|resume, cordon, uncordon, drain NODE --ignore-daemonsets, delete TYPE NAME."}</p>
+                <p class="muted">{"To look: get pods, deployments, replicasets, daemonsets, jobs, nodes, services, endpointslices, hpa, pdb, namespaces or all (with -n NS, -A, -l key=value, -o wide, -L key, --show-labels); describe pod, node, deployment, replicaset or service NAME; rollout status, rollout history. To change (an exercise may allow fewer): apply -f -, create -f -, create deployment NAME --image=IMAGE, scale deployment/NAME --replicas=N, set image, rollout undo|restart|pause|resume, cordon, uncordon, drain NODE --ignore-daemonsets, delete TYPE NAME."}</p>
             </form>
             <p class="muted" data-testid="kubectl-objects">
                 {format!("Deployments (ready/desired): {}", if props.deployments.is_empty() { "none".to_string() } else { props.deployments.join(", ") })}

@@ -288,6 +288,14 @@ impl Engine {
                 }
             }
             let progress_at = self.kube.deployments.get(&dkey).map(|d| d.progress_at).unwrap_or(now);
+            // Complete again after a change within the same revision (a scale): the condition
+            // goes back to NewReplicaSetAvailable, as the deployment controller's syncStatus
+            // sets it for a complete Deployment (no new event: the revision rolled out before).
+            if complete && ds.complete_revision == revision {
+                if let Some(d) = self.kube.deployments.get_mut(&dkey).filter(|d| d.progressing.1 == "ReplicaSetUpdated") {
+                    d.progressing = (true, "NewReplicaSetAvailable".into());
+                }
+            }
             if complete && ds.complete_revision != revision {
                 if let Some(d) = self.kube.deployments.get_mut(&dkey) {
                     d.complete_revision = revision;
