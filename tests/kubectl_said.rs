@@ -154,15 +154,13 @@ spec:
 fn apply_and_create_print_one_line_per_object() {
     let mut e = cluster();
     // Existing objects are configured, new ones created; in file order, with each kind's group.
-    // (The snapshot does not list budgets, so the existing web-pdb is said `created`: the
-    // module's documented simplification.)
     let again = format!("{WEB}---\n{LOGS}---\n{POLICY}---\n{SHOP}");
     assert_eq!(
         run(&mut e, "apply -f -", Some(&again)),
         [
             "deployment.apps/web configured",
             "daemonset.apps/logs configured",
-            "poddisruptionbudget.policy/web-pdb created",
+            "poddisruptionbudget.policy/web-pdb configured",
             "horizontalpodautoscaler.autoscaling/web configured",
             "namespace/shop configured",
             "deployment.apps/api configured",

@@ -8,7 +8,7 @@
 //! unsupported cases give an empty string (the console then says "done.").
 //!
 //! Simplifications: `apply` says `configured` for an object that existed (never `unchanged`);
-//! kinds the snapshot does not list (PodDisruptionBudget, NetworkPolicy, ResourceQuota,
+//! kinds the snapshot does not list (NetworkPolicy, ResourceQuota,
 //! LimitRange, ConfigMap, Secret, PriorityClass) are said `created`; `rollout pause` on a paused
 //! Deployment says `paused` (kubectl: `already paused`); `drain` says `drained` at once, while
 //! Berth's drain goes on evicting within the budgets (kubectl would wait and print each
@@ -104,6 +104,7 @@ fn existed(kind: &str, ns: &str, name: &str, k: &KubeView) -> bool {
         "Service" => k.services.iter().any(|x| here(&x.name, &x.namespace)),
         "Job" => k.jobs.iter().any(|x| here(&x.name, &x.namespace)),
         "HorizontalPodAutoscaler" => k.hpas.iter().any(|x| here(&x.name, &x.namespace)),
+        "PodDisruptionBudget" => k.pdbs.iter().any(|x| here(&x.name, &x.namespace)),
         "Namespace" => namespace_seen(name, k),
         _ => false,
     }
@@ -112,6 +113,7 @@ fn existed(kind: &str, ns: &str, name: &str, k: &KubeView) -> bool {
 /// A namespace is known to exist when it is one of the cluster's own or something is in it.
 fn namespace_seen(ns: &str, k: &KubeView) -> bool {
     matches!(ns, "default" | "kube-system" | "kube-public" | "kube-node-lease")
+        || k.namespaces.iter().any(|(n, _)| n == ns)
         || k.pods.iter().any(|x| x.namespace == ns)
         || k.deployments.iter().any(|x| x.namespace == ns)
         || k.replica_sets.iter().any(|x| x.namespace == ns)
