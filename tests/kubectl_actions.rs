@@ -84,7 +84,7 @@ fn each_verb_takes_its_own_flags_only() {
         ("scale deployment/web --replicas=-1", "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"),
         ("scale deployment/web --replicas -1", "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0"),
         ("scale deployment/web --nodes=3", "error: unknown flag: --nodes"),
-        ("frobnicate web", "error: unknown command \"frobnicate\" for \"kubectl\"; Berth understands apply, create, scale, set image, rollout (undo, restart, pause, resume, status, history), cordon, uncordon, drain, delete, and get (pods, deployments, replicasets, daemonsets, jobs, nodes, services, endpointslices, endpoints, hpa, pdb, namespaces, all) and describe (pods, nodes, deployments, replicasets, services) in the console"),
+        ("frobnicate web", "error: unknown command \"frobnicate\" for \"kubectl\"; Berth understands apply, create, scale, set image, rollout (undo, restart, pause, resume, status, history), cordon, uncordon, drain, delete, and get (pods, deployments, replicasets, daemonsets, jobs, nodes, services, endpointslices, endpoints, hpa, pdb, namespaces, all) and describe (pods, nodes, deployments, replicasets, services, hpa, pdb) in the console"),
         ("scale deployment/web --replicas='5", "error: the command line has an unclosed ': close the quote"),
     ];
     for (args, want) in refused {

@@ -1,5 +1,5 @@
 //! The kubectl console's `describe` (`src/shell/kubectl_describe.rs`): pods, nodes, Deployments,
-//! ReplicaSets and Services in kubectl's layout, with the events of the engine's log as kubectl
+//! ReplicaSets, Services, HPAs and PodDisruptionBudgets in kubectl's layout, with the events of the engine's log as kubectl
 //! shows them. Every expectation is a whole description, as a learner reads it in the console.
 
 use berth::engine::scenario::parse_scenario;
@@ -994,8 +994,8 @@ fn mistakes_get_kubectls_errors() {
     assert_eq!(err(&e, "describe"), "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
     assert_eq!(err(&e, "describe podz"), "error: the server doesn't have a resource type \"podz\"");
     assert_eq!(
-        err(&e, "describe hpa web"),
-        "error: Berth's console describes pods, nodes, deployments, replicasets and services, not \"hpa\" (kubectl get lists the others it knows; the event log has the rest)"
+        err(&e, "describe ds web"),
+        "error: Berth's console describes pods, nodes, deployments, replicasets, services, horizontalpodautoscalers and poddisruptionbudgets, not \"ds\" (kubectl get lists the others it knows; the event log has the rest)"
     );
     assert_eq!(err(&e, "describe pods -o wide"), "error: unknown shorthand flag: 'o' in -o");
     assert_eq!(err(&e, "describe pods --watch"), "error: unknown flag: --watch");
@@ -1036,4 +1036,87 @@ fn the_tabwriter_aligns_as_gos() {
     // Nested columns: the second line has no second column, so the first and third lines' second
     // columns are separate runs (`bb` does not widen `y`).
     assert_eq!(tabbed("a\tbb\tc\naaa\tb\nx\ty\tzzz\tw\n"), "a    bb  c\naaa  b\nx    y  zzz  w\n");
+}
+
+/// Deployment web (500m CPU requested, 10 ms of CPU per request, ready 10 s after start) on two
+/// m5.large nodes with an HPA at 60 % CPU (2 to 6 replicas) and a PodDisruptionBudget keeping 2
+/// pods; traffic jumps from 20 to 200 requests/s at 1m, for 10 minutes.
+const AUTOSCALED: &str = r#"{
+  "berth": 1, "name": "autoscaled", "seed": 11,
+  "cluster": { "availabilityZones": ["us-east-1a", "us-east-1b"] },
+  "behaviors": { "web": { "readyAfter": "10s", "cpuMsPerRequest": 10 } },
+  "kubernetes": {
+    "nodeGroups": [{ "name": "ng-1", "instanceType": "m5.large", "desiredSize": 2, "minSize": 2, "maxSize": 4 }],
+    "manifests": ["apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: shop/web:1.0\n        resources:\n          requests:\n            cpu: 500m\n            memory: 512Mi\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  minReplicas: 2\n  maxReplicas: 6\n  metrics:\n  - type: Resource\n    resource:\n      name: cpu\n      target:\n        type: Utilization\n        averageUtilization: 60\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 2\n  selector:\n    matchLabels:\n      app: web\n"],
+    "traffic": [{ "deployment": "web", "load": { "shape": "spike", "base": 20, "peak": 200, "at": "1m", "duration": "10m" } }]
+  }
+}"#;
+
+/// An HPA that scaled web up under the spike, by its short and long names; the budget beside it,
+/// with 4 of its 6 pods allowed to go.
+#[test]
+fn an_hpa_that_scaled_and_a_disruption_budget() {
+    let e = engine_at(AUTOSCALED, "4m");
+    let hpa = lines(&[
+        "Name:                                                  web",
+        "Namespace:                                             default",
+        "Reference:                                             Deployment/web",
+        "Metrics:                                               ( current / target )",
+        "  resource cpu on pods  (as a percentage of request):  66% / 60%",
+        "Min replicas:                                          2",
+        "Max replicas:                                          6",
+        "Deployment pods:                                       6 current / 6 desired",
+        "Events:",
+        "  Type    Reason             Age   From                       Message",
+        "  ----    ------             ----  ----                       -------",
+        "  Normal  SuccessfulRescale  3m    horizontal-pod-autoscaler  New size: 6; reason: cpu resource utilization (percentage of request) above target",
+    ]);
+    let pdb = lines(&[
+        "Name:           web",
+        "Namespace:      default",
+        "Min available:  2",
+        "Selector:       app=web",
+        "Status:",
+        "    Allowed disruptions:  4",
+        "Events:                   <none>",
+    ]);
+    assert_eq!(ok(&e, "describe hpa web"), hpa);
+    assert_eq!(ok(&e, "describe horizontalpodautoscalers"), hpa);
+    assert_eq!(ok(&e, "describe horizontalpodautoscaler/web -n default"), hpa);
+    assert_eq!(ok(&e, "describe pdb web"), pdb);
+    assert_eq!(ok(&e, "describe poddisruptionbudgets -A"), pdb);
+    assert_eq!(ok(&e, "describe hpa/web poddisruptionbudget/web"), format!("{hpa}\n\n\n{pdb}"));
+    assert_eq!(err(&e, "describe hpa nope"), "Error from server (NotFound): horizontalpodautoscalers.autoscaling \"nope\" not found");
+    assert_eq!(err(&e, "describe pdb/nope"), "Error from server (NotFound): poddisruptionbudgets.policy \"nope\" not found");
+    assert_eq!(ok(&e, "-n kube-system describe hpa"), "No resources found in kube-system namespace.");
+    assert_eq!(err(&e, "describe pdb web -A"), "error: a resource cannot be retrieved by name across all namespaces");
+}
+
+/// After the spike and the 5-minute stabilization window, the HPA is back at 2 pods: both
+/// rescales are its events, and the budget allows no disruption.
+#[test]
+fn an_hpa_back_at_its_minimum() {
+    let e = engine_at(AUTOSCALED, "20m");
+    assert_eq!(
+        ok(&e, "describe hpa"),
+        lines(&[
+            "Name:                                                  web",
+            "Namespace:                                             default",
+            "Reference:                                             Deployment/web",
+            "Metrics:                                               ( current / target )",
+            "  resource cpu on pods  (as a percentage of request):  20% / 60%",
+            "Min replicas:                                          2",
+            "Max replicas:                                          6",
+            "Deployment pods:                                       2 current / 2 desired",
+            "Events:",
+            "  Type    Reason             Age    From                       Message",
+            "  ----    ------             ----   ----                       -------",
+            "  Normal  SuccessfulRescale  19m    horizontal-pod-autoscaler  New size: 6; reason: cpu resource utilization (percentage of request) above target",
+            "  Normal  SuccessfulRescale  4m15s  horizontal-pod-autoscaler  New size: 2; reason: All metrics below target",
+        ])
+    );
+    assert_eq!(
+        ok(&e, "describe pdb"),
+        lines(&["Name:           web", "Namespace:      default", "Min available:  2", "Selector:       app=web", "Status:", "    Allowed disruptions:  0", "Events:                   <none>"])
+    );
 }

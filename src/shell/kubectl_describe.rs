@@ -1,11 +1,13 @@
-//! The kubectl console's `describe`: pods, nodes, Deployments, ReplicaSets and Services, in
+//! The kubectl console's `describe`: pods, nodes, Deployments, ReplicaSets, Services,
+//! HorizontalPodAutoscalers and PodDisruptionBudgets, in
 //! kubectl's own layout, from the snapshot on screen and the engine's event log. Like `get`
 //! (`shell::kubectl_get`) it only reads: no journal entry, no timeline mark.
 //!
 //! The layout is k8s.io/kubectl `pkg/describe/describe.go`: `describePod` (with
 //! `describeContainers`, `describeContainerState`, `describeResources`,
 //! `describeContainerProbe`), `describeNode` and `describeNodeResource`, `describeDeployment`,
-//! `DescribePodTemplate`, `describeReplicaSet`, `describeService`, `DescribeEvents`,
+//! `DescribePodTemplate`, `describeReplicaSet`, `describeService`,
+//! `describeHorizontalPodAutoscalerV2`, `describePodDisruptionBudgetV1`, `DescribeEvents`,
 //! `printLabelsMultiline`, `printNodeTaintsMultiline`, `printTolerationsMultilineWithIndent`;
 //! every description goes through `tabbedString`, a `text/tabwriter` with padding 2, which this
 //! module reproduces ([`tabbed`]: a column is as wide as its widest cell in a run of consecutive
@@ -43,7 +45,7 @@ use crate::engine::event::{Event, EventKind};
 use crate::engine::k8s::model::Labels;
 use crate::engine::k8s::quantity::{fmt_bytes, fmt_milli};
 use crate::engine::k8s::services::ServiceView;
-use crate::engine::k8s::sim::{ContainerSpecView, DeploymentView, KubeView, NodeView, PodPhase, PodTemplateView, PodView, ReplicaSetView};
+use crate::engine::k8s::sim::{ContainerSpecView, DeploymentView, HpaView, KubeView, NodeView, PdbView, PodPhase, PodTemplateView, PodView, ReplicaSetView};
 use crate::engine::snapshot::Snapshot;
 use crate::engine::lifecycle::CONTAINER_START_MS;
 use crate::engine::time::{Millis, SECOND};
@@ -53,7 +55,7 @@ use crate::shell::kubectl_get::{self, age, pod_ips};
 /// --event-ttl`, default 1h0m0s; EKS keeps the default).
 const EVENT_TTL: Millis = 3600 * SECOND;
 /// What the console describes, for the error messages.
-const DESCRIBES: &str = "pods, nodes, deployments, replicasets and services";
+const DESCRIBES: &str = "pods, nodes, deployments, replicasets, services, horizontalpodautoscalers and poddisruptionbudgets";
 
 /// `None` when `args` is not a `describe` command (`kubectl` in front and namespace flags before
 /// the verb are allowed); otherwise what kubectl prints, or its error. `events` is the engine's
@@ -209,6 +211,8 @@ enum Kind {
     Deployments,
     ReplicaSets,
     Services,
+    Hpas,
+    Pdbs,
 }
 
 impl Kind {
@@ -220,6 +224,8 @@ impl Kind {
             Kind::Deployments => "deployments.apps",
             Kind::ReplicaSets => "replicasets.apps",
             Kind::Services => "services",
+            Kind::Hpas => "horizontalpodautoscalers.autoscaling",
+            Kind::Pdbs => "poddisruptionbudgets.policy",
         }
     }
     /// The word `get` knows it by (for selecting by label through `kubectl_get`).
@@ -230,6 +236,8 @@ impl Kind {
             Kind::Deployments => "deployments",
             Kind::ReplicaSets => "replicasets",
             Kind::Services => "services",
+            Kind::Hpas => "hpa",
+            Kind::Pdbs => "pdb",
         }
     }
 }
@@ -243,8 +251,9 @@ fn kind_of(word: &str) -> Result<Kind, String> {
         "deployment" | "deployments" | "deploy" => Kind::Deployments,
         "replicaset" | "replicasets" | "rs" => Kind::ReplicaSets,
         "service" | "services" | "svc" => Kind::Services,
+        "horizontalpodautoscaler" | "horizontalpodautoscalers" | "hpa" => Kind::Hpas,
+        "poddisruptionbudget" | "poddisruptionbudgets" | "pdb" => Kind::Pdbs,
         "daemonset" | "daemonsets" | "ds" | "job" | "jobs" | "cronjob" | "cronjobs" | "cj" | "statefulset" | "statefulsets" | "sts"
-        | "horizontalpodautoscaler" | "horizontalpodautoscalers" | "hpa" | "poddisruptionbudget" | "poddisruptionbudgets" | "pdb"
         | "endpointslice" | "endpointslices" | "endpoints" | "endpoint" | "ep" | "namespace" | "namespaces" | "ns" | "secret" | "secrets"
         | "configmap" | "configmaps" | "cm" | "ingress" | "ingresses" | "ing" | "networkpolicy" | "networkpolicies" | "netpol" | "event"
         | "events" | "ev" | "resourcequota" | "resourcequotas" | "quota" | "limitrange" | "limitranges" | "limits" | "priorityclass"
@@ -378,6 +387,8 @@ fn objects(cx: &Cx, kind: Kind) -> Vec<(Option<String>, String)> {
         Kind::Deployments => cx.kv.deployments.iter().map(|d| (Some(d.namespace.clone()), d.name.clone())).collect(),
         Kind::ReplicaSets => cx.kv.replica_sets.iter().map(|r| (Some(r.namespace.clone()), r.name.clone())).collect(),
         Kind::Services => cx.kv.services.iter().map(|v| (Some(v.namespace.clone()), v.name.clone())).collect(),
+        Kind::Hpas => cx.kv.hpas.iter().map(|h| (Some(h.namespace.clone()), h.name.clone())).collect(),
+        Kind::Pdbs => cx.kv.pdbs.iter().map(|b| (Some(b.namespace.clone()), b.name.clone())).collect(),
     };
     crate::engine::sort::sort(&mut v);
     v
@@ -417,6 +428,8 @@ fn describe_one(cx: &Cx, kind: Kind, ns: Option<&str>, name: &str) -> String {
         Kind::Deployments => cx.kv.deployments.iter().find(|d| d.namespace == ns && d.name == name).map(|d| describe_deployment(cx, d)),
         Kind::ReplicaSets => cx.kv.replica_sets.iter().find(|r| r.namespace == ns && r.name == name).map(|r| describe_replica_set(cx, r)),
         Kind::Services => cx.kv.services.iter().find(|v| v.namespace == ns && v.name == name).map(|v| describe_service(cx, v)),
+        Kind::Hpas => cx.kv.hpas.iter().find(|h| h.namespace == ns && h.name == name).map(|h| describe_hpa(cx, h)),
+        Kind::Pdbs => cx.kv.pdbs.iter().find(|b| b.namespace == ns && b.name == name).map(|b| describe_pdb(cx, b)),
     };
     tabbed(&text.unwrap_or_default())
 }
@@ -1311,6 +1324,100 @@ fn describe_service(cx: &Cx, v: &ServiceView) -> String {
     if !external_name {
         w.line(0, "Internal Traffic Policy:\tCluster");
     }
+    write_events(&mut w, cx, Vec::new());
+    w.0
+}
+
+// ---------------------------------------------------------------------------------------------
+// HorizontalPodAutoscalers and PodDisruptionBudgets
+// ---------------------------------------------------------------------------------------------
+
+/// `describeHorizontalPodAutoscalerV2` (kubectl pkg/describe/describe.go): name, namespace,
+/// reference, the metrics as `( current / target )`, min and max replicas, the target's pods
+/// (`Deployment pods:  3 current / 3 desired`), events. Each metric reads from the last sync's
+/// TARGETS entry (`cpu: 56%/60%`): a Resource Utilization metric as `resource cpu on pods  (as a
+/// percentage of request):  56% / 60%`, a Resource AverageValue one as `resource cpu on pods:
+/// 200m / 500m`, a Pods metric as `"requests_per_second" on pods:  16 / 10`, an Object metric
+/// as `"requests_per_second" on Service/web:  40 / 100`, an External one as `"NAME":  c / t`.
+/// Left out as not in the snapshot: labels, annotations and `CreationTimestamp`; the average
+/// value kubectl shows after a utilization (`56% (140m)`); whether an Object or External target
+/// is a value or an average value (kubectl's `(target value)` / `(target average value)`); the
+/// `Conditions` (AbleToScale, ScalingActive, ScalingLimited) and a `Behavior` section.
+fn describe_hpa(cx: &Cx, h: &HpaView) -> String {
+    let mut w = W::default();
+    w.line(0, &format!("Name:\t{}", h.name));
+    w.line(0, &format!("Namespace:\t{}", h.namespace));
+    w.line(0, &format!("Reference:\t{}", h.reference));
+    w.line(0, "Metrics:\t( current / target )");
+    if h.targets.is_empty() {
+        // Before the first sync: the spec's CPU target, nothing measured yet.
+        if let Some(t) = h.target_utilization {
+            w.line(1, &format!("resource cpu on pods  (as a percentage of request):\t{} / {t}%", h.current_utilization.map_or("<unknown>".to_string(), |c| format!("{c}%"))));
+        }
+    }
+    for entry in &h.targets {
+        let Some((metric, values)) = entry.split_once(": ") else { continue };
+        let (current, target) = values.rsplit_once('/').unwrap_or((values, ""));
+        let parts: Vec<&str> = metric.split('/').collect();
+        match parts.as_slice() {
+            [resource] if target.ends_with('%') => w.line(1, &format!("resource {resource} on pods  (as a percentage of request):\t{current} / {target}")),
+            [resource] => {
+                // Berth's AverageValue numbers: millicores for cpu, MiB for memory.
+                let unit = if *resource == "cpu" { "m" } else { "Mi" };
+                let q = |v: &str| if v == "<unknown>" { v.to_string() } else { format!("{v}{unit}") };
+                w.line(1, &format!("resource {resource} on pods:\t{} / {}", q(current), q(target)));
+            }
+            ["pods", name] => w.line(1, &format!("\"{name}\" on pods:\t{current} / {target}")),
+            ["object", kind, object, name] => w.line(1, &format!("\"{name}\" on {kind}/{object}:\t{current} / {target}")),
+            ["external", name] => w.line(1, &format!("\"{name}\":\t{current} / {target}")),
+            _ => w.line(1, &format!("{metric}:\t{current} / {target}")),
+        }
+    }
+    w.line(0, &format!("Min replicas:\t{}", h.min_replicas));
+    w.line(0, &format!("Max replicas:\t{}", h.max_replicas));
+    // status.currentReplicas is the target's scale status (the Deployment's pods), desired its
+    // spec.replicas, which the HPA set at its last rescale.
+    let (kind, target) = h.reference.split_once('/').unwrap_or(("Deployment", h.reference.as_str()));
+    let current = cx.kv.deployments.iter().find(|d| d.namespace == h.namespace && d.name == target).map_or(0, |d| d.replicas);
+    w.line(0, &format!("{kind} pods:\t{current} current / {} desired", h.replicas));
+    write_events(&mut w, cx, hpa_events(cx, h));
+    w.0
+}
+
+/// An HPA's events: the HPA controller's `SuccessfulRescale` (`New size: 7; reason: cpu resource
+/// utilization (percentage of request) above target`, pkg/controller/podautoscaler
+/// horizontal.go `reconcileAutoscaler`), from the log's `hpaScaled`.
+fn hpa_events(cx: &Cx, h: &HpaView) -> Vec<KEvent> {
+    window(cx.events, h.created, cx.now)
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::HpaScaled { hpa, namespace, to, reason, .. } if *hpa == h.name && *namespace == h.namespace => {
+                Some(normal(e.t, "SuccessfulRescale", "horizontal-pod-autoscaler", format!("New size: {to}; reason: {reason}")))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `describePodDisruptionBudgetV1` (kubectl pkg/describe/describe.go): name, namespace, the
+/// budget it gives (`Min available` or `Max unavailable`), selector, `Status:` with `Allowed
+/// disruptions` two levels in. Left out as not in the snapshot: the status's `Current`,
+/// `Desired` and `Total` (healthy, desired healthy and expected pods). Events: the disruption
+/// controller's own (`NoPods`, `UnmanagedPods`) are not modelled, and a refused eviction is the
+/// Eviction API's 429 answer to the caller (`kubectl drain` prints it), not an event on the
+/// budget: `Events: <none>`.
+fn describe_pdb(cx: &Cx, b: &PdbView) -> String {
+    let mut w = W::default();
+    w.line(0, &format!("Name:\t{}", b.name));
+    w.line(0, &format!("Namespace:\t{}", b.namespace));
+    if let Some(m) = &b.min_available {
+        w.line(0, &format!("Min available:\t{m}"));
+    } else if let Some(m) = &b.max_unavailable {
+        w.line(0, &format!("Max unavailable:\t{m}"));
+    }
+    w.line(0, &format!("Selector:\t{}", if b.selector.is_empty() { "<unset>" } else { b.selector.as_str() }));
+    w.line(0, "Status:");
+    w.line(2, &format!("Allowed disruptions:\t{}", b.disruptions_allowed));
     write_events(&mut w, cx, Vec::new());
     w.0
 }

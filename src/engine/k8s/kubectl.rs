@@ -272,7 +272,7 @@ const VERBS: &[&str] = &["apply", "create", "scale", "set", "rollout", "cordon",
 
 fn unknown_command(verb: &str) -> String {
     format!(
-        "error: unknown command \"{verb}\" for \"kubectl\"; Berth understands apply, create, scale, set image, rollout (undo, restart, pause, resume, status, history), cordon, uncordon, drain, delete, and get (pods, deployments, replicasets, daemonsets, jobs, nodes, services, endpointslices, endpoints, hpa, pdb, namespaces, all) and describe (pods, nodes, deployments, replicasets, services) in the console"
+        "error: unknown command \"{verb}\" for \"kubectl\"; Berth understands apply, create, scale, set image, rollout (undo, restart, pause, resume, status, history), cordon, uncordon, drain, delete, and get (pods, deployments, replicasets, daemonsets, jobs, nodes, services, endpointslices, endpoints, hpa, pdb, namespaces, all) and describe (pods, nodes, deployments, replicasets, services, hpa, pdb) in the console"
     )
 }
 
