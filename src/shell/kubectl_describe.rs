@@ -65,36 +65,22 @@ pub fn describe(s: &Snapshot, events: &[Event], args: &str) -> Option<Result<Str
         Ok(w) => w,
         Err(e) => {
             let rough: Vec<String> = args.split_whitespace().map(str::to_string).collect();
-            return verb_first(&rough).map(|_| Err(e));
+            return describe_words(&rough).map(|_| Err(e));
         }
     };
-    let words = verb_first(&words)?;
+    let words = describe_words(&words)?;
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     Some(run(s, events, &words))
 }
 
-/// The words after `describe`, with `kubectl` dropped and namespace flags written before the verb
-/// moved after it; `None` when the verb is not `describe`.
-fn verb_first(words: &[String]) -> Option<Vec<String>> {
-    let mut rest: Vec<String> = words.iter().skip_while(|w| *w == "kubectl").cloned().collect();
-    let mut moved = Vec::new();
-    while let Some(w) = rest.first().cloned() {
-        if w == "-n" || w == "--namespace" {
-            if rest.len() < 2 {
-                return None;
-            }
-            moved.extend(rest.drain(..2));
-        } else if w.starts_with("--namespace=") || (w.starts_with("-n") && !w.starts_with("--")) {
-            moved.push(rest.remove(0));
-        } else {
-            break;
-        }
-    }
-    if rest.first().map(String::as_str) != Some("describe") {
+/// The words after `describe` (see [`kubectl_get::verb_first`]); `None` when the verb is not
+/// `describe`.
+fn describe_words(words: &[String]) -> Option<Vec<String>> {
+    let mut rest = kubectl_get::verb_first(words)?;
+    if rest[0] != "describe" {
         return None;
     }
     rest.remove(0);
-    rest.extend(moved);
     Some(rest)
 }
 

@@ -89,8 +89,9 @@ fn is_read(words: &[String]) -> bool {
     }
 }
 
-/// The words with `kubectl` dropped and namespace flags written before the verb moved after it.
-fn verb_first(words: &[String]) -> Option<Vec<String>> {
+/// The words with `kubectl` dropped and namespace flags written before the verb moved after it;
+/// `None` when no verb is left.
+pub(crate) fn verb_first(words: &[String]) -> Option<Vec<String>> {
     let mut rest: Vec<String> = words.iter().skip_while(|w| *w == "kubectl").cloned().collect();
     let mut moved = Vec::new();
     while let Some(w) = rest.first().cloned() {

@@ -905,8 +905,9 @@ impl Engine {
         Ok(objects)
     }
 
-    /// Does this object exist (the API server's `AlreadyExists` check)?
-    fn k_exists(&self, kind: &str, ns: &str, name: &str) -> bool {
+    /// Does this object exist (the API server's `AlreadyExists` check, and whether an apply
+    /// creates it)?
+    pub(crate) fn k_exists(&self, kind: &str, ns: &str, name: &str) -> bool {
         let k = key(ns, name);
         match kind {
             "Namespace" => self.kube.namespaces.contains_key(name),

@@ -875,7 +875,7 @@ impl Engine {
             let kind = o.kind();
             let ns = ns_of(o.meta());
             let name = o.meta().name.clone();
-            let existed = self.k_object_exists(kind, &ns, &name);
+            let existed = self.k_exists(kind, &ns, &name);
             if !matches!(o, Object::Namespace(_)) && !self.kube.namespaces.contains_key(&ns) {
                 return Err(format!("Error from server (NotFound): error when creating {kind} {name:?}: namespaces {ns:?} not found"));
             }
@@ -926,20 +926,6 @@ impl Engine {
             done.push(format!("{}/{name}", kind.to_lowercase()));
         }
         Ok(done)
-    }
-
-    /// Does an object of this kind and name exist now (before an apply: is it a creation)?
-    fn k_object_exists(&self, kind: &str, ns: &str, name: &str) -> bool {
-        let k = key(ns, name);
-        match kind {
-            "Namespace" => self.kube.namespaces.contains_key(name),
-            "Deployment" => self.kube.deployments.contains_key(&k),
-            "ReplicaSet" => self.kube.replica_sets.contains_key(&k),
-            "DaemonSet" => self.kube.daemon_sets.contains_key(&k),
-            "Job" => self.kube.jobs.contains_key(&k),
-            "Pod" => self.kube.pods.contains_key(&k),
-            _ => self.kube.objects.contains_key(&format!("{kind}/{ns}/{name}")),
-        }
     }
 
     /// When an object was created (0 for the scenario's own objects and unknown ones).
