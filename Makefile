@@ -45,6 +45,7 @@ help:
 	@echo "make bench-startup - time to interactive of the release build in dist/ (make dist first)"
 	@echo "make simulate SEEDS=N - the simulation fuzzer: N random clusters under failure storms"
 	@echo "make fuzz    - every fuzz target for FUZZ_SECONDS (default 60) each"
+	@echo "make size-probe - the engine alone as a .wasm, next to the playground's (docs/performance.md)"
 
 setup:
 	@scripts/setup.sh
@@ -147,6 +148,11 @@ bench-wasm:
 bench-startup:
 	@test -f $(DIST)/index.html || { echo "error: $(DIST)/index.html missing; run make dist first" >&2; exit 1; }
 	PERF_STARTUP=1 E2E_DIST=$(DIST) playwright test e2e/startup.spec.mjs --output test-results/startup
+
+# The engine's size floor in Wasm (examples/size_probe.rs; docs/performance.md, "Download size").
+.PHONY: size-probe
+size-probe: setup
+	DIST=$(DIST) scripts/size-probe.sh
 
 # Fuzzing (docs/fuzzing.md): each cargo-fuzz target for FUZZ_SECONDS, one process each;
 # FUZZ_TARGETS picks targets, FUZZ_ARGS passes libFuzzer flags. Exits non-zero on a crash.
