@@ -16,8 +16,9 @@ include!("common/kubectl_cluster.rs");
 /// Runs `args` (with `manifest`) and returns what the console says.
 fn run(e: &mut Engine, args: &str, manifest: Option<&str>) -> String {
     let before = e.snapshot();
+    let mark = e.events().len();
     e.apply(Command::Kubectl { args: args.into(), manifest: manifest.map(str::to_string) }).unwrap_or_else(|err| panic!("{args}: {err}"));
-    said(args, manifest, &before)
+    said(args, manifest, &before, &e.events()[mark..])
 }
 
 #[test]
@@ -51,6 +52,8 @@ fn cordon_uncordon_and_drain() {
             "Warning: ignoring DaemonSet-managed Pods: default/logs-g867t".to_string(),
             "evicting pod default/web-8496954888-mmmzf".to_string(),
             "evicting pod shop/api-68948f88-q5wf8".to_string(),
+            "pod/web-8496954888-mmmzf evicted".to_string(),
+            "pod/api-68948f88-q5wf8 evicted".to_string(),
             format!("node/{B} drained"),
         ]
         .join("\n")
@@ -69,10 +72,43 @@ fn cordon_uncordon_and_drain() {
             "evicting pod default/lonely".to_string(),
             "evicting pod default/web-8496954888-4nj2r".to_string(),
             "evicting pod shop/api-68948f88-j2m6b".to_string(),
+            "pod/lonely evicted".to_string(),
+            "pod/web-8496954888-4nj2r evicted".to_string(),
+            "pod/api-68948f88-j2m6b evicted".to_string(),
             format!("node/{A} drained"),
         ]
         .join("\n")
     );
+}
+
+/// web-pdb allows one web pod down at a time: draining both nodes at once evicts the web pod on
+/// the first and is refused the one on the second, as the Eviction API answers kubectl (429).
+#[test]
+fn a_drain_the_budget_holds_up_says_so() {
+    let mut e = cluster();
+    assert_eq!(
+        run(&mut e, &format!("drain {A} {B} --ignore-daemonsets"), None),
+        [
+            format!("node/{A} cordoned"),
+            format!("node/{B} cordoned"),
+            "Warning: ignoring DaemonSet-managed Pods: default/logs-rskrb".to_string(),
+            "evicting pod default/web-8496954888-4nj2r".to_string(),
+            "evicting pod shop/api-68948f88-j2m6b".to_string(),
+            "pod/web-8496954888-4nj2r evicted".to_string(),
+            "pod/api-68948f88-j2m6b evicted".to_string(),
+            format!("node/{A} drained"),
+            "Warning: ignoring DaemonSet-managed Pods: default/logs-g867t".to_string(),
+            "evicting pod default/web-8496954888-mmmzf".to_string(),
+            "evicting pod shop/api-68948f88-q5wf8".to_string(),
+            "error when evicting pods/\"web-8496954888-mmmzf\" -n \"default\" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.".to_string(),
+            "pod/api-68948f88-q5wf8 evicted".to_string(),
+            format!("(kubectl would keep retrying every 5 s until the budget allows it. Berth's drain goes on in the background: the node stays cordoned, and the event log says nodeDrained when only DaemonSet pods are left on {B}.)"),
+        ]
+        .join("\n")
+    );
+    // Once the replacement is Ready, the retry evicts it and the drain ends.
+    e.run_until(300_000);
+    assert!(e.events().iter().any(|ev| ev.kind.name() == "nodeDrained" && format!("{:?}", ev.kind).contains(B)));
 }
 
 #[test]
@@ -184,10 +220,10 @@ fn apply_and_create_print_one_line_per_object() {
 fn nothing_to_add_is_an_empty_string() {
     let mut e = cluster();
     let before = e.snapshot();
-    assert_eq!(said("rollout status deployment/web", None, &before), "");
-    assert_eq!(said("scale deployment/web --replicas=5 --foo", None, &before), "");
-    assert_eq!(said("apply -f -", None, &before), "");
-    assert_eq!(said("apply -f -", Some("kind: [oops"), &before), "");
+    assert_eq!(said("rollout status deployment/web", None, &before, &[]), "");
+    assert_eq!(said("scale deployment/web --replicas=5 --foo", None, &before, &[]), "");
+    assert_eq!(said("apply -f -", None, &before, &[]), "");
+    assert_eq!(said("apply -f -", Some("kind: [oops"), &before, &[]), "");
     assert_eq!(run(&mut e, "rollout history deployment/web", None), "");
 }
 
@@ -213,7 +249,7 @@ fn odd_command_lines_never_panic() {
             }
             let text = line.join(" ");
             let _ = Line::parse(&text);
-            let _ = said(&text, Some(WEB), &before);
+            let _ = said(&text, Some(WEB), &before, &[]);
             lines += 1;
         }
     }

@@ -10,17 +10,21 @@
 //! Simplifications: `apply` says `configured` for an object that existed (never `unchanged`);
 //! kinds the snapshot does not list (NetworkPolicy, ResourceQuota,
 //! LimitRange, ConfigMap, Secret, PriorityClass) are said `created`; `rollout pause` on a paused
-//! Deployment says `paused` (kubectl: `already paused`); `drain` says `drained` at once, while
-//! Berth's drain goes on evicting within the budgets (kubectl would wait and print each
-//! `pod/NAME evicted`).
+//! Deployment says `paused` (kubectl: `already paused`); `drain` prints `pod/NAME evicted` and
+//! `drained` at once, while kubectl waits for each pod to be gone (Berth's pods go on
+//! terminating for their grace period); a drain a disruption budget holds up prints kubectl's
+//! `error when evicting` lines (from the engine's `evictionRefused` events) and a note that it
+//! goes on in the background, where kubectl would keep the terminal and retry every 5 s.
 
+use crate::engine::event::{Event, EventKind};
 use crate::engine::k8s::kubectl::{targets, KindInfo, Line, Targets};
 use crate::engine::k8s::sim::KubeView;
 use crate::engine::snapshot::Snapshot;
 
 /// kubectl's success output for `args` (and `manifest`), which has just succeeded on the
-/// cluster `before` shows; lines separated by `\n`; empty when Berth has nothing to add.
-pub fn said(args: &str, manifest: Option<&str>, before: &Snapshot) -> String {
+/// cluster `before` shows, emitting `emitted` (the events the command itself logged); lines
+/// separated by `\n`; empty when Berth has nothing to add.
+pub fn said(args: &str, manifest: Option<&str>, before: &Snapshot, emitted: &[Event]) -> String {
     let (Ok(l), Some(k)) = (Line::parse(args), before.kube.as_ref()) else { return String::new() };
     let lines = match (l.verb.as_str(), l.sub.as_deref()) {
         ("apply", _) => manifest.map(|m| objects(&l, m, k, false)).unwrap_or_default(),
@@ -40,7 +44,7 @@ pub fn said(args: &str, manifest: Option<&str>, before: &Snapshot) -> String {
             let on = l.verb == "cordon";
             l.words.iter().map(|w| cordon_line(node_name(w), on, k)).collect()
         }
-        ("drain", _) => drain(&l, k),
+        ("drain", _) => drain(&l, k, emitted),
         ("delete", _) => delete(&l, k),
         _ => Vec::new(),
     };
@@ -123,15 +127,18 @@ fn namespace_seen(ns: &str, k: &KubeView) -> bool {
         || k.hpas.iter().any(|x| x.namespace == ns)
 }
 
-/// `kubectl drain NODE`: `node/X cordoned`, kubectl's warning for the pods it leaves (DaemonSet
+/// `kubectl drain NODE...`: `node/X cordoned` for every node, then for each node kubectl's warning for the pods it leaves (DaemonSet
 /// pods with `--ignore-daemonsets`) or deletes without a controller (`--force`), `evicting pod
-/// NS/NAME` for every other pod on the node (the API's order: by namespace and name), then
-/// `node/X drained`.
-fn drain(l: &Line, k: &KubeView) -> Vec<String> {
-    let mut out = Vec::new();
+/// NS/NAME` for every other pod on the node (the API's order: by namespace and name); then, for
+/// each eviction the API refused (a PodDisruptionBudget: the `evictionRefused` events in
+/// `emitted`), kubectl's `error when evicting …` line, and `pod/NAME evicted` for the others
+/// (drain.go `evictPods`); `node/X drained` when none was refused, else a note instead of the
+/// retries kubectl would keep printing every 5 s.
+fn drain(l: &Line, k: &KubeView, emitted: &[Event]) -> Vec<String> {
+    // drain.go RunDrain: every node is cordoned first, then drained one after another.
+    let mut out: Vec<String> = l.words.iter().map(|w| cordon_line(node_name(w), true, k)).collect();
     for w in &l.words {
         let node = node_name(w);
-        out.push(cordon_line(node, true, k));
         let mut on: Vec<_> = k.pods.iter().filter(|p| p.node.as_deref() == Some(node) && p.status != "Terminating" && !matches!(p.phase, crate::engine::k8s::sim::PodPhase::Succeeded | crate::engine::k8s::sim::PodPhase::Failed)).collect();
         on.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
         let id = |p: &&crate::engine::k8s::sim::PodView| format!("{}/{}", p.namespace, p.name);
@@ -148,10 +155,30 @@ fn drain(l: &Line, k: &KubeView) -> Vec<String> {
         if !warnings.is_empty() {
             out.push(format!("Warning: {}", warnings.join("; ")));
         }
-        for p in on.iter().filter(|p| !p.owner.as_deref().is_some_and(|o| o.starts_with("DaemonSet/"))) {
+        let evicted: Vec<_> = on.iter().filter(|p| !p.owner.as_deref().is_some_and(|o| o.starts_with("DaemonSet/"))).collect();
+        for p in &evicted {
             out.push(format!("evicting pod {}", id(p)));
         }
-        out.push(format!("node/{node} drained"));
+        let refused: Vec<(&str, &str, &str)> = emitted
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::EvictionRefused { pod, namespace, node: n, message, .. } if n == node => Some((namespace.as_str(), pod.as_str(), message.as_str())),
+                _ => None,
+            })
+            .collect();
+        for (_, _, message) in &refused {
+            out.push((*message).to_string());
+        }
+        for p in evicted.iter().filter(|p| !refused.iter().any(|(ns, name, _)| *ns == p.namespace && *name == p.name)) {
+            out.push(format!("pod/{} evicted", p.name));
+        }
+        if refused.is_empty() {
+            out.push(format!("node/{node} drained"));
+        } else {
+            out.push(format!(
+                "(kubectl would keep retrying every 5 s until the budget allows it. Berth's drain goes on in the background: the node stays cordoned, and the event log says nodeDrained when only DaemonSet pods are left on {node}.)"
+            ));
+        }
     }
     out
 }

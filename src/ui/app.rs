@@ -581,11 +581,22 @@ fn sandbox(props: &SandboxProps) -> Html {
             }
         })
     };
+    // The Services panel's forms want the outcome back, and the kubectl console the events the
+    // command logged (a drain's refused evictions): those after every event up to now (in the
+    // past, the history replays to now first, and that part of the log is the same).
     let on_panel_command = {
         let act = act.clone();
-        use_latest_callback(move |cmd: Command| match act(Input::Command(cmd)) {
-            Outcome::Failed(e) => Err(e),
-            _ => Ok(()),
+        let sim = sim.clone();
+        use_latest_callback(move |cmd: Command| {
+            let mark = {
+                let h = sim.borrow();
+                let now = h.now();
+                h.engine().events().partition_point(|e| e.t <= now)
+            };
+            match act(Input::Command(cmd)) {
+                Outcome::Failed(e) => Err(e),
+                _ => Ok(sim.borrow().engine().events().get(mark..).map(<[_]>::to_vec).unwrap_or_default()),
+            }
         })
     };
     let on_deploy = {

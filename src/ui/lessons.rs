@@ -969,17 +969,19 @@ fn exercise_view(props: &ExerciseProps) -> Html {
         let redraw = redraw.clone();
         let attempted = attempted.clone();
         let actions = actions.clone();
-        Callback::from(move |cmd: Command| -> Result<(), String> {
+        Callback::from(move |cmd: Command| -> Result<Vec<crate::engine::event::Event>, String> {
             if locked {
                 return Err(LOCKED.to_string());
             }
             attempted();
+            // The events the command logged (a drain's refused evictions, for the kubectl console).
+            let mark = session.borrow().engine.events().len();
             let r = session.borrow_mut().act(&Action::Command(cmd)).map_err(|e| e.message);
             if r.is_ok() {
                 *actions.borrow_mut() += 1;
             }
             redraw.force_update();
-            r
+            r.map(|()| session.borrow().engine.events().get(mark..).map(<[_]>::to_vec).unwrap_or_default())
         })
     };
     let on_text = {

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::engine::event::Event as LogEvent;
 use crate::engine::sim::Command;
 use crate::engine::snapshot::{GroupView, ServiceView, Snapshot};
 use crate::shell::forms::{self, AutoScalingForm, CapacityProviderForm, DeploymentForm, KubectlForm, PlacementForm, RunTaskForm, ServiceForm, StrategyRow, DEPLOYMENT_TYPES, SCALING_METRICS, STRATEGIES};
@@ -19,7 +20,7 @@ use crate::shell::forms::{self, AutoScalingForm, CapacityProviderForm, Deploymen
 pub struct Props {
     pub snapshot: Rc<Snapshot>,
     /// Sends a command; `Err` carries the engine's message.
-    pub on_command: Callback<Command, Result<(), String>>,
+    pub on_command: Callback<Command, Result<Vec<LogEvent>, String>>,
     /// Commands a lesson forbids (by action name: `createService`, `runTask`, `updateService`).
     #[prop_or_default]
     pub disabled: Vec<String>,
@@ -221,7 +222,7 @@ pub fn service_panel(props: &Props) -> Html {
             said.set(match forms::create_service(&f) {
                 Err(e) => Said::Wrong(e.to_string()),
                 Ok(cmd) => match cb.emit(cmd) {
-                    Ok(()) => Said::Done(format!("Created service {}: the scheduler is placing {} task(s).", f.name.trim(), f.desired.trim())),
+                    Ok(_) => Said::Done(format!("Created service {}: the scheduler is placing {} task(s).", f.name.trim(), f.desired.trim())),
                     Err(e) => Said::Wrong(format!("Not created: {e}")),
                 },
             });
@@ -236,7 +237,7 @@ pub fn service_panel(props: &Props) -> Html {
             said.set(match forms::run_task(&f) {
                 Err(e) => Said::Wrong(e.to_string()),
                 Ok(cmd) => match cb.emit(cmd) {
-                    Ok(()) => Said::Done(format!("Started {} standalone task(s) of {}.", f.count.trim(), f.task_definition)),
+                    Ok(_) => Said::Done(format!("Started {} standalone task(s) of {}.", f.count.trim(), f.task_definition)),
                     Err(e) => Said::Wrong(format!("Not started: {e}")),
                 },
             });
@@ -359,7 +360,7 @@ pub fn service_panel(props: &Props) -> Html {
 #[derive(Properties, PartialEq)]
 struct SettingsProps {
     view: ServiceView,
-    on_command: Callback<Command, Result<(), String>>,
+    on_command: Callback<Command, Result<Vec<LogEvent>, String>>,
     disabled: bool,
     /// A lesson forbids `putAutoScaling`.
     scaling_disabled: bool,
@@ -388,8 +389,8 @@ fn service_settings(props: &SettingsProps) -> Html {
             result.set(match forms::update_deployment(&name, &draft, force) {
                 Err(e) => Said::Wrong(e.to_string()),
                 Ok(cmd) => match cb.emit(cmd) {
-                    Ok(()) if force => Said::Done("Saved; a new deployment replaces every task within these limits.".into()),
-                    Ok(()) => Said::Done("Saved: the next deployment uses these limits.".into()),
+                    Ok(_) if force => Said::Done("Saved; a new deployment replaces every task within these limits.".into()),
+                    Ok(_) => Said::Done("Saved: the next deployment uses these limits.".into()),
                     Err(e) => Said::Wrong(format!("Not saved: {e}")),
                 },
             });
@@ -431,7 +432,7 @@ fn service_settings(props: &SettingsProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct PartProps {
     view: ServiceView,
-    on_command: Callback<Command, Result<(), String>>,
+    on_command: Callback<Command, Result<Vec<LogEvent>, String>>,
     disabled: bool,
 }
 
@@ -463,8 +464,8 @@ fn placement_settings(props: &PartProps) -> Html {
             result.set(match forms::update_placement(&name, &draft) {
                 Err(e) => Said::Wrong(e.to_string()),
                 Ok(cmd) => match cb.emit(cmd) {
-                    Ok(()) if rolling => Said::Done("Saved. If the placement changed, a new deployment moves every task to where it now belongs.".into()),
-                    Ok(()) => Said::Done("Saved: new placements follow it (blue/green services keep their running tasks).".into()),
+                    Ok(_) if rolling => Said::Done("Saved. If the placement changed, a new deployment moves every task to where it now belongs.".into()),
+                    Ok(_) => Said::Done("Saved: new placements follow it (blue/green services keep their running tasks).".into()),
                     Err(e) => Said::Wrong(format!("Not saved: {e}")),
                 },
             });
@@ -518,8 +519,8 @@ fn scaling_settings(props: &PartProps) -> Html {
             result.set(match forms::put_auto_scaling(&name, &draft) {
                 Err(e) => Said::Wrong(e.to_string()),
                 Ok(cmd) => match cb.emit(cmd) {
-                    Ok(()) if draft.enabled => Said::Done(format!("Saved: between {} and {} tasks, tracking the target; the desired count was moved inside the range if it was outside.", draft.min.trim(), draft.max.trim())),
-                    Ok(()) => Said::Done("Service Auto Scaling removed; the desired count stays as it is.".into()),
+                    Ok(_) if draft.enabled => Said::Done(format!("Saved: between {} and {} tasks, tracking the target; the desired count was moved inside the range if it was outside.", draft.min.trim(), draft.max.trim())),
+                    Ok(_) => Said::Done("Service Auto Scaling removed; the desired count stays as it is.".into()),
                     Err(e) => Said::Wrong(format!("Not saved: {e}")),
                 },
             });
@@ -643,23 +644,24 @@ fn read_only_kubectl(snapshot: &Rc<Snapshot>, describe: Option<Callback<String, 
 
 /// kubectl's success lines for a command about to run, from the cluster before it
 /// (`deployment.apps/web scaled`); empty when there is nothing better than "done".
-fn kubectl_said(snapshot: &Rc<Snapshot>) -> Callback<(String, Option<String>), String> {
+fn kubectl_said(snapshot: &Rc<Snapshot>) -> Callback<(String, Option<String>, Vec<LogEvent>), String> {
     let snapshot = snapshot.clone();
-    Callback::from(move |(args, manifest): (String, Option<String>)| crate::shell::kubectl_said::said(&args, manifest.as_deref(), &snapshot))
+    Callback::from(move |(args, manifest, emitted): (String, Option<String>, Vec<LogEvent>)| crate::shell::kubectl_said::said(&args, manifest.as_deref(), &snapshot, &emitted))
 }
 
 #[derive(Properties, PartialEq)]
 struct KubectlProps {
     /// Read-only commands, answered from the snapshot without touching the cluster.
     read: Callback<String, Option<Result<String, String>>>,
-    /// What kubectl prints when a changing command succeeds (see [`kubectl_said`]).
-    said: Callback<(String, Option<String>), String>,
+    /// What kubectl prints when a changing command succeeds, given the events it logged (see
+    /// [`kubectl_said`]).
+    said: Callback<(String, Option<String>, Vec<LogEvent>), String>,
     /// `web 3/3` (ready/desired) per Deployment.
     deployments: Vec<String>,
     nodes: Vec<String>,
     /// A Deployment the examples name (the first one, else `web`).
     example: String,
-    on_command: Callback<Command, Result<(), String>>,
+    on_command: Callback<Command, Result<Vec<LogEvent>, String>>,
     disabled: bool,
 }
 
@@ -695,20 +697,28 @@ fn kubectl_console(props: &KubectlProps) -> Html {
             result.set(match forms::kubectl(&form) {
                 Err(e) => Said::Wrong(e.to_string()),
                 Ok(cmd) => {
-                    let (line, success) = match &cmd {
-                        Command::Kubectl { args, manifest } => (format!("kubectl {args}"), say.emit((args.clone(), manifest.clone()))),
-                        _ => (String::new(), String::new()),
+                    let (args, manifest) = match &cmd {
+                        Command::Kubectl { args, manifest } => (args.clone(), manifest.clone()),
+                        _ => (String::new(), None),
                     };
-                    let success = if success.is_empty() { format!("{line}: done.") } else { success };
                     // kubectl's --validate=warn lines for fields Berth ignored (a `replica:`
                     // typo would otherwise leave one pod without a word).
-                    let warnings = match &cmd {
-                        Command::Kubectl { manifest: Some(m), .. } => crate::engine::k8s::manifest::parse(m).unknown_field_warnings(),
-                        _ => Vec::new(),
+                    let warnings = match &manifest {
+                        Some(m) => crate::engine::k8s::manifest::parse(m).unknown_field_warnings(),
+                        None => Vec::new(),
                     };
                     match cb.emit(cmd) {
-                        Ok(()) if warnings.is_empty() => Said::Done(success),
-                        Ok(()) => Said::Warned(format!("{success}\n{}", warnings.join("\n"))),
+                        Ok(emitted) => {
+                            // Worked out from the snapshot before the command (still this
+                            // render's props) and what the command logged.
+                            let success = say.emit((args.clone(), manifest, emitted));
+                            let success = if success.is_empty() { format!("kubectl {args}: done.") } else { success };
+                            if warnings.is_empty() {
+                                Said::Done(success)
+                            } else {
+                                Said::Warned(format!("{success}\n{}", warnings.join("\n")))
+                            }
+                        }
                         Err(e) => Said::Wrong(e),
                     }
                 }
@@ -747,7 +757,7 @@ fn kubectl_console(props: &KubectlProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct CapacityProps {
     snapshot: Rc<Snapshot>,
-    on_command: Callback<Command, Result<(), String>>,
+    on_command: Callback<Command, Result<Vec<LogEvent>, String>>,
     resize_off: bool,
     create_off: bool,
 }
@@ -777,7 +787,7 @@ fn capacity(props: &CapacityProps) -> Html {
             result.set(match forms::create_capacity_provider(&f) {
                 Err(e) => Said::Wrong(e.to_string()),
                 Ok(cmd) => match cb.emit(cmd) {
-                    Ok(()) => Said::Done(if f.managed_scaling {
+                    Ok(_) => Said::Done(if f.managed_scaling {
                         format!("Created capacity provider {} for {}: managed scaling keeps its reservation at {} %.", f.name.trim(), f.group, f.target_capacity.trim())
                     } else {
                         format!("Created capacity provider {} for {} (no managed scaling: resize the group yourself).", f.name.trim(), f.group)
@@ -836,7 +846,7 @@ fn capacity(props: &CapacityProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct GroupProps {
     view: GroupView,
-    on_command: Callback<Command, Result<(), String>>,
+    on_command: Callback<Command, Result<Vec<LogEvent>, String>>,
     disabled: bool,
 }
 
@@ -862,7 +872,7 @@ fn group_row(props: &GroupProps) -> Html {
             result.set(match forms::set_desired_capacity(&view, &draft) {
                 Err(e) => Said::Wrong(e.to_string()),
                 Ok(cmd) => match cb.emit(cmd) {
-                    Ok(()) => Said::Done(format!("{} desired capacity set to {}.", view.name, draft.trim())),
+                    Ok(_) => Said::Done(format!("{} desired capacity set to {}.", view.name, draft.trim())),
                     Err(e) => Said::Wrong(format!("Not set: {e}")),
                 },
             });
