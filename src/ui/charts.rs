@@ -1,7 +1,7 @@
-//! The sandbox's Charts panel: one service's metrics drawn with plotters on canvases (CPU and
-//! memory utilisation against the target-tracking targets, desired/running/pending tasks,
-//! requests and 5xx per second, p95 latency (not for a Kubernetes Deployment: hidden), the
-//! hourly cost), all on the same time axis
+//! The sandbox's Charts panel: one service's (or Kubernetes Deployment's) metrics drawn with
+//! plotters on canvases (CPU and memory utilisation against the target-tracking or HPA targets,
+//! desired/running/pending tasks or pods, requests and 5xx per second, p95 latency, the hourly
+//! cost), all on the same time axis
 //! 0 .. the time shown (so time travel shows only what had happened by then), a text summary of
 //! the live values for screen readers, and the traffic control that sets the service's load
 //! through the page's command path (journaled, so time travel and share links replay it).
@@ -39,9 +39,11 @@ pub struct ChartData {
     pub cost: Vec<(Millis, f64)>,
     /// Target-tracking targets (or a Deployment's HPA CPU target): (label, metric is CPU, target %).
     pub targets: Vec<(String, bool, f64)>,
-    /// `service` is a Kubernetes Deployment (`namespace/name`): pods instead of tasks, requests
-    /// per second without 5xx, no latency.
+    /// `service` is a Kubernetes Deployment (`namespace/name`): pods instead of tasks; requests,
+    /// 5xx per second and p95 at each minute mark (the Kubernetes load model is instantaneous).
     pub kube: bool,
+    /// A Deployment's requests, 5xx and latency now (for the summary), when the scenario has load.
+    pub kube_live: Option<crate::engine::k8s::metrics::DeploymentResponse>,
 }
 
 /// The target-tracking policies on CPU and memory of `service`, from the scenario's service
@@ -95,11 +97,12 @@ pub fn chart_data(engine: &Engine, scenario: &Scenario, snap: &Snapshot, service
             running: get("ReadyReplicas", 1.0),
             pending: get("NotReadyReplicas", 1.0),
             requests: get("RequestsPerSecond", 1.0),
-            errors: Vec::new(),
-            p95: Vec::new(),
+            errors: get("5xxPerSecond", 1.0),
+            p95: get("TargetResponseTime:p95", 1000.0),
             cost,
             targets: hpa_targets(snap, service),
             kube: true,
+            kube_live: engine.k_deployment_response(service),
         };
     }
     let target5 = get("HTTPCode_Target_5XX_Count", 1.0 / 60.0);
@@ -130,6 +133,7 @@ pub fn chart_data(engine: &Engine, scenario: &Scenario, snap: &Snapshot, service
         cost,
         targets: targets(scenario, service),
         kube: false,
+        kube_live: None,
     }
 }
 
@@ -389,10 +393,11 @@ fn draw_legend(ctx: &web_sys::CanvasRenderingContext2d, top: f64, items: &[Legen
     }
 }
 
-/// The accessible summary of the live values (the last traffic second) of `service`.
-pub fn summary(snap: &Snapshot, service: &str, targets: &[(String, bool, f64)]) -> String {
+/// The accessible summary of the live values (the last traffic second) of the service charted.
+pub fn summary(snap: &Snapshot, data: &ChartData) -> String {
+    let (service, targets) = (data.service.as_str(), data.targets.as_slice());
     if service.contains('/') {
-        return deployment_summary(snap, service, targets);
+        return deployment_summary(snap, service, targets, data.kube_live.as_ref());
     }
     let Some(v) = snap.services.iter().find(|s| s.name == service) else {
         return format!("There is no service {service} at {}.", crate::engine::time::Clock(snap.time_ms));
@@ -428,8 +433,9 @@ pub fn summary(snap: &Snapshot, service: &str, targets: &[(String, bool, f64)]) 
 }
 
 /// The summary for a Kubernetes Deployment (`namespace/name`): CPU in use over the Ready pods'
-/// requests (what the HPA looks at), the pod counts, the HPA's range, the cost.
-fn deployment_summary(snap: &Snapshot, deployment: &str, targets: &[(String, bool, f64)]) -> String {
+/// requests (what the HPA looks at), the pod counts, the requests, 5xx and p95 now (`live`), the
+/// HPA's range, the cost.
+fn deployment_summary(snap: &Snapshot, deployment: &str, targets: &[(String, bool, f64)], live: Option<&crate::engine::k8s::metrics::DeploymentResponse>) -> String {
     let clock = crate::engine::time::Clock(snap.time_ms - snap.time_ms % 1000);
     let Some(kube) = &snap.kube else { return format!("There is no Deployment {deployment} at {clock}.") };
     let Some(d) = kube.deployments.iter().find(|d| format!("{}/{}", d.namespace, d.name) == deployment) else {
@@ -447,15 +453,18 @@ fn deployment_summary(snap: &Snapshot, deployment: &str, targets: &[(String, boo
         _ => parts.push("no load yet".into()),
     }
     parts.push(format!("pods {} desired, {} ready, {} not ready", d.desired, d.ready, (d.replicas - d.ready).max(0)));
+    if let Some(r) = live {
+        parts.push(format!("{:.1} requests/s to ready pods, {:.1} served, {:.1} 5xx/s", r.offered_rps, r.served_rps, r.failed_rps));
+        if let Some(p) = r.p95_ms {
+            parts.push(format!("p95 latency {p:.0} ms"));
+        }
+    }
     for h in kube.hpas.iter().filter(|h| h.namespace == d.namespace && h.reference == format!("Deployment/{}", d.name)) {
         parts.push(format!("HPA {}–{} pods", h.min_replicas, h.max_replicas));
     }
     parts.push(format!("cluster cost ${:.3}/hour (${:.2} so far)", snap.cost.hourly_usd, snap.cost.total_usd));
     format!("{}.", parts.join("; "))
 }
-
-/// The position of the p95 latency chart (hidden for a Kubernetes Deployment).
-const P95_CHART: usize = 3;
 
 /// What the chart selector is labelled: `Service` (ECS services), `Deployment` (Kubernetes
 /// Deployments, `namespace/name`), or `Service or Deployment` when it lists both.
@@ -522,19 +531,11 @@ pub fn charts(props: &ChartsProps) -> Html {
             let specs: [ChartSpec; 5] = [
                 (vec![Line { label: "CPU", color: BLUE_, points: &d.cpu }, Line { label: "memory", color: ORANGE_, points: &d.memory }], t_lines, 100.0 / 1.1, 0.0, " %"),
                 (vec![Line { label: "desired", color: GREY_, points: &d.desired }, Line { label: if d.kube { "ready" } else { "running" }, color: GREEN_, points: &d.running }, Line { label: if d.kube { "not ready" } else { "pending" }, color: ORANGE_, points: &d.pending }], vec![], 1.0, 1.0, ""),
-                if d.kube {
-                    (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }], vec![], 1.0, 0.0, "")
-                } else {
-                    (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }, Line { label: "5xx/s", color: RED_, points: &d.errors }], vec![], 1.0, 0.0, "")
-                },
+                (vec![Line { label: "requests/s", color: BLUE_, points: &d.requests }, Line { label: "5xx/s", color: RED_, points: &d.errors }], vec![], 1.0, 0.0, ""),
                 (vec![Line { label: "p95", color: PURPLE_, points: &d.p95 }], vec![], 10.0, 0.0, " ms"),
                 (vec![Line { label: "cluster $/hour", color: GREEN_, points: &d.cost }], vec![], 0.01, 0.0, ""),
             ];
-            for (i, (canvas, (lines, hlines, min_top, min_step, unit))) in canvases.iter().zip(specs.iter()).enumerate() {
-                // A Deployment has no latency: its (hidden) p95 chart is not drawn.
-                if d.kube && i == P95_CHART {
-                    continue;
-                }
+            for (canvas, (lines, hlines, min_top, min_step, unit)) in canvases.iter().zip(specs.iter()) {
                 if let Some(c) = canvas {
                     if let Err(e) = draw(c, now, lines, hlines, *min_top, *min_step, unit) {
                         web_sys::console::warn_1(&format!("chart: {e}").into());
@@ -615,14 +616,13 @@ pub fn charts(props: &ChartsProps) -> Html {
         Callback::from(move |_: MouseEvent| send(None, rps))
     };
 
-    let summary_text = summary(&props.snapshot, &d.service, &d.targets);
+    let summary_text = summary(&props.snapshot, &d);
     let titles = if d.kube {
         [
             ("CPU and memory utilisation (of requests)", "CPU and memory in use over the Ready pods' requests at each minute, percent, with the HPA's CPU target as a flat line"),
             ("Pods", "Desired, ready and not-ready pod counts of the Deployment at the end of each minute"),
-            ("Requests per second", "Requests per second the Deployment's Ready pods serve, at each minute"),
-            // Hidden: response times are not modelled for Deployments.
-            ("p95 latency", "Response times are not modelled for Kubernetes Deployments"),
+            ("Requests and 5xx per second", "Requests per second sent to the Deployment's Ready pods and 5xx responses per second (beyond the pods' capacity at their CPU limit, or the app's own errors), at each minute"),
+            ("p95 latency", "95th percentile response time of the Deployment's Ready pods at each minute, milliseconds (the ECS services' queueing model, with each pod's CPU limit as its CPU)"),
             ("Hourly cost", "What the whole cluster costs per hour, dollars"),
         ]
     } else {
@@ -667,9 +667,8 @@ pub fn charts(props: &ChartsProps) -> Html {
             </fieldset>
             <p class="charts-summary" data-testid="charts-summary" role="status" aria-live="off">{summary_text}</p>
             <div class="chart-grid">
-                // Every figure stays (the refs are five, in order); a Deployment's p95 one hides.
                 { for refs.iter().zip(titles.iter()).enumerate().map(|(i, (r, (title, desc)))| html! {
-                    <figure class="chart" hidden={d.kube && i == P95_CHART}>
+                    <figure class="chart">
                         <figcaption>{*title}</figcaption>
                         <canvas ref={r.clone()} width="440" height="170" role="img" aria-label={*desc} data-testid={format!("chart-{i}")}></canvas>
                     </figure>

@@ -14,6 +14,17 @@
 //! Usage is instantaneous (a pure function of virtual time): metrics-server's averaging window
 //! (its `--metric-resolution`, 15 s by default) is not modelled.
 //!
+//! Response times and 5xx (`k_pod_response`, docs/kubernetes.md "Response times and 5xx"): each
+//! Ready pod goes through the ECS services' queueing model (`traffic/queueing.rs`) with the CPU
+//! it may use as its CPU — the same cap as its usage above: its **CPU limit**, or with no limit
+//! its node's allocatable CPU. A pod's capacity is `cap millicores / cpuMsPerRequest` requests/s
+//! (a millicore is one ms of CPU per second); requests beyond it get a 503 (CFS throttling holds
+//! the pod at its limit, so the excess cannot be served), the behaviour's `errorRate` of the rest
+//! a 5xx, and the latency is `baseLatencyMs` + an exponential wait of mean `S / (1 − ρ)` with
+//! `S = 1000 / capacity` ms and `ρ = served / capacity` (capped at 0.99). The ECS model takes the
+//! task's reserved CPU because ECS holds a task there; a pod's request is only what the
+//! scheduler sets aside (the pod may use more, as its usage shows), so its cap is the limit.
+//!
 //! Memory (for an HPA on memory, [`Engine::k_pod_memory`]): a running pod's working set is its
 //! behaviour's `memoryMib` (default: half its first container's memory request, as the kubelet
 //! model in `pods.rs` starts it), plus `memoryLeakMibPerMinute` × minutes since the container
@@ -27,6 +38,7 @@ use serde::Deserialize;
 use crate::engine::sim::Engine;
 use crate::engine::time::Millis;
 use crate::engine::traffic::load::{Load, LoadSpec};
+use crate::engine::traffic::queueing::{self, TaskOutput};
 
 use super::sim::{key, PodPhase};
 
@@ -196,6 +208,13 @@ impl Engine {
             }
         }
         out
+    }
+
+    /// The response-time model for pod `pod_key` serving `l` (see the module's comment): the ECS
+    /// tasks' queueing model with the pod's CPU cap (limit, else node allocatable) as its CPU.
+    pub(crate) fn k_pod_response(&self, pod_key: &str, l: &PodLoad) -> TaskOutput {
+        let b = self.k_behavior(pod_key);
+        queueing::serve(queueing::capacity_rps(l.cap_milli as f64, b.cpu_ms_per_request), l.rps, b.base_latency_ms, b.error_rate)
     }
 
     /// The Ready, running pods of a Deployment (`namespace/name`), by pod key.

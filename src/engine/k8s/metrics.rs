@@ -10,13 +10,40 @@
 //! * once the scenario has any load (a Deployment's or a Service's; every Deployment then gets
 //!   them, 0 for one that serves nothing): `CPUUtilization` and `MemoryUtilization` — Σ usage /
 //!   Σ requests over the Deployment's Ready pods, % (the ratio the HPA's resource metric works
-//!   out, before its tolerance), and `RequestsPerSecond` served by those pods, all at that
-//!   instant (the load model is instantaneous, see `load.rs`).
+//!   out, before its tolerance), and `RequestsPerSecond` sent to those pods, all at that
+//!   instant (the load model is instantaneous, see `load.rs`);
+//! * with the load, the response-time model of the ECS services (`traffic/queueing.rs`, applied
+//!   to each pod by `load.rs`): `5xxPerSecond` (requests/s beyond the pods' capacity, rejected
+//!   with a 503, plus the behaviour's `errorRate` of those served) and, while the pods serve
+//!   anything, `TargetResponseTime` (mean) and `TargetResponseTime:p50`, `:p95`, `:p99` in
+//!   seconds, as ECS names and measures them: the quantiles of the mix of the Ready pods'
+//!   latency distributions, each weighted by the requests it serves.
+
+use std::collections::BTreeMap;
 
 use crate::engine::sim::Engine;
 use crate::engine::time::Millis;
+use crate::engine::traffic::queueing::{mixture_quantile, LN_P50, LN_P95, LN_P99};
 
+use super::load::PodLoad;
 use super::scheduler::pod_requests;
+
+/// What a Deployment's Ready pods answer at one instant: the ECS response-time model applied to
+/// each pod (`Engine::k_pod_response`), summed, and the latency of their mix.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeploymentResponse {
+    /// Requests/s sent to the Ready pods.
+    pub offered_rps: f64,
+    /// Answered (not rejected for want of capacity); the app's errors included.
+    pub served_rps: f64,
+    /// Rejected beyond the pods' capacity (503) plus the behaviour's `errorRate` of those served.
+    pub failed_rps: f64,
+    /// Mean and quantiles of the response time, ms; `None` while nothing is served.
+    pub mean_ms: Option<f64>,
+    pub p50_ms: Option<f64>,
+    pub p95_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+}
 
 /// A Deployment as it is between two steps: its replica counts and its Ready pods' requests.
 pub(crate) struct DeploymentMinute {
@@ -55,6 +82,45 @@ impl Engine {
             .collect()
     }
 
+    /// What the pods `ready` (keys) answer under `loads` (from [`Engine::k_pod_loads`]): each
+    /// pod's share through the queueing model; the latency is the mix of the pods'
+    /// distributions, each weighted by the requests it serves (pods alike share one component,
+    /// so equal pods give the one-pod formula exactly), as for an ECS service's tasks.
+    pub(crate) fn k_response_of<'a>(&self, ready: impl Iterator<Item = &'a str>, loads: &BTreeMap<String, PodLoad>) -> DeploymentResponse {
+        let mut r = DeploymentResponse::default();
+        // (base bits, mean wait bits) → requests/s served with that latency distribution.
+        let mut latency: BTreeMap<(u64, u64), f64> = BTreeMap::new();
+        for pk in ready {
+            let Some(l) = loads.get(pk) else { continue };
+            let o = self.k_pod_response(pk, l);
+            r.offered_rps += l.rps;
+            r.failed_rps += o.rejected_rps + o.error_rps;
+            if o.served_rps > 0.0 {
+                r.served_rps += o.served_rps;
+                *latency.entry((o.base_latency_ms.to_bits(), o.mean_wait_ms.to_bits())).or_default() += o.served_rps;
+            }
+        }
+        if r.served_rps > 0.0 {
+            let parts: Vec<(f64, f64, f64)> = latency.iter().map(|((b, w), n)| (*n, f64::from_bits(*b), f64::from_bits(*w))).collect();
+            r.mean_ms = Some(parts.iter().map(|(n, b, w)| n * (b + w)).sum::<f64>() / r.served_rps);
+            r.p50_ms = mixture_quantile(&parts, LN_P50);
+            r.p95_ms = mixture_quantile(&parts, LN_P95);
+            r.p99_ms = mixture_quantile(&parts, LN_P99);
+        }
+        r
+    }
+
+    /// What the Deployment `namespace/name` answers now (the Charts tab's live summary); `None`
+    /// when the scenario has no load (then no response times are modelled).
+    pub fn k_deployment_response(&self, dkey: &str) -> Option<DeploymentResponse> {
+        if !self.kube.enabled || !self.k_has_loads() || !self.kube.deployments.contains_key(dkey) {
+            return None;
+        }
+        let loads = self.k_pod_loads(self.now());
+        let ready = self.k_deployment_ready_pods(dkey);
+        Some(self.k_response_of(ready.iter().map(String::as_str), &loads))
+    }
+
     /// Every Deployment's datapoints at the minute boundary `t`, from `state` (the cluster as it
     /// is now; no step has run since `t`) and the load at `t`. A series with a datapoint at `t`
     /// already is left alone.
@@ -85,6 +151,11 @@ impl Engine {
                     points.push(("MemoryUtilization", 100.0 * mem_used as f64 / mem_req as f64));
                 }
                 points.push(("RequestsPerSecond", rps));
+                let r = self.k_response_of(d.ready.iter().map(|(pk, _, _)| pk.as_str()), &loads);
+                points.push(("5xxPerSecond", r.failed_rps));
+                if let (Some(mean), Some(p50), Some(p95), Some(p99)) = (r.mean_ms, r.p50_ms, r.p95_ms, r.p99_ms) {
+                    points.extend([("TargetResponseTime", mean / 1000.0), ("TargetResponseTime:p50", p50 / 1000.0), ("TargetResponseTime:p95", p95 / 1000.0), ("TargetResponseTime:p99", p99 / 1000.0)]);
+                }
             }
             rows.push((d.key.clone(), points));
         }

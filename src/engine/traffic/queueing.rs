@@ -3,7 +3,9 @@
 //! `docs/traffic.md` so a learner can check every number by hand:
 //!
 //! * **Capacity.** A request costs `cpuMsPerRequest` ms of one vCPU, so a task with `c` vCPU
-//!   answers at most `μ = c × 1000 / cpuMsPerRequest` requests per second.
+//!   answers at most `μ = c × 1000 / cpuMsPerRequest` requests per second. (A Kubernetes pod
+//!   goes through the same model with the CPU it may use, in millicores, in place of
+//!   `c × 1000`: see `k8s/load.rs`, [`capacity_rps`], [`serve`].)
 //! * **Admission.** Of the offered `λ` requests/s, `min(λ, μ)` are served; the rest are rejected
 //!   with HTTP 503 (the task is saturated).
 //! * **Utilisation.** `ρ = served / μ`; the task's CPU utilisation is `100 × ρ` % of its reserved
@@ -63,9 +65,27 @@ impl TaskOutput {
     }
 }
 
+/// Requests per second a server answers at most when it has `cpu_ms_per_second` ms of CPU time
+/// each second (1000 per vCPU; for a Kubernetes pod, its CPU in millicores) and a request costs
+/// `cpu_ms_per_request` ms of it. Unbounded when requests cost nothing.
+pub fn capacity_rps(cpu_ms_per_second: f64, cpu_ms_per_request: f64) -> f64 {
+    if cpu_ms_per_request > 0.0 {
+        cpu_ms_per_second / cpu_ms_per_request
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// One ECS task's answer: its capacity from its reserved vCPU, then [`serve`].
 pub fn evaluate(i: TaskInput) -> TaskOutput {
-    let capacity = if i.cpu_ms_per_request > 0.0 { i.vcpu * 1000.0 / i.cpu_ms_per_request } else { f64::INFINITY };
-    let offered = i.offered_rps.max(0.0);
+    serve(capacity_rps(i.vcpu * 1000.0, i.cpu_ms_per_request), i.offered_rps, i.base_latency_ms, i.error_rate)
+}
+
+/// The model for one server (an ECS task, a Kubernetes pod) that answers at most `capacity`
+/// requests per second (see [`capacity_rps`]) and is offered `offered_rps`: admission (the excess
+/// rejected with a 503), utilisation, the M/M/1 wait, the app's own errors, requests in flight.
+pub fn serve(capacity: f64, offered_rps: f64, base_latency_ms: f64, error_rate: f64) -> TaskOutput {
+    let offered = offered_rps.max(0.0);
     let served = offered.min(capacity);
     let rejected = offered - served;
     let rho = if capacity.is_finite() && capacity > 0.0 { served / capacity } else { 0.0 };
@@ -75,11 +95,11 @@ pub fn evaluate(i: TaskInput) -> TaskOutput {
         capacity_rps: capacity,
         served_rps: served,
         rejected_rps: rejected,
-        error_rps: served * i.error_rate,
+        error_rps: served * error_rate,
         cpu_percent: 100.0 * rho,
         mean_wait_ms: mean_wait,
-        base_latency_ms: i.base_latency_ms,
-        in_flight: served * (i.base_latency_ms + mean_wait) / 1000.0,
+        base_latency_ms,
+        in_flight: served * (base_latency_ms + mean_wait) / 1000.0,
     }
 }
 
