@@ -204,6 +204,30 @@ async function openExample(page, file) {
   await expect(page.getByTestId('notice').first()).toHaveAttribute('data-kind', 'example-opened');
 }
 
+test('kubectl drain held up by a PodDisruptionBudget prints kubectl\'s refusal, not "drained"', async ({ page }) => {
+  test.setTimeout(60_000);
+  await openExample(page, 'k8s-deployment.json');
+  await page.getByTestId('play').click();
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]')).toHaveCount(6, { timeout: 20_000 });
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('play')).toContainText('Play');
+  // Every one of the six pods must stay up: no eviction is allowed.
+  await page.getByTestId('kubectl-args').fill('kubectl apply -f -');
+  await page.getByTestId('kubectl-manifest').fill(['apiVersion: policy/v1', 'kind: PodDisruptionBudget', 'metadata:', '  name: web-pdb', 'spec:', '  minAvailable: 6', '  selector:', '    matchLabels:', '      app: web', ''].join('\n'));
+  await page.getByTestId('kubectl-run').click();
+  await expect(page.getByTestId('kubectl-result')).toHaveText('poddisruptionbudget.policy/web-pdb created');
+  const node = await page.locator('[data-testid=az][data-az="us-east-1a"] [data-testid=instance]').first().getAttribute('data-instance');
+  await page.getByTestId('kubectl-args').fill(`kubectl drain ${node} --ignore-daemonsets`);
+  await page.getByTestId('kubectl-run').click();
+  const said = page.getByTestId('kubectl-result');
+  await expect(said).toContainText(`node/${node} cordoned`);
+  await expect(said).toContainText('evicting pod default/web-');
+  await expect(said).toContainText('(will retry after 5s): Cannot evict pod as it would violate the pod\'s disruption budget.');
+  await expect(said).toContainText('Berth\'s drain goes on in the background');
+  await expect(said).not.toContainText('drained');
+  await said.screenshot({ path: test.info().outputPath('eks-drain-held-up.png') });
+});
+
 test('charts for a Deployment: pods, CPU against the HPA target, and a load from the slider', async ({ page }) => {
   test.setTimeout(60_000);
   await openExample(page, 'k8s-autoscaling.json');
@@ -212,10 +236,10 @@ test('charts for a Deployment: pods, CPU against the HPA target, and a load from
   await expect(page.getByTestId('charts-service')).toHaveValue('default/web');
   await expect(page.locator('.charts-controls label')).toHaveText(/^Deployment /);
   await expect(page.locator('[data-testid=charts-service] option:checked')).toHaveText('default/web');
-  // No latency chart for a Deployment (not modelled): four charts show, the fifth canvas stays.
-  await expect(page.locator('.chart figcaption:visible')).toHaveText(['CPU and memory utilisation (of requests)', 'Pods', 'Requests per second', 'Hourly cost']);
+  // The five charts of an ECS service, the latency one included (the same queueing model).
+  await expect(page.locator('.chart figcaption:visible')).toHaveText(['CPU and memory utilisation (of requests)', 'Pods', 'Requests and 5xx per second', 'p95 latency', 'Hourly cost']);
   await expect(page.locator('canvas[data-testid^=chart-]')).toHaveCount(5);
-  await expect(page.getByTestId('chart-3')).toBeHidden();
+  await expect(page.getByTestId('chart-3')).toBeVisible();
   await expect(page.getByTestId('traffic-control').locator('legend')).toHaveText('Load on Deployment default/web');
   const summary = page.getByTestId('charts-summary');
   await expect(summary).toContainText('Deployment default/web at 00:00:00');
@@ -225,6 +249,9 @@ test('charts for a Deployment: pods, CPU against the HPA target, and a load from
   await page.getByTestId('play').click();
   await expect(summary).toContainText('CPU 20.0 % of requests (HPA target 60 %), 200m of 1000m', { timeout: 15_000 });
   await expect(summary).toContainText('pods 2 desired, 2 ready, 0 not ready');
+  // 10 requests/s per pod against a capacity of 1000m / 10 ms = 100: ρ = 0.1, mean wait
+  // 10 / 0.9 = 11.1 ms, p95 = 20 + 11.1 × ln 20 = 53 ms.
+  await expect(summary).toContainText('20.0 requests/s to ready pods, 20.0 served, 0.0 5xx/s; p95 latency 53 ms');
   await expect(summary).toContainText('HPA 2–12 pods');
   // 300 requests/s from the slider (a kubectl set load on the timeline): the HPA scales out.
   const marks = await page.locator('[data-testid=timeline] [data-testid=learner-mark]').count();

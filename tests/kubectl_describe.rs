@@ -114,10 +114,21 @@ fn a_pending_pod_shows_the_schedulers_message() {
             "Status:     Pending",
             "IP:",
             "IPs:        <none>",
+            // A pod no controller owns: its own containers.
+            "Containers:",
+            "  big:",
+            "    Image:      nginx:1.27",
+            "    Port:       <none>",
+            "    Host Port:  <none>",
+            "    Requests:",
+            "      cpu:  8",
             "Conditions:",
             "  Type           Status",
             "  PodScheduled   False",
             "QoS Class:       Burstable",
+            "Node-Selectors:  <none>",
+            "Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s",
+            "                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s",
             "Events:",
             "  Type     Reason            Age   From               Message",
             "  ----     ------            ----  ----               -------",
@@ -149,10 +160,21 @@ fn repeated_scheduling_failures_are_counted() {
             "Status:     Pending",
             "IP:",
             "IPs:        <none>",
+            // A pod no controller owns: its own containers.
+            "Containers:",
+            "  big:",
+            "    Image:      nginx:1.27",
+            "    Port:       <none>",
+            "    Host Port:  <none>",
+            "    Requests:",
+            "      cpu:  8",
             "Conditions:",
             "  Type           Status",
             "  PodScheduled   False",
             "QoS Class:       Burstable",
+            "Node-Selectors:  <none>",
+            "Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s",
+            "                 node.kubernetes.io/unreachable:NoExecute op=Exists for 300s",
             "Events:",
             "  Type     Reason            Age                 From               Message",
             "  ----     ------            ----                ----               -------",
@@ -163,7 +185,7 @@ fn repeated_scheduling_failures_are_counted() {
     );
     // Events live an hour after their last occurrence (the API server's --event-ttl).
     let e = engine_at(KUBE, "1h10m");
-    assert!(ok(&e, "describe pod big").ends_with("QoS Class:       Burstable\nEvents:          <none>"), "{}", ok(&e, "describe pod big"));
+    assert!(ok(&e, "describe pod big").ends_with("op=Exists for 300s\nEvents:          <none>"), "{}", ok(&e, "describe pod big"));
 }
 
 /// A running pod of a Deployment: node and its address, the pod's address, the ReplicaSet, the
@@ -228,7 +250,7 @@ fn a_running_pod_in_kubectls_layout() {
     let all = ok(&e, "describe pods");
     assert!(all.starts_with("Name:       big\n") && all.ends_with(&both), "{all}");
     // --show-events=false leaves the section out.
-    assert!(ok(&e, "describe pod big --show-events=false").ends_with("QoS Class:       Burstable"));
+    assert!(ok(&e, "describe pod big --show-events=false").ends_with("node.kubernetes.io/unreachable:NoExecute op=Exists for 300s"));
 }
 
 /// A liveness probe that starts failing: the kubelet's Unhealthy and Killing, the back-off, and
@@ -1066,6 +1088,13 @@ fn an_hpa_that_scaled_and_a_disruption_budget() {
         "Min replicas:                                          2",
         "Max replicas:                                          6",
         "Deployment pods:                                       6 current / 6 desired",
+        // At its maximum and still above target: the HPA would add a pod, and says why not.
+        "Conditions:",
+        "  Type            Status  Reason            Message",
+        "  ----            ------  ------            -------",
+        "  AbleToScale     True    ReadyForNewScale  recommended size matches current size",
+        "  ScalingActive   True    ValidMetricFound  the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)",
+        "  ScalingLimited  True    TooManyReplicas   the desired replica count is more than the maximum replica count",
         "Events:",
         "  Type    Reason             Age   From                       Message",
         "  ----    ------             ----  ----                       -------",
@@ -1078,6 +1107,9 @@ fn an_hpa_that_scaled_and_a_disruption_budget() {
         "Selector:       app=web",
         "Status:",
         "    Allowed disruptions:  4",
+        "    Current:              6",
+        "    Desired:              2",
+        "    Total:                6",
         "Events:                   <none>",
     ]);
     assert_eq!(ok(&e, "describe hpa web"), hpa);
@@ -1108,6 +1140,13 @@ fn an_hpa_back_at_its_minimum() {
             "Min replicas:                                          2",
             "Max replicas:                                          6",
             "Deployment pods:                                       2 current / 2 desired",
+            // Below target, at its minimum: it would go to 1.
+            "Conditions:",
+            "  Type            Status  Reason            Message",
+            "  ----            ------  ------            -------",
+            "  AbleToScale     True    ReadyForNewScale  recommended size matches current size",
+            "  ScalingActive   True    ValidMetricFound  the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)",
+            "  ScalingLimited  True    TooFewReplicas    the desired replica count is less than the minimum replica count",
             "Events:",
             "  Type    Reason             Age    From                       Message",
             "  ----    ------             ----   ----                       -------",
@@ -1117,6 +1156,43 @@ fn an_hpa_back_at_its_minimum() {
     );
     assert_eq!(
         ok(&e, "describe pdb"),
-        lines(&["Name:           web", "Namespace:      default", "Min available:  2", "Selector:       app=web", "Status:", "    Allowed disruptions:  0", "Events:                   <none>"])
+        lines(&["Name:           web", "Namespace:      default", "Min available:  2", "Selector:       app=web", "Status:", "    Allowed disruptions:  0", "    Current:              2", "    Desired:              2", "    Total:                2", "Events:                   <none>"])
     );
+}
+
+/// The HPA's conditions through the spike and after it, each time they change (the HPA syncs
+/// every 15 s): no metrics before a pod is Ready; the rescale; at the maximum; the 5-minute
+/// scale-down stabilization holding the count up; the rescale down; at the minimum.
+#[test]
+fn hpa_conditions_follow_the_controller() {
+    let sc = parse_scenario(AUTOSCALED, &|_| Err("no files".into())).unwrap();
+    let mut e = sc.start(None);
+    let mut seen: Vec<String> = Vec::new();
+    for step in 0..=(20 * 4) {
+        e.run_until(step * 15_000);
+        let snap = e.snapshot();
+        let Some(h) = snap.kube.as_ref().and_then(|k| k.hpas.first()) else { continue };
+        let now: Vec<String> = h.conditions.iter().map(|c| format!("{} {} {}", c.kind, if c.status { "True" } else { "False" }, c.reason)).collect();
+        let line = now.join(", ");
+        if seen.last().is_none_or(|l| !l.ends_with(&line)) {
+            seen.push(format!("{}s: {line}", step * 15));
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "0s: AbleToScale True SucceededGetScale, ScalingActive False FailedGetResourceMetric",
+            "15s: AbleToScale True ReadyForNewScale, ScalingActive True ValidMetricFound, ScalingLimited True TooFewReplicas",
+            "60s: AbleToScale True SucceededRescale, ScalingActive True ValidMetricFound, ScalingLimited True TooManyReplicas",
+            "75s: AbleToScale True ReadyForNewScale, ScalingActive True ValidMetricFound, ScalingLimited True TooManyReplicas",
+            "660s: AbleToScale True ScaleDownStabilized, ScalingActive True ValidMetricFound, ScalingLimited False DesiredWithinRange",
+            "945s: AbleToScale True SucceededRescale, ScalingActive True ValidMetricFound, ScalingLimited True TooFewReplicas",
+            "960s: AbleToScale True ReadyForNewScale, ScalingActive True ValidMetricFound, ScalingLimited True TooFewReplicas",
+        ]
+    );
+    // The message a learner reads while the window holds the pods up.
+    let mut e = sc.start(None);
+    e.run_until(700_000);
+    let describe_text = ok(&e, "describe hpa web");
+    assert!(describe_text.contains("  AbleToScale     True    ScaleDownStabilized  recent recommendations were higher than current one, applying the highest recent recommendation\n"), "{describe_text}");
 }

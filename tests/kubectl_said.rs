@@ -263,3 +263,24 @@ fn odd_command_lines_never_panic() {
     }
     e.run_until(120_000);
 }
+
+/// `kubectl describe pod` of a DaemonSet's pod and of a bare pod lists their containers, from the
+/// DaemonSet's template and from the pod's own spec (a ReplicaSet's pods read its template).
+#[test]
+fn describe_lists_the_containers_of_pods_no_replicaset_owns() {
+    let mut e = cluster();
+    let bare = format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: lonely\nspec:\n  nodeName: {A}\n  containers:\n    - name: c\n      image: busybox:1.36\n");
+    run(&mut e, "apply -f -", Some(&bare));
+    e.run_until(70_000);
+    let describe = |e: &Engine, args: &str| match berth::shell::kubectl_describe::describe(&e.snapshot(), e.events(), args) {
+        Some(Ok(text)) => text,
+        other => panic!("{args}: {other:?}"),
+    };
+    let ds = describe(&e, "describe pod logs-g867t");
+    assert!(ds.contains("Controlled By:  DaemonSet/logs\n"), "{ds}");
+    assert!(ds.contains("Containers:\n  agent:\n    Image:          fluent-bit:3\n"), "{ds}");
+    assert!(ds.contains("    Requests:\n      cpu:     50m\n      memory:  64Mi\n"), "{ds}");
+    let own = describe(&e, "describe pod lonely");
+    assert!(own.contains("Containers:\n  c:\n    Image:          busybox:1.36\n"), "{own}");
+    assert!(!own.contains("Controlled By"), "{own}");
+}

@@ -46,10 +46,14 @@ pub struct BehaviorSpec {
     #[serde(default)]
     pub shutdown_after: Option<String>,
     /// How long a non-essential container that others wait on with COMPLETE or SUCCESS (an
-    /// init container) runs before it exits (default 2 s)...
+    /// init container) runs before it exits (default 2 s)... In Kubernetes: each of the pod's
+    /// regular init containers.
     #[serde(default)]
     pub init_runs_for: Option<String>,
-    /// ...and its exit code (default 0; non-zero never satisfies SUCCESS).
+    /// ...and its exit code (default 0; non-zero never satisfies SUCCESS). In Kubernetes a
+    /// non-zero code fails the pod's first init container that is not a sidecar every time it
+    /// runs: `Init:Error`, then restarts with back-off (`Init:CrashLoopBackOff`), or a Failed pod
+    /// under `restartPolicy: Never` (`k8s/pods.rs`).
     #[serde(default)]
     pub init_exit_code: Option<i32>,
     /// CPU time one request costs, ms of one vCPU (default 10): a task with `c` vCPU answers at

@@ -148,6 +148,10 @@ pub enum EventKind {
     PodWaiting { pod: String, namespace: String, reason: String, message: String },
     /// Kubernetes: the kubelet restarted a container (liveness failure, exit, OOM), after `backOffMs`.
     ContainerRestarted { pod: String, namespace: String, container: String, restart_count: u32, reason: String, exit_code: i32, back_off_ms: u64 },
+    /// Kubernetes: an init container exited with a non-zero code (`Init:Error`); with `restart`
+    /// the kubelet starts it again after `backOffMs` (`Init:CrashLoopBackOff` meanwhile), without,
+    /// the pod failed (`restartPolicy: Never`).
+    InitContainerFailed { pod: String, namespace: String, container: String, exit_code: i32, restart_count: u32, back_off_ms: u64, restart: bool },
     /// Kubernetes: the pod is Terminating (SIGTERM; killed after the grace period).
     PodTerminating { pod: String, namespace: String, reason: String, grace_ms: u64 },
     /// Kubernetes: the pod is gone (its resources on `node` are free).
@@ -213,6 +217,8 @@ impl EventKind {
             EventKind::TargetHealthChanged { state, .. } if state == "unhealthy" => Level::Warning,
             EventKind::AlarmStateChanged { state, .. } if state == "ALARM" => Level::Warning,
             EventKind::PodFailedScheduling { .. } | EventKind::PodCreateFailed { .. } | EventKind::EvictionRefused { .. } | EventKind::ContainerRestarted { .. } | EventKind::PodWaiting { .. } => Level::Warning,
+            EventKind::InitContainerFailed { restart: true, .. } => Level::Warning,
+            EventKind::InitContainerFailed { restart: false, .. } => Level::Error,
             EventKind::TrafficBlocked { .. } | EventKind::PodEvicted { .. } | EventKind::PodPreempted { .. } => Level::Warning,
             EventKind::NodeCondition { status: true, .. } => Level::Warning,
             EventKind::DeploymentRollout { status, .. } if status == "ProgressDeadlineExceeded" => Level::Error,
@@ -275,6 +281,7 @@ impl EventKind {
             EventKind::JobFinished { .. } => "jobFinished",
             EventKind::PodWaiting { .. } => "podWaiting",
             EventKind::ContainerRestarted { .. } => "containerRestarted",
+            EventKind::InitContainerFailed { .. } => "initContainerFailed",
             EventKind::PodTerminating { .. } => "podTerminating",
             EventKind::PodDeleted { .. } => "podDeleted",
             EventKind::ReplicaSetScaled { .. } => "replicaSetScaled",
@@ -405,6 +412,16 @@ impl EventKind {
                 "{pod}: container {container} restarted ({reason}, exit code {exit_code}); restart count {restart_count}, back-off {}",
                 crate::engine::time::Clock(*back_off_ms)
             ),
+            EventKind::InitContainerFailed { pod, container, exit_code, restart_count, back_off_ms, restart, .. } => {
+                if *restart {
+                    format!(
+                        "{pod}: init container {container} failed (exit code {exit_code}, Init:Error); restarted after a back-off of {} (Init:CrashLoopBackOff meanwhile), restart count {restart_count}",
+                        crate::engine::time::Clock(*back_off_ms)
+                    )
+                } else {
+                    format!("{pod}: init container {container} failed (exit code {exit_code}, Init:Error); restartPolicy Never: the pod failed")
+                }
+            }
             EventKind::PodTerminating { pod, reason, grace_ms, .. } => format!("{pod} is Terminating ({reason}); killed after {}", crate::engine::time::Clock(*grace_ms)),
             EventKind::PodDeleted { pod, namespace, .. } => format!("pod {namespace}/{pod} deleted"),
             EventKind::ReplicaSetScaled { replica_set, from, to, .. } => {

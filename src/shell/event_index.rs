@@ -62,6 +62,7 @@ fn pod_of(kind: &EventKind) -> Option<(&str, &str)> {
         | EventKind::EndpointsChanged { pod, namespace, .. }
         | EventKind::PodWaiting { pod, namespace, .. }
         | EventKind::ContainerRestarted { pod, namespace, .. }
+        | EventKind::InitContainerFailed { pod, namespace, .. }
         | EventKind::PodTerminating { pod, namespace, .. }
         | EventKind::PodDeleted { pod, namespace, .. }
         | EventKind::EvictionRefused { pod, namespace, .. }

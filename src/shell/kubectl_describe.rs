@@ -603,6 +603,8 @@ fn scheduler_for(kv: &KubeView, node: &str) -> &'static str {
 /// | containerRestarted (liveness, startup) | Warning, Normal | Unhealthy, Killing | kubelet | `Liveness probe failed`, `Container web failed liveness probe, will be restarted` |
 /// | containerRestarted with a back-off | Warning | BackOff | kubelet | `Back-off restarting failed container web in pod web-x_default` |
 /// | containerRestarted, back-off over | Normal | Pulled, Created, Started | kubelet | `Container image "X" already present on machine`, ... |
+/// | initContainerFailed with a back-off (1 s later) | Warning | BackOff | kubelet | `Back-off restarting failed container migrate in pod web-x_default` |
+/// | initContainerFailed, back-off over | Normal | Pulled, Created, Started | kubelet | as for a container |
 /// | podTerminating | Normal | Killing | kubelet | `Stopping container web` |
 /// | podTerminating (node unreachable) | Normal | TaintManagerEviction | taint-eviction-controller | `Marking for deletion Pod default/web-x` |
 /// | podEvicted | Warning | Evicted | kubelet | the kubelet's message |
@@ -610,7 +612,7 @@ fn scheduler_for(kv: &KubeView, node: &str) -> &'static str {
 /// The kubelet's messages are `kuberuntime_container.go`'s and `kuberuntime_manager.go`'s
 /// (`doBackOff`); a probe's failure detail (`HTTP probe failed with statuscode: 500`) and the
 /// pod's UID in the back-off message are not in the log.
-fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)]) -> Vec<KEvent> {
+fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)], init_images: &[(String, String)]) -> Vec<KEvent> {
     let containers: Vec<&String> = images.iter().map(|(c, _)| c).collect();
     let me = |pod: &str, ns: &str| pod == p.name && ns == p.namespace;
     let key = format!("{}/{}", p.namespace, p.name);
@@ -666,6 +668,28 @@ fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)]) -> Vec<KEvent> 
                 });
                 if again <= cx.now && !interrupted {
                     if let Some((_, image)) = images.iter().find(|(c, _)| c == container) {
+                        out.push(normal(again, "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine")));
+                    }
+                    out.push(normal(again, "Created", "kubelet", format!("Created container: {container}")));
+                    out.push(normal(again, "Started", "kubelet", format!("Started container {container}")));
+                }
+            }
+            EventKind::InitContainerFailed { pod, namespace, container, back_off_ms, restart: true, .. } if me(pod, namespace) => {
+                // The kubelet's next sync (1 s later, `pods.rs`) finds the init container in its
+                // back-off (doBackOff); once it is over the container starts again.
+                let interrupted = |until: Millis| {
+                    window(cx.events, t + 1, until).iter().any(|x| match &x.kind {
+                        EventKind::PodTerminating { pod: q, namespace: n, .. } | EventKind::PodDeleted { pod: q, namespace: n, .. } | EventKind::PodEvicted { pod: q, namespace: n, .. } => me(q, n),
+                        EventKind::AzOutage { instances, .. } => p.node.as_ref().is_some_and(|node| instances.contains(node)),
+                        _ => false,
+                    })
+                };
+                if *back_off_ms > 0 && t + SECOND <= cx.now && !interrupted(t + SECOND) {
+                    out.push(warning(t + SECOND, "BackOff", "kubelet", format!("Back-off restarting failed container {container} in pod {pod}_{namespace}")));
+                }
+                let again = t + back_off_ms + CONTAINER_START_MS;
+                if again <= cx.now && !interrupted(again) {
+                    if let Some((_, image)) = init_images.iter().find(|(c, _)| c == container) {
                         out.push(normal(again, "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine")));
                     }
                     out.push(normal(again, "Created", "kubelet", format!("Created container: {container}")));
@@ -781,6 +805,19 @@ fn owner_rs<'a>(kv: &'a KubeView, p: &PodView) -> Option<&'a ReplicaSetView> {
     kv.replica_sets.iter().find(|r| r.namespace == p.namespace && r.name == rs)
 }
 
+/// The spec a pod was made from: its ReplicaSet's, DaemonSet's or Job's template, or, for a pod
+/// no controller owns, its own.
+fn template_of<'a>(kv: &'a KubeView, p: &'a PodView) -> Option<&'a PodTemplateView> {
+    let Some(owner) = p.owner.as_deref() else { return p.template.as_ref() };
+    let (kind, name) = owner.split_once('/')?;
+    match kind {
+        "ReplicaSet" => owner_rs(kv, p).map(|r| &r.template),
+        "DaemonSet" => kv.daemon_sets.iter().find(|d| d.namespace == p.namespace && d.name == name).map(|d| &d.template),
+        "Job" => kv.jobs.iter().find(|j| j.namespace == p.namespace && j.name == name).map(|j| &j.template),
+        _ => None,
+    }
+}
+
 fn phase_text(p: PodPhase) -> &'static str {
     match p {
         PodPhase::Pending => "Pending",
@@ -804,7 +841,7 @@ fn since(from: Millis, to: Millis) -> String {
 
 fn describe_pod(cx: &Cx, p: &PodView) -> String {
     let mut w = W::default();
-    let template = owner_rs(cx.kv, p).map(|r| &r.template);
+    let template = template_of(cx.kv, p);
     let mine = |pod: &str, ns: &str| pod == p.name && ns == p.namespace;
     let log = || window(cx.events, p.created, cx.now).iter();
     w.line(0, &format!("Name:\t{}", p.name));
@@ -861,31 +898,37 @@ fn describe_pod(cx: &Cx, p: &PodView) -> String {
         w.line(0, &format!("NominatedNodeName:\t{n}"));
     }
     let scheduled = p.node.is_some();
-    // `Init:1/2`: one init container finished, the second runs.
-    let init_done: Option<usize> = p.status.strip_prefix("Init:").and_then(|r| r.split('/').next()).and_then(|d| d.parse().ok());
+    // `Init:1/2`, `Init:Error`, `Init:CrashLoopBackOff`: the pod is initializing.
+    let initializing = p.status.starts_with("Init:");
     if let Some(t) = template {
         if !t.init_containers.is_empty() {
             w.line(0, "Init Containers:");
             for (i, c) in t.init_containers.iter().enumerate() {
                 container_spec(&mut w, c, "");
-                if scheduled {
-                    // Init containers run one after another and always succeed in Berth.
-                    match init_done {
-                        Some(d) if i > d => state(&mut w, "State", "Waiting", &[("Reason", "PodInitializing".into())]),
-                        Some(d) if i == d => w.line(2, "State:\tRunning"),
-                        _ => state(&mut w, "State", "Terminated", &[("Reason", "Completed".into()), ("Exit Code", "0".into())]),
+                // describeContainerState: State, Last State, Ready, Restart Count.
+                if let Some(v) = p.init_containers.get(i).filter(|_| scheduled) {
+                    let mut details: Vec<(&str, String)> = Vec::new();
+                    if let Some(r) = &v.reason {
+                        details.push(("Reason", r.clone()));
                     }
-                    let done = init_done.is_none_or(|d| i < d);
-                    w.line(2, &format!("Ready:\t{}", if done { "True" } else { "False" }));
-                    w.line(2, "Restart Count:\t0");
+                    if let Some(code) = v.exit_code {
+                        details.push(("Exit Code", code.to_string()));
+                    }
+                    state(&mut w, "State", &v.state, &details);
+                    if let Some(code) = v.last_exit_code {
+                        state(&mut w, "Last State", "Terminated", &[("Reason", "Error".into()), ("Exit Code", code.to_string())]);
+                    }
+                    w.line(2, &format!("Ready:\t{}", if v.ready { "True" } else { "False" }));
+                    w.line(2, &format!("Restart Count:\t{}", v.restart_count));
                 }
                 container_resources(&mut w, c);
             }
         }
         w.line(0, &format!("Containers:{}", if t.containers.is_empty() { " <none>" } else { "" }));
         // The last container death, for `Last State`.
+        let app = t.containers.first().map(|c| c.name.as_str()).unwrap_or_default();
         let mut last = log().filter_map(|e| match &e.kind {
-            EventKind::ContainerRestarted { pod, namespace, reason, exit_code, .. } if mine(pod, namespace) => Some((reason.clone(), *exit_code)),
+            EventKind::ContainerRestarted { pod, namespace, container, reason, exit_code, .. } if mine(pod, namespace) && container == app => Some((reason.clone(), *exit_code)),
             _ => None,
         });
         let last = last.next_back();
@@ -896,15 +939,16 @@ fn describe_pod(cx: &Cx, p: &PodView) -> String {
                 // restarts); the others run whenever the pod runs.
                 let first = i == 0;
                 let ready = p.ready || (!first && p.phase == PodPhase::Running && p.status != "Terminating" && c.readiness.is_none() && c.startup.is_none() && p.ready_containers > 0);
-                container_state(&mut w, p, first, init_done.is_some());
-                if first && p.restarts > 0 {
+                container_state(&mut w, p, first, initializing);
+                if first && p.restarts > 0 && !initializing {
                     if let Some((reason, code)) = &last {
                         let reason = if reason == "OOMKilled" { "OOMKilled" } else if *code == 0 { "Completed" } else { "Error" };
                         state(&mut w, "Last State", "Terminated", &[("Reason", reason.into()), ("Exit Code", code.to_string())]);
                     }
                 }
                 w.line(2, &format!("Ready:\t{}", if ready { "True" } else { "False" }));
-                w.line(2, &format!("Restart Count:\t{}", if first { p.restarts } else { 0 }));
+                // While the pod initializes, RESTARTS counts the init containers' restarts.
+                w.line(2, &format!("Restart Count:\t{}", if first && !initializing { p.restarts } else { 0 }));
             }
             container_resources(&mut w, c);
         }
@@ -915,7 +959,7 @@ fn describe_pod(cx: &Cx, p: &PodView) -> String {
     let mut conditions: Vec<(&str, &str)> = Vec::new();
     if scheduled {
         conditions.push(("PodReadyToStartContainers", b(!terminal)));
-        conditions.push(("Initialized", b(init_done.is_none())));
+        conditions.push(("Initialized", b(!initializing)));
         conditions.push(("Ready", b(p.ready)));
         conditions.push(("ContainersReady", b(p.ready)));
     }
@@ -934,7 +978,8 @@ fn describe_pod(cx: &Cx, p: &PodView) -> String {
         }
     }
     let images: Vec<(String, String)> = template.map(|t| t.containers.iter().map(|c| (c.name.clone(), c.image.clone())).collect()).unwrap_or_default();
-    write_events(&mut w, cx, pod_events(cx, p, &images));
+    let init_images: Vec<(String, String)> = template.map(|t| t.init_containers.iter().map(|c| (c.name.clone(), c.image.clone())).collect()).unwrap_or_default();
+    write_events(&mut w, cx, pod_events(cx, p, &images, &init_images));
     w.0
 }
 
@@ -1328,7 +1373,8 @@ fn describe_service(cx: &Cx, v: &ServiceView) -> String {
 /// Left out as not in the snapshot: labels, annotations and `CreationTimestamp`; the average
 /// value kubectl shows after a utilization (`56% (140m)`); whether an Object or External target
 /// is a value or an average value (kubectl's `(target value)` / `(target average value)`); the
-/// `Conditions` (AbleToScale, ScalingActive, ScalingLimited) and a `Behavior` section.
+/// `Behavior` section. `Conditions` (AbleToScale, ScalingActive, ScalingLimited) come from the
+/// engine's HPA controller (`k8s/horizontal.rs`), with upstream's reasons and messages.
 fn describe_hpa(cx: &Cx, h: &HpaView) -> String {
     let mut w = W::default();
     w.line(0, &format!("Name:\t{}", h.name));
@@ -1366,6 +1412,14 @@ fn describe_hpa(cx: &Cx, h: &HpaView) -> String {
     let (kind, target) = h.reference.split_once('/').unwrap_or(("Deployment", h.reference.as_str()));
     let current = cx.kv.deployments.iter().find(|d| d.namespace == h.namespace && d.name == target).map_or(0, |d| d.replicas);
     w.line(0, &format!("{kind} pods:\t{current} current / {} desired", h.replicas));
+    if !h.conditions.is_empty() {
+        w.line(0, "Conditions:");
+        w.line(1, "Type\tStatus\tReason\tMessage");
+        w.line(1, "----\t------\t------\t-------");
+        for c in &h.conditions {
+            w.line(1, &format!("{}\t{}\t{}\t{}", c.kind, if c.status { "True" } else { "False" }, c.reason, c.message));
+        }
+    }
     write_events(&mut w, cx, hpa_events(cx, h));
     w.0
 }
@@ -1387,8 +1441,8 @@ fn hpa_events(cx: &Cx, h: &HpaView) -> Vec<KEvent> {
 
 /// `describePodDisruptionBudgetV1` (kubectl pkg/describe/describe.go): name, namespace, the
 /// budget it gives (`Min available` or `Max unavailable`), selector, `Status:` with `Allowed
-/// disruptions` two levels in. Left out as not in the snapshot: the status's `Current`,
-/// `Desired` and `Total` (healthy, desired healthy and expected pods). Events: the disruption
+/// disruptions`, `Current` (healthy pods), `Desired` (desired healthy) and `Total` (expected
+/// pods) two levels in. Events: the disruption
 /// controller's own (`NoPods`, `UnmanagedPods`) are not modelled, and a refused eviction is the
 /// Eviction API's 429 answer to the caller (`kubectl drain` prints it), not an event on the
 /// budget: `Events: <none>`.
@@ -1404,6 +1458,9 @@ fn describe_pdb(cx: &Cx, b: &PdbView) -> String {
     w.line(0, &format!("Selector:\t{}", if b.selector.is_empty() { "<unset>" } else { b.selector.as_str() }));
     w.line(0, "Status:");
     w.line(2, &format!("Allowed disruptions:\t{}", b.disruptions_allowed));
+    w.line(2, &format!("Current:\t{}", b.current_healthy));
+    w.line(2, &format!("Desired:\t{}", b.desired_healthy));
+    w.line(2, &format!("Total:\t{}", b.expected_pods));
     write_events(&mut w, cx, Vec::new());
     w.0
 }

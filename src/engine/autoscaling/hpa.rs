@@ -308,6 +308,14 @@ impl HpaBehavior {
     /// `normalizeDesiredReplicasWithBehaviors`: stabilise the calculator's `desired`, then limit
     /// the rate of change, and record the result as a scale event. Returns the replicas to set.
     pub fn normalize(&mut self, now: Millis, current: u32, desired: u32) -> u32 {
+        self.normalize_explained(now, current, desired).replicas
+    }
+
+    /// [`HpaBehavior::normalize`], with the reasons the HPA controller writes into its
+    /// `AbleToScale` and `ScalingLimited` conditions (horizontal.go
+    /// `normalizeDesiredReplicasWithBehaviors`, `stabilizeRecommendationWithBehaviors`,
+    /// `convertDesiredReplicasWithBehaviorRate`).
+    pub fn normalize_explained(&mut self, now: Millis, current: u32, desired: u32) -> Normalized {
         // Stabilisation: over the window, scale up to at most the lowest recommendation and down
         // to at least the highest one.
         let mut up = desired;
@@ -331,16 +339,36 @@ impl HpaBehavior {
         self.recommendations.retain(|(t, _)| t.saturating_add(keep) > now);
         self.recommendations.push((now, desired));
 
+        // "Determine a human-friendly message": by the direction of the raw recommendation.
+        let able = if stabilized == desired {
+            ("ReadyForNewScale", "recommended size matches current size")
+        } else if desired >= current {
+            ("ScaleUpStabilized", "recent recommendations were lower than current one, applying the lowest recent recommendation")
+        } else {
+            ("ScaleDownStabilized", "recent recommendations were higher than current one, applying the highest recent recommendation")
+        };
+
         // Rate limits and min/max.
-        let result = if stabilized > current {
+        let (result, possible) = if stabilized > current {
             let limit = self.scale_up_limit(now, current).max(current);
-            stabilized.min(limit.min(self.max_replicas))
+            let why = if self.max_replicas > limit {
+                ("ScaleUpLimit", "the desired replica count is increasing faster than the maximum scale rate")
+            } else {
+                ("TooManyReplicas", "the desired replica count is more than the maximum replica count")
+            };
+            (stabilized.min(limit.min(self.max_replicas)), why)
         } else if stabilized < current {
             let limit = self.scale_down_limit(now, current).min(current);
-            stabilized.max(limit.max(self.min_replicas))
+            let why = if self.min_replicas < limit {
+                ("ScaleDownLimit", "the desired replica count is decreasing faster than the maximum scale rate")
+            } else {
+                ("TooFewReplicas", "the desired replica count is less than the minimum replica count")
+            };
+            (stabilized.max(limit.max(self.min_replicas)), why)
         } else {
-            stabilized
+            (stabilized, ("", ""))
         };
+        let limited = (result != stabilized).then_some(possible);
         let longest = |r: &ScalingRules| r.policies.iter().map(|p| p.period_ms).max().unwrap_or(0);
         let (lu, ld) = (longest(&self.scale_up), longest(&self.scale_down));
         self.up_events.retain(|(t, _)| t.saturating_add(lu) > now);
@@ -350,8 +378,22 @@ impl HpaBehavior {
         } else if result < current {
             self.down_events.push((now, current - result));
         }
-        result
+        Normalized { replicas: result, able, limited }
     }
+}
+
+/// What [`HpaBehavior::normalize_explained`] decided.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Normalized {
+    /// The replicas to set.
+    pub replicas: u32,
+    /// `AbleToScale`'s reason and message (status True): `ReadyForNewScale`, or
+    /// `ScaleUpStabilized` / `ScaleDownStabilized` when the window changed the recommendation.
+    pub able: (&'static str, &'static str),
+    /// `ScalingLimited` True with this reason and message (`ScaleUpLimit`, `TooManyReplicas`,
+    /// `ScaleDownLimit`, `TooFewReplicas`) when a rate or a bound cut the count; `None` is False
+    /// `DesiredWithinRange`.
+    pub limited: Option<(&'static str, &'static str)>,
 }
 
 #[cfg(test)]

@@ -23,11 +23,10 @@ use super::model::*;
 use super::quantity::{fmt_bytes, fmt_milli};
 use super::sim::ns_of;
 
-/// Σ over containers, `max` with the largest init container (`resourcehelper.PodRequests`/`PodLimits`).
+/// Σ over containers and sidecars, `max` with the largest init container plus the sidecars
+/// before it (`resourcehelper.PodRequests`/`PodLimits`, `PodSpec::effective`).
 fn pod_sum(spec: &PodSpec, f: &dyn Fn(&Container) -> Option<i64>) -> i64 {
-    let regular: i64 = spec.containers.iter().map(|c| f(c).unwrap_or(0)).sum();
-    let init = spec.init_containers.iter().map(|c| f(c).unwrap_or(0)).max().unwrap_or(0);
-    regular.max(init)
+    spec.effective(&|c| f(c).unwrap_or(0))
 }
 
 /// The pod's usage of every resource a quota can track.

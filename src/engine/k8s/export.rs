@@ -482,7 +482,23 @@ fn pod_spec(s: &PodSpec) -> Value {
         .collect();
     Obj::new()
         .set("containers", Value::Array(s.containers.iter().map(container).collect()))
-        .nonempty("initContainers", Value::Array(s.init_containers.iter().map(container).collect()))
+        .nonempty(
+            "initContainers",
+            Value::Array(
+                s.init_containers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        let mut v = container(c);
+                        // A native sidecar keeps its `restartPolicy: Always`.
+                        if let (true, Value::Object(m)) = (s.is_sidecar(i), &mut v) {
+                            m.insert("restartPolicy".into(), json!("Always"));
+                        }
+                        v
+                    })
+                    .collect(),
+            ),
+        )
         .opt("nodeName", s.node_name.as_ref().map(|n| json!(n)))
         .nonempty("nodeSelector", string_map(&s.node_selector))
         .opt("affinity", s.affinity.as_ref().map(affinity))

@@ -43,7 +43,7 @@ use crate::engine::event::EventKind;
 use crate::engine::sim::Engine;
 
 use super::model::{HorizontalPodAutoscaler, HpaMetric, MetricTarget, Object};
-use super::sim::{key, ns_of, KubeItem, PodPhase};
+use super::sim::{key, ns_of, HpaCondition, KubeItem, PodPhase};
 
 /// An HPA's controller state: the behaviour with its history of recommendations and scale
 /// events, rebuilt when the HPA's spec changes.
@@ -56,12 +56,30 @@ pub(crate) struct HpaRuntime {
     /// kubectl's TARGETS column at the last sync, one entry per metric (`memory: 40%/60%`,
     /// `pods/requests_per_second: 16/10`, `<unknown>` when Berth could not supply it).
     pub targets: Vec<String>,
+    /// `status.conditions` (AbleToScale, ScalingActive, ScalingLimited) in the order they were
+    /// first set, each updated in place as upstream's `setCondition` does.
+    pub conditions: Vec<HpaCondition>,
+}
+
+impl HpaRuntime {
+    fn new(spec: &HorizontalPodAutoscaler, min: u32, max: u32) -> HpaRuntime {
+        HpaRuntime { spec: spec.clone(), behavior: HpaBehavior::new(min, max, spec.scale_up.clone(), spec.scale_down.clone()), last: None, targets: Vec::new(), conditions: Vec::new() }
+    }
+
+    /// horizontal.go `setCondition`: replaces the condition of that type, or appends it.
+    fn set(&mut self, kind: &str, status: bool, reason: &str, message: String) {
+        let c = HpaCondition { kind: kind.to_string(), status, reason: reason.to_string(), message };
+        match self.conditions.iter_mut().find(|x| x.kind == kind) {
+            Some(x) => *x = c,
+            None => self.conditions.push(c),
+        }
+    }
 }
 
 impl PartialEq for HpaRuntime {
     fn eq(&self, other: &Self) -> bool {
         // `HpaBehavior` keeps its history private; its Debug text shows all of it.
-        self.spec == other.spec && self.last == other.last && self.targets == other.targets && format!("{:?}", self.behavior) == format!("{:?}", other.behavior)
+        self.spec == other.spec && self.last == other.last && self.targets == other.targets && self.conditions == other.conditions && format!("{:?}", self.behavior) == format!("{:?}", other.behavior)
     }
 }
 
@@ -343,17 +361,24 @@ impl Engine {
             let ns = ns_of(&h.meta);
             let min = h.min_replicas.clamp(0, u32::MAX as i64) as u32;
             let max = h.max_replicas.clamp(0, u32::MAX as i64) as u32;
-            let rt = self.kube.hpas.entry(hk.clone()).or_insert_with(|| HpaRuntime { spec: h.clone(), behavior: HpaBehavior::new(min, max, h.scale_up.clone(), h.scale_down.clone()), last: None, targets: Vec::new() });
+            let rt = self.kube.hpas.entry(hk.clone()).or_insert_with(|| HpaRuntime::new(&h, min, max));
             if rt.spec != h {
-                *rt = HpaRuntime { spec: h.clone(), behavior: HpaBehavior::new(min, max, h.scale_up.clone(), h.scale_down.clone()), last: None, targets: Vec::new() };
+                *rt = HpaRuntime::new(&h, min, max);
             }
             if h.scale_target_ref.kind != "Deployment" {
                 continue;
             }
             let dkey = key(&ns, &h.scale_target_ref.name);
-            let Some(d) = self.kube.deployments.get(&dkey) else { continue };
-            let current = d.d.replicas.clamp(0, u32::MAX as i64) as u32;
+            let target = self.kube.deployments.get(&dkey).map(|d| d.d.replicas.clamp(0, u32::MAX as i64) as u32);
+            let Some(rt) = self.kube.hpas.get_mut(&hk) else { continue };
+            // reconcileAutoscaler: the target's scale first, then the metrics.
+            let Some(current) = target else {
+                rt.set("AbleToScale", false, "FailedGetScale", format!("the HPA controller was unable to get the target's current scale: deployments.apps \"{}\" not found", h.scale_target_ref.name));
+                continue;
+            };
+            rt.set("AbleToScale", true, "SucceededGetScale", "the HPA controller was able to get the target's current scale".into());
             if current == 0 {
+                rt.set("ScalingActive", false, "ScalingDisabled", "scaling is disabled since the replica count of the target is zero".into());
                 continue;
             }
             let (desired, reason, shown) = if current > max {
@@ -364,25 +389,40 @@ impl Engine {
                 // computeReplicasForMetrics: the largest valid proposal; none valid → no change.
                 let mut best: Option<Proposal> = None;
                 let mut targets = Vec::new();
+                // The last invalid metric's condition (computeReplicasForMetrics).
+                let mut invalid: Option<(&str, String)> = None;
                 for m in &h.metrics {
                     let unit = if matches!(m, HpaMetric::Resource { target: MetricTarget::Utilization(_), .. }) { "%" } else { "" };
-                    let Ok(p) = self.k_hpa_metric(m, &ns, &dkey, current, &loads) else {
-                        targets.push(format!("{}: <unknown>/{}{unit}", metric_label(m), target_of(m)));
-                        continue;
+                    let p = match self.k_hpa_metric(m, &ns, &dkey, current, &loads) {
+                        Ok(p) => p,
+                        Err(e) => {
+                            targets.push(format!("{}: <unknown>/{}{unit}", metric_label(m), target_of(m)));
+                            invalid = Some((failed_reason(m), e));
+                            continue;
+                        }
                     };
                     targets.push(format!("{}: {}{unit}/{}{unit}", p.metric, p.current, p.target));
                     if best.as_ref().is_none_or(|b| p.replicas > b.replicas) {
                         best = Some(p);
                     }
                 }
-                if let Some(rt) = self.kube.hpas.get_mut(&hk) {
-                    rt.targets = targets;
-                }
-                let Some(best) = best else { continue };
-                let reason = if best.replicas > current { format!("{} above target", best.reason_name) } else { "All metrics below target".to_string() };
                 let Some(rt) = self.kube.hpas.get_mut(&hk) else { continue };
-                let normalized = rt.behavior.normalize(now, current, best.replicas);
-                (normalized, reason, Some(best))
+                rt.targets = targets;
+                let Some(best) = best else {
+                    if let Some((reason, e)) = invalid {
+                        rt.set("ScalingActive", false, reason, format!("the HPA was unable to compute the replica count: {e}"));
+                    }
+                    continue;
+                };
+                rt.set("ScalingActive", true, "ValidMetricFound", format!("the HPA was able to successfully calculate a replica count from {}", best.reason_name));
+                let reason = if best.replicas > current { format!("{} above target", best.reason_name) } else { "All metrics below target".to_string() };
+                let n = rt.behavior.normalize_explained(now, current, best.replicas);
+                rt.set("AbleToScale", true, n.able.0, n.able.1.into());
+                match n.limited {
+                    Some((r, m)) => rt.set("ScalingLimited", true, r, m.into()),
+                    None => rt.set("ScalingLimited", false, "DesiredWithinRange", "the desired count is within the acceptable range".into()),
+                }
+                (n.replicas, reason, Some(best))
             };
             // The snapshot's CPU utilization (kubectl's TARGETS column for a CPU HPA).
             let cpu_util = match &shown {
@@ -397,6 +437,7 @@ impl Engine {
             if desired == current {
                 continue;
             }
+            rt.set("AbleToScale", true, "SucceededRescale", format!("the HPA controller was able to update the target scale to {desired}"));
             if let Some(d) = self.kube.deployments.get_mut(&dkey) {
                 d.d.replicas = desired as i64;
             }
@@ -427,6 +468,20 @@ fn metric_label(m: &HpaMetric) -> String {
         HpaMetric::Other { metric_type, name, object, .. } => match (metric_type.as_str(), object) {
             ("Object", Some((k, o))) => format!("object/{k}/{o}/{name}"),
             (t, _) => format!("{}/{name}", t.to_lowercase()),
+        },
+    }
+}
+
+/// The `ScalingActive` reason when a metric of this type cannot be read (horizontal.go
+/// `computeStatusForResourceMetric` and its siblings).
+fn failed_reason(m: &HpaMetric) -> &'static str {
+    match m {
+        HpaMetric::Resource { .. } => "FailedGetResourceMetric",
+        HpaMetric::ContainerResource { .. } => "FailedGetContainerResourceMetric",
+        HpaMetric::Other { metric_type, .. } => match metric_type.as_str() {
+            "Pods" => "FailedGetPodsMetric",
+            "Object" => "FailedGetObjectMetric",
+            _ => "FailedGetExternalMetric",
         },
     }
 }

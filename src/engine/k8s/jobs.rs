@@ -70,7 +70,7 @@ pub(crate) struct JobState {
 }
 
 /// A Job as `kubectl get jobs` / `kubectl describe job` show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JobView {
     pub name: String,
@@ -98,6 +98,8 @@ pub struct JobView {
     /// The template's containers and images (`kubectl get jobs -o wide`).
     pub containers: Vec<String>,
     pub images: Vec<String>,
+    /// The pod template (`kubectl describe pod` of its pods).
+    pub template: super::sim::PodTemplateView,
 }
 
 impl Engine {
@@ -123,7 +125,9 @@ impl Engine {
         let succeeded = pods.iter().filter(|p| p.phase == PodPhase::Succeeded).count();
         let mut failures = pods.iter().filter(|p| p.phase == PodPhase::Failed).count() as u32;
         if j.job.template.spec.restart_policy == RestartPolicy::OnFailure {
-            failures += pods.iter().map(|p| p.restarts).sum::<u32>();
+            // pastBackoffLimitOnFailure (job_controller.go) adds up the restart counts of the
+            // init containers and of the containers.
+            failures += pods.iter().map(|p| p.restarts + p.init_restarts).sum::<u32>();
         }
         (active, succeeded, failures)
     }
@@ -281,6 +285,7 @@ impl Engine {
                     labels: if j.job.meta.labels.is_empty() { j.job.template.meta.labels.clone() } else { j.job.meta.labels.clone() },
                     containers: j.job.template.spec.containers.iter().map(|c| c.name.clone()).collect(),
                     images: j.job.template.spec.containers.iter().map(|c| c.image.clone()).collect(),
+                    template: super::sim::template_view(&j.job.template),
                 }
             })
             .collect()

@@ -1364,6 +1364,13 @@ impl Engine {
 
     /// A budget's `status.disruptionsAllowed`: `currentHealthy − desiredHealthy` (may be ≤ 0).
     pub(crate) fn k_pdb_disruptions_allowed(&self, pdb: &PodDisruptionBudget) -> i64 {
+        let st = self.k_pdb_status(pdb);
+        st.current_healthy - st.desired_healthy
+    }
+
+    /// The disruption controller's `status` of a budget (pkg/controller/disruption
+    /// `getExpectedPodCount`, `countHealthyPods`): healthy, desired healthy and expected pods.
+    pub(crate) fn k_pdb_status(&self, pdb: &PodDisruptionBudget) -> PdbStatus {
         let ns = ns_of(&pdb.meta);
         let pods: Vec<&PodState> = self.kube.pods.values().filter(|q| q.namespace == ns && !q.terminal() && pdb.selector.matches(&q.pod.meta.labels)).collect();
         let healthy = pods.iter().filter(|q| q.ready && !q.terminating).count() as i64;
@@ -1390,7 +1397,7 @@ impl Engine {
             DisruptionBudget::MinAvailable(v) => v.scaled(expected, true),
             DisruptionBudget::MaxUnavailable(v) => expected - v.scaled(expected, true),
         };
-        healthy - desired_healthy
+        PdbStatus { current_healthy: healthy, desired_healthy, expected_pods: expected }
     }
 
     /// One pass of `kubectl drain`: evict what may be evicted, retry the rest in 5 s.
@@ -1504,4 +1511,12 @@ impl Engine {
         self.kube_reconcile();
         Ok(())
     }
+}
+
+/// A PodDisruptionBudget's `status` counts ([`Engine::k_pdb_status`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PdbStatus {
+    pub current_healthy: i64,
+    pub desired_healthy: i64,
+    pub expected_pods: i64,
 }

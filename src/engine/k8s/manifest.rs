@@ -271,6 +271,11 @@ fn read_pod_spec(r: &mut Reader, spec: &Node, path: &str, owner: PodOwner) -> Po
             let cpath = join(path, "containers");
             for (n, p) in r.list(c, &cpath) {
                 if let Some(c) = read_container(r, n, &p) {
+                    // validateContainers: "These fields are disallowed for regular containers"
+                    // (kubernetes/kubernetes pkg/apis/core/validation/validation.go).
+                    if let Some(rp) = r.get(n, "restartPolicy") {
+                        r.error(rp.pos, &join(&p, "restartPolicy"), "k8s-forbidden", "Forbidden: may not be set for non-init containers");
+                    }
                     ps.containers.push(c);
                 }
             }
@@ -282,6 +287,24 @@ fn read_pod_spec(r: &mut Reader, spec: &Node, path: &str, owner: PodOwner) -> Po
     }
     for (n, p) in r.opt_list(spec, "initContainers", path) {
         if let Some(c) = read_container(r, n, &p) {
+            // validateInitContainers (validation.go): `restartPolicy` may only be `Always` (a
+            // native sidecar, validateInitContainerRestartPolicy's field.NotSupported); a regular
+            // init container may not have probes ("may not be set for init containers without
+            // restartPolicy=Always").
+            let sidecar = match r.get(n, "restartPolicy") {
+                Some(rp) => r.enum_value(rp, &join(&p, "restartPolicy"), &[("Always", true)]).unwrap_or(false),
+                None => false,
+            };
+            if !sidecar && r.get(n, "restartPolicy").is_none() {
+                for key in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                    if let Some(pr) = r.get(n, key) {
+                        r.error(pr.pos, &join(&p, key), "k8s-forbidden", "Forbidden: may not be set for init containers without restartPolicy=Always");
+                    }
+                }
+            }
+            if sidecar {
+                ps.sidecars.push(ps.init_containers.len());
+            }
             ps.init_containers.push(c);
         }
     }
@@ -368,11 +391,11 @@ fn read_pod_spec(r: &mut Reader, spec: &Node, path: &str, owner: PodOwner) -> Po
     ps
 }
 
-const CONTAINER_KNOWN: &[&str] = &["name", "image", "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe", "env", "envFrom"];
+const CONTAINER_KNOWN: &[&str] = &["name", "image", "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe", "env", "envFrom", "restartPolicy"];
 const CONTAINER_IGNORED: &[&str] = &[
     "command", "args", "workingDir", "volumeMounts", "imagePullPolicy", "securityContext", "lifecycle",
     "terminationMessagePath", "terminationMessagePolicy", "stdin", "stdinOnce", "tty", "volumeDevices",
-    "resizePolicy", "restartPolicy",
+    "resizePolicy",
 ];
 
 fn read_container(r: &mut Reader, n: &Node, path: &str) -> Option<Container> {

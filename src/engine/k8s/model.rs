@@ -296,6 +296,44 @@ pub struct PodSpec {
     pub refs: Vec<ObjectRef>,
     /// `spec.overhead` (RuntimeClass overhead), added to requests by the scheduler.
     pub overhead: ResourceList,
+    /// Indexes into `init_containers` of the ones with `restartPolicy: Always`: native sidecars
+    /// (Kubernetes 1.29+), which start in their place among the init containers and then run
+    /// for the pod's life. Kept here rather than on `Container` so the container stays a plain
+    /// record. Not serialised when empty, so pod-template hashes stay what they were.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sidecars: Vec<usize>,
+}
+
+impl PodSpec {
+    /// Init container `i` has `restartPolicy: Always` (a sidecar).
+    pub fn is_sidecar(&self, i: usize) -> bool {
+        self.sidecars.contains(&i)
+    }
+
+    /// The pod's effective amount of one resource (`f` reads it from a container), as
+    /// `resourcehelper.PodRequests` / `PodLimits` compute it (k8s.io/component-helpers
+    /// `resource/helpers.go`; docs "Sidecar containers" › "Resource sharing within containers"):
+    /// the app containers and every sidecar run together, so they add up; regular init container
+    /// `i` runs alone next to the sidecars declared before it (`InitContainerUse(i) = Σ sidecars
+    /// with index < i + request(i)`); the pod needs the larger of the two:
+    /// `max(Σ containers + Σ sidecars, max_i InitContainerUse(i))`. Without sidecars this is the
+    /// classic `max(Σ containers, max init container)`.
+    pub fn effective(&self, f: &dyn Fn(&Container) -> i64) -> i64 {
+        let mut total: i64 = self.containers.iter().map(f).sum();
+        let mut sidecars = 0i64;
+        let mut init_max = 0i64;
+        for (i, c) in self.init_containers.iter().enumerate() {
+            let v = f(c);
+            if self.is_sidecar(i) {
+                total += v;
+                sidecars += v;
+                init_max = init_max.max(sidecars);
+            } else {
+                init_max = init_max.max(sidecars + v);
+            }
+        }
+        total.max(init_max)
+    }
 }
 
 impl Default for PodSpec {
@@ -316,6 +354,7 @@ impl Default for PodSpec {
             host_network: false,
             refs: Vec::new(),
             overhead: ResourceList::default(),
+            sidecars: Vec::new(),
         }
     }
 }

@@ -220,7 +220,8 @@ pub fn fargate_profile_for<'a>(profiles: &'a [FargateProfile], namespace: &str, 
 /// The Fargate size a pod gets, with the arithmetic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FargateSize {
-    /// The pod's effective request (max of the containers' sum and the largest init container).
+    /// The pod's effective request (max of the containers' and sidecars' sum and the largest init
+    /// container with the sidecars before it).
     pub requested_cpu_milli: i64,
     pub requested_memory: i64,
     /// The request plus 256 MiB for kubelet, kube-proxy and containerd.
@@ -233,11 +234,8 @@ pub struct FargateSize {
 
 /// Sizes a Fargate pod, or explains why no Fargate size can hold it.
 pub fn fargate_size(pod: &Pod) -> Result<FargateSize, String> {
-    let sum = |f: &dyn Fn(&super::model::Container) -> i64| -> i64 {
-        let regular: i64 = pod.spec.containers.iter().map(f).sum();
-        let init = pod.spec.init_containers.iter().map(f).max().unwrap_or(0);
-        regular.max(init)
-    };
+    // `resourcehelper.PodRequests`, sidecars included (`PodSpec::effective`).
+    let sum = |f: &dyn Fn(&super::model::Container) -> i64| -> i64 { pod.spec.effective(f) };
     let cpu = sum(&|c| c.resources.requests.cpu_milli.unwrap_or(0));
     let mem = sum(&|c| c.resources.requests.memory.unwrap_or(0));
     let with_overhead = mem + 256 * MIB;

@@ -6,7 +6,9 @@
 //! **Behaviours.** A pod's app behaves as the scenario's `behaviors` say, looked up by, in order:
 //! the first container's image exactly (`"web:2.0"`), then `<deployment>:<revision>` (the
 //! Deployment revision of the pod's ReplicaSet), then the Deployment (or ReplicaSet, DaemonSet,
-//! pod) name; otherwise it behaves well. The behaviour applies to the pod's first container.
+//! pod) name; otherwise it behaves well. The behaviour applies to the pod's first container;
+//! its `initRunsFor` to each regular init container, and a non-zero `initExitCode` fails the
+//! first init container that is not a sidecar (`k_init_exited`).
 
 use crate::engine::behavior::Behavior;
 use crate::engine::event::EventKind;
@@ -50,17 +52,21 @@ impl Engine {
         p.status = "ContainerCreating".into();
         p.message = None;
         p.init_done = Vec::new();
+        p.init_failing = None;
         if decision.is_some() {
             p.decision = decision;
         }
         p.gen += 1;
         let gen = p.gen;
         let (name, ns) = (p.name().to_string(), p.namespace.clone());
-        let inits = p.pod.spec.init_containers.len() as Millis;
         let init_images: Vec<String> = p.pod.spec.init_containers.iter().map(|c| c.image.clone()).collect();
+        let sidecars = p.pod.spec.sidecars.clone();
         let mut images: Vec<String> = p.pod.spec.init_containers.iter().chain(p.pod.spec.containers.iter()).map(|c| c.image.clone()).collect();
         sort::sort(&mut images);
         images.dedup();
+        // The behaviour's non-zero `initExitCode` fails the first init container that is not a
+        // sidecar (a sidecar keeps running; it never "completes").
+        let failing = if b.init_exit_code != 0 { (0..init_images.len()).find(|i| !sidecars.contains(i)) } else { None };
         self.emit(EventKind::PodScheduled { pod: name, namespace: ns, node: node.to_string(), why });
         let cached = self.kube.nodes.iter().find(|n| n.name == node).map(|n| images.iter().all(|i| n.images.contains_key(i))).unwrap_or(false);
         let prov = if fargate { FARGATE_PROVISION_MS } else { 0 };
@@ -68,27 +74,103 @@ impl Engine {
             self.k_push(prov + SECOND, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::PullFailed });
             return;
         }
-        let uncached = self.kube.nodes.iter().find(|n| n.name == node).map(|n| images.iter().filter(|i| !n.images.contains_key(*i)).count()).unwrap_or(images.len()) as Millis;
-        let delay = prov + uncached * b.pull_ms(false) + inits * b.init_runs_for + CONTAINER_START_MS;
-        // The same delay, in the kubelet's order, for kubectl's `Init:1/2`: init containers run
-        // one after another, each once its image is pulled (an image pulls once); then the
-        // remaining images, then the containers start. No timer: the snapshot reads the times.
+        // The kubelet's order (kuberuntime_manager.go SyncPod: one init container at a time,
+        // `computeInitContainerActions`): each init container after its image is pulled (an
+        // image pulls once); a regular one runs `initRunsFor` and must exit 0 before the next
+        // starts; a sidecar (`restartPolicy: Always`) lets the next one start as soon as it has
+        // started (1 s, as any container start) and keeps running. Then the remaining images,
+        // then the app's containers start. No timer per init container: the snapshot reads
+        // the times (`Init:1/2`); only a failing one gets a timer (`InitExited`).
+        let on_node = |e: &Engine, image: &String| e.kube.nodes.iter().find(|n| n.name == node).is_some_and(|n| n.images.contains_key(image));
         let mut t = self.now() + prov;
         let mut pulled: Vec<&String> = Vec::new();
         let mut init_done = Vec::with_capacity(init_images.len());
-        for image in &init_images {
-            let on_node = self.kube.nodes.iter().find(|n| n.name == node).is_some_and(|n| n.images.contains_key(image));
-            if !on_node && !pulled.contains(&image) {
+        let mut fails_at = None;
+        for (i, image) in init_images.iter().enumerate() {
+            if !on_node(self, image) && !pulled.contains(&image) {
                 t += b.pull_ms(false);
                 pulled.push(image);
             }
+            if sidecars.contains(&i) {
+                t += CONTAINER_START_MS;
+                init_done.push(t);
+                continue;
+            }
             t += b.init_runs_for;
+            if failing == Some(i) {
+                fails_at = Some(t);
+                break;
+            }
             init_done.push(t);
         }
         if let Some(p) = self.kube.pods.get_mut(pod_key) {
             p.init_done = init_done;
+            p.init_failing = failing;
         }
+        if let Some(at) = fails_at {
+            self.k_push(at - self.now(), KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::InitExited });
+            return;
+        }
+        let rest = images.iter().filter(|i| !on_node(self, i) && !pulled.contains(i)).count() as Millis;
+        let delay = t + rest * b.pull_ms(false) + CONTAINER_START_MS - self.now();
         self.k_push(delay, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::Started });
+    }
+
+    /// The failing init container exited (`initExitCode`): `Init:Error`. The kubelet restarts
+    /// it under `restartPolicy` Always (or OnFailure, the code being non-zero) with the same
+    /// back-off as any container (kuberuntime_manager.go: init containers go through `start`,
+    /// hence `doBackOff`: at once the first time, then 10 s doubling up to 300 s,
+    /// `MaxContainerBackOff`): 1 s later (the PLEG relist period) it shows
+    /// `Init:CrashLoopBackOff` until the back-off is over, then it runs again (`Init:0/1`).
+    /// Under `Never` the pod fails (docs "Init Containers": "if the Pod has a restartPolicy of
+    /// Never, and an init container fails during startup of that Pod, Kubernetes treats the
+    /// overall Pod as failed"). As for app containers, the restart counts from the exit.
+    fn k_init_exited(&mut self, pod_key: &str) {
+        let b = self.k_behavior(pod_key);
+        let now = self.now();
+        let Some(p) = self.kube.pods.get_mut(pod_key) else { return };
+        let (name, ns) = (p.name().to_string(), p.namespace.clone());
+        let idx = p.init_failing.unwrap_or(0);
+        let container = p.pod.spec.init_containers.get(idx).map(|c| c.name.clone()).unwrap_or_default();
+        let code = b.init_exit_code;
+        // The kubelet pulled the images of the init containers that ran: the node keeps them.
+        let node = p.node.clone().unwrap_or_default();
+        let pulled: Vec<String> = p.pod.spec.init_containers.iter().take(idx + 1).map(|c| c.image.clone()).collect();
+        let size = b.image_size_mb as i64 * 1_000_000;
+        if let Some(n) = self.kube.nodes.iter_mut().find(|n| n.name == node) {
+            for i in pulled {
+                n.images.entry(i).or_insert(size);
+            }
+        }
+        let Some(p) = self.kube.pods.get_mut(pod_key) else { return };
+        p.init_last_exit = Some((now, code));
+        p.status = "Init:Error".into();
+        p.gen += 1;
+        let gen = p.gen;
+        let restart = match p.pod.spec.restart_policy {
+            RestartPolicy::Always => true,
+            RestartPolicy::OnFailure => code != 0,
+            RestartPolicy::Never => false,
+        };
+        if !restart {
+            p.phase = PodPhase::Failed;
+            let restart_count = p.init_restarts;
+            self.kube.version += 1;
+            self.emit(EventKind::InitContainerFailed { pod: name, namespace: ns, container, exit_code: code, restart_count, back_off_ms: 0, restart: false });
+            return;
+        }
+        if b.init_runs_for >= BACKOFF_RESET_AFTER {
+            p.init_backoffs = 0;
+        }
+        let delay = kubelet::restart_backoff(p.init_backoffs);
+        p.init_backoffs += 1;
+        p.init_restarts += 1;
+        let restart_count = p.init_restarts;
+        self.emit(EventKind::InitContainerFailed { pod: name, namespace: ns, container, exit_code: code, restart_count, back_off_ms: delay, restart: true });
+        if delay > 0 {
+            self.k_push(SECOND, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::InitBackOff });
+        }
+        self.k_push(delay + CONTAINER_START_MS, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::InitRestart });
     }
 
     pub(crate) fn k_pod_step(&mut self, pod_key: &str, gen: u32, step: PodStep) {
@@ -172,6 +254,20 @@ impl Engine {
                 self.k_push(SECOND, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::PullFailed });
             }
             PodStep::Terminated => self.k_remove_pod(pod_key),
+            PodStep::InitExited => self.k_init_exited(pod_key),
+            PodStep::InitBackOff => {
+                if let Some(p) = self.kube.pods.get_mut(pod_key) {
+                    p.status = "Init:CrashLoopBackOff".into();
+                }
+            }
+            PodStep::InitRestart => {
+                let b = self.k_behavior(pod_key);
+                if let Some(p) = self.kube.pods.get_mut(pod_key) {
+                    // Running again: `Init:<i>/<n>` (`sim.rs` `pod_status`).
+                    p.status = "ContainerCreating".into();
+                }
+                self.k_push(b.init_runs_for, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::InitExited });
+            }
         }
     }
 

@@ -155,9 +155,19 @@ pub(crate) struct PodState {
     pub decision: Option<ScheduleResult>,
     /// `status.nominatedNodeName`: the node preemption freed for this pod (`preemption.rs`).
     pub nominated: Option<String>,
-    /// When each init container finishes, from the bind (`pods.rs` `k_bind`): they run one
-    /// after another, each after its image is pulled. Empty without init containers.
+    /// When each init container finishes (a sidecar: has started), from the bind (`pods.rs`
+    /// `k_bind`): they run one after another, each after its image is pulled. Empty without init
+    /// containers; shorter than the list when one of them fails (`init_failing`).
     pub init_done: Vec<Millis>,
+    /// The init container that exits with the behaviour's non-zero `initExitCode` (the first
+    /// one that is not a sidecar), while the pod has not got past it.
+    pub init_failing: Option<usize>,
+    /// Its restarts (the kubelet restarts a failed init container under `restartPolicy`
+    /// Always/OnFailure, with the CrashLoopBackOff back-off) and back-offs since the last reset.
+    pub init_restarts: u32,
+    pub init_backoffs: u32,
+    /// Its last exit: when, and the exit code (describe's `Last State`, RESTARTS `(Xs ago)`).
+    pub init_last_exit: Option<(Millis, i32)>,
     /// When a container last died and was restarted (`lastState.terminated.finishedAt`, for
     /// kubectl's `RESTARTS 3 (45s ago)`).
     pub last_restart: Option<Millis>,
@@ -259,6 +269,13 @@ pub enum PodStep {
     Kill(Kill),
     /// The app exited after SIGTERM (or the grace period ran out): the pod is gone.
     Terminated,
+    /// The failing init container (`PodState::init_failing`) exited with `initExitCode`.
+    InitExited,
+    /// The kubelet's next sync after that exit (1 s, the PLEG relist period) found it in its
+    /// restart back-off: `Init:CrashLoopBackOff`.
+    InitBackOff,
+    /// The back-off is over: the init container runs again.
+    InitRestart,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -325,8 +342,22 @@ pub struct HpaView {
     /// `pods/requests_per_second: 16/10`, `memory: <unknown>/60%`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<String>,
+    /// `status.conditions` as `kubectl describe hpa` lists them (none before the first sync).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<HpaCondition>,
     /// `metadata.creationTimestamp` (kubectl's AGE).
     pub created: Millis,
+}
+
+/// One of an HPA's `status.conditions` (`AbleToScale`, `ScalingActive`, `ScalingLimited`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HpaCondition {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub status: bool,
+    pub reason: String,
+    pub message: String,
 }
 
 /// A PodDisruptionBudget as `kubectl get pdb` shows it.
@@ -340,6 +371,12 @@ pub struct PdbView {
     pub max_unavailable: Option<String>,
     /// How many pods may be evicted now (the Eviction API's `disruptionsAllowed`).
     pub disruptions_allowed: i64,
+    /// `status.currentHealthy`: the selected pods that are Ready (and not terminating).
+    pub current_healthy: i64,
+    /// `status.desiredHealthy`: how many must stay healthy.
+    pub desired_healthy: i64,
+    /// `status.expectedPods`: the owning controllers' replicas (bare pods count themselves).
+    pub expected_pods: i64,
     pub selector: String,
     pub labels: Labels,
     pub created: Millis,
@@ -383,21 +420,31 @@ pub struct NodeView {
 pub struct PodView {
     pub name: String,
     pub namespace: String,
+    /// A pod no controller owns: its own spec, as `kubectl describe pod` lists it (a
+    /// controller's pods read their controller's template: ReplicaSet, DaemonSet, Job).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<PodTemplateView>,
     pub node: Option<String>,
     pub phase: PodPhase,
     /// kubectl's STATUS column (ContainerCreating, `Init:1/2`, PodInitializing, CrashLoopBackOff,
     /// Terminating, ...).
     pub status: String,
     pub ready: bool,
-    /// kubectl's READY column, `ready_containers/containers`: the pod's containers (restartable
-    /// init containers would count too; Berth reads none) and how many are ready (see
+    /// kubectl's READY column, `ready_containers/containers`: the pod's containers and its
+    /// sidecars (init containers with `restartPolicy: Always`), and how many are ready (see
     /// `ready_containers`).
     pub containers: u32,
     pub ready_containers: u32,
+    /// kubectl's RESTARTS (printPod): while the pod initializes, its init containers' restarts;
+    /// then its containers' (and sidecars', which Berth never restarts).
     pub restarts: u32,
     /// When a container last died and was restarted: RESTARTS `3 (45s ago)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_restart: Option<Millis>,
+    /// Each init container's status, in order, once the pod is bound (`kubectl describe pod`'s
+    /// Init Containers).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub init_containers: Vec<InitContainerView>,
     /// Guaranteed, Burstable or BestEffort.
     pub qos: String,
     /// `ReplicaSet/web-5d8f9c7b4`, `DaemonSet/fluent-bit`, or none.
@@ -421,6 +468,28 @@ pub struct PodView {
     /// The pod's memory working set, bytes (when the scenario can put nodes under pressure).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_working_set: Option<i64>,
+}
+
+/// An init container's status as `kubectl describe pod` shows it (`describeContainerState`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitContainerView {
+    pub name: String,
+    /// `restartPolicy: Always`: a sidecar.
+    pub sidecar: bool,
+    /// `Waiting`, `Running` or `Terminated`.
+    pub state: String,
+    /// The waiting or terminated reason: `PodInitializing`, `CrashLoopBackOff`, `Completed`,
+    /// `Error`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// `Last State: Terminated` with `Reason: Error` and this exit code, once it was restarted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_exit_code: Option<i32>,
+    pub ready: bool,
+    pub restart_count: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -550,6 +619,8 @@ pub struct DaemonSetView {
     pub containers: Vec<String>,
     pub images: Vec<String>,
     pub selector: String,
+    /// The pod template (`kubectl describe pod` of its pods).
+    pub template: PodTemplateView,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -986,6 +1057,10 @@ impl Engine {
             decision: None,
             nominated: None,
             init_done: Vec::new(),
+            init_failing: None,
+            init_restarts: 0,
+            init_backoffs: 0,
+            init_last_exit: None,
             last_restart: None,
         };
         self.kube.pods.insert(key(ns, &name), state);
@@ -1207,14 +1282,16 @@ impl Engine {
                 PodView {
                     name: p.name().to_string(),
                     namespace: p.namespace.clone(),
+                    template: p.owner.is_none().then(|| template_view(&PodTemplate { meta: p.pod.meta.clone(), spec: p.pod.spec.clone() })),
                     node: p.node.clone(),
                     phase: p.phase,
                     status: pod_status(p, now),
                     ready: p.ready,
-                    containers: p.pod.spec.containers.len() as u32,
-                    ready_containers: ready_containers(p),
-                    restarts: p.restarts,
-                    last_restart: p.last_restart,
+                    containers: (p.pod.spec.containers.len() + p.pod.spec.sidecars.len()) as u32,
+                    ready_containers: ready_containers(p, now),
+                    restarts: if initializing(p, now) { p.init_restarts } else { p.restarts },
+                    last_restart: if initializing(p, now) { p.init_last_exit.filter(|_| p.init_restarts > 0).map(|(t, _)| t) } else { p.last_restart },
+                    init_containers: init_views(p, now),
                     qos: super::qos::qos_class(&p.pod.spec).as_str().to_string(),
                     owner: p.owner.as_ref().map(|(k, n)| format!("{k}/{n}")),
                     requests_cpu_milli: cpu,
@@ -1290,6 +1367,7 @@ impl Engine {
                     containers: d.ds.template.spec.containers.iter().map(|c| c.name.clone()).collect(),
                     images: d.ds.template.spec.containers.iter().map(|c| c.image.clone()).collect(),
                     selector: d.ds.selector.to_text(),
+                    template: template_view(&d.ds.template),
                 }
             })
             .collect();
@@ -1321,6 +1399,7 @@ impl Engine {
                     max_replicas: h.max_replicas,
                     replicas: k.deployments.get(&key(&ns, &h.scale_target_ref.name)).map(|d| d.d.replicas).unwrap_or(0),
                     targets: k.hpas.get(ok).map(|r| r.targets.clone()).unwrap_or_default(),
+                    conditions: k.hpas.get(ok).map(|r| r.conditions.clone()).unwrap_or_default(),
                     created: self.k_created("HorizontalPodAutoscaler", &ns, &h.meta.name),
                 }
             })
@@ -1340,6 +1419,7 @@ impl Engine {
             })
             .map(|b| {
                 let ns = ns_of(&b.meta);
+                let st = self.k_pdb_status(b);
                 let (min_available, max_unavailable) = match &b.budget {
                     DisruptionBudget::MinAvailable(v) => (Some(v.to_string()), None),
                     DisruptionBudget::MaxUnavailable(v) => (None, Some(v.to_string())),
@@ -1350,7 +1430,10 @@ impl Engine {
                     namespace: ns,
                     min_available,
                     max_unavailable,
-                    disruptions_allowed: self.k_pdb_disruptions_allowed(b).max(0),
+                    disruptions_allowed: (st.current_healthy - st.desired_healthy).max(0),
+                    current_healthy: st.current_healthy,
+                    desired_healthy: st.desired_healthy,
+                    expected_pods: st.expected_pods,
                     selector: b.selector.to_text(),
                     labels: b.meta.labels.clone(),
                 }
@@ -1487,14 +1570,16 @@ fn probe_text(p: &Probe) -> String {
 }
 
 /// kubectl's STATUS of a pod (printers.go `printPod`). While the init containers run (one after
-/// another, `PodState::init_done`) it is `Init:<finished>/<all>`; once they are done and the
-/// app's containers are still being pulled or started, their waiting reason `PodInitializing`
-/// (the kubelet's default for a pod with init containers). Berth's init containers always
-/// succeed, so there is no `Init:Error` or `Init:CrashLoopBackOff`; and it reads no
-/// `restartPolicy: Always` on init containers (sidecars), so every one runs to completion.
+/// another, `PodState::init_done`) it is `Init:<finished>/<all>`, a started sidecar counting as
+/// finished (printPod skips a restartable init container that has started); a failed init
+/// container shows its terminated reason, `Init:Error`, and while the kubelet waits out its
+/// restart back-off its waiting reason, `Init:CrashLoopBackOff` (`PodState::status`, set by
+/// `pods.rs`; under `restartPolicy: Never` the pod is Failed and stays `Init:Error`). Once they
+/// are done and the app's containers are still being pulled or started, their waiting reason
+/// `PodInitializing` (the kubelet's default for a pod with init containers).
 fn pod_status(p: &PodState, now: Millis) -> String {
-    let n = p.init_done.len();
-    if n == 0 || p.phase != PodPhase::Pending || p.status != "ContainerCreating" {
+    let n = p.pod.spec.init_containers.len();
+    if n == 0 || p.phase != PodPhase::Pending || p.status != "ContainerCreating" || (p.init_done.is_empty() && p.init_failing.is_none()) {
         return p.status.clone();
     }
     let done = p.init_done.iter().filter(|t| **t <= now).count();
@@ -1505,21 +1590,87 @@ fn pod_status(p: &PodState, now: Millis) -> String {
     }
 }
 
+/// printPod's `initializing`: an init container has not finished (or a sidecar not started).
+fn initializing(p: &PodState, now: Millis) -> bool {
+    pod_status(p, now).starts_with("Init:")
+}
+
 /// How many of a pod's containers are ready (printPod: ready and running). The engine runs the
 /// first container's app (its behaviour and probes decide `PodState::ready`); the others run
 /// while the pod runs and never fail. So: all of them when the pod is Ready; otherwise, while
 /// the pod runs (not terminating, not finished), the other containers that have neither a
 /// readiness nor a startup probe (the kubelet calls such a container ready as soon as it
 /// runs); the first is not ready. A container with probes is counted ready with the pod.
-fn ready_containers(p: &PodState) -> u32 {
-    let containers = &p.pod.spec.containers;
+/// Sidecars count the same way from the moment they started (printPod counts a started
+/// restartable init container that is ready, also while the pod initializes).
+fn ready_containers(p: &PodState, now: Millis) -> u32 {
+    let spec = &p.pod.spec;
+    let live = !p.terminating && !p.terminal();
+    let sidecars = spec
+        .sidecars
+        .iter()
+        .filter(|i| live && p.init_done.get(**i).is_some_and(|t| *t <= now))
+        .filter(|i| p.ready || spec.init_containers.get(**i).is_some_and(|c| c.readiness_probe.is_none() && c.startup_probe.is_none()))
+        .count() as u32;
+    let containers = &spec.containers;
     if p.ready {
-        return containers.len() as u32;
+        return containers.len() as u32 + sidecars;
     }
     if p.phase != PodPhase::Running || p.terminating || p.started_at.is_none() {
-        return 0;
+        return sidecars;
     }
-    containers.iter().skip(1).filter(|c| c.readiness_probe.is_none() && c.startup_probe.is_none()).count() as u32
+    containers.iter().skip(1).filter(|c| c.readiness_probe.is_none() && c.startup_probe.is_none()).count() as u32 + sidecars
+}
+
+/// Each init container's status for `kubectl describe pod` (none before the pod is bound):
+/// those before the current one finished (`Completed`, exit code 0) or, sidecars, run; the
+/// current one runs, or failed (`Error` with the exit code) or waits out its back-off
+/// (`CrashLoopBackOff`, with the last exit as `Last State`); the later ones wait
+/// (`PodInitializing`).
+fn init_views(p: &PodState, now: Millis) -> Vec<InitContainerView> {
+    let spec = &p.pod.spec;
+    if p.node.is_none() || spec.init_containers.is_empty() {
+        return Vec::new();
+    }
+    let status = pod_status(p, now);
+    let current = if status.starts_with("Init:") { p.init_done.iter().filter(|t| **t <= now).count() } else { spec.init_containers.len() };
+    let live = !p.terminating && !p.terminal();
+    spec.init_containers
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let sidecar = spec.is_sidecar(i);
+            let failing = p.init_failing == Some(i);
+            let restart_count = if failing { p.init_restarts } else { 0 };
+            let last_exit_code = if failing && p.init_restarts > 0 { p.init_last_exit.map(|(_, code)| code) } else { None };
+            let view = |state: &str, reason: Option<&str>, exit_code: Option<i32>, last_exit_code: Option<i32>, ready: bool| InitContainerView {
+                name: c.name.clone(),
+                sidecar,
+                state: state.into(),
+                reason: reason.map(str::to_string),
+                exit_code,
+                last_exit_code,
+                ready,
+                restart_count,
+            };
+            if i < current {
+                if sidecar {
+                    let ready = live && (p.ready || (c.readiness_probe.is_none() && c.startup_probe.is_none()));
+                    view(if live { "Running" } else { "Terminated" }, (!live).then_some("Completed"), (!live).then_some(0), None, ready)
+                } else {
+                    view("Terminated", Some("Completed"), Some(0), None, true)
+                }
+            } else if i == current {
+                match status.as_str() {
+                    "Init:Error" => view("Terminated", Some("Error"), p.init_last_exit.map(|(_, code)| code), None, false),
+                    "Init:CrashLoopBackOff" => view("Waiting", Some("CrashLoopBackOff"), None, p.init_last_exit.map(|(_, code)| code), false),
+                    _ => view("Running", None, None, last_exit_code, false),
+                }
+            } else {
+                view("Waiting", Some("PodInitializing"), None, None, false)
+            }
+        })
+        .collect()
 }
 
 /// "score 481 — TaintToleration 3×100, NodeAffinity 2×0, ..." for the podScheduled event.

@@ -267,8 +267,8 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The resources a pod asks for: `max(Σ containers, max init container) + overhead`
-/// (`resourcehelper.PodRequests`). With `non_zero`, a container that sets no CPU or memory request
+/// The resources a pod asks for: `max(Σ containers + Σ sidecars, max init container with the
+/// sidecars before it) + overhead` (`resourcehelper.PodRequests`, see `PodSpec::effective`). With `non_zero`, a container that sets no CPU or memory request
 /// counts as 100m / 200Mi (used by scoring only, `NonMissingContainerRequests`).
 pub fn pod_requests(spec: &PodSpec, non_zero: bool) -> (i64, i64) {
     let cpu = |c: &super::model::Container| match c.resources.requests.cpu_milli {
@@ -281,11 +281,9 @@ pub fn pod_requests(spec: &PodSpec, non_zero: bool) -> (i64, i64) {
         None if non_zero => DEFAULT_MEMORY_REQUEST,
         None => 0,
     };
-    let sum_cpu: i64 = spec.containers.iter().map(cpu).sum();
-    let sum_mem: i64 = spec.containers.iter().map(mem).sum();
-    let init_cpu = spec.init_containers.iter().map(cpu).max().unwrap_or(0);
-    let init_mem = spec.init_containers.iter().map(mem).max().unwrap_or(0);
-    (sum_cpu.max(init_cpu) + spec.overhead.cpu_milli.unwrap_or(0), sum_mem.max(init_mem) + spec.overhead.memory.unwrap_or(0))
+    // Sidecars (init containers with `restartPolicy: Always`) add to the containers' sum and
+    // to every later init container's (`PodSpec::effective`).
+    (spec.effective(&cpu) + spec.overhead.cpu_milli.unwrap_or(0), spec.effective(&mem) + spec.overhead.memory.unwrap_or(0))
 }
 
 type FilterFn = fn(&Ctx, &Node) -> FilterVerdict;
