@@ -212,6 +212,7 @@ test('kubectl drain held up by a PodDisruptionBudget prints kubectl\'s refusal, 
   await page.getByTestId('play').click();
   await expect(page.getByTestId('play')).toContainText('Play');
   // Every one of the six pods must stay up: no eviction is allowed.
+  await page.getByTestId('tab-services').click();
   await page.getByTestId('kubectl-args').fill('kubectl apply -f -');
   await page.getByTestId('kubectl-manifest').fill(['apiVersion: policy/v1', 'kind: PodDisruptionBudget', 'metadata:', '  name: web-pdb', 'spec:', '  minAvailable: 6', '  selector:', '    matchLabels:', '      app: web', ''].join('\n'));
   await page.getByTestId('kubectl-run').click();
