@@ -569,3 +569,75 @@ fn export_keeps_a_sidecars_restart_policy() {
     let Object::Deployment(d) = &again.objects[0].object else { panic!() };
     assert_eq!(d.template.spec.sidecars, vec![0]);
 }
+
+/// Two replicas whose init container keeps failing, and a budget of one.
+const STUCK: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      initContainers:
+        - name: migrate
+          image: busybox:1.36
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  minAvailable: 1
+  selector:
+    matchLabels:
+      app: web
+";
+
+/// The Eviction API deletes a Pending pod (here `Init:CrashLoopBackOff`) without consulting the
+/// budget (eviction.go `canIgnorePDB`): a crash-looping Deployment does not hold up a drain.
+#[test]
+fn a_drain_evicts_pods_stuck_in_init_whatever_the_budget() {
+    let mut e = start(STUCK, serde_json::json!({ "web": { "initExitCode": 1 } }));
+    at(&mut e, "40s");
+    assert!(get(&e, "get pods").contains("Init:CrashLoopBackOff"), "{}", get(&e, "get pods"));
+    let node = e.snapshot().kube.and_then(|k| k.nodes.first().map(|n| n.name.clone())).unwrap();
+    e.apply(Command::Kubectl { args: format!("drain {node} --ignore-daemonsets"), manifest: None }).unwrap();
+    let refused = e.events().iter().filter(|ev| matches!(ev.kind, EventKind::EvictionRefused { .. })).count();
+    assert_eq!(refused, 0);
+    at(&mut e, "50s");
+    assert!(e.events().iter().any(|ev| matches!(&ev.kind, EventKind::NodeDrained { node: n } if *n == node)));
+}
+
+/// A Running pod that is not Ready costs the budget nothing, so the default policy
+/// (`IfHealthyBudget`) evicts it only while the budget is met; `AlwaysAllow` always does.
+#[test]
+fn unready_pods_and_the_unhealthy_pod_eviction_policy() {
+    let manifest = |policy: &str| {
+        STUCK.replace("      initContainers:\n        - name: migrate\n          image: busybox:1.36\n", "").replace(
+            "          image: nginx:1.27\n",
+            "          image: nginx:1.27\n          readinessProbe:\n            httpGet:\n              path: /\n              port: 80\n",
+        ) + policy
+    };
+    // Ready only after 10 minutes: at 1 minute both pods run, neither is Ready, so the budget
+    // (1 healthy wanted, 0 healthy) is not met and the default policy refuses.
+    for (policy, refused) in [("", 2), ("  unhealthyPodEvictionPolicy: AlwaysAllow\n", 0)] {
+        let mut e = start(&manifest(policy), serde_json::json!({ "web": { "readyAfter": "10m" } }));
+        at(&mut e, "1m");
+        let pods = get(&e, "get pods");
+        assert_eq!(pods.matches("0/1     Running").count(), 2, "{pods}");
+        let node = e.snapshot().kube.and_then(|k| k.nodes.first().map(|n| n.name.clone())).unwrap();
+        e.apply(Command::Kubectl { args: format!("drain {node} --ignore-daemonsets"), manifest: None }).unwrap();
+        let n = e.events().iter().filter(|ev| matches!(ev.kind, EventKind::EvictionRefused { .. })).count();
+        assert_eq!(n, refused, "policy {policy:?}");
+    }
+}

@@ -239,6 +239,7 @@ pub fn object_json(o: &Object) -> Value {
                 DisruptionBudget::MinAvailable(v) => spec.set("minAvailable", int_or_percent(v)),
                 DisruptionBudget::MaxUnavailable(v) => spec.set("maxUnavailable", int_or_percent(v)),
             };
+            let spec = if p.always_allow_unhealthy { spec.set("unhealthyPodEvictionPolicy", json!("AlwaysAllow")) } else { spec };
             head.set("spec", spec.done()).done()
         }
         Object::PriorityClass(c) => head

@@ -42,7 +42,7 @@ use crate::engine::sort;
 use crate::engine::time::SECOND;
 
 use super::model::*;
-use super::sim::{key, ns_of, KubeItem, PodState};
+use super::sim::{key, ns_of, KubeItem, PodPhase, PodState};
 
 /// How long `kubectl drain` waits before retrying a refused eviction.
 pub const DRAIN_RETRY: u64 = 5 * SECOND;
@@ -1348,14 +1348,29 @@ impl Engine {
         self.emit(EventKind::NodeCordoned { node: node.to_string(), unschedulable: on });
     }
 
-    /// The PodDisruptionBudget that forbids evicting this pod now, if any: (name, message).
+    /// The PodDisruptionBudget that forbids evicting this pod now, if any (its name), as the
+    /// Eviction API decides (pkg/registry/core/pod/storage/eviction.go):
+    /// * `canIgnorePDB`: a pod that is Pending (not started: ContainerCreating, `Init:…`), has
+    ///   finished, or is already being deleted is deleted without consulting any budget;
+    /// * a Running pod that is not Ready does not count as healthy, so evicting it costs the
+    ///   budget nothing: with `unhealthyPodEvictionPolicy: AlwaysAllow` it is always evicted, and
+    ///   with the default `IfHealthyBudget` when `currentHealthy >= desiredHealthy` and
+    ///   `desiredHealthy > 0`;
+    /// * otherwise `checkAndDecrement`: refused (429) while `disruptionsAllowed` is 0.
     pub(crate) fn k_eviction_blocked(&self, p: &PodState) -> Option<String> {
+        if p.phase == PodPhase::Pending || p.terminal() || p.terminating {
+            return None;
+        }
         for o in self.kube.objects.values() {
             let Object::PodDisruptionBudget(pdb) = o else { continue };
             if ns_of(&pdb.meta) != p.namespace || !pdb.selector.matches(&p.pod.meta.labels) {
                 continue;
             }
-            if self.k_pdb_disruptions_allowed(pdb) <= 0 {
+            let st = self.k_pdb_status(pdb);
+            if !p.ready && (pdb.always_allow_unhealthy || (st.current_healthy >= st.desired_healthy && st.desired_healthy > 0)) {
+                continue;
+            }
+            if st.current_healthy - st.desired_healthy <= 0 {
                 return Some(pdb.meta.name.clone());
             }
         }

@@ -1300,7 +1300,11 @@ fn read_priority_class(r: &mut Reader, mut meta: ObjectMeta, root: &Node) -> Opt
 }
 
 fn read_pdb(r: &mut Reader, meta: ObjectMeta, spec: &Node) -> Option<PodDisruptionBudget> {
-    r.fields(spec, "spec", &["selector", "minAvailable", "maxUnavailable"], &["unhealthyPodEvictionPolicy"]);
+    r.fields(spec, "spec", &["selector", "minAvailable", "maxUnavailable", "unhealthyPodEvictionPolicy"], &[]);
+    let always_allow_unhealthy = match spec.get("unhealthyPodEvictionPolicy") {
+        Some(n) => r.enum_value(n, "spec.unhealthyPodEvictionPolicy", &[("IfHealthyBudget", false), ("AlwaysAllow", true)]).unwrap_or(false),
+        None => false,
+    };
     let selector = match r.get(spec, "selector") {
         Some(s) => r.label_selector(s, "spec.selector"),
         None => LabelSelector::default(),
@@ -1319,7 +1323,7 @@ fn read_pdb(r: &mut Reader, meta: ObjectMeta, spec: &Node) -> Option<PodDisrupti
             return None;
         }
     };
-    Some(PodDisruptionBudget { meta, selector, budget })
+    Some(PodDisruptionBudget { meta, selector, budget, always_allow_unhealthy })
 }
 
 fn read_node_term(r: &mut Reader, n: &Node, path: &str) -> NodeSelectorTerm {

@@ -644,6 +644,9 @@ pub struct PodDisruptionBudget {
     pub meta: ObjectMeta,
     pub selector: LabelSelector,
     pub budget: DisruptionBudget,
+    /// `spec.unhealthyPodEvictionPolicy: AlwaysAllow`: a Running pod that is not Ready may always
+    /// be evicted (the default, `IfHealthyBudget`, only while the budget is met).
+    pub always_allow_unhealthy: bool,
 }
 
 /// `scheduling.k8s.io/v1` PriorityClass (cluster-scoped): the priority a pod naming it gets at
