@@ -226,6 +226,8 @@ test('kubectl drain held up by a PodDisruptionBudget prints kubectl\'s refusal, 
   await expect(said).toContainText('(will retry after 5s): Cannot evict pod as it would violate the pod\'s disruption budget.');
   await expect(said).toContainText('Berth\'s drain goes on in the background');
   await expect(said).not.toContainText('drained');
+  // Not all the way: the answer is a warning, not a success.
+  await expect(said).toHaveClass(/warn/);
   await said.screenshot({ path: test.info().outputPath('eks-drain-held-up.png') });
 });
 

@@ -176,15 +176,17 @@ fn describe_shows_the_init_containers_state_last_state_and_back_off() {
     assert_eq!(
         desc(&e, &format!("describe pod {POD}")),
         lines(&[
-            "Name:           web-586656d66b-5qcnr",
-            "Namespace:      default",
-            "Priority:       0",
-            "Node:           ip-10-0-1-10.ec2.internal/10.0.1.10",
-            "Labels:         app=web",
-            "                pod-template-hash=586656d66b",
-            "Status:         Pending",
-            "IP:",
-            "IPs:            <none>",
+            "Name:       web-586656d66b-5qcnr",
+            "Namespace:  default",
+            "Priority:   0",
+            "Node:       ip-10-0-1-10.ec2.internal/10.0.1.10",
+            "Labels:     app=web",
+            "            pod-template-hash=586656d66b",
+            "Status:     Pending",
+            // The sandbox is up before the init containers run: the pod has its address.
+            "IP:         10.0.1.224",
+            "IPs:",
+            "  IP:           10.0.1.224",
             "Controlled By:  ReplicaSet/web-586656d66b",
             "Init Containers:",
             "  migrate:",
@@ -640,4 +642,16 @@ fn unready_pods_and_the_unhealthy_pod_eviction_policy() {
         let n = e.events().iter().filter(|ev| matches!(ev.kind, EventKind::EvictionRefused { .. })).count();
         assert_eq!(n, refused, "policy {policy:?}");
     }
+}
+
+/// A pod whose app container failed under `restartPolicy: Never` shows its exit code
+/// (describeStatus prints `Exit Code` under every `Terminated`).
+#[test]
+fn a_failed_pod_shows_its_exit_code() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: once\nspec:\n  restartPolicy: Never\n  containers:\n    - name: app\n      image: shop/app:1.0\n";
+    let mut e = start(pod, serde_json::json!({ "once": { "exitAfter": "20s", "exitCode": 3 } }));
+    at(&mut e, "1m");
+    let text = desc(&e, "describe pod once");
+    assert!(text.contains("Status:     Failed\n"), "{text}");
+    assert!(text.contains("    State:          Terminated\n      Reason:       Error\n      Exit Code:    3\n"), "{text}");
 }

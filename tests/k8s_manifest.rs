@@ -537,3 +537,18 @@ fn unitless_cpu_and_memory_get_a_lint_warning() {
     let zero = one_container("          resources:\n            requests:\n              memory: 0\n");
     assert_eq!(rendered(&parse(&zero)), Vec::<String>::new());
 }
+
+/// A container name used twice: the API server names the second one's `name`, a regular
+/// container's among the containers, an init container's after the containers and the init
+/// containers before it (validateContainers, validateInitContainers).
+#[test]
+fn duplicate_container_names_point_at_the_second_one() {
+    let pod = |init: &str, containers: &str| format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  initContainers:\n{init}  containers:\n{containers}");
+    let c = |name: &str| format!("    - name: {name}\n      image: busybox\n");
+    let m = parse(&pod(&c("a"), &(c("a") + &c("b"))));
+    assert_eq!(rendered(&m), vec!["7:7: error: spec.initContainers[0].name: Duplicate value: \"a\": container names must be unique within a pod"]);
+    let m = parse(&pod(&(c("s") + &c("s")), &c("b")));
+    assert_eq!(rendered(&m), vec!["9:7: error: spec.initContainers[1].name: Duplicate value: \"s\": container names must be unique within a pod"]);
+    let m = parse(&pod(&c("i"), &(c("b") + &c("b"))));
+    assert_eq!(rendered(&m), vec!["13:7: error: spec.containers[1].name: Duplicate value: \"b\": container names must be unique within a pod"]);
+}

@@ -1190,6 +1190,10 @@ fn hpa_conditions_follow_the_controller() {
             "960s: AbleToScale True ReadyForNewScale, ScalingActive True ValidMetricFound, ScalingLimited True TooFewReplicas",
         ]
     );
+    // Before any pod is Ready: the calculator's error, wrapped as upstream wraps it.
+    let e0 = sc.start(None);
+    let first = ok(&e0, "describe hpa web");
+    assert!(first.contains("  ScalingActive   False   FailedGetResourceMetric  the HPA was unable to compute the replica count: failed to get cpu utilization: "), "{first}");
     // The message a learner reads while the window holds the pods up.
     let mut e = sc.start(None);
     e.run_until(700_000);

@@ -413,9 +413,11 @@ impl EventKind {
                 crate::engine::time::Clock(*back_off_ms)
             ),
             EventKind::InitContainerFailed { pod, container, exit_code, restart_count, back_off_ms, restart, .. } => {
-                if *restart {
+                if *restart && *back_off_ms == 0 {
+                    format!("{pod}: init container {container} failed (exit code {exit_code}, Init:Error); the kubelet restarts it at once (restart {restart_count})")
+                } else if *restart {
                     format!(
-                        "{pod}: init container {container} failed (exit code {exit_code}, Init:Error); restarted after a back-off of {} (Init:CrashLoopBackOff meanwhile), restart count {restart_count}",
+                        "{pod}: init container {container} failed (exit code {exit_code}, Init:Error); the kubelet restarts it after a back-off of {} (Init:CrashLoopBackOff until then; restart {restart_count})",
                         crate::engine::time::Clock(*back_off_ms)
                     )
                 } else {

@@ -882,7 +882,7 @@ fn describe_pod(cx: &Cx, p: &PodView) -> String {
             w.line(0, &format!("Message:\t{m}"));
         }
     }
-    let ip = if p.phase == PodPhase::Pending { None } else { cx.ips.get(&format!("{}/{}", p.namespace, p.name)) };
+    let ip = if kubectl_get::has_ip(p) { cx.ips.get(&format!("{}/{}", p.namespace, p.name)) } else { None };
     w.line(0, &format!("IP:\t{}", ip.map_or("", String::as_str)));
     match ip {
         None => w.line(0, "IPs:\t<none>"),
@@ -1022,7 +1022,14 @@ fn container_state(w: &mut W, p: &PodView, first: bool, initializing: bool) {
         "OOMKilled" if first => state(w, "State", "Terminated", &[("Reason", "OOMKilled".into()), ("Exit Code", "137".into())]),
         // The kubelet killed the containers; what it reported is not in the snapshot.
         "Evicted" => {}
-        _ if p.phase == PodPhase::Failed && first => state(w, "State", "Terminated", &[("Reason", status.into())]),
+        // describeStatus: `Terminated` always shows the exit code.
+        _ if p.phase == PodPhase::Failed && first => {
+            let mut details = vec![("Reason", status.to_string())];
+            if let Some(code) = p.exit_code {
+                details.push(("Exit Code", code.to_string()));
+            }
+            state(w, "State", "Terminated", &details)
+        }
         _ => w.line(2, "State:\tRunning"),
     }
 }

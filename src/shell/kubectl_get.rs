@@ -1212,7 +1212,7 @@ fn job_uid(ns: &str, name: &str) -> String {
 
 fn pod_item(p: &PodView, cx: &Cx) -> Item {
     // A pod has its address once its sandbox runs: from when it leaves Pending.
-    let ip = if p.phase == PodPhase::Pending { None } else { cx.ips.get(&key(&p.namespace, &p.name)).cloned() };
+    let ip = if has_ip(p) { cx.ips.get(&key(&p.namespace, &p.name)).cloned() } else { None };
     let none = || "<none>".to_string();
     Item {
         ns: Some(p.namespace.clone()),
@@ -1350,6 +1350,13 @@ fn control_plane_ips(s: &Snapshot) -> Vec<[u32; 4]> {
 /// pod on an EC2 node gets a secondary address of the node's subnet (10.0.<zone>.0/24): host
 /// 40–249 picked by FNV-1a of `namespace/name`, the next free one on a clash (older pods keep
 /// theirs), never a node's or the control plane's; a Fargate pod has its node's address.
+/// Whether kubectl shows the pod's IP: its sandbox is up (the CNI gave it an address before any
+/// init container runs), so a pod that is initializing (`Init:0/1`, `Init:CrashLoopBackOff`,
+/// PodInitializing) has one; a pod still being created (sandbox, pulls) or not bound has none.
+pub fn has_ip(p: &PodView) -> bool {
+    p.node.is_some() && (p.phase != PodPhase::Pending || (p.status != "ContainerCreating" && p.status != "Pending"))
+}
+
 pub fn pod_ips(s: &Snapshot, kv: &KubeView) -> BTreeMap<String, String> {
     let mut taken: BTreeSet<[u32; 4]> = kv.nodes.iter().filter_map(|n| node_ip(&n.name)).collect();
     taken.extend(control_plane_ips(s));

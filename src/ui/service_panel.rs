@@ -713,10 +713,12 @@ fn kubectl_console(props: &KubectlProps) -> Html {
                             // render's props) and what the command logged.
                             let success = say.emit((args.clone(), manifest, emitted));
                             let success = if success.is_empty() { format!("kubectl {args}: done.") } else { success };
-                            if warnings.is_empty() {
-                                Said::Done(success)
-                            } else {
-                                Said::Warned(format!("{success}\n{}", warnings.join("\n")))
+                            // A drain that a budget held up succeeded, but not all the way.
+                            let held_up = success.lines().any(|l| l.starts_with("error when evicting"));
+                            match (warnings.is_empty(), held_up) {
+                                (true, false) => Said::Done(success),
+                                (true, true) => Said::Warned(success),
+                                (false, _) => Said::Warned(format!("{success}\n{}", warnings.join("\n"))),
                             }
                         }
                         Err(e) => Said::Wrong(e),

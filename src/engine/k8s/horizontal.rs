@@ -397,6 +397,11 @@ impl Engine {
                         Ok(p) => p,
                         Err(e) => {
                             targets.push(format!("{}: <unknown>/{}{unit}", metric_label(m), target_of(m)));
+                            // computeStatusForResourceMetricGeneric wraps the calculator's error.
+                            let e = match m {
+                                HpaMetric::Resource { name, .. } | HpaMetric::ContainerResource { name, .. } => format!("failed to get {name} utilization: {e}"),
+                                HpaMetric::Other { .. } => e,
+                            };
                             invalid = Some((failed_reason(m), e));
                             continue;
                         }

@@ -308,11 +308,14 @@ fn read_pod_spec(r: &mut Reader, spec: &Node, path: &str, owner: PodOwner) -> Po
             ps.init_containers.push(c);
         }
     }
-    // Container names are unique across containers and init containers.
+    // Container names are unique across containers and init containers: validateContainers
+    // checks the containers among themselves, validateInitContainers each init container against
+    // the containers and the init containers before it; the error names the duplicate's `name`.
     let mut seen: Vec<&str> = Vec::new();
-    for c in ps.containers.iter().chain(ps.init_containers.iter()) {
+    let all = ps.containers.iter().enumerate().map(|(i, c)| (c, format!("containers[{i}].name"))).chain(ps.init_containers.iter().enumerate().map(|(i, c)| (c, format!("initContainers[{i}].name"))));
+    for (c, at) in all {
         if seen.contains(&c.name.as_str()) {
-            r.error(c.pos, &join(path, "containers"), "k8s-duplicate", format!("Duplicate value: {:?}: container names must be unique within a pod", c.name));
+            r.error(c.pos, &join(path, &at), "k8s-duplicate", format!("Duplicate value: {:?}: container names must be unique within a pod", c.name));
         }
         seen.push(&c.name);
     }

@@ -303,6 +303,7 @@ impl Engine {
         if !restart {
             p.phase = if code == 0 { PodPhase::Succeeded } else { PodPhase::Failed };
             p.status = if code == 0 { "Completed".into() } else { kill.reason() };
+            p.exit_code = Some(code);
             self.kube.version += 1;
             return;
         }

@@ -168,6 +168,8 @@ pub(crate) struct PodState {
     pub init_backoffs: u32,
     /// Its last exit: when, and the exit code (describe's `Last State`, RESTARTS `(Xs ago)`).
     pub init_last_exit: Option<(Millis, i32)>,
+    /// The app container's exit code once the pod has finished (Succeeded or Failed).
+    pub exit_code: Option<i32>,
     /// When a container last died and was restarted (`lastState.terminated.finishedAt`, for
     /// kubectl's `RESTARTS 3 (45s ago)`).
     pub last_restart: Option<Millis>,
@@ -441,6 +443,9 @@ pub struct PodView {
     /// When a container last died and was restarted: RESTARTS `3 (45s ago)`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_restart: Option<Millis>,
+    /// The app container's exit code once the pod finished (describe's `Exit Code`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
     /// Each init container's status, in order, once the pod is bound (`kubectl describe pod`'s
     /// Init Containers).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -1061,6 +1066,7 @@ impl Engine {
             init_restarts: 0,
             init_backoffs: 0,
             init_last_exit: None,
+            exit_code: None,
             last_restart: None,
         };
         self.kube.pods.insert(key(ns, &name), state);
@@ -1290,6 +1296,7 @@ impl Engine {
                     containers: (p.pod.spec.containers.len() + p.pod.spec.sidecars.len()) as u32,
                     ready_containers: ready_containers(p, now),
                     restarts: if initializing(p, now) { p.init_restarts } else { p.restarts },
+                    exit_code: p.exit_code,
                     last_restart: if initializing(p, now) { p.init_last_exit.filter(|_| p.init_restarts > 0).map(|(t, _)| t) } else { p.last_restart },
                     init_containers: init_views(p, now),
                     qos: super::qos::qos_class(&p.pod.spec).as_str().to_string(),
