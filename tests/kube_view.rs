@@ -241,3 +241,37 @@ fn millicores_survive_the_trip_through_cpu_units() {
     assert_eq!(units_of_millicores(7910), 8100);
     assert_eq!(units_of_millicores(-5), 0);
 }
+
+/// A pod whose init container keeps failing is drawn unhealthy (the red outline), not as a pod
+/// that is only starting; Ready pods are healthy.
+#[test]
+fn a_failing_pod_is_drawn_unhealthy() {
+    let deployment = |name: &str, init: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n{init}      containers:\n      - name: app\n        image: nginx:1.27\n")
+    };
+    let v = serde_json::json!({
+        "berth": 1, "name": "failing", "seed": 4,
+        "cluster": { "availabilityZones": ["us-east-1a"] },
+        "kubernetes": {
+            "nodeGroups": [{ "name": "ng-1", "instanceType": "m5.large", "desiredSize": 1, "minSize": 1, "maxSize": 1 }],
+            "manifests": [deployment("web", "      initContainers:\n      - name: migrate\n        image: busybox:1.36\n"), deployment("ok", "")]
+        },
+        "behaviors": { "web": { "initExitCode": 1 } }
+    });
+    let mut e = parse_scenario(&v.to_string(), &|_| Err("no files".into())).expect("parses").start(None);
+    e.run_until(MINUTE);
+    let s = e.snapshot();
+    let kube = s.kube.clone().expect("kube");
+    let c = as_cluster(&s);
+    let chip = |prefix: &str| {
+        let p = kube.pods.iter().find(|p| p.name.starts_with(prefix)).expect("a pod");
+        (p.status.clone(), c.tasks.iter().find(|t| t.id == p.name).expect("a chip").health.clone())
+    };
+    assert_eq!(chip("web-"), ("Init:CrashLoopBackOff".to_string(), "UNHEALTHY".to_string()));
+    assert_eq!(chip("ok-"), ("Running".to_string(), "HEALTHY".to_string()));
+    // Its details say which init container fails, how, and how often.
+    let web = kube.pods.iter().find(|p| p.name.starts_with("web-")).expect("web");
+    let facts = berth::shell::kube_view::pod_facts(web);
+    let init: Vec<&String> = facts.iter().filter(|(k, _)| *k == "init container").map(|(_, v)| v).collect();
+    assert_eq!(init, vec!["migrate: waiting (CrashLoopBackOff), last exit code 1, 4 restarts"]);
+}

@@ -102,6 +102,22 @@ fn revision(pod: &PodView, kube: &KubeView) -> u32 {
     }
 }
 
+/// The chip's health: Ready pods are healthy; a pod whose STATUS says a container is failing
+/// (a crash loop, an init container that exits with an error, an image that cannot be pulled,
+/// an OOM kill, a failed pod) is drawn with the unhealthy outline, so it stands apart from a pod
+/// that is only starting; the rest are unknown (starting, not ready yet).
+fn health(pod: &PodView) -> &'static str {
+    let failing = matches!(pod.status.as_str(), "CrashLoopBackOff" | "Init:CrashLoopBackOff" | "Init:Error" | "Error" | "ImagePullBackOff" | "ErrImagePull" | "OOMKilled")
+        || pod.phase == PodPhase::Failed;
+    if pod.ready {
+        "HEALTHY"
+    } else if failing {
+        "UNHEALTHY"
+    } else {
+        "UNKNOWN"
+    }
+}
+
 fn status(pod: &PodView) -> (TaskStatus, TaskStatus) {
     let terminating = pod.status == "Terminating";
     let last = match pod.phase {
@@ -185,7 +201,7 @@ pub fn as_cluster(s: &Snapshot) -> Snapshot {
             az,
             last_status: last,
             desired_status: desired,
-            health: if p.ready { "HEALTHY".to_string() } else { "UNKNOWN".to_string() },
+            health: health(p).to_string(),
             cpu: units_of_millicores(p.requests_cpu_milli),
             memory: mib(p.requests_memory),
             host_ports: Vec::new(),
@@ -225,6 +241,26 @@ pub fn pod_facts(pod: &PodView) -> Vec<(&'static str, String)> {
         ("requests", format!("cpu {}, memory {}", fmt_milli(pod.requests_cpu_milli), fmt_bytes(pod.requests_memory))),
         ("restarts", pod.restarts.to_string()),
     ];
+    // Each init container while the pod initializes or when one failed (describe's Init
+    // Containers): `migrate: waiting (CrashLoopBackOff), last exit code 1, 3 restarts`.
+    let initializing = pod.status.starts_with("Init:") || pod.init_containers.iter().any(|c| c.exit_code.is_some_and(|x| x != 0) || c.last_exit_code.is_some());
+    if initializing {
+        for c in &pod.init_containers {
+            let mut text = format!("{}{}: {}", c.name, if c.sidecar { " (sidecar)" } else { "" }, c.state.to_lowercase());
+            if let Some(r) = &c.reason {
+                text.push_str(&format!(" ({r})"));
+            }
+            if let Some(code) = c.exit_code {
+                text.push_str(&format!(", exit code {code}"));
+            } else if let Some(code) = c.last_exit_code {
+                text.push_str(&format!(", last exit code {code}"));
+            }
+            if c.restart_count > 0 {
+                text.push_str(&format!(", {} restart{}", c.restart_count, if c.restart_count == 1 { "" } else { "s" }));
+            }
+            rows.push(("init container", text));
+        }
+    }
     if let Some(n) = &pod.nominated_node {
         rows.push(("nominated node", format!("{n} (preemption is making room there)")));
     }
