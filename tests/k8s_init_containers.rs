@@ -108,18 +108,20 @@ fn a_failing_init_container_goes_through_init_error_and_init_crash_loop_back_off
     };
     // Its image pulls (3 s), it runs 5 s and exits with code 1 at 8 s: Init:Error.
     assert_eq!(row(&mut e, "7s"), format!("{POD}   0/1   Init:0/1   0   7s"));
-    assert_eq!(row(&mut e, "8s"), format!("{POD}   0/1   Init:Error   1 (0s ago)   8s"));
+    // RESTARTS counts restarts that happened: the kubelet raises it when it creates the next
+    // container (kuberuntime_container.go), so the first exit shows 0.
+    assert_eq!(row(&mut e, "8s"), format!("{POD}   0/1   Init:Error   0   8s"));
     // The kubelet restarts it at once the first time (its next sync, 1 s later): running again.
     assert_eq!(row(&mut e, "9s"), format!("{POD}   0/1   Init:0/1   1 (1s ago)   9s"));
     // Second exit at 14 s; from 15 s the kubelet waits out a 10 s back-off.
-    assert_eq!(row(&mut e, "14s"), format!("{POD}   0/1   Init:Error   2 (0s ago)   14s"));
-    assert_eq!(row(&mut e, "15s"), format!("{POD}   0/1   Init:CrashLoopBackOff   2 (1s ago)   15s"));
-    assert_eq!(row(&mut e, "24s"), format!("{POD}   0/1   Init:CrashLoopBackOff   2 (10s ago)   24s"));
+    assert_eq!(row(&mut e, "14s"), format!("{POD}   0/1   Init:Error   1 (0s ago)   14s"));
+    assert_eq!(row(&mut e, "15s"), format!("{POD}   0/1   Init:CrashLoopBackOff   1 (1s ago)   15s"));
+    assert_eq!(row(&mut e, "24s"), format!("{POD}   0/1   Init:CrashLoopBackOff   1 (10s ago)   24s"));
     // Back-off over: running again at 25 s, exits at 30 s, then waits 20 s.
     assert_eq!(row(&mut e, "25s"), format!("{POD}   0/1   Init:0/1   2 (11s ago)   25s"));
-    assert_eq!(row(&mut e, "30s"), format!("{POD}   0/1   Init:Error   3 (0s ago)   30s"));
-    assert_eq!(row(&mut e, "31s"), format!("{POD}   0/1   Init:CrashLoopBackOff   3 (1s ago)   31s"));
-    assert_eq!(row(&mut e, "50s"), format!("{POD}   0/1   Init:CrashLoopBackOff   3 (20s ago)   50s"));
+    assert_eq!(row(&mut e, "30s"), format!("{POD}   0/1   Init:Error   2 (0s ago)   30s"));
+    assert_eq!(row(&mut e, "31s"), format!("{POD}   0/1   Init:CrashLoopBackOff   2 (1s ago)   31s"));
+    assert_eq!(row(&mut e, "50s"), format!("{POD}   0/1   Init:CrashLoopBackOff   2 (20s ago)   50s"));
     assert_eq!(row(&mut e, "51s"), format!("{POD}   0/1   Init:0/1   3 (21s ago)   51s"));
     // The back-off doubles up to 5 minutes: 0, 10, 20, 40, 80, 160, 300, 300 s.
     at(&mut e, "30m");
@@ -167,7 +169,8 @@ fn describe_shows_the_init_containers_state_last_state_and_back_off() {
             "      Reason:       Error",
             "      Exit Code:    1",
             "    Ready:          False",
-            "    Restart Count:  1",
+            // Not restarted yet: the count goes up when the next container is created.
+            "    Restart Count:  0",
             "Containers:",
         ])),
         "{d}"
@@ -199,7 +202,7 @@ fn describe_shows_the_init_containers_state_last_state_and_back_off() {
             "      Reason:       Error",
             "      Exit Code:    1",
             "    Ready:          False",
-            "    Restart Count:  5",
+            "    Restart Count:  4",
             "Containers:",
             "  web:",
             "    Image:          shop/web:2.0",
@@ -257,7 +260,7 @@ fn a_node_that_stops_reporting_voids_the_kubelets_restarts() {
     // Nothing reports from the node: no restart at 25 s or later; the pod shows what the
     // kubelet last said.
     assert_eq!(init_failures(&e, POD).iter().map(|f| f.0).collect::<Vec<_>>(), vec![8, 14]);
-    assert_eq!(get(&e, &format!("get pod {POD} --no-headers")), format!("{POD}   0/1   Init:CrashLoopBackOff   2 (3m46s ago)   4m"));
+    assert_eq!(get(&e, &format!("get pod {POD} --no-headers")), format!("{POD}   0/1   Init:CrashLoopBackOff   1 (3m46s ago)   4m"));
 }
 
 /// A bare pod with `restartPolicy: Never` whose init container fails.
@@ -322,10 +325,11 @@ spec:
             _ => None,
         })
         .collect();
-    // Exits at 5 s (pull 3 s + 2 s), 8 s (restarted at once) and 21 s (after a 10 s back-off):
-    // the third restart is more than the limit of 2 and the Job fails.
-    assert_eq!(init_failures(&e, "report").iter().map(|f| (f.0, f.3)).collect::<Vec<_>>(), vec![(5, 1), (8, 2), (21, 3)]);
-    assert_eq!(finished, vec![(21, "Failed".to_string(), "BackoffLimitExceeded".to_string())]);
+    // Exits at 5 s (pull 3 s + 2 s) and 8 s (restarted at 6 s, at once); restarted again at
+    // 19 s after a 10 s back-off: two restarts reach the limit of 2 (pastBackoffLimitOnFailure:
+    // restart counts >= backoffLimit) and the Job fails.
+    assert_eq!(init_failures(&e, "report").iter().map(|f| (f.0, f.3)).collect::<Vec<_>>(), vec![(5, 1), (8, 2)]);
+    assert_eq!(finished, vec![(19, "Failed".to_string(), "BackoffLimitExceeded".to_string())]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -107,14 +107,15 @@ fn backoff_limit_exceeded() {
 #[test]
 fn on_failure_restarts_count_towards_the_backoff_limit() {
     // restartPolicy OnFailure: the kubelet restarts the container (at once, then after 10 s);
-    // each restart is a failure. backoffLimit 1: the second restart fails the Job, and its pod is
-    // deleted.
+    // the Job fails once its pods' restart counts add up to backoffLimit
+    // (pastBackoffLimitOnFailure: `>=`). backoffLimit 1: the first restart (at 25 s, a second
+    // after the exit) fails the Job, and its pod is deleted.
     let mut e = engine(job("retry", "  backoffLimit: 1\n", "OnFailure"), json!({ "retry": { "exitAfter": "20s", "exitCode": 1 } }));
     e.run_until(200_000);
     let restarts: Vec<u64> = e.events().iter().filter(|ev| matches!(ev.kind, EventKind::ContainerRestarted { .. })).map(|ev| ev.t / 1000).collect();
-    assert_eq!(restarts, vec![24, 45]);
-    assert_eq!(status(&e), vec![("Failed".to_string(), "0/1".to_string(), 0, 0, 2, Some(("BackoffLimitExceeded".to_string(), 45)))]);
-    assert!(timeline(&e).contains(&(45, "terminating: BackoffLimitExceeded".to_string())));
+    assert_eq!(restarts, vec![24]);
+    assert_eq!(status(&e), vec![("Failed".to_string(), "0/1".to_string(), 0, 0, 1, Some(("BackoffLimitExceeded".to_string(), 25)))]);
+    assert!(timeline(&e).contains(&(25, "terminating: BackoffLimitExceeded".to_string())), "{:?}", timeline(&e));
 }
 
 #[test]

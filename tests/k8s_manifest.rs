@@ -550,5 +550,5 @@ fn duplicate_container_names_point_at_the_second_one() {
     let m = parse(&pod(&(c("s") + &c("s")), &c("b")));
     assert_eq!(rendered(&m), vec!["9:7: error: spec.initContainers[1].name: Duplicate value: \"s\": container names must be unique within a pod"]);
     let m = parse(&pod(&c("i"), &(c("b") + &c("b"))));
-    assert_eq!(rendered(&m), vec!["13:7: error: spec.containers[1].name: Duplicate value: \"b\": container names must be unique within a pod"]);
+    assert_eq!(rendered(&m), vec!["12:7: error: spec.containers[1].name: Duplicate value: \"b\": container names must be unique within a pod"]);
 }

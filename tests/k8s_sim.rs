@@ -305,7 +305,7 @@ fn a_failing_liveness_probe_restarts_with_crash_loop_back_off() {
     let mut e = engine(three_nodes(vec![pod.into()]), json!([]), json!({ "app:broken": { "failHealthCheckAfter": "30s" } }), 1);
     e.run_until(250_000);
     let k = e.snapshot().kube.unwrap();
-    assert_eq!((k.pods[0].restarts, k.pods[0].status.as_str(), k.pods[0].ready), (4, "CrashLoopBackOff", false));
+    assert_eq!((k.pods[0].restarts, k.pods[0].status.as_str(), k.pods[0].ready), (3, "CrashLoopBackOff", false));
     e.run_until(300_000);
     let restarts: Vec<(u64, u32, u64, String)> = e
         .events()

@@ -273,5 +273,5 @@ fn a_failing_pod_is_drawn_unhealthy() {
     let web = kube.pods.iter().find(|p| p.name.starts_with("web-")).expect("web");
     let facts = berth::shell::kube_view::pod_facts(web);
     let init: Vec<&String> = facts.iter().filter(|(k, _)| *k == "init container").map(|(_, v)| v).collect();
-    assert_eq!(init, vec!["migrate: waiting (CrashLoopBackOff), last exit code 1, 4 restarts"]);
+    assert_eq!(init, vec!["migrate: waiting (CrashLoopBackOff), last exit code 1, 3 restarts"]);
 }

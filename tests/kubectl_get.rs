@@ -793,7 +793,7 @@ fn pods_show_their_containers_init_progress_and_last_restart() {
         ok(&engine_at(&sc, "30s").snapshot(), "get pods"),
         lines(&[
             "NAME                   READY   STATUS             RESTARTS     AGE",
-            "crasher                0/1     CrashLoopBackOff   2 (5s ago)   30s",
+            "crasher                0/1     CrashLoopBackOff   1 (5s ago)   30s",
             "node-agent-4nj2r       1/1     Running            0            30s",
             "node-agent-mmmzf       1/1     Running            0            30s",
             "report-j2m6b           1/1     Running            0            6s",
@@ -854,7 +854,7 @@ fn daemonsets_and_jobs_are_listed_and_in_get_all() {
         ok(&s, "get all"),
         lines(&[
             "NAME                       READY   STATUS             RESTARTS      AGE",
-            "pod/crasher                0/1     CrashLoopBackOff   3 (14s ago)   60s",
+            "pod/crasher                0/1     CrashLoopBackOff   2 (14s ago)   60s",
             "pod/node-agent-4nj2r       1/1     Running            0             60s",
             "pod/node-agent-mmmzf       1/1     Running            0             60s",
             "pod/report-j2m6b           0/1     Completed          0             36s",

@@ -11,7 +11,9 @@
 //! * **Failures** are the Job's failed pods plus, with `restartPolicy: OnFailure`, the restarts of
 //!   its pods' containers ("the number of retries ... is the number of pod failures, and with
 //!   OnFailure, container restarts too"). A failed pod is replaced after the back-off "10s, 20s,
-//!   40s ... capped at six minutes". Once failures exceed `backoffLimit` (default 6) the Job is
+//!   40s ... capped at six minutes". Once more pods have failed than `backoffLimit` (default 6),
+//!   or, with OnFailure, the restart counts of its Running and Pending pods add up to
+//!   `backoffLimit` (any restart when it is 0: `pastBackoffLimitOnFailure`), the Job is
 //!   **Failed** with reason `BackoffLimitExceeded` ("Job has reached the specified backoff
 //!   limit") and its running pods are deleted.
 //! * **activeDeadlineSeconds**: past it the Job is Failed with reason `DeadlineExceeded` ("Job
@@ -119,17 +121,26 @@ impl Engine {
 
     /// (active, succeeded, failures) of a Job's pods.
     fn k_job_counts(&self, j: &JobState) -> (usize, usize, u32) {
+        let (active, succeeded, failed, restarts) = self.k_job_tally(j);
+        (active, succeeded, failed + restarts)
+    }
+
+    /// (active, succeeded, failed pods, container restarts) of a Job's pods; the restarts only
+    /// with `restartPolicy: OnFailure`, summed as pastBackoffLimitOnFailure (job_controller.go)
+    /// does: the init containers' and the containers' restart counts of the pods that are
+    /// Running or Pending.
+    fn k_job_tally(&self, j: &JobState) -> (usize, usize, u32, u32) {
         let name = &j.job.meta.name;
         let pods: Vec<_> = self.kube.pods.values().filter(|p| p.namespace == j.namespace && p.owned_by("Job", name)).collect();
         let active = pods.iter().filter(|p| p.active()).count();
         let succeeded = pods.iter().filter(|p| p.phase == PodPhase::Succeeded).count();
-        let mut failures = pods.iter().filter(|p| p.phase == PodPhase::Failed).count() as u32;
-        if j.job.template.spec.restart_policy == RestartPolicy::OnFailure {
-            // pastBackoffLimitOnFailure (job_controller.go) adds up the restart counts of the
-            // init containers and of the containers.
-            failures += pods.iter().map(|p| p.restarts + p.init_restarts).sum::<u32>();
-        }
-        (active, succeeded, failures)
+        let failed = pods.iter().filter(|p| p.phase == PodPhase::Failed).count() as u32;
+        let restarts = if j.job.template.spec.restart_policy == RestartPolicy::OnFailure {
+            pods.iter().filter(|p| matches!(p.phase, PodPhase::Running | PodPhase::Pending)).map(|p| p.restarts + p.init_restarts).sum::<u32>()
+        } else {
+            0
+        };
+        (active, succeeded, failed, restarts)
     }
 
     fn k_job_pods(&self, j: &JobState) -> Vec<String> {
@@ -161,10 +172,14 @@ impl Engine {
                 }
                 continue;
             }
-            let (active, succeeded, failures) = self.k_job_counts(&j);
+            let (active, succeeded, failed, restarts) = self.k_job_tally(&j);
+            let failures = failed + restarts;
             let limit = j.job.backoff_limit.max(0) as u32;
             let deadline = j.job.active_deadline_seconds.map(|d| j.started + (d.max(0) as Millis) * SECOND);
-            let end = if failures > limit {
+            // syncJob: more failed pods than the limit, or (OnFailure) as many restarts as the
+            // limit — any restart when the limit is 0 (pastBackoffLimitOnFailure).
+            let past_restarts = if limit == 0 { restarts > 0 } else { restarts >= limit };
+            let end = if failed > limit || past_restarts {
                 Some(("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"))
             } else if deadline.is_some_and(|d| now >= d) {
                 Some(("Failed", "DeadlineExceeded", "Job was active longer than specified deadline"))

@@ -164,8 +164,10 @@ impl Engine {
         }
         let delay = kubelet::restart_backoff(p.init_backoffs);
         p.init_backoffs += 1;
-        p.init_restarts += 1;
-        let restart_count = p.init_restarts;
+        // The count goes up when the kubelet creates the next container (InitRestart), as
+        // kuberuntime_container.go's `restartCount = containerStatus.RestartCount + 1`; the
+        // event says which restart this one will be.
+        let restart_count = p.init_restarts + 1;
         self.emit(EventKind::InitContainerFailed { pod: name, namespace: ns, container, exit_code: code, restart_count, back_off_ms: delay, restart: true });
         if delay > 0 {
             self.k_push(SECOND, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::InitBackOff });
@@ -190,6 +192,10 @@ impl Engine {
                 p.phase = PodPhase::Running;
                 p.status = "Running".into();
                 p.started_at = Some(now);
+                // A restart: the new container's restartCount (kuberuntime_container.go).
+                if !first {
+                    p.restarts += 1;
+                }
                 let c = p.pod.spec.containers.first().cloned();
                 let images: Vec<String> = p.pod.spec.init_containers.iter().chain(p.pod.spec.containers.iter()).map(|c| c.image.clone()).collect();
                 if let Some(n) = self.kube.nodes.iter_mut().find(|n| n.name == node) {
@@ -265,6 +271,7 @@ impl Engine {
                 if let Some(p) = self.kube.pods.get_mut(pod_key) {
                     // Running again: `Init:<i>/<n>` (`sim.rs` `pod_status`).
                     p.status = "ContainerCreating".into();
+                    p.init_restarts += 1;
                 }
                 self.k_push(b.init_runs_for, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::InitExited });
             }
@@ -312,10 +319,11 @@ impl Engine {
         }
         let delay = kubelet::restart_backoff(p.backoffs);
         p.backoffs += 1;
-        p.restarts += 1;
+        // Counted when the container is started again (PodStep::Started), as the kubelet does;
+        // the event says which restart this one will be.
         p.last_restart = Some(now);
         p.status = if delay > 0 { "CrashLoopBackOff".into() } else { "Running".into() };
-        let restarts = p.restarts;
+        let restarts = p.restarts + 1;
         self.emit(EventKind::ContainerRestarted { pod: name, namespace: ns, container, restart_count: restarts, reason: kill.reason(), exit_code: code, back_off_ms: delay });
         self.k_push(delay + CONTAINER_START_MS, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::Started });
     }
