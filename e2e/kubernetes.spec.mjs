@@ -154,8 +154,9 @@ test('node cards speak Kubernetes; Drain is kubectl drain, ✕ terminates and th
   await expect(a.getByTestId('instance')).toContainText('Ready');
   // No pod waits: the Pending lane on the picture says so, and the box below stays hidden.
   await expect(page.getByTestId('pending-queue')).toBeHidden();
-  // A pod chip's number is its ReplicaSet's revision.
+  // A pod chip's number is its ReplicaSet's revision; screen readers hear a pod, not a task.
   await expect(page.locator('.cv-legend')).toContainText('= ReplicaSet revision 2');
+  await expect(page.locator('[data-testid=task-chip][data-status=RUNNING]').first()).toHaveAttribute('aria-label', /^pod web-[0-9a-z]+-[0-9a-z]+, revision 1, running and ready$/);
   // Drain the node in us-east-1a: cordoned, its pod evicted and recreated in another zone.
   await page.getByRole('button', { name: 'Drain ip-10-0-1-10.ec2.internal' }).click();
   await expect(a.getByTestId('instance')).toHaveAttribute('data-status', 'DRAINING');

@@ -183,7 +183,7 @@ fn room_html(room: &crate::shell::kube_view::PodRoom, open: &Callback<Selection>
 }
 
 fn chip_open(t: &TaskView, s: &Snapshot, open: &Callback<Selection>) -> Html {
-    chip(t, current_revision(s, t), open)
+    chip(t, current_revision(s, t), open, s.kube.is_some())
 }
 
 fn task(id: &str, c: &Ctx) -> (String, Html) {

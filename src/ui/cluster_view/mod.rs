@@ -642,7 +642,7 @@ pub fn cluster_view(props: &Props) -> Html {
                 // QoS, the FailedScheduling message), as many as the lane draws.
                 if let Some(k) = &s.kube {
                     <span class="cv-chips" data-testid="pending-pod-chips">
-                        { for crate::shell::kube_view::pending_pods(k, &u.group).iter().take(layout::PENDING_SHOWN).filter_map(|p| canvas::task_by_id(&s, &p.name)).map(|t| table::chip(t, None, &open)) }
+                        { for crate::shell::kube_view::pending_pods(k, &u.group).iter().take(layout::PENDING_SHOWN).filter_map(|p| canvas::task_by_id(&s, &p.name)).map(|t| table::chip(t, None, &open, true)) }
                         if u.count as usize > layout::PENDING_SHOWN { <span class="cv-muted">{format!("+{} more", u.count as usize - layout::PENDING_SHOWN)}</span> }
                     </span>
                 }

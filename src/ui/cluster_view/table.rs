@@ -74,8 +74,9 @@ fn id_text(id: &str) -> Html {
     }
 }
 
-/// A task chip (a button that opens the task's details).
-pub fn chip(t: &TaskView, current_revision: Option<u32>, open: &Callback<Selection>) -> Html {
+/// A task chip (a button that opens the task's details); with `kube` a pod's, named in
+/// Kubernetes' words for screen readers (`pod web-…, revision 2, starting or not ready`).
+pub fn chip(t: &TaskView, current_revision: Option<u32>, open: &Callback<Selection>, kube: bool) -> Html {
     let starting = t.last_status < TaskStatus::Running && t.desired_status == TaskStatus::Running;
     let stopping = t.desired_status == TaskStatus::Stopped || t.last_status > TaskStatus::Running;
     let old = current_revision.is_some_and(|r| t.revision < r);
@@ -89,11 +90,25 @@ pub fn chip(t: &TaskView, current_revision: Option<u32>, open: &Callback<Selecti
     html! {
         <button class={classes!("cv-chip", format!("c{}", colour_slot(&label)), old.then_some("old"), starting.then_some("starting"), stopping.then_some("stopping"), (t.health == "UNHEALTHY").then_some("unhealthy"))}
               data-testid="task-chip" data-task={t.id.clone()} data-revision={t.revision.to_string()} data-status={status.clone()}
-              aria-label={format!("task {} revision {}, {}{}", t.id, t.revision, status, if t.health == "UNHEALTHY" { ", unhealthy" } else { "" })}
+              aria-label={if kube { pod_label(t) } else { format!("task {} revision {}, {}{}", t.id, t.revision, status, if t.health == "UNHEALTHY" { ", unhealthy" } else { "" }) }}
               {onclick}>
             {t.id.clone()}
         </button>
     }
+}
+
+/// A pod chip's accessible name: the pod, the revision its chip shows (its ReplicaSet's; 1 for
+/// pods without one), where it is in its life (as
+/// the picture shows it) and whether a container is failing (its details say which and how).
+fn pod_label(t: &TaskView) -> String {
+    let phase = match t.last_status {
+        TaskStatus::Pending => "pending",
+        TaskStatus::Running if t.desired_status == TaskStatus::Running => "running and ready",
+        s if s < TaskStatus::Running && t.desired_status == TaskStatus::Running => "starting or not ready",
+        _ => "terminating",
+    };
+    let failing = if t.health == "UNHEALTHY" { ", failing: open it for the container's state" } else { "" };
+    format!("pod {}, revision {}, {phase}{failing}", t.id, t.revision)
 }
 
 /// Where the keyboard focus goes once a terminated instance's row is gone: the ✕ of the next
@@ -156,7 +171,7 @@ fn instance_row(c: &RowCtx, i: &InstanceView, zone: &[&InstanceView], tasks: &[&
             </td>
             <td>{ cpu_meter(w, i.registered_cpu - i.remaining_cpu.min(i.registered_cpu), i.registered_cpu) }</td>
             <td>{ meter("Memory", i.registered_memory - i.remaining_memory.min(i.registered_memory), i.registered_memory, "MiB") }</td>
-            <td class="cv-chips">{ for tasks.iter().map(|t| chip(t, current(t), open)) }</td>
+            <td class="cv-chips">{ for tasks.iter().map(|t| chip(t, current(t), open, w.kube)) }</td>
             <td class="cv-actions">
                 <button class="small" title={if w.kube { format!("Drain {}: cordon it and evict its pods; their controllers start them elsewhere", i.id) } else { format!("Drain {}: no new tasks; its service tasks move elsewhere", i.id) }} aria-label={format!("Drain {}", i.id)} disabled={draining && !w.kube} onclick={send(|instance| Command::DrainInstance { instance })}>{"Drain"}</button>
                 <button class="small" title={if is_spot(i) { format!("Spot interruption: {} is reclaimed in two minutes", i.id) } else { format!("{} is on-demand (EC2 interrupts only Spot capacity): see what a Spot instance would go through, a two-minute warning and then reclaimed", i.id) }} aria-label={format!("Spot-interrupt {}", i.id)} disabled={draining && !w.kube} onclick={send(|instance| Command::SpotInterruption { instance: Some(instance), task: None })}>{"Spot"}</button>
@@ -216,7 +231,7 @@ pub fn render(s: &Snapshot, on_command: &Callback<Command>, open: &Callback<Sele
                             <tr data-testid="fargate-pool">
                                 <th scope="row"><button class="cv-link" onclick={open_pool} aria-label={format!("Details of the Fargate pool in {az}")}>{"Fargate"}</button></th>
                                 <td colspan="4" class="cv-muted">{format!("one right-sized host per {}", w.task())}</td>
-                                <td class="cv-chips">{ for fargate.iter().map(|t| chip(t, current(t), open)) }</td>
+                                <td class="cv-chips">{ for fargate.iter().map(|t| chip(t, current(t), open, w.kube)) }</td>
                                 <td></td>
                             </tr>
                         }
