@@ -228,8 +228,9 @@ fn describe_shows_the_init_containers_state_last_state_and_back_off() {
             "  ----     ------     ----                 ----               -------",
             "  Normal   Scheduled  3m                   default-scheduler  Successfully assigned default/web-586656d66b-5qcnr to ip-10-0-1-10.ec2.internal",
             "  Normal   Pulled     83s (x4 over 2m51s)  kubelet            Container image \"shop/migrate:1.0\" already present on machine",
-            "  Normal   Created    83s (x4 over 2m51s)  kubelet            Created container: migrate",
-            "  Normal   Started    83s (x4 over 2m51s)  kubelet            Started container migrate",
+            // Five runs (the first at 3 s, after the pull) and four restarts.
+            "  Normal   Created    83s (x5 over 2m57s)  kubelet            Created container: migrate",
+            "  Normal   Started    83s (x5 over 2m57s)  kubelet            Started container migrate",
             "  Warning  BackOff    77s (x4 over 2m45s)  kubelet            Back-off restarting failed container migrate in pod web-586656d66b-5qcnr_default",
         ])
     );
@@ -481,6 +482,21 @@ fn a_sidecar_starts_in_its_place_and_counts_in_ready() {
             "    Restart Count:  0",
             "Containers:",
         ])),
+        "{d}"
+    );
+    // The kubelet's events for each init container's run, in order: the sidecar at 3 s (after
+    // its pull), migrate at 7 s, then the app.
+    let events: Vec<&str> = d.lines().skip_while(|l| !l.starts_with("Events:")).filter(|l| l.contains("container")).collect();
+    assert_eq!(
+        events,
+        vec![
+            "  Normal  Created    10s   kubelet            Created container: log-shipper",
+            "  Normal  Started    10s   kubelet            Started container log-shipper",
+            "  Normal  Created    6s    kubelet            Created container: migrate",
+            "  Normal  Started    6s    kubelet            Started container migrate",
+            "  Normal  Created    0s    kubelet            Created container: web",
+            "  Normal  Started    0s    kubelet            Started container web",
+        ],
         "{d}"
     );
 }

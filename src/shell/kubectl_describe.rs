@@ -605,6 +605,7 @@ fn scheduler_for(kv: &KubeView, node: &str) -> &'static str {
 /// | containerRestarted, back-off over | Normal | Pulled, Created, Started | kubelet | `Container image "X" already present on machine`, ... |
 /// | initContainerFailed with a back-off (1 s later) | Warning | BackOff | kubelet | `Back-off restarting failed container migrate in pod web-x_default` |
 /// | initContainerFailed, back-off over | Normal | Pulled, Created, Started | kubelet | as for a container |
+/// | (each init container's first start, from the snapshot) | Normal | Created, Started | kubelet | `Created container: migrate`, `Started container migrate` |
 /// | podTerminating | Normal | Killing | kubelet | `Stopping container web` |
 /// | podTerminating (node unreachable) | Normal | TaintManagerEviction | taint-eviction-controller | `Marking for deletion Pod default/web-x` |
 /// | podEvicted | Warning | Evicted | kubelet | the kubelet's message |
@@ -712,6 +713,19 @@ fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)], init_images: &[
                 }
             }
             _ => {}
+        }
+    }
+    // Each init container's first run, one after another from the bind (the snapshot carries
+    // the times; a restart's events come from `initContainerFailed` above) — unless the node
+    // stopped reporting first.
+    let lost = window(cx.events, p.created, cx.now).iter().find_map(|x| match &x.kind {
+        EventKind::AzOutage { instances, .. } if p.node.as_ref().is_some_and(|node| instances.contains(node)) => Some(x.t),
+        _ => None,
+    });
+    for ((c, _), &t) in init_images.iter().zip(&p.init_started) {
+        if t <= cx.now && lost.is_none_or(|l| t < l) {
+            out.push(normal(t, "Created", "kubelet", format!("Created container: {c}")));
+            out.push(normal(t, "Started", "kubelet", format!("Started container {c}")));
         }
     }
     out

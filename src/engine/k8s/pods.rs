@@ -85,12 +85,14 @@ impl Engine {
         let mut t = self.now() + prov;
         let mut pulled: Vec<&String> = Vec::new();
         let mut init_done = Vec::with_capacity(init_images.len());
+        let mut init_started = Vec::with_capacity(init_images.len());
         let mut fails_at = None;
         for (i, image) in init_images.iter().enumerate() {
             if !on_node(self, image) && !pulled.contains(&image) {
                 t += b.pull_ms(false);
                 pulled.push(image);
             }
+            init_started.push(t);
             if sidecars.contains(&i) {
                 t += CONTAINER_START_MS;
                 init_done.push(t);
@@ -105,6 +107,7 @@ impl Engine {
         }
         if let Some(p) = self.kube.pods.get_mut(pod_key) {
             p.init_done = init_done;
+            p.init_started = init_started;
             p.init_failing = failing;
         }
         if let Some(at) = fails_at {

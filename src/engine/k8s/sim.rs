@@ -170,6 +170,9 @@ pub(crate) struct PodState {
     pub init_last_exit: Option<(Millis, i32)>,
     /// The app container's exit code once the pod has finished (Succeeded or Failed).
     pub exit_code: Option<i32>,
+    /// When each init container first started, from the bind (`pods.rs` `k_bind`; the failing
+    /// one included), for `kubectl describe pod`'s Created/Started events.
+    pub init_started: Vec<Millis>,
     /// When a container last died and was restarted (`lastState.terminated.finishedAt`, for
     /// kubectl's `RESTARTS 3 (45s ago)`).
     pub last_restart: Option<Millis>,
@@ -446,6 +449,9 @@ pub struct PodView {
     /// The app container's exit code once the pod finished (describe's `Exit Code`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_code: Option<i32>,
+    /// When each init container first started (describe's Created/Started events).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub init_started: Vec<Millis>,
     /// Each init container's status, in order, once the pod is bound (`kubectl describe pod`'s
     /// Init Containers).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -1067,6 +1073,7 @@ impl Engine {
             init_backoffs: 0,
             init_last_exit: None,
             exit_code: None,
+            init_started: Vec::new(),
             last_restart: None,
         };
         self.kube.pods.insert(key(ns, &name), state);
@@ -1297,6 +1304,7 @@ impl Engine {
                     ready_containers: ready_containers(p, now),
                     restarts: if initializing(p, now) { p.init_restarts } else { p.restarts },
                     exit_code: p.exit_code,
+                    init_started: p.init_started.clone(),
                     last_restart: if initializing(p, now) { p.init_last_exit.filter(|_| p.init_restarts > 0).map(|(t, _)| t) } else { p.last_restart },
                     init_containers: init_views(p, now),
                     qos: super::qos::qos_class(&p.pod.spec).as_str().to_string(),
