@@ -675,3 +675,17 @@ fn a_failed_pod_shows_its_exit_code() {
     assert!(text.contains("Status:     Failed\n"), "{text}");
     assert!(text.contains("    State:          Terminated\n      Reason:       Error\n      Exit Code:    3\n"), "{text}");
 }
+
+/// "Why pending?" says how a pod with init containers and sidecars arrives at its CPU request.
+#[test]
+fn why_pending_shows_how_the_request_is_worked_out() {
+    let manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  initContainers:\n    - name: proxy\n      image: envoy:1.30\n      restartPolicy: Always\n      resources:\n        requests:\n          cpu: 100m\n    - name: migrate\n      image: busybox:1.36\n      resources:\n        requests:\n          cpu: 1850m\n  containers:\n    - name: app\n      image: nginx:1.27\n      resources:\n        requests:\n          cpu: 900m\n";
+    let mut e = start(manifest, serde_json::json!({}));
+    at(&mut e, "30s");
+    let s = e.snapshot();
+    let kube = s.kube.as_ref().expect("kube");
+    let pod = kube.pods.iter().find(|p| p.name == "big").expect("big");
+    assert_eq!(pod.requests_cpu_working.as_deref(), Some("max(containers 900m + sidecars 100m, init migrate 1850m + sidecars 100m)"));
+    let room = berth::shell::kube_view::pod_room(pod, kube);
+    assert_eq!(room.needs, "needs 1950m CPU — max(containers 900m + sidecars 100m, init migrate 1850m + sidecars 100m) — and 0Mi memory");
+}

@@ -319,7 +319,11 @@ fn mi(bytes: i64) -> String {
 /// pod and are left out).
 pub fn pod_room(pod: &PodView, kube: &KubeView) -> PodRoom {
     let (cpu, mem) = (pod.requests_cpu_milli, pod.requests_memory);
-    let needs = format!("needs {cpu}m CPU, {} memory", mi(mem));
+    // With init containers the request is not a plain sum: say how it is worked out.
+    let needs = match &pod.requests_cpu_working {
+        Some(w) => format!("needs {cpu}m CPU — {w} — and {} memory", mi(mem)),
+        None => format!("needs {cpu}m CPU, {} memory", mi(mem)),
+    };
     let nodes: Vec<NodeRoom> = kube
         .nodes
         .iter()

@@ -334,6 +334,28 @@ impl PodSpec {
         }
         total.max(init_max)
     }
+
+    /// How [`PodSpec::effective`] gets its value, for a pod with init containers (else none):
+    /// `max(containers 900m + sidecars 100m, init migrate 1850m + sidecars 100m)`, each amount
+    /// written by `show`. A learner checking "Why pending?" sees where the number comes from.
+    pub fn effective_working(&self, f: &dyn Fn(&Container) -> i64, show: &dyn Fn(i64) -> String) -> Option<String> {
+        if self.init_containers.is_empty() {
+            return None;
+        }
+        let apps: i64 = self.containers.iter().map(f).sum();
+        let sidecars: i64 = self.init_containers.iter().enumerate().filter(|(i, _)| self.is_sidecar(*i)).map(|(_, c)| f(c)).sum();
+        let with = |what: String, side: i64| if side > 0 { format!("{what} + sidecars {}", show(side)) } else { what };
+        let mut terms = vec![with(format!("containers {}", show(apps)), sidecars)];
+        let mut before = 0;
+        for (i, c) in self.init_containers.iter().enumerate() {
+            if self.is_sidecar(i) {
+                before += f(c);
+            } else {
+                terms.push(with(format!("init {} {}", c.name, show(f(c))), before));
+            }
+        }
+        Some(format!("max({})", terms.join(", ")))
+    }
 }
 
 impl Default for PodSpec {

@@ -462,6 +462,10 @@ pub struct PodView {
     pub owner: Option<String>,
     pub requests_cpu_milli: i64,
     pub requests_memory: i64,
+    /// With init containers, how the CPU request is worked out (`PodSpec::effective_working`):
+    /// `max(containers 900m + sidecars 100m, init migrate 1850m + sidecars 100m)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requests_cpu_working: Option<String>,
     pub labels: Labels,
     pub created: Millis,
     /// CPU in use, millicores, for pods of a Deployment with a load (`kubernetes.traffic`).
@@ -1311,6 +1315,10 @@ impl Engine {
                     owner: p.owner.as_ref().map(|(k, n)| format!("{k}/{n}")),
                     requests_cpu_milli: cpu,
                     requests_memory: mem,
+                    requests_cpu_working: p.pod.spec.effective_working(&|c| c.resources.requests.cpu_milli.unwrap_or(0), &|m| format!("{m}m")).map(|w| match p.pod.spec.overhead.cpu_milli {
+                        Some(o) if o > 0 => format!("{w} + overhead {o}m"),
+                        _ => w,
+                    }),
                     labels: p.pod.meta.labels.clone(),
                     created: p.created,
                     cpu_usage_milli: if !self.k_has_loads() {
