@@ -231,7 +231,7 @@ fn describe_shows_the_init_containers_state_last_state_and_back_off() {
             // Five runs (the first at 3 s, after the pull) and four restarts.
             "  Normal   Created    83s (x5 over 2m57s)  kubelet            Created container: migrate",
             "  Normal   Started    83s (x5 over 2m57s)  kubelet            Started container migrate",
-            "  Warning  BackOff    77s (x4 over 2m45s)  kubelet            Back-off restarting failed container migrate in pod web-586656d66b-5qcnr_default",
+            "  Warning  BackOff    77s (x4 over 2m45s)  kubelet            Back-off restarting failed container migrate in pod web-586656d66b-5qcnr_default(648a1af0-46a5-80ac-5e65-efaedb699448)",
         ])
     );
 }

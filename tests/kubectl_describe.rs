@@ -313,7 +313,7 @@ fn crash_loops_probes_and_bad_images() {
             "  Normal   Started    83s (x4 over 5m56s)  kubelet            Started container api",
             "  Warning  Unhealthy  3s (x4 over 4m36s)   kubelet            Liveness probe failed",
             "  Normal   Killing    3s (x4 over 4m36s)   kubelet            Container api failed liveness probe, will be restarted",
-            "  Warning  BackOff    3s (x3 over 3m15s)   kubelet            Back-off restarting failed container api in pod api-759958b95b-fg9r7_default",
+            "  Warning  BackOff    3s (x3 over 3m15s)   kubelet            Back-off restarting failed container api in pod api-759958b95b-fg9r7_default(9511d0db-6648-8f05-1337-11130103c739)",
         ])
     );
     assert_eq!(
@@ -360,7 +360,7 @@ fn crash_loops_probes_and_bad_images() {
             "  Normal   Pulled     101s (x5 over 5m35s)  kubelet            Container image \"busybox:1.36\" already present on machine",
             "  Normal   Created    101s (x6 over 5m56s)  kubelet            Created container: crash",
             "  Normal   Started    101s (x6 over 5m56s)  kubelet            Started container crash",
-            "  Warning  BackOff    81s (x5 over 5m15s)   kubelet            Back-off restarting failed container crash in pod crash-5bbdbd5b74-g6g95_default",
+            "  Warning  BackOff    81s (x5 over 5m15s)   kubelet            Back-off restarting failed container crash in pod crash-5bbdbd5b74-g6g95_default(f4c13ca9-2e7d-4acf-6773-d1d96d545b5b)",
         ])
     );
     assert_eq!(

@@ -601,9 +601,9 @@ fn scheduler_for(kv: &KubeView, node: &str) -> &'static str {
 /// | podRunning | Normal | Created, Started | kubelet | `Created container: web`, `Started container web` |
 /// | podNotReady (readiness probe) | Warning | Unhealthy | kubelet | `Readiness probe failed` |
 /// | containerRestarted (liveness, startup) | Warning, Normal | Unhealthy, Killing | kubelet | `Liveness probe failed`, `Container web failed liveness probe, will be restarted` |
-/// | containerRestarted with a back-off | Warning | BackOff | kubelet | `Back-off restarting failed container web in pod web-x_default` |
+/// | containerRestarted with a back-off | Warning | BackOff | kubelet | `Back-off restarting failed container web in pod web-x_default(<uid>)` |
 /// | containerRestarted, back-off over | Normal | Pulled, Created, Started | kubelet | `Container image "X" already present on machine`, ... |
-/// | initContainerFailed with a back-off (1 s later) | Warning | BackOff | kubelet | `Back-off restarting failed container migrate in pod web-x_default` |
+/// | initContainerFailed with a back-off (1 s later) | Warning | BackOff | kubelet | `Back-off restarting failed container migrate in pod web-x_default(<uid>)` |
 /// | initContainerFailed, back-off over | Normal | Pulled, Created, Started | kubelet | as for a container |
 /// | (each init container's first start, from the snapshot) | Normal | Created, Started | kubelet | `Created container: migrate`, `Started container migrate` |
 /// | podTerminating | Normal | Killing | kubelet | `Stopping container web` |
@@ -611,8 +611,9 @@ fn scheduler_for(kv: &KubeView, node: &str) -> &'static str {
 /// | podEvicted | Warning | Evicted | kubelet | the kubelet's message |
 ///
 /// The kubelet's messages are `kuberuntime_container.go`'s and `kuberuntime_manager.go`'s
-/// (`doBackOff`); a probe's failure detail (`HTTP probe failed with statuscode: 500`) and the
-/// pod's UID in the back-off message are not in the log.
+/// (`doBackOff`; the pod as `format.Pod` writes it, `name_namespace(uid)`, with a UID Berth makes
+/// from the pod's name: `kubectl_get::uid`); a probe's failure detail (`HTTP probe failed with
+/// statuscode: 500`) is not in the log.
 fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)], init_images: &[(String, String)]) -> Vec<KEvent> {
     let containers: Vec<&String> = images.iter().map(|(c, _)| c).collect();
     let me = |pod: &str, ns: &str| pod == p.name && ns == p.namespace;
@@ -656,7 +657,7 @@ fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)], init_images: &[
                     }
                 }
                 if *back_off_ms > 0 {
-                    out.push(warning(t, "BackOff", "kubelet", format!("Back-off restarting failed container {container} in pod {pod}_{namespace}")));
+                    out.push(warning(t, "BackOff", "kubelet", format!("Back-off restarting failed container {container} in pod {pod}_{namespace}({})", kubectl_get::uid("pod", namespace, pod))));
                 }
                 // The kubelet starts the container again after the back-off (`pods.rs`: the
                 // back-off plus the container's start), from the image already on the node,
@@ -686,7 +687,7 @@ fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)], init_images: &[
                     })
                 };
                 if *back_off_ms > 0 && t + SECOND <= cx.now && !interrupted(t + SECOND) {
-                    out.push(warning(t + SECOND, "BackOff", "kubelet", format!("Back-off restarting failed container {container} in pod {pod}_{namespace}")));
+                    out.push(warning(t + SECOND, "BackOff", "kubelet", format!("Back-off restarting failed container {container} in pod {pod}_{namespace}({})", kubectl_get::uid("pod", namespace, pod))));
                 }
                 let again = t + back_off_ms + CONTAINER_START_MS;
                 if again <= cx.now && !interrupted(again) {

@@ -1206,12 +1206,18 @@ fn items(kind: Kind, cx: &Cx) -> Vec<Item> {
 /// API server draws a random UUID; Berth has none, so it makes a stable one from FNV-1a of the
 /// Job's namespace and name, in the UUID's 8-4-4-4-12 layout.
 fn job_uid(ns: &str, name: &str) -> String {
-    let hex = format!("{:016x}{:016x}", fnv64(&key(ns, name)), fnv64(&format!("job/{}", key(ns, name))));
+    uid("job", ns, name)
+}
+
+/// A UID for an object Berth names but does not give one (the snapshot has none): a UUID-shaped
+/// hash of its kind, namespace and name, so it stays the same from one look to the next.
+pub fn uid(kind: &str, ns: &str, name: &str) -> String {
+    let hex = format!("{:016x}{:016x}", fnv64(&key(ns, name)), fnv64(&format!("{kind}/{}", key(ns, name))));
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 
 fn pod_item(p: &PodView, cx: &Cx) -> Item {
-    // A pod has its address once its sandbox runs: from when it leaves Pending.
+    // A pod has its address once its sandbox runs (`has_ip`).
     let ip = if has_ip(p) { cx.ips.get(&key(&p.namespace, &p.name)).cloned() } else { None };
     let none = || "<none>".to_string();
     Item {
