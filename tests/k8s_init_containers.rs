@@ -689,3 +689,26 @@ fn why_pending_shows_how_the_request_is_worked_out() {
     let room = berth::shell::kube_view::pod_room(pod, kube);
     assert_eq!(room.needs, "needs 1950m CPU — max(containers 900m + sidecars 100m, init migrate 1850m + sidecars 100m) — and 0Mi memory");
 }
+
+/// `command` and `args` are kept: `describe pod` lists them word by word (describeContainerCommand)
+/// and export writes them back.
+#[test]
+fn describe_shows_command_and_args() {
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: once\nspec:\n  restartPolicy: Never\n  initContainers:\n    - name: migrate\n      image: busybox:1.36\n      command: [sh, -c, 'exit 2']\n  containers:\n    - name: app\n      image: shop/app:1.0\n      args: [--port, \"8080\"]\n";
+    let m = parse(pod);
+    assert!(m.diagnostics.is_empty(), "{:?}", m.diagnostics);
+    let mut e = start(pod, serde_json::json!({ "once": { "initExitCode": 2 } }));
+    at(&mut e, "30s");
+    let d = desc(&e, "describe pod once");
+    // The `Command:` line has no tab, so it ends a tabwriter block: the lines above it align
+    // among themselves, as in kubectl's own output.
+    assert!(d.contains("  migrate:\n    Image:      busybox:1.36\n    Port:       <none>\n    Host Port:  <none>\n    Command:\n      sh\n      -c\n      exit 2\n    State:          Terminated\n"), "{d}");
+    assert!(d.contains("    Host Port:  <none>\n    Args:\n      --port\n      8080\n    State:          Waiting\n"), "{d}");
+    let objects: Vec<Object> = m.objects.iter().map(|p| p.object.clone()).collect();
+    let yaml = export_objects(&objects);
+    let again = parse(&yaml);
+    assert!(again.diagnostics.is_empty(), "{yaml}");
+    let back: Vec<Object> = again.objects.iter().map(|p| p.object.clone()).collect();
+    let Object::Pod(p) = &back[0] else { panic!("{yaml}") };
+    assert_eq!((p.spec.init_containers[0].command.clone(), p.spec.containers[0].args.clone()), (vec!["sh".to_string(), "-c".into(), "exit 2".into()], vec!["--port".to_string(), "8080".into()]), "{yaml}");
+}

@@ -13,6 +13,8 @@ use berth::engine::rng::Rng;
 
 fn container(cpu: Option<i64>, mem: Option<i64>) -> Container {
     Container {
+        command: Vec::new(),
+        args: Vec::new(),
         name: "c".into(),
         image: "nginx".into(),
         ports: Vec::new(),

@@ -1062,6 +1062,15 @@ fn container_spec(w: &mut W, c: &ContainerSpecView, space: &str) {
             w.line(2, &format!("{one}:\t{}", if text.is_empty() { "<none>" } else { &text }));
         }
     }
+    // describeContainerCommand: each word on its own line, a word's own lines split.
+    for (title, words) in [("Command", &c.command), ("Args", &c.args)] {
+        if !words.is_empty() {
+            w.line(2, &format!("{title}:"));
+            for line in words.iter().flat_map(|x| x.split('\n')) {
+                w.line(3, line);
+            }
+        }
+    }
 }
 
 /// `describeResources` (limits, then requests, by resource name) and `describeContainerProbe`.

@@ -12,7 +12,7 @@
 //! What the model does not keep is not exported: ConfigMap and Secret values (only their keys
 //! are kept, exported with empty values), `env` values (only the ConfigMaps and Secrets they name,
 //! exported as `envFrom`), volumes other than ConfigMap and Secret volumes (exported as `ref-N`
-//! volumes), and fields Berth ignores (`command`, `securityContext`, ...).
+//! volumes), and fields Berth ignores (`workingDir`, `securityContext`, ...).
 
 use serde_json::{json, Map, Value};
 
@@ -372,6 +372,8 @@ fn container(c: &Container) -> Value {
     Obj::new()
         .set("name", json!(c.name))
         .set("image", json!(c.image))
+        .nonempty("command", json!(c.command))
+        .nonempty("args", json!(c.args))
         .nonempty("ports", json!(ports))
         .nonempty("resources", resources)
         .opt("livenessProbe", c.liveness_probe.as_ref().map(probe))

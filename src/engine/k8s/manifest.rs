@@ -394,9 +394,9 @@ fn read_pod_spec(r: &mut Reader, spec: &Node, path: &str, owner: PodOwner) -> Po
     ps
 }
 
-const CONTAINER_KNOWN: &[&str] = &["name", "image", "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe", "env", "envFrom", "restartPolicy"];
+const CONTAINER_KNOWN: &[&str] = &["name", "image", "ports", "resources", "livenessProbe", "readinessProbe", "startupProbe", "env", "envFrom", "restartPolicy", "command", "args"];
 const CONTAINER_IGNORED: &[&str] = &[
-    "command", "args", "workingDir", "volumeMounts", "imagePullPolicy", "securityContext", "lifecycle",
+    "workingDir", "volumeMounts", "imagePullPolicy", "securityContext", "lifecycle",
     "terminationMessagePath", "terminationMessagePolicy", "stdin", "stdinOnce", "tty", "volumeDevices",
     "resizePolicy",
 ];
@@ -426,6 +426,8 @@ fn read_container(r: &mut Reader, n: &Node, path: &str) -> Option<Container> {
         readiness_probe: None,
         startup_probe: None,
         refs: Vec::new(),
+        command: r.string_list(n, "command", path),
+        args: r.string_list(n, "args", path),
         pos: n.pos,
     };
     for (pn, p) in r.opt_list(n, "ports", path) {

@@ -264,6 +264,12 @@ pub struct Container {
     pub startup_probe: Option<Probe>,
     /// ConfigMaps and Secrets named by `env[].valueFrom` and `envFrom`.
     pub refs: Vec<ObjectRef>,
+    /// `command` and `args`, as written (shown by `kubectl describe`, kept by export; Berth runs
+    /// the scenario's behaviours, not commands). Left out of the template hash when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
     #[serde(skip)]
     pub pos: Pos,
 }

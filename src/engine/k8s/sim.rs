@@ -609,6 +609,11 @@ pub struct ContainerSpecView {
     pub readiness: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub startup: Option<String>,
+    /// `command` and `args` as written (describe's `Command:` and `Args:`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
 }
 
 /// A DaemonSet as `kubectl get ds` shows it (printers.go `printDaemonSet`).
@@ -1534,6 +1539,8 @@ fn container_view(c: &Container) -> ContainerSpecView {
         liveness: c.liveness_probe.as_ref().map(probe_text),
         readiness: c.readiness_probe.as_ref().map(probe_text),
         startup: c.startup_probe.as_ref().map(probe_text),
+        command: c.command.clone(),
+        args: c.args.clone(),
     }
 }
 
