@@ -712,3 +712,16 @@ fn describe_shows_command_and_args() {
     let Object::Pod(p) = &back[0] else { panic!("{yaml}") };
     assert_eq!((p.spec.init_containers[0].command.clone(), p.spec.containers[0].args.clone()), (vec!["sh".to_string(), "-c".into(), "exit 2".into()], vec!["--port".to_string(), "8080".into()]), "{yaml}");
 }
+
+/// Under memory pressure the kubelet compares a pod's usage with `podRequest`: the larger of its
+/// containers' sum and its largest init container.
+#[test]
+fn eviction_ranking_reads_the_largest_init_container_request() {
+    let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  initContainers:\n    - name: warm\n      image: busybox:1.36\n      resources:\n        requests:\n          memory: 512Mi\n  containers:\n    - name: app\n      image: nginx:1.27\n      resources:\n        requests:\n          memory: 128Mi\n";
+    let m = parse(yaml);
+    let Object::Pod(p) = &m.objects[0].object else { panic!("a pod") };
+    let c = berth::engine::k8s::qos::EvictionCandidate::from_pod(p, 300 * 1024 * 1024);
+    assert_eq!(c.request, 512 * 1024 * 1024);
+    // 300Mi in use is within the 512Mi request: not among the first to go.
+    assert!(c.usage <= c.request);
+}

@@ -63,14 +63,19 @@ pub struct EvictionCandidate {
     pub priority: i32,
     /// Working-set memory in bytes.
     pub usage: i64,
-    /// Σ memory requests in bytes.
+    /// The pod's memory request in bytes as the eviction manager reads it (`podRequest`): the
+    /// larger of the containers' sum and the largest init container.
     pub request: i64,
     pub qos: QosClass,
 }
 
 impl EvictionCandidate {
     pub fn from_pod(pod: &Pod, usage: i64) -> EvictionCandidate {
-        let request = pod.spec.containers.iter().map(|c| c.resources.requests.memory.unwrap_or(0)).sum();
+        // pkg/kubelet/eviction/helpers.go `podRequest`: "max(max of init container requests,
+        // sum of container requests)" (sidecars count as init containers there).
+        let sum: i64 = pod.spec.containers.iter().map(|c| c.resources.requests.memory.unwrap_or(0)).sum();
+        let init = pod.spec.init_containers.iter().map(|c| c.resources.requests.memory.unwrap_or(0)).max().unwrap_or(0);
+        let request = sum.max(init);
         EvictionCandidate { name: pod.meta.name.clone(), priority: pod.spec.priority.unwrap_or(0), usage, request, qos: qos_class(&pod.spec) }
     }
 
