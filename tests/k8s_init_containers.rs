@@ -227,6 +227,8 @@ fn describe_shows_the_init_containers_state_last_state_and_back_off() {
             "  Type     Reason     Age                  From               Message",
             "  ----     ------     ----                 ----               -------",
             "  Normal   Scheduled  3m                   default-scheduler  Successfully assigned default/web-586656d66b-5qcnr to ip-10-0-1-10.ec2.internal",
+            "  Normal   Pulling    3m                   kubelet            Pulling image \"shop/migrate:1.0\"",
+            "  Normal   Pulled     2m57s                kubelet            Successfully pulled image \"shop/migrate:1.0\" in 3s (3s including waiting). Image size: 150000000 bytes.",
             "  Normal   Pulled     83s (x4 over 2m51s)  kubelet            Container image \"shop/migrate:1.0\" already present on machine",
             // Five runs (the first at 3 s, after the pull) and four restarts.
             "  Normal   Created    83s (x5 over 2m57s)  kubelet            Created container: migrate",
@@ -724,4 +726,22 @@ fn eviction_ranking_reads_the_largest_init_container_request() {
     assert_eq!(c.request, 512 * 1024 * 1024);
     // 300Mi in use is within the 512Mi request: not among the first to go.
     assert!(c.usage <= c.request);
+}
+
+/// The kubelet's image events: a pod whose image is not on the node yet is `Pulling`, then
+/// `Pulled` with the time and size (kuberuntime_image.go); a later pod on the same node finds
+/// the image there.
+#[test]
+fn describe_shows_image_pulls_and_images_already_present() {
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n";
+    let mut e = start(deployment, serde_json::json!({}));
+    at(&mut e, "1m");
+    let first = desc(&e, "describe pod web");
+    assert!(first.contains("Pulling    60s   kubelet            Pulling image \"nginx:1.27\"\n"), "{first}");
+    assert!(first.contains("Pulled     57s   kubelet            Successfully pulled image \"nginx:1.27\" in 3s (3s including waiting). Image size: 150000000 bytes.\n"), "{first}");
+    e.apply(Command::Kubectl { args: "scale deployment/web --replicas=2".into(), manifest: None }).unwrap();
+    at(&mut e, "2m");
+    let both = desc(&e, "describe pods -l app=web");
+    assert_eq!(both.matches("already present on machine").count(), 1, "{both}");
+    assert!(both.contains("Pulled     60s   kubelet            Container image \"nginx:1.27\" already present on machine\n"), "{both}");
 }

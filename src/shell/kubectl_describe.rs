@@ -606,6 +606,7 @@ fn scheduler_for(kv: &KubeView, node: &str) -> &'static str {
 /// | initContainerFailed with a back-off (1 s later) | Warning | BackOff | kubelet | `Back-off restarting failed container migrate in pod web-x_default(<uid>)` |
 /// | initContainerFailed, back-off over | Normal | Pulled, Created, Started | kubelet | as for a container |
 /// | (each init container's first start, from the snapshot) | Normal | Created, Started | kubelet | `Created container: migrate`, `Started container migrate` |
+/// | (each container's image at its first start, from the snapshot) | Normal | Pulling, Pulled | kubelet | `Pulling image "X"`, `Successfully pulled image "X" in 3s (3s including waiting). Image size: 150000000 bytes.`, `Container image "X" already present on machine` |
 /// | podTerminating | Normal | Killing | kubelet | `Stopping container web` |
 /// | podTerminating (node unreachable) | Normal | TaintManagerEviction | taint-eviction-controller | `Marking for deletion Pod default/web-x` |
 /// | podEvicted | Warning | Evicted | kubelet | the kubelet's message |
@@ -729,7 +730,42 @@ fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)], init_images: &[
             out.push(normal(t, "Started", "kubelet", format!("Started container {c}")));
         }
     }
+    // Each container's image at its first start (kuberuntime_image.go EnsureImageExists):
+    // pulled, or already on the node.
+    for (image, start, end, size) in &p.pulls {
+        if *start > cx.now || lost.is_some_and(|l| *start >= l) {
+            continue;
+        }
+        if end == start {
+            out.push(normal(*start, "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine")));
+            continue;
+        }
+        out.push(normal(*start, "Pulling", "kubelet", format!("Pulling image \"{image}\"")));
+        if *end <= cx.now && lost.is_none_or(|l| *end < l) {
+            let took = go_duration(end - start);
+            out.push(normal(*end, "Pulled", "kubelet", format!("Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: {size} bytes.")));
+        }
+    }
     out
+}
+
+/// A duration as Go's `time.Duration` prints it, to the millisecond: `3s`, `2.5s`, `1m4s`, `800ms`.
+fn go_duration(ms: Millis) -> String {
+    if ms < SECOND {
+        return format!("{ms}ms");
+    }
+    let secs = |ms: Millis| {
+        let text = format!("{}.{:03}", ms / 1000, ms % 1000);
+        format!("{}s", text.trim_end_matches('0').trim_end_matches('.'))
+    };
+    if ms < 60 * SECOND {
+        return secs(ms);
+    }
+    let (m, rest) = (ms / (60 * SECOND), ms % (60 * SECOND));
+    if m < 60 {
+        return format!("{m}m{}", secs(rest));
+    }
+    format!("{}h{}m{}", m / 60, m % 60, secs(rest))
 }
 
 /// A node's events since it joined: the kubelet's `Starting` and `NodeReady` and the node

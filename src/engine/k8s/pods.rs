@@ -52,6 +52,7 @@ impl Engine {
         p.status = "ContainerCreating".into();
         p.message = None;
         p.init_done = Vec::new();
+        p.pulls = Vec::new();
         p.init_failing = None;
         if decision.is_some() {
             p.decision = decision;
@@ -87,10 +88,17 @@ impl Engine {
         let mut init_done = Vec::with_capacity(init_images.len());
         let mut init_started = Vec::with_capacity(init_images.len());
         let mut fails_at = None;
+        // Each container's image as the kubelet's EnsureImageExists reports it: (image, when the
+        // pull started, when it ended; equal when the image was already on the node).
+        let size = b.image_size_mb as i64 * 1_000_000;
+        let mut pulls: Vec<(String, Millis, Millis, i64)> = Vec::new();
         for (i, image) in init_images.iter().enumerate() {
             if !on_node(self, image) && !pulled.contains(&image) {
+                pulls.push((image.clone(), t, t + b.pull_ms(false), size));
                 t += b.pull_ms(false);
                 pulled.push(image);
+            } else {
+                pulls.push((image.clone(), t, t, size));
             }
             init_started.push(t);
             if sidecars.contains(&i) {
@@ -105,17 +113,31 @@ impl Engine {
             }
             init_done.push(t);
         }
+        if fails_at.is_none() {
+            // The app's containers, in order: each image not yet there is pulled (once).
+            let app_images: Vec<String> = self.kube.pods.get(pod_key).map(|p| p.pod.spec.containers.iter().map(|c| c.image.clone()).collect()).unwrap_or_default();
+            let mut fetched: Vec<&String> = Vec::new();
+            for image in &app_images {
+                if !on_node(self, image) && !pulled.contains(&image) && !fetched.contains(&image) {
+                    pulls.push((image.clone(), t, t + b.pull_ms(false), size));
+                    t += b.pull_ms(false);
+                    fetched.push(image);
+                } else {
+                    pulls.push((image.clone(), t, t, size));
+                }
+            }
+        }
         if let Some(p) = self.kube.pods.get_mut(pod_key) {
             p.init_done = init_done;
             p.init_started = init_started;
             p.init_failing = failing;
+            p.pulls = pulls;
         }
         if let Some(at) = fails_at {
             self.k_push(at - self.now(), KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::InitExited });
             return;
         }
-        let rest = images.iter().filter(|i| !on_node(self, i) && !pulled.contains(i)).count() as Millis;
-        let delay = t + rest * b.pull_ms(false) + CONTAINER_START_MS - self.now();
+        let delay = t + CONTAINER_START_MS - self.now();
         self.k_push(delay, KubeItem::Pod { pod: pod_key.to_string(), gen, step: PodStep::Started });
     }
 

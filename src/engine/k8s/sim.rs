@@ -173,6 +173,9 @@ pub(crate) struct PodState {
     /// When each init container first started, from the bind (`pods.rs` `k_bind`; the failing
     /// one included), for `kubectl describe pod`'s Created/Started events.
     pub init_started: Vec<Millis>,
+    /// Each container's image at its first start (init containers, then the app's): (image,
+    /// pull start, pull end — equal when it was already on the node —, size in bytes).
+    pub pulls: Vec<(String, Millis, Millis, i64)>,
     /// When a container last died and was restarted (`lastState.terminated.finishedAt`, for
     /// kubectl's `RESTARTS 3 (45s ago)`).
     pub last_restart: Option<Millis>,
@@ -452,6 +455,10 @@ pub struct PodView {
     /// When each init container first started (describe's Created/Started events).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub init_started: Vec<Millis>,
+    /// Each container's image at its first start: (image, pull start, pull end — equal when it
+    /// was already on the node —, size in bytes), for describe's Pulling/Pulled events.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pulls: Vec<(String, Millis, Millis, i64)>,
     /// Each init container's status, in order, once the pod is bound (`kubectl describe pod`'s
     /// Init Containers).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -1083,6 +1090,7 @@ impl Engine {
             init_last_exit: None,
             exit_code: None,
             init_started: Vec::new(),
+            pulls: Vec::new(),
             last_restart: None,
         };
         self.kube.pods.insert(key(ns, &name), state);
@@ -1314,6 +1322,7 @@ impl Engine {
                     restarts: if initializing(p, now) { p.init_restarts } else { p.restarts },
                     exit_code: p.exit_code,
                     init_started: p.init_started.clone(),
+                    pulls: p.pulls.clone(),
                     last_restart: if initializing(p, now) { p.init_last_exit.filter(|_| p.init_restarts > 0).map(|(t, _)| t) } else { p.last_restart },
                     init_containers: init_views(p, now),
                     qos: super::qos::qos_class(&p.pod.spec).as_str().to_string(),
