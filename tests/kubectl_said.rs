@@ -214,6 +214,14 @@ fn apply_and_create_print_one_line_per_object() {
     assert_eq!(run(&mut e, "apply -f - --namespace=team-b", Some(&lone)), "deployment.apps/web2 configured");
     assert_eq!(run(&mut e, "create deployment hello --image=nginx:1.27 --replicas=2", None), "deployment.apps/hello created");
     assert_eq!(run(&mut e, "create namespace team-c", None), "namespace/team-c created");
+    // Applied again: the NetworkPolicy existed (the snapshot lists the kinds it has no table for).
+    assert_eq!(
+        run(&mut e, "apply -f -", Some(MORE)),
+        ["namespace/team-b configured", "deployment.apps/cart configured", "networkpolicy.networking.k8s.io/deny-all configured", "job.batch/once configured"].join("\n")
+    );
+    let pc = "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\nvalue: 1000\n";
+    assert_eq!(run(&mut e, "apply -f -", Some(pc)), "priorityclass.scheduling.k8s.io/high created");
+    assert_eq!(run(&mut e, "apply -n shop -f -", Some(pc)), "priorityclass.scheduling.k8s.io/high configured");
 }
 
 #[test]

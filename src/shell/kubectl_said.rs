@@ -8,8 +8,7 @@
 //! unsupported cases give an empty string (the console then says "done.").
 //!
 //! Simplifications: `apply` says `configured` for an object that existed (never `unchanged`);
-//! kinds the snapshot does not list (NetworkPolicy, ResourceQuota,
-//! LimitRange, ConfigMap, Secret, PriorityClass) are said `created`; `rollout pause` on a paused
+//! `rollout pause` on a paused
 //! Deployment says `paused` (kubectl: `already paused`); `drain` prints `pod/NAME evicted` and
 //! `drained` at once, while kubectl waits for each pod to be gone (Berth's pods go on
 //! terminating for their grace period); a drain a disruption budget holds up prints kubectl's
@@ -97,7 +96,7 @@ fn objects(l: &Line, manifest: &str, k: &KubeView, create: bool) -> Vec<String> 
     out
 }
 
-/// Was the object in the snapshot? Kinds the snapshot does not list count as new.
+/// Was the object in the snapshot (its own list, or `other_objects` for the rest)?
 fn existed(kind: &str, ns: &str, name: &str, k: &KubeView) -> bool {
     let here = |n: &str, s: &str| n == name && s == ns;
     match kind {
@@ -110,7 +109,8 @@ fn existed(kind: &str, ns: &str, name: &str, k: &KubeView) -> bool {
         "HorizontalPodAutoscaler" => k.hpas.iter().any(|x| here(&x.name, &x.namespace)),
         "PodDisruptionBudget" => k.pdbs.iter().any(|x| here(&x.name, &x.namespace)),
         "Namespace" => namespace_seen(name, k),
-        _ => false,
+        "PriorityClass" => k.other_objects.iter().any(|x| *x == format!("PriorityClass//{name}")),
+        _ => k.other_objects.iter().any(|x| *x == format!("{kind}/{ns}/{name}")),
     }
 }
 

@@ -329,6 +329,11 @@ pub struct KubeView {
     pub pdbs: Vec<PdbView>,
     /// Every namespace with its creation time (`kubectl get ns`), by name.
     pub namespaces: Vec<(String, Millis)>,
+    /// The other objects the cluster holds, as `Kind/namespace/name` (`Kind//name` when
+    /// cluster-scoped): NetworkPolicies, ResourceQuotas, LimitRanges, ConfigMaps, Secrets,
+    /// PriorityClasses — so the console can say `configured` when one is applied again.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_objects: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1477,7 +1482,16 @@ impl Engine {
             })
             .collect();
         let namespaces = k.namespaces.keys().map(|n| (n.clone(), self.k_created("Namespace", "", n))).collect();
-        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes, jobs, calls, offered_rps, pdbs, namespaces })
+        let other_objects = k
+            .objects
+            .values()
+            .filter_map(|o| match o {
+                Object::NetworkPolicy(_) | Object::ResourceQuota(_) | Object::LimitRange(_) | Object::ConfigMap(_) | Object::Secret(_) => Some(format!("{}/{}/{}", o.kind(), ns_of(o.meta()), o.meta().name)),
+                Object::PriorityClass(_) => Some(format!("PriorityClass//{}", o.meta().name)),
+                _ => None,
+            })
+            .collect();
+        Some(KubeView { scheduler, nodes, pods, deployments, replica_sets, daemon_sets, unschedulable, hpas, services, endpoint_changes, jobs, calls, offered_rps, pdbs, namespaces, other_objects })
     }
 }
 
