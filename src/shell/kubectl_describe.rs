@@ -537,6 +537,22 @@ fn warning(t: Millis, reason: &str, from: &str, message: String) -> KEvent {
     KEvent { t, warning: true, reason: reason.into(), from: from.into(), message }
 }
 
+/// The kubelet's `Created` and `Started` for one container.
+fn container_started(out: &mut Vec<KEvent>, t: Millis, container: &str) {
+    out.push(normal(t, "Created", "kubelet", format!("Created container: {container}")));
+    out.push(normal(t, "Started", "kubelet", format!("Started container {container}")));
+}
+
+/// The kubelet's `Pulled` for an image the node already has.
+fn image_present(t: Millis, image: &str) -> KEvent {
+    normal(t, "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine"))
+}
+
+/// The kubelet's `BackOff` for a container waiting to be restarted (`format.Pod` names the pod).
+fn restart_back_off(t: Millis, container: &str, pod: &str, namespace: &str) -> KEvent {
+    warning(t, "BackOff", "kubelet", format!("Back-off restarting failed container {container} in pod {pod}_{namespace}({})", kubectl_get::uid("pod", namespace, pod)))
+}
+
 /// `DescribeEvents`: identical events counted together (client-go's event correlator), sorted by
 /// their last time, those an hour past their last time dropped (`--event-ttl`); `Events:
 /// <none>` when none is left.
@@ -619,6 +635,18 @@ fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)], init_images: &[
     let containers: Vec<&String> = images.iter().map(|(c, _)| c).collect();
     let me = |pod: &str, ns: &str| pod == p.name && ns == p.namespace;
     let key = format!("{}/{}", p.namespace, p.name);
+    // When the kubelet stopped working on the pod (it went away, or its node stopped
+    // reporting): a start planned after that never happened.
+    let stops: Vec<Millis> = window(cx.events, p.created, cx.now)
+        .iter()
+        .filter(|x| match &x.kind {
+            EventKind::PodTerminating { pod: q, namespace: n, .. } | EventKind::PodDeleted { pod: q, namespace: n, .. } | EventKind::PodEvicted { pod: q, namespace: n, .. } => me(q, n),
+            EventKind::AzOutage { instances, .. } => p.node.as_ref().is_some_and(|node| instances.contains(node)),
+            _ => false,
+        })
+        .map(|x| x.t)
+        .collect();
+    let interrupted = |from: Millis, until: Millis| stops.iter().any(|s| (from..=until).contains(s));
     let mut out = Vec::new();
     for e in window(cx.events, p.created, cx.now) {
         let t = e.t;
@@ -643,8 +671,7 @@ fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)], init_images: &[
             }
             EventKind::PodRunning { pod, namespace, .. } if me(pod, namespace) => {
                 for c in &containers {
-                    out.push(normal(t, "Created", "kubelet", format!("Created container: {c}")));
-                    out.push(normal(t, "Started", "kubelet", format!("Started container {c}")));
+                    container_started(&mut out, t, c);
                 }
             }
             EventKind::PodNotReady { pod, namespace, reason } if me(pod, namespace) && reason == "Readiness probe failed" => {
@@ -658,45 +685,31 @@ fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)], init_images: &[
                     }
                 }
                 if *back_off_ms > 0 {
-                    out.push(warning(t, "BackOff", "kubelet", format!("Back-off restarting failed container {container} in pod {pod}_{namespace}({})", kubectl_get::uid("pod", namespace, pod))));
+                    out.push(restart_back_off(t, container, pod, namespace));
                 }
                 // The kubelet starts the container again after the back-off (`pods.rs`: the
                 // back-off plus the container's start), from the image already on the node,
                 // unless the pod went away or its node stopped reporting first.
                 let again = t + back_off_ms + CONTAINER_START_MS;
-                let interrupted = window(cx.events, t + 1, again).iter().any(|x| match &x.kind {
-                    EventKind::PodTerminating { pod: q, namespace: n, .. } | EventKind::PodDeleted { pod: q, namespace: n, .. } | EventKind::PodEvicted { pod: q, namespace: n, .. } => me(q, n),
-                    EventKind::AzOutage { instances, .. } => p.node.as_ref().is_some_and(|node| instances.contains(node)),
-                    _ => false,
-                });
-                if again <= cx.now && !interrupted {
+                if again <= cx.now && !interrupted(t + 1, again) {
                     if let Some((_, image)) = images.iter().find(|(c, _)| c == container) {
-                        out.push(normal(again, "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine")));
+                        out.push(image_present(again, image));
                     }
-                    out.push(normal(again, "Created", "kubelet", format!("Created container: {container}")));
-                    out.push(normal(again, "Started", "kubelet", format!("Started container {container}")));
+                    container_started(&mut out, again, container);
                 }
             }
             EventKind::InitContainerFailed { pod, namespace, container, back_off_ms, restart: true, .. } if me(pod, namespace) => {
                 // The kubelet's next sync (1 s later, `pods.rs`) finds the init container in its
                 // back-off (doBackOff); once it is over the container starts again.
-                let interrupted = |until: Millis| {
-                    window(cx.events, t + 1, until).iter().any(|x| match &x.kind {
-                        EventKind::PodTerminating { pod: q, namespace: n, .. } | EventKind::PodDeleted { pod: q, namespace: n, .. } | EventKind::PodEvicted { pod: q, namespace: n, .. } => me(q, n),
-                        EventKind::AzOutage { instances, .. } => p.node.as_ref().is_some_and(|node| instances.contains(node)),
-                        _ => false,
-                    })
-                };
-                if *back_off_ms > 0 && t + SECOND <= cx.now && !interrupted(t + SECOND) {
-                    out.push(warning(t + SECOND, "BackOff", "kubelet", format!("Back-off restarting failed container {container} in pod {pod}_{namespace}({})", kubectl_get::uid("pod", namespace, pod))));
+                if *back_off_ms > 0 && t + SECOND <= cx.now && !interrupted(t + 1, t + SECOND) {
+                    out.push(restart_back_off(t + SECOND, container, pod, namespace));
                 }
                 let again = t + back_off_ms + CONTAINER_START_MS;
-                if again <= cx.now && !interrupted(again) {
+                if again <= cx.now && !interrupted(t + 1, again) {
                     if let Some((_, image)) = init_images.iter().find(|(c, _)| c == container) {
-                        out.push(normal(again, "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine")));
+                        out.push(image_present(again, image));
                     }
-                    out.push(normal(again, "Created", "kubelet", format!("Created container: {container}")));
-                    out.push(normal(again, "Started", "kubelet", format!("Started container {container}")));
+                    container_started(&mut out, again, container);
                 }
             }
             EventKind::PodTerminating { pod, namespace, reason, .. } if me(pod, namespace) => {
@@ -718,30 +731,26 @@ fn pod_events(cx: &Cx, p: &PodView, images: &[(String, String)], init_images: &[
         }
     }
     // Each init container's first run, one after another from the bind (the snapshot carries
-    // the times; a restart's events come from `initContainerFailed` above) — unless the node
-    // stopped reporting first.
-    let lost = window(cx.events, p.created, cx.now).iter().find_map(|x| match &x.kind {
-        EventKind::AzOutage { instances, .. } if p.node.as_ref().is_some_and(|node| instances.contains(node)) => Some(x.t),
-        _ => None,
-    });
+    // the times; a restart's events come from `initContainerFailed` above) — unless the kubelet
+    // had stopped working on the pod.
+    let happened = |t: Millis| t <= cx.now && !interrupted(p.created, t);
     for ((c, _), &t) in init_images.iter().zip(&p.init_started) {
-        if t <= cx.now && lost.is_none_or(|l| t < l) {
-            out.push(normal(t, "Created", "kubelet", format!("Created container: {c}")));
-            out.push(normal(t, "Started", "kubelet", format!("Started container {c}")));
+        if happened(t) {
+            container_started(&mut out, t, c);
         }
     }
     // Each container's image at its first start (kuberuntime_image.go EnsureImageExists):
     // pulled, or already on the node.
     for (image, start, end, size) in &p.pulls {
-        if *start > cx.now || lost.is_some_and(|l| *start >= l) {
+        if !happened(*start) {
             continue;
         }
         if end == start {
-            out.push(normal(*start, "Pulled", "kubelet", format!("Container image \"{image}\" already present on machine")));
+            out.push(image_present(*start, image));
             continue;
         }
         out.push(normal(*start, "Pulling", "kubelet", format!("Pulling image \"{image}\"")));
-        if *end <= cx.now && lost.is_none_or(|l| *end < l) {
+        if happened(*end) {
             let took = go_duration(end - start);
             out.push(normal(*end, "Pulled", "kubelet", format!("Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: {size} bytes.")));
         }
