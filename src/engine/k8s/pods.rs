@@ -61,6 +61,7 @@ impl Engine {
         let gen = p.gen;
         let (name, ns) = (p.name().to_string(), p.namespace.clone());
         let init_images: Vec<String> = p.pod.spec.init_containers.iter().map(|c| c.image.clone()).collect();
+        let app_images: Vec<String> = p.pod.spec.containers.iter().map(|c| c.image.clone()).collect();
         let sidecars = p.pod.spec.sidecars.clone();
         let mut images: Vec<String> = p.pod.spec.init_containers.iter().chain(p.pod.spec.containers.iter()).map(|c| c.image.clone()).collect();
         sort::sort(&mut images);
@@ -82,24 +83,24 @@ impl Engine {
         // started (1 s, as any container start) and keeps running. Then the remaining images,
         // then the app's containers start. No timer per init container: the snapshot reads
         // the times (`Init:1/2`); only a failing one gets a timer (`InitExited`).
-        let on_node = |e: &Engine, image: &String| e.kube.nodes.iter().find(|n| n.name == node).is_some_and(|n| n.images.contains_key(image));
+        let on_node = self.kube.nodes.iter().find(|n| n.name == node).map(|n| &n.images);
         let mut t = self.now() + prov;
-        let mut pulled: Vec<&String> = Vec::new();
         let mut init_done = Vec::with_capacity(init_images.len());
         let mut init_started = Vec::with_capacity(init_images.len());
         let mut fails_at = None;
         // Each container's image as the kubelet's EnsureImageExists reports it: (image, when the
-        // pull started, when it ended; equal when the image was already on the node).
+        // pull started, when it ended; equal when the image was already there), pulling it at
+        // `t` unless the node had it or this pod pulled it already; returns when it is there.
         let size = b.image_size_mb as i64 * 1_000_000;
         let mut pulls: Vec<(String, Millis, Millis, i64)> = Vec::new();
+        let mut ensure = |image: &String, t: Millis| {
+            let there = on_node.is_some_and(|m| m.contains_key(image)) || pulls.iter().any(|(i, ..)| i == image);
+            let end = if there { t } else { t + b.pull_ms(false) };
+            pulls.push((image.clone(), t, end, size));
+            end
+        };
         for (i, image) in init_images.iter().enumerate() {
-            if !on_node(self, image) && !pulled.contains(&image) {
-                pulls.push((image.clone(), t, t + b.pull_ms(false), size));
-                t += b.pull_ms(false);
-                pulled.push(image);
-            } else {
-                pulls.push((image.clone(), t, t, size));
-            }
+            t = ensure(image, t);
             init_started.push(t);
             if sidecars.contains(&i) {
                 t += CONTAINER_START_MS;
@@ -115,16 +116,8 @@ impl Engine {
         }
         if fails_at.is_none() {
             // The app's containers, in order: each image not yet there is pulled (once).
-            let app_images: Vec<String> = self.kube.pods.get(pod_key).map(|p| p.pod.spec.containers.iter().map(|c| c.image.clone()).collect()).unwrap_or_default();
-            let mut fetched: Vec<&String> = Vec::new();
             for image in &app_images {
-                if !on_node(self, image) && !pulled.contains(&image) && !fetched.contains(&image) {
-                    pulls.push((image.clone(), t, t + b.pull_ms(false), size));
-                    t += b.pull_ms(false);
-                    fetched.push(image);
-                } else {
-                    pulls.push((image.clone(), t, t, size));
-                }
+                t = ensure(image, t);
             }
         }
         if let Some(p) = self.kube.pods.get_mut(pod_key) {
@@ -149,7 +142,7 @@ impl Engine {
     /// `Init:CrashLoopBackOff` until the back-off is over, then it runs again (`Init:0/1`).
     /// Under `Never` the pod fails (docs "Init Containers": "if the Pod has a restartPolicy of
     /// Never, and an init container fails during startup of that Pod, Kubernetes treats the
-    /// overall Pod as failed"). As for app containers, the restart counts from the exit.
+    /// overall Pod as failed"). The restart is counted when it happens (`InitRestart`).
     fn k_init_exited(&mut self, pod_key: &str) {
         let b = self.k_behavior(pod_key);
         let now = self.now();
