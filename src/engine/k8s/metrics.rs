@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::sim::Engine;
 use crate::engine::time::Millis;
-use crate::engine::traffic::queueing::{mixture_quantile, LN_P50, LN_P95, LN_P99};
+use crate::engine::traffic::queueing::latency_summary;
 
 use super::load::PodLoad;
 use super::scheduler::pod_requests;
@@ -102,10 +102,7 @@ impl Engine {
         }
         if r.served_rps > 0.0 {
             let parts: Vec<(f64, f64, f64)> = latency.iter().map(|((b, w), n)| (*n, f64::from_bits(*b), f64::from_bits(*w))).collect();
-            r.mean_ms = Some(parts.iter().map(|(n, b, w)| n * (b + w)).sum::<f64>() / r.served_rps);
-            r.p50_ms = mixture_quantile(&parts, LN_P50);
-            r.p95_ms = mixture_quantile(&parts, LN_P95);
-            r.p99_ms = mixture_quantile(&parts, LN_P99);
+            [r.mean_ms, r.p50_ms, r.p95_ms, r.p99_ms] = latency_summary(&parts, r.served_rps);
         }
         r
     }

@@ -814,10 +814,7 @@ impl Engine {
                 st.memory_percent = 100.0 * mem_used / mem_res;
             }
             let parts: Vec<(f64, f64, f64)> = lat.iter().map(|((b, w), n)| (*n, f64::from_bits(*b), f64::from_bits(*w))).collect();
-            st.mean_latency_ms = (st.served_rps > 0.0).then(|| parts.iter().map(|(w, b, m)| w * (b + m)).sum::<f64>() / st.served_rps);
-            st.p50_ms = queueing::mixture_quantile(&parts, LN_P50);
-            st.p95_ms = queueing::mixture_quantile(&parts, LN_P95);
-            st.p99_ms = queueing::mixture_quantile(&parts, LN_P99);
+            [st.mean_latency_ms, st.p50_ms, st.p95_ms, st.p99_ms] = queueing::latency_summary(&parts, st.served_rps);
             a.cpu_used += cpu_used * dt;
             a.cpu_reserved += cpu_res * dt;
             a.mem_used += mem_used * dt;

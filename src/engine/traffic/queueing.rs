@@ -126,6 +126,14 @@ pub fn merge_close(parts: &[(f64, f64, f64)], rel: f64) -> Vec<(f64, f64, f64)> 
     out
 }
 
+/// Mean, p50, p95 and p99 latency (ms) of a mix of servers `parts` (requests/s served, base ms,
+/// mean wait ms) that served `served` requests/s in all: the mean weighted by the requests each
+/// served, the quantiles by [`mixture_quantile`]. All `None` when nothing was served.
+pub fn latency_summary(parts: &[(f64, f64, f64)], served: f64) -> [Option<f64>; 4] {
+    let mean = (served > 0.0).then(|| parts.iter().map(|(n, b, w)| n * (b + w)).sum::<f64>() / served);
+    [mean, mixture_quantile(parts, LN_P50), mixture_quantile(parts, LN_P95), mixture_quantile(parts, LN_P99)]
+}
+
 /// The q-quantile of latency over a mix of tasks, each weighted by the requests it served: the
 /// `x` where `Σ wᵢ · P(Tᵢ > x) = (1 − q) · Σ wᵢ`, found by bisection (each `Tᵢ` is
 /// `baseᵢ + Exp(meanᵢ)`). `None` when nothing was served.
